@@ -1,0 +1,143 @@
+# techpay -- see README.md.
+#
+#   make run     build, then chat with the bot in the terminal
+#   make test    unit and end-to-end tests, then again under ASan+UBSan
+#   make bench   answer-path benchmark (guides' knowledge and 100,000 roles)
+#
+# Missing Debian packages are installed with apt-get when run as root;
+# otherwise the exact apt-get command is printed.
+
+CC	?= cc
+PKGS	 = libcjson libutf8proc sqlite3
+DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
+	   libsqlite3-dev libcmocka-dev
+B	 = build
+VERSION	 = 0.1.0
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+BASE	 = -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION='"$(VERSION)"' -Iinclude
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS	?= -O2 -g
+SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+
+LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
+	   bot/router.c bot/commands.c bot/question.c bot/loop.c \
+	   bot/console.c bot/bot.c
+TESTS	 = test_text test_fmt test_kb test_index test_router test_examples
+KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
+
+.PHONY: all run test bench deps build check-unit check-asan check-cli \
+	check-all clean
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	$(B)/techpay console
+
+test: deps
+	@$(MAKE) --no-print-directory check-all
+
+bench: deps
+	@$(MAKE) --no-print-directory $(B)/bench
+	$(B)/bench
+
+# ---- dependencies ---------------------------------------------------
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		    grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			    $$missing >/dev/null || exit 1; \
+		else \
+			echo "missing Debian packages; run:"; \
+			echo "  sudo apt-get install$$missing"; exit 1; \
+		fi; \
+	fi
+
+# ---- the bot ----------------------------------------------------------
+
+build: $(B)/techpay
+
+$(B)/gen/kb_embed.c: bot/embed.sh $(KNOWLEDGE)
+	@mkdir -p $(@D)
+	sh bot/embed.sh knowledge > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/%.o: bot/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
+	$(CC) $(BASE) $(CFLAGS) -c $< -o $@
+
+LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o
+
+$(B)/techpay: $(LIB_OBJ) $(B)/obj/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- sanitizer build ----------------------------------------------------
+
+$(B)/asan/%.o: bot/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(SAN) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/asan/kb_embed.o: $(B)/gen/kb_embed.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(SAN) -c $< -o $@
+
+ASAN_OBJ = $(LIB_SRC:bot/%.c=$(B)/asan/%.o) $(B)/asan/kb_embed.o
+
+$(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+# ---- tests ------------------------------------------------------------
+
+$(B)/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< \
+	    $(LIB_OBJ) $(PKG_LIBS) -lcmocka
+
+$(B)/asan-tests/%: tests/%.c tests/testutil.h $(ASAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(SAN) $(PKG_CFLAGS) -Itests -o $@ $< \
+	    $(ASAN_OBJ) $(PKG_LIBS) -lcmocka
+
+check-unit: $(TESTS:%=$(B)/tests/%) $(B)/techpay
+	@sh tests/run.sh "unit" $(TESTS:%=$(B)/tests/%)
+
+check-asan: $(TESTS:%=$(B)/asan-tests/%) $(B)/asan/techpay
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 sh tests/run.sh "asan+ubsan" $(TESTS:%=$(B)/asan-tests/%)
+
+check-cli: $(B)/techpay $(B)/asan/techpay
+	@sh tests/cli.sh $(B)/techpay
+	@ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh $(B)/asan/techpay
+
+check-all:
+	@$(MAKE) --no-print-directory check-unit
+	@$(MAKE) --no-print-directory check-cli
+	@$(MAKE) --no-print-directory check-asan
+	@echo "make test: all suites passed"
+
+# ---- benchmark --------------------------------------------------------
+
+$(B)/bench: tests/bench.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) -O2 -g $(PKG_CFLAGS) -o $@ $< $(LIB_OBJ) \
+	    $(PKG_LIBS)
+
+clean:
+	rm -rf $(B)
+
+-include $(wildcard $(B)/obj/*.d $(B)/asan/*.d)

@@ -1,0 +1,778 @@
+/*
+ * index.c -- compiles the kb into SQLite tables and answers lookups.
+ *
+ * Tables:
+ *   name(key, kind, target)     exact lookup keys (text_key of every title,
+ *                               alias and skill/category name)
+ *   role(rid, pmin, pmax, psum, open)  the figure each role is ranked by
+ *   role_skill(sid, rid)        which roles list which skill
+ *   role_fts                    FTS5, porter stemming: title, aliases,
+ *                               skills, description (bm25 weights 10/8/3/1)
+ *   skill_fts                   FTS5 keeping '+' and '#' in tokens ("c++")
+ *   rterm/sterm, *_tri          the vocabulary of role/skill names, and a
+ *                               trigram FTS5 table over it: candidates for
+ *                               spelling correction, ranked by shared
+ *                               trigrams, then checked by edit distance.
+ *
+ * rid is the role's index in kb->roles plus one, sid the skill's plus one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "index.h"
+#include "text.h"
+
+#define SCHEMA_VERSION	"3"
+#define FUZZ_CANDIDATES	64	/* trigram candidates checked per word */
+
+enum { NAME_ROLE = 0, NAME_SKILL = 1, NAME_CATEGORY = 2 };
+
+enum stmt_id {
+	S_NAME, S_ROLE_FTS, S_RTERM_HAS, S_RTERM_TRI, S_STERM_HAS, S_STERM_TRI,
+	S_SKILL_FTS, S_ROLE_SKILL, S_RANK_MID, S_RANK_MIN, S_RANK_MAX,
+	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_NAME] = "SELECT target FROM name WHERE key = ?1 AND kind = ?2",
+	[S_ROLE_FTS] = "SELECT rowid FROM role_fts WHERE role_fts MATCH ?1"
+	    " ORDER BY bm25(role_fts, 10.0, 8.0, 3.0, 1.0) LIMIT ?2",
+	[S_RTERM_HAS] = "SELECT 1 FROM rterm WHERE term = ?1",
+	[S_RTERM_TRI] = "SELECT term FROM rterm_tri WHERE rterm_tri MATCH ?1"
+	    " ORDER BY rank LIMIT " "64",
+	[S_STERM_HAS] = "SELECT 1 FROM sterm WHERE term = ?1",
+	[S_STERM_TRI] = "SELECT term FROM sterm_tri WHERE sterm_tri MATCH ?1"
+	    " ORDER BY rank LIMIT " "64",
+	[S_SKILL_FTS] = "SELECT rowid FROM skill_fts WHERE skill_fts MATCH ?1"
+	    " ORDER BY bm25(skill_fts, 10.0, 8.0, 1.0) LIMIT ?2",
+	[S_ROLE_SKILL] = "SELECT rid FROM role_skill WHERE sid = ?1",
+	[S_RANK_MID] = "SELECT rid FROM role WHERE (?1 = 0 OR psum > 2 * ?1)"
+	    " ORDER BY psum DESC, rid LIMIT ?2",
+	[S_RANK_MIN] = "SELECT rid FROM role WHERE (?1 = 0 OR pmin > ?1)"
+	    " ORDER BY pmin DESC, rid LIMIT ?2",
+	[S_RANK_MAX] = "SELECT rid FROM role WHERE (?1 = 0 OR pmax > ?1"
+	    " OR (open = 1 AND pmax >= ?1)) ORDER BY pmax DESC, rid LIMIT ?2",
+	[S_RANK_MID_ASC] = "SELECT rid FROM role WHERE (?1 = 0 OR psum < 2 * ?1)"
+	    " ORDER BY psum ASC, rid LIMIT ?2",
+	[S_RANK_MIN_ASC] = "SELECT rid FROM role WHERE (?1 = 0 OR pmin < ?1)"
+	    " ORDER BY pmin ASC, rid LIMIT ?2",
+	[S_RANK_MAX_ASC] = "SELECT rid FROM role WHERE (?1 = 0 OR"
+	    " (pmax < ?1 AND open = 0)) ORDER BY pmax ASC, rid LIMIT ?2",
+};
+
+struct index {
+	const struct kb	*kb;
+	sqlite3		*db;
+	sqlite3_stmt	*st[S_COUNT];
+	int		 from_cache;
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;"
+    "CREATE TABLE name(key TEXT, kind INT, target INT,"
+    "  PRIMARY KEY(key, kind)) WITHOUT ROWID;"
+    "CREATE TABLE role(rid INTEGER PRIMARY KEY, pmin INT, pmax INT,"
+    "  psum INT, open INT);"
+    "CREATE TABLE role_skill(sid INT, rid INT, PRIMARY KEY(sid, rid))"
+    "  WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE role_fts USING fts5(title, aliases, skills,"
+    "  description, tokenize = 'porter unicode61 remove_diacritics 2');"
+    "CREATE VIRTUAL TABLE skill_fts USING fts5(name, aliases, texts,"
+    "  tokenize = \"unicode61 remove_diacritics 2 tokenchars '+#'\");"
+    "CREATE VIRTUAL TABLE rword USING fts5(w,"
+    "  tokenize = 'unicode61 remove_diacritics 2');"
+    "CREATE VIRTUAL TABLE sword USING fts5(w,"
+    "  tokenize = \"unicode61 remove_diacritics 2 tokenchars '+#'\");";
+
+static const char index_sql[] =
+    "CREATE INDEX role_pmin ON role(pmin);"
+    "CREATE INDEX role_pmax ON role(pmax);"
+    "CREATE INDEX role_psum ON role(psum);"
+    "CREATE VIRTUAL TABLE rword_v USING fts5vocab(rword, 'row');"
+    "CREATE VIRTUAL TABLE sword_v USING fts5vocab(sword, 'row');"
+    "CREATE TABLE rterm(term TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TABLE sterm(term TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "INSERT INTO rterm SELECT term FROM rword_v;"
+    "INSERT INTO sterm SELECT term FROM sword_v;"
+    "CREATE VIRTUAL TABLE rterm_tri USING fts5(term, tokenize = 'trigram');"
+    "CREATE VIRTUAL TABLE sterm_tri USING fts5(term, tokenize = 'trigram');"
+    "INSERT INTO rterm_tri SELECT term FROM rterm WHERE length(term) >= 3;"
+    "INSERT INTO sterm_tri SELECT term FROM sterm WHERE length(term) >= 3;"
+    "DROP TABLE rword_v; DROP TABLE sword_v;"
+    "DROP TABLE rword; DROP TABLE sword;"
+    "INSERT INTO role_fts(role_fts) VALUES('optimize');"
+    "INSERT INTO skill_fts(skill_fts) VALUES('optimize');";
+
+static int
+exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "index: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- building ------------------------------------------------------- */
+
+struct builder {
+	sqlite3		*db;
+	sqlite3_stmt	*name, *role, *rskill, *rfts, *sfts, *rword, *sword;
+};
+
+static void
+add_name(struct builder *b, const char *text, int kind, int target)
+{
+	char *norm = text_norm(text, strlen(text)), *key = text_key(norm);
+
+	sqlite3_bind_text(b->name, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(b->name, 2, kind);
+	sqlite3_bind_int(b->name, 3, target);
+	sqlite3_step(b->name);	/* a repeated key of one record is fine */
+	sqlite3_reset(b->name);
+	free(norm);
+	free(key);
+}
+
+static void
+add_word(sqlite3_stmt *st, const char *text)
+{
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+}
+
+static int
+build_role(struct builder *b, const struct kb *kb, int i, struct buf *texts)
+{
+	const struct kb_role *r = &kb->roles[i];
+	struct buf title = {0}, aliases = {0}, skills = {0}, desc = {0};
+	int j, k, m, rc;
+
+	buf_puts(&title, r->title);
+	add_name(b, r->title, NAME_ROLE, i);
+	add_word(b->rword, r->title);
+	for (j = 0; j < r->naliases; j++) {
+		add_name(b, r->aliases[j], NAME_ROLE, i);
+		add_word(b->rword, r->aliases[j]);
+		buf_printf(&aliases, "%s%s", j ? " | " : "", r->aliases[j]);
+	}
+	for (j = 0; j < r->nsrc; j++) {
+		const struct kb_role_source *s = &r->src[j];
+
+		if (strcmp(s->title, r->title) != 0) {
+			buf_printf(&title, " | %s", s->title);
+			add_name(b, s->title, NAME_ROLE, i);
+			add_word(b->rword, s->title);
+		}
+		buf_printf(&desc, "%s %s ", s->description, s->summary);
+		for (k = 0; k < s->nresp; k++)
+			buf_printf(&desc, "%s ", s->resp[k]);
+		for (k = 0; k < s->nskills; k++) {
+			buf_printf(&skills, "%s | ", s->skills[k].text);
+			for (m = 0; m < s->skills[k].nrefs; m++) {
+				int sid = s->skills[k].refs[m];
+
+				buf_printf(&skills, "%s | ", kb->skills[sid].name);
+				buf_printf(&texts[sid], "%s | ",
+				    s->skills[k].text);
+				sqlite3_bind_int(b->rskill, 1, sid + 1);
+				sqlite3_bind_int(b->rskill, 2, i + 1);
+				sqlite3_step(b->rskill);	/* dups ignored */
+				sqlite3_reset(b->rskill);
+			}
+		}
+	}
+	sqlite3_bind_int(b->rfts, 1, i + 1);
+	sqlite3_bind_text(b->rfts, 2, buf_str(&title), -1, SQLITE_STATIC);
+	sqlite3_bind_text(b->rfts, 3, buf_str(&aliases), -1, SQLITE_STATIC);
+	sqlite3_bind_text(b->rfts, 4, buf_str(&skills), -1, SQLITE_STATIC);
+	sqlite3_bind_text(b->rfts, 5, buf_str(&desc), -1, SQLITE_STATIC);
+	rc = sqlite3_step(b->rfts);
+	sqlite3_reset(b->rfts);
+	buf_free(&title);
+	buf_free(&aliases);
+	buf_free(&skills);
+	buf_free(&desc);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (r->figure) {
+		const struct kb_pay *p = &r->figure->pay;
+
+		sqlite3_bind_int(b->role, 1, i + 1);
+		sqlite3_bind_int64(b->role, 2, p->min);
+		sqlite3_bind_int64(b->role, 3, p->max);
+		sqlite3_bind_int64(b->role, 4, p->min + p->max);
+		sqlite3_bind_int(b->role, 5, p->open_ended);
+		rc = sqlite3_step(b->role);
+		sqlite3_reset(b->role);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+build(sqlite3 *db, const struct kb *kb, char *err, size_t errlen)
+{
+	struct builder b = { .db = db };
+	struct buf *texts, aliases = {0};
+	char hash[32];
+	int i, j, rc = -1;
+
+	if (exec(db, "BEGIN;", err, errlen) == -1 ||
+	    exec(db, schema_sql, err, errlen) == -1)
+		return -1;
+#define PREP(st, sql) \
+	if (sqlite3_prepare_v2(db, sql, -1, &b.st, NULL) != SQLITE_OK) \
+		goto out
+	PREP(name, "INSERT OR IGNORE INTO name VALUES(?, ?, ?)");
+	PREP(role, "INSERT INTO role VALUES(?, ?, ?, ?, ?)");
+	PREP(rskill, "INSERT OR IGNORE INTO role_skill VALUES(?, ?)");
+	PREP(rfts, "INSERT INTO role_fts(rowid, title, aliases, skills,"
+	    " description) VALUES(?, ?, ?, ?, ?)");
+	PREP(sfts, "INSERT INTO skill_fts(rowid, name, aliases, texts)"
+	    " VALUES(?, ?, ?, ?)");
+	PREP(rword, "INSERT INTO rword(w) VALUES(?)");
+	PREP(sword, "INSERT INTO sword(w) VALUES(?)");
+#undef PREP
+	texts = xcalloc((size_t)kb->nskills + 1, sizeof(*texts));
+	for (i = 0; i < kb->nroles; i++)
+		if (build_role(&b, kb, i, texts) == -1)
+			goto out_texts;
+	for (i = 0; i < kb->nskills; i++) {
+		const struct kb_skill *s = &kb->skills[i];
+
+		buf_reset(&aliases);
+		add_name(&b, s->name, NAME_SKILL, i);
+		add_word(b.sword, s->name);
+		for (j = 0; j < s->naliases; j++) {
+			add_name(&b, s->aliases[j], NAME_SKILL, i);
+			add_word(b.sword, s->aliases[j]);
+			buf_printf(&aliases, "%s | ", s->aliases[j]);
+		}
+		sqlite3_bind_int(b.sfts, 1, i + 1);
+		sqlite3_bind_text(b.sfts, 2, s->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(b.sfts, 3, buf_str(&aliases), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(b.sfts, 4, buf_str(&texts[i]), -1,
+		    SQLITE_STATIC);
+		if (sqlite3_step(b.sfts) != SQLITE_DONE)
+			goto out_texts;
+		sqlite3_reset(b.sfts);
+	}
+	for (i = 0; i < kb->ncategories; i++) {
+		const struct kb_category *c = &kb->categories[i];
+
+		add_name(&b, c->name, NAME_CATEGORY, i);
+		for (j = 0; j < c->naliases; j++)
+			add_name(&b, c->aliases[j], NAME_CATEGORY, i);
+	}
+	if (exec(db, index_sql, err, errlen) == -1)
+		goto out_texts;
+	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)kb->hash);
+	{
+		char sql[160];
+
+		snprintf(sql, sizeof(sql), "INSERT INTO meta VALUES"
+		    "('hash', '%s'), ('schema', '" SCHEMA_VERSION "');", hash);
+		if (exec(db, sql, err, errlen) == -1)
+			goto out_texts;
+	}
+	rc = exec(db, "COMMIT;", err, errlen);
+out_texts:
+	for (i = 0; i < kb->nskills; i++)
+		buf_free(&texts[i]);
+	free(texts);
+out:
+	buf_free(&aliases);
+	if (rc == -1 && err[0] == '\0')
+		snprintf(err, errlen, "index: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(b.name);
+	sqlite3_finalize(b.role);
+	sqlite3_finalize(b.rskill);
+	sqlite3_finalize(b.rfts);
+	sqlite3_finalize(b.sfts);
+	sqlite3_finalize(b.rword);
+	sqlite3_finalize(b.sword);
+	if (rc == -1)
+		sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+	return rc;
+}
+
+/* 1 if the cache at db holds an index of exactly this kb. */
+static int
+cache_fresh(sqlite3 *db, const struct kb *kb)
+{
+	sqlite3_stmt *st;
+	char want[32];
+	int fresh = 0;
+
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)kb->hash);
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT v FROM meta WHERE k = "
+	    "'hash'), (SELECT v FROM meta WHERE k = 'schema')", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) && sqlite3_column_text(st, 1) &&
+	    strcmp((const char *)sqlite3_column_text(st, 0), want) == 0 &&
+	    strcmp((const char *)sqlite3_column_text(st, 1),
+	    SCHEMA_VERSION) == 0)
+		fresh = 1;
+	sqlite3_finalize(st);
+	return fresh;
+}
+
+/*
+ * Opens the cache read-only if it is fresh; otherwise builds a new one
+ * beside it and renames it into place, so a crash mid-build never leaves
+ * a half-built cache behind.
+ */
+static sqlite3 *
+open_cache(struct index *ix, const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	char tmp[4096];
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && cache_fresh(db, ix->kb)) {
+		ix->from_cache = 1;
+		return db;
+	}
+	sqlite3_close(db);
+	db = NULL;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "index: %s: %s", tmp,
+		    db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return NULL;
+	}
+	exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;",
+	    err, errlen);
+	if (build(db, ix->kb, err, errlen) == -1) {
+		sqlite3_close(db);
+		unlink(tmp);
+		return NULL;
+	}
+	sqlite3_close(db);
+	if (rename(tmp, path) == -1) {
+		snprintf(err, errlen, "index: cannot rename %s to %s", tmp,
+		    path);
+		unlink(tmp);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "index: %s: cannot reopen", path);
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+struct index *
+index_new(const struct kb *kb, const char *cache_path, char *err,
+    size_t errlen)
+{
+	struct index *ix = xcalloc(1, sizeof(*ix));
+	int i;
+
+	err[0] = '\0';
+	ix->kb = kb;
+	if (cache_path) {
+		if ((ix->db = open_cache(ix, cache_path, err, errlen)) == NULL)
+			goto fail;
+	} else {
+		if (sqlite3_open_v2(":memory:", &ix->db, SQLITE_OPEN_READWRITE,
+		    NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "index: cannot open memory db");
+			goto fail;
+		}
+		if (build(ix->db, kb, err, errlen) == -1)
+			goto fail;
+	}
+	for (i = 0; i < S_COUNT; i++)
+		if (sqlite3_prepare_v3(ix->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &ix->st[i], NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "index: %s",
+			    sqlite3_errmsg(ix->db));
+			goto fail;
+		}
+	return ix;
+fail:
+	index_free(ix);
+	return NULL;
+}
+
+void
+index_free(struct index *ix)
+{
+	int i;
+
+	if (ix == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(ix->st[i]);
+	sqlite3_close(ix->db);
+	free(ix);
+}
+
+int
+index_from_cache(const struct index *ix)
+{
+	return ix->from_cache;
+}
+
+/* ---- lookups -------------------------------------------------------- */
+
+static int
+lookup_name(struct index *ix, const char *key, int kind)
+{
+	sqlite3_stmt *st = ix->st[S_NAME];
+	int target = -1;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, kind);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		target = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return target;
+}
+
+/* Appends w as an FTS5 string: "w" with any '"' doubled. */
+static void
+fts_quote(struct buf *q, const char *w)
+{
+	buf_putc(q, '"');
+	for (; *w; w++) {
+		if (*w == '"')
+			buf_putc(q, '"');
+		buf_putc(q, *w);
+	}
+	buf_putc(q, '"');
+}
+
+/* MATCH expression over words: AND (all) or OR (any), within columns. */
+static void
+fts_expr(struct buf *q, const char *cols, char **w, int n, int any)
+{
+	int i;
+
+	if (cols)
+		buf_printf(q, "%s : (", cols);
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_puts(q, any ? " OR " : " ");
+		fts_quote(q, w[i]);
+	}
+	if (cols)
+		buf_putc(q, ')');
+}
+
+/* Runs a rowid query; returns how many rowids (minus one) went to out. */
+static int
+fts_rows(struct index *ix, enum stmt_id id, const char *match, int *out,
+    int max)
+{
+	sqlite3_stmt *st = ix->st[id];
+	int n = 0;
+
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		out[n++] = sqlite3_column_int(st, 0) - 1;
+	sqlite3_reset(st);
+	return n;
+}
+
+static int
+fuzz_limit(size_t len)
+{
+	return len <= 3 ? 0 : len <= 5 ? 1 : 2;
+}
+
+/*
+ * Replaces *w by the nearest vocabulary term when it is not a term
+ * itself; returns 1 if it did.  The replacement is malloc'd into *owned.
+ */
+static int
+correct_word(struct index *ix, enum stmt_id has, enum stmt_id tri,
+    char **w, char **owned)
+{
+	sqlite3_stmt *st = ix->st[has];
+	struct buf q = {0};
+	size_t len = strlen(*w), i;
+	int found, limit = fuzz_limit(len), best = limit + 1, d;
+	char *best_term = NULL, gram[4];
+
+	sqlite3_bind_text(st, 1, *w, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (found || limit == 0)
+		return 0;
+	for (i = 0; i + 3 <= len; i++) {
+		memcpy(gram, *w + i, 3);
+		gram[3] = '\0';
+		if (i)
+			buf_puts(&q, " OR ");
+		fts_quote(&q, gram);
+	}
+	st = ix->st[tri];
+	sqlite3_bind_text(st, 1, buf_str(&q), -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		d = text_editdist(*w, len, t, strlen(t), limit);
+		if (d < best) {
+			best = d;
+			free(best_term);
+			best_term = xstrdup(t);
+		}
+	}
+	sqlite3_reset(st);
+	buf_free(&q);
+	if (best_term == NULL)
+		return 0;
+	*owned = best_term;
+	*w = best_term;
+	return 1;
+}
+
+static char *
+join_words(char **w, int n)
+{
+	struct buf b = {0};
+	int i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", w[i]);
+	return buf_steal(&b);
+}
+
+/* Words that qualify a title without naming a different role. */
+static int
+is_qualifier(const char *w)
+{
+	static const char *const q[] = {
+		"senior", "sr", "junior", "jr", "lead", "principal", "staff",
+		"level", "mid", "entry", "experienced", "head", NULL
+	};
+	int i;
+
+	for (i = 0; q[i]; i++)
+		if (strcmp(q[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* Exact key, then all words in title/aliases; 1 on a decision. */
+static int
+resolve_words(struct index *ix, char **w, int n, struct role_hit *hit)
+{
+	struct buf q = {0};
+	char *joined = join_words(w, n), *key = text_key(joined);
+	int t, rows[INDEX_ALTS_MAX], nrows, i;
+
+	t = lookup_name(ix, key, NAME_ROLE);
+	free(joined);
+	free(key);
+	if (t >= 0) {
+		hit->role = &ix->kb->roles[t];
+		return 1;
+	}
+	fts_expr(&q, "{title aliases}", w, n, 0);
+	nrows = fts_rows(ix, S_ROLE_FTS, buf_str(&q), rows, INDEX_ALTS_MAX);
+	buf_free(&q);
+	if (nrows == 1) {
+		hit->role = &ix->kb->roles[rows[0]];
+		return 1;
+	}
+	if (nrows > 1) {
+		hit->ambiguous = 1;
+		for (i = 0; i < nrows; i++)
+			hit->alts[hit->nalts++] = &ix->kb->roles[rows[i]];
+		return 1;
+	}
+	return 0;
+}
+
+void
+index_find_role(struct index *ix, const char *text, struct role_hit *hit)
+{
+	char *norm = text_norm(text, strlen(text));
+	char *w[INDEX_QUERY_WORDS + 1], *owned[INDEX_QUERY_WORDS] = {0};
+	char *kept[INDEX_QUERY_WORDS];
+	struct buf q = {0};
+	int n, i, nk = 0, changed = 0, rows[INDEX_ALTS_MAX], nrows;
+
+	memset(hit, 0, sizeof(*hit));
+	n = text_words(norm, w, INDEX_QUERY_WORDS + 1);
+	if (n == 0 || n > INDEX_QUERY_WORDS)
+		goto out;
+	if (resolve_words(ix, w, n, hit))
+		goto out;
+	for (i = 0; i < n; i++)
+		if (!is_qualifier(w[i]))
+			kept[nk++] = w[i];
+	if (nk > 0 && nk < n && resolve_words(ix, kept, nk, hit))
+		goto out;
+	for (i = 0; i < nk; i++)
+		changed += correct_word(ix, S_RTERM_HAS, S_RTERM_TRI, &kept[i],
+		    &owned[i]);
+	if (changed && resolve_words(ix, kept, nk, hit)) {
+		hit->corrected = hit->role != NULL;
+		goto out;
+	}
+	/* Nothing: offer what shares a word with the question. */
+	if (nk > 0) {
+		fts_expr(&q, "{title aliases}", kept, nk, 1);
+		nrows = fts_rows(ix, S_ROLE_FTS, buf_str(&q), rows,
+		    INDEX_ALTS_MAX);
+		for (i = 0; i < nrows; i++)
+			hit->alts[hit->nalts++] = &ix->kb->roles[rows[i]];
+	}
+out:
+	buf_free(&q);
+	for (i = 0; i < INDEX_QUERY_WORDS; i++)
+		free(owned[i]);
+	free(norm);
+}
+
+int
+index_find_category(struct index *ix, const char *text)
+{
+	char *norm = text_norm(text, strlen(text)), *key = text_key(norm);
+	int t = lookup_name(ix, key, NAME_CATEGORY);
+
+	free(norm);
+	free(key);
+	return t;
+}
+
+int
+index_find_skills(struct index *ix, const char *text, int *out, int max)
+{
+	char *norm = text_norm(text, strlen(text)), *key;
+	char *w[INDEX_QUERY_WORDS + 1], *owned[INDEX_QUERY_WORDS] = {0};
+	struct buf q = {0};
+	int n = 0, nw, i, changed = 0, t;
+
+	key = text_key(norm);
+	t = lookup_name(ix, key, NAME_SKILL);
+	free(key);
+	if (t >= 0 && max > 0) {
+		out[0] = t;
+		free(norm);
+		return 1;
+	}
+	nw = text_words(norm, w, INDEX_QUERY_WORDS + 1);
+	if (nw == 0 || nw > INDEX_QUERY_WORDS)
+		goto out;
+	fts_expr(&q, NULL, w, nw, 0);
+	n = fts_rows(ix, S_SKILL_FTS, buf_str(&q), out, max);
+	if (n > 0)
+		goto out;
+	for (i = 0; i < nw; i++)
+		changed += correct_word(ix, S_STERM_HAS, S_STERM_TRI, &w[i],
+		    &owned[i]);
+	if (changed) {
+		char *joined = join_words(w, nw);
+
+		key = text_key(joined);
+		free(joined);
+		t = lookup_name(ix, key, NAME_SKILL);
+		free(key);
+		if (t >= 0 && max > 0) {
+			out[0] = t;
+			n = 1;
+			goto out;
+		}
+		buf_reset(&q);
+		fts_expr(&q, NULL, w, nw, 0);
+		n = fts_rows(ix, S_SKILL_FTS, buf_str(&q), out, max);
+	}
+out:
+	buf_free(&q);
+	for (i = 0; i < INDEX_QUERY_WORDS; i++)
+		free(owned[i]);
+	free(norm);
+	return n;
+}
+
+static int
+cmp_role_ptr(const void *a, const void *b)
+{
+	const struct kb_role *x = *(const struct kb_role *const *)a;
+	const struct kb_role *y = *(const struct kb_role *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+index_roles_with_skills(struct index *ix, const int *skills, int nskills,
+    const struct kb_role **out, int max)
+{
+	sqlite3_stmt *st = ix->st[S_ROLE_SKILL];
+	int n = 0, i, j, dup;
+
+	for (i = 0; i < nskills; i++) {
+		sqlite3_bind_int(st, 1, skills[i] + 1);
+		while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+			const struct kb_role *r =
+			    &ix->kb->roles[sqlite3_column_int(st, 0) - 1];
+
+			for (dup = 0, j = 0; j < n && !dup; j++)
+				dup = out[j] == r;
+			if (!dup)
+				out[n++] = r;
+		}
+		sqlite3_reset(st);
+	}
+	qsort(out, (size_t)n, sizeof(*out), cmp_role_ptr);
+	return n;
+}
+
+int
+index_rank(struct index *ix, enum measure m, int asc, long bound,
+    const struct kb_role **out, int max)
+{
+	static const enum stmt_id ids[2][3] = {
+		{ S_RANK_MID, S_RANK_MIN, S_RANK_MAX },
+		{ S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC },
+	};
+	sqlite3_stmt *st = ix->st[ids[asc ? 1 : 0][m]];
+	int n = 0;
+
+	sqlite3_bind_int64(st, 1, bound);
+	sqlite3_bind_int(st, 2, max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		out[n++] = &ix->kb->roles[sqlite3_column_int(st, 0) - 1];
+	sqlite3_reset(st);
+	return n;
+}
+
+long
+measure_x2(const struct kb_role *r, enum measure m)
+{
+	const struct kb_pay *p = &r->figure->pay;
+
+	switch (m) {
+	case MEASURE_MIN:
+		return 2 * p->min;
+	case MEASURE_MAX:
+		return 2 * p->max;
+	default:
+		return p->min + p->max;
+	}
+}

@@ -1,0 +1,217 @@
+/*
+ * text.c -- UTF-8 repair, matching normalisation and byte-safe cutting.
+ *
+ * Unicode tables come from utf8proc (normalisation, case folding, general
+ * categories); this file only decides which characters matter for matching
+ * a chat question against role names.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "text.h"
+
+static void
+put_cp(struct buf *b, int32_t cp)
+{
+	utf8proc_uint8_t tmp[4];
+	utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
+
+	buf_add(b, (const char *)tmp, (size_t)n);
+}
+
+char *
+text_clean(const char *in, size_t len)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)in;
+	struct buf b = {0};
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t n;
+	size_t i = 0;
+
+	while (i < len) {
+		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) {
+			cp = p[i];	/* not UTF-8: read the byte as Latin-1 */
+			n = 1;
+		}
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			cp = ' ';
+		put_cp(&b, cp);
+		i += (size_t)n;
+	}
+	return buf_steal(&b);
+}
+
+static int
+is_alnum_cp(int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+static int
+is_apostrophe(int32_t cp)
+{
+	return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02bc;
+}
+
+char *
+text_norm(const char *in, size_t len)
+{
+	char *clean = text_clean(in, len);
+	utf8proc_uint8_t *folded = NULL;
+	utf8proc_ssize_t flen, i, n;
+	utf8proc_int32_t cp, next;
+	struct buf b = {0};
+	int prev_alnum = 0, pending_space = 0;
+
+	flen = utf8proc_map((const utf8proc_uint8_t *)clean,
+	    (utf8proc_ssize_t)strlen(clean), &folded,
+	    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+	    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+	free(clean);
+	if (flen < 0)		/* cannot happen on cleaned input */
+		return xstrdup("");
+
+	for (i = 0; i < flen; i += n) {
+		n = utf8proc_iterate(folded + i, flen - i, &cp);
+		if (n <= 0)
+			break;
+		if (is_apostrophe(cp))
+			continue;
+		if (is_alnum_cp(cp) ||
+		    (prev_alnum && (cp == '+' || cp == '#'))) {
+			if (pending_space && b.len > 0)
+				buf_putc(&b, ' ');
+			pending_space = 0;
+			put_cp(&b, cp);
+			prev_alnum = is_alnum_cp(cp) || cp == '+' || cp == '#';
+			continue;
+		}
+		if (cp == '/' && prev_alnum && !pending_space && i + n < flen &&
+		    utf8proc_iterate(folded + i + n, flen - i - n, &next) > 0 &&
+		    is_alnum_cp(next)) {
+			buf_putc(&b, '/');
+			prev_alnum = 0;
+			continue;
+		}
+		pending_space = 1;
+		prev_alnum = 0;
+	}
+	free(folded);
+	return buf_steal(&b);
+}
+
+/* Singular of one ASCII-ish word, appended to b. */
+static void
+key_word(struct buf *b, const char *w, size_t n)
+{
+	if (n > 4 && memcmp(w + n - 3, "ies", 3) == 0) {
+		buf_add(b, w, n - 3);
+		buf_putc(b, 'y');
+	} else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' &&
+	    w[n - 2] != 'u' && w[n - 2] != 'i')
+		buf_add(b, w, n - 1);
+	else
+		buf_add(b, w, n);
+}
+
+char *
+text_key(const char *norm)
+{
+	struct buf b = {0};
+	const char *p = norm, *e;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, ' ');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (b.len)
+			buf_putc(&b, ' ');
+		key_word(&b, p, (size_t)(e - p));
+		p = e;
+	}
+	return buf_steal(&b);
+}
+
+size_t
+utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t n;
+
+	if (len <= max)
+		return len;
+	n = max;
+	/* back up over continuation bytes to the start of the character */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+int
+text_editdist(const char *a, size_t alen, const char *b, size_t blen,
+    int limit)
+{
+	enum { MAXW = 64 };
+	int rows[3][MAXW + 1], *pp, *p, *c, *t;
+	size_t i, j;
+	int best, v, cost;
+
+	if (alen > MAXW || blen > MAXW)
+		return limit + 1;
+	if ((alen > blen ? alen - blen : blen - alen) > (size_t)limit)
+		return limit + 1;
+	pp = rows[0]; p = rows[1]; c = rows[2];
+	for (j = 0; j <= blen; j++)
+		p[j] = (int)j;
+	for (i = 1; i <= alen; i++) {
+		c[0] = (int)i;
+		best = c[0];
+		for (j = 1; j <= blen; j++) {
+			cost = a[i - 1] != b[j - 1];
+			v = p[j] + 1;
+			if (c[j - 1] + 1 < v)
+				v = c[j - 1] + 1;
+			if (p[j - 1] + cost < v)
+				v = p[j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;	/* transposition */
+			c[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > limit)
+			return limit + 1;
+		t = pp; pp = p; p = c; c = t;
+	}
+	return p[blen] > limit ? limit + 1 : p[blen];
+}
+
+int
+text_words(char *s, char **words, int max)
+{
+	int n = 0;
+	char *p = s;
+
+	while (*p && n < max) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		words[n++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return n;
+}

@@ -1,0 +1,63 @@
+/*
+ * fmt.h -- the formatter: one answer, rendered as plain text and HTML.
+ *
+ * Command handlers describe an answer with these calls (text, emphasis,
+ * a table of rows) and never produce markup themselves, so they do not
+ * know which network asked: IRC and the terminal send `text`, Matrix sends
+ * `html` as formatted_body.  fmt_finish() cuts the plain line to at most
+ * ANSWER_LINE_MAX bytes on a UTF-8 boundary and keeps the rest for "more".
+ */
+#ifndef TECHPAY_FMT_H
+#define TECHPAY_FMT_H
+
+#include "buf.h"
+
+#define ANSWER_LINE_MAX	400	/* bytes of the one plain line */
+#define ECHO_MAX	40	/* characters of user text echoed back */
+
+struct answer {
+	struct buf	text;	/* plain, one line */
+	struct buf	html;	/* HTML fragment */
+	struct buf	more;	/* plain continuation after the cut */
+	int		in_table;
+	int		row_cells;
+	int		rows;
+};
+
+void	answer_init(struct answer *);
+void	answer_free(struct answer *);
+void	answer_reset(struct answer *);
+
+/* Plain text, HTML-escaped for the HTML side. */
+void	fmt_text(struct answer *, const char *);
+void	fmt_printf(struct answer *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Emphasis: plain as is, <b> in HTML. */
+void	fmt_strong(struct answer *, const char *);
+/* User text echoed back: cleaned of control bytes, cut to ECHO_MAX
+ * characters, in quotes. */
+void	fmt_echo(struct answer *, const char *);
+/* "$140,000"; "$140,000–$185,000" with "+" when open-ended. */
+void	fmt_money(struct answer *, long);
+void	fmt_range(struct answer *, long min, long max, int open_ended);
+/* Half-units (a midpoint times two) as money: "$162,500". */
+void	fmt_money_x2(struct answer *, long);
+
+/*
+ * A table: HTML gets <table> with a header row; plain text gets each row's
+ * cells joined by " " and rows joined by sep (e.g. "; ").
+ */
+void	fmt_table_begin(struct answer *, const char *const *headers, int n);
+void	fmt_row_begin(struct answer *, const char *sep);
+void	fmt_cell_begin(struct answer *);
+void	fmt_cell_end(struct answer *);
+void	fmt_row_end(struct answer *);
+void	fmt_table_end(struct answer *);
+
+/* Cuts text to one line of at most max bytes; the rest goes to `more`. */
+void	fmt_finish(struct answer *, size_t max);
+
+/* Moves the next chunk of src (a pending "more") into a's text. */
+void	fmt_continue(struct answer *, const char *src, size_t max);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * index.h -- the SQLite FTS5 index over the knowledge base.
+ *
+ * Built from a kb at start, in memory or in a cache file that is rebuilt
+ * whenever the knowledge changes (its hash is stored with it).  Lookups
+ * take raw user text: it is normalised here and only ever reaches SQL as
+ * bound parameters or as quoted FTS5 strings, so no input can produce an
+ * SQLite error.  The index borrows the kb; free the index first.
+ */
+#ifndef TECHPAY_INDEX_H
+#define TECHPAY_INDEX_H
+
+#include "kb.h"
+
+#define INDEX_ALTS_MAX		4	/* "did you mean" candidates */
+#define INDEX_QUERY_WORDS	8	/* longer names are not role names */
+
+struct index;
+
+enum measure {
+	MEASURE_MID,		/* midpoint of the range (default) */
+	MEASURE_MIN,		/* bottom of the range */
+	MEASURE_MAX		/* top of the range */
+};
+
+struct role_hit {
+	const struct kb_role	*role;		/* NULL: no single match */
+	int			 corrected;	/* found after fixing spelling */
+	int			 ambiguous;	/* several matched: see alts */
+	const struct kb_role	*alts[INDEX_ALTS_MAX];
+	int			 nalts;
+};
+
+struct index	*index_new(const struct kb *, const char *cache_path,
+		    char *err, size_t errlen);
+void		 index_free(struct index *);
+/* 1 if the index was read from an up-to-date cache file */
+int		 index_from_cache(const struct index *);
+
+/* Resolves user text to one role, several candidates, or nothing. */
+void		 index_find_role(struct index *, const char *text,
+		    struct role_hit *);
+/* Category index for user text, or -1. */
+int		 index_find_category(struct index *, const char *text);
+/* Skill indices matching user text (exact name or alias first, then
+ * full-text); returns how many were written to out. */
+int		 index_find_skills(struct index *, const char *text, int *out,
+		    int max);
+/* Roles that list any of the skills, in kb order; returns the count. */
+int		 index_roles_with_skills(struct index *, const int *skills,
+		    int nskills, const struct kb_role **out, int max);
+/*
+ * Roles with a figure ordered by the measure (highest first, or lowest
+ * first when asc), optionally only those whose measure is above/below
+ * `bound` (0 = no bound).  Returns the count written to out.
+ */
+int		 index_rank(struct index *, enum measure, int asc, long bound,
+		    const struct kb_role **out, int max);
+
+/* Value of a measure for a role with a figure, in twice the currency
+ * unit so that a midpoint stays a whole number. */
+long		 measure_x2(const struct kb_role *, enum measure);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * loop.h -- the bot's one event loop: file descriptors and timers.
+ *
+ * A poll(2) loop in the manner of Redis' ae.c: callbacks with a void *
+ * context, no threads.  Every adapter (terminal, IRC, Matrix) registers
+ * its descriptors and timers here.  Signal handlers only set a flag that
+ * the loop reads between polls (loop_watch_flag).
+ */
+#ifndef TECHPAY_LOOP_H
+#define TECHPAY_LOOP_H
+
+#include <signal.h>
+
+#define LOOP_READ	1
+#define LOOP_WRITE	2
+#define LOOP_FDS_MAX	64
+
+struct loop;
+
+typedef void loop_fd_cb(struct loop *, int fd, int events, void *ctx);
+typedef void loop_timer_cb(struct loop *, long id, void *ctx);
+
+struct loop	*loop_new(void);
+void		 loop_free(struct loop *);
+/* 0, or -1 when the table is full. Re-adding an fd updates it. */
+int		 loop_add_fd(struct loop *, int fd, int events, loop_fd_cb *,
+		    void *ctx);
+void		 loop_del_fd(struct loop *, int fd);
+/* One-shot timer after ms milliseconds; returns its id (> 0). */
+long		 loop_add_timer(struct loop *, long ms, loop_timer_cb *,
+		    void *ctx);
+void		 loop_del_timer(struct loop *, long id);
+/* The loop stops when *flag becomes non-zero (set by a signal handler). */
+void		 loop_watch_flag(struct loop *, volatile sig_atomic_t *flag);
+/* Runs until loop_stop(), the flag, or nothing left to wait for. */
+void		 loop_run(struct loop *);
+void		 loop_stop(struct loop *);
+/* Monotonic milliseconds. */
+long long	 loop_now_ms(void);
+
+#endif

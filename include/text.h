@@ -1,0 +1,51 @@
+/*
+ * text.h -- UTF-8 repair, normalisation for matching, and safe cutting.
+ *
+ * Chat text arrives as arbitrary bytes: Latin-1 from old clients, broken
+ * UTF-8, control characters.  Everything the bot matches against or echoes
+ * back goes through here first.  All returned strings are malloc'd and
+ * owned by the caller.
+ */
+#ifndef TECHPAY_TEXT_H
+#define TECHPAY_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * Valid UTF-8 copy of in[0..len): each byte that is not part of a valid
+ * sequence is read as Latin-1 (so "d\xe9vops" becomes "dévops"); every
+ * control character (C0, DEL, C1, including CR, LF, TAB and NUL) becomes a
+ * space.  The result never contains a byte below 0x20.
+ */
+char	*text_clean(const char *in, size_t len);
+
+/*
+ * Matching form: text_clean, then NFKC, case folding and accent stripping
+ * (utf8proc), letters and digits kept, '+' and '#' kept after a letter or
+ * digit ("c++", "c#"), '/' kept between two ("ci/cd"), apostrophes
+ * dropped ("what's" -> "whats"), everything else a single space; trimmed.
+ */
+char	*text_norm(const char *in, size_t len);
+
+/*
+ * Lookup key of a normalised string: each word made singular by a plain
+ * rule ("sres" -> "sre", "engineers" -> "engineer", "abilities" ->
+ * "ability").  Applied to aliases and to queries alike, so the rule only
+ * has to be consistent, not linguistically right.
+ */
+char	*text_key(const char *norm);
+
+/* Length of the longest prefix of s[0..len) not above max bytes that
+ * does not end inside a UTF-8 sequence. */
+size_t	 utf8_cut(const char *s, size_t len, size_t max);
+
+/* Restricted Damerau-Levenshtein (optimal string alignment) distance over
+ * bytes; returns limit + 1 as soon as the distance must exceed limit. */
+int	 text_editdist(const char *a, size_t alen, const char *b, size_t blen,
+	    int limit);
+
+/* Split a normalised string on spaces into at most max words, in place:
+ * fills words[] with pointers into s and returns the count. */
+int	 text_words(char *s, char **words, int max);
+
+#endif
