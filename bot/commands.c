@@ -133,6 +133,19 @@ skill_names(struct answer *a, const struct kb *kb, const struct kb_role *r,
 		}
 }
 
+/* Ends a sentence: ". " unless the text already ends with '."'. */
+static void
+end_sentence(struct answer *a)
+{
+	size_t n = a->text.len;
+
+	if (n >= 2 && a->text.s[n - 1] == '"' && strchr(".!?",
+	    a->text.s[n - 2]))
+		fmt_text(a, " ");
+	else
+		fmt_text(a, ". ");
+}
+
 /* Guide text without its final period, for joining with "; ". */
 static void
 fmt_item(struct answer *a, const char *s)
@@ -255,7 +268,8 @@ cmd_salary(struct cmd_ctx *c, const char *arg, struct answer *a)
 	fmt_strong(a, r->title);
 	fmt_text(a, ": ");
 	pay_phrase(a, r);
-	fmt_text(a, ". Skills: ");
+	end_sentence(a);
+	fmt_text(a, "Skills: ");
 	skill_names(a, c->kb, r, 5);
 	fmt_text(a, ".");
 	if (r->figure)
@@ -286,8 +300,8 @@ cmd_skills(struct cmd_ctx *c, const char *arg, struct answer *a)
 			if (s == r->primary)
 				continue;
 		}
-		fmt_printf(a, first ? " (%s): " : ". %s: ",
-		    first ? s->source->label : s->source->label);
+		fmt_printf(a, first ? " (%s): " : ". The %s: ",
+		    s->source->label);
 		for (j = 0; j < s->nskills; j++) {
 			if (j)
 				fmt_text(a, "; ");
@@ -488,11 +502,8 @@ ranked(struct answer *a, const struct kb_role *const *r, int n,
 		if (m == MEASURE_MAX && p->open_ended)
 			fmt_text(a, "+");
 		fmt_cell_end(a);
-		fmt_cell_begin(a);
-		fmt_text(a, "(");
-		fmt_range(a, p->min, p->max, p->open_ended);
-		fmt_text(a, ")");
-		fmt_cell_end(a);
+		/* the full range only in HTML: the plain line stays short */
+		fmt_html_cell_range(a, p->min, p->max, p->open_ended);
 		fmt_row_end(a);
 	}
 	fmt_table_end(a);
@@ -826,7 +837,8 @@ cmd_highlight(struct cmd_ctx *c, const char *arg, struct answer *a)
 	fmt_strong(a, r->title);
 	fmt_text(a, " — ");
 	pay_phrase(a, r);
-	fmt_text(a, ". Key skills: ");
+	end_sentence(a);
+	fmt_text(a, "Key skills: ");
 	skill_names(a, c->kb, r, 3);
 	fmt_printf(a, ". %s", r->primary->summary);
 }
@@ -886,7 +898,7 @@ const struct command commands[] = {
 	    "(or their words, where they give no figure)", cmd_salary, 0 },
 	{ "skills", "skill", "ROLE", "the skills the guides list for a role",
 	    cmd_skills, 0 },
-	{ "role", "what", "ROLE", "what the job is and what they do", cmd_role,
+	{ "role", "job", "ROLE", "what the job is and what they do", cmd_role,
 	    0 },
 	{ "compare", "vs", "ROLE vs ROLE", "two roles' salaries side by side",
 	    cmd_compare, 0 },

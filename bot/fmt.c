@@ -185,6 +185,19 @@ fmt_row_end(struct answer *a)
 }
 
 void
+fmt_html_cell_range(struct answer *a, long min, long max, int open_ended)
+{
+	struct answer tmp;
+
+	answer_init(&tmp);
+	fmt_range(&tmp, min, max, open_ended);
+	buf_puts(&a->html, "<td>");
+	buf_puts(&a->html, buf_str(&tmp.html));
+	buf_puts(&a->html, "</td>");
+	answer_free(&tmp);
+}
+
+void
 fmt_table_end(struct answer *a)
 {
 	buf_puts(&a->html, "</table>");

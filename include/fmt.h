@@ -52,6 +52,9 @@ void	fmt_row_begin(struct answer *, const char *sep);
 void	fmt_cell_begin(struct answer *);
 void	fmt_cell_end(struct answer *);
 void	fmt_row_end(struct answer *);
+/* A cell holding a salary range that only the HTML table shows. */
+void	fmt_html_cell_range(struct answer *, long min, long max,
+	    int open_ended);
 void	fmt_table_end(struct answer *);
 
 /* Cuts text to one line of at most max bytes; the rest goes to `more`. */
