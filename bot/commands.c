@@ -38,14 +38,14 @@ static void
 not_covered(struct cmd_ctx *c, struct answer *a, const char *what,
     const struct role_hit *hit)
 {
-	fmt_text(a, "The guides don't cover ");
 	fmt_echo(a, what);
+	fmt_text(a, " is not one of the roles the guides cover");
 	if (hit && hit->nalts > 0) {
 		fmt_text(a, ". Did you mean ");
 		list_names(a, hit->alts, hit->nalts, " or ");
 		fmt_text(a, "?");
 	} else
-		fmt_printf(a, ": they cover %d tech roles (%sroles lists them).",
+		fmt_printf(a, " (they cover %d tech roles: %sroles lists them).",
 		    c->kb->nroles, c->prefix);
 }
 
@@ -257,13 +257,20 @@ cmd_help(struct cmd_ctx *c, const char *arg, struct answer *a)
 	    "(%shelp COMMAND for details)", c->nick, c->prefix);
 }
 
+static void cmd_currency(struct cmd_ctx *, const char *, struct answer *);
+
 static void
 cmd_salary(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
-	const struct kb_role *r = need_role(c, arg, a, "salary");
+	const struct kb_role *r;
+	const char *cur;
 	int i;
 
-	if (r == NULL)
+	if ((cur = question_currency(arg)) != NULL) {
+		cmd_currency(c, cur, a);
+		return;
+	}
+	if ((r = need_role(c, arg, a, "salary")) == NULL)
 		return;
 	fmt_strong(a, r->title);
 	fmt_text(a, ": ");
@@ -730,9 +737,13 @@ cmd_roles(struct cmd_ctx *c, const char *arg, struct answer *a)
 	fmt_text(a, ".");
 }
 
+/* TOPIC_NAMED: "Name — text; ..."; TOPIC_LIST: "text; text";
+ * TOPIC_PROSE: the sentences as written. */
+enum { TOPIC_NAMED, TOPIC_LIST, TOPIC_PROSE };
+
 static void
 topic(struct cmd_ctx *c, struct answer *a, const char *kind,
-    const char *lead, int with_names)
+    const char *lead, int style)
 {
 	const struct kb_topic *t;
 	int nth, i;
@@ -743,14 +754,20 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		fmt_strong(a, lead ? lead : t->title);
 		fmt_printf(a, " (%s): ", t->source->label);
 		for (i = 0; i < t->nitems; i++) {
-			fmt_text(a, i ? "; " : "");
-			if (with_names) {
-				fmt_text(a, t->items[i].name);
-				fmt_text(a, " — ");
+			if (style != TOPIC_PROSE) {
+				fmt_text(a, i ? "; " : "");
+				if (style == TOPIC_NAMED) {
+					fmt_text(a, t->items[i].name);
+					fmt_text(a, " — ");
+				}
+				fmt_item(a, t->items[i].text);
+			} else {
+				fmt_text(a, i ? " " : "");
+				fmt_text(a, t->items[i].text);
 			}
-			fmt_item(a, t->items[i].text);
 		}
-		fmt_text(a, ".");
+		if (style != TOPIC_PROSE)
+			fmt_text(a, ".");
 	}
 	if (nth == 0)
 		fmt_text(a, "The guides loaded have nothing on that.");
@@ -760,7 +777,8 @@ static void
 cmd_tips(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
-	topic(c, a, "negotiation", "What to negotiate beyond base salary", 1);
+	topic(c, a, "negotiation", "What to negotiate beyond base salary",
+	    TOPIC_NAMED);
 }
 
 static void
@@ -768,7 +786,7 @@ cmd_metaskills(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
 	topic(c, a, "meta-skills", "Meta skills that raise pay across roles",
-	    0);
+	    TOPIC_LIST);
 }
 
 static void
@@ -776,14 +794,14 @@ cmd_keyskills(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
 	topic(c, a, "market-skills", "Key skills to increase your market "
-	    "value", 1);
+	    "value", TOPIC_NAMED);
 }
 
 static void
 cmd_conclusions(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
-	topic(c, a, "conclusion", NULL, 0);
+	topic(c, a, "conclusion", NULL, TOPIC_PROSE);
 }
 
 static void
@@ -886,7 +904,7 @@ cmd_guess(struct cmd_ctx *c, const char *arg, struct answer *a)
 			return;
 		}
 	}
-	fmt_printf(a, "The guides don't cover that. I can answer about %d "
+	fmt_printf(a, "That is not covered by the guides. I can answer about %d "
 	    "tech roles: salary, skills, what the job is, comparisons, "
 	    "rankings, who needs a skill, negotiation tips (%shelp).",
 	    c->kb->nroles, c->prefix);

@@ -52,6 +52,17 @@ in_list(const char *w, const char *const *list)
 }
 
 static int
+in_list_at(const char *w, const char *const *list)
+{
+	int i;
+
+	for (i = 0; list[i]; i++)
+		if (strcmp(list[i], w) == 0)
+			return i;
+	return -1;
+}
+
+static int
 has_word(char **w, int n, const char *const *list)
 {
 	int i;
@@ -169,6 +180,25 @@ static const char *const skill_tail_filler[] = {
 	"skill", "skills", "knowledge", "experience", "expertise", NULL
 };
 
+const char *
+question_currency(const char *text)
+{
+	char *norm = text_norm(text, strlen(text)), *w[Q_WORDS];
+	const char *const *cs, *found = NULL;
+	int n, i;
+
+	for (cs = currency_signs; *cs && !found; cs++)
+		if (strstr(text, *cs))
+			found = *cs;
+	n = text_words(norm, w, Q_WORDS);
+	for (i = 0; i < n && !found; i++)
+		if (in_list(w[i], currency_words))
+			found = *(currency_words + (size_t)(
+			    in_list_at(w[i], currency_words)));
+	free(norm);
+	return found;
+}
+
 void
 question_route(const char *text, struct buf *out)
 {
@@ -176,7 +206,7 @@ question_route(const char *text, struct buf *out)
 	char *copy, *tail;
 	const struct command *cmd;
 	struct buf subj = {0};
-	const char *const *cs;
+	const char *cur;
 	int n, i;
 
 	padded = xmalloc(strlen(norm) + 3);
@@ -188,6 +218,10 @@ question_route(const char *text, struct buf *out)
 
 	if (n == 0) {
 		emit(out, "help", NULL);
+		goto done;
+	}
+	if ((cur = question_currency(text)) != NULL) {
+		emit(out, "_currency", cur);
 		goto done;
 	}
 	/* A bare command word first: "salary sre", "top 3", "help". */
@@ -205,16 +239,6 @@ question_route(const char *text, struct buf *out)
 		emit(out, cmd->name, rest);
 		goto done;
 	}
-	for (cs = currency_signs; *cs; cs++)
-		if (strstr(text, *cs)) {
-			emit(out, "_currency", *cs);
-			goto done;
-		}
-	for (i = 0; i < n; i++)
-		if (in_list(w[i], currency_words)) {
-			emit(out, "_currency", w[i]);
-			goto done;
-		}
 	if (has_phrase(padded, "meta skill") || has_phrase(padded, "metaskill") ||
 	    has_phrase(padded, "meta skills") || has_phrase(padded, "metaskills") ||
 	    has_phrase(padded, "across roles") ||

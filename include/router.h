@@ -77,6 +77,10 @@ const struct command *command_find(const char *name, size_t len);
  */
 void		 question_route(const char *text, struct buf *out);
 
+/* The currency word or sign in text when it is not dollars, or NULL
+ * (a static string). */
+const char	*question_currency(const char *text);
+
 /* Parses "$200k", "200,000", "200000" in text; 0 if none. */
 long		 parse_amount(const char *text);
 

@@ -1,0 +1,66 @@
+#!/bin/sh
+# cli.sh TECHPAY -- the command line as a user runs it: ask, console,
+# index --check on good and broken knowledge, --help and --version.
+T=$1
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect() {	# expect NAME WANT OUTPUT
+	case "$3" in *"$2"*) ok ;; *) bad "$1: want \"$2\" in: $3" ;; esac
+}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+out=$("$T" ask '!salary sre'); rc=$?
+[ $rc -eq 0 ] && ok || bad "ask exit $rc"
+expect "ask" 'Site Reliability Engineer: $140,000–$185,000 (2026 guide)' "$out"
+out=$("$T" ask techpay: how much does a cloud architect make)
+expect "ask natural" '$145,000–$190,000' "$out"
+out=$("$T" ask --html '!compare sre vs devops')
+expect "ask --html" '<table>' "$out"
+out=$("$T" --version); expect "version" "techpay 0." "$out"
+out=$("$T" --help); expect "help" "usage: techpay" "$out"
+"$T" bogus >/dev/null 2>&1 && bad "unknown command exit 0" || ok
+
+# console: a line in, the answer out, several in a row, EOF ends it
+out=$(printf 'salary sre\n!top 3\ntechpay, which roles need python?\n\nmore\n' |
+    "$T" console); rc=$?
+[ $rc -eq 0 ] && ok || bad "console exit $rc"
+expect "console 1" '$140,000' "$out"
+expect "console 2" 'Top 3' "$out"
+expect "console 3" 'Data Scientist' "$out"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 4 ] && ok ||
+    bad "console: 4 answers for 4 questions (the empty line is ignored): $out"
+# "more" continues the previous answer in the console
+out=$(printf '!roles\nmore\n' | "$T" console)
+expect "console more" 'Software' "$(printf '%s\n' "$out" | sed -n 2p)"
+# a long line, CR/LF inside and raw Latin-1 are one question each
+out=$(printf '!skills d\351vops\r\n' | "$T" console)
+expect "latin-1" 'Jenkins' "$out"
+
+# knowledge checks
+out=$("$T" index --check); expect "check embedded" "knowledge ok: 14 roles" "$out"
+out=$("$T" index --check --knowledge knowledge)
+expect "check dir" "knowledge ok: 14 roles" "$out"
+cp -r knowledge "$tmp/k"
+sed -i 's/"category": "cloud",/"category": "cloud"/' \
+    "$tmp/k/roles/site-reliability-engineer.json"
+sed -i 's/"refs": \["communication"\]/"refs": ["pythn"]/' "$tmp/k/roles/data-scientist.json"
+out=$("$T" index --check --knowledge "$tmp/k" 2>&1); rc=$?
+[ $rc -ne 0 ] && ok || bad "broken knowledge: exit 0"
+expect "broken json" "roles/site-reliability-engineer.json: line" "$out"
+expect "bad ref" 'roles/data-scientist.json: sources' "$out"
+expect "bad ref 2" 'unknown skill "pythn"' "$out"
+out=$("$T" ask --knowledge "$tmp/k" '!salary sre' 2>&1); rc=$?
+[ $rc -ne 0 ] && ok || bad "ask served a broken knowledge base"
+out=$("$T" ask --knowledge /nonexistent '!salary sre' 2>&1); rc=$?
+[ $rc -ne 0 ] && ok || bad "missing knowledge dir: exit 0"
+expect "missing dir" "/nonexistent/: (dir)" "$out"
+
+# index cache: built once, reused, rebuilt when the knowledge changes
+"$T" ask --index-cache "$tmp/ix.db" '!salary sre' >/dev/null && [ -s "$tmp/ix.db" ] &&
+    ok || bad "index cache not written"
+out=$("$T" ask --index-cache "$tmp/ix.db" '!salary devpos')
+expect "cache reuse" 'DevOps Engineer' "$out"
+
+echo "cli ($T): $pass passed, $fail failed"
+[ $fail -eq 0 ]

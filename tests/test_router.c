@@ -1,0 +1,390 @@
+/*
+ * test_router.c -- commands and natural questions, end to end through the
+ * router: every role's salary and skills, rankings and ties, the roles
+ * without figures, questions out of scope, addressing, "more", hostile
+ * input.  Expected values come from the knowledge, not from copies here.
+ */
+#include "testutil.h"
+
+static void
+expect_range(const char *ans, const struct kb_pay *p)
+{
+	struct answer a;
+
+	answer_init(&a);
+	fmt_range(&a, p->min, p->max, p->open_ended);
+	assert_has(ans, buf_str(&a.text));
+	answer_free(&a);
+}
+
+static void
+test_01_salary_every_role(void **s)
+{
+	char q[256];
+	int i;
+
+	(void)s;
+	for (i = 0; i < F.kb->nroles; i++) {
+		const struct kb_role *r = &F.kb->roles[i];
+		const char *ans;
+
+		snprintf(q, sizeof(q), "!salary %s", r->title);
+		ans = ask(q);
+		assert_clean(ans);
+		assert_has(ans, r->title);
+		if (r->figure) {
+			expect_range(ans, &r->figure->pay);
+			assert_has(ans, r->figure->source->label);
+		} else {
+			/* no figure: say so, quote the words, no dollar */
+			assert_has(ans, "no salary figure");
+			assert_lacks(ans, "$");
+			assert_lacks(ans, ",000");
+		}
+	}
+}
+
+static void
+test_02_example_line_format(void **s)
+{
+	(void)s;
+	{
+		char *a = xstrdup(ask("!salary sre"));
+
+		assert_string_equal(a, ask("!salary site reliability engineer"));
+		free(a);
+	}
+	assert_memory_equal(ask("!salary sre"),
+	    "Site Reliability Engineer: $140,000–$185,000 (2026 guide). "
+	    "Skills: distributed systems, observability, debugging, "
+	    "automation scripting.", 132);
+	assert_has(ask("!salary cloud architect"),
+	    "(2026 guide, as Cloud Solutions Architect)");
+	assert_has(ask("!salary ai research scientist"), "$240,000+");
+}
+
+static void
+test_03_skills_every_role(void **s)
+{
+	char q[256];
+	int i, j;
+
+	(void)s;
+	for (i = 0; i < F.kb->nroles; i++) {
+		const struct kb_role *r = &F.kb->roles[i];
+		const struct kb_role_source *p = r->primary;
+		struct buf all = {0};
+
+		snprintf(q, sizeof(q), "!skills %s", r->id);
+		buf_puts(&all, ask(q));
+		assert_clean(buf_str(&all));
+		/* the whole answer, with its "more", names every skill */
+		while (F.a.more.len) {
+			buf_puts(&all, " ");
+			buf_puts(&all, ask("more"));
+		}
+		for (j = 0; j < p->nskills; j++) {
+			char *t = xstrdup(p->skills[j].text);
+			size_t n = strlen(t);
+
+			if (n && t[n - 1] == '.')
+				t[n - 1] = '\0';
+			assert_has(buf_str(&all), t);
+			free(t);
+		}
+		buf_free(&all);
+	}
+}
+
+static void
+test_04_role_and_whoneeds(void **s)
+{
+	const char *a;
+
+	(void)s;
+	a = ask("!role devops");
+	assert_has(a, "CI/CD");
+	assert_has(a, "deploy");
+	a = ask("!whoneeds terraform");
+	assert_has(a, "Cloud Architect");
+	assert_lacks(a, "DevOps");
+	assert_lacks(a, "Site Reliability");
+	a = ask("!whoneeds c++");
+	assert_has(a, "Machine Learning Engineer");
+	a = ask("!whoneeds cobol");
+	assert_has(a, "No role in the guides lists");
+	a = ask("!whoneeds");
+	assert_has(a, "Usage:");
+}
+
+static void
+test_05_top_keeps_ties(void **s)
+{
+	const char *a;
+
+	(void)s;
+	a = ask("!top");
+	assert_has(a, "by midpoint");
+	assert_has(a, "1= AI Research Scientist $200,000");
+	assert_has(a, "1= Software Engineering Manager $200,000");
+	assert_has(a, "3. Cybersecurity Architect");
+	/* the 5th place is tied: both tied roles are listed */
+	assert_has(a, "4= AI Product Manager");
+	assert_has(a, "4= Machine Learning Engineer");
+	a = ask("!top 1");
+	assert_has(a, "Top 2");		/* a tie for 1st shows both */
+	a = ask("!top 3 by max");
+	assert_has(a, "by top of range");
+	assert_has(a, "1. AI Research Scientist $240,000+");
+	a = ask("!top by min");
+	assert_has(a, "1. Software Engineering Manager $170,000");
+	a = ask("!top 999");
+	assert_clean(a);
+}
+
+static void
+test_06_compare(void **s)
+{
+	const char *a;
+
+	(void)s;
+	a = ask("!compare ciso vs cybersecurity architect");
+	assert_has(a, "Chief Information Security Officer");
+	assert_has(a, "$155,000–$220,000");
+	a = ask("!compare sre vs devops");
+	assert_has(a, "Midpoints $162,500 vs $152,500");
+	a = ask("!compare nurse vs sre");
+	assert_has(a, "\"nurse\" is not one of the roles");
+	assert_has(a, "$140,000–$185,000");
+	a = ask("!compare sre");
+	assert_has(a, "Usage:");
+	/* the HTML form is a table */
+	ask("!compare sre vs devops");
+	assert_has(buf_str(&F.a.html), "<table>");
+	assert_has(buf_str(&F.a.html), "<td>$140,000–$185,000</td>");
+}
+
+static void
+test_07_out_of_scope(void **s)
+{
+	static const char *const q[] = {
+		"techpay: how much does a nurse make?",
+		"techpay how much does a CTO make?",
+		"!salary ios developer",
+		"techpay: what's the weather like today?",
+	};
+	size_t i;
+	const char *a;
+
+	(void)s;
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		a = ask(q[i]);
+		if (!contains(a, "not one of the roles the guides cover") &&
+		    !contains(a, "not covered by the guides"))
+			fail_msg("not said to be out of scope: %s", a);
+		assert_lacks(a, "$");
+		assert_clean(a);
+	}
+	a = ask("techpay: what do SREs earn in pounds?");
+	assert_has(a, "US dollars only");
+	assert_lacks(a, "£");
+	a = ask("techpay: salary of a devops engineer in €?");
+	assert_has(a, "US dollars only");
+	assert_has(ask("!salary ios developer"), "Did you mean");
+}
+
+static void
+test_08_natural_questions(void **s)
+{
+	(void)s;
+	assert_has(ask("techpay: how much does an SRE make?"), "$140,000");
+	assert_has(ask("techpay, which roles need kubernetes?"),
+	    "Machine Learning Engineer");
+	assert_has(ask("techpay: who earns the most?"), "AI Research Scientist");
+	assert_has(ask("techpay what does an ai pm do"), "Define AI product");
+	assert_has(ask("techpay: what skills does a data scientist need?"),
+	    "Advanced statistics");
+	assert_has(ask("techpay: what are the meta skills?"), "AI fluency");
+	assert_has(ask("techpay: what should I negotiate beyond base salary?"),
+	    "Signing Bonuses");
+	assert_has(ask("techpay: which roles pay above $200k?"),
+	    "above $200,000");
+	assert_has(ask("techpay: sre or devops, which pays more?"),
+	    "Midpoints");
+	assert_has(ask("techpay: what are the lowest paying roles?"),
+	    "Lowest");
+	{
+		struct buf all = {0};
+		int guard = 0;
+
+		buf_puts(&all, ask("techpay: what are the conclusions?"));
+		while (F.a.more.len && guard++ < 10)
+			buf_puts(&all, ask("more"));
+		assert_has(buf_str(&all), "undated guide");
+		assert_has(buf_str(&all), "(2026 guide)");
+		assert_has(buf_str(&all), "difficulty pays");
+		buf_free(&all);
+	}
+	assert_has(ask("techpay: what is the role of the day?"),
+	    "Role of the day");
+	/* every form of address, the same answer */
+	assert_string_equal(ask("salary sre"), "Site Reliability Engineer: "
+	    "$140,000–$185,000 (2026 guide). Skills: distributed systems, "
+	    "observability, debugging, automation scripting. The undated "
+	    "guide: \"The unique combination of coding skills and systems "
+	    "administration knowledge allows SREs to negotiate some of the "
+	    "most competitive salaries in the industry.\"");
+	{
+		char *want = xstrdup(ask("salary sre"));
+
+		assert_string_equal(ask("techpay: salary sre"), want);
+		assert_string_equal(ask("techpay, salary sre"), want);
+		assert_string_equal(ask("techpay salary sre"), want);
+		assert_string_equal(ask("!salary sre"), want);
+		free(want);
+	}
+}
+
+static void
+test_09_every_command_answers(void **s)
+{
+	const struct command *c;
+	char q[64];
+
+	(void)s;
+	for (c = commands; c->name; c++) {
+		if (c->hidden)
+			continue;
+		snprintf(q, sizeof(q), "!%s", c->name);
+		assert_true(strlen(ask(q)) > 0);
+		assert_clean(ask(q));
+		snprintf(q, sizeof(q), "!help %s", c->name);
+		assert_has(ask(q), c->help);
+		if (c->alias) {
+			snprintf(q, sizeof(q), "!%s", c->alias);
+			assert_true(strlen(ask(q)) > 0);
+		}
+	}
+	assert_has(ask("!tips"), "Equity and Stock Options");
+	assert_has(ask("!keyskills"), "Distributed Systems");
+	assert_has(ask("!sources"), "2026");
+	assert_has(ask("!range"), "$130,000");
+	assert_has(ask("!range"), "$240,000+");
+	assert_has(ask("!roles security"), "Cybersecurity Architect");
+	assert_has(ask("!roles nope"), "No category");
+	assert_has(ask("!salary"), "Usage:");
+	assert_has(ask("!salary architect"), "matches several roles");
+}
+
+static void
+test_10_addressing_in_channels(void **s)
+{
+	const char *t;
+
+	(void)s;
+	t = "just chatting about sre salaries";
+	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
+	t = "techpay salary sre";	/* no ':' or ',' in a channel */
+	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
+	t = "!unknowncommand x";	/* maybe another bot's */
+	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
+	t = "TechPay: salary sre";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "!salary sre";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "!unknowncommand";
+	assert_has(ask_where(t, strlen(t), 1, "pm"), "I answer from");
+}
+
+static void
+test_11_more_per_conversation(void **s)
+{
+	const char *t = "!roles";
+	char *first;
+
+	(void)s;
+	first = xstrdup(ask_where(t, strlen(t), 1, "alice"));
+	assert_has(first, "say \"more\"");
+	assert_true(strlen(first) <= ANSWER_LINE_MAX);
+	assert_has(ask_where("more", 4, 1, "bob"), "Nothing more");
+	t = ask_where("more", 4, 1, "alice");
+	assert_lacks(t, "Nothing more");
+	assert_has(t, "Software");
+	assert_has(ask_where("more", 4, 1, "alice"), "Nothing more");
+	free(first);
+}
+
+static void
+test_12_hostile_input(void **s)
+{
+	static const char *const q[] = {
+		"!salary \"salary AND OR", "techpay: NEAR(", "!salary *",
+		"!role '; DROP TABLE roles;--", "!role %s%s%n", "!skills %x%x",
+		"!whoneeds NEAR(a b", "!compare \" vs (", "!top -5", "!top x y z",
+		"!above $99999999999999999999", "!above", "!below 0",
+		"techpay: \x01\x02", "!salary \xff\xfe\xfd", "!roles \xc0\xaf",
+		"!salary sre\r\nPRIVMSG #x :owned", "!salary sre\0hidden",
+		"techpay: " "vs vs vs vs", "!compare vs", "more more more",
+	};
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		assert_clean(ask_where(q[i], strlen(q[i]) + (i == 17 ? 7 : 0),
+		    1, "h"));
+	assert_lacks(ask("!role %s%s%n"), "0x");
+	/* a 2,000-byte line: answered, not echoed back */
+	{
+		char big[2001];
+
+		memcpy(big, "!salary ", 8);
+		memset(big + 8, 'A', sizeof(big) - 9);
+		big[2000] = '\0';
+		assert_clean(ask(big));
+		assert_lacks(ask(big), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	}
+	assert_has(ask("!skills d\xe9vops"), "Jenkins");
+}
+
+static void
+test_13_custom_prefix_and_nick(void **s)
+{
+	struct router_opts o = { "?", "paybot" };
+	struct router *saved = F.rt;
+	const char *t;
+
+	(void)s;
+	F.rt = router_new(F.kb, F.ix, &o);
+	t = "?salary sre";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "!salary sre";
+	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
+	t = "paybot: salary sre";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	assert_has(ask("help"), "?salary");
+	router_free(F.rt);
+	F.rt = saved;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(test_01_salary_every_role),
+		cmocka_unit_test(test_02_example_line_format),
+		cmocka_unit_test(test_03_skills_every_role),
+		cmocka_unit_test(test_04_role_and_whoneeds),
+		cmocka_unit_test(test_05_top_keeps_ties),
+		cmocka_unit_test(test_06_compare),
+		cmocka_unit_test(test_07_out_of_scope),
+		cmocka_unit_test(test_08_natural_questions),
+		cmocka_unit_test(test_09_every_command_answers),
+		cmocka_unit_test(test_10_addressing_in_channels),
+		cmocka_unit_test(test_11_more_per_conversation),
+		cmocka_unit_test(test_12_hostile_input),
+		cmocka_unit_test(test_13_custom_prefix_and_nick),
+	};
+
+	return cmocka_run_group_tests_name("router", t, fixture_setup,
+	    fixture_teardown);
+}
