@@ -30,6 +30,92 @@ struct trees {
 	int	  n;
 };
 
+struct seen_ent {
+	char		*key;
+	const char	*owner;
+	int		 val;
+};
+
+/* Open-addressing hash set of alias keys: 100,000 roles stay linear. */
+struct seen {
+	struct seen_ent	*ent;
+	size_t		 cap, n;
+};
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void
+seen_grow(struct seen *t)
+{
+	struct seen_ent *old = t->ent;
+	size_t oldcap = t->cap, i, j;
+
+	t->cap = oldcap ? oldcap * 2 : 256;
+	t->ent = xcalloc(t->cap, sizeof(*t->ent));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key == NULL)
+			continue;
+		for (j = hash_str(old[i].key) & (t->cap - 1); t->ent[j].key;
+		    j = (j + 1) & (t->cap - 1))
+			;
+		t->ent[j] = old[i];
+	}
+	free(old);
+}
+
+/* Remembers key for owner; returns the earlier owner if already seen. */
+static const char *
+seen_add(struct seen *t, const char *key, const char *owner)
+{
+	size_t j;
+
+	if ((t->n + 1) * 2 > t->cap)
+		seen_grow(t);
+	for (j = hash_str(key) & (t->cap - 1); t->ent[j].key;
+	    j = (j + 1) & (t->cap - 1))
+		if (strcmp(t->ent[j].key, key) == 0)
+			return t->ent[j].owner;
+	t->ent[j].key = xstrdup(key);
+	t->ent[j].owner = owner;
+	t->ent[j].val = (int)t->n;
+	t->n++;
+	return NULL;
+}
+
+static const struct seen_ent *
+seen_get(const struct seen *t, const char *key)
+{
+	size_t j;
+
+	if (t->cap == 0)
+		return NULL;
+	for (j = hash_str(key) & (t->cap - 1); t->ent[j].key;
+	    j = (j + 1) & (t->cap - 1))
+		if (strcmp(t->ent[j].key, key) == 0)
+			return &t->ent[j];
+	return NULL;
+}
+
+static void
+seen_free(struct seen *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->ent[i].key);
+	free(t->ent);
+}
+
 /* Loader state: where we are (file, path) and what went wrong. */
 struct ld {
 	struct kb	*kb;
@@ -37,13 +123,8 @@ struct ld {
 	struct buf	 errs;
 	int		 nerr;
 	/* alias key -> owner, for duplicate detection, per namespace */
-	struct seen	*seen_roles, *seen_skills, *seen_cats;
-};
-
-struct seen {
-	char		*key;
-	const char	*owner;
-	struct seen	*next;
+	struct seen	 seen_roles, seen_skills, seen_cats;
+	struct seen	 role_ids, skill_ids;	/* id -> index (val) */
 };
 
 static void
@@ -63,35 +144,6 @@ lerr(struct ld *ld, const char *path, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	buf_printf(&ld->errs, "%s: %s: %s\n", ld->file, path, msg);
-}
-
-/* Remembers key for owner; returns the earlier owner if already seen. */
-static const char *
-seen_add(struct seen **list, const char *key, const char *owner)
-{
-	struct seen *s;
-
-	for (s = *list; s; s = s->next)
-		if (strcmp(s->key, key) == 0)
-			return s->owner;
-	s = xmalloc(sizeof(*s));
-	s->key = xstrdup(key);
-	s->owner = owner;
-	s->next = *list;
-	*list = s;
-	return NULL;
-}
-
-static void
-seen_free(struct seen *s)
-{
-	struct seen *n;
-
-	for (; s; s = n) {
-		n = s->next;
-		free(s->key);
-		free(s);
-	}
 }
 
 /* ---- typed field access; each reports its own error ---------------- */
@@ -319,7 +371,7 @@ get_source_ref(struct ld *ld, const cJSON *obj, const char *path,
  * by another record is an error.  The record's own name counts as an alias.
  */
 static void
-add_aliases(struct ld *ld, struct seen **ns, const char *owner,
+add_aliases(struct ld *ld, struct seen *ns, const char *owner,
     const char *name, const char **aliases, int n, const char *path)
 {
 	char p[256];
@@ -438,7 +490,7 @@ load_skills(struct ld *ld, const cJSON *root)
 	const cJSON *a = get_arr(ld, root, "", "skills", 1), *it;
 	struct kb *kb = ld->kb;
 	char p[64];
-	int i = 0, j;
+	int i = 0;
 
 	if (a == NULL)
 		return;
@@ -460,24 +512,22 @@ load_skills(struct ld *ld, const cJSON *root)
 			s->aliases = NULL;
 			continue;
 		}
-		for (j = 0; j < kb->nskills; j++)
-			if (strcmp(kb->skills[j].id, s->id) == 0)
-				lerr(ld, p, "duplicate skill id \"%s\"", s->id);
+		if (seen_add(&ld->skill_ids, s->id, s->id) != NULL)
+			lerr(ld, p, "duplicate skill id \"%s\"", s->id);
 		add_aliases(ld, &ld->seen_skills, s->id, s->name, s->aliases,
 		    s->naliases, p);
 		kb->nskills++;
 	}
 }
 
+/* Index of a skill id in kb->skills, or -1.  Skills with a rejected
+ * record are not in the table, so the index always matches. */
 static int
-find_skill(const struct kb *kb, const char *id)
+find_skill(const struct ld *ld, const char *id)
 {
-	int i;
+	const struct seen_ent *e = seen_get(&ld->skill_ids, id);
 
-	for (i = 0; i < kb->nskills; i++)
-		if (strcmp(kb->skills[i].id, id) == 0)
-			return i;
-	return -1;
+	return e ? e->val : -1;
 }
 
 static const char *const pay_fig_keys[] = {
@@ -565,7 +615,7 @@ load_skill_uses(struct ld *ld, const cJSON *rs, const char *path,
 				lerr(ld, w, "expected a skill id");
 				continue;
 			}
-			if ((k = find_skill(ld->kb, r->valuestring)) < 0) {
+			if ((k = find_skill(ld, r->valuestring)) < 0) {
 				lerr(ld, w, "unknown skill \"%s\"",
 				    r->valuestring);
 				continue;
@@ -634,10 +684,8 @@ load_role(struct ld *ld, const cJSON *root, const char *fname)
 		if (strcmp(base, want) != 0)
 			lerr(ld, "id", "\"%s\" does not match the file name",
 			    r->id);
-		for (i = 0; i < kb->nroles; i++)
-			if (strcmp(kb->roles[i].id, r->id) == 0)
-				lerr(ld, "id", "duplicate role id \"%s\"",
-				    r->id);
+		if (seen_get(&ld->role_ids, r->id) != NULL)
+			lerr(ld, "id", "duplicate role id \"%s\"", r->id);
 	}
 	r->category = -1;
 	if ((cat = get_str(ld, root, "", "category", 0)) != NULL) {
@@ -677,6 +725,7 @@ load_role(struct ld *ld, const cJSON *root, const char *fname)
 		    r->naliases, "title");
 	if (ld->nerr != errs || r->id == NULL)
 		return;		/* kb is discarded anyway */
+	seen_add(&ld->role_ids, r->id, r->id);
 	/* Newest first: the guide with the later year describes the role. */
 	for (i = 0; i < r->nsrc; i++) {
 		const struct kb_role_source *s = &r->src[i];
@@ -944,9 +993,11 @@ kb_load_files(const struct kb_file *files, int n, char *err, size_t errlen)
 		lerr(&ld, "(dir)", "no role files");
 	}
 	free(sorted);
-	seen_free(ld.seen_roles);
-	seen_free(ld.seen_skills);
-	seen_free(ld.seen_cats);
+	seen_free(&ld.seen_roles);
+	seen_free(&ld.seen_skills);
+	seen_free(&ld.seen_cats);
+	seen_free(&ld.role_ids);
+	seen_free(&ld.skill_ids);
 	if (ld.nerr > 0) {
 		if (ld.nerr > KB_MAX_ERRORS)
 			buf_printf(&ld.errs, "(%d more errors)\n",
