@@ -9,10 +9,13 @@
  *   role_fts                    FTS5, porter stemming: title, aliases,
  *                               skills, description (bm25 weights 10/8/3/1)
  *   skill_fts                   FTS5 keeping '+' and '#' in tokens ("c++")
- *   rterm/sterm, *_tri          the vocabulary of role/skill names, and a
- *                               trigram FTS5 table over it: candidates for
- *                               spelling correction, ranked by shared
- *                               trigrams, then checked by edit distance.
+ *   rterm/sterm                 the vocabulary of role/skill names (from
+ *                               fts5vocab over the names)
+ *   rdel/sdel                   each vocabulary term under itself and each
+ *                               of its one-byte deletions: a typo within
+ *                               one edit shares a key with its term, so
+ *                               candidates are a few indexed lookups, then
+ *                               checked by edit distance (see correct_word).
  *
  * rid is the role's index in kb->roles plus one, sid the skill's plus one.
  */
@@ -27,13 +30,15 @@
 #include "index.h"
 #include "text.h"
 
-#define SCHEMA_VERSION	"3"
-#define FUZZ_CANDIDATES	64	/* trigram candidates checked per word */
+#define SCHEMA_VERSION	"4"
+#define FUZZ_WORD_MAX	32	/* longer words are not corrected */
+#define AMBIGUITY_SCAN	64	/* matches ranked by bm25 at most */
 
 enum { NAME_ROLE = 0, NAME_SKILL = 1, NAME_CATEGORY = 2 };
 
 enum stmt_id {
-	S_NAME, S_ROLE_FTS, S_RTERM_HAS, S_RTERM_TRI, S_STERM_HAS, S_STERM_TRI,
+	S_NAME, S_ROLE_FTS, S_ROLE_FTS_ANY, S_RTERM_HAS, S_RDEL, S_STERM_HAS,
+	S_SDEL,
 	S_SKILL_FTS, S_ROLE_SKILL, S_RANK_MID, S_RANK_MIN, S_RANK_MAX,
 	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_COUNT
 };
@@ -42,21 +47,22 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_NAME] = "SELECT target FROM name WHERE key = ?1 AND kind = ?2",
 	[S_ROLE_FTS] = "SELECT rowid FROM role_fts WHERE role_fts MATCH ?1"
 	    " ORDER BY bm25(role_fts, 10.0, 8.0, 3.0, 1.0) LIMIT ?2",
+	/* unranked: stops at ?2 rows however many match */
+	[S_ROLE_FTS_ANY] = "SELECT rowid FROM role_fts WHERE role_fts MATCH ?1"
+	    " LIMIT ?2",
 	[S_RTERM_HAS] = "SELECT 1 FROM rterm WHERE term = ?1",
-	[S_RTERM_TRI] = "SELECT term FROM rterm_tri WHERE rterm_tri MATCH ?1"
-	    " ORDER BY rank LIMIT " "64",
+	[S_RDEL] = "SELECT term FROM rdel WHERE del = ?1",
 	[S_STERM_HAS] = "SELECT 1 FROM sterm WHERE term = ?1",
-	[S_STERM_TRI] = "SELECT term FROM sterm_tri WHERE sterm_tri MATCH ?1"
-	    " ORDER BY rank LIMIT " "64",
+	[S_SDEL] = "SELECT term FROM sdel WHERE del = ?1",
 	[S_SKILL_FTS] = "SELECT rowid FROM skill_fts WHERE skill_fts MATCH ?1"
 	    " ORDER BY bm25(skill_fts, 10.0, 8.0, 1.0) LIMIT ?2",
 	[S_ROLE_SKILL] = "SELECT rid FROM role_skill WHERE sid = ?1",
 	[S_RANK_MID] = "SELECT rid FROM role WHERE (?1 = 0 OR psum > 2 * ?1)"
-	    " ORDER BY psum DESC, rid LIMIT ?2",
+	    " ORDER BY psum DESC, rid DESC LIMIT ?2",
 	[S_RANK_MIN] = "SELECT rid FROM role WHERE (?1 = 0 OR pmin > ?1)"
-	    " ORDER BY pmin DESC, rid LIMIT ?2",
+	    " ORDER BY pmin DESC, rid DESC LIMIT ?2",
 	[S_RANK_MAX] = "SELECT rid FROM role WHERE (?1 = 0 OR pmax > ?1"
-	    " OR (open = 1 AND pmax >= ?1)) ORDER BY pmax DESC, rid LIMIT ?2",
+	    " OR (open = 1 AND pmax >= ?1)) ORDER BY pmax DESC, rid DESC LIMIT ?2",
 	[S_RANK_MID_ASC] = "SELECT rid FROM role WHERE (?1 = 0 OR psum < 2 * ?1)"
 	    " ORDER BY psum ASC, rid LIMIT ?2",
 	[S_RANK_MIN_ASC] = "SELECT rid FROM role WHERE (?1 = 0 OR pmin < ?1)"
@@ -90,23 +96,99 @@ static const char schema_sql[] =
     "  tokenize = \"unicode61 remove_diacritics 2 tokenchars '+#'\");";
 
 static const char index_sql[] =
-    "CREATE INDEX role_pmin ON role(pmin);"
-    "CREATE INDEX role_pmax ON role(pmax);"
-    "CREATE INDEX role_psum ON role(psum);"
+    "CREATE INDEX role_pmin ON role(pmin, rid);"
+    "CREATE INDEX role_pmax ON role(pmax, rid);"
+    "CREATE INDEX role_psum ON role(psum, rid);"
     "CREATE VIRTUAL TABLE rword_v USING fts5vocab(rword, 'row');"
     "CREATE VIRTUAL TABLE sword_v USING fts5vocab(sword, 'row');"
     "CREATE TABLE rterm(term TEXT PRIMARY KEY) WITHOUT ROWID;"
     "CREATE TABLE sterm(term TEXT PRIMARY KEY) WITHOUT ROWID;"
     "INSERT INTO rterm SELECT term FROM rword_v;"
     "INSERT INTO sterm SELECT term FROM sword_v;"
-    "CREATE VIRTUAL TABLE rterm_tri USING fts5(term, tokenize = 'trigram');"
-    "CREATE VIRTUAL TABLE sterm_tri USING fts5(term, tokenize = 'trigram');"
-    "INSERT INTO rterm_tri SELECT term FROM rterm WHERE length(term) >= 3;"
-    "INSERT INTO sterm_tri SELECT term FROM sterm WHERE length(term) >= 3;"
+    "CREATE TABLE rdel(del TEXT, term TEXT, PRIMARY KEY(del, term))"
+    "  WITHOUT ROWID;"
+    "CREATE TABLE sdel(del TEXT, term TEXT, PRIMARY KEY(del, term))"
+    "  WITHOUT ROWID;"
     "DROP TABLE rword_v; DROP TABLE sword_v;"
-    "DROP TABLE rword; DROP TABLE sword;"
-    "INSERT INTO role_fts(role_fts) VALUES('optimize');"
-    "INSERT INTO skill_fts(skill_fts) VALUES('optimize');";
+    "DROP TABLE rword; DROP TABLE sword;";
+
+struct del_pair {
+	char	key[FUZZ_WORD_MAX + 1];
+	int	term;		/* index into the term list */
+};
+
+static int
+cmp_del(const void *a, const void *b)
+{
+	const struct del_pair *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->term > y->term) - (x->term < y->term);
+}
+
+/*
+ * Fills a deletion table from a vocabulary: each term under itself and
+ * under each one-byte deletion of it.  The pairs are sorted first so
+ * that the B-tree is appended to, not written at random (a third of
+ * the time at 100,000 roles).
+ */
+static int
+build_deletions(sqlite3 *db, const char *vocab, const char *del)
+{
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	struct del_pair *p = NULL;
+	char **terms = NULL, sql[128];
+	size_t np = 0, capp = 0, nt = 0, capt = 0, i, k;
+	int rc = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT term FROM %s", vocab);
+	if (sqlite3_prepare_v2(db, sql, -1, &sel, NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(sel, 0);
+		size_t n = strlen(t);
+
+		if (n > FUZZ_WORD_MAX)
+			continue;
+		if (nt == capt) {
+			capt = capt ? capt * 2 : 1024;
+			terms = xrealloc(terms, capt * sizeof(*terms));
+		}
+		terms[nt] = xstrdup(t);
+		for (i = 0; i <= n; i++) {	/* i == n: the term itself */
+			if (np == capp) {
+				capp = capp ? capp * 2 : 8192;
+				p = xrealloc(p, capp * sizeof(*p));
+			}
+			memcpy(p[np].key, t, i);
+			memcpy(p[np].key + i, t + i + (i < n), n - i - (i < n));
+			p[np].key[n - (i < n)] = '\0';
+			p[np++].term = (int)nt;
+		}
+		nt++;
+	}
+	qsort(p, np, sizeof(*p), cmp_del);
+	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO %s VALUES(?, ?)",
+	    del);
+	if (sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK)
+		goto out;
+	for (k = 0; k < np; k++) {
+		sqlite3_bind_text(ins, 1, p[k].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, terms[p[k].term], -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(ins);
+	}
+	rc = 0;
+out:
+	for (i = 0; i < nt; i++)
+		free(terms[i]);
+	free(terms);
+	free(p);
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return rc;
+}
 
 static int
 exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
@@ -159,10 +241,8 @@ build_role(struct builder *b, const struct kb *kb, int i, struct buf *texts)
 
 	buf_puts(&title, r->title);
 	add_name(b, r->title, NAME_ROLE, i);
-	add_word(b->rword, r->title);
 	for (j = 0; j < r->naliases; j++) {
 		add_name(b, r->aliases[j], NAME_ROLE, i);
-		add_word(b->rword, r->aliases[j]);
 		buf_printf(&aliases, "%s%s", j ? " | " : "", r->aliases[j]);
 	}
 	for (j = 0; j < r->nsrc; j++) {
@@ -171,7 +251,6 @@ build_role(struct builder *b, const struct kb *kb, int i, struct buf *texts)
 		if (strcmp(s->title, r->title) != 0) {
 			buf_printf(&title, " | %s", s->title);
 			add_name(b, s->title, NAME_ROLE, i);
-			add_word(b->rword, s->title);
 		}
 		buf_printf(&desc, "%s %s ", s->description, s->summary);
 		for (k = 0; k < s->nresp; k++)
@@ -191,6 +270,10 @@ build_role(struct builder *b, const struct kb *kb, int i, struct buf *texts)
 			}
 		}
 	}
+	/* the vocabulary wants the words, not one row per name */
+	buf_printf(&title, " | %s", buf_str(&aliases));
+	add_word(b->rword, buf_str(&title));
+	buf_truncate(&title, title.len - aliases.len - 3);
 	sqlite3_bind_int(b->rfts, 1, i + 1);
 	sqlite3_bind_text(b->rfts, 2, buf_str(&title), -1, SQLITE_STATIC);
 	sqlite3_bind_text(b->rfts, 3, buf_str(&aliases), -1, SQLITE_STATIC);
@@ -276,7 +359,9 @@ build(sqlite3 *db, const struct kb *kb, char *err, size_t errlen)
 		for (j = 0; j < c->naliases; j++)
 			add_name(&b, c->aliases[j], NAME_CATEGORY, i);
 	}
-	if (exec(db, index_sql, err, errlen) == -1)
+	if (exec(db, index_sql, err, errlen) == -1 ||
+	    build_deletions(db, "rterm", "rdel") == -1 ||
+	    build_deletions(db, "sterm", "sdel") == -1)
 		goto out_texts;
 	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)kb->hash);
 	{
@@ -496,52 +581,80 @@ fts_rows(struct index *ix, enum stmt_id id, const char *match, int *out,
 	return n;
 }
 
+/*
+ * The best INDEX_ALTS_MAX matches of an FTS5 query.  Ranking every match
+ * by bm25 costs as much as there are matches ("engineer" in 100,000
+ * roles), so matches are first counted without ranking; past
+ * AMBIGUITY_SCAN the first few found stand in for the best.
+ */
+static int
+ranked_rows(struct index *ix, const char *match, int *out)
+{
+	int probe[AMBIGUITY_SCAN + 1], n;
+
+	n = fts_rows(ix, S_ROLE_FTS_ANY, match, probe, AMBIGUITY_SCAN + 1);
+	if (n <= 1 || n > AMBIGUITY_SCAN) {
+		if (n > INDEX_ALTS_MAX)
+			n = INDEX_ALTS_MAX;
+		memcpy(out, probe, sizeof(int) * (size_t)n);
+		return n;
+	}
+	return fts_rows(ix, S_ROLE_FTS, match, out, INDEX_ALTS_MAX);
+}
+
+/*
+ * Edits allowed when correcting a word of len bytes.  Short words are
+ * left alone: "chef" is one edit from "chief", "cto" from "cso", and a
+ * wrong guess is worse than "not covered".
+ */
 static int
 fuzz_limit(size_t len)
 {
-	return len <= 3 ? 0 : len <= 5 ? 1 : 2;
+	return len <= 4 ? 0 : len <= 7 ? 1 : 2;
 }
 
 /*
  * Replaces *w by the nearest vocabulary term when it is not a term
- * itself; returns 1 if it did.  The replacement is malloc'd into *owned.
+ * itself; returns 1 if it did.  Candidates share a deletion key with the
+ * word (the word itself or one of its one-byte deletions), which finds
+ * every term within one insertion, deletion, substitution or adjacent
+ * transposition; each is then checked with text_editdist.  The
+ * replacement is malloc'd into *owned.
  */
 static int
-correct_word(struct index *ix, enum stmt_id has, enum stmt_id tri,
+correct_word(struct index *ix, enum stmt_id has, enum stmt_id del,
     char **w, char **owned)
 {
 	sqlite3_stmt *st = ix->st[has];
-	struct buf q = {0};
 	size_t len = strlen(*w), i;
 	int found, limit = fuzz_limit(len), best = limit + 1, d;
-	char *best_term = NULL, gram[4];
+	char *best_term = NULL, key[FUZZ_WORD_MAX + 1];
 
+	if (limit == 0 || len > FUZZ_WORD_MAX)
+		return 0;
 	sqlite3_bind_text(st, 1, *w, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
-	if (found || limit == 0)
+	if (found)
 		return 0;
-	for (i = 0; i + 3 <= len; i++) {
-		memcpy(gram, *w + i, 3);
-		gram[3] = '\0';
-		if (i)
-			buf_puts(&q, " OR ");
-		fts_quote(&q, gram);
-	}
-	st = ix->st[tri];
-	sqlite3_bind_text(st, 1, buf_str(&q), -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
+	st = ix->st[del];
+	for (i = 0; i <= len && best > 1; i++) {
+		memcpy(key, *w, i);
+		memcpy(key + i, *w + i + (i < len), len - i - (i < len));
+		key[len - (i < len)] = '\0';
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(st, 0);
 
-		d = text_editdist(*w, len, t, strlen(t), limit);
-		if (d < best) {
-			best = d;
-			free(best_term);
-			best_term = xstrdup(t);
+			d = text_editdist(*w, len, t, strlen(t), limit);
+			if (d < best) {
+				best = d;
+				free(best_term);
+				best_term = xstrdup(t);
+			}
 		}
+		sqlite3_reset(st);
 	}
-	sqlite3_reset(st);
-	buf_free(&q);
 	if (best_term == NULL)
 		return 0;
 	*owned = best_term;
@@ -592,7 +705,7 @@ resolve_words(struct index *ix, char **w, int n, struct role_hit *hit)
 		return 1;
 	}
 	fts_expr(&q, "{title aliases}", w, n, 0);
-	nrows = fts_rows(ix, S_ROLE_FTS, buf_str(&q), rows, INDEX_ALTS_MAX);
+	nrows = ranked_rows(ix, buf_str(&q), rows);
 	buf_free(&q);
 	if (nrows == 1) {
 		hit->role = &ix->kb->roles[rows[0]];
@@ -628,7 +741,7 @@ index_find_role(struct index *ix, const char *text, struct role_hit *hit)
 	if (nk > 0 && nk < n && resolve_words(ix, kept, nk, hit))
 		goto out;
 	for (i = 0; i < nk; i++)
-		changed += correct_word(ix, S_RTERM_HAS, S_RTERM_TRI, &kept[i],
+		changed += correct_word(ix, S_RTERM_HAS, S_RDEL, &kept[i],
 		    &owned[i]);
 	if (changed && resolve_words(ix, kept, nk, hit)) {
 		hit->corrected = hit->role != NULL;
@@ -637,8 +750,7 @@ index_find_role(struct index *ix, const char *text, struct role_hit *hit)
 	/* Nothing: offer what shares a word with the question. */
 	if (nk > 0) {
 		fts_expr(&q, "{title aliases}", kept, nk, 1);
-		nrows = fts_rows(ix, S_ROLE_FTS, buf_str(&q), rows,
-		    INDEX_ALTS_MAX);
+		nrows = ranked_rows(ix, buf_str(&q), rows);
 		for (i = 0; i < nrows; i++)
 			hit->alts[hit->nalts++] = &ix->kb->roles[rows[i]];
 	}
@@ -684,7 +796,7 @@ index_find_skills(struct index *ix, const char *text, int *out, int max)
 	if (n > 0)
 		goto out;
 	for (i = 0; i < nw; i++)
-		changed += correct_word(ix, S_STERM_HAS, S_STERM_TRI, &w[i],
+		changed += correct_word(ix, S_STERM_HAS, S_SDEL, &w[i],
 		    &owned[i]);
 	if (changed) {
 		char *joined = join_words(w, nw);

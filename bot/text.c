@@ -61,16 +61,63 @@ is_apostrophe(int32_t cp)
 	return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02bc;
 }
 
+/*
+ * text_norm for printable ASCII, the common case, without utf8proc:
+ * lower case, letters and digits, the same '+', '#', '/' and apostrophe
+ * rules.  Returns NULL when the input is not plain ASCII.
+ */
+static char *
+norm_ascii(const char *in, size_t len)
+{
+	char *out = xmalloc(len + 1), c;
+	size_t i, n = 0;
+	int prev_alnum = 0, pending = 0;
+
+	for (i = 0; i < len; i++) {
+		c = in[i];
+		if ((unsigned char)c >= 0x80) {
+			free(out);
+			return NULL;
+		}
+		if (c == '\'')
+			continue;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || (prev_alnum && (c == '+' ||
+		    c == '#'))) {
+			if (pending && n > 0)
+				out[n++] = ' ';
+			pending = 0;
+			out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+			prev_alnum = 1;
+			continue;
+		}
+		if (c == '/' && prev_alnum && !pending && i + 1 < len &&
+		    (((in[i + 1] | 32) >= 'a' && (in[i + 1] | 32) <= 'z') ||
+		    (in[i + 1] >= '0' && in[i + 1] <= '9'))) {
+			out[n++] = '/';
+			prev_alnum = 0;
+			continue;
+		}
+		pending = 1;
+		prev_alnum = 0;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 char *
 text_norm(const char *in, size_t len)
 {
-	char *clean = text_clean(in, len);
+	char *clean, *fast;
 	utf8proc_uint8_t *folded = NULL;
 	utf8proc_ssize_t flen, i, n;
 	utf8proc_int32_t cp, next;
 	struct buf b = {0};
 	int prev_alnum = 0, pending_space = 0;
 
+	if ((fast = norm_ascii(in, len)) != NULL)
+		return fast;
+	clean = text_clean(in, len);
 	flen = utf8proc_map((const utf8proc_uint8_t *)clean,
 	    (utf8proc_ssize_t)strlen(clean), &folded,
 	    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |

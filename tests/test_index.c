@@ -92,7 +92,7 @@ test_04_not_covered(void **s)
 {
 	static const char *const no[] = {
 		"nurse", "cto", "ios developer", "weather", "", "   ",
-		"pounds", "a b c d e f g h i j", "chef",
+		"pounds", "a b c d e f g h i j", "chef", "cios", "nures",
 	};
 	struct role_hit h;
 	size_t i;
