@@ -102,12 +102,12 @@ $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 
 # ---- tests ------------------------------------------------------------
 
-$(B)/tests/%: tests/%.c tests/testutil.h $(LIB_OBJ)
+$(B)/tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< \
 	    $(LIB_OBJ) $(PKG_LIBS) -lcmocka
 
-$(B)/asan-tests/%: tests/%.c tests/testutil.h $(ASAN_OBJ)
+$(B)/asan-tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(SAN) $(PKG_CFLAGS) -Itests -o $@ $< \
 	    $(ASAN_OBJ) $(PKG_LIBS) -lcmocka
