@@ -808,11 +808,9 @@ static void
 cmd_sources(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	const struct kb *kb = c->kb;
-	int i, j, k, nrole, nfig, titles = 0;
+	int i, j, k, nrole, nfig;
 
 	(void)arg;
-	for (i = 0; i < kb->nroles; i++)
-		titles += kb->roles[i].nsrc;
 	fmt_printf(a, "I answer only from %d guides: ", kb->nsources);
 	for (i = 0; i < kb->nsources; i++) {
 		const struct kb_source *s = &kb->sources[i];
@@ -831,7 +829,6 @@ cmd_sources(struct cmd_ctx *c, const char *arg, struct answer *a)
 	fmt_printf(a, ". %d roles in all; the undated guide's Cloud Architect "
 	    "and the 2026 guide's Cloud Solutions Architect are one role. "
 	    "Figures are quoted, never estimated.", kb->nroles);
-	(void)titles;
 }
 
 /* Local calendar day number, the basis of the role of the day. */

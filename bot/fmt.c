@@ -31,7 +31,7 @@ answer_reset(struct answer *a)
 	buf_reset(&a->text);
 	buf_reset(&a->html);
 	buf_reset(&a->more);
-	a->in_table = a->row_cells = a->rows = 0;
+	a->row_cells = a->rows = 0;
 }
 
 static void
@@ -144,7 +144,6 @@ fmt_table_begin(struct answer *a, const char *const *headers, int n)
 {
 	int i;
 
-	a->in_table = 1;
 	a->rows = 0;
 	buf_puts(&a->html, "<table><tr>");
 	for (i = 0; i < n; i++) {
@@ -201,7 +200,6 @@ void
 fmt_table_end(struct answer *a)
 {
 	buf_puts(&a->html, "</table>");
-	a->in_table = 0;
 }
 
 /*

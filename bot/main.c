@@ -93,7 +93,9 @@ main(int argc, char **argv)
 	char err[1024];
 	int ch, html = 0, check = 0, rc = 1;
 
-	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+	/* GNU getopt permutes: options may come before or after the command
+	 * word; "--" ends them (for a question starting with '-') */
+	while ((ch = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'k': kdir = optarg; break;
 		case 'c': cache = optarg; break;
@@ -111,20 +113,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind++];
-	/* options may also follow the command word */
-	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'k': kdir = optarg; break;
-		case 'c': cache = optarg; break;
-		case 'p': ro.prefix = optarg; break;
-		case 'n': ro.nick = optarg; break;
-		case 'H': html = 1; break;
-		case 'C': check = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("techpay %s\n", TECHPAY_VERSION); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
 	if (strcmp(cmd, "console") != 0 && strcmp(cmd, "ask") != 0 &&
 	    strcmp(cmd, "index") != 0) {
 		fprintf(stderr, "techpay: unknown command \"%s\"\n", cmd);

@@ -19,7 +19,6 @@ struct answer {
 	struct buf	text;	/* plain, one line */
 	struct buf	html;	/* HTML fragment */
 	struct buf	more;	/* plain continuation after the cut */
-	int		in_table;
 	int		row_cells;
 	int		rows;
 };
