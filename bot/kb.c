@@ -210,17 +210,16 @@ get_str(struct ld *ld, const cJSON *obj, const char *path, const char *key,
 		return NULL;
 	if (nullable && cJSON_IsNull(v))
 		return NULL;
+	if (cJSON_IsString(v) && v->valuestring[0] != '\0')
+		return v->valuestring;
+	/* the path is only formatted for an error: loading stays cheap */
 	sub(p, sizeof(p), path, key);
-	if (!cJSON_IsString(v)) {
+	if (!cJSON_IsString(v))
 		lerr(ld, p, nullable ? "expected a string or null" :
 		    "expected a string");
-		return NULL;
-	}
-	if (v->valuestring[0] == '\0') {
+	else
 		lerr(ld, p, "empty string");
-		return NULL;
-	}
-	return v->valuestring;
+	return NULL;
 }
 
 /* An integer in [lo, hi]; null allowed (returns 0) when nullable. */
@@ -233,6 +232,9 @@ get_int(struct ld *ld, const cJSON *obj, const char *path, const char *key,
 
 	if (v == NULL || (nullable && cJSON_IsNull(v)))
 		return 0;
+	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble
+	    && v->valuedouble >= (double)lo && v->valuedouble <= (double)hi)
+		return (long)v->valuedouble;
 	sub(p, sizeof(p), path, key);
 	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble) {
 		lerr(ld, p, "expected a whole number%s",
@@ -273,16 +275,14 @@ get_arr(struct ld *ld, const cJSON *obj, const char *path, const char *key,
 
 	if (v == NULL)
 		return NULL;
+	if (cJSON_IsArray(v) && (!nonempty || v->child != NULL))
+		return v;
 	sub(p, sizeof(p), path, key);
-	if (!cJSON_IsArray(v)) {
+	if (!cJSON_IsArray(v))
 		lerr(ld, p, "expected an array");
-		return NULL;
-	}
-	if (nonempty && cJSON_GetArraySize(v) == 0) {
+	else
 		lerr(ld, p, "must not be empty");
-		return NULL;
-	}
-	return v;
+	return NULL;
 }
 
 /* An array of non-empty strings, copied into a pointer vector. */
@@ -299,12 +299,12 @@ get_strs(struct ld *ld, const cJSON *obj, const char *path, const char *key,
 	if (a == NULL)
 		return NULL;
 	v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(*v));
-	sub(p, sizeof(p), path, key);
 	cJSON_ArrayForEach(it, a) {
-		idx(q, sizeof(q), p, i);
-		if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+		if (!cJSON_IsString(it) || it->valuestring[0] == '\0') {
+			sub(p, sizeof(p), path, key);
+			idx(q, sizeof(q), p, i);
 			lerr(ld, q, "expected a non-empty string");
-		else
+		} else
 			v[(*count)++] = it->valuestring;
 		i++;
 	}
