@@ -8,28 +8,30 @@
 # otherwise the exact apt-get command is printed.
 
 CC	?= cc
-PKGS	 = libcjson libutf8proc sqlite3
+PKGS	 = libcjson libutf8proc sqlite3 inih openssl
 DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
-	   libsqlite3-dev libcmocka-dev
+	   libsqlite3-dev libcmocka-dev libircclient-dev libinih-dev \
+	   libssl-dev ngircd python3-irc openssl
 B	 = build
 VERSION	 = 0.1.0
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 BASE	 = -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION='"$(VERSION)"' -Iinclude
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lircclient
 CFLAGS	?= -O2 -g
 SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/router.c bot/commands.c bot/question.c bot/loop.c \
-	   bot/console.c bot/bot.c
+	   bot/console.c bot/bot.c bot/config.c bot/log.c bot/link.c \
+	   bot/irc.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
 
 .PHONY: all run test bench deps build check-unit check-asan check-cli \
-	check-all clean
+	check-irc check-all clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -124,10 +126,17 @@ check-cli: $(B)/techpay $(B)/asan/techpay
 	@sh tests/cli.sh $(B)/techpay
 	@ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh $(B)/asan/techpay
 
+# End to end on real ngircd servers with python3-irc users (Debian's
+# /usr/bin/python3, which has python3-irc), with the ASan+UBSan binary.
+check-irc: $(B)/asan/techpay
+	@ASAN_OPTIONS=detect_leaks=1 /usr/bin/python3 tests/irc/test_irc.py \
+	    $(B)/asan/techpay
+
 check-all:
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-cli
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-irc
 	@echo "make test: all suites passed"
 
 # ---- benchmark --------------------------------------------------------

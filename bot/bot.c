@@ -9,12 +9,15 @@
 #include <time.h>
 
 #include "adapter.h"
+#include "irc.h"
 
 struct bot {
 	struct router	*router;
 };
 
-static const struct adapter_ops *const adapters[] = { &console_ops, NULL };
+static const struct adapter_ops *const adapters[] = {
+	&console_ops, &irc_ops, NULL
+};
 
 const struct adapter_ops *
 adapter_find(const char *name)
@@ -43,6 +46,12 @@ bot_free(struct bot *b)
 		return;
 	router_free(b->router);
 	free(b);
+}
+
+void
+bot_set_knowledge(struct bot *b, const struct kb *kb, struct index *ix)
+{
+	router_set_knowledge(b->router, kb, ix);
 }
 
 int

@@ -34,7 +34,34 @@ struct loop {
 	long		 next_id;
 	int		 stop;
 	volatile sig_atomic_t *flag;
+	struct {
+		loop_prepare_cb	*cb;
+		void		*ctx;
+	}		 prep[LOOP_PREPARE_MAX];
+	int		 nprep;
 };
+
+int
+loop_add_prepare(struct loop *l, loop_prepare_cb *cb, void *ctx)
+{
+	if (l->nprep == LOOP_PREPARE_MAX)
+		return -1;
+	l->prep[l->nprep].cb = cb;
+	l->prep[l->nprep++].ctx = ctx;
+	return 0;
+}
+
+void
+loop_del_prepare(struct loop *l, loop_prepare_cb *cb, void *ctx)
+{
+	int i;
+
+	for (i = 0; i < l->nprep; i++)
+		if (l->prep[i].cb == cb && l->prep[i].ctx == ctx) {
+			l->prep[i] = l->prep[--l->nprep];
+			return;
+		}
+}
 
 long long
 loop_now_ms(void)
@@ -146,6 +173,8 @@ loop_run(struct loop *l)
 	l->stop = 0;
 	while (!l->stop && !(l->flag && *l->flag) &&
 	    (l->nfds > 0 || l->timers)) {
+		for (i = 0; i < l->nprep; i++)
+			l->prep[i].cb(l, l->prep[i].ctx);
 		timeout = -1;
 		if (l->timers) {
 			long long d = l->timers->when - loop_now_ms();

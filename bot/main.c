@@ -4,6 +4,8 @@
  *   techpay console            chat in the terminal
  *   techpay ask TEXT...        answer one message as in a channel, exit
  *   techpay index --check      check the knowledge files only
+ *   techpay run -c FILE        join the IRC networks of a config file
+ *   techpay check-config -c FILE   report every error in a config file
  *
  * Options: --knowledge DIR (default: the copy built into the binary),
  * --index-cache FILE, --prefix P, --nick N, --html (ask: print the HTML
@@ -17,7 +19,10 @@
 #include <time.h>
 
 #include "adapter.h"
+#include "config.h"
 #include "index.h"
+#include "irc.h"
+#include "log.h"
 #include "kb.h"
 #include "loop.h"
 
@@ -25,13 +30,32 @@
 #define TECHPAY_VERSION "0.1.0"
 #endif
 
-static volatile sig_atomic_t quit;
+#define SHUTDOWN_GRACE_MS	3000	/* time for QUIT to reach the servers */
+
+/* Signal handlers only set flags; the loop returns and main acts. */
+static volatile sig_atomic_t quit, reload, any_signal;
 
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	quit = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		quit = 1;
+	any_signal = 1;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static void
@@ -40,6 +64,8 @@ usage(FILE *fp)
 	fputs("usage: techpay [options] console\n"
 	    "       techpay [options] ask TEXT...\n"
 	    "       techpay [options] index --check\n"
+	    "       techpay run -c FILE\n"
+	    "       techpay check-config -c FILE\n"
 	    "\n"
 	    "Answers questions about the highest-paying tech jobs from two\n"
 	    "published guides.\n"
@@ -53,6 +79,7 @@ usage(FILE *fp)
 	    "  --nick N            the bot's name (default \"techpay\")\n"
 	    "  --html              ask: print the HTML form after the line\n"
 	    "  --check             index: only check the knowledge files\n"
+	    "  -c, --config FILE   run, check-config: the configuration file\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       the version\n", fp);
 }
@@ -71,21 +98,163 @@ load(const char *dir)
 	return kb;
 }
 
+static void
+grace_check(struct loop *l, long id, void *ctx)
+{
+	struct adapter *ad = ctx;
+
+	(void)id;
+	if (irc_pending(ad) == 0)
+		loop_stop(l);
+	else
+		loop_add_timer(l, 100, grace_check, ad);
+}
+
+static void
+grace_over(struct loop *l, long id, void *ctx)
+{
+	(void)id;
+	(void)ctx;
+	loop_stop(l);
+}
+
+/* Loads knowledge and builds its index; 0, or -1 after logging why. */
+static int
+load_knowledge(const char *dir, const char *cache, struct kb **kbp,
+    struct index **ixp)
+{
+	char err[1024];
+
+	if ((*kbp = load(dir)) == NULL)
+		return -1;
+	if ((*ixp = index_new(*kbp, cache, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		kb_free(*kbp);
+		*kbp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * check-config and run.  SIGHUP reloads the config and the knowledge
+ * without dropping connections (a broken new file is logged and the old
+ * one kept); SIGTERM and SIGINT send QUIT and exit when it has gone out.
+ */
+static int
+run_config(const char *cmd, const char *path, const char *kdir,
+    const char *cache)
+{
+	static char err[CONFIG_ERR_MAX], warn[512];
+	struct config *cf, *ncf;
+	struct kb *kb = NULL, *nkb;
+	struct index *ix = NULL, *nix;
+	struct bot *bot;
+	struct loop *l;
+	struct adapter *ad;
+	struct router_opts ro;
+	enum log_level lvl;
+
+	if (path == NULL) {
+		fprintf(stderr, "techpay: %s: give the config file with -c FILE\n",
+		    cmd);
+		return 2;
+	}
+	cf = config_load(path, err, sizeof(err), warn, sizeof(warn));
+	fputs(warn, stderr);
+	if (cf == NULL) {
+		fputs(err, stderr);
+		return 1;
+	}
+	if (strcmp(cmd, "check-config") == 0) {
+		printf("%s: ok (%d network%s)\n", path, cf->nnetworks,
+		    cf->nnetworks == 1 ? "" : "s");
+		config_free(cf);
+		return 0;
+	}
+	if (log_parse_level(cf->log_level, &lvl) == 0)
+		log_set_level(lvl);
+	if (load_knowledge(kdir ? kdir : cf->knowledge, cache, &kb, &ix) == -1) {
+		config_free(cf);
+		return 1;
+	}
+	ro.prefix = cf->prefix;
+	ro.nick = cf->networks[0].nicks[0];
+	bot = bot_new(kb, ix, &ro);
+	l = loop_new();
+	ad = irc_new(bot, cf);
+	catch_signals();
+	loop_watch_flag(l, &any_signal);
+	if (ad->ops->start(ad, l, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		quit = 1;
+	}
+	log_info("techpay %s running (%d network%s)", TECHPAY_VERSION,
+	    cf->nnetworks, cf->nnetworks == 1 ? "" : "s");
+	while (!quit) {
+		loop_run(l);
+		any_signal = 0;
+		if (reload && !quit) {
+			reload = 0;
+			log_info("SIGHUP: reloading %s and the knowledge", path);
+			ncf = config_load(path, err, sizeof(err), warn,
+			    sizeof(warn));
+			if (warn[0])
+				log_warn("%s", warn);
+			if (ncf == NULL)
+				log_error("config not reloaded, keeping the "
+				    "old one:\n%s", err);
+			else {
+				irc_reconfigure(ad, ncf);
+				config_free(cf);
+				cf = ncf;
+			}
+			if (load_knowledge(kdir ? kdir : cf->knowledge, cache,
+			    &nkb, &nix) == -1)
+				log_error("knowledge not reloaded, the old one "
+				    "keeps serving");
+			else {
+				bot_set_knowledge(bot, nkb, nix);
+				index_free(ix);
+				kb_free(kb);
+				kb = nkb;
+				ix = nix;
+				log_info("knowledge reloaded: %d roles",
+				    kb->nroles);
+			}
+		}
+	}
+	log_info("shutting down");
+	ad->ops->stop(ad);
+	loop_watch_flag(l, NULL);
+	loop_add_timer(l, SHUTDOWN_GRACE_MS, grace_over, NULL);
+	loop_add_timer(l, 100, grace_check, ad);
+	loop_run(l);
+	ad->ops->free(ad);
+	loop_free(l);
+	bot_free(bot);
+	index_free(ix);
+	kb_free(kb);
+	config_free(cf);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "knowledge", required_argument, NULL, 'k' },
-		{ "index-cache", required_argument, NULL, 'c' },
+		{ "index-cache", required_argument, NULL, 'I' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "nick", required_argument, NULL, 'n' },
 		{ "html", no_argument, NULL, 'H' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *kdir = NULL, *cache = NULL, *cmd;
+	const char *kdir = NULL, *cache = NULL, *cmd, *cfpath = NULL;
 	struct router_opts ro = { "!", "techpay" };
 	struct kb *kb = NULL;
 	struct index *ix = NULL;
@@ -95,10 +264,11 @@ main(int argc, char **argv)
 
 	/* GNU getopt permutes: options may come before or after the command
 	 * word; "--" ends them (for a question starting with '-') */
-	while ((ch = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hVc:", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'c': cfpath = optarg; break;
 		case 'k': kdir = optarg; break;
-		case 'c': cache = optarg; break;
+		case 'I': cache = optarg; break;
 		case 'p': ro.prefix = optarg; break;
 		case 'n': ro.nick = optarg; break;
 		case 'H': html = 1; break;
@@ -113,6 +283,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind++];
+	if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "run") == 0)
+		return run_config(cmd, cfpath, kdir, cache);
 	if (strcmp(cmd, "console") != 0 && strcmp(cmd, "ask") != 0 &&
 	    strcmp(cmd, "index") != 0) {
 		fprintf(stderr, "techpay: unknown command \"%s\"\n", cmd);
@@ -169,12 +341,8 @@ main(int argc, char **argv)
 	} else {
 		struct loop *l = loop_new();
 		struct adapter *ad = console_new(bot, stdin, stdout);
-		struct sigaction sa;
 
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
+		catch_signals();
 		loop_watch_flag(l, &quit);
 		if (ad->ops->start(ad, l, err, sizeof(err)) == -1)
 			fprintf(stderr, "techpay: %s\n", err);

@@ -181,7 +181,7 @@ router_handle(struct router *r, const struct message *m, time_t now,
 		cmd->handler(&ctx, t, a);
 		free(t);
 	}
-	fmt_finish(a, ANSWER_LINE_MAX);
+	fmt_finish(a, m->max_bytes ? m->max_bytes : ANSWER_LINE_MAX);
 	if (m->where) {
 		slot = more_find(r, m->where, a->more.len > 0);
 		if (slot) {

@@ -46,6 +46,9 @@ const struct adapter_ops *adapter_find(const char *name);
 struct bot	*bot_new(const struct kb *, struct index *,
 		    const struct router_opts *);
 void		 bot_free(struct bot *);
+/* Serves a new knowledge base from now on (after a reload). */
+void		 bot_set_knowledge(struct bot *, const struct kb *,
+		    struct index *);
 /* 1 with an answer, 0 for silence; see router_handle. */
 int		 bot_answer(struct bot *, const struct message *,
 		    struct answer *);

@@ -35,6 +35,12 @@ void		 loop_watch_flag(struct loop *, volatile sig_atomic_t *flag);
 /* Runs until loop_stop(), the flag, or nothing left to wait for. */
 void		 loop_run(struct loop *);
 void		 loop_stop(struct loop *);
+/* Called before every poll (libircclient's descriptors change as it
+ * goes).  At most LOOP_PREPARE_MAX hooks. */
+#define LOOP_PREPARE_MAX 8
+typedef void loop_prepare_cb(struct loop *, void *ctx);
+int		 loop_add_prepare(struct loop *, loop_prepare_cb *, void *ctx);
+void		 loop_del_prepare(struct loop *, loop_prepare_cb *, void *ctx);
 /* Monotonic milliseconds. */
 long long	 loop_now_ms(void);
 

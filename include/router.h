@@ -34,6 +34,7 @@ struct message {
 	size_t		 len;
 	const char	*where;		/* conversation key, for "more" */
 	int		 direct;	/* private chat / console: all addressed */
+	size_t		 max_bytes;	/* answer budget; 0: ANSWER_LINE_MAX */
 };
 
 struct router	*router_new(const struct kb *, struct index *,

@@ -1,0 +1,480 @@
+/*
+ * config.c -- reads the INI configuration with libinih and checks it.
+ *
+ * libinih gives sections, keys and values; this file knows what each key
+ * means.  Line numbers come from a reader that counts lines as inih asks
+ * for them (Debian's libinih is built without INI_HANDLER_LINENO).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <ini.h>
+
+#include "buf.h"
+#include "config.h"
+
+struct parse {
+	struct config		*cf;
+	FILE			*fp;
+	int			 line;
+	struct buf		 errs;
+	int			 nerr;
+	struct config_network	*net;	/* current [network] section */
+	int			 in_bot;
+};
+
+static void
+perr(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+perr(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->nerr++;
+	buf_printf(&p->errs, "%s:%d: %s\n", p->cf->path, p->line, msg);
+}
+
+/* inih's reader: one line at a time, counted. */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *r = fgets(str, num, p->fp);
+
+	if (r)
+		p->line++;
+	return r;
+}
+
+static char *
+trimdup(const char *s, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Splits a comma-separated list into out (at most max items). */
+static int
+split_list(struct parse *p, const char *key, const char *v, char **out,
+    int max)
+{
+	int n = 0;
+	const char *c;
+
+	while (*v) {
+		c = strchr(v, ',');
+		if (c == NULL)
+			c = v + strlen(v);
+		if (n == max) {
+			perr(p, "%s: at most %d items", key, max);
+			break;
+		}
+		out[n] = trimdup(v, (size_t)(c - v));
+		if (*out[n] == '\0')
+			free(out[n]);
+		else
+			n++;
+		v = *c ? c + 1 : c;
+	}
+	return n;
+}
+
+static int
+parse_bool(struct parse *p, const char *key, const char *v)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
+	    !strcmp(v, "1") || !strcasecmp(v, "on"))
+		return 1;
+	if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
+	    !strcmp(v, "0") || !strcasecmp(v, "off"))
+		return 0;
+	perr(p, "%s: \"%s\" is not yes or no", key, v);
+	return 0;
+}
+
+static int
+parse_int(struct parse *p, const char *key, const char *v, long lo, long hi)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end != '\0' || n < lo || n > hi) {
+		perr(p, "%s: \"%s\" is not a number from %ld to %ld", key, v,
+		    lo, hi);
+		return (int)lo;
+	}
+	return (int)n;
+}
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = *v ? xstrdup(v) : NULL;
+}
+
+static int
+valid_nick(const char *n)
+{
+	size_t i, len = strlen(n);
+
+	if (len == 0 || len > 30 || isdigit((unsigned char)n[0]) || n[0] == '-')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)n[i]) && !strchr("-_[]\\`^{}|", n[i]))
+			return 0;
+	return 1;
+}
+
+static int
+valid_irc_word(const char *s)	/* no space, control, comma or colon start */
+{
+	if (*s == '\0' || *s == ':')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == ',')
+			return 0;
+	return 1;
+}
+
+void
+config_network_defaults(struct config_network *n)
+{
+	n->tls = 1;
+	n->tls_verify = 1;
+	n->sasl_timeout = 15;
+	n->flood_burst = 4;
+	n->flood_interval_ms = 2000;
+	n->max_lines = 3;
+	n->ping_after = 120;
+	n->ping_timeout = 60;
+	n->reconnect_min = 5;
+	n->reconnect_max = 300;
+}
+
+static void
+net_key(struct parse *p, struct config_network *n, const char *k,
+    const char *v)
+{
+	char *items[CONFIG_CHANNELS_MAX];
+	int i, m;
+
+	if (!strcmp(k, "servers")) {
+		m = split_list(p, k, v, items, CONFIG_SERVERS_MAX);
+		for (i = 0; i < m; i++) {
+			char *colon = strrchr(items[i], ':');
+			struct config_server *s = &n->servers[n->nservers];
+
+			s->port = n->tls ? 6697 : 6667;
+			if (colon) {
+				*colon = '\0';
+				s->port = parse_int(p, "servers port", colon + 1,
+				    1, 65535);
+			} else
+				s->port = 0;	/* filled from tls below */
+			if (!valid_irc_word(items[i]))
+				perr(p, "servers: \"%s\" is not a host name",
+				    items[i]);
+			s->host = items[i];
+			n->nservers++;
+		}
+	} else if (!strcmp(k, "tls"))
+		n->tls = parse_bool(p, k, v);
+	else if (!strcmp(k, "tls_verify"))
+		n->tls_verify = parse_bool(p, k, v);
+	else if (!strcmp(k, "tls_ca_file"))
+		set_str(&n->tls_ca_file, v);
+	else if (!strcmp(k, "tls_cert_file"))
+		set_str(&n->tls_cert_file, v);
+	else if (!strcmp(k, "tls_key_file"))
+		set_str(&n->tls_key_file, v);
+	else if (!strcmp(k, "nick") || !strcmp(k, "alt_nicks")) {
+		int main_nick = !strcmp(k, "nick");
+
+		m = split_list(p, k, v, items, CONFIG_NICKS_MAX);
+		for (i = 0; i < m; i++) {
+			if (!valid_nick(items[i]))
+				perr(p, "%s: \"%s\" is not a valid nick", k,
+				    items[i]);
+			if (main_nick && i == 0) {
+				free(n->nicks[0]);
+				n->nicks[0] = items[i];
+				if (n->nnicks == 0)
+					n->nnicks = 1;
+			} else if (n->nnicks < CONFIG_NICKS_MAX) {
+				if (n->nnicks == 0)
+					n->nnicks = 1;	/* slot 0 stays main */
+				n->nicks[n->nnicks++] = items[i];
+			} else {
+				perr(p, "%s: at most %d nicks", k,
+				    CONFIG_NICKS_MAX);
+				free(items[i]);
+			}
+		}
+	} else if (!strcmp(k, "user"))
+		set_str(&n->user, v);
+	else if (!strcmp(k, "realname"))
+		set_str(&n->realname, v);
+	else if (!strcmp(k, "sasl_user"))
+		set_str(&n->sasl_user, v);
+	else if (!strcmp(k, "sasl_password")) {
+		set_str(&n->sasl_password, v);
+		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "sasl_required"))
+		n->sasl_required = parse_bool(p, k, v);
+	else if (!strcmp(k, "sasl_timeout"))
+		n->sasl_timeout = parse_int(p, k, v, 1, 600);
+	else if (!strcmp(k, "nickserv_password")) {
+		set_str(&n->nickserv_password, v);
+		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "channels")) {
+		m = split_list(p, k, v, items, CONFIG_CHANNELS_MAX);
+		for (i = 0; i < m; i++) {
+			struct config_channel *c = &n->channels[n->nchannels++];
+			char *sp = strchr(items[i], ' ');
+
+			if (sp) {
+				*sp = '\0';
+				c->key = xstrdup(sp + 1 + strspn(sp + 1, " "));
+			}
+			c->name = items[i];
+			if (!strchr("#&+!", c->name[0]) ||
+			    !valid_irc_word(c->name))
+				perr(p, "channels: \"%s\" is not a channel name",
+				    c->name);
+		}
+	} else if (!strcmp(k, "flood_burst"))
+		n->flood_burst = parse_int(p, k, v, 1, 100);
+	else if (!strcmp(k, "flood_interval_ms"))
+		n->flood_interval_ms = parse_int(p, k, v, 0, 60000);
+	else if (!strcmp(k, "max_lines"))
+		n->max_lines = parse_int(p, k, v, 1, 20);
+	else if (!strcmp(k, "ping_after"))
+		n->ping_after = parse_int(p, k, v, 1, 3600);
+	else if (!strcmp(k, "ping_timeout"))
+		n->ping_timeout = parse_int(p, k, v, 1, 3600);
+	else if (!strcmp(k, "reconnect_min"))
+		n->reconnect_min = parse_int(p, k, v, 1, 3600);
+	else if (!strcmp(k, "reconnect_max"))
+		n->reconnect_max = parse_int(p, k, v, 1, 86400);
+	else
+		perr(p, "unknown key \"%s\" in [network %s]", k, n->name);
+}
+
+static void
+bot_key(struct parse *p, const char *k, const char *v)
+{
+	struct config *cf = p->cf;
+
+	if (!strcmp(k, "prefix")) {
+		if (*v == '\0' || strlen(v) > 8 || strchr(v, ' '))
+			perr(p, "prefix: 1 to 8 characters, no spaces");
+		else
+			set_str(&cf->prefix, v);
+	} else if (!strcmp(k, "nick")) {
+		if (!valid_nick(v))
+			perr(p, "nick: \"%s\" is not a valid nick", v);
+		set_str(&cf->nick, v);
+	} else if (!strcmp(k, "knowledge"))
+		set_str(&cf->knowledge, v);
+	else if (!strcmp(k, "state_dir"))
+		set_str(&cf->state_dir, v);
+	else if (!strcmp(k, "log_level")) {
+		if (strcmp(v, "error") && strcmp(v, "warn") &&
+		    strcmp(v, "info") && strcmp(v, "debug"))
+			perr(p, "log_level: \"%s\" is not error, warn, info "
+			    "or debug", v);
+		set_str(&cf->log_level, v);
+	} else if (!strcmp(k, "owners"))
+		cf->nowners = split_list(p, k, v, cf->owners, CONFIG_LIST_MAX);
+	else if (!strcmp(k, "ignore"))
+		cf->nignore = split_list(p, k, v, cf->ignore, CONFIG_LIST_MAX);
+	else if (!strcmp(k, "user_rate"))
+		cf->user_rate = parse_int(p, k, v, 1, 1000);
+	else if (!strcmp(k, "user_ignore_seconds"))
+		cf->user_ignore_s = parse_int(p, k, v, 1, 86400);
+	else
+		perr(p, "unknown key \"%s\" in [bot]", k);
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	struct config *cf = p->cf;
+
+	if (name == NULL)	/* a new section (INI_CALL_HANDLER_ON_NEW_SECTION) */
+		return 1;
+	if (!strcmp(section, "bot")) {
+		bot_key(p, name, value);
+		return 1;
+	}
+	if (!strncmp(section, "network ", 8)) {
+		const char *nn = section + 8;
+		int i;
+
+		nn += strspn(nn, " ");
+		if (p->net == NULL || strcmp(p->net->name, nn) != 0) {
+			p->net = NULL;
+			for (i = 0; i < cf->nnetworks; i++)
+				if (!strcmp(cf->networks[i].name, nn))
+					p->net = &cf->networks[i];
+			if (p->net == NULL) {
+				if (cf->nnetworks == CONFIG_NETWORKS_MAX) {
+					perr(p, "at most %d networks",
+					    CONFIG_NETWORKS_MAX);
+					return 1;
+				}
+				p->net = &cf->networks[cf->nnetworks++];
+				config_network_defaults(p->net);
+				p->net->name = xstrdup(nn);
+			}
+		}
+		net_key(p, p->net, name, value);
+		return 1;
+	}
+	perr(p, "unknown section [%s] (use [bot] or [network NAME])", section);
+	return 1;
+}
+
+static void
+check(struct parse *p)
+{
+	struct config *cf = p->cf;
+	int i, j;
+
+	p->line = 0;	/* whole-file errors carry line 0 */
+	if (cf->nnetworks == 0)
+		perr(p, "no [network NAME] section: nothing to connect to");
+	for (i = 0; i < cf->nnetworks; i++) {
+		struct config_network *n = &cf->networks[i];
+
+		if (n->nservers == 0)
+			perr(p, "[network %s]: servers is missing", n->name);
+		for (j = 0; j < n->nservers; j++)
+			if (n->servers[j].port == 0)
+				n->servers[j].port = n->tls ? 6697 : 6667;
+		if (n->nicks[0] == NULL) {
+			n->nicks[0] = xstrdup(cf->nick ? cf->nick : "techpay");
+			if (n->nnicks == 0)
+				n->nnicks = 1;
+		}
+		if ((n->sasl_user == NULL) != (n->sasl_password == NULL))
+			perr(p, "[network %s]: sasl_user and sasl_password go "
+			    "together", n->name);
+		if (n->sasl_required && n->sasl_user == NULL)
+			perr(p, "[network %s]: sasl_required needs sasl_user",
+			    n->name);
+		if ((n->tls_cert_file == NULL) != (n->tls_key_file == NULL))
+			perr(p, "[network %s]: tls_cert_file and tls_key_file "
+			    "go together", n->name);
+		if (n->reconnect_min > n->reconnect_max)
+			perr(p, "[network %s]: reconnect_min is above "
+			    "reconnect_max", n->name);
+		if (n->user == NULL)
+			n->user = xstrdup("techpay");
+		if (n->realname == NULL)
+			n->realname = xstrdup("techpay salary bot");
+	}
+}
+
+struct config *
+config_load(const char *path, char *err, size_t errlen, char *warn,
+    size_t warnlen)
+{
+	struct parse p = {0};
+	struct stat st;
+	int rc;
+
+	err[0] = warn[0] = '\0';
+	p.cf = xcalloc(1, sizeof(*p.cf));
+	p.cf->path = xstrdup(path);
+	p.cf->prefix = xstrdup("!");
+	p.cf->nick = xstrdup("techpay");
+	p.cf->log_level = xstrdup("info");
+	p.cf->user_rate = 6;
+	p.cf->user_ignore_s = 300;
+	if ((p.fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s\n", path, strerror(errno));
+		config_free(p.cf);
+		return NULL;
+	}
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	if (rc > 0) {		/* a syntax error inih could not read past */
+		p.line = rc;
+		perr(&p, "not an INI line (expected [section] or key = value)");
+	}
+	if (fstat(fileno(p.fp), &st) == 0 && p.cf->secrets &&
+	    (st.st_mode & (S_IRGRP | S_IROTH)))
+		snprintf(warn, warnlen, "%s: warning: the file holds passwords "
+		    "and others can read it (chmod 600 %s)\n", path, path);
+	fclose(p.fp);
+	check(&p);
+	if (p.nerr) {
+		snprintf(err, errlen, "%s", buf_str(&p.errs));
+		buf_free(&p.errs);
+		config_free(p.cf);
+		return NULL;
+	}
+	buf_free(&p.errs);
+	return p.cf;
+}
+
+void
+config_free(struct config *cf)
+{
+	int i, j;
+
+	if (cf == NULL)
+		return;
+	for (i = 0; i < cf->nnetworks; i++) {
+		struct config_network *n = &cf->networks[i];
+
+		free(n->name);
+		for (j = 0; j < n->nservers; j++)
+			free(n->servers[j].host);
+		for (j = 0; j < CONFIG_NICKS_MAX; j++)
+			free(n->nicks[j]);
+		for (j = 0; j < n->nchannels; j++) {
+			free(n->channels[j].name);
+			free(n->channels[j].key);
+		}
+		free(n->tls_ca_file);
+		free(n->tls_cert_file);
+		free(n->tls_key_file);
+		free(n->user);
+		free(n->realname);
+		free(n->sasl_user);
+		free(n->sasl_password);
+		free(n->nickserv_password);
+	}
+	for (i = 0; i < cf->nowners; i++)
+		free(cf->owners[i]);
+	for (i = 0; i < cf->nignore; i++)
+		free(cf->ignore[i]);
+	free(cf->path);
+	free(cf->prefix);
+	free(cf->nick);
+	free(cf->knowledge);
+	free(cf->state_dir);
+	free(cf->log_level);
+	free(cf);
+}

@@ -1,0 +1,957 @@
+/*
+ * irc.c -- the IRC adapter; see irc.h.
+ *
+ * One struct net per [network] section.  Its life: DOWN -> (link up)
+ * REGISTERING -> (001) UP -> (any loss) DOWN, then a reconnect after a
+ * backoff that doubles per failure (plus jitter), rotating through the
+ * network's servers.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/select.h>
+#include <time.h>
+
+#include <libircclient.h>
+#include <libirc_rfcnumeric.h>
+#include <openssl/evp.h>
+
+#include "irc.h"
+#include "link.h"
+#include "log.h"
+#include "text.h"
+
+#define SASL_CHUNK	400	/* AUTHENTICATE payload bytes per line */
+#define REGAIN_EVERY_MS	10000	/* try the main nick again (a 433 costs
+				   nothing; not every server has MONITOR) */
+#define QUIT_MESSAGE	"techpay: shutting down"
+
+enum net_state { NET_DOWN, NET_REGISTERING, NET_UP };
+enum sasl_state { SASL_OFF, SASL_LS, SASL_REQ, SASL_AUTH, SASL_DONE,
+	SASL_FAILED };
+
+struct user_rate {
+	char		 key[96];	/* network + nick */
+	long long	 window;	/* ms the minute started */
+	int		 count;
+	long long	 ignored_until;
+	int		 told;
+};
+
+struct irc;
+
+struct net {
+	struct irc		*irc;
+	const struct config_network *cf;
+	enum net_state		 state;
+	struct link		*link;
+	irc_session_t		*sess;
+	int			 sess_fd;
+	int			 sess_events;
+	int			 server;	/* index into cf->servers */
+	int			 failures;
+	int			 auth_failed;	/* SASL refused: back off long */
+	long			 reconnect_timer;
+	long			 regain_timer;
+	long			 sasl_timer;
+	enum sasl_state		 sasl;
+	char			 nick[64];	/* the nick we have now */
+	int			 nick_try;
+	char			 host[128];	/* ours, as the server shows it */
+};
+
+struct irc {
+	struct adapter		 ad;
+	struct loop		*loop;
+	const struct config	*cf;
+	struct net		 nets[CONFIG_NETWORKS_MAX];
+	int			 nnets;
+	int			 stopping;
+	struct user_rate	 rates[IRC_RATE_SLOTS];
+	struct answer		 ans;
+};
+
+static void net_connect(struct net *);
+static void net_down(struct net *, const char *why);
+static irc_callbacks_t callbacks;
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/*
+ * Every line the bot writes goes straight to the link's queue (the one
+ * send queue, behind the token bucket).  Not through libircclient: its
+ * outgoing buffer is 1 KB, and a burst of answers would overflow it.
+ */
+static void
+sendf(struct net *n, int urgent, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+sendf(struct net *n, int urgent, const char *fmt, ...)
+{
+	char line[IRC_MSG_MAX * 2];
+	va_list ap;
+
+	if (n->link == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	link_send(n->link, line, urgent);
+}
+
+static void
+origin_nick(const char *origin, char *out, size_t n)
+{
+	size_t len = strcspn(origin ? origin : "", "!@");
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, origin ? origin : "", len);
+	out[len] = '\0';
+}
+
+static int
+mask_match(const char *const *masks, int n, const char *origin)
+{
+	int i;
+
+	for (i = 0; origin && i < n; i++)
+		if (fnmatch(masks[i], origin, FNM_CASEFOLD) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_owner(struct irc *irc, const char *origin)
+{
+	return mask_match((const char *const *)irc->cf->owners,
+	    irc->cf->nowners, origin);
+}
+
+/* 1 if this user may ask now; says so once when the limit bites. */
+static int
+rate_ok(struct net *n, const char *nick, const char *reply_to)
+{
+	struct irc *irc = n->irc;
+	struct user_rate *r = NULL, *old = &irc->rates[0];
+	long long now = loop_now_ms();
+	char key[96];
+	int i;
+
+	snprintf(key, sizeof(key), "%s/%s", n->cf->name, nick);
+	for (i = 0; key[i]; i++)
+		key[i] = (char)tolower((unsigned char)key[i]);
+	for (i = 0; i < IRC_RATE_SLOTS; i++) {
+		if (strcmp(irc->rates[i].key, key) == 0) {
+			r = &irc->rates[i];
+			break;
+		}
+		if (irc->rates[i].window < old->window)
+			old = &irc->rates[i];
+	}
+	if (r == NULL) {
+		r = old;
+		memset(r, 0, sizeof(*r));
+		snprintf(r->key, sizeof(r->key), "%s", key);
+		r->window = now;
+	}
+	if (now < r->ignored_until)
+		return 0;
+	if (now - r->window > 60000) {
+		r->window = now;
+		r->count = 0;
+		r->told = 0;
+	}
+	if (++r->count <= irc->cf->user_rate)
+		return 1;
+	r->ignored_until = now + irc->cf->user_ignore_s * 1000LL;
+	if (!r->told && n->sess) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "%s: that is more than %d questions a "
+		    "minute; I will answer you again in %d min.", nick,
+		    irc->cf->user_rate, (irc->cf->user_ignore_s + 59) / 60);
+		sendf(n, 0, "NOTICE %s :%s", reply_to, msg);
+		r->told = 1;
+	}
+	log_info("%s: %s is over the question limit, ignored for %d s",
+	    n->cf->name, nick, irc->cf->user_ignore_s);
+	return 0;
+}
+
+/*
+ * Bytes of text that fit in one PRIVMSG to target, counting the prefix
+ * the server puts in front when it relays our line.
+ */
+static size_t
+payload_max(struct net *n, const char *target)
+{
+	size_t over = 1 + strlen(n->nick) + 1 + IRC_USER_MAX + 1 +
+	    IRC_HOST_MAX + strlen(" PRIVMSG ") + strlen(target) + 2 + 2;
+
+	return over < IRC_MSG_MAX - 64 ? IRC_MSG_MAX - over : 64;
+}
+
+/* Sends text to target in lines that fit, split at spaces where
+ * possible and never inside a UTF-8 character. */
+static void
+say(struct net *n, const char *target, const char *text)
+{
+	size_t max = payload_max(n, target), len = strlen(text), cut, i;
+	char *line;
+	int lines = 0;
+
+	while (len > 0 && lines < n->cf->max_lines + 1) {
+		cut = utf8_cut(text, len, max);
+		if (cut < len) {
+			for (i = cut; i > max / 2; i--)
+				if (text[i] == ' ') {
+					cut = i;
+					break;
+				}
+		}
+		line = xstrndup(text, cut);
+		sendf(n, 0, "PRIVMSG %s :%s", target, line);
+		free(line);
+		lines++;
+		text += cut;
+		len -= cut;
+		while (len > 0 && *text == ' ') {
+			text++;
+			len--;
+		}
+	}
+}
+
+static void
+answer(struct net *n, const char *origin, const char *target, int direct,
+    const char *raw)
+{
+	struct irc *irc = n->irc;
+	struct message m = { 0 };
+	char nick[64], where[192], *text;
+	size_t max;
+	struct buf out = {0};
+
+	origin_nick(origin, nick, sizeof(nick));
+	if (mask_match((const char *const *)irc->cf->ignore,
+	    irc->cf->nignore, origin))
+		return;
+	text = irc_color_strip_from_mirc(raw);
+	if (text == NULL)
+		return;
+	snprintf(where, sizeof(where), "%s/%s/%s", n->cf->name,
+	    direct ? "-" : target, nick);
+	m.text = text;
+	m.len = strlen(text);
+	m.where = where;
+	m.direct = direct;
+	max = payload_max(n, direct ? nick : target);
+	/* room for max_lines lines, less the "nick: " in front and the
+	 * slack of splitting at spaces */
+	m.max_bytes = (size_t)n->cf->max_lines * (max - max / 8) -
+	    (direct ? 0 : strlen(nick) + 2);
+	if (m.max_bytes > ROUTER_INPUT_MAX * 4)
+		m.max_bytes = ROUTER_INPUT_MAX * 4;
+	if (bot_answer(irc->ad.bot, &m, &irc->ans) &&
+	    rate_ok(n, nick, direct ? nick : target)) {
+		if (!direct)
+			buf_printf(&out, "%s: ", nick);
+		buf_puts(&out, buf_str(&irc->ans.text));
+		say(n, direct ? nick : target, buf_str(&out));
+	}
+	buf_free(&out);
+	free(text);
+}
+
+/* ---- libircclient events ------------------------------------------------ */
+
+static struct net *
+net_of(irc_session_t *s)
+{
+	return irc_get_ctx(s);
+}
+
+static void
+join_all(struct net *n)
+{
+	int i;
+
+	for (i = 0; i < n->cf->nchannels; i++)
+		sendf(n, 0, "JOIN %s%s%s", n->cf->channels[i].name,
+		    n->cf->channels[i].key ? " " : "",
+		    n->cf->channels[i].key ? n->cf->channels[i].key : "");
+}
+
+static void
+regain(struct loop *l, long id, void *ctx)
+{
+	struct net *n = ctx;
+
+	(void)id;
+	n->regain_timer = loop_add_timer(l, REGAIN_EVERY_MS, regain, n);
+	if (n->state == NET_UP && strcasecmp(n->nick, n->cf->nicks[0]) != 0)
+		sendf(n, 0, "NICK %s", n->cf->nicks[0]);
+}
+
+static void
+ev_connect(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+	char msg[256];
+
+	(void)ev;
+	(void)origin;
+	n->state = NET_UP;
+	n->failures = 0;
+	n->auth_failed = 0;
+	if (count > 0)
+		snprintf(n->nick, sizeof(n->nick), "%s", p[0]);
+	log_info("%s: registered as %s on %s", n->cf->name, n->nick,
+	    n->cf->servers[n->server].host);
+	if (n->cf->nickserv_password && n->sasl != SASL_DONE) {
+		snprintf(msg, sizeof(msg), "IDENTIFY %s",
+		    n->cf->nickserv_password);
+		sendf(n, 0, "PRIVMSG NickServ :%s", msg);
+		explicit_bzero(msg, sizeof(msg));
+	}
+	join_all(n);
+	if (n->regain_timer == 0)
+		n->regain_timer = loop_add_timer(n->irc->loop, REGAIN_EVERY_MS,
+		    regain, n);
+}
+
+static void
+ev_numeric(irc_session_t *s, unsigned int code, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+
+	(void)origin;
+	if ((code == LIBIRC_RFC_ERR_NICKNAMEINUSE ||
+	    code == LIBIRC_RFC_ERR_ERRONEUSNICKNAME ||
+	    code == 437 /* ERR_UNAVAILRESOURCE */) && n->state != NET_UP) {
+		char alt[64];
+
+		n->nick_try++;
+		if (n->nick_try < n->cf->nnicks)
+			snprintf(alt, sizeof(alt), "%s",
+			    n->cf->nicks[n->nick_try]);
+		else	/* all taken: the main nick with a number */
+			snprintf(alt, sizeof(alt), "%.20s%d", n->cf->nicks[0],
+			    n->nick_try);
+		log_warn("%s: nick %s is taken, trying %s", n->cf->name,
+		    count > 1 ? p[1] : "?", alt);
+		snprintf(n->nick, sizeof(n->nick), "%s", alt);
+		sendf(n, 0, "NICK %s", alt);
+	} else if (code == 465 || code == 464)	/* banned, bad password */
+		log_error("%s: the server refused us: %s", n->cf->name,
+		    count > 1 ? p[count - 1] : "?");
+}
+
+static void
+ev_nick(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+	char who[64];
+
+	(void)ev;
+	origin_nick(origin, who, sizeof(who));
+	if (count > 0 && strcasecmp(who, n->nick) == 0) {
+		snprintf(n->nick, sizeof(n->nick), "%s", p[0]);
+		log_info("%s: now known as %s", n->cf->name, n->nick);
+	} else if (strcasecmp(who, n->cf->nicks[0]) == 0 &&
+	    strcasecmp(n->nick, n->cf->nicks[0]) != 0)
+		sendf(n, 0, "NICK %s", n->cf->nicks[0]);	/* it just freed */
+}
+
+static void
+ev_quit(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+	char who[64];
+
+	(void)ev;
+	(void)p;
+	(void)count;
+	origin_nick(origin, who, sizeof(who));
+	if (strcasecmp(who, n->cf->nicks[0]) == 0 &&
+	    strcasecmp(n->nick, n->cf->nicks[0]) != 0)
+		sendf(n, 0, "NICK %s", n->cf->nicks[0]);
+}
+
+static void
+ev_channel(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	(void)ev;
+	if (count >= 2)
+		answer(net_of(s), origin, p[0], 0, p[1]);
+}
+
+static void
+ev_privmsg(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	(void)ev;
+	if (count >= 2)
+		answer(net_of(s), origin, p[0], 1, p[1]);
+}
+
+static void
+ev_ctcp(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	char nick[64], reply[256];
+
+	(void)ev;
+	if (count < 1 || origin == NULL)
+		return;
+	origin_nick(origin, nick, sizeof(nick));
+	if (strcmp(p[0], "VERSION") == 0)
+		sendf(net_of(s), 0, "NOTICE %s :\001VERSION techpay "
+		    TECHPAY_VERSION " - answers from two guides to the "
+		    "highest-paying tech jobs\001", nick);
+	else if (strncmp(p[0], "PING", 4) == 0 && strlen(p[0]) < 200) {
+		char *clean = text_clean(p[0], strlen(p[0]));
+
+		snprintf(reply, sizeof(reply), "%s", clean);
+		free(clean);
+		sendf(net_of(s), 0, "NOTICE %s :\001%s\001", nick, reply);
+	}
+}
+
+static void
+ev_invite(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+
+	(void)ev;
+	if (count < 2)
+		return;
+	if (is_owner(n->irc, origin)) {
+		log_info("%s: invited to %s by owner %s", n->cf->name, p[1],
+		    origin);
+		sendf(n, 0, "JOIN %s", p[1]);
+	} else
+		log_info("%s: ignored an invite to %s from %s (not an owner)",
+		    n->cf->name, p[1], origin ? origin : "?");
+}
+
+static void
+ev_kick(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+
+	(void)ev;
+	if (count >= 2 && strcasecmp(p[1], n->nick) == 0)
+		log_warn("%s: kicked from %s by %s: %s", n->cf->name, p[0],
+		    origin ? origin : "?", count > 2 ? p[2] : "");
+}
+
+static void
+ev_ignore(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	(void)s; (void)ev; (void)origin; (void)p; (void)count;
+}
+
+/* ---- SASL, seen by the link before libircclient --------------------- */
+
+static void
+sasl_send_credentials(struct net *n)
+{
+	const char *u = n->cf->sasl_user, *pw = n->cf->sasl_password;
+	size_t ul = strlen(u), pl = strlen(pw), rl = ul * 2 + pl + 2, off;
+	unsigned char *raw = xmalloc(rl);
+	char *b64 = xmalloc(4 * ((rl + 2) / 3) + 1), line[SASL_CHUNK + 32];
+	size_t blen;
+
+	memcpy(raw, u, ul);		/* authzid \0 authcid \0 password */
+	raw[ul] = '\0';
+	memcpy(raw + ul + 1, u, ul);
+	raw[2 * ul + 1] = '\0';
+	memcpy(raw + 2 * ul + 2, pw, pl);
+	blen = (size_t)EVP_EncodeBlock((unsigned char *)b64, raw, (int)rl);
+	for (off = 0; off < blen; off += SASL_CHUNK) {
+		size_t c = blen - off < SASL_CHUNK ? blen - off : SASL_CHUNK;
+
+		snprintf(line, sizeof(line), "AUTHENTICATE %.*s", (int)c,
+		    b64 + off);
+		link_send(n->link, line, 1);
+	}
+	if (blen % SASL_CHUNK == 0)	/* a full last chunk needs a "+" */
+		link_send(n->link, "AUTHENTICATE +", 1);
+	explicit_bzero(raw, rl);
+	explicit_bzero(b64, blen);
+	free(raw);
+	free(b64);
+}
+
+static void
+sasl_end(struct net *n, int ok, const char *why)
+{
+	if (n->sasl_timer) {
+		loop_del_timer(n->irc->loop, n->sasl_timer);
+		n->sasl_timer = 0;
+	}
+	n->sasl = ok ? SASL_DONE : SASL_FAILED;
+	if (ok)
+		log_info("%s: SASL: logged in as %s", n->cf->name,
+		    n->cf->sasl_user);
+	else
+		log_error("%s: SASL authentication failed: %s%s", n->cf->name,
+		    why, n->cf->sasl_required ? " (sasl_required: "
+		    "disconnecting)" : "");
+	if (!ok && n->cf->sasl_required) {
+		/* no CAP END: registration must not complete without SASL */
+		n->auth_failed = 1;
+		link_send(n->link, "QUIT :SASL authentication failed", 1);
+		return;
+	}
+	link_send(n->link, "CAP END", 1);
+}
+
+static void
+sasl_timeout(struct loop *l, long id, void *ctx)
+{
+	struct net *n = ctx;
+
+	(void)l;
+	(void)id;
+	n->sasl_timer = 0;
+	if (n->link && n->sasl != SASL_DONE && n->sasl != SASL_FAILED)
+		sasl_end(n, 0, "no answer from the server in time");
+}
+
+/* Splits ":prefix CMD a b :trailing" in place; returns the param count. */
+static int
+parse_line(char *line, char **cmd, char **par, int max)
+{
+	char *p = line;
+	int n = 0;
+
+	if (*p == '@')		/* message tags */
+		p += strcspn(p, " ") + strspn(p + strcspn(p, " "), " ");
+	if (*p == ':')
+		p += strcspn(p, " ") + strspn(p + strcspn(p, " "), " ");
+	*cmd = p;
+	p += strcspn(p, " ");
+	while (*p == ' ')
+		*p++ = '\0';
+	while (*p && n < max) {
+		if (*p == ':') {
+			par[n++] = p + 1;
+			break;
+		}
+		par[n++] = p;
+		p += strcspn(p, " ");
+		while (*p == ' ')
+			*p++ = '\0';
+	}
+	return n;
+}
+
+static int
+link_server_line(struct link *k, char *line, void *ctx)
+{
+	struct net *n = ctx;
+	char *copy, *cmd, *par[16];
+	int np, consumed = 0, code;
+
+	(void)k;
+	if (n->sasl == SASL_OFF || n->sasl == SASL_DONE ||
+	    n->sasl == SASL_FAILED)
+		return 0;
+	copy = xstrdup(line);
+	np = parse_line(copy, &cmd, par, 16);
+	code = atoi(cmd);
+	if (strcmp(cmd, "CAP") == 0 && np >= 2) {
+		consumed = 1;
+		if (!strcmp(par[1], "LS")) {
+			const char *caps = par[np - 1];
+			int more = np >= 4 && !strcmp(par[2], "*");
+
+			if (strstr(caps, "sasl") && n->sasl == SASL_LS) {
+				link_send(n->link, "CAP REQ :sasl", 1);
+				n->sasl = SASL_REQ;
+			} else if (!more && n->sasl == SASL_LS)
+				sasl_end(n, 0, "the server does not offer SASL");
+		} else if (!strcmp(par[1], "ACK") && n->sasl == SASL_REQ) {
+			link_send(n->link, "AUTHENTICATE PLAIN", 1);
+			n->sasl = SASL_AUTH;
+		} else if (!strcmp(par[1], "NAK"))
+			sasl_end(n, 0, "the server refused the sasl capability");
+	} else if (strcmp(cmd, "AUTHENTICATE") == 0) {
+		consumed = 1;
+		if (np >= 1 && !strcmp(par[0], "+") && n->sasl == SASL_AUTH)
+			sasl_send_credentials(n);
+	} else if (code == 900 || code == 901) {
+		consumed = 1;
+	} else if (code == 903) {
+		consumed = 1;
+		sasl_end(n, 1, NULL);
+	} else if (code == 902 || code == 904 || code == 905 || code == 906 ||
+	    code == 907 || code == 908) {
+		consumed = 1;
+		if (code != 908)
+			sasl_end(n, 0, np > 0 ? par[np - 1] : "refused");
+	}
+	free(copy);
+	return consumed;
+}
+
+/* ---- connection life ------------------------------------------------ */
+
+static void
+sess_event(struct loop *l, int fd, int ev, void *ctx)
+{
+	struct net *n = ctx;
+	fd_set in, out;
+
+	(void)l;
+	FD_ZERO(&in);
+	FD_ZERO(&out);
+	if (ev & LOOP_READ)
+		FD_SET(fd, &in);
+	if (ev & LOOP_WRITE)
+		FD_SET(fd, &out);
+	if (irc_process_select_descriptors(n->sess, &in, &out) != 0 ||
+	    !irc_is_connected(n->sess))
+		net_down(n, irc_strerror(irc_errno(n->sess)));
+}
+
+/* Before each poll: register the session's socket as libircclient
+ * wants it (connecting: writable; otherwise readable, and writable
+ * while it has output). */
+static void
+prepare(struct loop *l, void *ctx)
+{
+	struct irc *irc = ctx;
+	fd_set in, out;
+	int i, fd, maxfd, ev;
+
+	for (i = 0; i < irc->nnets; i++) {
+		struct net *n = &irc->nets[i];
+
+		if (n->sess == NULL)
+			continue;
+		FD_ZERO(&in);
+		FD_ZERO(&out);
+		maxfd = -1;
+		irc_add_select_descriptors(n->sess, &in, &out, &maxfd);
+		for (fd = 0; fd <= maxfd; fd++) {
+			ev = (FD_ISSET(fd, &in) ? LOOP_READ : 0) |
+			    (FD_ISSET(fd, &out) ? LOOP_WRITE : 0);
+			if (ev == 0)
+				continue;
+			if (n->sess_fd >= 0 && n->sess_fd != fd)
+				loop_del_fd(l, n->sess_fd);
+			if (n->sess_fd != fd || n->sess_events != ev)
+				loop_add_fd(l, fd, ev, sess_event, n);
+			n->sess_fd = fd;
+			n->sess_events = ev;
+			break;
+		}
+	}
+}
+
+static void
+link_ready(struct link *k, void *ctx)
+{
+	struct net *n = ctx;
+
+	if (n->cf->sasl_user) {
+		n->sasl = SASL_LS;
+		/* before libircclient's NICK and USER: registration waits */
+		link_send(k, "CAP LS 302", 1);
+		n->sasl_timer = loop_add_timer(n->irc->loop,
+		    n->cf->sasl_timeout * 1000L, sasl_timeout, n);
+	} else
+		n->sasl = SASL_OFF;
+	n->sess = irc_create_session(&callbacks);
+	irc_set_ctx(n->sess, n);
+	irc_set_ctcp_version(n->sess, "techpay " TECHPAY_VERSION);
+	n->nick_try = 0;
+	snprintf(n->nick, sizeof(n->nick), "%s", n->cf->nicks[0]);
+	if (irc_connect(n->sess, "127.0.0.1", (unsigned short)link_local_port(k),
+	    NULL, n->nick, n->cf->user, n->cf->realname) != 0) {
+		log_error("%s: cannot start the IRC session: %s", n->cf->name,
+		    irc_strerror(irc_errno(n->sess)));
+		net_down(n, "session start failed");
+		return;
+	}
+	n->state = NET_REGISTERING;
+}
+
+static void
+link_closed(struct link *k, const char *why, void *ctx)
+{
+	struct net *n = ctx;
+
+	(void)k;
+	n->link = NULL;		/* the link frees itself after this */
+	net_down(n, why);
+}
+
+static void
+reconnect_fire(struct loop *l, long id, void *ctx)
+{
+	struct net *n = ctx;
+
+	(void)l;
+	(void)id;
+	n->reconnect_timer = 0;
+	n->server = (n->server + 1) % n->cf->nservers;
+	net_connect(n);
+}
+
+/* Tears the connection down and, unless stopping, schedules the next. */
+static void
+net_down(struct net *n, const char *why)
+{
+	struct irc *irc = n->irc;
+	long delay;
+	int i;
+
+	if (n->sess_fd >= 0)
+		loop_del_fd(irc->loop, n->sess_fd);
+	n->sess_fd = -1;
+	n->sess_events = 0;
+	if (n->sess) {
+		irc_destroy_session(n->sess);
+		n->sess = NULL;
+	}
+	if (n->link) {
+		struct link *k = n->link;
+
+		n->link = NULL;
+		link_free(k);
+	}
+	if (n->sasl_timer) {
+		loop_del_timer(irc->loop, n->sasl_timer);
+		n->sasl_timer = 0;
+	}
+	if (n->regain_timer) {
+		loop_del_timer(irc->loop, n->regain_timer);
+		n->regain_timer = 0;
+	}
+	if (n->state == NET_DOWN && n->reconnect_timer)
+		return;
+	n->state = NET_DOWN;
+	if (irc->stopping) {
+		log_info("%s: disconnected (%s)", n->cf->name, why);
+		return;
+	}
+	/* exponential backoff with jitter; a refused login waits longest */
+	delay = n->cf->reconnect_min * 1000L;
+	for (i = 0; i < n->failures && delay < n->cf->reconnect_max * 1000L; i++)
+		delay *= 2;
+	if (n->auth_failed || delay > n->cf->reconnect_max * 1000L)
+		delay = n->cf->reconnect_max * 1000L;
+	delay += random() % (delay / 4 + 1);
+	n->failures++;
+	log_warn("%s: disconnected (%s); reconnecting in %.1f s", n->cf->name,
+	    why, delay / 1000.0);
+	n->reconnect_timer = loop_add_timer(irc->loop, delay, reconnect_fire, n);
+}
+
+static void
+net_connect(struct net *n)
+{
+	const struct config_network *c = n->cf;
+	const struct config_server *sv = &c->servers[n->server];
+	struct link_conf lc = {
+		.host = sv->host, .port = sv->port, .tls = c->tls,
+		.tls_verify = c->tls_verify, .ca_file = c->tls_ca_file,
+		.cert_file = c->tls_cert_file, .key_file = c->tls_key_file,
+		.flood_burst = c->flood_burst,
+		.flood_interval_ms = c->flood_interval_ms,
+		.ping_after = c->ping_after, .ping_timeout = c->ping_timeout,
+	};
+	static const struct link_cbs cbs = {
+		link_ready, link_server_line, link_closed
+	};
+	char err[256];
+
+	log_info("%s: connecting to %s:%d%s", c->name, sv->host, sv->port,
+	    c->tls ? " (TLS)" : "");
+	if (c->tls && !c->tls_verify)
+		log_warn("%s: tls_verify = no: the server's certificate is NOT "
+		    "checked; anyone on the path can read and change traffic",
+		    c->name);
+	n->link = link_new(n->irc->loop, &lc, &cbs, n);
+	if (link_start(n->link, err, sizeof(err)) == -1) {
+		struct link *k = n->link;
+
+		n->link = NULL;
+		link_free(k);
+		net_down(n, err);
+	}
+}
+
+/* ---- adapter ops -------------------------------------------------------- */
+
+static int
+irc_start(struct adapter *ad, struct loop *l, char *err, size_t errlen)
+{
+	struct irc *irc = ad->priv;
+	int i;
+
+	irc->loop = l;
+	if (loop_add_prepare(l, prepare, irc) == -1) {
+		snprintf(err, errlen, "irc: event loop full");
+		return -1;
+	}
+	for (i = 0; i < irc->nnets; i++)
+		net_connect(&irc->nets[i]);
+	return 0;
+}
+
+static void
+irc_stop(struct adapter *ad)
+{
+	struct irc *irc = ad->priv;
+	int i;
+
+	irc->stopping = 1;
+	for (i = 0; i < irc->nnets; i++) {
+		struct net *n = &irc->nets[i];
+
+		if (n->reconnect_timer) {
+			loop_del_timer(irc->loop, n->reconnect_timer);
+			n->reconnect_timer = 0;
+		}
+		if (n->sess && n->state != NET_DOWN)
+			sendf(n, 1, "QUIT :%s", QUIT_MESSAGE);
+	}
+}
+
+static void
+irc_free(struct adapter *ad)
+{
+	struct irc *irc;
+	int i;
+
+	if (ad == NULL)
+		return;
+	irc = ad->priv;
+	irc->stopping = 1;
+	for (i = 0; i < irc->nnets; i++) {
+		if (irc->nets[i].reconnect_timer)
+			loop_del_timer(irc->loop, irc->nets[i].reconnect_timer);
+		irc->nets[i].reconnect_timer = 1;	/* no new one */
+		net_down(&irc->nets[i], "shutdown");
+	}
+	if (irc->loop)
+		loop_del_prepare(irc->loop, prepare, irc);
+	answer_free(&irc->ans);
+	free(irc);
+}
+
+const struct adapter_ops irc_ops = {
+	.name = "irc",
+	.start = irc_start,
+	.stop = irc_stop,
+	.free = irc_free,
+};
+
+int
+irc_pending(struct adapter *ad)
+{
+	struct irc *irc = ad->priv;
+	int i, n = 0;
+
+	for (i = 0; i < irc->nnets; i++)
+		if (irc->nets[i].link)
+			n += link_queued(irc->nets[i].link) + 1;
+	return n;
+}
+
+void
+irc_unthrottle(struct adapter *ad)
+{
+	struct irc *irc = ad->priv;
+	int i;
+
+	for (i = 0; i < irc->nnets; i++)
+		if (irc->nets[i].link)
+			link_set_flood(irc->nets[i].link, 1000, 0);
+}
+
+void
+irc_reconfigure(struct adapter *ad, const struct config *cf)
+{
+	struct irc *irc = ad->priv;
+	int i, j;
+
+	irc->cf = cf;
+	for (i = 0; i < irc->nnets; i++) {
+		struct net *n = &irc->nets[i];
+
+		for (j = 0; j < cf->nnetworks; j++)
+			if (!strcmp(cf->networks[j].name, n->cf->name))
+				break;
+		if (j == cf->nnetworks) {
+			log_warn("%s: removed from the config; restart to "
+			    "disconnect it", n->cf->name);
+			continue;
+		}
+		n->cf = &cf->networks[j];
+		if (n->server >= n->cf->nservers)
+			n->server = 0;
+		if (n->state == NET_UP)
+			join_all(n);	/* joins any new channel */
+	}
+}
+
+struct adapter *
+irc_new(struct bot *bot, const struct config *cf)
+{
+	struct irc *irc = xcalloc(1, sizeof(*irc));
+	int i;
+
+	irc->ad.ops = &irc_ops;
+	irc->ad.bot = bot;
+	irc->ad.priv = irc;
+	irc->cf = cf;
+	answer_init(&irc->ans);
+	srandom((unsigned)time(NULL) ^ (unsigned)loop_now_ms());
+	memset(&callbacks, 0, sizeof(callbacks));
+	callbacks.event_connect = ev_connect;
+	callbacks.event_numeric = ev_numeric;
+	callbacks.event_nick = ev_nick;
+	callbacks.event_quit = ev_quit;
+	callbacks.event_channel = ev_channel;
+	callbacks.event_privmsg = ev_privmsg;
+	callbacks.event_ctcp_req = ev_ctcp;
+	callbacks.event_invite = ev_invite;
+	callbacks.event_kick = ev_kick;
+	callbacks.event_join = ev_ignore;
+	callbacks.event_part = ev_ignore;
+	callbacks.event_mode = ev_ignore;
+	callbacks.event_umode = ev_ignore;
+	callbacks.event_topic = ev_ignore;
+	callbacks.event_notice = ev_ignore;
+	callbacks.event_channel_notice = ev_ignore;
+	callbacks.event_unknown = ev_ignore;
+	callbacks.event_ctcp_rep = ev_ignore;
+	callbacks.event_ctcp_action = ev_ignore;
+	for (i = 0; i < cf->nnetworks; i++) {
+		irc->nets[i].irc = irc;
+		irc->nets[i].cf = &cf->networks[i];
+		irc->nets[i].sess_fd = -1;
+	}
+	irc->nnets = cf->nnetworks;
+	return &irc->ad;
+}

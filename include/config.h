@@ -1,0 +1,89 @@
+/*
+ * config.h -- the configuration file (INI, read with libinih).
+ *
+ * One [bot] section and one [network NAME] section per IRC network; every
+ * key is documented in config.example.  Parsing collects every error (with
+ * its line number) instead of stopping at the first, so `techpay
+ * check-config` reports them all at once.
+ */
+#ifndef TECHPAY_CONFIG_H
+#define TECHPAY_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_SERVERS_MAX	8
+#define CONFIG_CHANNELS_MAX	32
+#define CONFIG_NICKS_MAX	4
+#define CONFIG_LIST_MAX		32	/* owners, ignore masks */
+#define CONFIG_NETWORKS_MAX	8
+#define CONFIG_ERR_MAX		8192
+
+struct config_server {
+	char		*host;
+	int		 port;
+};
+
+struct config_channel {
+	char		*name;
+	char		*key;		/* NULL when none */
+};
+
+struct config_network {
+	char			*name;
+	struct config_server	 servers[CONFIG_SERVERS_MAX];
+	int			 nservers;
+	int			 tls;
+	int			 tls_verify;
+	char			*tls_ca_file;	/* NULL: the system's CAs */
+	char			*tls_cert_file;	/* client certificate */
+	char			*tls_key_file;
+	char			*nicks[CONFIG_NICKS_MAX];	/* [0] is the main one */
+	int			 nnicks;
+	char			*user;
+	char			*realname;
+	char			*sasl_user;
+	char			*sasl_password;
+	int			 sasl_required;
+	int			 sasl_timeout;	/* seconds */
+	char			*nickserv_password;
+	struct config_channel	 channels[CONFIG_CHANNELS_MAX];
+	int			 nchannels;
+	int			 flood_burst;		/* lines sent at once */
+	int			 flood_interval_ms;	/* then one per this */
+	int			 max_lines;		/* per answer, then "more" */
+	int			 ping_after;	/* silence (s) before our PING */
+	int			 ping_timeout;	/* s to wait for any reply */
+	int			 reconnect_min;	/* s, doubled per failure */
+	int			 reconnect_max;
+};
+
+struct config {
+	char			*path;
+	char			*prefix;
+	char			*nick;		/* default nick for networks */
+	char			*knowledge;	/* NULL: the embedded copy */
+	char			*state_dir;
+	char			*log_level;	/* error, warn, info, debug */
+	char			*owners[CONFIG_LIST_MAX];
+	int			 nowners;
+	char			*ignore[CONFIG_LIST_MAX];
+	int			 nignore;
+	int			 user_rate;	/* questions per minute per user */
+	int			 user_ignore_s;	/* ignored this long when over */
+	struct config_network	 networks[CONFIG_NETWORKS_MAX];
+	int			 nnetworks;
+	int			 secrets;	/* holds a password */
+};
+
+/*
+ * Reads and checks a file.  Returns the config, or NULL with every error
+ * written to err as "FILE:LINE: what is wrong" lines.  Warnings (such as
+ * a file with passwords that others can read) go to warn either way.
+ */
+struct config	*config_load(const char *path, char *err, size_t errlen,
+		    char *warn, size_t warnlen);
+void		 config_free(struct config *);
+/* Applies the defaults of config.example to a network (for tests). */
+void		 config_network_defaults(struct config_network *);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * irc.h -- the IRC adapter: every [network] of the config, in one loop.
+ *
+ * libircclient parses the protocol and tracks the session; the link
+ * (link.h) carries it to the server with TLS, the send queue and the
+ * silence check.  This file decides what to do: register (SASL or
+ * NickServ), pick a free nick and regain the main one, join channels,
+ * answer questions, reconnect with backoff.
+ */
+#ifndef TECHPAY_IRC_H
+#define TECHPAY_IRC_H
+
+#include "adapter.h"
+#include "config.h"
+
+#define IRC_USER_MAX	10	/* user part of our prefix, as servers cap it */
+#define IRC_HOST_MAX	63	/* host part, worst case */
+#define IRC_RATE_SLOTS	256	/* users tracked for the per-user limit */
+
+/* Starts nothing yet: see adapter ops start. The config is borrowed. */
+struct adapter	*irc_new(struct bot *, const struct config *);
+/* Applies a reloaded config: owners, limits, new channels. */
+void		 irc_reconfigure(struct adapter *, const struct config *);
+/* Lines waiting in every network's send queue (for a clean exit). */
+int		 irc_pending(struct adapter *);
+/* Lifts the send-queue limit (benchmarks). */
+void		 irc_unthrottle(struct adapter *);
+
+extern const struct adapter_ops irc_ops;
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * link.h -- the transport under the IRC adapter: one server connection.
+ *
+ * Debian's libircclient is built without TLS, so libircclient never talks
+ * to the server itself.  It connects to a private listener on 127.0.0.1
+ * that the link opens, and the link relays to the real server, over TLS
+ * (OpenSSL, certificate and host name verified) or plain TCP.  Because all
+ * traffic crosses the link, it is also where:
+ *   - every outgoing line waits in one queue behind a token bucket, so no
+ *     burst of answers gets the bot kicked for flooding (PONG and QUIT go
+ *     first);
+ *   - outgoing lines are capped at IRC_MSG_MAX bytes and stripped of CR,
+ *     LF and NUL;
+ *   - server lines can be inspected (and consumed) before libircclient
+ *     sees them: CAP and SASL happen here;
+ *   - silence is detected: after ping_after seconds without a byte the
+ *     link sends its own PING and closes if nothing comes back.
+ * All sockets are non-blocking and driven by the bot's one loop.
+ */
+#ifndef TECHPAY_LINK_H
+#define TECHPAY_LINK_H
+
+#include <stddef.h>
+
+#include "loop.h"
+
+#define IRC_MSG_MAX	512	/* bytes of a line, CR LF included */
+
+struct link;
+
+struct link_conf {
+	const char	*host;
+	int		 port;
+	int		 tls;
+	int		 tls_verify;
+	const char	*ca_file;	/* NULL: the system's CA store */
+	const char	*cert_file;	/* client certificate, or NULL */
+	const char	*key_file;
+	int		 flood_burst;
+	int		 flood_interval_ms;
+	int		 ping_after;	/* seconds */
+	int		 ping_timeout;
+};
+
+struct link_cbs {
+	/* The server is reachable (TLS done): connect libircclient now. */
+	void	(*ready)(struct link *, void *ctx);
+	/* A line from the server (no CR LF, writable); return 1 to keep it
+	 * from libircclient. */
+	int	(*server_line)(struct link *, char *line, void *ctx);
+	/* The connection is gone; why is a sentence for the log. */
+	void	(*closed)(struct link *, const char *why, void *ctx);
+};
+
+struct link	*link_new(struct loop *, const struct link_conf *,
+		    const struct link_cbs *, void *ctx);
+/* Opens the local listener and starts connecting; 0 or -1 with err. */
+int		 link_start(struct link *, char *err, size_t errlen);
+/* The 127.0.0.1 port libircclient must connect to. */
+int		 link_local_port(const struct link *);
+/* Queues one line of the bot's own to the server (without CR LF). */
+void		 link_send(struct link *, const char *line, int urgent);
+/* Lines waiting for the token bucket. */
+int		 link_queued(const struct link *);
+/* Lifts the bucket (benchmarks), or sets it again. */
+void		 link_set_flood(struct link *, int burst, int interval_ms);
+void		 link_free(struct link *);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * log.h -- leveled logging to standard error, with a timestamp.
+ * Never pass a password or token to these.
+ */
+#ifndef TECHPAY_LOG_H
+#define TECHPAY_LOG_H
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+void	log_set_level(enum log_level);
+int	log_parse_level(const char *, enum log_level *);
+void	log_msg(enum log_level, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#define log_error(...)	log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,534 @@
+#!/usr/bin/python3
+"""test_irc.py -- techpay on a real IRC server, with real clients.
+
+Starts ngircd (Debian) on loopback ports -- plain, and TLS with a
+certificate from a throwaway CA made here with openssl -- runs the real
+bot binary against it, and plays users with python3-irc (Debian's, the
+older irc.client.IRC API).  Usage: test_irc.py BOT_BINARY
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import irc.client
+
+BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1 else "build/techpay")
+TMP = tempfile.mkdtemp(prefix="techpay-irc-")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_for(pred, timeout, step=0.05):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(step)
+    return False
+
+
+class Ngircd:
+    """One ngircd, plain or TLS, on 127.0.0.1."""
+
+    def __init__(self, name, tls=False):
+        self.dir = os.path.join(TMP, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = free_port()
+        self.tls = tls
+        self.log = os.path.join(self.dir, "ngircd.log")
+        ssl = ""
+        ports = "Ports = %d" % self.port
+        if tls:
+            ports = "Ports ="
+            ssl = ("[SSL]\nCertFile = %s/server.pem\nKeyFile = %s/server.key\n"
+                   "Ports = %d\n" % (CERTS, CERTS, self.port))
+        conf = os.path.join(self.dir, "ngircd.conf")
+        with open(conf, "w") as f:
+            f.write(
+                "[Global]\nName = irc.test.local\nInfo = techpay test\n"
+                "Listen = 127.0.0.1\n%s\nMotdPhrase = test\n"
+                "[Limits]\nPingTimeout = 120\nPongTimeout = 20\n"
+                "MaxConnectionsIP = 0\nMaxNickLength = 30\n"
+                "[Options]\nPAM = no\nIdent = no\nDNS = no\n"
+                "[Channel]\nName = #techpay\nModes = +n\n%s" % (ports, ssl))
+        self.conf = conf
+        self.proc = None
+
+    def start(self):
+        self.logf = open(self.log, "a")
+        self.proc = subprocess.Popen(["ngircd", "-n", "-f", self.conf],
+                                     stdout=self.logf, stderr=subprocess.STDOUT)
+
+        def up():
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return True
+            except OSError:
+                return False
+        assert wait_for(up, 10), "ngircd did not start"
+
+    def stop(self):
+        if self.proc:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+            self.logf.close()
+
+    def logtext(self):
+        with open(self.log) as f:
+            return f.read()
+
+
+class Bot:
+    """The techpay binary with a config written for one test."""
+    n = 0
+
+    def __init__(self, server, nick="techpay", extra="", bot_extra="",
+                 host="127.0.0.1"):
+        Bot.n += 1
+        self.dir = os.path.join(TMP, "bot%d" % Bot.n)
+        os.makedirs(self.dir)
+        self.nick = nick
+        self.conf = os.path.join(self.dir, "bot.ini")
+        with open(self.conf, "w") as f:
+            f.write("[bot]\nprefix = !\nlog_level = debug\nuser_rate = 100\n"
+                    "owners = boss!*@*\n%s\n"
+                    "[network test]\nservers = %s:%d\ntls = %s\n"
+                    "nick = %s\nalt_nicks = %s_, %s__\nchannels = #techpay\n"
+                    "flood_burst = 4\nflood_interval_ms = 1000\n"
+                    "reconnect_min = 1\nreconnect_max = 4\n%s\n"
+                    % (bot_extra, host, server.port,
+                       "yes" if server.tls else "no", nick, nick, nick, extra))
+        os.chmod(self.conf, 0o600)
+        self.log = os.path.join(self.dir, "bot.log")
+        self.proc = None
+
+    def start(self, wait_registered=True):
+        self.logf = open(self.log, "a")
+        self.proc = subprocess.Popen([BOT, "run", "-c", self.conf],
+                                     stdout=self.logf, stderr=subprocess.STDOUT)
+        if wait_registered:
+            assert wait_for(lambda: "registered as" in self.logtext(), 10), \
+                self.logtext()
+
+    def logtext(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.logf.close()
+        code = self.proc.returncode if self.proc else None
+        self.proc = None
+        return code
+
+
+class User:
+    """A person in the channel, played by python3-irc."""
+
+    def __init__(self, server, nick, join="#techpay"):
+        self.ircobj = (irc.client.Reactor() if hasattr(irc.client, "Reactor")
+                       else irc.client.IRC())
+        self.msgs = []      # (type, source nick, target, text)
+        self.events = []
+        self.joined = False
+        self.conn = self.ircobj.server().connect("127.0.0.1", server.port, nick)
+        for ev in ("pubmsg", "privmsg", "pubnotice", "privnotice",
+                   "ctcpreply"):
+            self.conn.add_global_handler(ev, self._msg)
+        for ev in ("join", "quit", "nick", "part", "invite"):
+            self.conn.add_global_handler(ev, self._event)
+        self.nick = nick
+        if join:
+            self.conn.join(join)
+            self.pump_until(lambda: self.joined, 5)
+
+    def _msg(self, conn, ev):
+        text = ev.arguments[-1] if ev.arguments else ""
+        self.msgs.append((ev.type, ev.source.nick if ev.source else "",
+                          ev.target, text))
+
+    def _event(self, conn, ev):
+        self.events.append((ev.type, ev.source.nick if ev.source else "",
+                            ev.target, list(ev.arguments)))
+        if ev.type == "join" and ev.source.nick == self.nick:
+            self.joined = True
+
+    def pump(self, seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            self.ircobj.process_once(0.05)
+
+    def pump_until(self, pred, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            self.ircobj.process_once(0.05)
+            if pred():
+                return True
+        return False
+
+    def say(self, target, text):
+        self.conn.privmsg(target, text)
+
+    def from_bot(self, bot_nick="techpay", kind=None):
+        return [m for m in self.msgs if m[1].startswith(bot_nick)
+                and (kind is None or m[0] == kind)]
+
+    def close(self):
+        try:
+            self.conn.disconnect("bye")
+        except Exception:
+            pass
+
+
+def make_certs():
+    d = os.path.join(TMP, "certs")
+    os.makedirs(d)
+
+    def ossl(*args):
+        subprocess.run(["openssl"] + list(args), cwd=d, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=techpay test CA")
+    ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key",
+         "-out", "server.csr", "-subj", "/CN=localhost")
+    with open(os.path.join(d, "ext.cnf"), "w") as f:
+        f.write("subjectAltName=DNS:localhost\n")
+    ossl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey",
+         "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2",
+         "-extfile", "ext.cnf")
+    os.chmod(os.path.join(d, "server.key"), 0o644)
+    return d
+
+
+CERTS = None
+PLAIN = None
+
+
+def setUpModule():
+    global CERTS, PLAIN
+    CERTS = make_certs()
+    PLAIN = Ngircd("plain")
+    PLAIN.start()
+
+
+def tearDownModule():
+    PLAIN.stop()
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+class T01Talking(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.bot = Bot(PLAIN)
+        cls.bot.start()
+        assert wait_for(lambda: "JOIN" in cls.bot.logtext() or True, 1)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.bot.stop()
+
+    def test_01_channel_question_answered_with_nick(self):
+        u = User(PLAIN, "alice")
+        u.pump(0.5)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay", "pubmsg"), 10))
+        kind, src, target, text = u.from_bot("techpay", "pubmsg")[0]
+        self.assertEqual(target, "#techpay")
+        self.assertTrue(text.startswith("alice: Site Reliability Engineer: "
+                                        "$140,000–$185,000"), text)
+        u.close()
+
+    def test_02_natural_question_addressed_by_nick(self):
+        u = User(PLAIN, "bob")
+        u.pump(0.5)
+        u.say("#techpay", "techpay: how much does a cloud architect make?")
+        u.say("#techpay", "just chatting about salaries, not for the bot")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay"), 10))
+        u.pump(2)
+        answers = u.from_bot("techpay")
+        self.assertEqual(len(answers), 1, answers)
+        self.assertIn("$145,000–$190,000", answers[0][3])
+        u.close()
+
+    def test_03_private_question_answered_in_private(self):
+        u = User(PLAIN, "carol", join=None)
+        u.pump(0.5)
+        u.say("techpay", "what does an ai pm do")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay"), 10))
+        kind, src, target, text = u.from_bot("techpay")[0]
+        self.assertEqual(kind, "privmsg")
+        self.assertEqual(target, "carol")
+        self.assertIn("Define AI product strategy", text)
+        self.assertFalse(text.startswith("carol:"))
+        u.close()
+
+    def test_04_long_answer_three_lines_then_more(self):
+        u = User(PLAIN, "dave")
+        u.pump(0.5)
+        u.say("#techpay", "!conclusions")
+        u.pump_until(lambda: len(u.from_bot("techpay")) >= 3, 10)
+        u.pump(3)       # nothing beyond max_lines = 3
+        lines = [m[3] for m in u.from_bot("techpay")]
+        self.assertEqual(len(lines), 3, lines)
+        self.assertTrue(lines[0].startswith("dave: "))
+        self.assertTrue(lines[2].endswith('(say "more")'), lines[2])
+        self.assertIn("continuous learning", " ".join(lines))
+        for line in lines:
+            # what the server relays stays within 512 bytes
+            relay = ":techpay!~techpay@127.0.0.1 PRIVMSG #techpay :%s\r\n" % line
+            self.assertLessEqual(len(relay.encode()), 512)
+        u.say("#techpay", "!more")
+        self.assertTrue(u.pump_until(lambda: len(u.from_bot("techpay")) > 3,
+                                     10))
+        self.assertIn("dave: ", u.from_bot("techpay")[3][3])
+        u.close()
+
+    def test_05_ctcp_version(self):
+        u = User(PLAIN, "erin", join=None)
+        u.conn.ctcp("VERSION", "techpay")
+        self.assertTrue(u.pump_until(
+            lambda: any(m[0] == "ctcpreply" for m in u.msgs), 10))
+        reply = [m for m in u.msgs if m[0] == "ctcpreply"][0]
+        self.assertIn("techpay", reply[3])
+        u.close()
+
+    def test_06_colour_codes_stripped(self):
+        u = User(PLAIN, "frank")
+        u.pump(0.5)
+        u.say("#techpay", "\x0304!salary\x03 \x02devops\x02")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay"), 10))
+        self.assertIn("DevOps Engineer: $130,000", u.from_bot("techpay")[0][3])
+        u.close()
+
+
+class T02Flood(unittest.TestCase):
+    def test_01_thirty_questions_all_answered_no_flood_kick(self):
+        # 30 people ask at the same moment: the bot owes 30 answers at
+        # once and must pace them (ngircd penalises fast senders)
+        bot = Bot(PLAIN)
+        bot.start()
+        self.addCleanup(bot.stop)
+        ircobj = irc.client.IRC()
+        conns, got = [], []
+        ircobj.add_global_handler("pubmsg", lambda c, e: got.append(
+            (c.get_nickname(), e.source.nick, e.arguments[0])))
+        joined = set()
+        ircobj.add_global_handler("join", lambda c, e: joined.add(
+            e.source.nick))
+        for i in range(30):
+            c = ircobj.server().connect("127.0.0.1", PLAIN.port, "asker%d" % i)
+            c.join("#techpay")
+            conns.append(c)
+        self.addCleanup(lambda: [c.disconnect("bye") for c in conns])
+        end = time.time() + 15
+        while len(joined & {"asker%d" % i for i in range(30)}) < 30 and \
+                time.time() < end:
+            ircobj.process_once(0.05)
+        questions = ["!salary sre", "!skills devops", "!whoneeds python",
+                     "!role ciso", "!salary mle", "!compare sre vs devops"]
+        for i, c in enumerate(conns):
+            c.privmsg("#techpay", questions[i % len(questions)])
+        answered = lambda: {t.split(":")[0] for (me, src, t) in got
+                            if me == "asker0" and src == "techpay"}
+        end = time.time() + 90
+        while len(answered()) < 30 and time.time() < end:
+            ircobj.process_once(0.05)
+        self.assertEqual(len(answered()), 30,
+                         "answered: %s\nbot log:\n%s" % (
+                             sorted(answered()), bot.logtext()[-1500:]))
+        self.assertNotIn("disconnected", bot.logtext())
+        self.assertNotIn("Excess Flood", PLAIN.logtext())
+
+
+class T03Reconnect(unittest.TestCase):
+    def test_01_server_restart_bot_rejoins(self):
+        srv = Ngircd("restart")
+        srv.start()
+        bot = Bot(srv)
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.addCleanup(srv.stop)
+        srv.stop()
+        self.assertTrue(wait_for(lambda: "reconnecting in" in bot.logtext(), 10))
+        time.sleep(0.5)
+        srv.start()
+        # backoff: 1 s, doubled per failure, at most 4 s (+25% jitter)
+        self.assertTrue(wait_for(
+            lambda: bot.logtext().count("registered as") >= 2, 15),
+            bot.logtext())
+        u = User(srv, "gina")
+        u.pump(0.5)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay"), 10),
+                        "bot not back in its channel")
+        u.close()
+        bot.stop()
+        srv.stop()
+
+    def test_02_nick_taken_then_regained(self):
+        holder = User(PLAIN, "paybot", join=None)
+        self.addCleanup(holder.close)
+        bot = Bot(PLAIN, nick="paybot")
+        bot.start()
+        self.assertIn("nick paybot is taken, trying paybot_", bot.logtext())
+        self.assertIn("registered as paybot_", bot.logtext())
+        self.addCleanup(bot.stop)
+        holder.close()
+        # not in a shared channel, so no QUIT reaches the bot: it tries
+        # the main nick again every 10 s
+        self.assertTrue(wait_for(lambda: "now known as paybot" in
+                                 bot.logtext().replace("paybot_", "x"), 15),
+                        bot.logtext())
+
+    def test_03_sigterm_sends_quit(self):
+        bot = Bot(PLAIN)
+        bot.start()
+        self.addCleanup(bot.stop)
+        u = User(PLAIN, "hank")
+        u.pump(1)
+        code = bot.stop(signal.SIGTERM)
+        self.assertEqual(code, 0)
+        self.assertTrue(u.pump_until(lambda: any(
+            e[0] == "quit" and e[1] == "techpay" for e in u.events), 5))
+        quit = [e for e in u.events if e[0] == "quit"][0]
+        self.assertIn("shutting down", " ".join(quit[3]))
+        u.close()
+
+    def test_04_invite_only_from_owner(self):
+        bot = Bot(PLAIN)
+        bot.start()
+        self.addCleanup(bot.stop)
+        stranger = User(PLAIN, "mallory", join="#other")
+        stranger.conn.invite("techpay", "#other")
+        stranger.pump(2)
+        self.assertIn("ignored an invite to #other", bot.logtext())
+        boss = User(PLAIN, "boss", join="#boss")
+        boss.conn.invite("techpay", "#boss")
+        self.assertTrue(boss.pump_until(lambda: any(
+            e[0] == "join" and e[1] == "techpay" for e in boss.events), 10))
+        stranger.close()
+        boss.close()
+        bot.stop()
+
+
+class T04TLSAndSASL(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Ngircd("tls", tls=True)
+        cls.srv.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+
+    def test_01_tls_with_trusted_ca(self):
+        bot = Bot(self.srv, host="localhost",
+                  extra="tls_ca_file = %s/ca.pem" % CERTS)
+        bot.start()
+        self.assertIn("certificate verified", bot.logtext())
+        bot.stop()
+
+    def test_02_tls_untrusted_certificate_refused(self):
+        bot = Bot(self.srv, host="localhost")      # system CAs only
+        bot.start(wait_registered=False)
+        self.assertTrue(wait_for(lambda: "certificate not trusted"
+                                 in bot.logtext(), 10), bot.logtext())
+        self.assertNotIn("registered as", bot.logtext())
+        bot.stop()
+
+    def test_03_tls_wrong_host_name_refused(self):
+        bot = Bot(self.srv, host="127.0.0.1",      # cert is for localhost
+                  extra="tls_ca_file = %s/ca.pem" % CERTS)
+        bot.start(wait_registered=False)
+        self.assertTrue(wait_for(lambda: "certificate not trusted"
+                                 in bot.logtext(), 10), bot.logtext())
+        self.assertNotIn("registered as", bot.logtext())
+        bot.stop()
+
+    def test_04_sasl_required_but_not_offered_no_storm(self):
+        # ngircd speaks CAP but offers no SASL: a clear error, and the
+        # next attempt waits reconnect_max, not a tight loop
+        bot = Bot(PLAIN, extra="sasl_user = techpay\nsasl_password = "
+                  "secret-pw\nsasl_required = yes")
+        bot.start(wait_registered=False)
+        self.assertTrue(wait_for(lambda: "SASL authentication failed" in
+                                 bot.logtext(), 10), bot.logtext())
+        time.sleep(3)
+        log = bot.logtext()
+        self.assertIn("the server does not offer SASL", log)
+        self.assertLessEqual(log.count("connecting to"), 2, log)
+        self.assertNotIn("secret-pw", log)
+        self.assertNotIn("registered as", log)
+        bot.stop()
+
+
+class T05Config(unittest.TestCase):
+    def test_01_check_config_reports_every_error(self):
+        path = os.path.join(TMP, "bad.ini")
+        with open(path, "w") as f:
+            f.write("[bot]\nprefix = !\nbogus = 1\n[network x]\n"
+                    "servers = irc.example.org:99999\ntls = maybe\n"
+                    "nick = 9bad\nchannels = nochannel\n[weird]\na = b\n")
+        r = subprocess.run([BOT, "check-config", "-c", path],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        for want in ("bad.ini:3: unknown key \"bogus\" in [bot]",
+                     "bad.ini:5: servers port: \"99999\" is not a number",
+                     "bad.ini:6: tls: \"maybe\" is not yes or no",
+                     "bad.ini:7: nick: \"9bad\" is not a valid nick",
+                     "bad.ini:8: channels: \"nochannel\" is not a channel",
+                     "bad.ini:10: unknown section [weird]"):
+            self.assertIn(want, r.stderr)
+
+    def test_02_readable_passwords_warned(self):
+        path = os.path.join(TMP, "pw.ini")
+        with open(path, "w") as f:
+            f.write("[network x]\nservers = 127.0.0.1:6667\ntls = no\n"
+                    "nickserv_password = hunter2\n")
+        os.chmod(path, 0o644)
+        r = subprocess.run([BOT, "check-config", "-c", path],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("others can read it", r.stderr)
+        self.assertNotIn("hunter2", r.stderr + r.stdout)
+
+    def test_03_config_example_is_valid(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        r = subprocess.run([BOT, "check-config", "-c",
+                            os.path.join(here, "..", "..", "config.example")],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+
+class Result(unittest.TextTestResult):
+    pass
+
+
+if __name__ == "__main__":
+    runner = unittest.TextTestRunner(verbosity=2, resultclass=Result)
+    result = runner.run(unittest.defaultTestLoader.loadTestsFromModule(
+        sys.modules[__name__]))
+    failed = len(result.failures) + len(result.errors)
+    print("irc: %d passed, %d failed" % (result.testsRun - failed, failed))
+    sys.exit(1 if failed else 0)
