@@ -163,6 +163,22 @@ loop_stop(struct loop *l)
 	l->stop = 1;
 }
 
+/*
+ * A callback earlier in the same round may have removed this descriptor
+ * and freed its context (a link closing both of its sockets): call only
+ * what is still registered, with the same handler.
+ */
+static int
+still_registered(const struct loop *l, const struct fd_ev *e)
+{
+	int i;
+
+	for (i = 0; i < l->nfds; i++)
+		if (l->fds[i].fd == e->fd)
+			return l->fds[i].cb == e->cb && l->fds[i].ctx == e->ctx;
+	return 0;
+}
+
 void
 loop_run(struct loop *l)
 {
@@ -203,8 +219,9 @@ loop_run(struct loop *l)
 			nready++;
 		}
 		for (i = 0; i < nready && !l->stop; i++)
-			ready[i].cb(l, ready[i].fd, ready[i].events,
-			    ready[i].ctx);
+			if (still_registered(l, &ready[i]))
+				ready[i].cb(l, ready[i].fd, ready[i].events,
+				    ready[i].ctx);
 		while (l->timers && l->timers->when <= loop_now_ms() &&
 		    !l->stop) {
 			struct timer *t = l->timers;

@@ -140,6 +140,13 @@ class Bot:
             self.logf.close()
         code = self.proc.returncode if self.proc else None
         self.proc = None
+        log = self.logtext()
+        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if bad in log:
+                raise AssertionError("sanitizer report in the bot log:\n" +
+                                     log[log.index(bad) - 200:][:3000])
+        if sig == signal.SIGTERM and code not in (0, None):
+            raise AssertionError("bot exited %s after SIGTERM" % code)
         return code
 
 
@@ -234,7 +241,10 @@ def setUpModule():
 
 def tearDownModule():
     PLAIN.stop()
-    shutil.rmtree(TMP, ignore_errors=True)
+    if not os.environ.get("TECHPAY_KEEP_TMP"):
+        shutil.rmtree(TMP, ignore_errors=True)
+    else:
+        print("kept", TMP)
 
 
 class T01Talking(unittest.TestCase):
