@@ -80,14 +80,16 @@ run(const char *label, struct router *rt, const char *const *q, int nq,
 
 	answer_init(&a);
 	for (i = 0; i < nq; i++) {	/* warm up */
-		struct message m = { q[i], strlen(q[i]), "bench", 0 };
+		struct message m = { .text = q[i], .len = strlen(q[i]),
+			    .where = "bench" };
 
 		router_handle(rt, &m, time(NULL), &a);
 	}
 	start = now_us();
 	for (r = 0; r < rounds; r++)
 		for (i = 0; i < nq; i++) {
-			struct message m = { q[i], strlen(q[i]), "bench", 0 };
+			struct message m = { .text = q[i], .len = strlen(q[i]),
+			    .where = "bench" };
 
 			t0 = now_us();
 			router_handle(rt, &m, (time_t)1790000000, &a);

@@ -74,7 +74,8 @@ fixture_teardown(void **state)
 static inline const char *
 ask_where(const char *text, size_t len, int direct, const char *where)
 {
-	struct message m = { text, len, where, direct };
+	struct message m = { .text = text, .len = len, .where = where,
+	    .direct = direct };
 
 	if (!router_handle(F.rt, &m, (time_t)1790000000, &F.a))
 		return "";
