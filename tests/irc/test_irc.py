@@ -493,6 +493,99 @@ class T04TLSAndSASL(unittest.TestCase):
         bot.stop()
 
 
+class T06Operations(unittest.TestCase):
+    def test_01_sighup_reloads_knowledge_and_config_without_dropping(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        kdir = os.path.join(TMP, "knowledge-hup")
+        shutil.copytree(os.path.join(here, "..", "..", "knowledge"), kdir)
+        bot = Bot(PLAIN, bot_extra="knowledge = %s" % kdir)
+        bot.start()
+        self.addCleanup(bot.stop)
+        u = User(PLAIN, "ivy")
+        self.addCleanup(u.close)
+        u.pump(0.5)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay"), 10))
+        # a new alias in the knowledge, a new channel in the config
+        role = os.path.join(kdir, "roles", "site-reliability-engineer.json")
+        with open(role) as f:
+            text = f.read()
+        with open(role, "w") as f:
+            f.write(text.replace('"sre",', '"sre", "uptime wizard",', 1))
+        with open(bot.conf) as f:
+            conf = f.read()
+        with open(bot.conf, "w") as f:
+            f.write(conf.replace("channels = #techpay",
+                                 "channels = #techpay, #hup"))
+        bot.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: "knowledge reloaded" in
+                                 bot.logtext(), 10), bot.logtext())
+        u.say("#techpay", "!salary uptime wizard")
+        self.assertTrue(u.pump_until(lambda: len(u.from_bot("techpay")) >= 2,
+                                     10))
+        self.assertIn("$140,000", u.from_bot("techpay")[1][3])
+        v = User(PLAIN, "jack", join="#hup")
+        self.addCleanup(v.close)
+        v.pump(0.5)
+        v.say("#hup", "!salary sre")
+        self.assertTrue(v.pump_until(lambda: v.from_bot("techpay"), 10),
+                        "bot did not join the new channel")
+        # a broken file: logged, and the old knowledge keeps serving
+        with open(role, "w") as f:
+            f.write("{ broken")
+        bot.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: "knowledge not reloaded" in
+                                 bot.logtext(), 10), bot.logtext())
+        self.assertIn("site-reliability-engineer.json: line", bot.logtext())
+        u.say("#techpay", "!salary uptime wizard")
+        self.assertTrue(u.pump_until(lambda: len(u.from_bot("techpay")) >= 3,
+                                     10))
+        self.assertIn("$140,000", u.from_bot("techpay")[2][3])
+        self.assertEqual(bot.logtext().count("registered as"), 1)
+
+    def test_02_per_user_limit_and_ignore_list(self):
+        bot = Bot(PLAIN, bot_extra="user_rate = 3\nuser_ignore_seconds = 60\n"
+                  "ignore = troll!*@*")
+        # the [bot] section above sets user_rate twice: the last one wins
+        bot.start()
+        self.addCleanup(bot.stop)
+        u = User(PLAIN, "kate")
+        self.addCleanup(u.close)
+        troll = User(PLAIN, "troll")
+        self.addCleanup(troll.close)
+        u.pump(0.3)
+        troll.say("#techpay", "!salary sre")
+        for i in range(5):
+            u.say("#techpay", "!salary devops")
+        u.pump(8)
+        troll.pump(0.5)
+        answers = [m for m in u.from_bot("techpay", "pubmsg")
+                   if m[3].startswith("kate:")]
+        notices = [m for m in u.from_bot("techpay") if "notice" in m[0]]
+        self.assertEqual(len(answers), 3, u.msgs)
+        self.assertEqual(len(notices), 1, u.msgs)
+        self.assertIn("more than 3 questions a minute", notices[0][3])
+        self.assertFalse([m for m in u.from_bot("techpay")
+                          if m[3].startswith("troll:")])
+
+    def test_03_silent_server_detected_by_own_ping(self):
+        srv = Ngircd("frozen")
+        srv.start()
+        self.addCleanup(srv.stop)
+        bot = Bot(srv, extra="ping_after = 2\nping_timeout = 2")
+        bot.start()
+        self.addCleanup(bot.stop)
+        srv.proc.send_signal(signal.SIGSTOP)   # the server goes silent
+        try:
+            self.assertTrue(wait_for(lambda: "ping timeout" in bot.logtext(),
+                                     15), bot.logtext())
+        finally:
+            srv.proc.send_signal(signal.SIGCONT)
+        self.assertIn("-> PING :techpay-", bot.logtext())
+        self.assertTrue(wait_for(lambda: bot.logtext().count("registered as")
+                                 >= 2, 20), bot.logtext())
+
+
 class T05Config(unittest.TestCase):
     def test_01_check_config_reports_every_error(self):
         path = os.path.join(TMP, "bad.ini")
