@@ -11,7 +11,7 @@ CC	?= cc
 PKGS	 = libcjson libutf8proc sqlite3 inih openssl
 DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libcmocka-dev libircclient-dev libinih-dev \
-	   libssl-dev ngircd python3-irc openssl
+	   libssl-dev ngircd python3-irc openssl inspircd atheme-services
 B	 = build
 VERSION	 = 0.1.0
 

@@ -45,16 +45,56 @@ perr(struct parse *p, const char *fmt, ...)
 	buf_printf(&p->errs, "%s:%d: %s\n", p->cf->path, p->line, msg);
 }
 
-/* inih's reader: one line at a time, counted. */
+/*
+ * inih's reader: one line at a time, counted.  A line longer than inih's
+ * buffer (200 bytes in Debian's build) is reported and skipped whole,
+ * rather than read as two broken lines.
+ */
 static char *
 reader(char *str, int num, void *stream)
 {
 	struct parse *p = stream;
 	char *r = fgets(str, num, p->fp);
+	size_t n;
+	int c;
 
-	if (r)
-		p->line++;
+	if (r == NULL)
+		return NULL;
+	p->line++;
+	n = strlen(str);
+	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(p->fp)) {
+		perr(p, "line longer than %d bytes (for a long password use "
+		    "sasl_password_file)", num - 1);
+		while ((c = fgetc(p->fp)) != EOF && c != '\n')
+			;
+		str[0] = '\0';	/* an empty line for inih */
+	}
 	return r;
+}
+
+/* The first line of a file, for secrets kept outside the config. */
+static char *
+read_secret(struct parse *p, const char *key, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (fp == NULL) {
+		perr(p, "%s: %s: %s", key, path, strerror(errno));
+		return NULL;
+	}
+	n = getline(&line, &cap, fp);
+	fclose(fp);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (n <= 0) {
+		perr(p, "%s: %s is empty", key, path);
+		free(line);
+		return NULL;
+	}
+	return line;
 }
 
 static char *
@@ -238,6 +278,9 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 	else if (!strcmp(k, "sasl_password")) {
 		set_str(&n->sasl_password, v);
 		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "sasl_password_file")) {
+		free(n->sasl_password);
+		n->sasl_password = *v ? read_secret(p, k, v) : NULL;
 	} else if (!strcmp(k, "sasl_required"))
 		n->sasl_required = parse_bool(p, k, v);
 	else if (!strcmp(k, "sasl_timeout"))

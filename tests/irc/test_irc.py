@@ -166,9 +166,17 @@ class User:
         for ev in ("join", "quit", "nick", "part", "invite"):
             self.conn.add_global_handler(ev, self._event)
         self.nick = nick
+        self.welcomed = False
+        self.conn.add_global_handler("welcome", self._welcome)
+        self.pump_until(lambda: self.welcomed, 10)
         if join:
+            # after 001: a server may finish registration late (InspIRCd
+            # looks the host name up first) and refuse an early JOIN
             self.conn.join(join)
             self.pump_until(lambda: self.joined, 5)
+
+    def _welcome(self, conn, ev):
+        self.welcomed = True
 
     def _msg(self, conn, ev):
         text = ev.arguments[-1] if ev.arguments else ""
@@ -584,6 +592,149 @@ class T06Operations(unittest.TestCase):
         self.assertIn("-> PING :techpay-", bot.logtext())
         self.assertTrue(wait_for(lambda: bot.logtext().count("registered as")
                                  >= 2, 20), bot.logtext())
+
+
+class SaslNet:
+    """InspIRCd (Debian) with Atheme services (Debian) linked to it: a
+    real server that does SASL PLAIN against real accounts."""
+
+    def __init__(self):
+        self.dir = os.path.join(TMP, "sasl")
+        os.makedirs(os.path.join(self.dir, "data"))
+        self.port, link = free_port(), free_port()
+        self.tls = False
+        with open(os.path.join(self.dir, "inspircd.conf"), "w") as f:
+            f.write("""<server name="irc.sasl.test" description="t" network="TestNet">
+<admin name="t" nick="t" email="t@sasl.test">
+<bind address="127.0.0.1" port="%d" type="clients">
+<bind address="127.0.0.1" port="%d" type="servers">
+<power diepass="" restartpass="">
+<connect name="main" allow="*" timeout="60" localmax="1000" globalmax="1000"
+ maxchans="50" limit="5000" threshold="1000" commandrate="1000000"
+ fakelag="off" useident="no">
+<module name="spanningtree"><module name="sasl">
+<module name="services_account"><module name="cap">
+<link name="services.sasl.test" ipaddr="127.0.0.1" port="%d"
+ allowmask="127.0.0.0/8" sendpass="linkpw" recvpass="linkpw">
+<uline server="services.sasl.test" silent="yes">
+<sasl target="services.sasl.test">
+<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="%s/ircd.log">
+<pid file="%s/ircd.pid">
+<security runasuser="" runasgroup="">
+""" % (self.port, link, link, self.dir, self.dir))
+        with open("/usr/share/doc/atheme-services/examples/"
+                  "atheme.conf.example") as f:
+            conf = f.read()
+        conf = conf.replace('#loadmodule "modules/protocol/charybdis";',
+                            'loadmodule "modules/protocol/inspircd";', 1)
+        conf = conf.replace('name = "services.int";',
+                            'name = "services.sasl.test";', 1)
+        a = conf.index('uplink "irc.example.net" {')
+        b = conf.index('/* Services configuration.')
+        conf = (conf[:a] + 'uplink "irc.sasl.test" {\n host = "127.0.0.1";\n'
+                ' send_password = "linkpw";\n receive_password = "linkpw";\n'
+                ' port = %d;\n};\n' % link + conf[b:])
+        with open(os.path.join(self.dir, "atheme.conf"), "w") as f:
+            f.write(conf)
+        self.procs = []
+
+    def start(self):
+        out = open(os.path.join(self.dir, "out.log"), "a")
+        args = ["inspircd", "--nofork", "--config",
+                os.path.join(self.dir, "inspircd.conf")]
+        if os.geteuid() == 0:
+            args.append("--runasroot")
+        self.procs.append(subprocess.Popen(args, stdout=out, stderr=out))
+
+        def up():
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return True
+            except OSError:
+                return False
+        assert wait_for(up, 15), "inspircd did not start"
+        self.procs.append(subprocess.Popen(
+            ["atheme-services", "-n", "-c", os.path.join(self.dir,
+             "atheme.conf"), "-D", os.path.join(self.dir, "data"), "-l",
+             os.path.join(self.dir, "atheme.log"), "-p",
+             os.path.join(self.dir, "atheme.pid")], stdout=out, stderr=out))
+
+    def register(self, account, password):
+        """NickServ REGISTER from a real client; True when confirmed."""
+        u = User(self, account, join=None)
+        try:
+            for _ in range(20):     # services may still be linking
+                u.say("NickServ", "REGISTER %s %s@example.org" %
+                      (password, account))
+                if u.pump_until(lambda: any("is now registered" in m[3]
+                                            for m in u.msgs), 1.5):
+                    return True
+            return False
+        finally:
+            u.close()
+
+    def stop(self):
+        for p in reversed(self.procs):
+            p.kill()
+            p.wait()
+        self.procs = []
+
+
+class T07SASL(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.net = SaslNet()
+        cls.net.start()
+        assert cls.net.register("saslbot", "Secret-Pass-123")
+        # a 30-character account and a 249-character password: the
+        # AUTHENTICATE payload is 416 bytes of base64, two lines
+        cls.long_account = "abcdefghijklmnopqrstuvwxyz1234"
+        cls.long_pw = "Kx5" * 83
+        assert cls.net.register(cls.long_account, cls.long_pw)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.net.stop()
+
+    def test_01_sasl_plain_logs_in(self):
+        bot = Bot(self.net, extra="sasl_user = saslbot\nsasl_password = "
+                  "Secret-Pass-123\nsasl_required = yes")
+        bot.start()
+        self.addCleanup(bot.stop)
+        log = bot.logtext()
+        self.assertIn("SASL: logged in as saslbot", log)
+        self.assertNotIn("Secret-Pass-123", log)
+        u = User(self.net, "lena")
+        self.addCleanup(u.close)
+        u.pump(0.5)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay"), 10))
+
+    def test_02_long_payload_sent_in_400_byte_chunks(self):
+        pwfile = os.path.join(TMP, "long.pw")
+        with open(pwfile, "w") as f:
+            f.write(self.long_pw + "\n")
+        bot = Bot(self.net, nick="chunky", extra="sasl_user = %s\n"
+                  "sasl_password_file = %s" % (self.long_account, pwfile))
+        bot.start()
+        self.addCleanup(bot.stop)
+        log = bot.logtext()
+        self.assertEqual(log.count("-> AUTHENTICATE [redacted]"), 2, log)
+        self.assertIn("SASL: logged in as " + self.long_account, log)
+        self.assertNotIn(self.long_pw, log)
+
+    def test_03_wrong_password_clear_error_no_storm(self):
+        bot = Bot(self.net, nick="wrongpw", extra="sasl_user = saslbot\n"
+                  "sasl_password = not-the-password\nsasl_required = yes")
+        bot.start(wait_registered=False)
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "SASL authentication failed" in
+                                 bot.logtext(), 10), bot.logtext())
+        time.sleep(3)
+        log = bot.logtext()
+        self.assertNotIn("registered as", log)
+        self.assertLessEqual(log.count("connecting to"), 2, log)
+        self.assertNotIn("not-the-password", log)
 
 
 class T05Config(unittest.TestCase):
