@@ -3,6 +3,7 @@
 #   make run     build, then chat with the bot in the terminal
 #   make test    unit and end-to-end tests, then again under ASan+UBSan
 #   make bench   answer-path benchmark (guides' knowledge and 100,000 roles)
+#   make demo    a local IRC server with the bot in #techpay
 #
 # Missing Debian packages are installed with apt-get when run as root;
 # otherwise the exact apt-get command is printed.
@@ -30,7 +31,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
 
-.PHONY: all run test bench deps build check-unit check-asan check-cli \
+.PHONY: all run test bench demo deps build check-unit check-asan check-cli \
 	check-irc check-all clean
 
 all: deps
@@ -46,6 +47,10 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/bench
 	$(B)/bench
+
+demo: deps
+	@$(MAKE) --no-print-directory build
+	sh tests/irc/demo.sh $(B)/techpay
 
 # ---- dependencies ---------------------------------------------------
 
