@@ -45,8 +45,9 @@ test: deps
 	@$(MAKE) --no-print-directory check-all
 
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/bench
+	@$(MAKE) --no-print-directory $(B)/bench build
 	$(B)/bench
+	/usr/bin/python3 tests/irc/bench_irc.py $(B)/techpay
 
 demo: deps
 	@$(MAKE) --no-print-directory build

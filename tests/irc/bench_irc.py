@@ -1,0 +1,256 @@
+#!/usr/bin/python3
+"""bench_irc.py -- end-to-end IRC latency of techpay over a loopback ngircd.
+
+ngircd runs with penalties off (MaxPenaltyTime = 0, DefaultUserModes = F)
+and the bot with its own flood limit lifted, so the figures are the
+bot's, not the rate limits'.  Server, bot and load share one CPU
+(taskset).  Beside the bot, in the same run: the server's PING -> PONG
+round trip and a zero-work responder (a few lines that answer every
+question with a fixed line) as the floor.  Usage: bench_irc.py TECHPAY
+"""
+import os
+import selectors
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+BOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/techpay")
+CPU = os.environ.get("BENCH_CPU", "1")
+SEQ_N = 300             # sequential questions
+LOAD_CLIENTS, LOAD_RATE, LOAD_SECONDS = 20, 50, 10
+QUESTION = "!salary sre"
+# the zero-work responder answers "?..." only: one answer per question,
+# or the second answer to a client waits on Nagle and delayed ACKs
+tmp = tempfile.mkdtemp(prefix="techpay-bench-")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+PORT = free_port()
+
+
+SERIAL = [0]
+
+
+class Client:
+    def __init__(self, nick, chan="#bench"):
+        SERIAL[0] += 1      # every connection its own nick
+        nick = "%s%d" % (nick[:8], SERIAL[0])
+        self.nick = nick
+        self.s = socket.create_connection(("127.0.0.1", PORT))
+        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+        self.send("NICK %s\r\nUSER %s 0 * :bench\r\n" % (nick, nick))
+        self.wait(lambda l: " 001 " in l)
+        if chan:
+            self.send("JOIN %s\r\n" % chan)
+            self.wait(lambda l: " 366 " in l)
+
+    def send(self, text):
+        self.s.sendall(text.encode())
+
+    def lines(self):
+        data = self.s.recv(65536)
+        if not data:
+            raise EOFError
+        self.buf += data
+        *done, self.buf = self.buf.split(b"\r\n")
+        for l in done:
+            l = l.decode("utf-8", "replace")
+            if l.startswith("PING"):
+                self.send("PONG" + l[4:] + "\r\n")
+            yield l
+
+    def wait(self, pred):
+        while True:
+            for l in self.lines():
+                if pred(l):
+                    return l
+
+
+def pct(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(len(v) * p))]
+
+
+def fmt(us):
+    return "p50 %7.1f us  p99 %7.1f us" % (pct(us, 0.5), pct(us, 0.99))
+
+
+def question(responder_nick):
+    return ("?" if responder_nick == "zerowork" else "!") + QUESTION[1:]
+
+
+def sequential(responder_nick, n=SEQ_N):
+    c = Client("seq")
+    lat = []
+    mine = "%s: " % c.nick
+    for _ in range(n):
+        t0 = time.perf_counter_ns()
+        c.send("PRIVMSG #bench :%s\r\n" % question(responder_nick))
+        c.wait(lambda l: (":%s!" % responder_nick) in l and mine in l)
+        lat.append((time.perf_counter_ns() - t0) / 1000)
+    c.s.close()
+    return lat
+
+
+def loaded(responder_nick):
+    """LOAD_CLIENTS clients, LOAD_RATE questions/s in all, round robin."""
+    sel = selectors.DefaultSelector()
+    cs = [Client("ld") for i in range(LOAD_CLIENTS)]
+    pending = {c.nick: [] for c in cs}
+    lat = []
+    for c in cs:
+        c.s.setblocking(False)
+        sel.register(c.s, selectors.EVENT_READ, c)
+    total = LOAD_RATE * LOAD_SECONDS
+    interval = 1.0 / LOAD_RATE
+    start = time.perf_counter()
+    sent = 0
+    deadline = start + LOAD_SECONDS + 10
+    while (sent < total or any(pending.values())) and \
+            time.perf_counter() < deadline:
+        now = time.perf_counter()
+        while sent < total and now >= start + sent * interval:
+            c = cs[sent % len(cs)]
+            pending[c.nick].append(time.perf_counter_ns())
+            c.s.setblocking(True)
+            c.send("PRIVMSG #bench :%s\r\n" % question(responder_nick))
+            c.s.setblocking(False)
+            sent += 1
+        wait = max(0, start + sent * interval - time.perf_counter())
+        for key, _ in sel.select(timeout=min(wait, 0.01)):
+            c = key.data
+            try:
+                for l in c.lines():
+                    if (":%s!" % responder_nick) in l and \
+                            ("%s: " % c.nick) in l and pending[c.nick]:
+                        lat.append((time.perf_counter_ns() -
+                                    pending[c.nick].pop(0)) / 1000)
+            except BlockingIOError:
+                pass
+    for c in cs:
+        c.s.close()
+    return lat, sent
+
+
+def ping_floor(n=SEQ_N):
+    c = Client("pinger", chan=None)
+    lat = []
+    for i in range(n):
+        t0 = time.perf_counter_ns()
+        c.send("PING :b%d\r\n" % i)
+        c.wait(lambda l: "PONG" in l and ("b%d" % i) in l)
+        lat.append((time.perf_counter_ns() - t0) / 1000)
+    c.s.close()
+    return lat
+
+
+RESPONDER = r'''
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+s.sendall(b"NICK zerowork\r\nUSER z 0 * :z\r\nJOIN #bench\r\n")
+buf = b""
+while True:
+    d = s.recv(65536)
+    if not d: break
+    buf += d
+    *lines, buf = buf.split(b"\r\n")
+    for l in lines:
+        if l.startswith(b"PING"): s.sendall(b"PONG" + l[4:] + b"\r\n")
+        elif b" PRIVMSG #bench :?" in l:
+            nick = l[1:l.index(b"!")]
+            s.sendall(b"PRIVMSG #bench :" + nick + b": fixed answer\r\n")
+'''
+
+
+def schedstat_ns(pid):
+    total = 0
+    for t in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/schedstat" % (pid, t)) as f:
+            total += int(f.read().split()[0])
+    return total
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for l in f:
+            if l.startswith("VmRSS:"):
+                return int(l.split()[1])
+
+
+def main():
+    conf = os.path.join(tmp, "ngircd.conf")
+    with open(conf, "w") as f:
+        f.write("[Global]\nName = irc.bench.local\nInfo = bench\n"
+                "Listen = 127.0.0.1\nPorts = %d\nMotdPhrase = b\n"
+                "[Limits]\nMaxConnectionsIP = 0\nPingTimeout = 300\nMaxNickLength = 30\n"
+                "[Options]\nPAM = no\nIdent = no\nDNS = no\n"
+                "MaxPenaltyTime = 0\nDefaultUserModes = F\n"
+                "[Channel]\nName = #bench\nModes = +n\n" % PORT)
+    procs = []
+    pin = ["taskset", "-c", CPU]
+    procs.append(subprocess.Popen(pin + ["ngircd", "-n", "-f", conf],
+                                  stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL))
+    time.sleep(0.5)
+    ini = os.path.join(tmp, "bot.ini")
+    with open(ini, "w") as f:
+        f.write("[bot]\nuser_rate = 1000\nlog_level = warn\n"
+                "[network bench]\nservers = 127.0.0.1:%d\ntls = no\n"
+                "nick = techpay\nchannels = #bench\nflood_burst = 100\n"
+                "flood_interval_ms = 0\nmax_lines = 3\n" % PORT)
+    bot = subprocess.Popen(pin + [BOT, "run", "-c", ini],
+                           stdout=subprocess.DEVNULL,
+                           stderr=open(os.path.join(tmp, "bot.log"), "w"))
+    procs.append(bot)
+    procs.append(subprocess.Popen(pin + [sys.executable, "-c", RESPONDER,
+                                         str(PORT)]))
+    time.sleep(1.5)
+    os.sched_setaffinity(0, {int(CPU)})
+    try:
+        print("techpay IRC bench: ngircd (penalties off), bot, load and "
+              "floor pinned to CPU %s" % CPU)
+        ping = ping_floor()
+        print("%-34s %s" % ("server PING -> PONG", fmt(ping)))
+        zw = sequential("zerowork")
+        print("%-34s %s" % ("zero-work responder, sequential", fmt(zw)))
+        zl, _ = loaded("zerowork")
+        print("%-34s %s  (%d answers)" % ("zero-work, %d clients %d q/s" % (
+            LOAD_CLIENTS, LOAD_RATE), fmt(zl), len(zl)))
+        # the bot's CPU over its own runs only
+        cpu0 = schedstat_ns(bot.pid)
+        seq = sequential("techpay")
+        print("%-34s %s" % ("techpay, sequential", fmt(seq)))
+        tl, sent = loaded("techpay")
+        cpu1 = schedstat_ns(bot.pid)
+        print("%-34s %s  (%d of %d answered)" % (
+            "techpay, %d clients %d q/s" % (LOAD_CLIENTS, LOAD_RATE),
+            fmt(tl), len(tl), sent))
+        answers = len(seq) + len(tl)
+        print("techpay p50 over the zero-work floor, sequential: %+.1f us" %
+              (pct(seq, 0.5) - pct(zw, 0.5)))
+        print("techpay CPU per answer: %.1f us (schedstat, %d answers, "
+              "includes the IRC traffic of the run)" %
+              ((cpu1 - cpu0) / 1000 / answers, answers))
+        print("techpay RSS with one IRC network: %d kB" % rss_kb(bot.pid))
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+if __name__ == "__main__":
+    main()
