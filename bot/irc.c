@@ -44,6 +44,14 @@ struct user_rate {
 
 struct irc;
 
+#define INVITES_MAX	8	/* invites waiting for a WHOIS answer */
+
+struct invite {
+	char		 nick[64];
+	char		 origin[256];	/* nick!user@host, for the hostmask */
+	char		 channel[128];
+};
+
 struct net {
 	struct irc		*irc;
 	const struct config_network *cf;
@@ -62,6 +70,7 @@ struct net {
 	char			 nick[64];	/* the nick we have now */
 	int			 nick_try;
 	char			 host[128];	/* ours, as the server shows it */
+	struct invite		 invites[INVITES_MAX];
 };
 
 struct irc {
@@ -76,6 +85,8 @@ struct irc {
 };
 
 static void net_connect(struct net *);
+static void invite_decide(struct net *, const char *, const char *,
+    const char *);
 static void net_down(struct net *, const char *why);
 static irc_callbacks_t callbacks;
 
@@ -126,11 +137,41 @@ mask_match(const char *const *masks, int n, const char *origin)
 	return 0;
 }
 
+/* Owners by hostmask ("nick!user@host" patterns). */
 static int
 is_owner(struct irc *irc, const char *origin)
 {
-	return mask_match((const char *const *)irc->cf->owners,
-	    irc->cf->nowners, origin);
+	int i;
+
+	for (i = 0; origin && i < irc->cf->nowners; i++)
+		if (strncmp(irc->cf->owners[i], "account:", 8) != 0 &&
+		    fnmatch(irc->cf->owners[i], origin, FNM_CASEFOLD) == 0)
+			return 1;
+	return 0;
+}
+
+/* Owners by services account ("account:NAME"), checked first. */
+static int
+is_owner_account(struct irc *irc, const char *account)
+{
+	int i;
+
+	for (i = 0; account && i < irc->cf->nowners; i++)
+		if (strncmp(irc->cf->owners[i], "account:", 8) == 0 &&
+		    strcasecmp(irc->cf->owners[i] + 8, account) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_account_owners(struct irc *irc)
+{
+	int i;
+
+	for (i = 0; i < irc->cf->nowners; i++)
+		if (strncmp(irc->cf->owners[i], "account:", 8) == 0)
+			return 1;
+	return 0;
 }
 
 /* 1 if this user may ask now; says so once when the limit bites. */
@@ -350,6 +391,25 @@ ev_numeric(irc_session_t *s, unsigned int code, const char *origin,
 		    count > 1 ? p[1] : "?", alt);
 		snprintf(n->nick, sizeof(n->nick), "%s", alt);
 		sendf(n, 0, "NICK %s", alt);
+	} else if ((code == 330 || code == 318) && count >= 2) {
+		/* RPL_WHOISACCOUNT me nick account / RPL_ENDOFWHOIS me nick */
+		int i;
+
+		for (i = 0; i < INVITES_MAX; i++) {
+			struct invite *iv = &n->invites[i];
+
+			if (iv->nick[0] == '\0' || strcasecmp(iv->nick, p[1]))
+				continue;
+			if (code == 330 && count >= 3 &&
+			    is_owner_account(n->irc, p[2]))
+				invite_decide(n, iv->origin, iv->channel, p[2]);
+			else if (code == 318)
+				/* no owner account: the hostmask decides */
+				invite_decide(n, iv->origin, iv->channel, NULL);
+			else
+				continue;
+			iv->nick[0] = '\0';
+		}
 	} else if (code == 465 || code == 464)	/* banned, bad password */
 		log_error("%s: the server refused us: %s", n->cf->name,
 		    count > 1 ? p[count - 1] : "?");
@@ -430,21 +490,47 @@ ev_ctcp(irc_session_t *s, const char *ev, const char *origin,
 }
 
 static void
+invite_decide(struct net *n, const char *who, const char *channel,
+    const char *account)
+{
+	if (is_owner_account(n->irc, account) || is_owner(n->irc, who)) {
+		log_info("%s: invited to %s by owner %s%s%s%s", n->cf->name,
+		    channel, who, account ? " (account " : "",
+		    account ? account : "", account ? ")" : "");
+		sendf(n, 0, "JOIN %s", channel);
+	} else
+		log_info("%s: ignored an invite to %s from %s (not an owner)",
+		    n->cf->name, channel, who);
+}
+
+static void
 ev_invite(irc_session_t *s, const char *ev, const char *origin,
     const char **p, unsigned int count)
 {
 	struct net *n = net_of(s);
 
 	(void)ev;
-	if (count < 2)
+	if (count < 2 || origin == NULL)
 		return;
-	if (is_owner(n->irc, origin)) {
-		log_info("%s: invited to %s by owner %s", n->cf->name, p[1],
-		    origin);
-		sendf(n, 0, "JOIN %s", p[1]);
-	} else
-		log_info("%s: ignored an invite to %s from %s (not an owner)",
-		    n->cf->name, p[1], origin ? origin : "?");
+	if (has_account_owners(n->irc)) {
+		/* the account first: ask the server who this is */
+		struct invite *iv = &n->invites[0];
+		char nick[64];
+		int i;
+
+		origin_nick(origin, nick, sizeof(nick));
+		for (i = 0; i < INVITES_MAX; i++)
+			if (n->invites[i].nick[0] == '\0') {
+				iv = &n->invites[i];
+				break;
+			}
+		snprintf(iv->nick, sizeof(iv->nick), "%s", nick);
+		snprintf(iv->origin, sizeof(iv->origin), "%s", origin);
+		snprintf(iv->channel, sizeof(iv->channel), "%s", p[1]);
+		sendf(n, 0, "WHOIS %s", nick);
+		return;
+	}
+	invite_decide(n, origin, p[1], NULL);
 }
 
 static void

@@ -484,6 +484,22 @@ class T04TLSAndSASL(unittest.TestCase):
         self.assertNotIn("registered as", bot.logtext())
         bot.stop()
 
+    def test_05_two_networks_in_one_process(self):
+        second = ("\n[network secure]\nservers = localhost:%d\ntls = yes\n"
+                  "tls_ca_file = %s/ca.pem\nnick = twonet\n"
+                  "channels = #techpay\n" % (self.srv.port, CERTS))
+        bot = Bot(PLAIN, nick="twonet", extra=second)
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: bot.logtext().count("registered as")
+                                 == 2, 10), bot.logtext())
+        u = User(PLAIN, "nina")
+        self.addCleanup(u.close)
+        u.pump(0.5)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("twonet"), 10))
+        self.assertIn("secure: registered as twonet", bot.logtext())
+
     def test_04_sasl_required_but_not_offered_no_storm(self):
         # ngircd speaks CAP but offers no SASL: a clear error, and the
         # next attempt waits reconnect_max, not a tight loop
@@ -722,6 +738,31 @@ class T07SASL(unittest.TestCase):
         self.assertEqual(log.count("-> AUTHENTICATE [redacted]"), 2, log)
         self.assertIn("SASL: logged in as " + self.long_account, log)
         self.assertNotIn(self.long_pw, log)
+
+    def test_04_owner_by_services_account(self):
+        # "account:boss2" is an owner; the nick alone is not enough
+        self.assertTrue(self.net.register("boss2", "Boss-Pass-9"))
+        bot = Bot(self.net, nick="acctbot", bot_extra="owners = account:boss2")
+        bot.start()
+        self.addCleanup(bot.stop)
+        fake = User(self.net, "boss2", join="#fakeroom")   # not identified
+        fake.conn.invite("acctbot", "#fakeroom")
+        self.assertTrue(wait_for(lambda: "ignored an invite to #fakeroom"
+                                 in bot.logtext(), 10), bot.logtext())
+        fake.close()
+        time.sleep(1)
+        real = User(self.net, "boss2", join=None)
+        self.addCleanup(real.close)
+        real.say("NickServ", "IDENTIFY Boss-Pass-9")
+        real.pump_until(lambda: any("now logged in" in m[3] or
+                                    "You are now" in m[3]
+                                    for m in real.msgs), 10)
+        real.conn.join("#realroom")
+        real.pump(1)
+        real.conn.invite("acctbot", "#realroom")
+        self.assertTrue(wait_for(lambda: "invited to #realroom by owner"
+                                 in bot.logtext(), 10), bot.logtext())
+        self.assertIn("(account boss2)", bot.logtext())
 
     def test_03_wrong_password_clear_error_no_storm(self):
         bot = Bot(self.net, nick="wrongpw", extra="sasl_user = saslbot\n"
