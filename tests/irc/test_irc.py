@@ -31,6 +31,14 @@ def free_port():
     return port
 
 
+def port_open(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+        return True
+    except OSError:
+        return False
+
+
 def wait_for(pred, timeout, step=0.05):
     end = time.time() + timeout
     while time.time() < end:
@@ -72,13 +80,8 @@ class Ngircd:
         self.proc = subprocess.Popen(["ngircd", "-n", "-f", self.conf],
                                      stdout=self.logf, stderr=subprocess.STDOUT)
 
-        def up():
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return True
-            except OSError:
-                return False
-        assert wait_for(up, 10), "ngircd did not start"
+        assert wait_for(lambda: port_open(self.port), 10), \
+            "ngircd did not start"
 
     def stop(self):
         if self.proc:
@@ -662,13 +665,8 @@ class SaslNet:
             args.append("--runasroot")
         self.procs.append(subprocess.Popen(args, stdout=out, stderr=out))
 
-        def up():
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return True
-            except OSError:
-                return False
-        assert wait_for(up, 15), "inspircd did not start"
+        assert wait_for(lambda: port_open(self.port), 15), \
+            "inspircd did not start"
         self.procs.append(subprocess.Popen(
             ["atheme-services", "-n", "-c", os.path.join(self.dir,
              "atheme.conf"), "-D", os.path.join(self.dir, "data"), "-l",
