@@ -323,6 +323,17 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 }
 
 static void
+free_list(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i]);
+		v[i] = NULL;
+	}
+}
+
+static void
 bot_key(struct parse *p, const char *k, const char *v)
 {
 	struct config *cf = p->cf;
@@ -346,10 +357,13 @@ bot_key(struct parse *p, const char *k, const char *v)
 			perr(p, "log_level: \"%s\" is not error, warn, info "
 			    "or debug", v);
 		set_str(&cf->log_level, v);
-	} else if (!strcmp(k, "owners"))
+	} else if (!strcmp(k, "owners")) {
+		free_list(cf->owners, cf->nowners);	/* a repeated key wins */
 		cf->nowners = split_list(p, k, v, cf->owners, CONFIG_LIST_MAX);
-	else if (!strcmp(k, "ignore"))
+	} else if (!strcmp(k, "ignore")) {
+		free_list(cf->ignore, cf->nignore);
 		cf->nignore = split_list(p, k, v, cf->ignore, CONFIG_LIST_MAX);
+	}
 	else if (!strcmp(k, "user_rate"))
 		cf->user_rate = parse_int(p, k, v, 1, 1000);
 	else if (!strcmp(k, "user_ignore_seconds"))
@@ -509,10 +523,8 @@ config_free(struct config *cf)
 		free(n->sasl_password);
 		free(n->nickserv_password);
 	}
-	for (i = 0; i < cf->nowners; i++)
-		free(cf->owners[i]);
-	for (i = 0; i < cf->nignore; i++)
-		free(cf->ignore[i]);
+	free_list(cf->owners, cf->nowners);
+	free_list(cf->ignore, cf->nignore);
 	free(cf->path);
 	free(cf->prefix);
 	free(cf->nick);

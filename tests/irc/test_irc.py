@@ -820,8 +820,11 @@ class Result(unittest.TextTestResult):
 
 if __name__ == "__main__":
     runner = unittest.TextTestRunner(verbosity=2, resultclass=Result)
-    result = runner.run(unittest.defaultTestLoader.loadTestsFromModule(
-        sys.modules[__name__]))
+    mod = sys.modules[__name__]
+    names = sys.argv[1:]        # optional: only these tests
+    result = runner.run(unittest.defaultTestLoader.loadTestsFromNames(
+        names, mod) if names else
+        unittest.defaultTestLoader.loadTestsFromModule(mod))
     failed = len(result.failures) + len(result.errors)
     print("irc: %d passed, %d failed" % (result.testsRun - failed, failed))
     sys.exit(1 if failed else 0)
