@@ -69,7 +69,6 @@ struct net {
 	enum sasl_state		 sasl;
 	char			 nick[64];	/* the nick we have now */
 	int			 nick_try;
-	char			 host[128];	/* ours, as the server shows it */
 	struct invite		 invites[INVITES_MAX];
 };
 
@@ -962,17 +961,6 @@ irc_pending(struct adapter *ad)
 		if (irc->nets[i].link)
 			n += link_queued(irc->nets[i].link) + 1;
 	return n;
-}
-
-void
-irc_unthrottle(struct adapter *ad)
-{
-	struct irc *irc = ad->priv;
-	int i;
-
-	for (i = 0; i < irc->nnets; i++)
-		if (irc->nets[i].link)
-			link_set_flood(irc->nets[i].link, 1000, 0);
 }
 
 void

@@ -149,14 +149,6 @@ link_queued(const struct link *k)
 	return k->nqueued;
 }
 
-void
-link_set_flood(struct link *k, int burst, int interval_ms)
-{
-	k->conf.flood_burst = burst;
-	k->conf.flood_interval_ms = interval_ms;
-	k->tokens = burst;
-}
-
 static void
 tls_error(struct link *k, const char *what)
 {

@@ -23,8 +23,6 @@ struct adapter	*irc_new(struct bot *, const struct config *);
 void		 irc_reconfigure(struct adapter *, const struct config *);
 /* Lines waiting in every network's send queue (for a clean exit). */
 int		 irc_pending(struct adapter *);
-/* Lifts the send-queue limit (benchmarks). */
-void		 irc_unthrottle(struct adapter *);
 
 extern const struct adapter_ops irc_ops;
 

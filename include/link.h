@@ -62,8 +62,6 @@ int		 link_local_port(const struct link *);
 void		 link_send(struct link *, const char *line, int urgent);
 /* Lines waiting for the token bucket. */
 int		 link_queued(const struct link *);
-/* Lifts the bucket (benchmarks), or sets it again. */
-void		 link_set_flood(struct link *, int burst, int interval_ms);
 void		 link_free(struct link *);
 
 #endif
