@@ -407,6 +407,24 @@ class T03Reconnect(unittest.TestCase):
         bot.stop()
         srv.stop()
 
+    def test_05_servers_rotate_after_a_failed_connect(self):
+        dead = free_port()      # nothing listens here: refused at once
+        bot = Bot(PLAIN, nick="rotor")
+        with open(bot.conf) as f:
+            conf = f.read()
+        with open(bot.conf, "w") as f:
+            f.write(conf.replace("servers = 127.0.0.1:%d" % PLAIN.port,
+                                 "servers = 127.0.0.1:%d, 127.0.0.1:%d" %
+                                 (dead, PLAIN.port)))
+        bot.start(wait_registered=False)
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "registered as rotor" in
+                                 bot.logtext(), 10), bot.logtext())
+        log = bot.logtext()
+        self.assertIn("connecting to 127.0.0.1:%d" % dead, log)
+        self.assertIn("reconnecting in", log)
+        self.assertIn("connecting to 127.0.0.1:%d" % PLAIN.port, log)
+
     def test_02_nick_taken_then_regained(self):
         holder = User(PLAIN, "paybot", join=None)
         self.addCleanup(holder.close)
