@@ -414,6 +414,15 @@ ev_numeric(irc_session_t *s, unsigned int code, const char *origin,
 		    count > 1 ? p[count - 1] : "?");
 }
 
+/* The holder of our main nick (who) just left it: take it back. */
+static void
+regain_if_freed(struct net *n, const char *who)
+{
+	if (strcasecmp(who, n->cf->nicks[0]) == 0 &&
+	    strcasecmp(n->nick, n->cf->nicks[0]) != 0)
+		sendf(n, 0, "NICK %s", n->cf->nicks[0]);
+}
+
 static void
 ev_nick(irc_session_t *s, const char *ev, const char *origin,
     const char **p, unsigned int count)
@@ -426,9 +435,8 @@ ev_nick(irc_session_t *s, const char *ev, const char *origin,
 	if (count > 0 && strcasecmp(who, n->nick) == 0) {
 		snprintf(n->nick, sizeof(n->nick), "%s", p[0]);
 		log_info("%s: now known as %s", n->cf->name, n->nick);
-	} else if (strcasecmp(who, n->cf->nicks[0]) == 0 &&
-	    strcasecmp(n->nick, n->cf->nicks[0]) != 0)
-		sendf(n, 0, "NICK %s", n->cf->nicks[0]);	/* it just freed */
+	} else
+		regain_if_freed(n, who);
 }
 
 static void
@@ -442,9 +450,7 @@ ev_quit(irc_session_t *s, const char *ev, const char *origin,
 	(void)p;
 	(void)count;
 	origin_nick(origin, who, sizeof(who));
-	if (strcasecmp(who, n->cf->nicks[0]) == 0 &&
-	    strcasecmp(n->nick, n->cf->nicks[0]) != 0)
-		sendf(n, 0, "NICK %s", n->cf->nicks[0]);
+	regain_if_freed(n, who);
 }
 
 static void

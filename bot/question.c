@@ -319,7 +319,6 @@ question_route(const char *text, struct buf *out)
 			NULL
 		};
 		struct buf l = {0}, r = {0};
-		char *sep = NULL;
 		int at = -1;
 
 		for (i = 0; i < n && at < 0; i++)
@@ -335,7 +334,6 @@ question_route(const char *text, struct buf *out)
 			    buf_str(&r));
 			buf_free(&l);
 			buf_free(&r);
-			free(sep);
 			goto done;
 		}
 		buf_free(&l);
