@@ -9,10 +9,11 @@
 # otherwise the exact apt-get command is printed.
 
 CC	?= cc
-PKGS	 = libcjson libutf8proc sqlite3 inih openssl
+PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl
 DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libcmocka-dev libircclient-dev libinih-dev \
-	   libssl-dev ngircd python3-irc openssl inspircd atheme-services
+	   libssl-dev libcurl4-openssl-dev ngircd python3-irc openssl \
+	   inspircd atheme-services python3-venv
 B	 = build
 VERSION	 = 0.1.0
 
@@ -27,12 +28,12 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/router.c bot/commands.c bot/question.c bot/loop.c \
 	   bot/console.c bot/bot.c bot/config.c bot/log.c bot/link.c \
-	   bot/irc.c
+	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
 
 .PHONY: all run test bench demo deps build check-unit check-asan check-cli \
-	check-irc check-all clean
+	check-irc check-matrix check-all clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -138,11 +139,31 @@ check-irc: $(B)/asan/techpay
 	@ASAN_OPTIONS=detect_leaks=1 /usr/bin/python3 tests/irc/test_irc.py \
 	    $(B)/asan/techpay
 
+# Synapse from PyPI for the Matrix tests, in a venv under build/ that is
+# kept between runs.  --system-site-packages lets the suite also use
+# Debian's python3-irc for its IRC+Matrix case.
+SYNAPSE_VENV = $(B)/synapse-venv
+SYNAPSE_PIP  = matrix-synapse==1.163.2 matrix-nio==0.26.0
+
+$(SYNAPSE_VENV)/.installed:
+	@echo "installing Synapse and matrix-nio into $(SYNAPSE_VENV) (pip)"
+	rm -rf $(SYNAPSE_VENV)
+	/usr/bin/python3 -m venv --system-site-packages $(SYNAPSE_VENV)
+	$(SYNAPSE_VENV)/bin/pip install -q --disable-pip-version-check \
+	    $(SYNAPSE_PIP)
+	touch $@
+
+# End to end on a real Synapse with matrix-nio users, ASan+UBSan binary.
+check-matrix: $(B)/asan/techpay $(SYNAPSE_VENV)/.installed
+	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
+	    tests/matrix/test_matrix.py $(B)/asan/techpay
+
 check-all:
 	@$(MAKE) --no-print-directory check-unit
 	@$(MAKE) --no-print-directory check-cli
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-irc
+	@$(MAKE) --no-print-directory check-matrix
 	@echo "make test: all suites passed"
 
 # ---- benchmark --------------------------------------------------------

@@ -2,7 +2,7 @@
  * bot.c -- the core that every adapter talks to.
  *
  * Owns the router over the current knowledge, and the table of adapters
- * by name.  Later networks (IRC, Matrix) are entries in adapters[].
+ * by name: the terminal, IRC and Matrix.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +10,14 @@
 
 #include "adapter.h"
 #include "irc.h"
+#include "matrix.h"
 
 struct bot {
 	struct router	*router;
 };
 
 static const struct adapter_ops *const adapters[] = {
-	&console_ops, &irc_ops, NULL
+	&console_ops, &irc_ops, &matrix_ops, NULL
 };
 
 const struct adapter_ops *

@@ -26,6 +26,7 @@ struct parse {
 	struct buf		 errs;
 	int			 nerr;
 	struct config_network	*net;	/* current [network] section */
+	struct config_matrix	*mx;	/* current [matrix] section */
 	int			 in_bot;
 };
 
@@ -184,6 +185,17 @@ valid_nick(const char *n)
 	return 1;
 }
 
+static void
+free_list(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i]);
+		v[i] = NULL;
+	}
+}
+
 static int
 valid_irc_word(const char *s)	/* no space, control, comma or colon start */
 {
@@ -322,15 +334,78 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 		perr(p, "unknown key \"%s\" in [network %s]", k, n->name);
 }
 
-static void
-free_list(char **v, int n)
-{
-	int i;
 
-	for (i = 0; i < n; i++) {
-		free(v[i]);
-		v[i] = NULL;
-	}
+void
+config_matrix_defaults(struct config_matrix *m)
+{
+	m->tls_verify = 1;
+	m->sync_timeout = 30;
+	m->max_bytes = 1500;
+	m->reconnect_min = 2;
+	m->reconnect_max = 300;
+}
+
+static void
+matrix_key(struct parse *p, struct config_matrix *m, const char *k,
+    const char *v)
+{
+	if (!strcmp(k, "homeserver")) {
+		if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
+			perr(p, "homeserver: \"%s\" is not an http:// or "
+			    "https:// URL", v);
+		set_str(&m->homeserver, v);
+		/* no trailing slash: paths are appended */
+		if (m->homeserver) {
+			size_t n = strlen(m->homeserver);
+
+			while (n > 0 && m->homeserver[n - 1] == '/')
+				m->homeserver[--n] = '\0';
+		}
+	} else if (!strcmp(k, "user_id")) {
+		if (v[0] != '@' || !strchr(v, ':') || strpbrk(v, " /"))
+			perr(p, "user_id: \"%s\" is not a Matrix user id "
+			    "(@name:server)", v);
+		set_str(&m->user_id, v);
+	} else if (!strcmp(k, "access_token")) {
+		set_str(&m->access_token, v);
+		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "access_token_file")) {
+		free(m->access_token);
+		m->access_token = *v ? read_secret(p, k, v) : NULL;
+	} else if (!strcmp(k, "password")) {
+		set_str(&m->password, v);
+		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "password_file")) {
+		free(m->password);
+		m->password = *v ? read_secret(p, k, v) : NULL;
+	} else if (!strcmp(k, "device_name"))
+		set_str(&m->device_name, v);
+	else if (!strcmp(k, "invite_from")) {
+		int i;
+
+		free_list(m->invite_from, m->ninvite_from);
+		m->ninvite_from = split_list(p, k, v, m->invite_from,
+		    CONFIG_LIST_MAX);
+		for (i = 0; i < m->ninvite_from; i++)
+			if (m->invite_from[i][0] == '@' &&
+			    !strchr(m->invite_from[i], ':'))
+				perr(p, "invite_from: \"%s\" is not a user id "
+				    "(@name:server) or a server name",
+				    m->invite_from[i]);
+	} else if (!strcmp(k, "tls_ca_file"))
+		set_str(&m->tls_ca_file, v);
+	else if (!strcmp(k, "tls_verify"))
+		m->tls_verify = parse_bool(p, k, v);
+	else if (!strcmp(k, "sync_timeout"))
+		m->sync_timeout = parse_int(p, k, v, 1, 300);
+	else if (!strcmp(k, "max_bytes"))
+		m->max_bytes = parse_int(p, k, v, 100, 30000);
+	else if (!strcmp(k, "reconnect_min"))
+		m->reconnect_min = parse_int(p, k, v, 1, 3600);
+	else if (!strcmp(k, "reconnect_max"))
+		m->reconnect_max = parse_int(p, k, v, 1, 86400);
+	else
+		perr(p, "unknown key \"%s\" in [matrix %s]", k, m->name);
 }
 
 static void
@@ -408,7 +483,32 @@ handler(void *user, const char *section, const char *name, const char *value)
 		net_key(p, p->net, name, value);
 		return 1;
 	}
-	perr(p, "unknown section [%s] (use [bot] or [network NAME])", section);
+	if (!strncmp(section, "matrix ", 7)) {
+		const char *nn = section + 7;
+		int i;
+
+		nn += strspn(nn, " ");
+		if (p->mx == NULL || strcmp(p->mx->name, nn) != 0) {
+			p->mx = NULL;
+			for (i = 0; i < cf->nmatrix; i++)
+				if (!strcmp(cf->matrix[i].name, nn))
+					p->mx = &cf->matrix[i];
+			if (p->mx == NULL) {
+				if (cf->nmatrix == CONFIG_MATRIX_MAX) {
+					perr(p, "at most %d Matrix accounts",
+					    CONFIG_MATRIX_MAX);
+					return 1;
+				}
+				p->mx = &cf->matrix[cf->nmatrix++];
+				config_matrix_defaults(p->mx);
+				p->mx->name = xstrdup(nn);
+			}
+		}
+		matrix_key(p, p->mx, name, value);
+		return 1;
+	}
+	perr(p, "unknown section [%s] (use [bot], [network NAME] or "
+	    "[matrix NAME])", section);
 	return 1;
 }
 
@@ -419,8 +519,28 @@ check(struct parse *p)
 	int i, j;
 
 	p->line = 0;	/* whole-file errors carry line 0 */
-	if (cf->nnetworks == 0)
-		perr(p, "no [network NAME] section: nothing to connect to");
+	if (cf->nnetworks == 0 && cf->nmatrix == 0)
+		perr(p, "no [network NAME] or [matrix NAME] section: nothing "
+		    "to connect to");
+	if (cf->nmatrix > 0 && cf->state_dir == NULL)
+		perr(p, "[matrix]: state_dir is missing in [bot] (the sync "
+		    "position and login are kept there)");
+	for (i = 0; i < cf->nmatrix; i++) {
+		struct config_matrix *m = &cf->matrix[i];
+
+		if (m->homeserver == NULL)
+			perr(p, "[matrix %s]: homeserver is missing", m->name);
+		if (m->user_id == NULL)
+			perr(p, "[matrix %s]: user_id is missing", m->name);
+		if ((m->access_token == NULL) == (m->password == NULL))
+			perr(p, "[matrix %s]: give access_token or password "
+			    "(one of them)", m->name);
+		if (m->reconnect_min > m->reconnect_max)
+			perr(p, "[matrix %s]: reconnect_min is above "
+			    "reconnect_max", m->name);
+		if (m->device_name == NULL)
+			m->device_name = xstrdup("techpay");
+	}
 	for (i = 0; i < cf->nnetworks; i++) {
 		struct config_network *n = &cf->networks[i];
 
@@ -495,6 +615,43 @@ config_load(const char *path, char *err, size_t errlen, char *warn,
 	return p.cf;
 }
 
+static char *
+dupnull(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void
+config_matrix_copy(struct config_matrix *dst, const struct config_matrix *src)
+{
+	int i;
+
+	*dst = *src;
+	dst->name = dupnull(src->name);
+	dst->homeserver = dupnull(src->homeserver);
+	dst->user_id = dupnull(src->user_id);
+	dst->access_token = dupnull(src->access_token);
+	dst->password = dupnull(src->password);
+	dst->device_name = dupnull(src->device_name);
+	dst->tls_ca_file = dupnull(src->tls_ca_file);
+	for (i = 0; i < src->ninvite_from; i++)
+		dst->invite_from[i] = xstrdup(src->invite_from[i]);
+}
+
+void
+config_matrix_clear(struct config_matrix *m)
+{
+	free(m->name);
+	free(m->homeserver);
+	free(m->user_id);
+	free(m->access_token);
+	free(m->password);
+	free(m->device_name);
+	free_list(m->invite_from, m->ninvite_from);
+	free(m->tls_ca_file);
+	memset(m, 0, sizeof(*m));
+}
+
 void
 config_free(struct config *cf)
 {
@@ -523,6 +680,8 @@ config_free(struct config *cf)
 		free(n->sasl_password);
 		free(n->nickserv_password);
 	}
+	for (i = 0; i < cf->nmatrix; i++)
+		config_matrix_clear(&cf->matrix[i]);
 	free_list(cf->owners, cf->nowners);
 	free_list(cf->ignore, cf->nignore);
 	free(cf->path);

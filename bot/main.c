@@ -4,7 +4,8 @@
  *   techpay console            chat in the terminal
  *   techpay ask TEXT...        answer one message as in a channel, exit
  *   techpay index --check      check the knowledge files only
- *   techpay run -c FILE        join the IRC networks of a config file
+ *   techpay run -c FILE        join the IRC networks and Matrix rooms of
+ *                              a config file
  *   techpay check-config -c FILE   report every error in a config file
  *
  * Options: --knowledge DIR (default: the copy built into the binary),
@@ -23,6 +24,8 @@
 #include "index.h"
 #include "irc.h"
 #include "log.h"
+#include "matrix.h"
+#include "state.h"
 #include "kb.h"
 #include "loop.h"
 
@@ -98,16 +101,29 @@ load(const char *dir)
 	return kb;
 }
 
+/* The adapters of a running config: IRC and/or Matrix. */
+struct running {
+	struct adapter	*irc;
+	struct adapter	*matrix;
+};
+
+static int
+pending(const struct running *r)
+{
+	return (r->irc ? irc_pending(r->irc) : 0) +
+	    (r->matrix ? matrix_pending(r->matrix) : 0);
+}
+
 static void
 grace_check(struct loop *l, long id, void *ctx)
 {
-	struct adapter *ad = ctx;
+	struct running *r = ctx;
 
 	(void)id;
-	if (irc_pending(ad) == 0)
+	if (pending(r) == 0)
 		loop_stop(l);
 	else
-		loop_add_timer(l, 100, grace_check, ad);
+		loop_add_timer(l, 100, grace_check, r);
 }
 
 static void
@@ -151,9 +167,11 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	struct index *ix = NULL, *nix;
 	struct bot *bot;
 	struct loop *l;
-	struct adapter *ad;
+	struct running run = { NULL, NULL };
+	struct state *st = NULL;
 	struct router_opts ro;
 	enum log_level lvl;
+	int i, rc = 0;
 
 	if (path == NULL) {
 		fprintf(stderr, "techpay: %s: give the config file with -c FILE\n",
@@ -167,8 +185,9 @@ run_config(const char *cmd, const char *path, const char *kdir,
 		return 1;
 	}
 	if (strcmp(cmd, "check-config") == 0) {
-		printf("%s: ok (%d network%s)\n", path, cf->nnetworks,
-		    cf->nnetworks == 1 ? "" : "s");
+		printf("%s: ok (%d IRC network%s, %d Matrix account%s)\n",
+		    path, cf->nnetworks, cf->nnetworks == 1 ? "" : "s",
+		    cf->nmatrix, cf->nmatrix == 1 ? "" : "s");
 		config_free(cf);
 		return 0;
 	}
@@ -178,22 +197,41 @@ run_config(const char *cmd, const char *path, const char *kdir,
 		config_free(cf);
 		return 1;
 	}
+	if (cf->state_dir && (st = state_open(cf->state_dir, err,
+	    sizeof(err))) == NULL) {
+		log_error("%s", err);
+		goto out;
+	}
+	if (st)
+		state_prune(st);
 	ro.prefix = cf->prefix;
-	ro.nick = cf->networks[0].nicks[0];
+	ro.nick = cf->nnetworks ? cf->networks[0].nicks[0] : cf->nick;
 	bot = bot_new(kb, ix, &ro);
 	l = loop_new();
-	ad = irc_new(bot, cf);
 	catch_signals();
 	loop_watch_flag(l, &any_signal);
-	if (ad->ops->start(ad, l, err, sizeof(err)) == -1) {
-		log_error("%s", err);
-		quit = 1;
+	if (cf->nnetworks)
+		run.irc = irc_new(bot, cf);
+	if (cf->nmatrix)
+		run.matrix = matrix_new(bot, cf, st);
+	for (i = 0; i < 2; i++) {
+		struct adapter *ad = i == 0 ? run.irc : run.matrix;
+
+		if (ad && ad->ops->start(ad, l, err, sizeof(err)) == -1) {
+			log_error("%s", err);
+			quit = 1;
+		}
 	}
-	log_info("techpay %s running (%d network%s)", TECHPAY_VERSION,
-	    cf->nnetworks, cf->nnetworks == 1 ? "" : "s");
+	log_info("techpay %s running (%d IRC network%s, %d Matrix account%s)",
+	    TECHPAY_VERSION, cf->nnetworks, cf->nnetworks == 1 ? "" : "s",
+	    cf->nmatrix, cf->nmatrix == 1 ? "" : "s");
 	while (!quit) {
 		loop_run(l);
 		any_signal = 0;
+		if (run.matrix && matrix_failed(run.matrix)) {
+			rc = 1;
+			break;
+		}
 		if (reload && !quit) {
 			reload = 0;
 			log_info("SIGHUP: reloading %s and the knowledge", path);
@@ -205,7 +243,10 @@ run_config(const char *cmd, const char *path, const char *kdir,
 				log_error("config not reloaded, keeping the "
 				    "old one:\n%s", err);
 			else {
-				irc_reconfigure(ad, ncf);
+				if (run.irc)
+					irc_reconfigure(run.irc, ncf);
+				if (run.matrix)
+					matrix_reconfigure(run.matrix, ncf);
 				config_free(cf);
 				cf = ncf;
 			}
@@ -225,18 +266,30 @@ run_config(const char *cmd, const char *path, const char *kdir,
 		}
 	}
 	log_info("shutting down");
-	ad->ops->stop(ad);
+	for (i = 0; i < 2; i++) {
+		struct adapter *ad = i == 0 ? run.irc : run.matrix;
+
+		if (ad)
+			ad->ops->stop(ad);
+	}
 	loop_watch_flag(l, NULL);
 	loop_add_timer(l, SHUTDOWN_GRACE_MS, grace_over, NULL);
-	loop_add_timer(l, 100, grace_check, ad);
+	loop_add_timer(l, 100, grace_check, &run);
 	loop_run(l);
-	ad->ops->free(ad);
+	for (i = 0; i < 2; i++) {
+		struct adapter *ad = i == 0 ? run.irc : run.matrix;
+
+		if (ad)
+			ad->ops->free(ad);
+	}
 	loop_free(l);
 	bot_free(bot);
+out:
+	state_free(st);
 	index_free(ix);
 	kb_free(kb);
 	config_free(cf);
-	return 0;
+	return rc;
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * config.h -- the configuration file (INI, read with libinih).
  *
- * One [bot] section and one [network NAME] section per IRC network; every
+ * One [bot] section, one [network NAME] section per IRC network and one
+ * [matrix NAME] section per Matrix account; every
  * key is documented in config.example.  Parsing collects every error (with
  * its line number) instead of stopping at the first, so `techpay
  * check-config` reports them all at once.
@@ -16,6 +17,7 @@
 #define CONFIG_NICKS_MAX	4
 #define CONFIG_LIST_MAX		32	/* owners, ignore masks */
 #define CONFIG_NETWORKS_MAX	8
+#define CONFIG_MATRIX_MAX	4
 #define CONFIG_ERR_MAX		8192
 
 struct config_server {
@@ -57,6 +59,24 @@ struct config_network {
 	int			 reconnect_max;
 };
 
+/* One [matrix NAME] section: an account on a homeserver. */
+struct config_matrix {
+	char		*name;
+	char		*homeserver;	/* https://matrix.example.org */
+	char		*user_id;	/* @techpay:example.org */
+	char		*access_token;	/* or password: log in once */
+	char		*password;
+	char		*device_name;
+	char		*invite_from[CONFIG_LIST_MAX];	/* @user:hs or hs */
+	int		 ninvite_from;
+	char		*tls_ca_file;
+	int		 tls_verify;
+	int		 sync_timeout;	/* s the server holds a /sync */
+	int		 max_bytes;	/* of a plain answer, then "more" */
+	int		 reconnect_min;	/* s, doubled per failure */
+	int		 reconnect_max;
+};
+
 struct config {
 	char			*path;
 	char			*prefix;
@@ -72,6 +92,8 @@ struct config {
 	int			 user_ignore_s;	/* ignored this long when over */
 	struct config_network	 networks[CONFIG_NETWORKS_MAX];
 	int			 nnetworks;
+	struct config_matrix	 matrix[CONFIG_MATRIX_MAX];
+	int			 nmatrix;
 	int			 secrets;	/* holds a password */
 };
 
@@ -85,5 +107,10 @@ struct config	*config_load(const char *path, char *err, size_t errlen,
 void		 config_free(struct config *);
 /* Applies the defaults of config.example to a network (for tests). */
 void		 config_network_defaults(struct config_network *);
+void		 config_matrix_defaults(struct config_matrix *);
+/* A deep copy that outlives the config (config_matrix_clear frees it). */
+void		 config_matrix_copy(struct config_matrix *dst,
+		    const struct config_matrix *src);
+void		 config_matrix_clear(struct config_matrix *);
 
 #endif

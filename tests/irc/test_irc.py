@@ -19,7 +19,11 @@ import unittest
 
 import irc.client
 
-BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1 else "build/techpay")
+if __name__ == "__main__":
+    BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
+                          else "build/techpay")
+else:   # imported by the Matrix suite for its IRC+Matrix case
+    BOT = os.environ.get("TECHPAY_BOT", "build/techpay")
 TMP = tempfile.mkdtemp(prefix="techpay-irc-")
 
 

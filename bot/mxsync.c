@@ -1,0 +1,260 @@
+/*
+ * mxsync.c -- the /sync answer, walked with cJSON (see mxsync.h).
+ *
+ * Shape (Client-Server API, GET /sync):
+ *   { next_batch, rooms: { join: { ROOM: { timeline: { events: [...] },
+ *     state: { events } } }, invite: { ROOM: { invite_state:
+ *     { events } } }, leave: { ROOM: { timeline, state } } } }
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "mxsync.h"
+
+/* A string member, or NULL when missing or not a string. */
+static const char *
+str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const cJSON *
+obj(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+static const cJSON *
+arr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsArray(v) ? v : NULL;
+}
+
+void
+mx_strip_fallback(char *body)
+{
+	char *p = body, *nl;
+
+	if (strncmp(p, "> ", 2) != 0 && strcmp(p, ">") != 0 &&
+	    strncmp(p, ">\n", 2) != 0)
+		return;
+	while (*p == '>') {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			*body = '\0';
+			return;
+		}
+		p = nl + 1;
+	}
+	if (*p == '\n')		/* the blank line after the quote */
+		p++;
+	memmove(body, p, strlen(p) + 1);
+}
+
+static int
+mentions(const cJSON *content, const char *self)
+{
+	const cJSON *m = obj(content, "m.mentions"), *ids, *id;
+
+	if (m == NULL || (ids = arr(m, "user_ids")) == NULL)
+		return 0;
+	cJSON_ArrayForEach(id, ids)
+		if (cJSON_IsString(id) && strcmp(id->valuestring, self) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+message(const char *room, const cJSON *ev, const char *self,
+    const struct mxsync_cb *cb, void *ctx)
+{
+	const cJSON *content = obj(ev, "content"), *rel, *uns;
+	const char *type = str(ev, "type"), *id = str(ev, "event_id");
+	const char *sender = str(ev, "sender"), *mt, *body, *rt;
+	struct mx_msg m;
+	char *copy;
+	size_t n;
+
+	if (type == NULL || id == NULL || sender == NULL || content == NULL)
+		return;
+	if (strcmp(type, "m.room.encrypted") == 0) {
+		if (strcmp(sender, self) != 0 && cb->encrypted)
+			cb->encrypted(room, ctx);
+		return;
+	}
+	if (strcmp(type, "m.room.message") != 0 || strcmp(sender, self) == 0)
+		return;
+	if ((uns = obj(ev, "unsigned")) != NULL &&
+	    cJSON_GetObjectItemCaseSensitive(uns, "redacted_because"))
+		return;		/* redacted: nothing left to answer */
+	if ((mt = str(content, "msgtype")) == NULL || strcmp(mt, "m.text") != 0)
+		return;		/* m.notice (bots), m.emote, images ... */
+	if ((body = str(content, "body")) == NULL || *body == '\0')
+		return;
+	if (obj(content, "m.new_content"))
+		return;
+	memset(&m, 0, sizeof(m));
+	if ((rel = obj(content, "m.relates_to")) != NULL) {
+		rt = str(rel, "rel_type");
+		if (rt && strcmp(rt, "m.replace") == 0)
+			return;	/* an edit of something already seen */
+		if (rt && strcmp(rt, "m.thread") == 0)
+			m.thread_root = str(rel, "event_id");
+	}
+	n = strlen(body);
+	if (n > MX_BODY_MAX)
+		n = MX_BODY_MAX;	/* the router cuts on UTF-8 itself */
+	copy = xstrndup(body, n);
+	mx_strip_fallback(copy);
+	m.room_id = room;
+	m.event_id = id;
+	m.sender = sender;
+	m.body = copy;
+	m.mentions_self = mentions(content, self);
+	if (*copy && cb->message)
+		cb->message(&m, ctx);
+	free(copy);
+}
+
+/* Our own m.room.member changes in a list of events. */
+static void
+membership(const char *room, const cJSON *events, const char *self,
+    const struct mxsync_cb *cb, void *ctx)
+{
+	const cJSON *ev, *content;
+	const char *type, *key, *ms, *sender;
+
+	cJSON_ArrayForEach(ev, events) {
+		type = str(ev, "type");
+		if (type && strcmp(type, "m.room.encryption") == 0) {
+			if (cb->encrypted)
+				cb->encrypted(room, ctx);
+			continue;
+		}
+		if (type == NULL || strcmp(type, "m.room.member") != 0)
+			continue;
+		key = str(ev, "state_key");
+		content = obj(ev, "content");
+		sender = str(ev, "sender");
+		if (key == NULL || strcmp(key, self) != 0 || content == NULL ||
+		    sender == NULL || (ms = str(content, "membership")) == NULL)
+			continue;
+		if ((strcmp(ms, "leave") == 0 && strcmp(sender, self) != 0) ||
+		    strcmp(ms, "ban") == 0)
+			if (cb->removed)
+				cb->removed(room, sender, ms,
+				    str(content, "reason"), ctx);
+	}
+}
+
+static void
+joined(const char *room, const cJSON *r, const char *self,
+    const struct mxsync_cb *cb, void *ctx)
+{
+	const cJSON *tl, *st, *evs, *ev;
+
+	if ((st = obj(r, "state")) != NULL && (evs = arr(st, "events")))
+		membership(room, evs, self, cb, ctx);
+	if ((tl = obj(r, "timeline")) == NULL ||
+	    (evs = arr(tl, "events")) == NULL)
+		return;
+	cJSON_ArrayForEach(ev, evs) {
+		if (!cJSON_IsObject(ev))
+			continue;
+		if (cJSON_GetObjectItemCaseSensitive(ev, "state_key")) {
+			const char *t = str(ev, "type");
+
+			if (t && strcmp(t, "m.room.encryption") == 0 &&
+			    cb->encrypted)
+				cb->encrypted(room, ctx);
+			continue;
+		}
+		message(room, ev, self, cb, ctx);
+	}
+}
+
+static void
+invited(const char *room, const cJSON *r, const char *self,
+    const struct mxsync_cb *cb, void *ctx)
+{
+	const cJSON *is, *evs, *ev, *content;
+	const char *type, *key, *ms, *sender;
+
+	if ((is = obj(r, "invite_state")) == NULL ||
+	    (evs = arr(is, "events")) == NULL)
+		return;
+	cJSON_ArrayForEach(ev, evs) {
+		type = str(ev, "type");
+		key = str(ev, "state_key");
+		sender = str(ev, "sender");
+		content = obj(ev, "content");
+		if (type == NULL || strcmp(type, "m.room.member") != 0 ||
+		    key == NULL || strcmp(key, self) != 0 || sender == NULL ||
+		    content == NULL || (ms = str(content, "membership")) == NULL ||
+		    strcmp(ms, "invite") != 0)
+			continue;
+		if (cb->invite)
+			cb->invite(room, sender, cJSON_IsTrue(
+			    cJSON_GetObjectItemCaseSensitive(content,
+			    "is_direct")), ctx);
+		return;
+	}
+}
+
+static void
+left(const char *room, const cJSON *r, const char *self,
+    const struct mxsync_cb *cb, void *ctx)
+{
+	const cJSON *o, *evs;
+
+	if ((o = obj(r, "state")) != NULL && (evs = arr(o, "events")))
+		membership(room, evs, self, cb, ctx);
+	if ((o = obj(r, "timeline")) != NULL && (evs = arr(o, "events")))
+		membership(room, evs, self, cb, ctx);
+}
+
+char *
+mxsync_parse(const char *json, size_t len, const char *self,
+    const struct mxsync_cb *cb, void *ctx, char *err, size_t errlen)
+{
+	cJSON *root;
+	const cJSON *rooms, *sect, *r;
+	const char *nb;
+	char *next;
+
+	if ((root = cJSON_ParseWithLength(json, len)) == NULL) {
+		snprintf(err, errlen, "sync: not JSON");
+		return NULL;
+	}
+	if ((nb = str(root, "next_batch")) == NULL || *nb == '\0') {
+		snprintf(err, errlen, "sync: no next_batch");
+		cJSON_Delete(root);
+		return NULL;
+	}
+	next = xstrdup(nb);
+	if ((rooms = obj(root, "rooms")) != NULL) {
+		if ((sect = obj(rooms, "invite")) != NULL)
+			cJSON_ArrayForEach(r, sect)
+				if (cJSON_IsObject(r) && r->string)
+					invited(r->string, r, self, cb, ctx);
+		if ((sect = obj(rooms, "join")) != NULL)
+			cJSON_ArrayForEach(r, sect)
+				if (cJSON_IsObject(r) && r->string)
+					joined(r->string, r, self, cb, ctx);
+		if ((sect = obj(rooms, "leave")) != NULL)
+			cJSON_ArrayForEach(r, sect)
+				if (cJSON_IsObject(r) && r->string)
+					left(r->string, r, self, cb, ctx);
+	}
+	cJSON_Delete(root);
+	return next;
+}

@@ -1,0 +1,50 @@
+/*
+ * mxsync.h -- reads a Matrix /sync response into what the bot acts on.
+ *
+ * Pure parsing, no I/O, so it is unit-tested and fuzzed on its own: the
+ * Matrix adapter (matrix.c) gives it the JSON and gets callbacks.  The
+ * filtering rules of the issue live here: no m.notice, none of our own
+ * events, no redacted events, no edits (m.replace); reply fallbacks ("> "
+ * lines) are stripped from the body.  Anything missing or of the wrong
+ * type makes that one event silent, never the whole batch.
+ */
+#ifndef TECHPAY_MXSYNC_H
+#define TECHPAY_MXSYNC_H
+
+#include <stddef.h>
+
+#define MX_BODY_MAX	4096	/* bytes of a body looked at */
+
+struct mx_msg {
+	const char	*room_id;
+	const char	*event_id;
+	const char	*sender;
+	const char	*body;		/* reply fallback stripped, NUL-ended */
+	const char	*thread_root;	/* NULL when not in a thread */
+	int		 mentions_self;	/* our id in m.mentions.user_ids */
+};
+
+struct mxsync_cb {
+	void	(*message)(const struct mx_msg *, void *ctx);
+	/* Someone invited us (is_direct from the invite). */
+	void	(*invite)(const char *room_id, const char *sender,
+		    int is_direct, void *ctx);
+	/* We were removed: membership "leave" (a kick) or "ban". */
+	void	(*removed)(const char *room_id, const char *sender,
+		    const char *membership, const char *reason, void *ctx);
+	/* The room is encrypted (state event or an encrypted message). */
+	void	(*encrypted)(const char *room_id, void *ctx);
+};
+
+/*
+ * Parses one /sync answer.  Returns the next_batch token (malloc'd, the
+ * caller frees) or NULL when the JSON is not a sync answer, with err
+ * filled.
+ */
+char	*mxsync_parse(const char *json, size_t len, const char *self,
+	    const struct mxsync_cb *, void *ctx, char *err, size_t errlen);
+
+/* Strips the "> " reply fallback lines from the start of body, in place. */
+void	 mx_strip_fallback(char *body);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * state.h -- what the bot must not lose on restart, in one SQLite file.
+ *
+ * A small key/value table per scope (a Matrix account's access token,
+ * device id and sync token; later the highlight schedule) and a table of
+ * handled event ids, so that a question is answered exactly once.  The
+ * file is created 0600 in the config's state_dir.  Writes that belong
+ * together (a sync token and the events it covered) go in one
+ * transaction: state_begin() ... state_commit().
+ */
+#ifndef TECHPAY_STATE_H
+#define TECHPAY_STATE_H
+
+#include <stddef.h>
+
+#define STATE_FILE		"techpay.db"
+#define STATE_KEEP_EVENTS_S	(14 * 86400)	/* handled ids kept this long */
+
+struct state;
+
+/* Opens (creating) dir/STATE_FILE, or path itself when it ends in ".db";
+ * NULL with err filled. */
+struct state	*state_open(const char *dir, char *err, size_t errlen);
+void		 state_free(struct state *);
+
+/* The value of scope/key in a malloc'd string the caller frees, or NULL. */
+char		*state_get(struct state *, const char *scope, const char *key);
+/* 0, or -1 after logging (a full disk must not stop the answers). */
+int		 state_set(struct state *, const char *scope, const char *key,
+		    const char *value);
+int		 state_del(struct state *, const char *scope, const char *key);
+
+/* 1 if scope has handled id, 0 if not (or on error). */
+int		 state_seen(struct state *, const char *scope, const char *id);
+int		 state_mark(struct state *, const char *scope, const char *id);
+/* Forgets handled ids older than STATE_KEEP_EVENTS_S. */
+void		 state_prune(struct state *);
+
+int		 state_begin(struct state *);
+int		 state_commit(struct state *);
+void		 state_rollback(struct state *);
+
+#endif

@@ -1,0 +1,544 @@
+#!/usr/bin/env python3
+"""test_matrix.py -- techpay on a real Synapse, with a real Matrix client.
+
+Starts Synapse (from PyPI, in the venv under build/) on a loopback port
+with SQLite, registers users with register_new_matrix_user, runs the real
+bot binary against it, and plays people with matrix-nio.  The last class
+runs IRC (ngircd, python3-irc) and Matrix in one bot process.
+Usage: test_matrix.py BOT_BINARY [TEST NAMES...]
+"""
+import asyncio
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import nio
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from synapse import Synapse  # noqa: E402
+
+BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
+                      else "build/techpay")
+TMP = tempfile.mkdtemp(prefix="techpay-matrix-")
+HS = None
+ADMIN = None        # admin access token
+BOT_ID = "@techpay:localhost"
+BOT_PW = "bot-password-1"
+
+
+def wait_for(pred, timeout, step=0.05):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(step)
+    return False
+
+
+def unlimit(user_id):
+    HS.api("POST", "/_synapse/admin/v1/users/%s/override_ratelimit"
+           % user_id, ADMIN, {"messages_per_second": 0, "burst_count": 0})
+
+
+def limit(user_id):
+    HS.api("DELETE", "/_synapse/admin/v1/users/%s/override_ratelimit"
+           % user_id, ADMIN)
+
+
+class Bot:
+    """The techpay binary with a config written for one test."""
+    n = 0
+
+    def __init__(self, matrix_extra="", bot_extra="", extra_sections="",
+                 state=None, auth=None):
+        Bot.n += 1
+        self.dir = os.path.join(TMP, "bot%d" % Bot.n)
+        os.makedirs(self.dir)
+        self.state = state or os.path.join(self.dir, "state")
+        self.conf = os.path.join(self.dir, "bot.ini")
+        if auth is None:
+            auth = "password = %s" % BOT_PW
+        with open(self.conf, "w") as f:
+            f.write("[bot]\nprefix = !\nlog_level = debug\nuser_rate = 100\n"
+                    "state_dir = %s\n%s\n"
+                    "[matrix test]\nhomeserver = %s\nuser_id = %s\n%s\n"
+                    "invite_from = @alice:localhost, trusted.example\n"
+                    "sync_timeout = 5\nreconnect_min = 1\n"
+                    "reconnect_max = 4\n%s\n%s"
+                    % (self.state, bot_extra, HS.url, BOT_ID, auth,
+                       matrix_extra, extra_sections))
+        os.chmod(self.conf, 0o600)
+        self.log = os.path.join(self.dir, "bot.log")
+        self.proc = None
+
+    def start(self, wait=True):
+        self.logf = open(self.log, "a")
+        self.proc = subprocess.Popen([BOT, "run", "-c", self.conf],
+                                     stdout=self.logf, stderr=subprocess.STDOUT)
+        if wait:
+            n = self.logtext().count("signed in as")
+            assert wait_for(lambda: self.logtext().count("signed in as") > n,
+                            20), self.logtext()
+            # the first sync (position only) is done when the log says so
+            time.sleep(0.3)
+
+    def logtext(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM):
+        running = self.proc and self.proc.poll() is None
+        if running:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.logf.close()
+        code = self.proc.returncode if self.proc else None
+        self.proc = None
+        log = self.logtext()
+        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if bad in log:
+                raise AssertionError("sanitizer report in the bot log:\n" +
+                                     log[log.index(bad) - 200:][:3000])
+        if running and sig == signal.SIGTERM and code not in (0, None):
+            raise AssertionError("bot exited %s after SIGTERM:\n%s"
+                                 % (code, log[-3000:]))
+        return code
+
+
+class Person:
+    """Someone in the rooms, played by matrix-nio's AsyncClient."""
+
+    def __init__(self, user, password):
+        self.loop = asyncio.new_event_loop()
+        self.c = nio.AsyncClient(HS.url, user)
+        self.user = user
+        r = self.run(self.c.login(password))
+        assert isinstance(r, nio.LoginResponse), r
+        self.token = self.c.access_token
+        self.events = []        # (room_id, event source dict)
+        self.run(self.c.sync(timeout=0))
+
+    def run(self, coro):
+        return self.loop.run_until_complete(coro)
+
+    def close(self):
+        self.run(self.c.close())
+        self.loop.close()
+
+    def create_room(self, invite=(BOT_ID,), is_direct=False,
+                    encrypted=False):
+        state = []
+        if encrypted:
+            state = [{"type": "m.room.encryption", "state_key": "",
+                      "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]
+        r = self.run(self.c.room_create(invite=list(invite),
+                                        is_direct=is_direct,
+                                        initial_state=state))
+        assert isinstance(r, nio.RoomCreateResponse), r
+        return r.room_id
+
+    def send(self, room, body, msgtype="m.text", relates=None,
+             mentions=None, **extra):
+        content = {"msgtype": msgtype, "body": body}
+        if relates:
+            content["m.relates_to"] = relates
+        if mentions is not None:
+            content["m.mentions"] = {"user_ids": mentions}
+        content.update(extra)
+        r = self.run(self.c.room_send(room, "m.room.message", content))
+        assert isinstance(r, nio.RoomSendResponse), r
+        return r.event_id
+
+    def send_raw(self, room, evtype, content):
+        """A plain PUT, for events nio would rather encrypt itself."""
+        txn = "t%f" % time.time()
+        return HS.api("PUT", "/_matrix/client/v3/rooms/%s/send/%s/%s"
+                      % (room, evtype, txn), self.token, content)["event_id"]
+
+    def pump(self, seconds):
+        end = time.time() + seconds
+        while True:
+            left = end - time.time()
+            if left <= 0:
+                return
+            r = self.run(self.c.sync(timeout=int(min(left, 1) * 1000)))
+            if isinstance(r, nio.SyncResponse):
+                for room, info in r.rooms.join.items():
+                    for ev in info.timeline.events:
+                        self.events.append((room, ev.source))
+
+    def answers(self, room=None, to=None):
+        out = []
+        for r, ev in self.events:
+            c = ev.get("content", {})
+            if ev.get("sender") != BOT_ID or c.get("msgtype") != "m.notice":
+                continue
+            if room and r != room:
+                continue
+            rep = c.get("m.relates_to", {}).get("m.in_reply_to", {})
+            if to and rep.get("event_id") != to:
+                continue
+            out.append(ev)
+        return out
+
+    def wait_answers(self, n, timeout=20, room=None, to=None):
+        end = time.time() + timeout
+        while time.time() < end and len(self.answers(room, to)) < n:
+            self.pump(0.5)
+        return self.answers(room, to)
+
+    def joined(self, room, user=BOT_ID):
+        r = self.run(self.c.joined_members(room))
+        return isinstance(r, nio.JoinedMembersResponse) and \
+            any(m.user_id == user for m in r.members)
+
+
+def setUpModule():
+    global HS, ADMIN
+    HS = Synapse(TMP, rc_per_second=1, rc_burst=2)
+    HS.start()
+    HS.register("admin", "admin-pw", admin=True)
+    ADMIN = HS.login("admin", "admin-pw")
+    HS.register("techpay", BOT_PW)
+    HS.register("alice", "alice-pw")
+    HS.register("bob", "bob-pw")
+    for u in ("@alice:localhost", "@bob:localhost", BOT_ID):
+        unlimit(u)
+
+
+def tearDownModule():
+    if HS:
+        HS.stop()
+    if os.environ.get("TECHPAY_KEEP_TMP"):
+        print("kept", TMP)
+    else:
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
+class T01Talking(unittest.TestCase):
+    """One bot and one room for the whole class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.bot = Bot()
+        cls.bot.start()
+        cls.alice = Person("@alice:localhost", "alice-pw")
+        cls.room = cls.alice.create_room()
+        assert wait_for(lambda: cls.alice.joined(cls.room), 15), \
+            cls.bot.logtext()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.alice.close()
+        cls.bot.stop()
+
+    def test_01_invite_joined_and_state_private(self):
+        self.assertIn("invited to %s by @alice:localhost" % self.room,
+                      self.bot.logtext())
+        db = os.path.join(self.bot.state, "techpay.db")
+        self.assertEqual(stat.S_IMODE(os.stat(db).st_mode), 0o600)
+        self.assertNotIn(BOT_PW, self.bot.logtext())
+
+    def test_02_question_one_reply_with_html(self):
+        q = self.alice.send(self.room, "!salary sre")
+        ans = self.alice.wait_answers(1, room=self.room, to=q)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        c = ans[0]["content"]
+        self.assertIn("Site Reliability", c["body"])
+        self.assertIn("$", c["body"])
+        self.assertEqual(c["format"], "org.matrix.custom.html")
+        self.assertIn("<b>", c["formatted_body"])
+        self.assertEqual(c["m.mentions"]["user_ids"], ["@alice:localhost"])
+        self.assertEqual(c["m.relates_to"]["m.in_reply_to"]["event_id"], q)
+        self.alice.pump(2)
+        self.assertEqual(len(self.alice.answers(to=q)), 1)
+
+    def test_03_comparison_is_a_table(self):
+        q = self.alice.send(self.room, "!compare sre, devops")
+        ans = self.alice.wait_answers(1, room=self.room, to=q)
+        self.assertEqual(len(ans), 1)
+        self.assertIn("<table>", ans[0]["content"]["formatted_body"])
+        self.assertNotIn("<", ans[0]["content"]["body"])
+
+    def test_04_mention_by_name_answered_chatter_not(self):
+        chat = self.alice.send(self.room, "hello everyone, nice weather")
+        q = self.alice.send(self.room,
+                            "techpay: how much does a cloud architect make?")
+        ans = self.alice.wait_answers(1, room=self.room, to=q)
+        self.assertEqual(len(ans), 1)
+        self.assertIn("Cloud", ans[0]["content"]["body"])
+        q2 = self.alice.send(self.room, "what skills does devops need?",
+                             mentions=[BOT_ID])
+        self.assertEqual(len(self.alice.wait_answers(1, to=q2)), 1)
+        self.assertEqual(self.alice.answers(to=chat), [])
+
+    def test_05_thread_question_answered_in_thread(self):
+        root = self.alice.send(self.room, "thread about pay")
+        q = self.alice.send(self.room, "!skills devops", relates={
+            "rel_type": "m.thread", "event_id": root,
+            "is_falling_back": True, "m.in_reply_to": {"event_id": root}})
+        ans = self.alice.wait_answers(1, to=q)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        rel = ans[0]["content"]["m.relates_to"]
+        self.assertEqual(rel["rel_type"], "m.thread")
+        self.assertEqual(rel["event_id"], root)
+        self.assertEqual(rel["m.in_reply_to"]["event_id"], q)
+
+    def test_06_notices_edits_ignored_fallback_stripped(self):
+        n = self.alice.send(self.room, "!salary sre", msgtype="m.notice")
+        orig = self.alice.send(self.room, "plain words")
+        e = self.alice.send(self.room, "* !salary sre", relates={
+            "rel_type": "m.replace", "event_id": orig},
+            **{"m.new_content": {"msgtype": "m.text",
+                                 "body": "!salary sre"}})
+        r = self.alice.send(self.room,
+                            "> <@bob:localhost> !salary devops\n\n!roles",
+                            relates={"m.in_reply_to": {"event_id": orig}})
+        ans = self.alice.wait_answers(1, to=r)
+        self.assertEqual(len(ans), 1)
+        self.assertNotIn("DevOps Engineer:", ans[0]["content"]["body"][:20])
+        self.alice.pump(2)
+        self.assertEqual(self.alice.answers(to=n), [])
+        self.assertEqual(self.alice.answers(to=e), [])
+
+    def test_07_direct_chat_needs_no_prefix(self):
+        dm = self.alice.create_room(is_direct=True)
+        self.assertTrue(wait_for(lambda: self.alice.joined(dm), 15))
+        q = self.alice.send(dm, "what does a data scientist earn?")
+        ans = self.alice.wait_answers(1, room=dm, to=q)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        self.assertIn("Data", ans[0]["content"]["body"])
+
+    def test_08_invite_from_stranger_ignored(self):
+        bob = Person("@bob:localhost", "bob-pw")
+        try:
+            room = bob.create_room()
+            self.assertTrue(wait_for(
+                lambda: "invite to %s from @bob:localhost ignored" % room
+                in self.bot.logtext(), 15), self.bot.logtext()[-2000:])
+            time.sleep(1)
+            self.assertFalse(bob.joined(room))
+        finally:
+            bob.close()
+
+    def test_09_encrypted_room_told_once(self):
+        room = self.alice.create_room(encrypted=True)
+        self.assertTrue(wait_for(lambda: self.alice.joined(room), 15))
+        fake = {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgA",
+                "device_id": "X", "sender_key": "k", "session_id": "s"}
+        self.alice.send_raw(room, "m.room.encrypted", fake)
+        self.alice.send_raw(room, "m.room.encrypted", fake)
+        self.alice.pump(3)
+        notes = self.alice.answers(room=room)
+        self.assertEqual(len(notes), 1, notes)
+        self.assertIn("encrypted", notes[0]["content"]["body"])
+        self.assertNotIn("formatted_body", notes[0]["content"])
+
+
+class T02Restarts(unittest.TestCase):
+    """Exactly once across stops, kills and a fresh state."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.bot = Bot()
+        cls.bot.start()
+        cls.alice = Person("@alice:localhost", "alice-pw")
+        cls.room = cls.alice.create_room()
+        assert wait_for(lambda: cls.alice.joined(cls.room), 15)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.alice.close()
+        cls.bot.stop()
+
+    def test_01_stopped_bot_answers_both_once(self):
+        old = self.alice.send(self.room, "!salary devops")
+        self.assertEqual(len(self.alice.wait_answers(1, to=old)), 1)
+        self.bot.stop()
+        q1 = self.alice.send(self.room, "!salary sre")
+        q2 = self.alice.send(self.room, "!skills sre")
+        self.bot.start()
+        self.assertEqual(len(self.alice.wait_answers(1, to=q1)), 1)
+        self.assertEqual(len(self.alice.wait_answers(1, to=q2)), 1)
+        self.alice.pump(3)
+        for q in (old, q1, q2):
+            self.assertEqual(len(self.alice.answers(to=q)), 1, q)
+        # the second start reused the saved login
+        self.assertEqual(self.bot.logtext().count("logged in as"), 1)
+
+    def test_02_redacted_while_away_not_answered(self):
+        self.bot.stop()
+        q = self.alice.send(self.room, "!salary sre")
+        r = self.alice.run(self.alice.c.room_redact(self.room, q, "oops"))
+        self.assertIsInstance(r, nio.RoomRedactResponse)
+        q2 = self.alice.send(self.room, "!roles")
+        self.bot.start()
+        self.assertEqual(len(self.alice.wait_answers(1, to=q2)), 1)
+        self.alice.pump(1)
+        self.assertEqual(self.alice.answers(to=q), [])
+
+    def test_03_kill_9_after_receiving_exactly_one_answer(self):
+        for delay in (0, 0.02, 0.1, 0.3):
+            n = self.bot.logtext().count("matrix test: question ")
+            q = self.alice.send(self.room, "!salary data scientist")
+            self.assertTrue(wait_for(
+                lambda: self.bot.logtext().count("matrix test: question ")
+                > n, 15, step=0.005))
+            time.sleep(delay)
+            self.bot.stop(signal.SIGKILL)
+            self.bot.start()
+            ans = self.alice.wait_answers(1, to=q)
+            self.alice.pump(2.5)
+            self.assertEqual(len(self.alice.answers(to=q)), 1,
+                             "delay %s: %s" % (delay, self.bot.logtext()[-3000:]))
+
+    def test_04_rate_limited_answers_all_arrive(self):
+        limit(BOT_ID)
+        try:
+            qs = [self.alice.send(self.room, "!salary %s" % r)
+                  for r in ("sre", "devops", "data scientist",
+                            "cloud architect", "ai engineer",
+                            "security engineer")]
+            for q in qs:
+                self.assertEqual(len(self.alice.wait_answers(1, to=q, timeout=40)),
+                                 1, self.bot.logtext()[-3000:])
+            self.assertIn("M_LIMIT_EXCEEDED", self.bot.logtext())
+        finally:
+            unlimit(BOT_ID)
+
+    def test_05_first_start_skips_history(self):
+        self.bot.stop()
+        q = self.alice.send(self.room, "!salary sre")
+        shutil.rmtree(self.bot.state)
+        self.bot.start()
+        self.assertIn("first start, history skipped", self.bot.logtext())
+        later = self.alice.send(self.room, "!roles")
+        self.assertEqual(len(self.alice.wait_answers(1, to=later)), 1)
+        self.assertEqual(self.alice.answers(to=q), [])
+
+
+class T03Accounts(unittest.TestCase):
+    def test_01_bad_token_is_fatal_not_a_loop(self):
+        bot = Bot(auth="access_token = not-a-valid-token")
+        bot.start(wait=False)
+        self.assertTrue(wait_for(lambda: bot.proc.poll() is not None, 15),
+                        bot.logtext())
+        code = bot.stop()
+        self.assertNotEqual(code, 0)
+        log = bot.logtext()
+        self.assertIn("access token was refused", log)
+        self.assertNotIn("retrying", log)
+        self.assertNotIn("not-a-valid-token", log)
+
+    def test_02_token_from_config_works(self):
+        tok = HS.login("techpay", BOT_PW)
+        path = os.path.join(TMP, "token")
+        with open(path, "w") as f:
+            f.write(tok + "\n")
+        bot = Bot(auth="access_token_file = %s" % path)
+        bot.start()
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            q = alice.send(room, "!salary sre")
+            self.assertEqual(len(alice.wait_answers(1, to=q)), 1)
+            self.assertNotIn(tok, bot.logtext())
+        finally:
+            alice.close()
+            bot.stop()
+
+    def test_03_wrong_password_is_fatal(self):
+        bot = Bot(auth="password = wrong-password")
+        bot.start(wait=False)
+        self.assertTrue(wait_for(lambda: bot.proc.poll() is not None, 15),
+                        bot.logtext())
+        self.assertNotEqual(bot.stop(), 0)
+        self.assertIn("login failed", bot.logtext())
+        self.assertNotIn("wrong-password", bot.logtext())
+
+    def test_04_check_config_errors(self):
+        path = os.path.join(TMP, "bad.ini")
+        with open(path, "w") as f:
+            f.write("[bot]\n[matrix x]\nhomeserver = ftp://x\n"
+                    "user_id = techpay\nsync_timeout = 0\n"
+                    "[matrix y]\nhomeserver = https://h\n"
+                    "user_id = @a:h\naccess_token = t\npassword = p\n")
+        r = subprocess.run([BOT, "check-config", "-c", path],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        for want in ("bad.ini:3: homeserver: \"ftp://x\" is not",
+                     "bad.ini:4: user_id: \"techpay\" is not a Matrix",
+                     "bad.ini:5: sync_timeout:",
+                     "state_dir is missing",
+                     "[matrix x]: give access_token or password",
+                     "[matrix y]: give access_token or password"):
+            self.assertIn(want, r.stderr)
+
+
+class T04IrcAndMatrix(unittest.TestCase):
+    """One bot process on an IRC server and a homeserver at once."""
+
+    def test_01_both_networks_answered(self):
+        os.environ["TECHPAY_BOT"] = BOT
+        sys.path.insert(0, os.path.join(HERE, "..", "irc"))
+        import test_irc as irct
+        irct.TMP = os.path.join(TMP, "irc")
+        os.makedirs(irct.TMP, exist_ok=True)
+        ircd = irct.Ngircd("ngircd")
+        ircd.start()
+        bot = Bot(extra_sections="[network irc]\nservers = 127.0.0.1:%d\n"
+                  "tls = no\nnick = techpay\nchannels = #techpay\n"
+                  % ircd.port)
+        alice = None
+        try:
+            bot.start()
+            self.assertTrue(wait_for(lambda: "registered as" in
+                                     bot.logtext(), 10), bot.logtext())
+            alice = Person("@alice:localhost", "alice-pw")
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            carol = irct.User(ircd, "carol")
+            time.sleep(0.5)
+            carol.conn.privmsg("#techpay", "!salary sre")
+            q = alice.send(room, "!salary devops")
+            carol.pump_until(lambda: any("Site Reliability" in m[3]
+                                         for m in carol.msgs), 10)
+            self.assertTrue(any(m[1] == "techpay" and "Site Reliability"
+                                in m[3] for m in carol.msgs), carol.msgs)
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(len(ans), 1)
+            self.assertIn("DevOps", ans[0]["content"]["body"])
+        finally:
+            if alice:
+                alice.close()
+            bot.stop()
+            ircd.stop()
+
+
+class Result(unittest.TextTestResult):
+    pass
+
+
+if __name__ == "__main__":
+    runner = unittest.TextTestRunner(verbosity=2, resultclass=Result)
+    mod = sys.modules[__name__]
+    names = sys.argv[1:]
+    result = runner.run(unittest.defaultTestLoader.loadTestsFromNames(
+        names, mod) if names else
+        unittest.defaultTestLoader.loadTestsFromModule(mod))
+    failed = len(result.failures) + len(result.errors)
+    print("matrix: %d passed, %d failed" % (result.testsRun - failed, failed))
+    sys.exit(1 if failed else 0)
