@@ -1,0 +1,348 @@
+/*
+ * test_mxsync.c -- the /sync parser: which events become questions,
+ * invites, removals and encryption notices, and which are silent (our own,
+ * notices, edits, redacted, malformed).  Also the answer's transaction id.
+ */
+#include "testutil.h"
+#include "matrix.h"
+#include "mxsync.h"
+
+#define SELF "@techpay:hs"
+
+struct seen {
+	int	 nmsg, ninv, nrem, nenc;
+	char	 body[256], room[64], sender[64], thread[64], event[64];
+	int	 mentions, direct;
+	char	 membership[16];
+};
+
+static void
+on_msg(const struct mx_msg *m, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->nmsg++;
+	snprintf(s->body, sizeof(s->body), "%s", m->body);
+	snprintf(s->room, sizeof(s->room), "%s", m->room_id);
+	snprintf(s->sender, sizeof(s->sender), "%s", m->sender);
+	snprintf(s->event, sizeof(s->event), "%s", m->event_id);
+	snprintf(s->thread, sizeof(s->thread), "%s",
+	    m->thread_root ? m->thread_root : "");
+	s->mentions = m->mentions_self;
+}
+
+static void
+on_inv(const char *room, const char *sender, int direct, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->ninv++;
+	s->direct = direct;
+	snprintf(s->room, sizeof(s->room), "%s", room);
+	snprintf(s->sender, sizeof(s->sender), "%s", sender);
+}
+
+static void
+on_rem(const char *room, const char *sender, const char *ms,
+    const char *reason, void *ctx)
+{
+	struct seen *s = ctx;
+
+	(void)reason;
+	s->nrem++;
+	snprintf(s->room, sizeof(s->room), "%s", room);
+	snprintf(s->sender, sizeof(s->sender), "%s", sender);
+	snprintf(s->membership, sizeof(s->membership), "%s", ms);
+}
+
+static void
+on_enc(const char *room, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->nenc++;
+	snprintf(s->room, sizeof(s->room), "%s", room);
+}
+
+static const struct mxsync_cb cb = { on_msg, on_inv, on_rem, on_enc };
+
+/* Parses a sync with one joined room "!r:hs" whose timeline is events. */
+static struct seen
+timeline(const char *events)
+{
+	struct seen s;
+	static char json[MX_BODY_MAX * 3];
+	char err[128], *next;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(json, sizeof(json), "{\"next_batch\":\"s2\",\"rooms\":"
+	    "{\"join\":{\"!r:hs\":{\"timeline\":{\"events\":[%s]}}}}}", events);
+	next = mxsync_parse(json, strlen(json), SELF, &cb, &s, err,
+	    sizeof(err));
+	assert_non_null(next);
+	assert_string_equal(next, "s2");
+	free(next);
+	return s;
+}
+
+#define MSG(extra, content) "{\"type\":\"m.room.message\",\"event_id\":" \
+	"\"$e1\",\"sender\":\"@alice:hs\"" extra ",\"content\":" content "}"
+
+static void
+test_01_plain_question(void **st)
+{
+	struct seen s = timeline(MSG("", "{\"msgtype\":\"m.text\","
+	    "\"body\":\"!salary sre\"}"));
+
+	(void)st;
+	assert_int_equal(s.nmsg, 1);
+	assert_string_equal(s.body, "!salary sre");
+	assert_string_equal(s.room, "!r:hs");
+	assert_string_equal(s.sender, "@alice:hs");
+	assert_string_equal(s.event, "$e1");
+	assert_string_equal(s.thread, "");
+	assert_int_equal(s.mentions, 0);
+}
+
+static void
+test_02_silent_events(void **st)
+{
+	(void)st;
+	/* a notice, our own message, an emote */
+	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.notice\","
+	    "\"body\":\"!salary sre\"}")).nmsg, 0);
+	assert_int_equal(timeline("{\"type\":\"m.room.message\",\"event_id\":"
+	    "\"$e\",\"sender\":\"" SELF "\",\"content\":{\"msgtype\":"
+	    "\"m.text\",\"body\":\"!salary sre\"}}").nmsg, 0);
+	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.emote\","
+	    "\"body\":\"!salary sre\"}")).nmsg, 0);
+	/* an edit, both ways of saying so */
+	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":"
+	    "\"* !salary sre\",\"m.relates_to\":{\"rel_type\":\"m.replace\","
+	    "\"event_id\":\"$o\"}}")).nmsg, 0);
+	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":"
+	    "\"* x\",\"m.new_content\":{\"msgtype\":\"m.text\",\"body\":"
+	    "\"!salary sre\"}}")).nmsg, 0);
+	/* redacted */
+	assert_int_equal(timeline(MSG(",\"unsigned\":{\"redacted_because\":{}}",
+	    "{}")).nmsg, 0);
+	assert_int_equal(timeline(MSG(",\"unsigned\":{\"redacted_because\":"
+	    "{}}", "{\"msgtype\":\"m.text\",\"body\":\"!roles\"}")).nmsg, 0);
+	/* state events in the timeline are not questions */
+	assert_int_equal(timeline("{\"type\":\"m.room.member\",\"state_key\":"
+	    "\"@alice:hs\",\"event_id\":\"$m\",\"sender\":\"@alice:hs\","
+	    "\"content\":{\"membership\":\"join\"}}").nmsg, 0);
+}
+
+static void
+test_03_wrong_types_and_missing_fields(void **st)
+{
+	(void)st;
+	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.text\","
+	    "\"body\":42}")).nmsg, 0);
+	assert_int_equal(timeline(MSG("", "\"a string\"")).nmsg, 0);
+	assert_int_equal(timeline("{\"type\":\"m.room.message\",\"sender\":"
+	    "\"@a:hs\",\"content\":{\"msgtype\":\"m.text\",\"body\":\"x\"}}")
+	    .nmsg, 0);
+	assert_int_equal(timeline("1, null, \"x\", [], {}").nmsg, 0);
+	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.text\","
+	    "\"body\":\"!roles\",\"m.relates_to\":7,\"m.mentions\":"
+	    "{\"user_ids\":\"" SELF "\"}}")).nmsg, 1);
+}
+
+static void
+test_04_thread_and_mentions(void **st)
+{
+	struct seen s = timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":"
+	    "\"!skills devops\",\"m.relates_to\":{\"rel_type\":\"m.thread\","
+	    "\"event_id\":\"$root\"},\"m.mentions\":{\"user_ids\":"
+	    "[\"@x:hs\",\"" SELF "\"]}}"));
+
+	(void)st;
+	assert_int_equal(s.nmsg, 1);
+	assert_string_equal(s.thread, "$root");
+	assert_int_equal(s.mentions, 1);
+}
+
+static void
+test_05_reply_fallback_stripped(void **st)
+{
+	char b1[] = "> <@bob:hs> what?\n> more\n\n!salary sre";
+	char b2[] = "> only a quote";
+	char b3[] = ">not a fallback";
+	struct seen s = timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":"
+	    "\"> <@bob:hs> hi\\n\\n!roles\",\"m.relates_to\":{"
+	    "\"m.in_reply_to\":{\"event_id\":\"$o\"}}}"));
+
+	(void)st;
+	assert_string_equal(s.body, "!roles");
+	mx_strip_fallback(b1);
+	assert_string_equal(b1, "!salary sre");
+	mx_strip_fallback(b2);
+	assert_string_equal(b2, "");
+	mx_strip_fallback(b3);
+	assert_string_equal(b3, ">not a fallback");
+	/* a body that is only a quote says nothing */
+	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.text\","
+	    "\"body\":\"> <@b:hs> x\"}")).nmsg, 0);
+}
+
+static void
+test_06_invites(void **st)
+{
+	const char *j = "{\"next_batch\":\"n\",\"rooms\":{\"invite\":{\"!i:hs\":"
+	    "{\"invite_state\":{\"events\":[{\"type\":\"m.room.create\","
+	    "\"state_key\":\"\",\"sender\":\"@a:hs\",\"content\":{}},"
+	    "{\"type\":\"m.room.member\",\"state_key\":\"" SELF "\","
+	    "\"sender\":\"@alice:hs\",\"content\":{\"membership\":\"invite\","
+	    "\"is_direct\":true}}]}},\"!j:hs\":{\"invite_state\":{\"events\":"
+	    "[{\"type\":\"m.room.member\",\"state_key\":\"@other:hs\","
+	    "\"sender\":\"@alice:hs\",\"content\":{\"membership\":"
+	    "\"invite\"}}]}}}}}";
+	struct seen s;
+	char err[64], *next;
+
+	(void)st;
+	memset(&s, 0, sizeof(s));
+	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err, sizeof(err));
+	assert_non_null(next);
+	free(next);
+	assert_int_equal(s.ninv, 1);	/* not the one for someone else */
+	assert_string_equal(s.room, "!i:hs");
+	assert_string_equal(s.sender, "@alice:hs");
+	assert_int_equal(s.direct, 1);
+}
+
+#define LEAVE_FMT "{\"next_batch\":\"n\",\"rooms\":{\"leave\":{\"!l:hs\":" \
+	"{\"timeline\":{\"events\":[{\"type\":\"m.room.member\"," \
+	"\"state_key\":\"" SELF "\",\"sender\":\"%s\",\"content\":" \
+	"{\"membership\":\"%s\"}}]}}}}}"
+
+static void
+test_07_kick_ban_and_own_leave(void **st)
+{
+	char j[512], err[64], *next;
+	struct seen s;
+
+	(void)st;
+	memset(&s, 0, sizeof(s));
+	snprintf(j, sizeof(j), LEAVE_FMT, "@mod:hs", "leave");
+	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err, sizeof(err));
+	free(next);
+	assert_int_equal(s.nrem, 1);
+	assert_string_equal(s.membership, "leave");
+	assert_string_equal(s.sender, "@mod:hs");
+	snprintf(j, sizeof(j), LEAVE_FMT, "@mod:hs", "ban");
+	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err, sizeof(err));
+	free(next);
+	assert_int_equal(s.nrem, 2);
+	assert_string_equal(s.membership, "ban");
+	snprintf(j, sizeof(j), LEAVE_FMT, SELF, "leave");	/* we left ourselves */
+	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err, sizeof(err));
+	free(next);
+	assert_int_equal(s.nrem, 2);
+}
+
+static void
+test_08_encryption(void **st)
+{
+	struct seen s = timeline("{\"type\":\"m.room.encrypted\",\"event_id\":"
+	    "\"$x\",\"sender\":\"@alice:hs\",\"content\":{\"algorithm\":"
+	    "\"m.megolm.v1.aes-sha2\",\"ciphertext\":\"AA\"}}");
+
+	(void)st;
+	assert_int_equal(s.nenc, 1);
+	assert_int_equal(s.nmsg, 0);
+	s = timeline("{\"type\":\"m.room.encryption\",\"state_key\":\"\","
+	    "\"event_id\":\"$y\",\"sender\":\"@alice:hs\",\"content\":{}}");
+	assert_int_equal(s.nenc, 1);
+}
+
+static void
+test_09_not_a_sync(void **st)
+{
+	const char *bad[] = { "", "not json", "[]", "{}",
+	    "{\"next_batch\":5}", "{\"next_batch\":\"\"}",
+	    "{\"next_batch\":\"a\"", NULL };
+	char err[64], deep[3000];
+	struct seen s;
+	int i;
+
+	(void)st;
+	for (i = 0; bad[i]; i++) {
+		err[0] = '\0';
+		assert_null(mxsync_parse(bad[i], strlen(bad[i]), SELF, &cb, &s,
+		    err, sizeof(err)));
+		assert_true(strncmp(err, "sync: ", 6) == 0);
+	}
+	/* nesting past cJSON's limit: refused, not a stack overflow */
+	for (i = 0; i < 1400; i++)
+		deep[i] = '[';
+	deep[i] = '\0';
+	assert_null(mxsync_parse(deep, strlen(deep), SELF, &cb, &s, err,
+	    sizeof(err)));
+	/* rooms of the wrong type are skipped, the token still counts */
+	{
+		const char *j = "{\"next_batch\":\"t\",\"rooms\":{\"join\":[1],"
+		    "\"invite\":\"x\",\"leave\":{\"!a\":7}}}";
+		char *next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err,
+		    sizeof(err));
+
+		assert_non_null(next);
+		free(next);
+	}
+}
+
+static void
+test_10_long_body_cut(void **st)
+{
+	static char ev[MX_BODY_MAX * 2 + 256];
+	char *p;
+	struct seen s;
+
+	(void)st;
+	p = ev + sprintf(ev, "{\"type\":\"m.room.message\",\"event_id\":\"$l\","
+	    "\"sender\":\"@a:hs\",\"content\":{\"msgtype\":\"m.text\","
+	    "\"body\":\"!salary ");
+	memset(p, 'x', MX_BODY_MAX * 2 - 200);
+	p += MX_BODY_MAX * 2 - 200;
+	strcpy(p, "\"}}");
+	s = timeline(ev);
+	assert_int_equal(s.nmsg, 1);
+	assert_int_equal(strlen(s.body), sizeof(s.body) - 1);
+}
+
+static void
+test_11_txn_id_from_event(void **st)
+{
+	char a[33], b[33], c[33];
+
+	(void)st;
+	matrix_txn_id("$abc:hs", a);
+	matrix_txn_id("$abc:hs", b);
+	matrix_txn_id("$abd:hs", c);
+	assert_string_equal(a, b);		/* a replay: the same id */
+	assert_string_not_equal(a, c);
+	assert_int_equal(strlen(a), 32);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 32);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(test_01_plain_question),
+		cmocka_unit_test(test_02_silent_events),
+		cmocka_unit_test(test_03_wrong_types_and_missing_fields),
+		cmocka_unit_test(test_04_thread_and_mentions),
+		cmocka_unit_test(test_05_reply_fallback_stripped),
+		cmocka_unit_test(test_06_invites),
+		cmocka_unit_test(test_07_kick_ban_and_own_leave),
+		cmocka_unit_test(test_08_encryption),
+		cmocka_unit_test(test_09_not_a_sync),
+		cmocka_unit_test(test_10_long_body_cut),
+		cmocka_unit_test(test_11_txn_id_from_event),
+	};
+
+	return cmocka_run_group_tests_name("mxsync", t, NULL, NULL);
+}
