@@ -346,6 +346,15 @@ class T01Talking(unittest.TestCase):
         self.assertIn("encrypted", notes[0]["content"]["body"])
         self.assertNotIn("formatted_body", notes[0]["content"])
 
+    def test_10_kick_noticed(self):
+        room = self.alice.create_room()
+        self.assertTrue(wait_for(lambda: self.alice.joined(room), 15))
+        r = self.alice.run(self.alice.c.room_kick(room, BOT_ID, "bye bot"))
+        self.assertIsInstance(r, nio.RoomKickResponse)
+        self.assertTrue(wait_for(
+            lambda: "removed from %s by @alice:localhost: bye bot" % room
+            in self.bot.logtext(), 15), self.bot.logtext()[-2000:])
+
 
 class T02Restarts(unittest.TestCase):
     """Exactly once across stops, kills and a fresh state."""
@@ -427,6 +436,22 @@ class T02Restarts(unittest.TestCase):
         later = self.alice.send(self.room, "!roles")
         self.assertEqual(len(self.alice.wait_answers(1, to=later)), 1)
         self.assertEqual(self.alice.answers(to=q), [])
+
+    def test_06_homeserver_down_backoff_then_back(self):
+        HS.stop()
+        try:
+            time.sleep(6)
+            log = self.bot.logtext()
+            tries = log[log.rindex("matrix test: signed in"):].count(
+                "sync: ")
+            # backoff 1, 2, 4, 4 s (jittered to half..full): a handful
+            self.assertGreaterEqual(tries, 2, log[-2000:])
+            self.assertLessEqual(tries, 8, log[-2000:])
+        finally:
+            HS.start()
+        q = self.alice.send(self.room, "!salary ai engineer")
+        ans = self.alice.wait_answers(1, to=q, timeout=30)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
 
 
 class T03Accounts(unittest.TestCase):
