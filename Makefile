@@ -47,9 +47,10 @@ test: deps
 	@$(MAKE) --no-print-directory check-all
 
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/bench build
+	@$(MAKE) --no-print-directory $(B)/bench build $(SYNAPSE_VENV)/.installed
 	$(B)/bench
 	/usr/bin/python3 tests/irc/bench_irc.py $(B)/techpay
+	$(SYNAPSE_VENV)/bin/python tests/matrix/bench_matrix.py $(B)/techpay
 
 demo: deps
 	@$(MAKE) --no-print-directory build
