@@ -291,8 +291,10 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 		set_str(&n->sasl_password, v);
 		p->cf->secrets |= *v != '\0';
 	} else if (!strcmp(k, "sasl_password_file")) {
-		free(n->sasl_password);
-		n->sasl_password = *v ? read_secret(p, k, v) : NULL;
+		if (*v) {	/* empty: keeps what the other key set */
+			free(n->sasl_password);
+			n->sasl_password = read_secret(p, k, v);
+		}
 	} else if (!strcmp(k, "sasl_required"))
 		n->sasl_required = parse_bool(p, k, v);
 	else if (!strcmp(k, "sasl_timeout"))
@@ -370,14 +372,18 @@ matrix_key(struct parse *p, struct config_matrix *m, const char *k,
 		set_str(&m->access_token, v);
 		p->cf->secrets |= *v != '\0';
 	} else if (!strcmp(k, "access_token_file")) {
-		free(m->access_token);
-		m->access_token = *v ? read_secret(p, k, v) : NULL;
+		if (*v) {	/* empty: keeps what the other key set */
+			free(m->access_token);
+			m->access_token = read_secret(p, k, v);
+		}
 	} else if (!strcmp(k, "password")) {
 		set_str(&m->password, v);
 		p->cf->secrets |= *v != '\0';
 	} else if (!strcmp(k, "password_file")) {
-		free(m->password);
-		m->password = *v ? read_secret(p, k, v) : NULL;
+		if (*v) {	/* empty: keeps what the other key set */
+			free(m->password);
+			m->password = read_secret(p, k, v);
+		}
 	} else if (!strcmp(k, "device_name"))
 		set_str(&m->device_name, v);
 	else if (!strcmp(k, "invite_from")) {
