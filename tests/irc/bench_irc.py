@@ -16,6 +16,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from harness import free_port  # noqa: E402
+
 BOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/techpay")
 CPU = os.environ.get("BENCH_CPU", "1")
 SEQ_N = 300             # sequential questions
@@ -24,14 +28,6 @@ QUESTION = "!salary sre"
 # the zero-work responder answers "?..." only: one answer per question,
 # or the second answer to a client waits on Nagle and delayed ACKs
 tmp = tempfile.mkdtemp(prefix="techpay-bench-")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 PORT = free_port()

@@ -19,37 +19,16 @@ import unittest
 
 import irc.client
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from harness import BotProcess, free_port, port_open, wait_for  # noqa: E402
+
 if __name__ == "__main__":
     BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
                           else "build/techpay")
 else:   # imported by the Matrix suite for its IRC+Matrix case
     BOT = os.environ.get("TECHPAY_BOT", "build/techpay")
 TMP = tempfile.mkdtemp(prefix="techpay-irc-")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def port_open(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.2).close()
-        return True
-    except OSError:
-        return False
-
-
-def wait_for(pred, timeout, step=0.05):
-    end = time.time() + timeout
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(step)
-    return False
 
 
 class Ngircd:
@@ -99,12 +78,13 @@ class Ngircd:
             return f.read()
 
 
-class Bot:
+class Bot(BotProcess):
     """The techpay binary with a config written for one test."""
     n = 0
 
     def __init__(self, server, nick="techpay", extra="", bot_extra="",
                  host="127.0.0.1"):
+        BotProcess.__init__(self, BOT)
         Bot.n += 1
         self.dir = os.path.join(TMP, "bot%d" % Bot.n)
         os.makedirs(self.dir)
@@ -124,37 +104,10 @@ class Bot:
         self.proc = None
 
     def start(self, wait_registered=True):
-        self.logf = open(self.log, "a")
-        self.proc = subprocess.Popen([BOT, "run", "-c", self.conf],
-                                     stdout=self.logf, stderr=subprocess.STDOUT)
+        self.spawn()
         if wait_registered:
             assert wait_for(lambda: "registered as" in self.logtext(), 10), \
                 self.logtext()
-
-    def logtext(self):
-        with open(self.log) as f:
-            return f.read()
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc:
-            self.logf.close()
-        code = self.proc.returncode if self.proc else None
-        self.proc = None
-        log = self.logtext()
-        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
-            if bad in log:
-                raise AssertionError("sanitizer report in the bot log:\n" +
-                                     log[log.index(bad) - 200:][:3000])
-        if sig == signal.SIGTERM and code not in (0, None):
-            raise AssertionError("bot exited %s after SIGTERM" % code)
-        return code
 
 
 class User:

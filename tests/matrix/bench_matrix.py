@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,8 @@ import time
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "lib")]
+from harness import free_port  # noqa: E402
 from synapse import Synapse  # noqa: E402
 
 BOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/techpay")
@@ -74,10 +74,7 @@ def main():
     for u in ("@alice:localhost", bot_id):
         hs.api("POST", "/_synapse/admin/v1/users/%s/override_ratelimit" % u,
                admin, {"messages_per_second": 0, "burst_count": 0})
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    ircport = s.getsockname()[1]
-    s.close()
+    ircport = free_port()
     ircconf = os.path.join(TMP, "ngircd.conf")
     with open(ircconf, "w") as f:
         f.write("[Global]\nName = irc.test.local\nInfo = bench\n"
@@ -131,8 +128,10 @@ def main():
               % (ms(pct(lat, 50)), ms(pct(lat, 99)), N))
         print("matrix: bot's own share (p50 minus floor p50): %s"
               % ms(pct(lat, 50) - pct(floor, 50)))
-        print("matrix: bot RSS with IRC + Matrix connected: %s (peak %s)"
-              % (st["VmRSS"].strip(), st["VmHWM"].strip()))
+        print("matrix: bot RSS with IRC + Matrix connected: %s (peak %s; "
+              "anonymous %s, file-backed library pages %s)"
+              % (st["VmRSS"].strip(), st["VmHWM"].strip(),
+                 st["RssAnon"].strip(), st["RssFile"].strip()))
     finally:
         bot.send_signal(signal.SIGTERM)
         bot.wait(10)

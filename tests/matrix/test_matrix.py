@@ -21,7 +21,8 @@ import unittest
 import nio
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "lib")]
+from harness import BotProcess, wait_for  # noqa: E402
 from synapse import Synapse  # noqa: E402
 
 BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
@@ -31,15 +32,6 @@ HS = None
 ADMIN = None        # admin access token
 BOT_ID = "@techpay:localhost"
 BOT_PW = "bot-password-1"
-
-
-def wait_for(pred, timeout, step=0.05):
-    end = time.time() + timeout
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(step)
-    return False
 
 
 def unlimit(user_id):
@@ -52,12 +44,13 @@ def limit(user_id):
            % user_id, ADMIN)
 
 
-class Bot:
+class Bot(BotProcess):
     """The techpay binary with a config written for one test."""
     n = 0
 
     def __init__(self, matrix_extra="", bot_extra="", extra_sections="",
                  state=None, auth=None):
+        BotProcess.__init__(self, BOT)
         Bot.n += 1
         self.dir = os.path.join(TMP, "bot%d" % Bot.n)
         os.makedirs(self.dir)
@@ -79,42 +72,14 @@ class Bot:
         self.proc = None
 
     def start(self, wait=True):
-        self.logf = open(self.log, "a")
-        self.proc = subprocess.Popen([BOT, "run", "-c", self.conf],
-                                     stdout=self.logf, stderr=subprocess.STDOUT)
+        n = self.logtext().count("signed in as") if self.proc is None and \
+            os.path.exists(self.log) else 0
+        self.spawn()
         if wait:
-            n = self.logtext().count("signed in as")
             assert wait_for(lambda: self.logtext().count("signed in as") > n,
                             20), self.logtext()
             # the first sync (position only) is done when the log says so
             time.sleep(0.3)
-
-    def logtext(self):
-        with open(self.log) as f:
-            return f.read()
-
-    def stop(self, sig=signal.SIGTERM):
-        running = self.proc and self.proc.poll() is None
-        if running:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc:
-            self.logf.close()
-        code = self.proc.returncode if self.proc else None
-        self.proc = None
-        log = self.logtext()
-        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
-            if bad in log:
-                raise AssertionError("sanitizer report in the bot log:\n" +
-                                     log[log.index(bad) - 200:][:3000])
-        if running and sig == signal.SIGTERM and code not in (0, None):
-            raise AssertionError("bot exited %s after SIGTERM:\n%s"
-                                 % (code, log[-3000:]))
-        return code
 
 
 class Person:
@@ -227,8 +192,8 @@ def tearDownModule():
         shutil.rmtree(TMP, ignore_errors=True)
 
 
-class T01Talking(unittest.TestCase):
-    """One bot and one room for the whole class."""
+class RoomCase(unittest.TestCase):
+    """One bot, and alice in one room with it, for the whole class."""
 
     @classmethod
     def setUpClass(cls):
@@ -243,6 +208,9 @@ class T01Talking(unittest.TestCase):
     def tearDownClass(cls):
         cls.alice.close()
         cls.bot.stop()
+
+
+class T01Talking(RoomCase):
 
     def test_01_invite_joined_and_state_private(self):
         self.assertIn("invited to %s by @alice:localhost" % self.room,
@@ -356,21 +324,8 @@ class T01Talking(unittest.TestCase):
             in self.bot.logtext(), 15), self.bot.logtext()[-2000:])
 
 
-class T02Restarts(unittest.TestCase):
+class T02Restarts(RoomCase):
     """Exactly once across stops, kills and a fresh state."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.bot = Bot()
-        cls.bot.start()
-        cls.alice = Person("@alice:localhost", "alice-pw")
-        cls.room = cls.alice.create_room()
-        assert wait_for(lambda: cls.alice.joined(cls.room), 15)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.alice.close()
-        cls.bot.stop()
 
     def test_01_stopped_bot_answers_both_once(self):
         old = self.alice.send(self.room, "!salary devops")

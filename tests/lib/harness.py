@@ -1,0 +1,80 @@
+"""harness.py -- what every end-to-end script shares.
+
+Loopback ports, polling with a deadline, and the bot process: started
+with a config, stopped with a signal, its log searched for sanitizer
+reports (the suites run the ASan+UBSan binary).
+"""
+import signal
+import socket
+import subprocess
+import time
+
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def port_open(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_for(pred, timeout, step=0.05):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(step)
+    return False
+
+
+class BotProcess:
+    """The techpay binary running one config; subclasses write the config
+    to self.conf and set self.log."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.proc = None
+
+    def spawn(self):
+        self.logf = open(self.log, "a")
+        self.proc = subprocess.Popen([self.binary, "run", "-c", self.conf],
+                                     stdout=self.logf, stderr=subprocess.STDOUT)
+
+    def logtext(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stops the bot (if running) and returns its exit code.  Fails on
+        a sanitizer report, and on a non-zero exit after SIGTERM."""
+        running = self.proc is not None and self.proc.poll() is None
+        if running:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.logf.close()
+        code = self.proc.returncode if self.proc else None
+        self.proc = None
+        log = self.logtext()
+        for bad in SANITIZER_MARKS:
+            if bad in log:
+                raise AssertionError("sanitizer report in the bot log:\n" +
+                                     log[max(0, log.index(bad) - 200):][:3000])
+        if running and sig == signal.SIGTERM and code not in (0, None):
+            raise AssertionError("bot exited %s after SIGTERM:\n%s"
+                                 % (code, log[-3000:]))
+        return code
