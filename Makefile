@@ -13,7 +13,7 @@ PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl
 DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libcmocka-dev libircclient-dev libinih-dev \
 	   libssl-dev libcurl4-openssl-dev ngircd python3-irc openssl \
-	   inspircd atheme-services python3-venv
+	   inspircd atheme-services python3-venv tzdata
 B	 = build
 VERSION	 = 0.1.0
 
@@ -28,9 +28,10 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/router.c bot/commands.c bot/question.c bot/loop.c \
 	   bot/console.c bot/bot.c bot/config.c bot/log.c bot/link.c \
-	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c
+	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
+	   bot/tz.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
-	   test_mxsync test_state
+	   test_mxsync test_state test_tz
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
 
 .PHONY: all run test bench demo deps build check-unit check-asan check-cli \
