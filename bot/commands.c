@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "highlight.h"
 #include "router.h"
 #include "text.h"
 
@@ -841,21 +842,94 @@ local_day(time_t now)
 	return (long)(tm.tm_year + 1900) * 366 + tm.tm_yday;
 }
 
-static void
-cmd_highlight(struct cmd_ctx *c, const char *arg, struct answer *a)
+void
+hl_format(const struct kb *kb, const struct kb_role *r, struct answer *a)
 {
-	const struct kb_role *r;
-
-	(void)arg;
-	r = &c->kb->roles[(size_t)local_day(c->now) % (size_t)c->kb->nroles];
 	fmt_text(a, "Role of the day: ");
 	fmt_strong(a, r->title);
 	fmt_text(a, " — ");
 	pay_phrase(a, r);
 	end_sentence(a);
 	fmt_text(a, "Key skills: ");
-	skill_names(a, c->kb, r, 3);
+	skill_names(a, kb, r, 3);
 	fmt_printf(a, ". %s", r->primary->summary);
+}
+
+static const char *
+clock_text(int secs, char *buf, size_t n)
+{
+	if (secs % 60)
+		snprintf(buf, n, "%02d:%02d:%02d", secs / 3600,
+		    secs / 60 % 60, secs % 60);
+	else
+		snprintf(buf, n, "%02d:%02d", secs / 3600, secs / 60 % 60);
+	return buf;
+}
+
+/*
+ * "highlight": today's role here.  "highlight on|off", "highlight time
+ * HH:MM [Zone]": owners and channel operators change this channel's daily
+ * post; everyone else is told who can.
+ */
+static void
+cmd_highlight(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	const struct message *m = c->msg;
+	const struct kb_role *r;
+	char zone[TZ_NAME_MAX], word[16], hhmm[16], tzarg[TZ_NAME_MAX + 1];
+	int on, secs, n, rc = 0;
+
+	word[0] = '\0';
+	if (sscanf(arg, "%15s", word) != 1 || (strcasecmp(word, "on") &&
+	    strcasecmp(word, "off") && strcasecmp(word, "time"))) {
+		r = c->hl ? hl_today(c->hl, m ? m->network : NULL,
+		    m ? m->target : NULL, c->now) : NULL;
+		if (r == NULL)	/* no state store: the day number decides */
+			r = &c->kb->roles[(size_t)local_day(c->now) %
+			    (size_t)c->kb->nroles];
+		hl_format(c->kb, r, a);
+		return;
+	}
+	if (c->hl == NULL || m == NULL || m->network == NULL ||
+	    m->target == NULL) {
+		fmt_text(a, "Daily highlights are set per channel: say this "
+		    "in the channel or room that should get them.");
+		return;
+	}
+	if (!m->privileged) {
+		fmt_text(a, "Sorry, only channel operators and the bot's "
+		    "owners can change the daily highlight here.");
+		return;
+	}
+	if (strcasecmp(word, "time") == 0) {
+		n = sscanf(arg, "%*s %15s %64s", hhmm, tzarg);
+		if (n < 1 || (secs = tz_parse_time(hhmm)) < 0) {
+			fmt_printf(a, "Usage: %shighlight time HH:MM [Zone], "
+			    "for example 08:30 America/New_York.", c->prefix);
+			return;
+		}
+		if (n == 2 && !tz_valid(tzarg)) {
+			fmt_text(a, "I don't know the time zone ");
+			fmt_echo(a, tzarg);
+			fmt_text(a, "; use an IANA name such as Europe/Berlin.");
+			return;
+		}
+		rc = hl_set_time(c->hl, m->network, m->target, secs,
+		    n == 2 ? tzarg : NULL);
+	} else
+		rc = hl_switch(c->hl, m->network, m->target,
+		    strcasecmp(word, "on") == 0);
+	if (rc == -1) {
+		fmt_text(a, "Sorry, I can't keep any more highlight settings.");
+		return;
+	}
+	hl_settings(c->hl, m->network, m->target, &on, &secs, zone,
+	    sizeof(zone));
+	if (on)
+		fmt_printf(a, "Daily highlight here: on, at %s %s.",
+		    clock_text(secs, hhmm, sizeof(hhmm)), zone);
+	else
+		fmt_text(a, "Daily highlight here: off.");
 }
 
 static void
@@ -938,8 +1012,9 @@ const struct command commands[] = {
 	    cmd_keyskills, 0 },
 	{ "conclusions", "conclusion", "", "each guide's conclusions",
 	    cmd_conclusions, 0 },
-	{ "highlight", "today", "", "today's role of the day", cmd_highlight,
-	    0 },
+	{ "highlight", "today", "[on|off|time HH:MM [Zone]]",
+	    "today's role of the day; operators set the daily post",
+	    cmd_highlight, 0 },
 	{ "sources", "source", "", "where my answers come from", cmd_sources,
 	    0 },
 	{ "more", NULL, "", "the rest of a long answer", cmd_more, 0 },

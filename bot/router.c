@@ -30,6 +30,7 @@ struct router {
 	char			*nick;
 	struct more_slot	 more[ROUTER_MORE_SLOTS];
 	unsigned long		 clock;
+	struct highlights	*hl;
 };
 
 struct router *
@@ -120,6 +121,12 @@ strip_nick(const char *text, const char *nick, int loose)
 	return p;
 }
 
+void
+router_set_highlights(struct router *r, struct highlights *hl)
+{
+	r->hl = hl;
+}
+
 int
 router_handle(struct router *r, const struct message *m, time_t now,
     struct answer *a)
@@ -127,7 +134,7 @@ router_handle(struct router *r, const struct message *m, time_t now,
 	const struct command *cmd = NULL;
 	struct cmd_ctx ctx = {
 		.kb = r->kb, .ix = r->ix, .prefix = r->prefix, .nick = r->nick,
-		.now = now
+		.now = now, .msg = m, .hl = r->hl
 	};
 	struct more_slot *slot;
 	struct buf line = {0};

@@ -22,7 +22,7 @@
 #include "log.h"
 #include "state.h"
 
-enum { Q_GET, Q_SET, Q_DEL, Q_SEEN, Q_MARK, Q_PRUNE, Q_BEGIN, Q_COMMIT,
+enum { Q_GET, Q_SET, Q_DEL, Q_EACH, Q_SEEN, Q_MARK, Q_PRUNE, Q_BEGIN, Q_COMMIT,
     Q_ROLLBACK, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
@@ -30,6 +30,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_SET] = "INSERT INTO kv(scope, key, value) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value",
 	[Q_DEL] = "DELETE FROM kv WHERE scope = ?1 AND key = ?2",
+	[Q_EACH] = "SELECT key, value FROM kv WHERE scope = ?1 ORDER BY key",
 	[Q_SEEN] = "SELECT 1 FROM handled WHERE scope = ?1 AND id = ?2",
 	[Q_MARK] = "INSERT OR IGNORE INTO handled(scope, id, at) "
 	    "VALUES (?1, ?2, ?3)",
@@ -172,6 +173,31 @@ state_del(struct state *st, const char *scope, const char *key)
 	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
 	return run(st, Q_DEL);
+}
+
+void
+state_each(struct state *st, const char *scope,
+    void (*fn)(const char *, const char *, void *), void *ctx)
+{
+	sqlite3_stmt *s = st->q[Q_EACH];
+	char **kv = NULL;
+	int i, n = 0;
+
+	/* collected first: fn may write to the store */
+	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		kv = xrealloc(kv, sizeof(char *) * (size_t)(n + 2));
+		kv[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+		kv[n++] = xstrdup((const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	for (i = 0; i < n; i += 2) {
+		fn(kv[i], kv[i + 1], ctx);
+		free(kv[i]);
+		free(kv[i + 1]);
+	}
+	free(kv);
 }
 
 int

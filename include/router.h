@@ -35,7 +35,13 @@ struct message {
 	const char	*where;		/* conversation key, for "more" */
 	int		 direct;	/* private chat / console: all addressed */
 	size_t		 max_bytes;	/* answer budget; 0: ANSWER_LINE_MAX */
+	/* for per-channel settings (highlights); NULL in the terminal */
+	const char	*network;	/* "irc:NAME", "matrix:NAME" */
+	const char	*target;	/* the channel or room; NULL in private */
+	int		 privileged;	/* an owner, or a channel operator */
 };
+
+struct highlights;
 
 struct router	*router_new(const struct kb *, struct index *,
 		    const struct router_opts *);
@@ -43,6 +49,8 @@ void		 router_free(struct router *);
 /* Swaps in a new knowledge base (after a reload); drops pending "more". */
 void		 router_set_knowledge(struct router *, const struct kb *,
 		    struct index *);
+/* The highlights that "!highlight" shows and changes; NULL: none. */
+void		 router_set_highlights(struct router *, struct highlights *);
 /* 1 with an answer in a (already cut by fmt_finish), 0 for silence. */
 int		 router_handle(struct router *, const struct message *,
 		    time_t now, struct answer *a);
@@ -56,6 +64,8 @@ struct cmd_ctx {
 	const char	*nick;
 	time_t		 now;
 	const char	*pending_more;	/* this conversation's, or NULL */
+	const struct message *msg;	/* who asked, where */
+	struct highlights *hl;		/* may be NULL */
 };
 
 struct command {

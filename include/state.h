@@ -30,6 +30,11 @@ int		 state_set(struct state *, const char *scope, const char *key,
 		    const char *value);
 int		 state_del(struct state *, const char *scope, const char *key);
 
+/* Calls fn for every key of scope, in key order. */
+void		 state_each(struct state *, const char *scope,
+		    void (*fn)(const char *key, const char *value, void *),
+		    void *ctx);
+
 /* 1 if scope has handled id, 0 if not (or on error). */
 int		 state_seen(struct state *, const char *scope, const char *id);
 int		 state_mark(struct state *, const char *scope, const char *id);
