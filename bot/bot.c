@@ -50,6 +50,12 @@ bot_free(struct bot *b)
 }
 
 void
+bot_set_highlights(struct bot *b, struct highlights *hl)
+{
+	router_set_highlights(b->router, hl);
+}
+
+void
 bot_set_knowledge(struct bot *b, const struct kb *kb, struct index *ix)
 {
 	router_set_knowledge(b->router, kb, ix);

@@ -843,7 +843,8 @@ local_day(time_t now)
 }
 
 void
-hl_format(const struct kb *kb, const struct kb_role *r, struct answer *a)
+hl_format(const struct kb *kb, const struct kb_role *r, struct answer *a,
+    int brief)
 {
 	fmt_text(a, "Role of the day: ");
 	fmt_strong(a, r->title);
@@ -852,7 +853,10 @@ hl_format(const struct kb *kb, const struct kb_role *r, struct answer *a)
 	end_sentence(a);
 	fmt_text(a, "Key skills: ");
 	skill_names(a, kb, r, 3);
-	fmt_printf(a, ". %s", r->primary->summary);
+	if (brief)
+		fmt_text(a, ".");
+	else
+		fmt_printf(a, ". %s", r->primary->summary);
 }
 
 static const char *
@@ -887,7 +891,7 @@ cmd_highlight(struct cmd_ctx *c, const char *arg, struct answer *a)
 		if (r == NULL)	/* no state store: the day number decides */
 			r = &c->kb->roles[(size_t)local_day(c->now) %
 			    (size_t)c->kb->nroles];
-		hl_format(c->kb, r, a);
+		hl_format(c->kb, r, a, 0);
 		return;
 	}
 	if (c->hl == NULL || m == NULL || m->network == NULL ||

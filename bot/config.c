@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "tz.h"
 
 struct parse {
 	struct config		*cf;
@@ -207,6 +208,55 @@ valid_irc_word(const char *s)	/* no space, control, comma or colon start */
 	return 1;
 }
 
+/* "TARGET [HH:MM[:SS]] [Zone]" items into out. */
+static int
+parse_highlights(struct parse *p, const char *v, struct config_highlight *out,
+    int is_room)
+{
+	char *items[CONFIG_CHANNELS_MAX], *tok, *save;
+	int i, n = split_list(p, "highlights", v, items, CONFIG_CHANNELS_MAX);
+
+	for (i = 0; i < n; i++) {
+		struct config_highlight *h = &out[i];
+
+		h->secs = -1;
+		tok = strtok_r(items[i], " \t", &save);
+		h->target = xstrdup(tok);
+		if (is_room ? h->target[0] != '!' || !strchr(h->target, ':') :
+		    !strchr("#&+!", h->target[0]) || !valid_irc_word(h->target))
+			perr(p, "highlights: \"%s\" is not a %s", h->target,
+			    is_room ? "room id (!id:server)" : "channel name");
+		while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+			if (isdigit((unsigned char)tok[0])) {
+				if ((h->secs = tz_parse_time(tok)) < 0)
+					perr(p, "highlights: \"%s\" is not a "
+					    "time (HH:MM)", tok);
+			} else if (!tz_valid(tok))
+				perr(p, "highlights: \"%s\" is not a time "
+				    "zone (an IANA name such as Europe/Berlin)",
+				    tok);
+			else {
+				free(h->zone);
+				h->zone = xstrdup(tok);
+			}
+		}
+		free(items[i]);
+	}
+	return n;
+}
+
+static void
+free_highlights(struct config_highlight *h, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(h[i].target);
+		free(h[i].zone);
+		h[i].target = h[i].zone = NULL;
+	}
+}
+
 void
 config_network_defaults(struct config_network *n)
 {
@@ -318,6 +368,9 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 				perr(p, "channels: \"%s\" is not a channel name",
 				    c->name);
 		}
+	} else if (!strcmp(k, "highlights")) {
+		free_highlights(n->highlights, n->nhighlights);
+		n->nhighlights = parse_highlights(p, v, n->highlights, 0);
 	} else if (!strcmp(k, "flood_burst"))
 		n->flood_burst = parse_int(p, k, v, 1, 100);
 	else if (!strcmp(k, "flood_interval_ms"))
@@ -398,6 +451,9 @@ matrix_key(struct parse *p, struct config_matrix *m, const char *k,
 				perr(p, "invite_from: \"%s\" is not a user id "
 				    "(@name:server) or a server name",
 				    m->invite_from[i]);
+	} else if (!strcmp(k, "highlights")) {
+		free_highlights(m->highlights, m->nhighlights);
+		m->nhighlights = parse_highlights(p, v, m->highlights, 1);
 	} else if (!strcmp(k, "tls_ca_file"))
 		set_str(&m->tls_ca_file, v);
 	else if (!strcmp(k, "tls_verify"))
@@ -449,6 +505,20 @@ bot_key(struct parse *p, const char *k, const char *v)
 		cf->user_rate = parse_int(p, k, v, 1, 1000);
 	else if (!strcmp(k, "user_ignore_seconds"))
 		cf->user_ignore_s = parse_int(p, k, v, 1, 86400);
+	else if (!strcmp(k, "highlight_time")) {
+		if ((cf->highlight_secs = tz_parse_time(v)) < 0) {
+			perr(p, "highlight_time: \"%s\" is not a time (HH:MM)",
+			    v);
+			cf->highlight_secs = 9 * 3600;
+		}
+	} else if (!strcmp(k, "highlight_zone")) {
+		if (!tz_valid(v))
+			perr(p, "highlight_zone: \"%s\" is not a time zone (an "
+			    "IANA name such as Europe/Berlin)", v);
+		else
+			set_str(&cf->highlight_zone, v);
+	} else if (!strcmp(k, "highlight_catchup_minutes"))
+		cf->highlight_catchup_s = 60 * parse_int(p, k, v, 0, 1440);
 	else
 		perr(p, "unknown key \"%s\" in [bot]", k);
 }
@@ -531,6 +601,13 @@ check(struct parse *p)
 	if (cf->nmatrix > 0 && cf->state_dir == NULL)
 		perr(p, "[matrix]: state_dir is missing in [bot] (the sync "
 		    "position and login are kept there)");
+	for (i = 0, j = 0; i < cf->nnetworks; i++)
+		j += cf->networks[i].nhighlights;
+	for (i = 0; i < cf->nmatrix; i++)
+		j += cf->matrix[i].nhighlights;
+	if (j > 0 && cf->state_dir == NULL)
+		perr(p, "highlights: state_dir is missing in [bot] (what was "
+		    "posted where is kept there)");
 	for (i = 0; i < cf->nmatrix; i++) {
 		struct config_matrix *m = &cf->matrix[i];
 
@@ -595,6 +672,9 @@ config_load(const char *path, char *err, size_t errlen, char *warn,
 	p.cf->log_level = xstrdup("info");
 	p.cf->user_rate = 6;
 	p.cf->user_ignore_s = 300;
+	p.cf->highlight_secs = 9 * 3600;
+	p.cf->highlight_zone = xstrdup("UTC");
+	p.cf->highlight_catchup_s = 3 * 3600;
 	if ((p.fp = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s\n", path, strerror(errno));
 		config_free(p.cf);
@@ -640,6 +720,8 @@ config_matrix_copy(struct config_matrix *dst, const struct config_matrix *src)
 	dst->password = dupnull(src->password);
 	dst->device_name = dupnull(src->device_name);
 	dst->tls_ca_file = dupnull(src->tls_ca_file);
+	memset(dst->highlights, 0, sizeof(dst->highlights));
+	dst->nhighlights = 0;
 	for (i = 0; i < src->ninvite_from; i++)
 		dst->invite_from[i] = xstrdup(src->invite_from[i]);
 }
@@ -655,6 +737,7 @@ config_matrix_clear(struct config_matrix *m)
 	free(m->device_name);
 	free_list(m->invite_from, m->ninvite_from);
 	free(m->tls_ca_file);
+	free_highlights(m->highlights, m->nhighlights);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -677,6 +760,7 @@ config_free(struct config *cf)
 			free(n->channels[j].name);
 			free(n->channels[j].key);
 		}
+		free_highlights(n->highlights, n->nhighlights);
 		free(n->tls_ca_file);
 		free(n->tls_cert_file);
 		free(n->tls_key_file);
@@ -696,5 +780,6 @@ config_free(struct config *cf)
 	free(cf->knowledge);
 	free(cf->state_dir);
 	free(cf->log_level);
+	free(cf->highlight_zone);
 	free(cf);
 }

@@ -458,7 +458,7 @@ time_t
 hl_tick(struct highlights *h, time_t now)
 {
 	time_t next = now + 2 * 86400, when;	/* on_timer caps the sleep */
-	char v[16];
+	char v[16], id[HL_KEY_MAX + 16];
 	int i, ymd, act;
 
 	for (i = 0; i < h->n; i++) {
@@ -473,9 +473,14 @@ hl_tick(struct highlights *h, time_t now)
 			if ((r = role_for(h, t, ymd)) == NULL)
 				continue;
 			answer_reset(&h->ans);
-			hl_format(h->kb, r, &h->ans);
+			hl_format(h->kb, r, &h->ans, 0);
+			if (h->ans.text.len > ANSWER_LINE_MAX) {
+				answer_reset(&h->ans);
+				hl_format(h->kb, r, &h->ans, 1);
+			}
+			snprintf(id, sizeof(id), "%s|%d", t->key, ymd);
 			if (h->post == NULL || h->post(h->post_ctx, t->network,
-			    t->target, &h->ans) == -1) {
+			    t->target, id, &h->ans) == -1) {
 				when = now + HL_RETRY_S;	/* not connected */
 			} else {
 				snprintf(v, sizeof(v), "%d", ymd);

@@ -45,6 +45,14 @@ struct user_rate {
 struct irc;
 
 #define INVITES_MAX	8	/* invites waiting for a WHOIS answer */
+#define OPS_MAX		256	/* (channel, nick) pairs with +o or above */
+#define JOINED_MAX	64	/* channels we are in */
+
+/* A channel operator, from NAMES and MODE, for owner-or-op commands. */
+struct chanop {
+	char		 chan[64];
+	char		 nick[64];
+};
 
 struct invite {
 	char		 nick[64];
@@ -70,6 +78,11 @@ struct net {
 	char			 nick[64];	/* the nick we have now */
 	int			 nick_try;
 	struct invite		 invites[INVITES_MAX];
+	struct chanop		 ops[OPS_MAX];
+	int			 nops;
+	char			 joined[JOINED_MAX][64];
+	int			 njoined;
+	char			 key[80];	/* "irc:NAME" for highlights */
 };
 
 struct irc {
@@ -145,6 +158,84 @@ is_owner(struct irc *irc, const char *origin)
 	for (i = 0; origin && i < irc->cf->nowners; i++)
 		if (strncmp(irc->cf->owners[i], "account:", 8) != 0 &&
 		    fnmatch(irc->cf->owners[i], origin, FNM_CASEFOLD) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- who is an operator where (NAMES, MODE, NICK, PART, KICK, QUIT) ---- */
+
+static void
+op_set(struct net *n, const char *chan, const char *nick, int on)
+{
+	int i;
+
+	for (i = 0; i < n->nops; i++)
+		if (!strcasecmp(n->ops[i].chan, chan) &&
+		    !strcasecmp(n->ops[i].nick, nick)) {
+			if (!on)
+				n->ops[i] = n->ops[--n->nops];
+			return;
+		}
+	if (on && n->nops < OPS_MAX) {
+		snprintf(n->ops[n->nops].chan, sizeof(n->ops[0].chan), "%s",
+		    chan);
+		snprintf(n->ops[n->nops].nick, sizeof(n->ops[0].nick), "%s",
+		    nick);
+		n->nops++;
+	}
+}
+
+/* Forgets nick in chan, or everywhere when chan is NULL, or everyone in
+ * chan when nick is NULL. */
+static void
+op_forget(struct net *n, const char *chan, const char *nick)
+{
+	int i;
+
+	for (i = 0; i < n->nops; )
+		if ((chan == NULL || !strcasecmp(n->ops[i].chan, chan)) &&
+		    (nick == NULL || !strcasecmp(n->ops[i].nick, nick)))
+			n->ops[i] = n->ops[--n->nops];
+		else
+			i++;
+}
+
+static int
+op_is(const struct net *n, const char *chan, const char *nick)
+{
+	int i;
+
+	for (i = 0; i < n->nops; i++)
+		if (!strcasecmp(n->ops[i].chan, chan) &&
+		    !strcasecmp(n->ops[i].nick, nick))
+			return 1;
+	return 0;
+}
+
+static void
+joined_set(struct net *n, const char *chan, int in)
+{
+	int i;
+
+	for (i = 0; i < n->njoined; i++)
+		if (!strcasecmp(n->joined[i], chan)) {
+			if (!in)
+				memcpy(n->joined[i], n->joined[--n->njoined],
+				    sizeof(n->joined[0]));
+			return;
+		}
+	if (in && n->njoined < JOINED_MAX)
+		snprintf(n->joined[n->njoined++], sizeof(n->joined[0]), "%s",
+		    chan);
+}
+
+static int
+joined_is(const struct net *n, const char *chan)
+{
+	int i;
+
+	for (i = 0; i < n->njoined; i++)
+		if (!strcasecmp(n->joined[i], chan))
 			return 1;
 	return 0;
 }
@@ -291,6 +382,10 @@ answer(struct net *n, const char *origin, const char *target, int direct,
 	m.len = strlen(text);
 	m.where = where;
 	m.direct = direct;
+	m.network = n->key;
+	m.target = direct ? NULL : target;
+	m.privileged = is_owner(irc, origin) ||
+	    (!direct && op_is(n, target, nick));
 	max = payload_max(n, direct ? nick : target);
 	/* room for max_lines lines, less the "nick: " in front and the
 	 * slack of splitting at spaces */
@@ -409,6 +504,18 @@ ev_numeric(irc_session_t *s, unsigned int code, const char *origin,
 				continue;
 			iv->nick[0] = '\0';
 		}
+	} else if (code == 353 && count >= 4) {
+		/* RPL_NAMREPLY me = #chan :@op +voice nick ~owner */
+		char *names = xstrdup(p[3]), *tok, *save;
+
+		for (tok = strtok_r(names, " ", &save); tok;
+		    tok = strtok_r(NULL, " ", &save)) {
+			size_t pre = strspn(tok, "~&@%+");
+
+			if (strcspn(tok, "~&@") < pre && tok[pre])
+				op_set(n, p[2], tok + pre, 1);
+		}
+		free(names);
 	} else if (code == 465 || code == 464)	/* banned, bad password */
 		log_error("%s: the server refused us: %s", n->cf->name,
 		    count > 1 ? p[count - 1] : "?");
@@ -432,6 +539,14 @@ ev_nick(irc_session_t *s, const char *ev, const char *origin,
 
 	(void)ev;
 	origin_nick(origin, who, sizeof(who));
+	if (count > 0) {
+		int i;
+
+		for (i = 0; i < n->nops; i++)
+			if (!strcasecmp(n->ops[i].nick, who))
+				snprintf(n->ops[i].nick, sizeof(n->ops[i].nick),
+				    "%s", p[0]);
+	}
 	if (count > 0 && strcasecmp(who, n->nick) == 0) {
 		snprintf(n->nick, sizeof(n->nick), "%s", p[0]);
 		log_info("%s: now known as %s", n->cf->name, n->nick);
@@ -450,6 +565,7 @@ ev_quit(irc_session_t *s, const char *ev, const char *origin,
 	(void)p;
 	(void)count;
 	origin_nick(origin, who, sizeof(who));
+	op_forget(n, NULL, who);
 	regain_if_freed(n, who);
 }
 
@@ -545,9 +661,74 @@ ev_kick(irc_session_t *s, const char *ev, const char *origin,
 	struct net *n = net_of(s);
 
 	(void)ev;
-	if (count >= 2 && strcasecmp(p[1], n->nick) == 0)
+	if (count < 2)
+		return;
+	if (strcasecmp(p[1], n->nick) == 0) {
 		log_warn("%s: kicked from %s by %s: %s", n->cf->name, p[0],
 		    origin ? origin : "?", count > 2 ? p[2] : "");
+		joined_set(n, p[0], 0);
+		op_forget(n, p[0], NULL);
+	} else
+		op_forget(n, p[0], p[1]);
+}
+
+static void
+ev_join(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+	char who[64];
+
+	(void)ev;
+	origin_nick(origin, who, sizeof(who));
+	if (count >= 1 && strcasecmp(who, n->nick) == 0)
+		joined_set(n, p[0], 1);
+}
+
+static void
+ev_part(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+	char who[64];
+
+	(void)ev;
+	if (count < 1)
+		return;
+	origin_nick(origin, who, sizeof(who));
+	if (strcasecmp(who, n->nick) == 0) {
+		joined_set(n, p[0], 0);
+		op_forget(n, p[0], NULL);
+	} else
+		op_forget(n, p[0], who);
+}
+
+/* MODE #chan +o-v nick1 nick2: follows o (and owner q, admin a). */
+static void
+ev_mode(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	struct net *n = net_of(s);
+	const char *m;
+	unsigned int arg = 2;
+	int plus = 1;
+
+	(void)ev;
+	(void)origin;
+	if (count < 2 || !strchr("#&+!", p[0][0]))
+		return;
+	for (m = p[1]; *m; m++) {
+		if (*m == '+' || *m == '-') {
+			plus = *m == '+';
+			continue;
+		}
+		if (strchr("oqa", *m)) {
+			if (arg < count)
+				op_set(n, p[0], p[arg], plus);
+			arg++;
+		} else if (strchr("vhbeIk", *m) || (*m == 'l' && plus))
+			arg++;	/* modes with an argument */
+	}
 }
 
 static void
@@ -840,6 +1021,8 @@ net_down(struct net *n, const char *why)
 	if (n->state == NET_DOWN && n->reconnect_timer)
 		return;
 	n->state = NET_DOWN;
+	n->nops = 0;
+	n->njoined = 0;
 	if (irc->stopping) {
 		log_info("%s: disconnected (%s)", n->cf->name, why);
 		return;
@@ -950,11 +1133,36 @@ irc_free(struct adapter *ad)
 	free(irc);
 }
 
+/* A daily highlight: one line to a channel we are in. */
+static int
+irc_post(struct adapter *ad, const char *network, const char *target,
+    const char *id, const struct answer *a)
+{
+	struct irc *irc = ad->priv;
+	struct net *n = NULL;
+	const char *text = buf_str(&a->text);
+	char *line;
+	int i;
+
+	(void)id;
+	for (i = 0; i < irc->nnets; i++)
+		if (strcmp(irc->nets[i].key, network) == 0)
+			n = &irc->nets[i];
+	if (n == NULL || n->state != NET_UP || !joined_is(n, target))
+		return -1;
+	line = xstrndup(text, utf8_cut(text, strlen(text),
+	    payload_max(n, target)));
+	sendf(n, 0, "PRIVMSG %s :%s", target, line);
+	free(line);
+	return 0;
+}
+
 const struct adapter_ops irc_ops = {
 	.name = "irc",
 	.start = irc_start,
 	.stop = irc_stop,
 	.free = irc_free,
+	.post = irc_post,
 };
 
 int
@@ -1017,9 +1225,9 @@ irc_new(struct bot *bot, const struct config *cf)
 	callbacks.event_ctcp_req = ev_ctcp;
 	callbacks.event_invite = ev_invite;
 	callbacks.event_kick = ev_kick;
-	callbacks.event_join = ev_ignore;
-	callbacks.event_part = ev_ignore;
-	callbacks.event_mode = ev_ignore;
+	callbacks.event_join = ev_join;
+	callbacks.event_part = ev_part;
+	callbacks.event_mode = ev_mode;
 	callbacks.event_umode = ev_ignore;
 	callbacks.event_topic = ev_ignore;
 	callbacks.event_notice = ev_ignore;
@@ -1030,6 +1238,8 @@ irc_new(struct bot *bot, const struct config *cf)
 	for (i = 0; i < cf->nnetworks; i++) {
 		irc->nets[i].irc = irc;
 		irc->nets[i].cf = &cf->networks[i];
+		snprintf(irc->nets[i].key, sizeof(irc->nets[i].key), "irc:%s",
+		    cf->networks[i].name);
 		irc->nets[i].sess_fd = -1;
 	}
 	irc->nnets = cf->nnetworks;

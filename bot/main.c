@@ -23,6 +23,7 @@
 #include "config.h"
 #include "index.h"
 #include "irc.h"
+#include "highlight.h"
 #include "log.h"
 #include "matrix.h"
 #include "state.h"
@@ -107,6 +108,49 @@ struct running {
 	struct adapter	*matrix;
 };
 
+/* The highlights' poster: to the adapter that owns the network. */
+static int
+post(void *ctx, const char *network, const char *target, const char *id,
+    const struct answer *a)
+{
+	struct running *r = ctx;
+	struct adapter *ad = strncmp(network, "irc:", 4) == 0 ? r->irc :
+	    strncmp(network, "matrix:", 7) == 0 ? r->matrix : NULL;
+
+	if (ad == NULL || ad->ops->post == NULL)
+		return -1;
+	return ad->ops->post(ad, network, target, id, a);
+}
+
+/* The config's highlight targets, then the run-time changes kept. */
+static struct highlights *
+highlights_new(const struct config *cf, struct state *st,
+    const struct kb *kb, struct running *run)
+{
+	struct highlights *hl = hl_new(st, kb, cf->highlight_secs,
+	    cf->highlight_zone, cf->highlight_catchup_s);
+	char net[96];
+	int i, j;
+
+	for (i = 0; i < cf->nnetworks; i++) {
+		snprintf(net, sizeof(net), "irc:%s", cf->networks[i].name);
+		for (j = 0; j < cf->networks[i].nhighlights; j++)
+			hl_add(hl, net, cf->networks[i].highlights[j].target, 1,
+			    cf->networks[i].highlights[j].secs,
+			    cf->networks[i].highlights[j].zone);
+	}
+	for (i = 0; i < cf->nmatrix; i++) {
+		snprintf(net, sizeof(net), "matrix:%s", cf->matrix[i].name);
+		for (j = 0; j < cf->matrix[i].nhighlights; j++)
+			hl_add(hl, net, cf->matrix[i].highlights[j].target, 1,
+			    cf->matrix[i].highlights[j].secs,
+			    cf->matrix[i].highlights[j].zone);
+	}
+	hl_load(hl);
+	hl_set_poster(hl, post, run);
+	return hl;
+}
+
 static int
 pending(const struct running *r)
 {
@@ -169,6 +213,7 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	struct loop *l;
 	struct running run = { NULL, NULL };
 	struct state *st = NULL;
+	struct highlights *hl = NULL;
 	struct router_opts ro;
 	enum log_level lvl;
 	int i, rc = 0;
@@ -222,6 +267,11 @@ run_config(const char *cmd, const char *path, const char *kdir,
 			quit = 1;
 		}
 	}
+	if (st) {	/* highlights need to remember what they posted */
+		hl = highlights_new(cf, st, kb, &run);
+		bot_set_highlights(bot, hl);
+		hl_start(hl, l);
+	}
 	log_info("techpay %s running (%d IRC network%s, %d Matrix account%s)",
 	    TECHPAY_VERSION, cf->nnetworks, cf->nnetworks == 1 ? "" : "s",
 	    cf->nmatrix, cf->nmatrix == 1 ? "" : "s");
@@ -256,6 +306,8 @@ run_config(const char *cmd, const char *path, const char *kdir,
 				    "keeps serving");
 			else {
 				bot_set_knowledge(bot, nkb, nix);
+				if (hl)
+					hl_set_knowledge(hl, nkb);
 				index_free(ix);
 				kb_free(kb);
 				kb = nkb;
@@ -266,6 +318,8 @@ run_config(const char *cmd, const char *path, const char *kdir,
 		}
 	}
 	log_info("shutting down");
+	hl_free(hl);	/* no new posts; queued ones still go out */
+	bot_set_highlights(bot, NULL);
 	for (i = 0; i < 2; i++) {
 		struct adapter *ad = i == 0 ? run.irc : run.matrix;
 

@@ -51,7 +51,7 @@ struct pending_kv {
 struct mx {
 	struct matrix		*m;
 	struct config_matrix	 cf;		/* our copy */
-	char			 scope[80];	/* "matrix:NAME" in the store */
+	char			 scope[80];	/* "matrix:NAME": store, highlights */
 	struct http		*http;
 	char			*token;
 	int			 token_is_config;
@@ -83,6 +83,8 @@ struct matrix {
 	struct loop		*loop;
 	struct state		*st;
 	char			*prefix;
+	char			*owners[CONFIG_LIST_MAX];	/* @user:server */
+	int			 nowners;
 	struct mx		 accts[CONFIG_MATRIX_MAX];
 	int			 naccts;
 	int			 failed;
@@ -91,6 +93,7 @@ struct matrix {
 
 static void	ctl_next(struct mx *);
 static void	out_kick(struct mx *);
+static void	set_owners(struct matrix *, const struct config *);
 
 /* ---- small helpers ------------------------------------------------ */
 
@@ -420,6 +423,24 @@ is_direct(struct mx *x, const char *room)
 	return direct;
 }
 
+/* An owner ([bot] owners lists Matrix ids as @user:server), or a
+ * moderator: power level 50 or more in the room. */
+static int
+privileged(struct mx *x, const char *room, const char *sender)
+{
+	char key[300], *pl;
+	int i, level;
+
+	for (i = 0; i < x->m->nowners; i++)
+		if (strcmp(x->m->owners[i], sender) == 0)
+			return 1;
+	room_key(key, sizeof(key), "power_levels", room);
+	pl = batch_get(x, key);
+	level = mx_power_level(pl, sender);
+	free(pl);
+	return level >= 50;
+}
+
 static void
 send_answer(struct mx *x, const struct mx_msg *q, const struct answer *a)
 {
@@ -485,6 +506,9 @@ on_message(const struct mx_msg *q, void *ctx)
 	msg.len = strlen(text);
 	msg.where = where;
 	msg.max_bytes = (size_t)x->cf.max_bytes;
+	msg.network = x->scope;
+	msg.target = q->room_id;
+	msg.privileged = privileged(x, q->room_id, q->sender);
 	answer_reset(&m->ans);
 	if (!bot_answer(m->ad.bot, &msg, &m->ans))
 		return;
@@ -577,8 +601,18 @@ on_encrypted(const char *room, void *ctx)
 	buf_free(&what);
 }
 
+static void
+on_power_levels(const char *room, const char *json, void *ctx)
+{
+	struct mx *x = ctx;
+	char key[300];
+
+	room_key(key, sizeof(key), "power_levels", room);
+	batch_set(x, key, json);
+}
+
 static const struct mxsync_cb sync_cb = {
-	on_message, on_invite, on_removed, on_encrypted
+	on_message, on_invite, on_removed, on_encrypted, on_power_levels
 };
 
 /* ---- control: login, whoami, profile, sync -------------------------- */
@@ -780,8 +814,9 @@ on_sync(const struct http_result *r, void *ctx)
 	/* else on_out_done commits and syncs when the queue is empty */
 }
 
-/* The filter: messages, our membership and encryption; lazy members, no
- * presence, no account data, no typing or receipts. */
+/* The filter: messages, our membership, encryption, power levels (who may
+ * change the highlights); lazy members, no presence, no account data, no
+ * typing or receipts. */
 static void
 sync_filter(struct buf *b)
 {
@@ -790,10 +825,12 @@ sync_filter(struct buf *b)
 	    "\"room\":{\"ephemeral\":{\"types\":[]},"
 	    "\"account_data\":{\"types\":[]},"
 	    "\"state\":{\"lazy_load_members\":true,"
-	    "\"types\":[\"m.room.member\",\"m.room.encryption\"]},"
+	    "\"types\":[\"m.room.member\",\"m.room.encryption\","
+	    "\"m.room.power_levels\"]},"
 	    "\"timeline\":{\"limit\":%d,\"lazy_load_members\":true,"
 	    "\"types\":[\"m.room.message\",\"m.room.encrypted\","
-	    "\"m.room.member\",\"m.room.encryption\"]}}}", MX_TIMELINE_LIMIT);
+	    "\"m.room.member\",\"m.room.encryption\","
+	    "\"m.room.power_levels\"]}}}", MX_TIMELINE_LIMIT);
 }
 
 static void
@@ -950,6 +987,8 @@ matrix_free(struct adapter *ad)
 		config_matrix_clear(&x->cf);
 	}
 	answer_free(&m->ans);
+	for (i = 0; i < m->nowners; i++)
+		free(m->owners[i]);
 	free(m->prefix);
 	free(m);
 }
@@ -980,6 +1019,7 @@ matrix_reconfigure(struct adapter *ad, const struct config *cf)
 	struct mx *x;
 	int i, j, k;
 
+	set_owners(m, cf);
 	for (j = 0; j < cf->nmatrix; j++) {
 		for (i = 0; i < m->naccts; i++)
 			if (strcmp(m->accts[i].cf.name, cf->matrix[j].name) == 0)
@@ -1005,6 +1045,19 @@ matrix_reconfigure(struct adapter *ad, const struct config *cf)
 	}
 }
 
+static void
+set_owners(struct matrix *m, const struct config *cf)
+{
+	int i;
+
+	for (i = 0; i < m->nowners; i++)
+		free(m->owners[i]);
+	m->nowners = 0;
+	for (i = 0; i < cf->nowners; i++)
+		if (cf->owners[i][0] == '@')
+			m->owners[m->nowners++] = xstrdup(cf->owners[i]);
+}
+
 struct adapter *
 matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 {
@@ -1017,6 +1070,7 @@ matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 	m->ad.priv = m;
 	m->st = st;
 	m->prefix = xstrdup(cf->prefix);
+	set_owners(m, cf);
 	answer_init(&m->ans);
 	for (i = 0; i < cf->nmatrix; i++) {
 		struct mx *x = &m->accts[m->naccts++];
@@ -1032,6 +1086,43 @@ matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 	return &m->ad;
 }
 
+/* A daily highlight: an m.notice with HTML, its txnId made from id. */
+static int
+matrix_post(struct adapter *ad, const char *network, const char *target,
+    const char *id, const struct answer *a)
+{
+	struct matrix *m = ad->priv;
+	struct buf path = {0}, what = {0};
+	struct mx *x = NULL;
+	char txn[33];
+	cJSON *c;
+	int i;
+
+	for (i = 0; i < m->naccts; i++)
+		if (strcmp(m->accts[i].scope, network) == 0)
+			x = &m->accts[i];
+	if (x == NULL || x->phase != PH_SYNC || x->stopping || x->self == NULL)
+		return -1;
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "msgtype", "m.notice");
+	cJSON_AddStringToObject(c, "body", buf_str(&a->text));
+	cJSON_AddStringToObject(c, "format", "org.matrix.custom.html");
+	cJSON_AddStringToObject(c, "formatted_body", buf_str(&a->html));
+	matrix_txn_id(id, txn);
+	buf_puts(&path, API "/rooms/");
+	http_escape(&path, target);
+	buf_printf(&path, "/send/m.room.message/%s", txn);
+	buf_printf(&what, "highlight %s", id);
+	out_push(x, "PUT", &path, cJSON_PrintUnformatted(c), buf_str(&what));
+	cJSON_Delete(c);
+	buf_free(&what);
+	return 0;
+}
+
 const struct adapter_ops matrix_ops = {
-	"matrix", matrix_start, matrix_stop, matrix_free
+	.name = "matrix",
+	.start = matrix_start,
+	.stop = matrix_stop,
+	.free = matrix_free,
+	.post = matrix_post,
 };

@@ -125,6 +125,42 @@ message(const char *room, const cJSON *ev, const char *self,
 	free(copy);
 }
 
+static void
+power_levels(const char *room, const cJSON *ev, const struct mxsync_cb *cb,
+    void *ctx)
+{
+	const cJSON *content = obj(ev, "content");
+	const char *key = str(ev, "state_key");
+	char *json;
+
+	if (content == NULL || key == NULL || *key != '\0' ||
+	    cb->power_levels == NULL)
+		return;
+	json = cJSON_PrintUnformatted(content);
+	if (json)
+		cb->power_levels(room, json, ctx);
+	free(json);
+}
+
+int
+mx_power_level(const char *json, const char *user)
+{
+	cJSON *j = json ? cJSON_Parse(json) : NULL;
+	const cJSON *users, *v;
+	int level = 0;
+
+	if (j == NULL)
+		return 0;
+	if ((users = obj(j, "users")) != NULL &&
+	    cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(users, user)))
+		level = v->valueint;
+	else if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(j,
+	    "users_default")))
+		level = v->valueint;
+	cJSON_Delete(j);
+	return level;
+}
+
 /* Our own m.room.member changes in a list of events. */
 static void
 membership(const char *room, const cJSON *events, const char *self,
@@ -138,6 +174,10 @@ membership(const char *room, const cJSON *events, const char *self,
 		if (type && strcmp(type, "m.room.encryption") == 0) {
 			if (cb->encrypted)
 				cb->encrypted(room, ctx);
+			continue;
+		}
+		if (type && strcmp(type, "m.room.power_levels") == 0) {
+			power_levels(room, ev, cb, ctx);
 			continue;
 		}
 		if (type == NULL || strcmp(type, "m.room.member") != 0)
@@ -176,6 +216,8 @@ joined(const char *room, const cJSON *r, const char *self,
 			if (t && strcmp(t, "m.room.encryption") == 0 &&
 			    cb->encrypted)
 				cb->encrypted(room, ctx);
+			if (t && strcmp(t, "m.room.power_levels") == 0)
+				power_levels(room, ev, cb, ctx);
 			continue;
 		}
 		message(room, ev, self, cb, ctx);

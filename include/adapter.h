@@ -27,6 +27,12 @@ struct adapter_ops {
 			    size_t errlen);
 	void		(*stop)(struct adapter *);
 	void		(*free)(struct adapter *);
+	/* A post the bot makes by itself (the daily highlight) to target
+	 * on network ("irc:NAME"); id names it for de-duplication.  0 when
+	 * sent or queued, -1 when it cannot go now.  NULL: no posts. */
+	int		(*post)(struct adapter *, const char *network,
+			    const char *target, const char *id,
+			    const struct answer *);
 };
 
 struct adapter {
@@ -46,6 +52,9 @@ const struct adapter_ops *adapter_find(const char *name);
 struct bot	*bot_new(const struct kb *, struct index *,
 		    const struct router_opts *);
 void		 bot_free(struct bot *);
+struct highlights;
+/* The highlights that "!highlight" reads and changes (may be NULL). */
+void		 bot_set_highlights(struct bot *, struct highlights *);
 /* Serves a new knowledge base from now on (after a reload). */
 void		 bot_set_knowledge(struct bot *, const struct kb *,
 		    struct index *);

@@ -30,6 +30,13 @@ struct config_channel {
 	char		*key;		/* NULL when none */
 };
 
+/* One channel or room that gets the daily highlight. */
+struct config_highlight {
+	char		*target;
+	int		 secs;		/* local time; -1: [bot] highlight_time */
+	char		*zone;		/* NULL: [bot] highlight_zone */
+};
+
 struct config_network {
 	char			*name;
 	struct config_server	 servers[CONFIG_SERVERS_MAX];
@@ -50,6 +57,8 @@ struct config_network {
 	char			*nickserv_password;
 	struct config_channel	 channels[CONFIG_CHANNELS_MAX];
 	int			 nchannels;
+	struct config_highlight	 highlights[CONFIG_CHANNELS_MAX];
+	int			 nhighlights;
 	int			 flood_burst;		/* lines sent at once */
 	int			 flood_interval_ms;	/* then one per this */
 	int			 max_lines;		/* per answer, then "more" */
@@ -75,6 +84,8 @@ struct config_matrix {
 	int		 max_bytes;	/* of a plain answer, then "more" */
 	int		 reconnect_min;	/* s, doubled per failure */
 	int		 reconnect_max;
+	struct config_highlight highlights[CONFIG_CHANNELS_MAX];
+	int		 nhighlights;	/* not in config_matrix_copy */
 };
 
 struct config {
@@ -90,6 +101,9 @@ struct config {
 	int			 nignore;
 	int			 user_rate;	/* questions per minute per user */
 	int			 user_ignore_s;	/* ignored this long when over */
+	int			 highlight_secs;	/* default local time */
+	char			*highlight_zone;	/* default IANA zone */
+	int			 highlight_catchup_s;
 	struct config_network	 networks[CONFIG_NETWORKS_MAX];
 	int			 nnetworks;
 	struct config_matrix	 matrix[CONFIG_MATRIX_MAX];

@@ -43,9 +43,10 @@ int	hl_decide(const char *zone, int secs, int catchup_s, int posted_ymd,
 	    time_t now, time_t *next, int *ymd);
 
 /* Sends a post; 0 when it went out (or was queued), -1 when the network
- * cannot take it now (not connected): the scheduler tries again. */
+ * cannot take it now (not connected): the scheduler tries again.  id
+ * ("KEY|YYYYMMDD") is the same for a retry of the same day's post. */
 typedef int hl_post_fn(void *ctx, const char *network, const char *target,
-    const struct answer *);
+    const char *id, const struct answer *);
 
 struct highlights;
 
@@ -91,8 +92,9 @@ void		 hl_start(struct highlights *, struct loop *);
 void		 hl_stop(struct highlights *);
 void		 hl_kick(struct highlights *);
 
-/* The post itself: one line, or a short HTML block. */
+/* The post itself: one line, or a short HTML block; brief leaves out the
+ * line on what the job is (for a line that must fit IRC). */
 void		 hl_format(const struct kb *, const struct kb_role *,
-		    struct answer *);
+		    struct answer *, int brief);
 
 #endif

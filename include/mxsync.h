@@ -34,6 +34,9 @@ struct mxsync_cb {
 		    const char *membership, const char *reason, void *ctx);
 	/* The room is encrypted (state event or an encrypted message). */
 	void	(*encrypted)(const char *room_id, void *ctx);
+	/* The room's m.room.power_levels content, as JSON text. */
+	void	(*power_levels)(const char *room_id, const char *json,
+		    void *ctx);
 };
 
 /*
@@ -43,6 +46,10 @@ struct mxsync_cb {
  */
 char	*mxsync_parse(const char *json, size_t len, const char *self,
 	    const struct mxsync_cb *, void *ctx, char *err, size_t errlen);
+
+/* The power level of user in a power_levels content (JSON text); 0 when
+ * the JSON is unreadable. */
+int	 mx_power_level(const char *json, const char *user);
 
 /* Strips the "> " reply fallback lines from the start of body, in place. */
 void	 mx_strip_fallback(char *body);

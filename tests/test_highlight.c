@@ -29,13 +29,14 @@ static char dir[64];
 static struct state *st;
 
 static int
-poster(void *ctx, const char *network, const char *target,
+poster(void *ctx, const char *network, const char *target, const char *id,
     const struct answer *a)
 {
 	const char *t = buf_str(&a->text), *colon;
 
 	(void)ctx;
 	(void)network;
+	assert_non_null(strstr(id, target));
 	if (!connected)
 		return -1;
 	assert_true(nposts < POSTS_MAX);

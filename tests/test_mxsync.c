@@ -10,7 +10,8 @@
 #define SELF "@techpay:hs"
 
 struct seen {
-	int	 nmsg, ninv, nrem, nenc;
+	int	 nmsg, ninv, nrem, nenc, npl;
+	char	 pl[256];
 	char	 body[256], room[64], sender[64], thread[64], event[64];
 	int	 mentions, direct;
 	char	 membership[16];
@@ -64,7 +65,18 @@ on_enc(const char *room, void *ctx)
 	snprintf(s->room, sizeof(s->room), "%s", room);
 }
 
-static const struct mxsync_cb cb = { on_msg, on_inv, on_rem, on_enc };
+static void
+on_pl(const char *room, const char *json, void *ctx)
+{
+	struct seen *s = ctx;
+
+	(void)room;
+	s->npl++;
+	snprintf(s->pl, sizeof(s->pl), "%s", json);
+}
+
+static const struct mxsync_cb cb = { on_msg, on_inv, on_rem, on_enc,
+	on_pl };
 
 /* Parses a sync with one joined room "!r:hs" whose timeline is events. */
 static struct seen
@@ -327,6 +339,31 @@ test_11_txn_id_from_event(void **st)
 	assert_int_equal(strspn(a, "0123456789abcdef"), 32);
 }
 
+static void
+test_12_power_levels(void **st)
+{
+	struct seen s = timeline("{\"type\":\"m.room.power_levels\","
+	    "\"state_key\":\"\",\"event_id\":\"$p\",\"sender\":\"@a:hs\","
+	    "\"content\":{\"users\":{\"@alice:hs\":100,\"@mod:hs\":50},"
+	    "\"users_default\":0}}");
+
+	(void)st;
+	assert_int_equal(s.npl, 1);
+	assert_int_equal(mx_power_level(s.pl, "@alice:hs"), 100);
+	assert_int_equal(mx_power_level(s.pl, "@mod:hs"), 50);
+	assert_int_equal(mx_power_level(s.pl, "@bob:hs"), 0);
+	assert_int_equal(mx_power_level("{\"users_default\":50}", "@x:hs"),
+	    50);
+	assert_int_equal(mx_power_level("{\"users\":{\"@x:hs\":\"100\"}}",
+	    "@x:hs"), 0);	/* a string is not a level */
+	assert_int_equal(mx_power_level("not json", "@x:hs"), 0);
+	assert_int_equal(mx_power_level(NULL, "@x:hs"), 0);
+	/* a power_levels event with a state key is not the room's */
+	s = timeline("{\"type\":\"m.room.power_levels\",\"state_key\":"
+	    "\"x\",\"event_id\":\"$p\",\"sender\":\"@a:hs\",\"content\":{}}");
+	assert_int_equal(s.npl, 0);
+}
+
 int
 main(void)
 {
@@ -342,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_09_not_a_sync),
 		cmocka_unit_test(test_10_long_body_cut),
 		cmocka_unit_test(test_11_txn_id_from_event),
+		cmocka_unit_test(test_12_power_levels),
 	};
 
 	return cmocka_run_group_tests_name("mxsync", t, NULL, NULL);

@@ -495,6 +495,91 @@ class T04TLSAndSASL(unittest.TestCase):
         bot.stop()
 
 
+class T08Highlights(unittest.TestCase):
+    """The daily highlight on a real server, a few seconds ahead."""
+
+    def test_01_posted_once_and_not_again_after_restart(self):
+        state = os.path.join(TMP, "hl-state")
+        due = time.gmtime(time.time() + 5)
+        at = "%02d:%02d:%02d" % (due.tm_hour, due.tm_min, due.tm_sec)
+        if due.tm_hour == 0 and due.tm_min == 0:
+            time.sleep(10)      # not across midnight UTC
+            return self.test_01_posted_once_and_not_again_after_restart()
+        erin = User(PLAIN, "erin")
+        bot = Bot(PLAIN, bot_extra="state_dir = %s" % state,
+                  extra="highlights = #techpay %s UTC" % at)
+        try:
+            bot.start()
+            erin.pump_until(lambda: any("Role of the day" in m[3]
+                                        for m in erin.msgs), 15)
+            posts = [m for m in erin.msgs if "Role of the day" in m[3]]
+            self.assertEqual(len(posts), 1, erin.msgs)
+            self.assertEqual(posts[0][1], "techpay")
+            self.assertEqual(posts[0][2], "#techpay")
+            self.assertLessEqual(len(posts[0][3].encode()), 400)
+            # "!highlight" shows the role that was posted
+            title = posts[0][3].split("Role of the day: ")[1].split(" — ")[0]
+            erin.conn.privmsg("#techpay", "!highlight")
+            erin.pump_until(lambda: any(m[3].startswith("erin: Role")
+                                        for m in erin.msgs), 5)
+            self.assertTrue(any(m[3].startswith("erin: Role of the day: " +
+                                                title) for m in erin.msgs))
+            bot.stop()
+            bot.start()
+            erin.pump(6)
+            posts = [m for m in erin.msgs if m[3].startswith("Role of")]
+            self.assertEqual(len(posts), 1, erin.msgs)
+            self.assertIn("posted", bot.logtext())
+        finally:
+            erin.conn.disconnect()
+            bot.stop()
+
+    def test_02_ops_and_owners_change_others_are_refused(self):
+        state = os.path.join(TMP, "hl-state2")
+        carol = User(PLAIN, "carol", join="#hlops")   # first in: +o
+        dave = User(PLAIN, "dave", join="#hlops")
+        bot = Bot(PLAIN, bot_extra="state_dir = %s" % state,
+                  extra="channels = #techpay, #hlops")
+        try:
+            bot.start()
+            carol.pump_until(lambda: any(e[0] == "join" and e[1] == "techpay"
+                                         for e in carol.events), 10)
+            dave.conn.privmsg("#hlops", "!highlight off")
+            dave.pump_until(lambda: any("only channel operators" in m[3]
+                                        for m in dave.msgs), 5)
+            self.assertTrue(any("only channel operators" in m[3]
+                                for m in dave.msgs), dave.msgs)
+            carol.conn.privmsg("#hlops",
+                               "!highlight time 08:30 America/New_York")
+            carol.pump_until(lambda: any("08:30 America/New_York" in m[3]
+                                         for m in carol.msgs), 5)
+            self.assertTrue(any("carol: Daily highlight here: on, at 08:30 "
+                                "America/New_York." == m[3]
+                                for m in carol.msgs), carol.msgs)
+            carol.conn.mode("#hlops", "+o dave")
+            carol.pump(0.5)
+            dave.conn.privmsg("#hlops", "!highlight off")
+            dave.pump_until(lambda: any("here: off" in m[3]
+                                        for m in dave.msgs), 5)
+            self.assertTrue(any(m[3] == "dave: Daily highlight here: off."
+                                for m in dave.msgs), dave.msgs)
+            # kept across a restart
+            bot.stop()
+            joins = sum(1 for e in carol.events if e[0] == "join")
+            bot.start()
+            carol.pump_until(lambda: sum(1 for e in carol.events
+                                         if e[0] == "join") > joins, 10)
+            n = len(carol.msgs)
+            carol.conn.privmsg("#hlops", "!highlight on")
+            carol.pump_until(lambda: len(carol.msgs) > n, 8)
+            self.assertEqual(carol.msgs[-1][3], "carol: Daily highlight "
+                             "here: on, at 08:30 America/New_York.")
+        finally:
+            carol.conn.disconnect()
+            dave.conn.disconnect()
+            bot.stop()
+
+
 class T06Operations(unittest.TestCase):
     def test_01_sighup_reloads_knowledge_and_config_without_dropping(self):
         here = os.path.dirname(os.path.abspath(__file__))
