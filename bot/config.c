@@ -222,10 +222,12 @@ parse_highlights(struct parse *p, const char *v, struct config_highlight *out,
 		h->secs = -1;
 		tok = strtok_r(items[i], " \t", &save);
 		h->target = xstrdup(tok);
-		if (is_room ? h->target[0] != '!' || !strchr(h->target, ':') :
+		/* room ids: "!opaque:server", or "!opaque" since room
+		 * version 12 */
+		if (is_room ? h->target[0] != '!' || h->target[1] == '\0' :
 		    !strchr("#&+!", h->target[0]) || !valid_irc_word(h->target))
 			perr(p, "highlights: \"%s\" is not a %s", h->target,
-			    is_room ? "room id (!id:server)" : "channel name");
+			    is_room ? "room id (!id)" : "channel name");
 		while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
 			if (isdigit((unsigned char)tok[0])) {
 				if ((h->secs = tz_parse_time(tok)) < 0)

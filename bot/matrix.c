@@ -423,8 +423,8 @@ is_direct(struct mx *x, const char *room)
 	return direct;
 }
 
-/* An owner ([bot] owners lists Matrix ids as @user:server), or a
- * moderator: power level 50 or more in the room. */
+/* An owner ([bot] owners lists Matrix ids as @user:server), a creator of
+ * a version 12 room, or a moderator: power level 50 or more. */
 static int
 privileged(struct mx *x, const char *room, const char *sender)
 {
@@ -434,6 +434,19 @@ privileged(struct mx *x, const char *room, const char *sender)
 	for (i = 0; i < x->m->nowners; i++)
 		if (strcmp(x->m->owners[i], sender) == 0)
 			return 1;
+	room_key(key, sizeof(key), "creators", room);
+	if ((pl = batch_get(x, key)) != NULL) {
+		size_t n = strlen(sender);
+		const char *p;
+
+		for (p = pl; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+			if (strncmp(p, sender, n) == 0 &&
+			    (p[n] == '\0' || p[n] == ',')) {
+				free(pl);
+				return 1;
+			}
+		free(pl);
+	}
 	room_key(key, sizeof(key), "power_levels", room);
 	pl = batch_get(x, key);
 	level = mx_power_level(pl, sender);
@@ -611,8 +624,19 @@ on_power_levels(const char *room, const char *json, void *ctx)
 	batch_set(x, key, json);
 }
 
+static void
+on_creators(const char *room, const char *ids, void *ctx)
+{
+	struct mx *x = ctx;
+	char key[300];
+
+	room_key(key, sizeof(key), "creators", room);
+	batch_set(x, key, ids);
+}
+
 static const struct mxsync_cb sync_cb = {
-	on_message, on_invite, on_removed, on_encrypted, on_power_levels
+	on_message, on_invite, on_removed, on_encrypted, on_power_levels,
+	on_creators
 };
 
 /* ---- control: login, whoami, profile, sync -------------------------- */
@@ -826,7 +850,7 @@ sync_filter(struct buf *b)
 	    "\"account_data\":{\"types\":[]},"
 	    "\"state\":{\"lazy_load_members\":true,"
 	    "\"types\":[\"m.room.member\",\"m.room.encryption\","
-	    "\"m.room.power_levels\"]},"
+	    "\"m.room.power_levels\",\"m.room.create\"]},"
 	    "\"timeline\":{\"limit\":%d,\"lazy_load_members\":true,"
 	    "\"types\":[\"m.room.message\",\"m.room.encrypted\","
 	    "\"m.room.member\",\"m.room.encryption\","

@@ -142,6 +142,32 @@ power_levels(const char *room, const cJSON *ev, const struct mxsync_cb *cb,
 	free(json);
 }
 
+/* m.room.create: the creators, when the room version gives them power. */
+static void
+created(const char *room, const cJSON *ev, const struct mxsync_cb *cb,
+    void *ctx)
+{
+	const cJSON *content = obj(ev, "content"), *more, *id;
+	const char *sender = str(ev, "sender"), *ver;
+	struct buf ids = {0};
+	char *end;
+	long v;
+
+	if (content == NULL || sender == NULL || cb->creators == NULL)
+		return;
+	ver = str(content, "room_version");
+	v = ver ? strtol(ver, &end, 10) : 1;	/* absent: version 1 */
+	if (ver && *end == '\0' && v < 12)
+		return;		/* older rooms list the creator in users */
+	buf_puts(&ids, sender);
+	if ((more = arr(content, "additional_creators")) != NULL)
+		cJSON_ArrayForEach(id, more)
+			if (cJSON_IsString(id) && !strchr(id->valuestring, ','))
+				buf_printf(&ids, ",%s", id->valuestring);
+	cb->creators(room, buf_str(&ids), ctx);
+	buf_free(&ids);
+}
+
 int
 mx_power_level(const char *json, const char *user)
 {
@@ -178,6 +204,10 @@ membership(const char *room, const cJSON *events, const char *self,
 		}
 		if (type && strcmp(type, "m.room.power_levels") == 0) {
 			power_levels(room, ev, cb, ctx);
+			continue;
+		}
+		if (type && strcmp(type, "m.room.create") == 0) {
+			created(room, ev, cb, ctx);
 			continue;
 		}
 		if (type == NULL || strcmp(type, "m.room.member") != 0)
@@ -218,6 +248,8 @@ joined(const char *room, const cJSON *r, const char *self,
 				cb->encrypted(room, ctx);
 			if (t && strcmp(t, "m.room.power_levels") == 0)
 				power_levels(room, ev, cb, ctx);
+			if (t && strcmp(t, "m.room.create") == 0)
+				created(room, ev, cb, ctx);
 			continue;
 		}
 		message(room, ev, self, cb, ctx);

@@ -37,6 +37,9 @@ struct mxsync_cb {
 	/* The room's m.room.power_levels content, as JSON text. */
 	void	(*power_levels)(const char *room_id, const char *json,
 		    void *ctx);
+	/* From room version 12 the creators hold power above every level
+	 * and are not in power_levels: their ids, comma-separated. */
+	void	(*creators)(const char *room_id, const char *ids, void *ctx);
 };
 
 /*

@@ -12,6 +12,7 @@
 struct seen {
 	int	 nmsg, ninv, nrem, nenc, npl;
 	char	 pl[256];
+	char	 creators[128];
 	char	 body[256], room[64], sender[64], thread[64], event[64];
 	int	 mentions, direct;
 	char	 membership[16];
@@ -75,8 +76,17 @@ on_pl(const char *room, const char *json, void *ctx)
 	snprintf(s->pl, sizeof(s->pl), "%s", json);
 }
 
+static void
+on_creators(const char *room, const char *ids, void *ctx)
+{
+	struct seen *s = ctx;
+
+	(void)room;
+	snprintf(s->creators, sizeof(s->creators), "%s", ids);
+}
+
 static const struct mxsync_cb cb = { on_msg, on_inv, on_rem, on_enc,
-	on_pl };
+	on_pl, on_creators };
 
 /* Parses a sync with one joined room "!r:hs" whose timeline is events. */
 static struct seen
@@ -362,6 +372,16 @@ test_12_power_levels(void **st)
 	s = timeline("{\"type\":\"m.room.power_levels\",\"state_key\":"
 	    "\"x\",\"event_id\":\"$p\",\"sender\":\"@a:hs\",\"content\":{}}");
 	assert_int_equal(s.npl, 0);
+	/* version 12: the creators; version 11: none (they are in users) */
+	s = timeline("{\"type\":\"m.room.create\",\"state_key\":\"\","
+	    "\"event_id\":\"$c\",\"sender\":\"@alice:hs\",\"content\":"
+	    "{\"room_version\":\"12\",\"additional_creators\":"
+	    "[\"@carol:hs\",5]}}");
+	assert_string_equal(s.creators, "@alice:hs,@carol:hs");
+	s = timeline("{\"type\":\"m.room.create\",\"state_key\":\"\","
+	    "\"event_id\":\"$c\",\"sender\":\"@alice:hs\",\"content\":"
+	    "{\"room_version\":\"11\"}}");
+	assert_string_equal(s.creators, "");
 }
 
 int

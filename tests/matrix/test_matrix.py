@@ -468,6 +468,57 @@ class T03Accounts(unittest.TestCase):
             self.assertIn(want, r.stderr)
 
 
+class T05Highlights(unittest.TestCase):
+    def test_01_posted_once_moderators_change_it(self):
+        alice = Person("@alice:localhost", "alice-pw")
+        bob = Person("@bob:localhost", "bob-pw")
+        bot = None
+        try:
+            room = alice.create_room(invite=(BOT_ID, "@bob:localhost"))
+            r = bob.run(bob.c.join(room))
+            self.assertIsInstance(r, nio.JoinResponse)
+            due = time.gmtime(time.time() + 6)
+            if due.tm_hour == 0 and due.tm_min == 0:
+                time.sleep(10)
+                due = time.gmtime(time.time() + 6)
+            at = "%02d:%02d:%02d" % (due.tm_hour, due.tm_min, due.tm_sec)
+            bot = Bot(matrix_extra="highlights = %s %s UTC" % (room, at))
+            bot.start()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            end = time.time() + 20
+            while time.time() < end and not any(
+                    "Role of the day" in e["content"].get("body", "")
+                    for e in alice.answers(room=room)):
+                alice.pump(0.5)
+            posts = [e for e in alice.answers(room=room)
+                     if "Role of the day" in e["content"]["body"]]
+            self.assertEqual(len(posts), 1, bot.logtext()[-2000:])
+            c = posts[0]["content"]
+            self.assertEqual(c["format"], "org.matrix.custom.html")
+            self.assertIn("<b>", c["formatted_body"])
+            # bob (power level 0) is refused; alice (100, the creator) may
+            q = bob.send(room, "!highlight off")
+            ans = alice.wait_answers(1, to=q)
+            self.assertIn("only channel operators", ans[0]["content"]["body"])
+            q = alice.send(room, "!highlight time 07:15 Europe/Berlin")
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(ans[0]["content"]["body"],
+                             "Daily highlight here: on, at 07:15 "
+                             "Europe/Berlin.")
+            # restarted: no second post that day
+            bot.stop()
+            bot.start()
+            alice.pump(4)
+            posts = [e for e in alice.answers(room=room)
+                     if "Role of the day" in e["content"]["body"]]
+            self.assertEqual(len(posts), 1)
+        finally:
+            alice.close()
+            bob.close()
+            if bot:
+                bot.stop()
+
+
 class T04IrcAndMatrix(unittest.TestCase):
     """One bot process on an IRC server and a homeserver at once."""
 
