@@ -866,6 +866,26 @@ class T05Config(unittest.TestCase):
         self.assertIn("others can read it", r.stderr)
         self.assertNotIn("hunter2", r.stderr + r.stdout)
 
+    def test_04_highlight_settings_checked(self):
+        path = os.path.join(TMP, "hl.ini")
+        with open(path, "w") as f:
+            f.write("[bot]\nhighlight_time = 9am\nhighlight_zone = Mars/Base\n"
+                    "[network x]\nservers = 127.0.0.1:6667\ntls = no\n"
+                    "highlights = #ok 08:30 Europe/Berlin, nochan, "
+                    "#a 25:00, #b Nowhere/City\n")
+        r = subprocess.run([BOT, "check-config", "-c", path],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        for want in ("hl.ini:2: highlight_time: \"9am\" is not a time",
+                     "hl.ini:3: highlight_zone: \"Mars/Base\" is not a "
+                     "time zone",
+                     "hl.ini:7: highlights: \"nochan\" is not a channel",
+                     "hl.ini:7: highlights: \"25:00\" is not a time",
+                     "hl.ini:7: highlights: \"Nowhere/City\" is not a "
+                     "time zone",
+                     "highlights: state_dir is missing"):
+            self.assertIn(want, r.stderr)
+
     def test_03_config_example_is_valid(self):
         here = os.path.dirname(os.path.abspath(__file__))
         r = subprocess.run([BOT, "check-config", "-c",
