@@ -846,17 +846,26 @@ void
 hl_format(const struct kb *kb, const struct kb_role *r, struct answer *a,
     int brief)
 {
+	int i;
+
 	fmt_text(a, "Role of the day: ");
 	fmt_strong(a, r->title);
 	fmt_text(a, " — ");
-	pay_phrase(a, r);
+	if (brief && r->figure == NULL) {
+		/* the same quote, with a shorter lead-in */
+		for (i = 0; i < r->nsrc && !r->src[i].pay.words; i++)
+			;
+		if (i < r->nsrc)
+			fmt_printf(a, "pay, in the %s's words: \"%s\"",
+			    r->src[i].source->label, r->src[i].pay.words);
+		else
+			pay_phrase(a, r);
+	} else
+		pay_phrase(a, r);
 	end_sentence(a);
 	fmt_text(a, "Key skills: ");
-	skill_names(a, kb, r, 3);
-	if (brief)
-		fmt_text(a, ".");
-	else
-		fmt_printf(a, ". %s", r->primary->summary);
+	skill_names(a, kb, r, brief ? 2 : 3);
+	fmt_printf(a, ". %s", r->primary->summary);
 }
 
 static const char *

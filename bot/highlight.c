@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "highlight.h"
 #include "log.h"
+#include "text.h"
 
 #define SCOPE	"highlight"
 
@@ -454,6 +455,21 @@ hl_today(struct highlights *h, const char *network, const char *target,
 
 /* ---- the scheduler ------------------------------------------------------ */
 
+/* Cuts b to at most max bytes at a space (UTF-8 safe), ending in "…". */
+static void
+one_line(struct buf *b, size_t max)
+{
+	size_t cut;
+
+	if (b->len <= max)
+		return;
+	cut = utf8_cut(b->s, b->len, max - strlen("…"));
+	while (cut > max / 2 && b->s[cut] != ' ')
+		cut--;
+	buf_truncate(b, cut);
+	buf_puts(b, "…");
+}
+
 time_t
 hl_tick(struct highlights *h, time_t now)
 {
@@ -474,9 +490,12 @@ hl_tick(struct highlights *h, time_t now)
 				continue;
 			answer_reset(&h->ans);
 			hl_format(h->kb, r, &h->ans, 0);
-			if (h->ans.text.len > ANSWER_LINE_MAX) {
+			if (strncmp(t->network, "irc:", 4) == 0 &&
+			    h->ans.text.len > ANSWER_LINE_MAX) {
+				/* one IRC line: shorter, then cut at a word */
 				answer_reset(&h->ans);
 				hl_format(h->kb, r, &h->ans, 1);
+				one_line(&h->ans.text, ANSWER_LINE_MAX);
 			}
 			snprintf(id, sizeof(id), "%s|%d", t->key, ymd);
 			if (h->post == NULL || h->post(h->post_ctx, t->network,

@@ -53,6 +53,26 @@ poster(void *ctx, const char *network, const char *target, const char *id,
 	return 0;
 }
 
+static char irc_text[1024], mx_text[2048];
+static int nirc, nmx;
+
+static int
+poster_text(void *ctx, const char *network, const char *target,
+    const char *id, const struct answer *a)
+{
+	(void)ctx;
+	(void)target;
+	(void)id;
+	if (strncmp(network, "irc:", 4) == 0) {
+		snprintf(irc_text, sizeof(irc_text), "%s", buf_str(&a->text));
+		nirc++;
+	} else {
+		snprintf(mx_text, sizeof(mx_text), "%s", buf_str(&a->text));
+		nmx++;
+	}
+	return 0;
+}
+
 /* An instant from a local wall time. */
 static time_t
 local(const char *zone, int y, int m, int d, const char *hhmm)
@@ -421,6 +441,58 @@ test_11_command_on_off_and_refusal(void **s)
 	hl_free(h);
 }
 
+/* What the IRC adapter receives: every role in one line of at most 400
+ * bytes that still says what the job is; Matrix gets the whole text. */
+static void
+test_12_every_post_is_one_irc_line(void **s)
+{
+	struct highlights *h;
+	int i;
+
+	(void)s;
+	for (i = 0; i < F.kb->nroles; i++) {
+		const struct kb_role *r = &F.kb->roles[i];
+		const char *t;
+
+		h = hl_new(st, F.kb, 9 * 3600, "UTC", CATCHUP);
+		hl_set_poster(h, poster_text, NULL);
+		hl_add(h, NET, CHAN, 1, -1, NULL);
+		hl_add(h, "matrix:m", "!room", 1, -1, NULL);
+		state_del(st, "highlight", NET ":" CHAN "|day");
+		/* today's role is r: make it so through the stored choice */
+		{
+			char v[96];
+
+			snprintf(v, sizeof(v), "20260301 %s", r->id);
+			state_set(st, "highlight", NET ":" CHAN "|day", v);
+			state_set(st, "highlight", "matrix:m:!room|day", v);
+		}
+		state_del(st, "highlight", NET ":" CHAN "|posted");
+		state_del(st, "highlight", "matrix:m:!room|posted");
+		nirc = nmx = 0;
+		hl_tick(h, local("UTC", 2026, 3, 1, "09:00"));
+		assert_int_equal(nirc, 1);
+		assert_int_equal(nmx, 1);
+		t = irc_text;
+		assert_true(strlen(t) <= ANSWER_LINE_MAX);
+		assert_has(t, r->title);
+		assert_null(strchr(t, '\n'));
+		{	/* whole characters, no control bytes */
+			char *c = text_clean(t, strlen(t));
+
+			assert_string_equal(c, t);
+			free(c);
+		}
+		/* the line on what the job is: at least its start */
+		assert_true(strncmp(strstr(t, "Key skills: "), "Key skills: ",
+		    12) == 0);
+		assert_non_null(strstr(t, ". ") ? strstr(strstr(t,
+		    "Key skills: "), ". ") : NULL);
+		assert_has(mx_text, r->primary->summary);
+		hl_free(h);
+	}
+}
+
 int
 main(void)
 {
@@ -448,6 +520,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_11_command_on_off_and_refusal, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_12_every_post_is_one_irc_line, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("highlight", t, fixture_setup,
