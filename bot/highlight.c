@@ -80,6 +80,9 @@ hl_decide(const char *zone, int secs, int catchup_s, int posted_ymd,
 		tz_instant(zone, y, m, dd, secs, next);
 		return HL_WAIT;
 	}
+	/* at least a minute: "no catch-up" still means "on time" */
+	if (catchup_s < 60)
+		catchup_s = 60;
 	end = due + catchup_s < midnight ? due + catchup_s : midnight;
 	if (now < end)
 		return HL_POST;

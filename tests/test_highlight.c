@@ -176,6 +176,11 @@ test_01_decide(void **s)
 	    local(z, 2026, 6, 11, "00:30"), &next, &ymd), HL_WAIT);
 	assert_int_equal(ymd, 20260611);
 	assert_int_equal(hl_decide("Nope/Zone", 0, 0, 0, nine, &next, &ymd), -1);
+	/* no catch-up: on time still posts, a minute late does not */
+	assert_int_equal(hl_decide(z, 9 * 3600, 0, 0, nine, &next, &ymd),
+	    HL_POST);
+	assert_int_equal(hl_decide(z, 9 * 3600, 0, 0, nine + 60, &next, &ymd),
+	    HL_MISSED);
 }
 
 static void
