@@ -13,7 +13,8 @@ PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl
 DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libcmocka-dev libircclient-dev libinih-dev \
 	   libssl-dev libcurl4-openssl-dev ngircd python3-irc openssl \
-	   inspircd atheme-services python3-venv tzdata
+	   inspircd atheme-services python3-venv tzdata clang \
+	   libclang-rt-14-dev
 B	 = build
 VERSION	 = 0.1.0
 
@@ -22,6 +23,10 @@ BASE	 = -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION='"$(VERSION)"' -Iinclude
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lircclient
 CFLAGS	?= -O2 -g
+# Hardening for the bot itself (the sanitizer and fuzz builds have their
+# own instrumentation, and _FORTIFY_SOURCE does not mix with ASan).
+HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+HARDEN_LD = -pie -Wl,-z,relro,-z,now
 SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 
@@ -35,7 +40,7 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
 
 .PHONY: all run test bench demo deps build check-unit check-asan check-cli \
-	check-irc check-matrix check-all clean
+	check-irc check-matrix check-fuzz fuzz check-all clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -87,15 +92,15 @@ $(B)/gen/kb_embed.c: bot/embed.sh $(KNOWLEDGE)
 
 $(B)/obj/%.o: bot/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BASE) $(WARN) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
-	$(CC) $(BASE) $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE) $(CFLAGS) $(HARDEN) -c $< -o $@
 
 LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o
 
 $(B)/techpay: $(LIB_OBJ) $(B)/obj/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(HARDEN_LD) -o $@ $^ $(PKG_LIBS)
 
 # ---- sanitizer build ----------------------------------------------------
 
@@ -116,8 +121,8 @@ $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 
 $(B)/tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Itests -o $@ $< \
-	    $(LIB_OBJ) $(PKG_LIBS) -lcmocka
+	$(CC) $(BASE) $(WARN) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) -Itests -o $@ $< \
+	    $(LIB_OBJ) $(HARDEN_LD) $(PKG_LIBS) -lcmocka
 
 $(B)/asan-tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) $(ASAN_OBJ)
 	@mkdir -p $(@D)
@@ -167,16 +172,65 @@ check-all:
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-irc
 	@$(MAKE) --no-print-directory check-matrix
+	@$(MAKE) --no-print-directory check-fuzz
 	@echo "make test: all suites passed"
+
+# ---- fuzzing (libFuzzer, clang from Debian) -----------------------------
+#
+# make fuzz runs every target for FUZZ_SECONDS with ASan+UBSan, starting
+# from the seed corpus in tests/fuzz/corpus/TARGET (copied: the seeds in
+# git stay as they are).  A crash fails the run and is kept as
+# build/fuzz/crash-TARGET-*: make it a regression case.
+
+FUZZ_TARGETS = fuzz_router fuzz_mxsync fuzz_kb fuzz_config fuzz_irc
+FUZZ_SECONDS ?= 60
+FUZZ_CC	 = clang
+FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer
+FUZZ_OBJ = $(LIB_SRC:bot/%.c=$(B)/fuzz/obj/%.o) $(B)/fuzz/obj/kb_embed.o
+
+$(B)/fuzz/obj/%.o: bot/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	    $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fuzz/obj/kb_embed.o: $(B)/gen/kb_embed.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -c $< -o $@
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	    -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory check-fuzz
+
+check-fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		c=$(B)/fuzz/corpus/$$t; rm -rf $$c; mkdir -p $$c; \
+		cp tests/fuzz/corpus/$${t#fuzz_}/* $$c/; \
+		for r in tests/fuzz/regress/$${t#fuzz_}/*; do \
+			[ -f "$$r" ] && cp "$$r" $$c/; done; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		ASAN_OPTIONS=detect_leaks=1 $(B)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+		    -artifact_prefix=$(B)/fuzz/crash-$$t- $$c \
+		    > $(B)/fuzz/$$t.log 2>&1 || { tail -60 $(B)/fuzz/$$t.log; \
+		    echo "fuzz: $$t FAILED"; exit 1; }; \
+		grep -E "^stat::number_of_executed_units|^#[0-9]+.*DONE" \
+		    $(B)/fuzz/$$t.log | tail -2; \
+	done; echo "fuzz: all targets clean"
 
 # ---- benchmark --------------------------------------------------------
 
 $(B)/bench: tests/bench.c $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) -O2 -g $(PKG_CFLAGS) -o $@ $< $(LIB_OBJ) \
-	    $(PKG_LIBS)
+	$(CC) $(BASE) $(WARN) -O2 -g $(HARDEN) $(PKG_CFLAGS) -o $@ $< \
+	    $(LIB_OBJ) $(HARDEN_LD) $(PKG_LIBS)
 
 clean:
 	rm -rf $(B)
 
--include $(wildcard $(B)/obj/*.d $(B)/asan/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/asan/*.d $(B)/fuzz/obj/*.d)

@@ -282,6 +282,11 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 	int i, m;
 
 	if (!strcmp(k, "servers")) {
+		/* a repeated key replaces the list (found by fuzz_config:
+		 * it used to append past the end of the array) */
+		for (i = 0; i < n->nservers; i++)
+			free(n->servers[i].host);
+		n->nservers = 0;
 		m = split_list(p, k, v, items, CONFIG_SERVERS_MAX);
 		for (i = 0; i < m; i++) {
 			char *colon = strrchr(items[i], ':');
@@ -355,6 +360,12 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 		set_str(&n->nickserv_password, v);
 		p->cf->secrets |= *v != '\0';
 	} else if (!strcmp(k, "channels")) {
+		for (i = 0; i < n->nchannels; i++) {
+			free(n->channels[i].name);
+			free(n->channels[i].key);
+			n->channels[i].key = NULL;
+		}
+		n->nchannels = 0;
 		m = split_list(p, k, v, items, CONFIG_CHANNELS_MAX);
 		for (i = 0; i < m; i++) {
 			struct config_channel *c = &n->channels[n->nchannels++];

@@ -328,24 +328,29 @@ payload_max(struct net *n, const char *target)
 	return over < IRC_MSG_MAX - 64 ? IRC_MSG_MAX - over : 64;
 }
 
+size_t
+irc_split_at(const char *text, size_t len, size_t max)
+{
+	size_t cut = utf8_cut(text, len, max), i;
+
+	if (cut < len)
+		for (i = cut; i > max / 2; i--)
+			if (text[i] == ' ')
+				return i;
+	return cut;
+}
+
 /* Sends text to target in lines that fit, split at spaces where
  * possible and never inside a UTF-8 character. */
 static void
 say(struct net *n, const char *target, const char *text)
 {
-	size_t max = payload_max(n, target), len = strlen(text), cut, i;
+	size_t max = payload_max(n, target), len = strlen(text), cut;
 	char *line;
 	int lines = 0;
 
 	while (len > 0 && lines < n->cf->max_lines + 1) {
-		cut = utf8_cut(text, len, max);
-		if (cut < len) {
-			for (i = cut; i > max / 2; i--)
-				if (text[i] == ' ') {
-					cut = i;
-					break;
-				}
-		}
+		cut = irc_split_at(text, len, max);
 		line = xstrndup(text, cut);
 		sendf(n, 0, "PRIVMSG %s :%s", target, line);
 		free(line);

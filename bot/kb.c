@@ -232,18 +232,18 @@ get_int(struct ld *ld, const cJSON *obj, const char *path, const char *key,
 
 	if (v == NULL || (nullable && cJSON_IsNull(v)))
 		return 0;
-	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble
-	    && v->valuedouble >= (double)lo && v->valuedouble <= (double)hi)
-		return (long)v->valuedouble;
 	sub(p, sizeof(p), path, key);
+	/* the range first: casting a huge double to long is undefined
+	 * (fuzz_kb found 1.4e127) */
+	if (cJSON_IsNumber(v) && !(v->valuedouble >= (double)lo &&
+	    v->valuedouble <= (double)hi)) {
+		lerr(ld, p, "%.0f is out of range (%ld to %ld)", v->valuedouble,
+		    lo, hi);
+		return 0;
+	}
 	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble) {
 		lerr(ld, p, "expected a whole number%s",
 		    nullable ? " or null" : "");
-		return 0;
-	}
-	if (v->valuedouble < (double)lo || v->valuedouble > (double)hi) {
-		lerr(ld, p, "%.0f is out of range (%ld to %ld)",
-		    v->valuedouble, lo, hi);
 		return 0;
 	}
 	return (long)v->valuedouble;
@@ -980,13 +980,11 @@ kb_load_files(const struct kb_file *files, int n, char *err, size_t errlen)
 		if ((root = parse(&ld, tr, &sorted[i])) == NULL)
 			continue;
 		load_role(&ld, root, sorted[i].name);
-		/* a rejected role keeps its slot's allocations: clear them */
-		if (ld.kb->roles[ld.kb->nroles].id != NULL ||
-		    ld.kb->roles[ld.kb->nroles].src != NULL) {
-			free_role(&ld.kb->roles[ld.kb->nroles]);
-			memset(&ld.kb->roles[ld.kb->nroles], 0,
-			    sizeof(struct kb_role));
-		}
+		/* a rejected role keeps its slot's allocations: clear them
+		 * (all of them: fuzz_kb found aliases leaking from a role
+		 * without an id) */
+		free_role(&ld.kb->roles[ld.kb->nroles]);
+		memset(&ld.kb->roles[ld.kb->nroles], 0, sizeof(struct kb_role));
 	}
 	if (ld.nerr == 0 && ld.kb->nroles == 0) {
 		ld.file = "roles/";

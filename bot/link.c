@@ -232,24 +232,31 @@ bucket_fire(struct loop *l, long id, void *ctx)
 	leave(k);
 }
 
+size_t
+link_wire_line(const char *line, size_t n, char *out)
+{
+	size_t i, m = utf8_cut(line, n, IRC_MSG_MAX - 2);
+
+	for (i = 0; i < m; i++)	/* no CR, LF or NUL reaches the wire */
+		out[i] = (line[i] == '\r' || line[i] == '\n' ||
+		    line[i] == '\0') ? ' ' : line[i];
+	memcpy(out + m, "\r\n", 3);
+	return m + 2;
+}
+
 /* Queues one line: cleaned, capped, CR LF added.  urgent goes first. */
 static void
 enqueue(struct link *k, const char *line, size_t n, int urgent)
 {
 	struct qline *q;
 	char *s;
-	size_t i, m;
 
 	if (k->nqueued >= LINK_QUEUE_MAX) {
 		log_warn("%s: send queue full, dropping a line", k->host);
 		return;
 	}
-	m = utf8_cut(line, n, IRC_MSG_MAX - 2);
-	s = xmalloc(m + 3);
-	for (i = 0; i < m; i++)	/* no CR, LF or NUL reaches the wire */
-		s[i] = (line[i] == '\r' || line[i] == '\n' || line[i] == '\0') ?
-		    ' ' : line[i];
-	memcpy(s + m, "\r\n", 3);
+	s = xmalloc(IRC_MSG_MAX + 1);
+	link_wire_line(line, n, s);
 	q = xcalloc(1, sizeof(*q));
 	q->s = s;
 	if (urgent) {

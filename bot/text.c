@@ -199,10 +199,13 @@ utf8_cut(const char *s, size_t len, size_t max)
 	if (len <= max)
 		return len;
 	n = max;
-	/* back up over continuation bytes to the start of the character */
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+	/* back up over continuation bytes to the start of the character: 3
+	 * at most, as a character is at most 4 bytes; a longer run is not
+	 * UTF-8 and is cut at max (fuzz_irc: a run of continuation bytes
+	 * used to give 0, and no progress) */
+	while (n > 0 && n + 3 > max && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
-	return n;
+	return ((unsigned char)s[n] & 0xc0) == 0x80 ? max : n;
 }
 
 int

@@ -24,6 +24,10 @@ void		 irc_reconfigure(struct adapter *, const struct config *);
 /* Lines waiting in every network's send queue (for a clean exit). */
 int		 irc_pending(struct adapter *);
 
+/* Where to end the first line of text within max bytes: at a space in
+ * the second half if there is one, never inside a UTF-8 character. */
+size_t		 irc_split_at(const char *text, size_t len, size_t max);
+
 extern const struct adapter_ops irc_ops;
 
 #endif

@@ -63,5 +63,11 @@ void		 link_send(struct link *, const char *line, int urgent);
 /* Lines waiting for the token bucket. */
 int		 link_queued(const struct link *);
 void		 link_free(struct link *);
+/*
+ * The line as it goes on the wire: cut to IRC_MSG_MAX - 2 bytes on a
+ * UTF-8 boundary, CR, LF and NUL replaced by spaces, CR LF and a NUL
+ * added.  out holds IRC_MSG_MAX + 1 bytes; returns the length with CR LF.
+ */
+size_t		 link_wire_line(const char *line, size_t n, char *out);
 
 #endif
