@@ -14,7 +14,7 @@ DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libcmocka-dev libircclient-dev libinih-dev \
 	   libssl-dev libcurl4-openssl-dev ngircd python3-irc openssl \
 	   inspircd atheme-services python3-venv tzdata clang \
-	   libclang-rt-14-dev
+	   libclang-rt-14-dev clang-tidy cppcheck
 B	 = build
 VERSION	 = 0.1.0
 
@@ -40,7 +40,7 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
 
 .PHONY: all run test bench demo deps build check-unit check-asan check-cli \
-	check-irc check-matrix check-fuzz fuzz check-all clean
+	check-irc check-matrix check-fuzz fuzz static check-all clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -173,7 +173,24 @@ check-all:
 	@$(MAKE) --no-print-directory check-irc
 	@$(MAKE) --no-print-directory check-matrix
 	@$(MAKE) --no-print-directory check-fuzz
+	@$(MAKE) --no-print-directory static
 	@echo "make test: all suites passed"
+
+# ---- static analysis ----------------------------------------------------
+# cppcheck and clang-tidy (.clang-tidy says which checks, and why some are
+# off); any finding fails.  clang-tidy runs two files at a time.
+
+static: $(B)/gen/kb_embed.c
+	@echo "cppcheck: bot/"
+	@cppcheck --enable=warning,portability,performance --std=c11 -q \
+	    --error-exitcode=1 --inline-suppr -Iinclude -D_GNU_SOURCE \
+	    -DTECHPAY_VERSION='"x"' bot/
+	@echo "clang-tidy: bot/*.c"
+	@ls bot/*.c | xargs -P 2 -n 1 sh -c 'clang-tidy --quiet "$$0" -- \
+	    -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION=\"x\" -Iinclude \
+	    $(PKG_CFLAGS) 2>&1 | grep -E "(warning|error):" && \
+	    exit 255 || exit 0'
+	@echo "static: clean"
 
 # ---- fuzzing (libFuzzer, clang from Debian) -----------------------------
 #

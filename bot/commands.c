@@ -440,6 +440,8 @@ cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
 	if (bad == 1) {
 		const struct kb_role *r = h[0].role ? h[0].role : h[1].role;
 
+		if (r == NULL)
+			goto out;
 		fmt_text(a, " ");
 		fmt_strong(a, r->title);
 		fmt_text(a, ": ");

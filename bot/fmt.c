@@ -59,7 +59,7 @@ void
 fmt_printf(struct answer *a, const char *fmt, ...)
 {
 	va_list ap;
-	char small[512], *p = small;
+	char small[512], *big = NULL;
 	int n;
 
 	va_start(ap, fmt);
@@ -68,14 +68,13 @@ fmt_printf(struct answer *a, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof(small)) {
-		p = xmalloc((size_t)n + 1);
+		big = xmalloc((size_t)n + 1);
 		va_start(ap, fmt);
-		vsnprintf(p, (size_t)n + 1, fmt, ap);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
 		va_end(ap);
 	}
-	fmt_text(a, p);
-	if (p != small)
-		free(p);
+	fmt_text(a, big ? big : small);
+	free(big);
 }
 
 void

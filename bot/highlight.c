@@ -381,7 +381,7 @@ new_cycle(struct highlights *h, const struct target *t, int ymd,
 		r[i] = r[j];
 		r[j] = tmp;
 	}
-	if (n > 1 && r[0] == prev) {
+	if (n > 1 && prev && r[0] == prev) {
 		r[0] = r[n - 1];
 		r[n - 1] = prev;
 	}
@@ -429,6 +429,10 @@ role_for(struct highlights *h, struct target *t, int ymd)
 		r = role_by_id(h->kb, cycle, comma ? (size_t)(comma - cycle) :
 		    strlen(cycle));
 		p = comma ? comma + 1 : NULL;
+		if (r == NULL) {	/* cannot happen: nroles > 0 */
+			free(cycle);
+			return NULL;
+		}
 	}
 	set(h, t, "cycle", p ? p : "");
 	buf_printf(&v, "%d %s", ymd, r->id);
@@ -486,6 +490,7 @@ hl_tick(struct highlights *h, time_t now)
 
 		if (!t->on)
 			continue;
+		when = now + HL_IDLE_S;
 		act = hl_decide(t->zone, t->secs, h->catchup_s,
 		    posted_ymd(h, t), now, &when, &ymd);
 		if (act == HL_POST) {
@@ -510,7 +515,7 @@ hl_tick(struct highlights *h, time_t now)
 				t->done_ymd = ymd;
 				log_info("highlight: posted %s to %s for %d",
 				    r->id, t->key, ymd);
-				act = hl_decide(t->zone, t->secs, h->catchup_s,
+				(void)hl_decide(t->zone, t->secs, h->catchup_s,
 				    ymd, now, &when, &ymd);
 			}
 		} else if (act == HL_MISSED) {

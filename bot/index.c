@@ -167,7 +167,8 @@ build_deletions(sqlite3 *db, const char *vocab, const char *del)
 		}
 		nt++;
 	}
-	qsort(p, np, sizeof(*p), cmp_del);
+	if (np > 0)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(p, np, sizeof(*p), cmp_del);
 	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO %s VALUES(?, ?)",
 	    del);
 	if (sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK)

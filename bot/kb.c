@@ -943,8 +943,10 @@ kb_load_files(const struct kb_file *files, int n, char *err, size_t errlen)
 
 	/* roles in name order, so the kb is the same whatever the listing */
 	sorted = xcalloc((size_t)n + 1, sizeof(*sorted));
-	memcpy(sorted, files, (size_t)n * sizeof(*files));
-	qsort(sorted, (size_t)n, sizeof(*sorted), cmp_file);
+	if (n > 0) {	/* files may be NULL when there are none */
+		memcpy(sorted, files, (size_t)n * sizeof(*files));
+		qsort(sorted, (size_t)n, sizeof(*sorted), cmp_file);
+	}
 	ld.kb->hash = 1469598103934665603ULL;
 	for (i = 0; i < n; i++) {
 		ld.kb->hash = fnv(ld.kb->hash, sorted[i].name,

@@ -164,7 +164,6 @@ router_handle(struct router *r, const struct message *m, time_t now,
 				goto out;
 			cmd = command_find("help", 4);
 			args = body;
-			body = "";
 		} else
 			args = body + n;
 	} else {

@@ -23,11 +23,11 @@ typedef void loop_timer_cb(struct loop *, long id, void *ctx);
 struct loop	*loop_new(void);
 void		 loop_free(struct loop *);
 /* 0, or -1 when the table is full. Re-adding an fd updates it. */
-int		 loop_add_fd(struct loop *, int fd, int events, loop_fd_cb *,
+int		 loop_add_fd(struct loop *l, int fd, int events, loop_fd_cb *cb,
 		    void *ctx);
 void		 loop_del_fd(struct loop *, int fd);
 /* One-shot timer after ms milliseconds; returns its id (> 0). */
-long		 loop_add_timer(struct loop *, long ms, loop_timer_cb *,
+long		 loop_add_timer(struct loop *l, long ms, loop_timer_cb *cb,
 		    void *ctx);
 void		 loop_del_timer(struct loop *, long id);
 /* The loop stops when *flag becomes non-zero (set by a signal handler). */
@@ -39,8 +39,8 @@ void		 loop_stop(struct loop *);
  * goes).  At most LOOP_PREPARE_MAX hooks. */
 #define LOOP_PREPARE_MAX 8
 typedef void loop_prepare_cb(struct loop *, void *ctx);
-int		 loop_add_prepare(struct loop *, loop_prepare_cb *, void *ctx);
-void		 loop_del_prepare(struct loop *, loop_prepare_cb *, void *ctx);
+int		 loop_add_prepare(struct loop *l, loop_prepare_cb *cb, void *ctx);
+void		 loop_del_prepare(struct loop *l, loop_prepare_cb *cb, void *ctx);
 /* Monotonic milliseconds. */
 long long	 loop_now_ms(void);
 
