@@ -14,7 +14,7 @@ DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libcmocka-dev libircclient-dev libinih-dev \
 	   libssl-dev libcurl4-openssl-dev ngircd python3-irc openssl \
 	   inspircd atheme-services python3-venv tzdata clang \
-	   libclang-rt-14-dev clang-tidy cppcheck
+	   libclang-rt-14-dev clang-tidy cppcheck valgrind
 B	 = build
 VERSION	 = 0.1.0
 
@@ -40,7 +40,8 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
 
 .PHONY: all run test bench demo deps build check-unit check-asan check-cli \
-	check-irc check-matrix check-fuzz fuzz static check-all clean
+	check-irc check-matrix check-fuzz fuzz static check-valgrind check-all \
+	clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -173,8 +174,28 @@ check-all:
 	@$(MAKE) --no-print-directory check-irc
 	@$(MAKE) --no-print-directory check-matrix
 	@$(MAKE) --no-print-directory check-fuzz
+	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory static
 	@echo "make test: all suites passed"
+
+# ---- valgrind ------------------------------------------------------------
+# memcheck over every unit suite, and one end-to-end IRC+Matrix session of
+# the release binary (the T04IrcAndMatrix case): no errors, no definite or
+# indirect leaks.  No suppressions are needed.
+
+VALGRIND = valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+	   --errors-for-leak-kinds=definite,indirect --error-exitcode=9
+
+check-valgrind: $(TESTS:%=$(B)/tests/%) $(B)/techpay \
+	    $(SYNAPSE_VENV)/.installed
+	@set -e; for t in $(TESTS); do \
+		$(VALGRIND) $(B)/tests/$$t > $(B)/tests/$$t.vg 2>&1 || \
+		    { tail -40 $(B)/tests/$$t.vg; echo "valgrind: $$t FAILED"; \
+		    exit 1; }; \
+	done; echo "valgrind: $(words $(TESTS)) unit suites clean"
+	@TECHPAY_BOT_WRAPPER="$(VALGRIND)" $(SYNAPSE_VENV)/bin/python \
+	    tests/matrix/test_matrix.py $(B)/techpay T04IrcAndMatrix
+	@echo "valgrind: IRC+Matrix session clean"
 
 # ---- static analysis ----------------------------------------------------
 # cppcheck and clang-tidy (.clang-tidy says which checks, and why some are

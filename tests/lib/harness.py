@@ -4,6 +4,8 @@ Loopback ports, polling with a deadline, and the bot process: started
 with a config, stopped with a signal, its log searched for sanitizer
 reports (the suites run the ASan+UBSan binary).
 """
+import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -46,8 +48,12 @@ class BotProcess:
         self.proc = None
 
     def spawn(self):
+        """TECHPAY_BOT_WRAPPER (e.g. "valgrind --error-exitcode=9 ...")
+        goes in front of the binary."""
         self.logf = open(self.log, "a")
-        self.proc = subprocess.Popen([self.binary, "run", "-c", self.conf],
+        wrap = shlex.split(os.environ.get("TECHPAY_BOT_WRAPPER", ""))
+        self.proc = subprocess.Popen(wrap + [self.binary, "run", "-c",
+                                             self.conf],
                                      stdout=self.logf, stderr=subprocess.STDOUT)
 
     def logtext(self):
@@ -61,7 +67,8 @@ class BotProcess:
         if running:
             self.proc.send_signal(sig)
             try:
-                self.proc.wait(10)
+                self.proc.wait(30 if os.environ.get("TECHPAY_BOT_WRAPPER")
+                               else 10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
