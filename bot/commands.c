@@ -947,6 +947,93 @@ cmd_highlight(struct cmd_ctx *c, const char *arg, struct answer *a)
 		fmt_text(a, "Daily highlight here: off.");
 }
 
+/*
+ * Owner commands: the handler checks and answers; the adapter carries out
+ * a->action (it knows how to join a channel or a room).
+ */
+static int
+owner_only(struct cmd_ctx *c, struct answer *a)
+{
+	if (c->msg && c->msg->owner)
+		return 1;
+	fmt_text(a, "Sorry, only the bot's owners can do that.");
+	return 0;
+}
+
+static void
+set_action(struct answer *a, const char *what, const char *arg)
+{
+	snprintf(a->action, sizeof(a->action), "%s", what);
+	snprintf(a->action_arg, sizeof(a->action_arg), "%s", arg);
+}
+
+static void
+cmd_reload(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	(void)arg;
+	if (!owner_only(c, a))
+		return;
+	set_action(a, "reload", "");
+	fmt_text(a, "Reloading the config and the knowledge.");
+}
+
+static void
+cmd_join(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	char where[200];
+
+	if (!owner_only(c, a))
+		return;
+	if (sscanf(arg, "%199s", where) != 1) {
+		fmt_printf(a, "Usage: %sjoin CHANNEL-OR-ROOM", c->prefix);
+		return;
+	}
+	set_action(a, "join", where);
+	fmt_text(a, "Joining ");
+	fmt_echo(a, where);
+	fmt_text(a, ".");
+}
+
+static void
+cmd_part(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	char where[200];
+	const char *t = c->msg ? c->msg->target : NULL;
+
+	if (!owner_only(c, a))
+		return;
+	if (sscanf(arg, "%199s", where) != 1) {
+		if (t == NULL) {
+			fmt_printf(a, "Usage: %spart CHANNEL-OR-ROOM",
+			    c->prefix);
+			return;
+		}
+		snprintf(where, sizeof(where), "%s", t);
+	}
+	set_action(a, "part", where);
+	fmt_text(a, "Leaving ");
+	fmt_echo(a, where);
+	fmt_text(a, ".");
+}
+
+static void
+cmd_ignore(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	char who[200];
+
+	if (!owner_only(c, a))
+		return;
+	if (sscanf(arg, "%199s", who) != 1) {
+		fmt_printf(a, "Usage: %signore NICK!USER@HOST or @user:server",
+		    c->prefix);
+		return;
+	}
+	set_action(a, "ignore", who);
+	fmt_text(a, "Ignoring ");
+	fmt_echo(a, who);
+	fmt_text(a, " until the next restart.");
+}
+
 static void
 cmd_more(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
@@ -1033,6 +1120,14 @@ const struct command commands[] = {
 	{ "sources", "source", "", "where my answers come from", cmd_sources,
 	    0 },
 	{ "more", NULL, "", "the rest of a long answer", cmd_more, 0 },
+	{ "reload", NULL, "", "owners: reload the config and the knowledge",
+	    cmd_reload, 0 },
+	{ "join", NULL, "CHANNEL-OR-ROOM", "owners: join a channel or room",
+	    cmd_join, 0 },
+	{ "part", "leave", "[CHANNEL-OR-ROOM]", "owners: leave one",
+	    cmd_part, 0 },
+	{ "ignore", NULL, "MASK-OR-USER", "owners: ignore someone",
+	    cmd_ignore, 0 },
 	{ "_currency", NULL, "", "", cmd_currency, 1 },
 	{ "_guess", NULL, "", "", cmd_guess, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }

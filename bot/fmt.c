@@ -32,6 +32,7 @@ answer_reset(struct answer *a)
 	buf_reset(&a->html);
 	buf_reset(&a->more);
 	a->row_cells = a->rows = 0;
+	a->action[0] = a->action_arg[0] = '\0';
 }
 
 static void

@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <fnmatch.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <strings.h>
 #include <sys/select.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libircclient.h>
 #include <libirc_rfcnumeric.h>
@@ -54,10 +56,14 @@ struct chanop {
 	char		 nick[64];
 };
 
+/* An invite, or an owner command, waiting for WHOIS to name the
+ * sender's services account (owners may be account:NAME). */
 struct invite {
 	char		 nick[64];
 	char		 origin[256];	/* nick!user@host, for the hostmask */
-	char		 channel[128];
+	char		 channel[128];	/* invite: where to; command: target */
+	char		*command;	/* NULL for an invite */
+	int		 direct;
 };
 
 struct net {
@@ -94,6 +100,8 @@ struct irc {
 	int			 stopping;
 	struct user_rate	 rates[IRC_RATE_SLOTS];
 	struct answer		 ans;
+	char			*ignored[CONFIG_LIST_MAX];	/* !ignore */
+	int			 nignored;
 };
 
 static void net_connect(struct net *);
@@ -364,9 +372,91 @@ say(struct net *n, const char *target, const char *text)
 	}
 }
 
+/* An owner command's action, once the router has said yes. */
+static void
+act(struct net *n, const struct answer *a)
+{
+	struct irc *irc = n->irc;
+	const char *arg = a->action_arg;
+
+	if (strcmp(a->action, "reload") == 0) {
+		log_info("%s: !reload by an owner", n->cf->name);
+		kill(getpid(), SIGHUP);	/* main reloads between polls */
+	} else if (strcmp(a->action, "join") == 0 && strchr("#&+!", arg[0]))
+		sendf(n, 0, "JOIN %s", arg);
+	else if (strcmp(a->action, "part") == 0 && strchr("#&+!", arg[0]))
+		sendf(n, 0, "PART %s :%s", arg, "asked by an owner");
+	else if (strcmp(a->action, "ignore") == 0 &&
+	    irc->nignored < CONFIG_LIST_MAX) {
+		struct buf mask = {0};
+
+		/* a bare nick means that nick from anywhere */
+		buf_printf(&mask, "%s%s", arg, strchr(arg, '!') ? "" : "!*@*");
+		irc->ignored[irc->nignored++] = buf_steal(&mask);
+		log_info("%s: ignoring %s (owner's !ignore)", n->cf->name,
+		    irc->ignored[irc->nignored - 1]);
+	}
+}
+
+/* "!reload", "!join" ...: commands only owners may give. */
+static int
+is_owner_command(struct irc *irc, const char *text)
+{
+	static const char *const words[] = { "reload", "join", "part",
+	    "leave", "ignore", NULL };
+	size_t pl = strlen(irc->cf->prefix), wl;
+	int i;
+
+	if (strncmp(text, irc->cf->prefix, pl) != 0)
+		return 0;
+	text += pl;
+	for (i = 0; words[i]; i++) {
+		wl = strlen(words[i]);
+		if (strncasecmp(text, words[i], wl) == 0 &&
+		    (text[wl] == '\0' || text[wl] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+static void	answer_as(struct net *, const char *, const char *, int,
+		    const char *, int);
+
 static void
 answer(struct net *n, const char *origin, const char *target, int direct,
     const char *raw)
+{
+	struct irc *irc = n->irc;
+	char nick[64];
+	int i;
+
+	/* an owner command from someone who is not an owner by hostmask:
+	 * ask the server for the services account first */
+	if (is_owner_command(irc, raw) && !is_owner(irc, origin) &&
+	    has_account_owners(irc)) {
+		struct invite *iv = &n->invites[0];
+
+		origin_nick(origin, nick, sizeof(nick));
+		for (i = 0; i < INVITES_MAX; i++)
+			if (n->invites[i].nick[0] == '\0') {
+				iv = &n->invites[i];
+				break;
+			}
+		free(iv->command);
+		snprintf(iv->nick, sizeof(iv->nick), "%s", nick);
+		snprintf(iv->origin, sizeof(iv->origin), "%s", origin);
+		snprintf(iv->channel, sizeof(iv->channel), "%s", target);
+		iv->command = xstrdup(raw);
+		iv->direct = direct;
+		sendf(n, 0, "WHOIS %s", nick);
+		return;
+	}
+	answer_as(n, origin, target, direct, raw, is_owner(irc, origin));
+}
+
+static void
+answer_as(struct net *n, const char *origin, const char *target, int direct,
+    const char *raw, int owner)
 {
 	struct irc *irc = n->irc;
 	struct message m = { 0 };
@@ -376,7 +466,9 @@ answer(struct net *n, const char *origin, const char *target, int direct,
 
 	origin_nick(origin, nick, sizeof(nick));
 	if (mask_match((const char *const *)irc->cf->ignore,
-	    irc->cf->nignore, origin))
+	    irc->cf->nignore, origin) ||
+	    mask_match((const char *const *)irc->ignored, irc->nignored,
+	    origin))
 		return;
 	text = irc_color_strip_from_mirc(raw);
 	if (text == NULL)
@@ -389,8 +481,8 @@ answer(struct net *n, const char *origin, const char *target, int direct,
 	m.direct = direct;
 	m.network = n->key;
 	m.target = direct ? NULL : target;
-	m.privileged = is_owner(irc, origin) ||
-	    (!direct && op_is(n, target, nick));
+	m.owner = owner;
+	m.privileged = owner || (!direct && op_is(n, target, nick));
 	max = payload_max(n, direct ? nick : target);
 	/* room for max_lines lines, less the "nick: " in front and the
 	 * slack of splitting at spaces */
@@ -404,6 +496,8 @@ answer(struct net *n, const char *origin, const char *target, int direct,
 			buf_printf(&out, "%s: ", nick);
 		buf_puts(&out, buf_str(&irc->ans.text));
 		say(n, direct ? nick : target, buf_str(&out));
+		if (irc->ans.action[0])
+			act(n, &irc->ans);
 	}
 	buf_free(&out);
 	free(text);
@@ -500,14 +594,26 @@ ev_numeric(irc_session_t *s, unsigned int code, const char *origin,
 			if (iv->nick[0] == '\0' || strcasecmp(iv->nick, p[1]))
 				continue;
 			if (code == 330 && count >= 3 &&
-			    is_owner_account(n->irc, p[2]))
-				invite_decide(n, iv->origin, iv->channel, p[2]);
-			else if (code == 318)
+			    is_owner_account(n->irc, p[2])) {
+				if (iv->command)
+					answer_as(n, iv->origin, iv->channel,
+					    iv->direct, iv->command, 1);
+				else
+					invite_decide(n, iv->origin,
+					    iv->channel, p[2]);
+			} else if (code == 318) {
 				/* no owner account: the hostmask decides */
-				invite_decide(n, iv->origin, iv->channel, NULL);
-			else
+				if (iv->command)
+					answer_as(n, iv->origin, iv->channel,
+					    iv->direct, iv->command, 0);
+				else
+					invite_decide(n, iv->origin,
+					    iv->channel, NULL);
+			} else
 				continue;
 			iv->nick[0] = '\0';
+			free(iv->command);
+			iv->command = NULL;
 		}
 	} else if (code == 353 && count >= 4) {
 		/* RPL_NAMREPLY me = #chan :@op +voice nick ~owner */
@@ -1134,6 +1240,14 @@ irc_free(struct adapter *ad)
 	}
 	if (irc->loop)
 		loop_del_prepare(irc->loop, prepare, irc);
+	for (i = 0; i < irc->nnets; i++) {
+		int j;
+
+		for (j = 0; j < INVITES_MAX; j++)
+			free(irc->nets[i].invites[j].command);
+	}
+	for (i = 0; i < irc->nignored; i++)
+		free(irc->ignored[i]);
 	answer_free(&irc->ans);
 	free(irc);
 }

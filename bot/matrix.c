@@ -11,10 +11,12 @@
  * while waiting.
  */
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
@@ -85,6 +87,8 @@ struct matrix {
 	char			*prefix;
 	char			*owners[CONFIG_LIST_MAX];	/* @user:server */
 	int			 nowners;
+	char			*ignored[CONFIG_LIST_MAX];	/* !ignore */
+	int			 nignored;
 	struct mx		 accts[CONFIG_MATRIX_MAX];
 	int			 naccts;
 	int			 failed;
@@ -423,17 +427,60 @@ is_direct(struct mx *x, const char *room)
 	return direct;
 }
 
+static int
+is_owner(struct matrix *m, const char *sender)
+{
+	int i;
+
+	for (i = 0; i < m->nowners; i++)
+		if (strcmp(m->owners[i], sender) == 0)
+			return 1;
+	return 0;
+}
+
+/* An owner command's action, once the router has said yes. */
+static void
+act(struct mx *x, const struct answer *a)
+{
+	struct matrix *m = x->m;
+	struct buf path = {0}, what = {0};
+	const char *arg = a->action_arg;
+
+	if (strcmp(a->action, "reload") == 0) {
+		log_info("matrix %s: !reload by an owner", x->cf.name);
+		kill(getpid(), SIGHUP);	/* main reloads between polls */
+	} else if (strcmp(a->action, "join") == 0 && (arg[0] == '!' ||
+	    arg[0] == '#')) {
+		buf_puts(&path, API "/join/");
+		http_escape(&path, arg);
+		buf_printf(&what, "join %s", arg);
+		out_push(x, "POST", &path, xstrdup("{}"), buf_str(&what));
+	} else if (strcmp(a->action, "part") == 0 && arg[0] == '!') {
+		buf_puts(&path, API "/rooms/");
+		http_escape(&path, arg);
+		buf_puts(&path, "/leave");
+		buf_printf(&what, "leave %s", arg);
+		out_push(x, "POST", &path, xstrdup("{}"), buf_str(&what));
+	} else if (strcmp(a->action, "ignore") == 0 &&
+	    m->nignored < CONFIG_LIST_MAX) {
+		m->ignored[m->nignored++] = xstrdup(arg);
+		log_info("matrix %s: ignoring %s (owner's !ignore)",
+		    x->cf.name, arg);
+	}
+	buf_free(&path);
+	buf_free(&what);
+}
+
 /* An owner ([bot] owners lists Matrix ids as @user:server), a creator of
  * a version 12 room, or a moderator: power level 50 or more. */
 static int
 privileged(struct mx *x, const char *room, const char *sender)
 {
 	char key[300], *pl;
-	int i, level;
+	int level;
 
-	for (i = 0; i < x->m->nowners; i++)
-		if (strcmp(x->m->owners[i], sender) == 0)
-			return 1;
+	if (is_owner(x->m, sender))
+		return 1;
 	room_key(key, sizeof(key), "creators", room);
 	if ((pl = batch_get(x, key)) != NULL) {
 		size_t n = strlen(sender);
@@ -500,9 +547,13 @@ on_message(const struct mx_msg *q, void *ctx)
 	const char *text = q->body, *p;
 	char where[512];
 	size_t plen = strlen(m->prefix);
+	int i;
 
 	if (x->first_sync || batch_has_id(x, q->event_id))
 		return;		/* history before our first start, or done */
+	for (i = 0; i < m->nignored; i++)
+		if (strcmp(m->ignored[i], q->sender) == 0)
+			return;
 	memset(&msg, 0, sizeof(msg));
 	if (strncmp(text, m->prefix, plen) == 0)
 		;		/* a command: the router reads the prefix */
@@ -521,6 +572,7 @@ on_message(const struct mx_msg *q, void *ctx)
 	msg.max_bytes = (size_t)x->cf.max_bytes;
 	msg.network = x->scope;
 	msg.target = q->room_id;
+	msg.owner = is_owner(m, q->sender);
 	msg.privileged = privileged(x, q->room_id, q->sender);
 	answer_reset(&m->ans);
 	if (!bot_answer(m->ad.bot, &msg, &m->ans))
@@ -528,6 +580,8 @@ on_message(const struct mx_msg *q, void *ctx)
 	log_debug("matrix %s: question %s in %s", x->cf.name, q->event_id,
 	    q->room_id);
 	send_answer(x, q, &m->ans);
+	if (m->ans.action[0])
+		act(x, &m->ans);
 	x->batch_ids = xrealloc(x->batch_ids,
 	    sizeof(char *) * (size_t)(x->nbatch_ids + 1));
 	x->batch_ids[x->nbatch_ids++] = xstrdup(q->event_id);
@@ -1013,6 +1067,8 @@ matrix_free(struct adapter *ad)
 	answer_free(&m->ans);
 	for (i = 0; i < m->nowners; i++)
 		free(m->owners[i]);
+	for (i = 0; i < m->nignored; i++)
+		free(m->ignored[i]);
 	free(m->prefix);
 	free(m);
 }

@@ -21,6 +21,10 @@ struct answer {
 	struct buf	more;	/* plain continuation after the cut */
 	int		row_cells;
 	int		rows;
+	/* an owner command's request to the adapter: "join", "part",
+	 * "ignore" or "reload" with its argument; "" for none */
+	char		action[8];
+	char		action_arg[256];
 };
 
 void	answer_init(struct answer *);

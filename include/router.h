@@ -39,6 +39,7 @@ struct message {
 	const char	*network;	/* "irc:NAME", "matrix:NAME" */
 	const char	*target;	/* the channel or room; NULL in private */
 	int		 privileged;	/* an owner, or a channel operator */
+	int		 owner;		/* one of the config's owners */
 };
 
 struct highlights;

@@ -580,6 +580,52 @@ class T08Highlights(unittest.TestCase):
             bot.stop()
 
 
+class T09OwnerCommands(unittest.TestCase):
+    def test_01_owner_commands_refused_for_others(self):
+        boss = User(PLAIN, "boss", join="#ownerchan")
+        mallory = User(PLAIN, "mallory")
+        bot = Bot(PLAIN)
+        try:
+            bot.start()
+            mallory.pump_until(lambda: any(e[0] == "join" and
+                                           e[1] == "techpay"
+                                           for e in mallory.events), 10)
+            for cmd in ("!join #ownerchan", "!reload", "!ignore boss",
+                        "!part"):
+                n = len(mallory.msgs)
+                mallory.conn.privmsg("#techpay", cmd)
+                mallory.pump_until(lambda: len(mallory.msgs) > n, 5)
+                self.assertEqual(mallory.msgs[-1][3], "mallory: Sorry, only "
+                                 "the bot's owners can do that.", cmd)
+            boss.pump(1)
+            self.assertFalse(any(e[0] == "join" and e[1] == "techpay"
+                                 for e in boss.events))
+            self.assertNotIn("!reload by an owner", bot.logtext())
+            # the owner (boss!*@* in the config)
+            boss.conn.privmsg("techpay", "!join #ownerchan")
+            boss.pump_until(lambda: any(e[0] == "join" and e[1] == "techpay"
+                                        for e in boss.events), 10)
+            self.assertTrue(any(e[0] == "join" and e[1] == "techpay"
+                                for e in boss.events), boss.events)
+            boss.conn.privmsg("techpay", "!ignore mallory")
+            boss.pump(1)
+            n = len(mallory.msgs)
+            mallory.conn.privmsg("#techpay", "!salary sre")
+            mallory.pump(2)
+            self.assertEqual(len(mallory.msgs), n)
+            boss.conn.privmsg("#ownerchan", "!part")
+            boss.pump_until(lambda: any(e[0] == "part" and e[1] == "techpay"
+                                        for e in boss.events), 10)
+            self.assertTrue(any(e[0] == "part" for e in boss.events))
+            boss.conn.privmsg("techpay", "!reload")
+            self.assertTrue(wait_for(lambda: "SIGHUP: reloading" in
+                                     bot.logtext(), 10), bot.logtext())
+        finally:
+            boss.conn.disconnect()
+            mallory.conn.disconnect()
+            bot.stop()
+
+
 class T06Operations(unittest.TestCase):
     def test_01_sighup_reloads_knowledge_and_config_without_dropping(self):
         here = os.path.dirname(os.path.abspath(__file__))
@@ -807,6 +853,12 @@ class T07SASL(unittest.TestCase):
         fake.conn.invite("acctbot", "#fakeroom")
         self.assertTrue(wait_for(lambda: "ignored an invite to #fakeroom"
                                  in bot.logtext(), 10), bot.logtext())
+        # owner commands: the nick without the account is refused
+        fake.say("acctbot", "!join #fakeroom")
+        fake.pump_until(lambda: any("only the bot's owners" in m[3]
+                                    for m in fake.msgs), 10)
+        self.assertTrue(any("only the bot's owners" in m[3]
+                            for m in fake.msgs), fake.msgs)
         fake.close()
         time.sleep(1)
         real = User(self.net, "boss2", join=None)
@@ -821,6 +873,12 @@ class T07SASL(unittest.TestCase):
         self.assertTrue(wait_for(lambda: "invited to #realroom by owner"
                                  in bot.logtext(), 10), bot.logtext())
         self.assertIn("(account boss2)", bot.logtext())
+        # ... and with the account, the command is carried out
+        n = len(real.msgs)
+        real.say("acctbot", "!ignore mallory")
+        real.pump_until(lambda: len(real.msgs) > n, 10)
+        self.assertIn("Ignoring", real.msgs[-1][3])
+        self.assertIn("ignoring mallory!*@*", bot.logtext())
 
     def test_03_wrong_password_clear_error_no_storm(self):
         bot = Bot(self.net, nick="wrongpw", extra="sasl_user = saslbot\n"

@@ -519,6 +519,44 @@ class T05Highlights(unittest.TestCase):
                 bot.stop()
 
 
+class T06OwnerCommands(unittest.TestCase):
+    def test_01_owner_commands_refused_for_others(self):
+        bot = Bot(bot_extra="owners = @alice:localhost")
+        alice = Person("@alice:localhost", "alice-pw")
+        bob = Person("@bob:localhost", "bob-pw")
+        try:
+            bot.start()
+            room = alice.create_room(invite=(BOT_ID, "@bob:localhost"))
+            self.assertIsInstance(bob.run(bob.c.join(room)), nio.JoinResponse)
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            for cmd in ("!part", "!reload", "!ignore @alice:localhost",
+                        "!join #elsewhere:localhost"):
+                q = bob.send(room, cmd)
+                ans = alice.wait_answers(1, to=q)
+                self.assertEqual(ans[0]["content"]["body"], "Sorry, only the "
+                                 "bot's owners can do that.", cmd)
+            self.assertTrue(alice.joined(room))
+            self.assertNotIn("!reload by an owner", bot.logtext())
+            q = alice.send(room, "!ignore @bob:localhost")
+            self.assertIn("Ignoring", alice.wait_answers(1, to=q)[0]
+                          ["content"]["body"])
+            q = bob.send(room, "!salary sre")
+            alice.pump(2)
+            self.assertEqual(alice.answers(to=q), [])
+            q = alice.send(room, "!reload")
+            alice.wait_answers(1, to=q)
+            self.assertTrue(wait_for(lambda: "SIGHUP: reloading" in
+                                     bot.logtext(), 10))
+            q = alice.send(room, "!part")
+            alice.wait_answers(1, to=q)
+            self.assertTrue(wait_for(lambda: not alice.joined(room), 15),
+                            bot.logtext()[-2000:])
+        finally:
+            alice.close()
+            bob.close()
+            bot.stop()
+
+
 class T04IrcAndMatrix(unittest.TestCase):
     """One bot process on an IRC server and a homeserver at once."""
 
