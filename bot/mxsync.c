@@ -296,6 +296,67 @@ left(const char *room, const cJSON *r, const char *self,
 		membership(room, evs, self, cb, ctx);
 }
 
+/* Skips the value that starts at in[i] ('[' or '{'); returns the index
+ * after it, or len if it never closes. */
+static size_t
+skip_value(const char *in, size_t len, size_t i)
+{
+	int depth = 0, str = 0;
+
+	for (; i < len; i++) {
+		char c = in[i];
+
+		if (str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				str = 0;
+		} else if (c == '"')
+			str = 1;
+		else if (c == '[' || c == '{')
+			depth++;
+		else if ((c == ']' || c == '}') && --depth == 0)
+			return i + 1;
+	}
+	return len;
+}
+
+int
+mx_json_flatten(const char *in, size_t len, int maxdepth, struct buf *out)
+{
+	size_t i, start = 0;
+	int depth = 0, str = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = in[i];
+
+		if (str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				str = 0;
+			continue;
+		}
+		if (c == '"')
+			str = 1;
+		else if (c == '[' || c == '{') {
+			if (depth == maxdepth) {
+				buf_add(out, in + start, i - start);
+				buf_puts(out, "null");
+				i = skip_value(in, len, i) - 1;
+				start = i + 1;
+				continue;
+			}
+			depth++;
+		} else if (c == ']' || c == '}')
+			depth--;
+	}
+	if (i > len)
+		i = len;
+	buf_add(out, in + start, i - start);
+	return str || depth != 0 ? -1 : 0;
+}
+
 char *
 mxsync_parse(const char *json, size_t len, const char *self,
     const struct mxsync_cb *cb, void *ctx, char *err, size_t errlen)
@@ -306,8 +367,17 @@ mxsync_parse(const char *json, size_t len, const char *self,
 	char *next;
 
 	if ((root = cJSON_ParseWithLength(json, len)) == NULL) {
-		snprintf(err, errlen, "sync: not JSON");
-		return NULL;
+		/* too deep for cJSON? the same answer with the deep parts
+		 * of events cut off */
+		struct buf flat = {0};
+
+		if (mx_json_flatten(json, len, MX_JSON_DEPTH, &flat) == 0)
+			root = cJSON_ParseWithLength(flat.s, flat.len);
+		buf_free(&flat);
+		if (root == NULL) {
+			snprintf(err, errlen, "sync: not JSON");
+			return NULL;
+		}
 	}
 	if ((nb = str(root, "next_batch")) == NULL || *nb == '\0') {
 		snprintf(err, errlen, "sync: no next_batch");

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+struct buf;
+
 #define MX_BODY_MAX	4096	/* bytes of a body looked at */
 
 struct mx_msg {
@@ -53,6 +55,17 @@ char	*mxsync_parse(const char *json, size_t len, const char *self,
 /* The power level of user in a power_levels content (JSON text); 0 when
  * the JSON is unreadable. */
 int	 mx_power_level(const char *json, const char *user);
+
+/*
+ * Copies well-formed JSON text to out with every array or object nested
+ * deeper than maxdepth replaced by null.  Anyone can put deeply nested
+ * JSON in an event's content; without this, a sync holding one would be
+ * refused whole by cJSON (its limit is 1000 levels) and the bot would
+ * stop hearing the room.  -1 if the text ends inside a value.
+ */
+#define MX_JSON_DEPTH	64
+int	 mx_json_flatten(const char *json, size_t len, int maxdepth,
+	    struct buf *out);
 
 /* Strips the "> " reply fallback lines from the start of body, in place. */
 void	 mx_strip_fallback(char *body);

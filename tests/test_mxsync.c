@@ -384,6 +384,56 @@ test_12_power_levels(void **st)
 	assert_string_equal(s.creators, "");
 }
 
+static void
+test_13_deep_nesting_does_not_hide_the_batch(void **st)
+{
+	static char json[20000];
+	struct buf out = {0};
+	struct seen s;
+	char err[64], *next, *p;
+	int i;
+
+	(void)st;
+	/* one event nested 3000 deep, then a real question */
+	p = json + sprintf(json, "{\"next_batch\":\"s9\",\"rooms\":{\"join\":"
+	    "{\"!r:hs\":{\"timeline\":{\"events\":[{\"type\":"
+	    "\"m.room.message\",\"event_id\":\"$deep\",\"sender\":\"@a:hs\","
+	    "\"content\":{\"msgtype\":\"m.text\",\"body\":\"x]}\\\"[{\","
+	    "\"evil\":");
+	for (i = 0; i < 3000; i++)
+		*p++ = '[';
+	for (i = 0; i < 3000; i++)
+		*p++ = ']';
+	strcpy(p, "}},{\"type\":\"m.room.message\",\"event_id\":\"$q\","
+	    "\"sender\":\"@a:hs\",\"content\":{\"msgtype\":\"m.text\","
+	    "\"body\":\"!salary sre\"}}]}}}}}");
+	memset(&s, 0, sizeof(s));
+	next = mxsync_parse(json, strlen(json), SELF, &cb, &s, err,
+	    sizeof(err));
+	assert_non_null(next);
+	assert_string_equal(next, "s9");
+	free(next);
+	assert_int_equal(s.nmsg, 2);		/* both events still seen */
+	assert_string_equal(s.body, "!salary sre");
+	/* flatten itself: depth kept to the limit, strings untouched */
+	{
+		const char *j1 = "{\"a\":[[1],\"[[\"],\"b\":{}}";
+
+		assert_int_equal(mx_json_flatten(j1, strlen(j1), 1, &out), 0);
+	}
+	assert_string_equal(buf_str(&out), "{\"a\":null,\"b\":null}");
+	buf_reset(&out);
+	{
+		const char *j2 = "[\"\\\"[\", [[2]]]";
+
+		assert_int_equal(mx_json_flatten(j2, strlen(j2), 2, &out), 0);
+	}
+	assert_string_equal(buf_str(&out), "[\"\\\"[\", [null]]");
+	buf_reset(&out);
+	assert_int_equal(mx_json_flatten("[[[", 3, 1, &out), -1);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -400,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_10_long_body_cut),
 		cmocka_unit_test(test_11_txn_id_from_event),
 		cmocka_unit_test(test_12_power_levels),
+		cmocka_unit_test(test_13_deep_nesting_does_not_hide_the_batch),
 	};
 
 	return cmocka_run_group_tests_name("mxsync", t, NULL, NULL);

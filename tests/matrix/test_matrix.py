@@ -8,6 +8,7 @@ runs IRC (ngircd, python3-irc) and Matrix in one bot process.
 Usage: test_matrix.py BOT_BINARY [TEST NAMES...]
 """
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -17,6 +18,8 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 import nio
 
@@ -555,6 +558,99 @@ class T06OwnerCommands(unittest.TestCase):
             alice.close()
             bob.close()
             bot.stop()
+
+
+class T07Hostile(RoomCase):
+    """Events anyone can send: broken fields, huge and deep content."""
+
+    NEVER = ("sqlite", "fts5", "syntax error", "no such", "(null)",
+             "traceback")
+
+    def check_alive(self):
+        q = self.alice.send(self.room, "!salary sre")
+        ans = self.alice.wait_answers(1, to=q)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-3000:])
+        self.assertIsNone(self.bot.proc.poll())
+
+    def test_01_wrong_types_and_missing_fields(self):
+        bad = [{"msgtype": "m.text", "body": 42},
+               {"body": "!salary sre"},
+               {"msgtype": "m.text", "body": "!salary sre",
+                "m.relates_to": "a string"},
+               {"msgtype": "m.text", "body": "!salary sre",
+                "m.mentions": {"user_ids": {"not": "a list"}}},
+               {"msgtype": ["m.text"], "body": "!roles"},
+               {"msgtype": "m.text", "body": None},
+               {"msgtype": "m.text", "body": "!salary sre",
+                "m.relates_to": {"rel_type": 5, "event_id": []}}]
+        ids = []
+        for c in bad:
+            try:
+                ids.append(self.alice.send_raw(self.room, "m.room.message",
+                                               c))
+            except urllib.error.HTTPError:
+                pass    # refused by the homeserver itself: fine
+        self.assertGreaterEqual(len(ids), 2)   # Synapse refuses some
+        self.check_alive()
+        self.alice.pump(1)
+        for i, eid in enumerate(ids):
+            for a in self.alice.answers(to=eid):
+                body = a["content"]["body"].lower()
+                for w in self.NEVER:
+                    self.assertNotIn(w, body, bad[i])
+
+    def test_02_deep_and_huge_content(self):
+        # as deep as Synapse's own JSON parser takes (the bot copes with
+        # deeper too: see test_mxsync's deep-nesting case)
+        eid = None
+        for depth in (990, 500, 200, 120, 100, 90, 80, 70, 60, 50, 40):
+            raw = ('{"msgtype":"m.text","body":"!salary devops","evil":' +
+                   "[" * depth + "]" * depth + "}").encode()
+            req = urllib.request.Request(
+                HS.url + "/_matrix/client/v3/rooms/%s/send/m.room.message/"
+                "deep%d" % (self.room, depth), data=raw, method="PUT",
+                headers={"Authorization": "Bearer " + self.alice.token,
+                         "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    eid = json.loads(r.read())["event_id"]
+                print("deepest event Synapse took: %d levels" % depth,
+                      file=sys.stderr)
+                break
+            except urllib.error.HTTPError as e:
+                why = e.read()
+                continue
+        self.assertIsNotNone(eid, "Synapse took no deep event: %s" % why)
+        huge = {"msgtype": "m.text", "body": "!salary " + "x" * 30000,
+                "format": "org.matrix.custom.html",
+                "formatted_body": "<b>" * 8000}
+        hid = self.alice.send_raw(self.room, "m.room.message", huge)
+        self.check_alive()
+        if eid:
+            ans = self.alice.wait_answers(1, to=eid)
+            self.assertEqual(len(ans), 1, "the deep event was not answered")
+            self.assertIn("DevOps", ans[0]["content"]["body"])
+        for a in self.alice.answers(to=hid):
+            self.assertLess(len(a["content"]["body"].encode()), 2000)
+
+    def test_03_injection_and_format_strings(self):
+        for text in ("!salary %s%s%n%x%p", "!salary sre\r\nPRIVMSG #x :hi",
+                     "!salary \"NEAR(a b) OR", "'; DROP TABLE roles;--",
+                     "!compare " + "sre," * 300, "!salary \u0000sre",
+                     "!salary \udbff", "!salary \u202e\u0007sre"):
+            try:
+                q = self.alice.send(self.room, text)
+            except Exception:
+                continue
+            ans = self.alice.wait_answers(1, to=q, timeout=10)
+            for a in ans:
+                body = a["content"]["body"]
+                self.assertNotIn("\n", body)
+                self.assertNotIn("\r", body)
+                self.assertNotIn("\x00", body)
+                for w in self.NEVER:
+                    self.assertNotIn(w, body.lower(), text)
+        self.check_alive()
 
 
 class T04IrcAndMatrix(unittest.TestCase):
