@@ -626,6 +626,112 @@ class T09OwnerCommands(unittest.TestCase):
             bot.stop()
 
 
+class RawClient:
+    """A client that writes raw bytes: what python3-irc will not send
+    (invalid UTF-8, overlong sequences, 10 KB lines).  NUL is not tried
+    here: ngircd stops reading a client's buffer at one, so it never
+    reaches the bot (the unit and fuzz tests cover NUL)."""
+
+    def __init__(self, server, nick):
+        self.s = socket.create_connection(("127.0.0.1", server.port), 5)
+        self.buf = b""
+        self.lines = []
+        self.send(b"NICK " + nick.encode() + b"\r\nUSER x 0 * :x\r\n")
+        assert self.wait(lambda: any(b" 001 " in ln for ln in self.lines),
+                         10), self.lines
+        self.send(b"JOIN #techpay\r\n")
+        assert self.wait(lambda: any(b" 366 " in ln for ln in self.lines),
+                         10)
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def pump(self, seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            self.s.settimeout(max(0.01, end - time.time()))
+            try:
+                chunk = self.s.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            self.buf += chunk
+            while b"\r\n" in self.buf:
+                ln, self.buf = self.buf.split(b"\r\n", 1)
+                if ln.startswith(b"PING"):
+                    self.send(b"PONG" + ln[4:] + b"\r\n")
+                self.lines.append(ln)
+
+    def wait(self, pred, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if pred():
+                return True
+            self.pump(0.1)
+        return pred()
+
+    def from_bot(self):
+        return [ln for ln in self.lines if ln.startswith(b":techpay!")]
+
+
+class T10Hostile(unittest.TestCase):
+    NEVER = (b"sqlite", b"fts5", b"syntax error", b"no such", b"(null)",
+             b"traceback")
+
+    def test_01_hostile_lines_get_answers_or_silence(self):
+        bot = Bot(PLAIN)
+        raw = None
+        try:
+            bot.start()
+            raw = RawClient(PLAIN, "eve")
+            raw.wait(lambda: any(b"JOIN" in ln and ln.startswith(b":techpay")
+                                 for ln in raw.lines), 5)
+            hostile = [
+                b"!salary \xff\xfe\xfd sre",              # invalid UTF-8
+                b"!salary \xc0\xaf\xe0\x80\xaf sre",      # overlong
+                b"!salary %s%s%n%x%p",                     # format string
+                b"!salary \"NEAR(a b) OR",                  # FTS5 syntax
+                b"!salary '; DROP TABLE roles;--",           # SQL
+                b"!salary \x1b[31mred\x1b[0m \x03" + b"4,5sre",
+                b"!help \x01ACTION dances\x01",
+                b"!compare " + b"sre," * 120,                # 480 bytes
+            ]
+            for h in hostile:
+                raw.send(b"PRIVMSG #techpay :" + h + b"\r\n")
+                raw.pump(0.3)
+            raw.send(b"PRIVMSG #techpay :!salary devops\r\n")
+            # ngircd paces eve's burst (a line per 2 s): allow for it
+            self.assertTrue(raw.wait(lambda: any(b"DevOps" in ln for ln in
+                                                 raw.from_bot()), 45),
+                            raw.lines[-20:])
+            # 10 KB lines: ngircd cuts them (or stops reading eve); the
+            # bot must just go on
+            for h in (b"!compare " + b"sre," * 3000,
+                      b"techpay: " + b"\xf0\x9f\x92\xb0" * 2500):
+                raw.send(b"PRIVMSG #techpay :" + h + b"\r\n")
+            raw.pump(2)
+            self.assertIsNone(bot.proc.poll())
+            for ln in raw.from_bot():
+                self.assertLessEqual(len(ln) + 2, 512, ln)
+                self.assertNotIn(b"\x00", ln)
+                # only messages to the channel or to eve: nothing the
+                # input could have turned into another command
+                cmd = ln.split(b" ")[1]
+                self.assertIn(cmd, (b"PRIVMSG", b"NOTICE", b"JOIN",
+                                    b"MODE"), ln)
+                for w in self.NEVER:
+                    self.assertNotIn(w, ln.lower(), ln)
+                try:
+                    ln.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.fail("the bot sent invalid UTF-8: %r" % ln)
+        finally:
+            if raw:
+                raw.s.close()
+            bot.stop()
+
+
 class T06Operations(unittest.TestCase):
     def test_01_sighup_reloads_knowledge_and_config_without_dropping(self):
         here = os.path.dirname(os.path.abspath(__file__))
