@@ -60,6 +60,9 @@ catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a full disk (or a file size limit) fails the write with EFBIG
+	 * instead of killing the bot: the state store logs it and goes on */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static void

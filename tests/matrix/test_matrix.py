@@ -26,6 +26,7 @@ import nio
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "lib")]
 from harness import BotProcess, wait_for  # noqa: E402
+from fault_proxy import FaultProxy  # noqa: E402
 from synapse import Synapse  # noqa: E402
 
 BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
@@ -52,7 +53,7 @@ class Bot(BotProcess):
     n = 0
 
     def __init__(self, matrix_extra="", bot_extra="", extra_sections="",
-                 state=None, auth=None):
+                 state=None, auth=None, homeserver=None):
         BotProcess.__init__(self, BOT)
         Bot.n += 1
         self.dir = os.path.join(TMP, "bot%d" % Bot.n)
@@ -68,7 +69,8 @@ class Bot(BotProcess):
                     "invite_from = @alice:localhost, trusted.example\n"
                     "sync_timeout = 5\nreconnect_min = 1\n"
                     "reconnect_max = 4\n%s\n%s"
-                    % (self.state, bot_extra, HS.url, BOT_ID, auth,
+                    % (self.state, bot_extra, homeserver or HS.url, BOT_ID,
+                       auth,
                        matrix_extra, extra_sections))
         os.chmod(self.conf, 0o600)
         self.log = os.path.join(self.dir, "bot.log")
@@ -651,6 +653,76 @@ class T07Hostile(RoomCase):
                 for w in self.NEVER:
                     self.assertNotIn(w, body.lower(), text)
         self.check_alive()
+
+
+class T08Faults(unittest.TestCase):
+    def test_01_homeserver_answering_500s(self):
+        """Through the fault proxy (fault_proxy.py, a fake front named as
+        such): 500s on sends and syncs are retried with backoff; every
+        answer arrives once."""
+        proxy = FaultProxy(HS.url)
+        bot = Bot(homeserver=proxy.url)
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            proxy.fail(r"/send/m\.room\.message/", "PUT", 3)
+            q1 = alice.send(room, "!salary sre")
+            self.assertEqual(len(alice.wait_answers(1, to=q1, timeout=30)), 1,
+                             bot.logtext()[-2000:])
+            proxy.fail(r"/sync", "GET", 3)
+            time.sleep(0.5)
+            q2 = alice.send(room, "!salary devops")
+            self.assertEqual(len(alice.wait_answers(1, to=q2, timeout=40)), 1,
+                             bot.logtext()[-2000:])
+            alice.pump(2)
+            self.assertEqual(len(alice.answers(to=q1)), 1)
+            self.assertEqual(len(alice.answers(to=q2)), 1)
+            log = bot.logtext()
+            self.assertGreaterEqual(proxy.failed, 5)
+            self.assertIn("HTTP 500", log)
+            self.assertGreaterEqual(log.count("retrying in"), 5)
+        finally:
+            alice.close()
+            bot.stop()
+            proxy.close()
+
+
+class T09StateDiskFull(RoomCase):
+    def test_01_full_disk_answers_continue_then_state_resumes(self):
+        """The state file may not grow (RLIMIT_FSIZE on the running bot:
+        writes fail with EFBIG, as on a full disk): answers go on, the
+        errors are logged, and state is saved again once there is room."""
+        import resource
+        old = self.alice.send(self.room, "!roles")
+        self.assertEqual(len(self.alice.wait_answers(1, to=old)), 1)
+        pid = self.bot.proc.pid
+        resource.prlimit(pid, resource.RLIMIT_FSIZE,
+                         (4096, resource.RLIM_INFINITY))
+        try:
+            qs = [self.alice.send(self.room, "!salary %s" % r)
+                  for r in ("sre", "devops", "data scientist")]
+            for q in qs:
+                self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                                 self.bot.logtext()[-2000:])
+            self.assertTrue(wait_for(lambda: "was not saved" in
+                                     self.bot.logtext(), 10),
+                            self.bot.logtext()[-2000:])
+        finally:
+            resource.prlimit(pid, resource.RLIMIT_FSIZE,
+                       (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        errors = self.bot.logtext().count("was not saved")
+        q = self.alice.send(self.room, "!skills sre")
+        self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1)
+        self.alice.pump(2)
+        # saved again: no new errors, and a restart answers nothing twice
+        self.assertEqual(self.bot.logtext().count("was not saved"), errors)
+        self.bot.stop()
+        self.bot.start()
+        self.alice.pump(4)
+        for eid in qs + [old, q]:
+            self.assertEqual(len(self.alice.answers(to=eid)), 1, eid)
 
 
 class T04IrcAndMatrix(unittest.TestCase):
