@@ -364,6 +364,53 @@ class T03Reconnect(unittest.TestCase):
         bot.stop()
         srv.stop()
 
+    def test_06_server_killed_mid_answer(self):
+        """A long answer goes out a line a second; the server dies after
+        the first line, comes back; the bot reconnects and answers."""
+        srv = Ngircd("midanswer")
+        srv.start()
+        bot = Bot(srv, extra="flood_burst = 1\nflood_interval_ms = 1000\n"
+                  "max_lines = 3")
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.addCleanup(srv.stop)
+        u = User(srv, "hank")
+        u.pump(0.5)
+        u.say("#techpay", "!roles")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay"), 10))
+        srv.stop()              # kill -9 while the rest is queued
+        self.assertTrue(wait_for(lambda: "reconnecting in" in bot.logtext(),
+                                 10), bot.logtext())
+        srv.start()
+        self.assertTrue(wait_for(
+            lambda: bot.logtext().count("registered as") >= 2, 15),
+            bot.logtext())
+        u2 = User(srv, "hank2")
+        u2.pump(1)
+        u2.say("#techpay", "!salary sre")
+        self.assertTrue(u2.pump_until(lambda: any(
+            "Site Reliability" in m[3] for m in u2.msgs), 15), u2.msgs)
+        self.assertIsNone(bot.proc.poll())
+        u2.close()
+
+    def test_07_sigterm_during_a_send(self):
+        """SIGTERM while an answer is still queued: QUIT, exit 0, no
+        sanitizer report (stop() checks both)."""
+        bot = Bot(PLAIN, nick="termbot", extra="flood_burst = 1\n"
+                  "flood_interval_ms = 1000\nmax_lines = 3")
+        bot.start()
+        u = User(PLAIN, "ivan")
+        u.pump(0.5)
+        u.say("#techpay", "termbot: !roles")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("termbot"), 10))
+        t = time.time()
+        self.assertEqual(bot.stop(signal.SIGTERM), 0)
+        self.assertLess(time.time() - t, 5)     # the 3 s grace at most
+        u.pump(0.5)
+        self.assertTrue(any(e[0] == "quit" and e[1] == "termbot"
+                            for e in u.events), u.events)
+        u.close()
+
     def test_05_servers_rotate_after_a_failed_connect(self):
         dead = free_port()      # nothing listens here: refused at once
         bot = Bot(PLAIN, nick="rotor")
