@@ -400,13 +400,13 @@ class T02Restarts(RoomCase):
     def test_06_homeserver_down_backoff_then_back(self):
         HS.stop()
         try:
-            time.sleep(6)
+            time.sleep(30)      # the homeserver away for 30 s
             log = self.bot.logtext()
             tries = log[log.rindex("matrix test: signed in"):].count(
                 "sync: ")
-            # backoff 1, 2, 4, 4 s (jittered to half..full): a handful
-            self.assertGreaterEqual(tries, 2, log[-2000:])
-            self.assertLessEqual(tries, 8, log[-2000:])
+            # backoff 1, 2, 4, 4 ... s (jittered to half..full): no storm
+            self.assertGreaterEqual(tries, 5, log[-2000:])
+            self.assertLessEqual(tries, 25, log[-2000:])
         finally:
             HS.start()
         q = self.alice.send(self.room, "!salary ai engineer")
@@ -725,6 +725,56 @@ class T09StateDiskFull(RoomCase):
             self.assertEqual(len(self.alice.answers(to=eid)), 1, eid)
 
 
+class T10StateDiskReallyFull(unittest.TestCase):
+    def test_01_full_tmpfs_then_space_again(self):
+        """state_dir on a small tmpfs that a filler file makes full
+        (ENOSPC), then the filler is removed.  Needs mount(8) as root;
+        without it the case is reported as skipped, not passed.  (A
+        read-only remount is refused while the bot holds the file open
+        for writing, so read-only is not tested this way.)"""
+        mnt = os.path.join(TMP, "ro-state")
+        os.makedirs(mnt, exist_ok=True)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m",
+                            "tmpfs", mnt], capture_output=True, text=True)
+        if r.returncode != 0:
+            self.skipTest("mount not permitted: " + r.stderr.strip())
+        bot = Bot(state=os.path.join(mnt, "state"))
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            q0 = alice.send(room, "!roles")
+            self.assertEqual(len(alice.wait_answers(1, to=q0)), 1)
+            filler = os.path.join(mnt, "filler")
+            subprocess.run(["dd", "if=/dev/zero", "of=" + filler, "bs=64k"],
+                           capture_output=True)     # until ENOSPC
+            try:
+                qs = [alice.send(room, "!salary %s" % r)
+                      for r in ("sre", "devops")]
+                for q in qs:
+                    self.assertEqual(len(alice.wait_answers(1, to=q)), 1,
+                                     bot.logtext()[-2000:])
+                self.assertTrue(wait_for(lambda: "was not saved" in
+                                         bot.logtext(), 10))
+            finally:
+                os.unlink(filler)
+            errors = bot.logtext().count("was not saved")
+            q3 = alice.send(room, "!skills sre")
+            self.assertEqual(len(alice.wait_answers(1, to=q3)), 1)
+            alice.pump(2)
+            self.assertEqual(bot.logtext().count("was not saved"), errors)
+            bot.stop()
+            bot.start()
+            alice.pump(4)
+            for q in qs + [q0, q3]:
+                self.assertEqual(len(alice.answers(to=q)), 1, q)
+        finally:
+            alice.close()
+            bot.stop()
+            subprocess.run(["umount", "-l", mnt])
+
+
 class T04IrcAndMatrix(unittest.TestCase):
     """One bot process on an IRC server and a homeserver at once."""
 
@@ -777,5 +827,8 @@ if __name__ == "__main__":
         names, mod) if names else
         unittest.defaultTestLoader.loadTestsFromModule(mod))
     failed = len(result.failures) + len(result.errors)
-    print("matrix: %d passed, %d failed" % (result.testsRun - failed, failed))
+    skipped = len(result.skipped)
+    print("matrix: %d passed, %d failed%s" % (
+        result.testsRun - failed - skipped, failed,
+        ", %d skipped (not counted as passed)" % skipped if skipped else ""))
     sys.exit(1 if failed else 0)
