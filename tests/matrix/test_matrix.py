@@ -775,6 +775,42 @@ class T10StateDiskReallyFull(unittest.TestCase):
             subprocess.run(["umount", "-l", mnt])
 
 
+class T11StateReadOnly(RoomCase):
+    def test_01_read_only_state_then_writable(self):
+        """The state files made immutable under the running bot (chattr
+        +i: every write fails with EPERM, as on a read-only disk), then
+        writable again.  Needs chattr on this file system; without it the
+        case is reported as skipped, not passed."""
+        files = [os.path.join(self.bot.state, f)
+                 for f in ("techpay.db", "techpay.db-wal")]
+        q0 = self.alice.send(self.room, "!roles")
+        self.assertEqual(len(self.alice.wait_answers(1, to=q0)), 1)
+        r = subprocess.run(["chattr", "+i"] + files, capture_output=True,
+                           text=True)
+        if r.returncode != 0:
+            self.skipTest("chattr +i not possible here: " + r.stderr.strip())
+        try:
+            qs = [self.alice.send(self.room, "!salary %s" % r)
+                  for r in ("sre", "devops")]
+            for q in qs:
+                self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                                 self.bot.logtext()[-2000:])
+            self.assertTrue(wait_for(lambda: "was not saved" in
+                                     self.bot.logtext(), 10))
+        finally:
+            subprocess.run(["chattr", "-i"] + files)
+        errors = self.bot.logtext().count("was not saved")
+        q3 = self.alice.send(self.room, "!skills sre")
+        self.assertEqual(len(self.alice.wait_answers(1, to=q3)), 1)
+        self.alice.pump(2)
+        self.assertEqual(self.bot.logtext().count("was not saved"), errors)
+        self.bot.stop()
+        self.bot.start()
+        self.alice.pump(4)
+        for q in qs + [q0, q3]:
+            self.assertEqual(len(self.alice.answers(to=q)), 1, q)
+
+
 class T04IrcAndMatrix(unittest.TestCase):
     """One bot process on an IRC server and a homeserver at once."""
 
