@@ -296,65 +296,69 @@ left(const char *room, const cJSON *r, const char *self,
 		membership(room, evs, self, cb, ctx);
 }
 
-/* Skips the value that starts at in[i] ('[' or '{'); returns the index
- * after it, or len if it never closes. */
+/* The index after the string that opens at in[i] ('"'); len + 1 when
+ * it never closes. */
+static size_t
+skip_string(const char *in, size_t len, size_t i)
+{
+	for (i++; i < len; i++)
+		if (in[i] == '\\')
+			i++;
+		else if (in[i] == '"')
+			return i + 1;
+	return len + 1;
+}
+
+/* The index after the array or object that opens at in[i]; len + 1
+ * when it never closes. */
 static size_t
 skip_value(const char *in, size_t len, size_t i)
 {
-	int depth = 0, str = 0;
+	int depth = 0;
 
-	for (; i < len; i++) {
+	while (i < len) {
 		char c = in[i];
 
-		if (str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				str = 0;
-		} else if (c == '"')
-			str = 1;
-		else if (c == '[' || c == '{')
+		if (c == '"') {
+			i = skip_string(in, len, i);
+			continue;
+		}
+		if (c == '[' || c == '{')
 			depth++;
 		else if ((c == ']' || c == '}') && --depth == 0)
 			return i + 1;
+		i++;
 	}
-	return len;
+	return len + 1;
 }
 
 int
 mx_json_flatten(const char *in, size_t len, int maxdepth, struct buf *out)
 {
-	size_t i, start = 0;
-	int depth = 0, str = 0;
+	size_t i = 0, start = 0;
+	int depth = 0;
 
-	for (i = 0; i < len; i++) {
+	while (i < len) {
 		char c = in[i];
 
-		if (str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				str = 0;
-			continue;
-		}
 		if (c == '"')
-			str = 1;
-		else if (c == '[' || c == '{') {
-			if (depth == maxdepth) {
-				buf_add(out, in + start, i - start);
-				buf_puts(out, "null");
-				i = skip_value(in, len, i) - 1;
-				start = i + 1;
-				continue;
-			}
-			depth++;
-		} else if (c == ']' || c == '}')
-			depth--;
+			i = skip_string(in, len, i);
+		else if ((c == '[' || c == '{') && depth == maxdepth) {
+			buf_add(out, in + start, i - start);
+			buf_puts(out, "null");
+			start = i = skip_value(in, len, i);
+		} else {
+			if (c == '[' || c == '{')
+				depth++;
+			else if (c == ']' || c == '}')
+				depth--;
+			i++;
+		}
 	}
-	if (i > len)
-		i = len;
-	buf_add(out, in + start, i - start);
-	return str || depth != 0 ? -1 : 0;
+	if (i > len)	/* a string or a value that never closes */
+		return -1;
+	buf_add(out, in + start, len - start);
+	return depth != 0 ? -1 : 0;
 }
 
 char *
