@@ -35,6 +35,7 @@
 #endif
 
 #define SHUTDOWN_GRACE_MS	3000	/* time for QUIT to reach the servers */
+#define PRUNE_EVERY_MS	(6L * 3600 * 1000)	/* forget old handled ids */
 
 /* Signal handlers only set flags; the loop returns and main acts. */
 static volatile sig_atomic_t quit, reload, any_signal;
@@ -173,6 +174,16 @@ grace_check(struct loop *l, long id, void *ctx)
 		loop_add_timer(l, 100, grace_check, r);
 }
 
+/* Handled event ids older than STATE_KEEP_EVENTS_S go, every few hours:
+ * a busy room adds thousands a day. */
+static void
+prune_timer(struct loop *l, long id, void *ctx)
+{
+	(void)id;
+	state_prune(ctx);
+	loop_add_timer(l, PRUNE_EVERY_MS, prune_timer, ctx);
+}
+
 static void
 grace_over(struct loop *l, long id, void *ctx)
 {
@@ -270,6 +281,8 @@ run_config(const char *cmd, const char *path, const char *kdir,
 			quit = 1;
 		}
 	}
+	if (st)
+		loop_add_timer(l, PRUNE_EVERY_MS, prune_timer, st);
 	if (st) {	/* highlights need to remember what they posted */
 		hl = highlights_new(cf, st, kb, &run);
 		bot_set_highlights(bot, hl);
