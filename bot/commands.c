@@ -232,7 +232,7 @@ cmd_help(struct cmd_ctx *c, const char *arg, struct answer *a)
 		if (strncmp(p, c->prefix, strlen(c->prefix)) == 0)
 			p += strlen(c->prefix);
 		if ((cmd = command_find(p, strcspn(p, " "))) != NULL &&
-		    !cmd->hidden) {
+		    !(cmd->flags & CMD_HIDDEN)) {
 			fmt_printf(a, "%s%s%s%s — %s", c->prefix, cmd->name,
 			    *cmd->usage ? " " : "", cmd->usage, cmd->help);
 			if (cmd->alias)
@@ -247,7 +247,7 @@ cmd_help(struct cmd_ctx *c, const char *arg, struct answer *a)
 	fmt_text(a, "I answer from two guides to the highest-paying tech "
 	    "jobs: ");
 	for (cmd = commands; cmd->name; cmd++) {
-		if (cmd->hidden)
+		if (cmd->flags & CMD_HIDDEN)
 			continue;
 		fmt_printf(a, "%s%s%s%s", first ? "" : ", ", c->prefix,
 		    cmd->name, *cmd->usage ? " " : "");
@@ -948,18 +948,10 @@ cmd_highlight(struct cmd_ctx *c, const char *arg, struct answer *a)
 }
 
 /*
- * Owner commands: the handler checks and answers; the adapter carries out
- * a->action (it knows how to join a channel or a room).
+ * Owner commands (CMD_OWNER: the router has refused everyone else): the
+ * handler answers; the adapter carries out a->action (it knows how to join
+ * a channel or a room).
  */
-static int
-owner_only(struct cmd_ctx *c, struct answer *a)
-{
-	if (c->msg && c->msg->owner)
-		return 1;
-	fmt_text(a, "Sorry, only the bot's owners can do that.");
-	return 0;
-}
-
 static void
 set_action(struct answer *a, const char *what, const char *arg)
 {
@@ -970,9 +962,8 @@ set_action(struct answer *a, const char *what, const char *arg)
 static void
 cmd_reload(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
+	(void)c;
 	(void)arg;
-	if (!owner_only(c, a))
-		return;
 	set_action(a, "reload", "");
 	fmt_text(a, "Reloading the config and the knowledge.");
 }
@@ -982,8 +973,6 @@ cmd_join(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	char where[200];
 
-	if (!owner_only(c, a))
-		return;
 	if (sscanf(arg, "%199s", where) != 1) {
 		fmt_printf(a, "Usage: %sjoin CHANNEL-OR-ROOM", c->prefix);
 		return;
@@ -1000,8 +989,6 @@ cmd_part(struct cmd_ctx *c, const char *arg, struct answer *a)
 	char where[200];
 	const char *t = c->msg ? c->msg->target : NULL;
 
-	if (!owner_only(c, a))
-		return;
 	if (sscanf(arg, "%199s", where) != 1) {
 		if (t == NULL) {
 			fmt_printf(a, "Usage: %spart CHANNEL-OR-ROOM",
@@ -1021,8 +1008,6 @@ cmd_ignore(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	char who[200];
 
-	if (!owner_only(c, a))
-		return;
 	if (sscanf(arg, "%199s", who) != 1) {
 		fmt_printf(a, "Usage: %signore NICK!USER@HOST or @user:server",
 		    c->prefix);
@@ -1121,17 +1106,28 @@ const struct command commands[] = {
 	    0 },
 	{ "more", NULL, "", "the rest of a long answer", cmd_more, 0 },
 	{ "reload", NULL, "", "owners: reload the config and the knowledge",
-	    cmd_reload, 0 },
+	    cmd_reload, CMD_OWNER },
 	{ "join", NULL, "CHANNEL-OR-ROOM", "owners: join a channel or room",
-	    cmd_join, 0 },
+	    cmd_join, CMD_OWNER },
 	{ "part", "leave", "[CHANNEL-OR-ROOM]", "owners: leave one",
-	    cmd_part, 0 },
+	    cmd_part, CMD_OWNER },
 	{ "ignore", NULL, "MASK-OR-USER", "owners: ignore someone",
-	    cmd_ignore, 0 },
-	{ "_currency", NULL, "", "", cmd_currency, 1 },
-	{ "_guess", NULL, "", "", cmd_guess, 1 },
+	    cmd_ignore, CMD_OWNER },
+	{ "_currency", NULL, "", "", cmd_currency, CMD_HIDDEN },
+	{ "_guess", NULL, "", "", cmd_guess, CMD_HIDDEN },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
+
+const struct command *
+command_of(const char *line, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+
+	if (strncmp(line, prefix, pl) != 0)
+		return NULL;
+	line += pl;
+	return command_find(line, strcspn(line, " "));
+}
 
 const struct command *
 command_find(const char *name, size_t len)

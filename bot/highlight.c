@@ -442,17 +442,16 @@ role_for(struct highlights *h, struct target *t, int ymd)
 	return r;
 }
 
-static struct target default_target = { .key = "default" };
-
 const struct kb_role *
 hl_today(struct highlights *h, const char *network, const char *target,
     time_t now)
 {
 	struct target *t = network && target ? find(h, network, target) : NULL;
+	struct target def = { .key = "default" };	/* in the defaults' zone */
 	struct tz_date d;
 
 	if (t == NULL) {
-		t = &default_target;
+		t = &def;
 		snprintf(t->zone, sizeof(t->zone), "%s", h->zone);
 	}
 	if (tz_local(t->zone, now, &d) == -1)

@@ -398,27 +398,6 @@ act(struct net *n, const struct answer *a)
 	}
 }
 
-/* "!reload", "!join" ...: commands only owners may give. */
-static int
-is_owner_command(struct irc *irc, const char *text)
-{
-	static const char *const words[] = { "reload", "join", "part",
-	    "leave", "ignore", NULL };
-	size_t pl = strlen(irc->cf->prefix), wl;
-	int i;
-
-	if (strncmp(text, irc->cf->prefix, pl) != 0)
-		return 0;
-	text += pl;
-	for (i = 0; words[i]; i++) {
-		wl = strlen(words[i]);
-		if (strncasecmp(text, words[i], wl) == 0 &&
-		    (text[wl] == '\0' || text[wl] == ' '))
-			return 1;
-	}
-	return 0;
-}
-
 static void	answer_as(struct net *, const char *, const char *, int,
 		    const char *, int);
 
@@ -427,12 +406,14 @@ answer(struct net *n, const char *origin, const char *target, int direct,
     const char *raw)
 {
 	struct irc *irc = n->irc;
+	const struct command *cmd;
 	char nick[64];
 	int i;
 
 	/* an owner command from someone who is not an owner by hostmask:
 	 * ask the server for the services account first */
-	if (is_owner_command(irc, raw) && !is_owner(irc, origin) &&
+	if ((cmd = command_of(raw, irc->cf->prefix)) != NULL &&
+	    (cmd->flags & CMD_OWNER) && !is_owner(irc, origin) &&
 	    has_account_owners(irc)) {
 		struct invite *iv = &n->invites[0];
 

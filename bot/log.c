@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
 #include "log.h"
 
 static enum log_level level = LOG_INFO;
@@ -37,37 +39,6 @@ log_parse_level(const char *s, enum log_level *out)
 	return -1;
 }
 
-/* The length of the UTF-8 character at s (at most n bytes), 0 if not
- * one: bad lead byte, missing continuation, overlong or surrogate. */
-static size_t
-utf8_char(const unsigned char *s, size_t n)
-{
-	size_t need, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 2, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 3, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (need >= n)
-		return 0;
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need + 1;
-}
-
 void
 log_msg(enum log_level l, const char *fmt, ...)
 {
@@ -78,6 +49,8 @@ log_msg(enum log_level l, const char *fmt, ...)
 	time_t now;
 	struct tm tm;
 	va_list ap;
+	utf8proc_ssize_t r;
+	utf8proc_int32_t cp;
 	int n;
 
 	if (l > level)
@@ -102,8 +75,12 @@ log_msg(enum log_level l, const char *fmt, ...)
 		if (*p == '\n' || (*p >= 0x20 && *p != 0x7f && *p < 0x80)) {
 			fputc(*p, stderr);
 			k = 1;
-		} else if (*p >= 0x80 && (k = utf8_char(p, len)) > 0)
+		} else if (*p >= 0x80 && (r = utf8proc_iterate(p,
+		    (utf8proc_ssize_t)len, &cp)) > 0) {
+			/* utf8proc rejects overlongs and surrogates */
+			k = (size_t)r;
 			fwrite(p, 1, k, stderr);
+		}
 		else {
 			fputc('?', stderr);
 			k = 1;

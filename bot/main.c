@@ -281,9 +281,8 @@ run_config(const char *cmd, const char *path, const char *kdir,
 			quit = 1;
 		}
 	}
-	if (st)
-		loop_add_timer(l, PRUNE_EVERY_MS, prune_timer, st);
 	if (st) {	/* highlights need to remember what they posted */
+		loop_add_timer(l, PRUNE_EVERY_MS, prune_timer, st);
 		hl = highlights_new(cf, st, kb, &run);
 		bot_set_highlights(bot, hl);
 		hl_start(hl, l);

@@ -225,7 +225,7 @@ question_route(const char *text, struct buf *out)
 		goto done;
 	}
 	/* A bare command word first: "salary sre", "top 3", "help". */
-	if ((cmd = command_find(w[0], strlen(w[0]))) != NULL && !cmd->hidden &&
+	if ((cmd = command_find(w[0], strlen(w[0]))) != NULL && !(cmd->flags & CMD_HIDDEN) &&
 	    !(strcmp(cmd->name, "skills") == 0 && n > 1 &&
 	    in_list(w[1], (const char *const[]){ "that", "to", "which",
 	    "across", "for", NULL }))) {

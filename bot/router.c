@@ -157,7 +157,8 @@ router_handle(struct router *r, const struct message *m, time_t now,
 	if (strncmp(body, r->prefix, plen) == 0) {
 		body += plen;
 		n = strcspn(body, " ");
-		if ((cmd = command_find(body, n)) == NULL || cmd->hidden) {
+		if ((cmd = command_find(body, n)) == NULL ||
+		    (cmd->flags & CMD_HIDDEN)) {
 			/* an unknown !word may be another bot's: stay quiet
 			 * in channels, explain in private */
 			if (!m->direct)
@@ -184,7 +185,10 @@ router_handle(struct router *r, const struct message *m, time_t now,
 			t[--tl] = '\0';
 		slot = m->where ? more_find(r, m->where, 0) : NULL;
 		ctx.pending_more = slot ? slot->text : NULL;
-		cmd->handler(&ctx, t, a);
+		if ((cmd->flags & CMD_OWNER) && !m->owner)
+			fmt_text(a, "Sorry, only the bot's owners can do that.");
+		else
+			cmd->handler(&ctx, t, a);
 		free(t);
 	}
 	fmt_finish(a, m->max_bytes ? m->max_bytes : ANSWER_LINE_MAX);

@@ -76,11 +76,16 @@ struct command {
 	const char	*help;		/* one line */
 	void		(*handler)(struct cmd_ctx *, const char *args,
 			    struct answer *);
-	int		 hidden;	/* internal, for natural questions */
+	int		 flags;		/* CMD_HIDDEN, CMD_OWNER */
 };
+
+#define CMD_HIDDEN	1	/* internal, for natural questions */
+#define CMD_OWNER	2	/* owners only: the router refuses others */
 
 extern const struct command commands[];
 const struct command *command_find(const char *name, size_t len);
+/* The command a line starts with after the prefix (NULL if none). */
+const struct command *command_of(const char *line, const char *prefix);
 
 /*
  * Rewrites a natural question ("how much does an sre make?") as a command

@@ -7,7 +7,6 @@ bot binary against it, and plays users with python3-irc (Debian's, the
 older irc.client.IRC API).  Usage: test_irc.py BOT_BINARY
 """
 import os
-import re
 import shutil
 import signal
 import socket
@@ -21,7 +20,8 @@ import irc.client
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from harness import BotProcess, free_port, port_open, wait_for  # noqa: E402
+from harness import (BotProcess, free_port, port_open,  # noqa: E402
+                     run_suite, wait_for)
 
 if __name__ == "__main__":
     BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
@@ -1105,17 +1105,5 @@ class T05Config(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
 
 
-class Result(unittest.TextTestResult):
-    pass
-
-
 if __name__ == "__main__":
-    runner = unittest.TextTestRunner(verbosity=2, resultclass=Result)
-    mod = sys.modules[__name__]
-    names = sys.argv[1:]        # optional: only these tests
-    result = runner.run(unittest.defaultTestLoader.loadTestsFromNames(
-        names, mod) if names else
-        unittest.defaultTestLoader.loadTestsFromModule(mod))
-    failed = len(result.failures) + len(result.errors)
-    print("irc: %d passed, %d failed" % (result.testsRun - failed, failed))
-    sys.exit(1 if failed else 0)
+    run_suite("irc")

@@ -9,7 +9,9 @@ import shlex
 import signal
 import socket
 import subprocess
+import sys
 import time
+import unittest
 
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
 
@@ -85,3 +87,42 @@ class BotProcess:
             raise AssertionError("bot exited %s after SIGTERM:\n%s"
                                  % (code, log[-3000:]))
         return code
+
+
+def start_ngircd(workdir, port, penalties=True, channel=None, pin=()):
+    """An ngircd on 127.0.0.1:port with a config in workdir; penalties=False
+    lets a client send as fast as it likes (benchmarks, soak)."""
+    conf = os.path.join(workdir, "ngircd.conf")
+    with open(conf, "w") as f:
+        f.write("[Global]\nName = irc.test.local\nInfo = techpay\n"
+                "Listen = 127.0.0.1\nPorts = %d\nMotdPhrase = x\n"
+                "[Limits]\nMaxConnectionsIP = 0\nPingTimeout = 300\n"
+                "MaxNickLength = 30\n"
+                "[Options]\nPAM = no\nIdent = no\nDNS = no\n" % port)
+        if not penalties:
+            f.write("MaxPenaltyTime = 0\nDefaultUserModes = F\n")
+        if channel:
+            f.write("[Channel]\nName = %s\nModes = +n\n" % channel)
+    proc = subprocess.Popen(list(pin) + ["ngircd", "-n", "-f", conf],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    wait_for(lambda: port_open(port), 10)
+    return proc
+
+
+def run_suite(label, module_name="__main__"):
+    """Runs a script's unittest cases (or those named on the command line)
+    and prints "LABEL: N passed, N failed" as tests/run.sh does; skipped
+    cases are counted apart, never as passed."""
+    runner = unittest.TextTestRunner(verbosity=2)
+    mod = sys.modules[module_name]
+    names = sys.argv[1:]
+    loader = unittest.defaultTestLoader
+    result = runner.run(loader.loadTestsFromNames(names, mod) if names
+                        else loader.loadTestsFromModule(mod))
+    failed = len(result.failures) + len(result.errors)
+    skipped = len(result.skipped)
+    print("%s: %d passed, %d failed%s" % (
+        label, result.testsRun - failed - skipped, failed,
+        ", %d skipped (not counted as passed)" % skipped if skipped else ""))
+    sys.exit(1 if failed else 0)

@@ -19,7 +19,7 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "lib")]
-from harness import free_port  # noqa: E402
+from harness import free_port, start_ngircd  # noqa: E402
 from synapse import Synapse  # noqa: E402
 
 BOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/techpay")
@@ -67,23 +67,13 @@ class Client:
 def main():
     hs = Synapse(TMP)
     hs.start()
-    hs.register("admin", "admin-pw", admin=True)
-    admin = hs.login("admin", "admin-pw")
+    hs.make_admin()
     bot_id = hs.register("techpay", "bot-pw")
     hs.register("alice", "alice-pw")
     for u in ("@alice:localhost", bot_id):
-        hs.api("POST", "/_synapse/admin/v1/users/%s/override_ratelimit" % u,
-               admin, {"messages_per_second": 0, "burst_count": 0})
+        hs.unlimit(u)
     ircport = free_port()
-    ircconf = os.path.join(TMP, "ngircd.conf")
-    with open(ircconf, "w") as f:
-        f.write("[Global]\nName = irc.test.local\nInfo = bench\n"
-                "Listen = 127.0.0.1\nPorts = %d\nMotdPhrase = x\n"
-                "[Limits]\nMaxNickLength = 30\n[Options]\nPAM = no\n"
-                "Ident = no\nDNS = no\n" % ircport)
-    ircd = subprocess.Popen(["ngircd", "-n", "-f", ircconf],
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    ircd = start_ngircd(TMP, ircport)
     conf = os.path.join(TMP, "bot.ini")
     with open(conf, "w") as f:
         f.write("[bot]\nlog_level = warn\nuser_rate = 1000\nstate_dir = %s\n"

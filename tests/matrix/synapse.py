@@ -138,6 +138,22 @@ class Synapse:
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read() or b"{}")
 
+    def make_admin(self):
+        """Registers an admin; its token then serves unlimit/limit."""
+        self.register("admin", "admin-pw", admin=True)
+        self.admin = self.login("admin", "admin-pw")
+
+    def unlimit(self, user_id):
+        """No rate limit for user_id (the admin API's override)."""
+        self.api("POST", "/_synapse/admin/v1/users/%s/override_ratelimit"
+                 % user_id, self.admin,
+                 {"messages_per_second": 0, "burst_count": 0})
+
+    def limit(self, user_id):
+        """Back to the config's rate limit (rc_message)."""
+        self.api("DELETE", "/_synapse/admin/v1/users/%s/override_ratelimit"
+                 % user_id, self.admin)
+
     def login(self, user, password):
         return self.api("POST", "/_matrix/client/v3/login", body={
             "type": "m.login.password",

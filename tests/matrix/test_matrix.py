@@ -25,7 +25,7 @@ import nio
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "lib")]
-from harness import BotProcess, wait_for  # noqa: E402
+from harness import BotProcess, run_suite, wait_for  # noqa: E402
 from fault_proxy import FaultProxy  # noqa: E402
 from synapse import Synapse  # noqa: E402
 
@@ -33,19 +33,8 @@ BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
                       else "build/techpay")
 TMP = tempfile.mkdtemp(prefix="techpay-matrix-")
 HS = None
-ADMIN = None        # admin access token
 BOT_ID = "@techpay:localhost"
 BOT_PW = "bot-password-1"
-
-
-def unlimit(user_id):
-    HS.api("POST", "/_synapse/admin/v1/users/%s/override_ratelimit"
-           % user_id, ADMIN, {"messages_per_second": 0, "burst_count": 0})
-
-
-def limit(user_id):
-    HS.api("DELETE", "/_synapse/admin/v1/users/%s/override_ratelimit"
-           % user_id, ADMIN)
 
 
 class Bot(BotProcess):
@@ -176,16 +165,15 @@ class Person:
 
 
 def setUpModule():
-    global HS, ADMIN
+    global HS
     HS = Synapse(TMP, rc_per_second=1, rc_burst=2)
     HS.start()
-    HS.register("admin", "admin-pw", admin=True)
-    ADMIN = HS.login("admin", "admin-pw")
+    HS.make_admin()
     HS.register("techpay", BOT_PW)
     HS.register("alice", "alice-pw")
     HS.register("bob", "bob-pw")
     for u in ("@alice:localhost", "@bob:localhost", BOT_ID):
-        unlimit(u)
+        HS.unlimit(u)
 
 
 def tearDownModule():
@@ -368,13 +356,13 @@ class T02Restarts(RoomCase):
             time.sleep(delay)
             self.bot.stop(signal.SIGKILL)
             self.bot.start()
-            ans = self.alice.wait_answers(1, to=q)
+            self.alice.wait_answers(1, to=q)
             self.alice.pump(2.5)
             self.assertEqual(len(self.alice.answers(to=q)), 1,
                              "delay %s: %s" % (delay, self.bot.logtext()[-3000:]))
 
     def test_04_rate_limited_answers_all_arrive(self):
-        limit(BOT_ID)
+        HS.limit(BOT_ID)
         try:
             qs = [self.alice.send(self.room, "!salary %s" % r)
                   for r in ("sre", "devops", "data scientist",
@@ -385,7 +373,7 @@ class T02Restarts(RoomCase):
                                  1, self.bot.logtext()[-3000:])
             self.assertIn("M_LIMIT_EXCEEDED", self.bot.logtext())
         finally:
-            unlimit(BOT_ID)
+            HS.unlimit(BOT_ID)
 
     def test_05_first_start_skips_history(self):
         self.bot.stop()
@@ -851,20 +839,5 @@ class T04IrcAndMatrix(unittest.TestCase):
             ircd.stop()
 
 
-class Result(unittest.TextTestResult):
-    pass
-
-
 if __name__ == "__main__":
-    runner = unittest.TextTestRunner(verbosity=2, resultclass=Result)
-    mod = sys.modules[__name__]
-    names = sys.argv[1:]
-    result = runner.run(unittest.defaultTestLoader.loadTestsFromNames(
-        names, mod) if names else
-        unittest.defaultTestLoader.loadTestsFromModule(mod))
-    failed = len(result.failures) + len(result.errors)
-    skipped = len(result.skipped)
-    print("matrix: %d passed, %d failed%s" % (
-        result.testsRun - failed - skipped, failed,
-        ", %d skipped (not counted as passed)" % skipped if skipped else ""))
-    sys.exit(1 if failed else 0)
+    run_suite("matrix")

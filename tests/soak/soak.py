@@ -20,7 +20,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.join(HERE, "..", "lib"),
                 os.path.join(HERE, "..", "matrix")]
-from harness import free_port  # noqa: E402
+from harness import free_port, start_ngircd  # noqa: E402
 from synapse import Synapse  # noqa: E402
 
 BOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/techpay")
@@ -106,25 +106,13 @@ def mx_load(hs, tok, room, rate):
 def main():
     hs = Synapse(TMP)
     hs.start()
-    hs.register("admin", "admin-pw", admin=True)
-    admin = hs.login("admin", "admin-pw")
+    hs.make_admin()
     bot_id = hs.register("techpay", "bot-pw")
     hs.register("alice", "alice-pw")
     for u in ("@alice:localhost", bot_id):
-        hs.api("POST", "/_synapse/admin/v1/users/%s/override_ratelimit" % u,
-               admin, {"messages_per_second": 0, "burst_count": 0})
+        hs.unlimit(u)
     port = free_port()
-    conf = os.path.join(TMP, "ngircd.conf")
-    with open(conf, "w") as f:
-        f.write("[Global]\nName = irc.soak\nInfo = soak\nListen = 127.0.0.1\n"
-                "Ports = %d\nMotdPhrase = s\n[Limits]\nMaxConnectionsIP = 0\n"
-                "PingTimeout = 300\nMaxNickLength = 30\n[Options]\nPAM = no\n"
-                "Ident = no\nDNS = no\nMaxPenaltyTime = 0\n"
-                "DefaultUserModes = F\n" % port)
-    ircd = subprocess.Popen(["ngircd", "-n", "-f", conf],
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    time.sleep(0.5)
+    ircd = start_ngircd(TMP, port, penalties=False)
     ini = os.path.join(TMP, "bot.ini")
     with open(ini, "w") as f:
         f.write("[bot]\nlog_level = warn\nuser_rate = 1000\nstate_dir = %s\n"
