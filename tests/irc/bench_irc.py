@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from harness import free_port  # noqa: E402
+from harness import free_port, start_ngircd  # noqa: E402
 
 BOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/techpay")
 CPU = os.environ.get("BENCH_CPU", "1")
@@ -185,19 +185,10 @@ def rss_kb(pid):
 
 
 def main():
-    conf = os.path.join(tmp, "ngircd.conf")
-    with open(conf, "w") as f:
-        f.write("[Global]\nName = irc.bench.local\nInfo = bench\n"
-                "Listen = 127.0.0.1\nPorts = %d\nMotdPhrase = b\n"
-                "[Limits]\nMaxConnectionsIP = 0\nPingTimeout = 300\nMaxNickLength = 30\n"
-                "[Options]\nPAM = no\nIdent = no\nDNS = no\n"
-                "MaxPenaltyTime = 0\nDefaultUserModes = F\n"
-                "[Channel]\nName = #bench\nModes = +n\n" % PORT)
     procs = []
     pin = ["taskset", "-c", CPU]
-    procs.append(subprocess.Popen(pin + ["ngircd", "-n", "-f", conf],
-                                  stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL))
+    procs.append(start_ngircd(tmp, PORT, penalties=False, channel="#bench",
+                              pin=pin))
     time.sleep(0.5)
     ini = os.path.join(tmp, "bot.ini")
     with open(ini, "w") as f:
