@@ -31,13 +31,14 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
-	   bot/router.c bot/commands.c bot/question.c bot/loop.c \
+	   bot/router.c bot/commands.c bot/question.c bot/entity.c \
+	   bot/phrase.c bot/loop.c \
 	   bot/console.c bot/bot.c bot/config.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/tz.c bot/highlight.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_mxsync test_state test_tz test_highlight
-KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json)
+KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 
 .PHONY: all run test bench demo deps build check-unit check-asan check-cli \
 	check-irc check-matrix check-fuzz fuzz static check-valgrind check-all \

@@ -1,10 +1,13 @@
 /*
- * commands.c -- the command table and its handlers.
+ * commands.c -- the command table, its handlers, and the answers to
+ * parsed natural questions.
  *
  * Each command is one entry in commands[]: name, alias, usage, help and a
- * handler that describes its answer through fmt.h.  Handlers only state
- * what the guides say: figures come from kb_pay, words are quoted, and a
- * role the guides do not cover is said to be not covered.
+ * handler.  A command's handler resolves its argument and calls the same
+ * say_* function that answers the natural question of that kind, so the
+ * two never drift apart.  Handlers only state what the guides say:
+ * figures come from kb_pay, words are quoted, and a role the guides do
+ * not cover is said to be not covered, never answered by a look-alike.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -12,42 +15,78 @@
 #include <string.h>
 #include <strings.h>
 
+#include "command.h"
 #include "highlight.h"
+#include "phrase.h"
 #include "router.h"
 #include "text.h"
 
 #define TOP_DEFAULT	5
 #define TOP_MAX		20
-#define LIST_MAX	64	/* roles listed by whoneeds/above */
+#define LIST_MAX	64	/* roles listed by whoneeds/above/match */
+#define PASSAGES	8	/* passages looked at for one answer */
+/* bm25 (lower is better) a passage must beat to be quoted: above it,
+ * the match is too loose and the answer is "not covered". */
+#define PASSAGE_SCORE_MAX	(-2.0)
 
-/* ---- shared pieces -------------------------------------------------- */
+/* ---- what an answer was about ----------------------------------------- */
 
 static void
-list_names(struct answer *a, const struct kb_role *const *r, int n,
-    const char *last_sep)
+said_role(struct cmd_ctx *c, const struct kb_role *r)
 {
 	int i;
 
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			fmt_text(a, i == n - 1 ? last_sep : ", ");
-		fmt_text(a, r[i]->title);
-	}
+	for (i = 0; i < c->said.nroles; i++)
+		if (c->said.roles[i] == r)
+			return;
+	if (c->said.nroles < Q_ROLES_MAX)
+		c->said.roles[c->said.nroles++] = r;
 }
+
+static void
+said_cite(struct cmd_ctx *c, const struct kb_source *s, const char *quote)
+{
+	if (c->said.cite_source || s == NULL || quote == NULL)
+		return;		/* the first claim of an answer is its own */
+	c->said.cite_source = s;
+	c->said.cite_line = kb_line_of(s, quote);
+	snprintf(c->said.cite, sizeof(c->said.cite), "%s", quote);
+}
+
+/* The sentence behind a role's pay: the figure's quote, or the words. */
+static void
+said_pay(struct cmd_ctx *c, const struct kb_role *r)
+{
+	int i;
+
+	said_role(c, r);
+	if (r->figure) {
+		said_cite(c, r->figure->source, r->figure->pay.quote);
+		return;
+	}
+	for (i = 0; i < r->nsrc; i++)
+		if (r->src[i].pay.words) {
+			said_cite(c, r->src[i].source, r->src[i].pay.words);
+			return;
+		}
+}
+
+/* ---- shared pieces -------------------------------------------------- */
 
 static void
 not_covered(struct cmd_ctx *c, struct answer *a, const char *what,
     const struct role_hit *hit)
 {
 	fmt_echo(a, what);
-	fmt_text(a, " is not one of the roles the guides cover");
+	fmt_text(a, " isn't covered by the guides");
 	if (hit && hit->nalts > 0) {
-		fmt_text(a, ". Did you mean ");
-		list_names(a, hit->alts, hit->nalts, " or ");
-		fmt_text(a, "?");
+		fmt_text(a, " (did you mean ");
+		phrase_roles(a, hit->alts, hit->nalts, " or ");
+		fmt_text(a, "?)");
 	} else
-		fmt_printf(a, " (they cover %d tech roles: %sroles lists them).",
+		fmt_printf(a, ": they cover %d tech roles (%sroles lists them)",
 		    c->kb->nroles, c->prefix);
+	fmt_text(a, ".");
 }
 
 /* Resolves a role or writes why not; NULL in the latter case. */
@@ -68,110 +107,12 @@ need_role(struct cmd_ctx *c, const char *arg, struct answer *a,
 	if (hit.ambiguous) {
 		fmt_echo(a, arg);
 		fmt_text(a, " matches several roles: ");
-		list_names(a, hit.alts, hit.nalts, " or ");
+		phrase_roles(a, hit.alts, hit.nalts, " or ");
 		fmt_text(a, ". Which one?");
 		return NULL;
 	}
 	not_covered(c, a, arg, &hit);
 	return NULL;
-}
-
-/* The source entry named in answers for a figure: "2026 guide[, as X]". */
-static void
-source_note(struct answer *a, const struct kb_role *r,
-    const struct kb_role_source *s)
-{
-	fmt_text(a, s->source->label);
-	if (strcmp(s->title, r->title) != 0) {
-		fmt_text(a, ", as ");
-		fmt_text(a, s->title);
-	}
-}
-
-/* "$140,000–$185,000 (2026 guide)" or the guide's words, quoted. */
-static void
-pay_phrase(struct answer *a, const struct kb_role *r)
-{
-	int i;
-
-	if (r->figure) {
-		const struct kb_pay *p = &r->figure->pay;
-
-		fmt_range(a, p->min, p->max, p->open_ended);
-		fmt_text(a, " (");
-		source_note(a, r, r->figure);
-		fmt_text(a, ")");
-		return;
-	}
-	fmt_text(a, "no salary figure in the guides");
-	for (i = 0; i < r->nsrc; i++)
-		if (r->src[i].pay.words) {
-			fmt_printf(a, "; the %s says: \"%s\"",
-			    r->src[i].source->label, r->src[i].pay.words);
-			break;
-		}
-}
-
-/* Up to max distinct skill names of the role's primary source. */
-static void
-skill_names(struct answer *a, const struct kb *kb, const struct kb_role *r,
-    int max)
-{
-	const struct kb_role_source *s = r->primary;
-	int seen[64], nseen = 0, i, j, k, dup;
-
-	for (i = 0; i < s->nskills && nseen < max; i++)
-		for (j = 0; j < s->skills[i].nrefs && nseen < max; j++) {
-			int id = s->skills[i].refs[j];
-
-			for (dup = 0, k = 0; k < nseen; k++)
-				dup |= seen[k] == id;
-			if (dup)
-				continue;
-			fmt_text(a, nseen ? ", " : "");
-			fmt_text(a, kb->skills[id].name);
-			seen[nseen++] = id;
-		}
-}
-
-/* Ends a sentence: ". " unless the text already ends with '."'. */
-static void
-end_sentence(struct answer *a)
-{
-	size_t n = a->text.len;
-
-	if (n >= 2 && a->text.s[n - 1] == '"' && strchr(".!?",
-	    a->text.s[n - 2]))
-		fmt_text(a, " ");
-	else
-		fmt_text(a, ". ");
-}
-
-/* Guide text without its final period, for joining with "; ". */
-static void
-fmt_item(struct answer *a, const char *s)
-{
-	size_t n = strlen(s);
-	char *t;
-
-	if (n > 0 && s[n - 1] == '.') {
-		t = xstrndup(s, n - 1);
-		fmt_text(a, t);
-		free(t);
-	} else
-		fmt_text(a, s);
-}
-
-static void
-fmt_items(struct answer *a, const char *const *v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (i)
-			fmt_text(a, "; ");
-		fmt_item(a, v[i]);
-	}
 }
 
 static enum measure
@@ -218,67 +159,29 @@ figure_label(const struct kb_role *const *r, int n)
 	return n ? r[0]->figure->source->label : "guides";
 }
 
-/* ---- handlers ------------------------------------------------------- */
+/* ---- answers, from resolved entities -------------------------------- */
 
+/* brief: the pay and its source only (a natural question about pay). */
 static void
-cmd_help(struct cmd_ctx *c, const char *arg, struct answer *a)
+say_salary(struct cmd_ctx *c, const struct kb_role *r, int brief,
+    struct answer *a)
 {
-	const struct command *cmd;
-	int first = 1;
-
-	if (*arg) {
-		const char *p = arg;
-
-		if (strncmp(p, c->prefix, strlen(c->prefix)) == 0)
-			p += strlen(c->prefix);
-		if ((cmd = command_find(p, strcspn(p, " "))) != NULL &&
-		    !(cmd->flags & CMD_HIDDEN)) {
-			fmt_printf(a, "%s%s%s%s — %s", c->prefix, cmd->name,
-			    *cmd->usage ? " " : "", cmd->usage, cmd->help);
-			if (cmd->alias)
-				fmt_printf(a, " (also %s%s)", c->prefix,
-				    cmd->alias);
-			return;
-		}
-		fmt_text(a, "No command ");
-		fmt_echo(a, arg);
-		fmt_text(a, ". ");
-	}
-	fmt_text(a, "I answer from two guides to the highest-paying tech "
-	    "jobs: ");
-	for (cmd = commands; cmd->name; cmd++) {
-		if (cmd->flags & CMD_HIDDEN)
-			continue;
-		fmt_printf(a, "%s%s%s%s", first ? "" : ", ", c->prefix,
-		    cmd->name, *cmd->usage ? " " : "");
-		fmt_text(a, cmd->usage);
-		first = 0;
-	}
-	fmt_printf(a, " — or ask: \"%s: how much does an SRE make?\" "
-	    "(%shelp COMMAND for details)", c->nick, c->prefix);
-}
-
-static void cmd_currency(struct cmd_ctx *, const char *, struct answer *);
-
-static void
-cmd_salary(struct cmd_ctx *c, const char *arg, struct answer *a)
-{
-	const struct kb_role *r;
-	const char *cur;
 	int i;
 
-	if ((cur = question_currency(arg)) != NULL) {
-		cmd_currency(c, cur, a);
-		return;
-	}
-	if ((r = need_role(c, arg, a, "salary")) == NULL)
-		return;
+	said_pay(c, r);
 	fmt_strong(a, r->title);
 	fmt_text(a, ": ");
-	pay_phrase(a, r);
-	end_sentence(a);
+	phrase_pay(a, r);
+	if (brief) {
+		if (r->figure)
+			fmt_text(a, ", an average range.");
+		else
+			phrase_end_sentence(a);
+		return;
+	}
+	phrase_end_sentence(a);
 	fmt_text(a, "Skills: ");
-	skill_names(a, c->kb, r, 5);
+	phrase_skill_names(a, c->kb, r, 5);
 	fmt_text(a, ".");
 	if (r->figure)
 		for (i = 0; i < r->figure->npay_notes; i++)
@@ -290,97 +193,82 @@ cmd_salary(struct cmd_ctx *c, const char *arg, struct answer *a)
 			    r->src[i].pay.words);
 }
 
-static void
-cmd_skills(struct cmd_ctx *c, const char *arg, struct answer *a)
+/* The role's sources, newest guide first: s = nth of them. */
+static const struct kb_role_source *
+nth_source(const struct kb_role *r, int nth)
 {
-	const struct kb_role *r = need_role(c, arg, a, "skills");
-	const struct kb_role_source *s;
-	int i, j, first = 1;
+	int i;
 
-	if (r == NULL)
-		return;
+	if (nth == 0)
+		return r->primary;
+	for (i = 0; i < r->nsrc; i++)
+		if (&r->src[i] != r->primary && --nth == 0)
+			return &r->src[i];
+	return NULL;
+}
+
+static void
+say_skills(struct cmd_ctx *c, const struct kb_role *r, struct answer *a)
+{
+	const struct kb_role_source *s;
+	int k, j;
+
+	said_role(c, r);
 	fmt_strong(a, r->title);
 	fmt_text(a, " skills");
-	/* newest guide first */
-	for (s = r->primary, i = -1; i < r->nsrc; i++) {
-		if (i >= 0) {
-			s = &r->src[i];
-			if (s == r->primary)
-				continue;
-		}
-		fmt_printf(a, first ? " (%s): " : ". The %s: ",
+	for (k = 0; (s = nth_source(r, k)) != NULL; k++) {
+		if (k > 0)
+			fmt_para(a);
+		fmt_printf(a, k == 0 ? " (%s): " : "The %s: ",
 		    s->source->label);
 		for (j = 0; j < s->nskills; j++) {
 			if (j)
 				fmt_text(a, "; ");
-			fmt_item(a, s->skills[j].text);
+			phrase_item(a, s->skills[j].text);
 		}
-		first = 0;
+		fmt_text(a, ".");
+		if (s->nskills > 0 && s->skills[0].text)
+			said_cite(c, s->source, s->skills[0].text);
 	}
-	fmt_text(a, ".");
 }
 
 static void
-cmd_role(struct cmd_ctx *c, const char *arg, struct answer *a)
+say_role(struct cmd_ctx *c, const struct kb_role *r, struct answer *a)
 {
-	const struct kb_role *r = need_role(c, arg, a, "role");
 	const struct kb_role_source *s;
-	int i;
+	int k;
 
-	if (r == NULL)
-		return;
+	said_role(c, r);
+	said_cite(c, r->primary->source, r->primary->summary);
 	fmt_strong(a, r->title);
-	fmt_printf(a, " (%s): %s", r->primary->source->label,
-	    r->primary->summary);
-	if (r->primary->nresp > 0) {
-		fmt_text(a, " What they do: ");
-		fmt_items(a, r->primary->resp, r->primary->nresp);
-		fmt_text(a, ".");
-	}
-	for (i = 0; i < r->nsrc; i++) {
-		s = &r->src[i];
-		if (s == r->primary)
+	for (k = 0; (s = nth_source(r, k)) != NULL; k++) {
+		if (k == 0) {
+			fmt_printf(a, " (%s): %s", s->source->label,
+			    s->summary);
+			if (s->nresp > 0) {
+				fmt_text(a, " What they do: ");
+				phrase_items(a, s->resp, s->nresp);
+				fmt_text(a, ".");
+			}
 			continue;
-		fmt_printf(a, " The %s", s->source->label);
+		}
+		fmt_para(a);
+		fmt_printf(a, "The %s", s->source->label);
 		if (strcmp(s->title, r->title) != 0)
 			fmt_printf(a, " (as %s)", s->title);
 		fmt_printf(a, ": %s", s->summary);
 	}
 }
 
-/* Splits "A vs B" at the first separator; 0 if there is none. */
-static int
-split_pair(const char *arg, char **left, char **right)
-{
-	static const char *const seps[] = {
-		" vs. ", " vs ", " versus ", " v ", " and ", " or ", " with ",
-		", ", " to ", NULL
-	};
-	char *low = xstrdup(arg), *p;
-	int i;
-
-	for (p = low; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	for (i = 0; seps[i]; i++)
-		if ((p = strstr(low, seps[i])) != NULL) {
-			size_t at = (size_t)(p - low);
-
-			*left = xstrndup(arg, at);
-			*right = xstrdup(arg + at + strlen(seps[i]));
-			free(low);
-			return 1;
-		}
-	free(low);
-	return 0;
-}
-
 static void
 compare_row(struct answer *a, const struct kb_role *r)
 {
+	int i;
+
 	fmt_row_begin(a, " vs ");
 	fmt_cell_begin(a);
 	fmt_strong(a, r->title);
-	fmt_text(a, ":");
+	fmt_plain(a, ":");
 	fmt_cell_end(a);
 	fmt_cell_begin(a);
 	if (r->figure) {
@@ -391,81 +279,46 @@ compare_row(struct answer *a, const struct kb_role *r)
 		fmt_text(a, "no figure");
 	fmt_cell_end(a);
 	fmt_cell_begin(a);
-	fmt_text(a, "(");
+	fmt_plain(a, "(");
 	if (r->figure)
-		source_note(a, r, r->figure);
+		phrase_source(a, r, r->figure);
 	else {
-		int i;
-
 		for (i = 0; i < r->nsrc && !r->src[i].pay.words; i++)
 			;
 		if (i < r->nsrc)
 			fmt_printf(a, "%s: \"%s\"", r->src[i].source->label,
 			    r->src[i].pay.words);
 	}
-	fmt_text(a, ")");
+	fmt_plain(a, ")");
 	fmt_cell_end(a);
 	fmt_row_end(a);
 }
 
 static void
-cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
+say_compare(struct cmd_ctx *c, const struct kb_role *r0,
+    const struct kb_role *r1, struct answer *a)
 {
 	static const char *const hdr[] = { "Role", "Salary", "Source" };
-	struct role_hit h[2];
-	char *side[2] = { NULL, NULL };
-	int i, bad = 0;
+	long m0, m1;
 
-	if (!split_pair(arg, &side[0], &side[1]) || !*side[0] || !*side[1]) {
-		fmt_printf(a, "Usage: %scompare ROLE vs ROLE (e.g. %scompare "
-		    "sre vs devops).", c->prefix, c->prefix);
-		goto out;
-	}
-	for (i = 0; i < 2; i++) {
-		index_find_role(c->ix, side[i], &h[i]);
-		if (h[i].role == NULL) {
-			fmt_text(a, bad++ ? " " : "");
-			if (h[i].ambiguous) {
-				fmt_echo(a, side[i]);
-				fmt_text(a, " matches several roles: ");
-				list_names(a, h[i].alts, h[i].nalts, " or ");
-				fmt_text(a, ".");
-			} else {
-				not_covered(c, a, side[i], &h[i]);
-			}
-		}
-	}
-	if (bad == 2)
-		goto out;
-	if (bad == 1) {
-		const struct kb_role *r = h[0].role ? h[0].role : h[1].role;
-
-		if (r == NULL)
-			goto out;
-		fmt_text(a, " ");
-		fmt_strong(a, r->title);
-		fmt_text(a, ": ");
-		pay_phrase(a, r);
-		fmt_text(a, ".");
-		goto out;
-	}
-	if (h[0].role == h[1].role) {
+	said_pay(c, r0);
+	said_pay(c, r1);
+	if (r0 == r1) {
 		fmt_text(a, "Both name ");
-		fmt_strong(a, h[0].role->title);
+		fmt_strong(a, r0->title);
 		fmt_text(a, ": ");
-		pay_phrase(a, h[0].role);
+		phrase_pay(a, r0);
 		fmt_text(a, ".");
-		goto out;
+		return;
 	}
 	fmt_table_begin(a, hdr, 3);
-	compare_row(a, h[0].role);
-	compare_row(a, h[1].role);
+	compare_row(a, r0);
+	compare_row(a, r1);
 	fmt_table_end(a);
-	fmt_text(a, ".");
-	if (h[0].role->figure && h[1].role->figure) {
-		long m0 = measure_x2(h[0].role, MEASURE_MID);
-		long m1 = measure_x2(h[1].role, MEASURE_MID);
-
+	fmt_plain(a, ".");
+	if (r0->figure && r1->figure) {
+		m0 = measure_x2(r0, MEASURE_MID);
+		m1 = measure_x2(r1, MEASURE_MID);
 		fmt_text(a, " Midpoints ");
 		fmt_money_x2(a, m0);
 		fmt_text(a, " vs ");
@@ -474,15 +327,21 @@ cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
 			fmt_text(a, ": a tie.");
 		else {
 			fmt_text(a, ": ");
-			fmt_text(a, (m0 > m1 ? h[0] : h[1]).role->title);
+			fmt_text(a, (m0 > m1 ? r0 : r1)->title);
 			fmt_text(a, " is higher by ");
 			fmt_money_x2(a, m0 > m1 ? m0 - m1 : m1 - m0);
 			fmt_text(a, ".");
 		}
-	}
-out:
-	free(side[0]);
-	free(side[1]);
+	} else
+		fmt_text(a, " Only one has a figure in the guides, so they "
+		    "can't be ranked by pay.");
+}
+
+/* A role the guides lack: said once, with what they do have. */
+static void
+say_unknown(struct cmd_ctx *c, const char *name, struct answer *a)
+{
+	not_covered(c, a, name, NULL);
 }
 
 /* Ranked list with ties kept: "1= A $x; 1= B $x; 3. C $y". */
@@ -519,14 +378,16 @@ ranked(struct answer *a, const struct kb_role *const *r, int n,
 	fmt_table_end(a);
 }
 
-/* Roles without a figure, named so rankings are not mistaken as complete. */
+/* Roles without a figure (of a category, or all), named so rankings are
+ * not mistaken as complete. */
 static void
-unranked_note(struct cmd_ctx *c, struct answer *a)
+unranked_note(struct cmd_ctx *c, struct answer *a, int cat)
 {
 	int i, n = 0;
 
 	for (i = 0; i < c->kb->nroles; i++)
-		if (c->kb->roles[i].figure == NULL) {
+		if (c->kb->roles[i].figure == NULL &&
+		    (cat < 0 || c->kb->roles[i].category == cat)) {
 			fmt_text(a, n++ ? ", " : " Not ranked (no figure in "
 			    "the guides): ");
 			fmt_text(a, c->kb->roles[i].title);
@@ -536,28 +397,20 @@ unranked_note(struct cmd_ctx *c, struct answer *a)
 }
 
 static void
-cmd_top(struct cmd_ctx *c, const char *arg, struct answer *a)
+say_top(struct cmd_ctx *c, int want, int asc, enum measure m, int cat,
+    struct answer *a)
 {
-	const struct kb_role *r[TOP_MAX + 32];
-	char *copy = text_norm(arg, strlen(arg)), *w[8];
-	enum measure m = MEASURE_MID, mm;
-	int nw = text_words(copy, w, 8), i, n, want = TOP_DEFAULT, asc = 0, ok;
+	const struct kb_role *all[LIST_MAX], *r[LIST_MAX];
+	int i, n, k;
 
-	for (i = 0; i < nw; i++) {
-		if (isdigit((unsigned char)w[i][0])) {
-			want = atoi(w[i]);
-			if (want < 1)
-				want = 1;
-			if (want > TOP_MAX)
-				want = TOP_MAX;
-		} else if (strcmp(w[i], "lowest") == 0 ||
-		    strcmp(w[i], "least") == 0)
-			asc = 1;
-		else if ((mm = parse_measure(w[i], &ok)), ok)
-			m = mm;
-	}
-	free(copy);
-	n = index_rank(c->ix, m, asc, 0, r, TOP_MAX + 32);
+	if (want < 1)
+		want = TOP_DEFAULT;
+	if (want > TOP_MAX)
+		want = TOP_MAX;
+	k = index_rank(c->ix, m, asc, 0, all, LIST_MAX);
+	for (n = 0, i = 0; i < k; i++)
+		if (cat < 0 || all[i]->category == cat)
+			r[n++] = all[i];
 	/* keep every role tied with the last one shown */
 	for (i = want; i < n; i++)
 		if (measure_x2(r[i], m) != measure_x2(r[want - 1], m))
@@ -565,35 +418,44 @@ cmd_top(struct cmd_ctx *c, const char *arg, struct answer *a)
 	if (n > want)
 		n = i;
 	if (n == 0) {
-		fmt_text(a, "The guides give no salary figures to rank.");
+		fmt_text(a, "The guides give no salary figures to rank");
+		if (cat >= 0) {
+			fmt_text(a, " in ");
+			fmt_text(a, c->kb->categories[cat].name);
+		}
+		fmt_text(a, ".");
+		unranked_note(c, a, cat);
 		return;
 	}
-	fmt_printf(a, "%s %d by %s (%s): ", asc ? "Lowest" : "Top", n,
-	    measure_name(m), figure_label(r, n));
-	ranked(a, r, n, m);
-	fmt_text(a, ".");
-	unranked_note(c, a);
+	for (i = 0; i < n; i++)
+		said_role(c, r[i]);
+	if (n == 1 && cat >= 0) {
+		fmt_printf(a, "%s in %s with a figure: ", asc ? "Lowest" :
+		    "Highest", c->kb->categories[cat].name);
+		fmt_strong(a, r[0]->title);
+		fmt_text(a, ", ");
+		phrase_pay(a, r[0]);
+		fmt_text(a, ".");
+		said_pay(c, r[0]);
+	} else {
+		fmt_printf(a, "%s %d", asc ? "Lowest" : "Top", n);
+		if (cat >= 0)
+			fmt_printf(a, " in %s", c->kb->categories[cat].name);
+		fmt_printf(a, " by %s (%s): ", measure_name(m),
+		    figure_label(r, n));
+		ranked(a, r, n, m);
+		fmt_plain(a, ".");
+	}
+	unranked_note(c, a, cat);
 }
 
 static void
-bound_list(struct cmd_ctx *c, const char *arg, struct answer *a, int below)
+say_bound(struct cmd_ctx *c, long amount, int below, enum measure m,
+    struct answer *a)
 {
 	const struct kb_role *r[LIST_MAX];
-	char *copy = text_norm(arg, strlen(arg)), *w[8];
-	long amount = parse_amount(arg);
-	enum measure m = below ? MEASURE_MIN : MEASURE_MAX, mm;
-	int nw = text_words(copy, w, 8), i, n, ok;
+	int n, i;
 
-	for (i = 0; i < nw; i++)
-		if ((mm = parse_measure(w[i], &ok)), ok)
-			m = mm;
-	free(copy);
-	if (amount <= 0) {
-		fmt_printf(a, "Usage: %s%s AMOUNT [by min|max|mid] (e.g. "
-		    "%s%s $200k).", c->prefix, below ? "below" : "above",
-		    c->prefix, below ? "below" : "above");
-		return;
-	}
 	n = index_rank(c->ix, m, below, amount, r, LIST_MAX);
 	fmt_printf(a, "Roles whose %s is %s ", measure_name(m),
 	    below ? "below" : "above");
@@ -602,9 +464,533 @@ bound_list(struct cmd_ctx *c, const char *arg, struct answer *a, int below)
 		fmt_text(a, ": none in the guides.");
 		return;
 	}
+	for (i = 0; i < n; i++)
+		said_role(c, r[i]);
 	fmt_printf(a, " (%s): ", figure_label(r, n));
 	ranked(a, r, n, m);
+	fmt_plain(a, ".");
+}
+
+/* The guide's words for skill id in role r, newest guide first. */
+static const struct kb_role_source *
+skill_use(const struct kb_role *r, int id, const char **text)
+{
+	const struct kb_role_source *s;
+	int k, j, m;
+
+	for (k = 0; (s = nth_source(r, k)) != NULL; k++)
+		for (j = 0; j < s->nskills; j++)
+			for (m = 0; m < s->skills[j].nrefs; m++)
+				if (s->skills[j].refs[m] == id) {
+					*text = s->skills[j].text;
+					return s;
+				}
+	return NULL;
+}
+
+static void
+say_whoneeds(struct cmd_ctx *c, const int *sk, int nsk, const char *asked,
+    struct answer *a)
+{
+	const struct kb_role *r[LIST_MAX];
+	const struct kb_role_source *s;
+	const char *text = NULL;
+	int n, i, k;
+
+	n = nsk ? index_roles_with_skills(c->ix, sk, nsk, r, LIST_MAX) : 0;
+	for (k = 0; k < nsk && c->said.nskills < Q_SKILLS_MAX; k++)
+		c->said.skills[c->said.nskills++] = sk[k];
+	if (n == 0) {
+		fmt_text(a, "No role in the guides lists ");
+		fmt_echo(a, asked);
+		fmt_printf(a, " as a skill, so that's not covered (%shelp "
+		    "whoneeds).", c->prefix);
+		return;
+	}
+	if (nsk == 1)
+		fmt_strong(a, c->kb->skills[sk[0]].name);
+	else
+		fmt_strong(a, asked);
+	fmt_printf(a, " is listed for %d role%s: ", n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		said_role(c, r[i]);
+		fmt_text(a, i ? "; " : "");
+		fmt_text(a, r[i]->title);
+		for (k = 0; k < nsk; k++)
+			if ((s = skill_use(r[i], sk[k], &text)) != NULL) {
+				fmt_text(a, " (\"");
+				phrase_item(a, text);
+				fmt_printf(a, "\", %s)", s->source->label);
+				said_cite(c, s->source, text);
+				break;
+			}
+	}
 	fmt_text(a, ".");
+}
+
+/* "does an SRE need Python": yes with the guide's words, or no with what
+ * the guides do list for the role. */
+static void
+say_needs(struct cmd_ctx *c, const struct kb_role *r, const int *sk,
+    int nsk, struct answer *a)
+{
+	const struct kb_role_source *s;
+	const char *text = NULL;
+	int k, yes = 0;
+
+	said_role(c, r);
+	for (k = 0; k < nsk; k++) {
+		if ((s = skill_use(r, sk[k], &text)) == NULL)
+			continue;
+		fmt_text(a, yes++ ? " " : "Yes: ");
+		fmt_text(a, "the ");
+		fmt_text(a, s->source->label);
+		fmt_text(a, " lists \"");
+		phrase_item(a, text);
+		fmt_text(a, "\" for ");
+		fmt_strong(a, r->title);
+		fmt_text(a, ".");
+		said_cite(c, s->source, text);
+	}
+	if (yes)
+		return;
+	fmt_text(a, "The guides don't list ");
+	for (k = 0; k < nsk; k++) {
+		if (k)
+			fmt_text(a, k == nsk - 1 ? " or " : ", ");
+		fmt_text(a, c->kb->skills[sk[k]].name);
+	}
+	fmt_text(a, " for ");
+	fmt_strong(a, r->title);
+	fmt_text(a, ". What they do list: ");
+	for (k = 0; (s = nth_source(r, k)) != NULL; k++) {
+		int j;
+
+		if (k)
+			fmt_text(a, "; ");
+		fmt_printf(a, "%s: ", s->source->label);
+		for (j = 0; j < s->nskills; j++) {
+			if (j)
+				fmt_text(a, ", ");
+			phrase_item(a, s->skills[j].text);
+		}
+	}
+	fmt_text(a, ".");
+}
+
+struct fit {
+	const struct kb_role *role;
+	int		 n;		/* the person's skills it lists */
+	int		 first;		/* kb order, for ties */
+};
+
+static int
+cmp_fit(const void *x, const void *y)
+{
+	const struct fit *a = x, *b = y;
+
+	return a->n != b->n ? b->n - a->n : a->first - b->first;
+}
+
+/*
+ * The undated guide's closing advice, done: the roles ranked by how many
+ * of the person's skills they list, each with the matched skills and the
+ * guide that lists them.
+ */
+static void
+say_match(struct cmd_ctx *c, const int *sk, int nsk, char **unknown,
+    int nunknown, struct answer *a)
+{
+	struct fit *f = xcalloc((size_t)c->kb->nroles + 1, sizeof(*f));
+	const struct kb_role_source *s;
+	const char *text;
+	int i, k, n = 0;
+
+	for (k = 0; k < nsk && c->said.nskills < Q_SKILLS_MAX; k++)
+		c->said.skills[c->said.nskills++] = sk[k];
+	for (i = 0; i < c->kb->nroles; i++) {
+		f[n].role = &c->kb->roles[i];
+		f[n].first = i;
+		for (k = 0; k < nsk; k++)
+			f[n].n += skill_use(f[n].role, sk[k], &text) != NULL;
+		if (f[n].n > 0)
+			n++;
+	}
+	if (n == 0) {
+		fmt_text(a, "None of the roles in the guides lists ");
+		if (nsk + nunknown == 0)
+			fmt_text(a, "that");
+		for (k = 0; k < nsk; k++)
+			fmt_printf(a, "%s%s", k ? ", " : "",
+			    c->kb->skills[sk[k]].name);
+		for (k = 0; k < nunknown; k++) {
+			fmt_text(a, k + nsk ? ", " : "");
+			fmt_echo(a, unknown[k]);
+		}
+		fmt_printf(a, ", so a match is not covered by the guides. "
+		    "Try %smatch with skills such as python, sql, kubernetes "
+		    "or react.", c->prefix);
+		free(f);
+		return;
+	}
+	qsort(f, (size_t)n, sizeof(*f), cmp_fit);
+	fmt_text(a, "Best fit: ");
+	for (i = 0; i < n && i < 4; i++) {
+		const char *sep = " (";
+
+		if (i >= 2 && f[i].n < f[0].n)
+			break;
+		said_role(c, f[i].role);
+		fmt_text(a, i ? "; " : "");
+		fmt_strong(a, f[i].role->title);
+		for (k = 0; k < nsk; k++) {
+			if ((s = skill_use(f[i].role, sk[k], &text)) == NULL)
+				continue;
+			fmt_printf(a, "%s%s, %s", sep,
+			    c->kb->skills[sk[k]].name, s->source->label);
+			sep = "; ";
+			if (i == 0)
+				said_cite(c, s->source, text);
+		}
+		fmt_text(a, ")");
+	}
+	fmt_text(a, ".");
+	if (nunknown > 0) {
+		fmt_text(a, " Not in the guides: ");
+		for (k = 0; k < nunknown; k++) {
+			fmt_text(a, k ? ", " : "");
+			fmt_echo(a, unknown[k]);
+		}
+		fmt_text(a, ".");
+	}
+	free(f);
+}
+
+/* The best sentence or two of the guides, quoted with guide and line. */
+static void
+say_passage(struct cmd_ctx *c, const struct intent *q, int role,
+    struct answer *a)
+{
+	struct passage *p = xcalloc(PASSAGES, sizeof(*p));
+	int n, i, shown = 0, want = q->e.guide;
+
+	n = index_passages(c->ix, (char **)q->pwords, q->npwords, role, p,
+	    PASSAGES);
+	for (i = 0; i < n && shown < 2; i++) {
+		int dated = p[i].source->year != 0;
+
+		if (want && (want == 2) != dated)
+			continue;
+		if (p[i].score > PASSAGE_SCORE_MAX ||
+		    (shown > 0 && p[i].score > p[0].score / 2))
+			break;
+		if (shown > 0)
+			fmt_para(a);
+		fmt_printf(a, "The %s", p[i].source->label);
+		if (p[i].role >= 0)
+			fmt_printf(a, " on %s", c->kb->roles[p[i].role].title);
+		fmt_printf(a, " (line %d): \"%s\"", p[i].line, p[i].text);
+		if (p[i].role >= 0)
+			said_role(c, &c->kb->roles[p[i].role]);
+		said_cite(c, p[i].source, p[i].text);
+		shown++;
+	}
+	if (shown == 0)
+		fmt_printf(a, "That's not covered by the guides. I can answer "
+		    "about %d tech roles: pay, skills, what the job is, "
+		    "comparisons, rankings, who needs a skill, which role fits "
+		    "your skills (%shelp).", c->kb->nroles, c->prefix);
+	free(p);
+}
+
+/* "source?": the sentence behind the last answer. */
+static void
+say_cite(struct cmd_ctx *c, struct answer *a)
+{
+	const struct said *l = c->last;
+
+	if (l == NULL || l->cite_source == NULL) {
+		fmt_printf(a, "Everything I say comes from two guides "
+		    "(%ssources); ask a question first and then \"source?\" "
+		    "for the exact sentence.", c->prefix);
+		return;
+	}
+	fmt_printf(a, "The %s", l->cite_source->label);
+	if (l->cite_line > 0)
+		fmt_printf(a, ", line %d", l->cite_line);
+	fmt_printf(a, ": \"%s\" (\"%s\")", l->cite, l->cite_source->title);
+	c->said = *l;
+}
+
+static void
+say_roles(struct cmd_ctx *c, int cat, struct answer *a)
+{
+	const struct kb *kb = c->kb;
+	int i, j, n;
+
+	if (cat < 0)
+		fmt_printf(a, "%d roles from the two guides — ", kb->nroles);
+	for (i = 0; i < kb->ncategories; i++) {
+		if (cat >= 0 && i != cat)
+			continue;
+		for (n = 0, j = 0; j < kb->nroles; j++)
+			n += kb->roles[j].category == i;
+		if (n == 0)
+			continue;
+		fmt_printf(a, "%s", cat < 0 && i > 0 ? "; " : "");
+		fmt_strong(a, kb->categories[i].name);
+		fmt_printf(a, cat >= 0 ? " (%d): " : ": ", n);
+		for (n = 0, j = 0; j < kb->nroles; j++)
+			if (kb->roles[j].category == i)
+				fmt_printf(a, "%s%s", n++ ? ", " : "",
+				    kb->roles[j].title);
+	}
+	fmt_text(a, ".");
+}
+
+/* TOPIC_NAMED: the names first, then "Name: text; ..."; TOPIC_LIST:
+ * "text; text"; TOPIC_PROSE: the sentences as written. */
+enum { TOPIC_NAMED, TOPIC_LIST, TOPIC_PROSE };
+
+static void
+topic(struct cmd_ctx *c, struct answer *a, const char *kind,
+    const char *lead, int style)
+{
+	const struct kb_topic *t;
+	int nth, i;
+
+	for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
+	    nth++) {
+		if (nth)
+			fmt_para(a);
+		fmt_strong(a, lead ? lead : t->title);
+		fmt_printf(a, " (%s): ", t->source->label);
+		if (t->nitems > 0)
+			said_cite(c, t->source, t->items[0].text);
+		if (style == TOPIC_NAMED) {
+			/* every item named briefly, the details after */
+			for (i = 0; i < t->nitems; i++)
+				fmt_printf(a, "%s%s", i ? ", " : "",
+				    t->items[i].name);
+			fmt_text(a, ". In the guide's words:");
+		}
+		for (i = 0; i < t->nitems; i++) {
+			if (style == TOPIC_NAMED) {
+				fmt_text(a, i ? "; " : " ");
+				fmt_text(a, t->items[i].name);
+				fmt_text(a, ": ");
+				phrase_item(a, t->items[i].text);
+			} else if (style == TOPIC_LIST) {
+				fmt_text(a, i ? "; " : "");
+				phrase_item(a, t->items[i].text);
+			} else {
+				fmt_text(a, i ? " " : "");
+				fmt_text(a, t->items[i].text);
+			}
+		}
+		if (style != TOPIC_PROSE)
+			fmt_text(a, ".");
+	}
+	if (nth == 0)
+		fmt_text(a, "The guides loaded have nothing on that.");
+}
+
+/* ---- command handlers --------------------------------------------- */
+
+static int
+visible(const struct cmd_ctx *c, const struct command *cmd)
+{
+	return !(cmd->flags & CMD_OWNER) || (c->msg && c->msg->owner);
+}
+
+static void
+help_entry(struct cmd_ctx *c, const struct command *cmd, struct answer *a)
+{
+	fmt_printf(a, "%s%s%s%s", c->prefix, cmd->name, *cmd->usage ? " " :
+	    "", cmd->usage);
+}
+
+/* "help": five main commands and an example, one line; "help all": the
+ * rest (owner commands to owners only); "help CMD": one command. */
+static void
+cmd_help(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	const struct command *cmd;
+	const char *p = arg;
+	int all = strcasecmp(arg, "all") == 0;
+
+	if (*p && !all) {
+		if (strncmp(p, c->prefix, strlen(c->prefix)) == 0)
+			p += strlen(c->prefix);
+		if ((cmd = command_find(p, strcspn(p, " "))) != NULL &&
+		    visible(c, cmd)) {
+			help_entry(c, cmd, a);
+			fmt_printf(a, " — %s", cmd->help);
+			if (cmd->alias)
+				fmt_printf(a, " (also %s%s)", c->prefix,
+				    cmd->alias);
+			return;
+		}
+		fmt_text(a, "No command ");
+		fmt_echo(a, arg);
+		fmt_text(a, ". ");
+	}
+	fmt_text(a, all ? "All commands: " : "I answer from two guides to the "
+	    "highest-paying tech jobs: ");
+	fmt_list_begin(a);
+	for (cmd = commands; cmd->name; cmd++) {
+		if ((!all && !(cmd->flags & CMD_MAIN)) || !visible(c, cmd))
+			continue;
+		fmt_li_begin(a, ", ");
+		help_entry(c, cmd, a);
+		if (all)
+			fmt_printf(a, " (%s)", cmd->help);
+		fmt_li_end(a);
+	}
+	fmt_list_end(a);
+	if (all)
+		fmt_plain(a, ".");
+	else
+		fmt_printf(a, " — or just ask: \"%s: how much does an SRE "
+		    "make?\" (%shelp all for the rest)", c->nick, c->prefix);
+}
+
+static void
+cmd_salary(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	const struct kb_role *r;
+
+	if ((r = need_role(c, arg, a, "salary")) != NULL)
+		say_salary(c, r, 0, a);
+}
+
+static void
+cmd_skills(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	const struct kb_role *r;
+
+	if ((r = need_role(c, arg, a, "skills")) != NULL)
+		say_skills(c, r, a);
+}
+
+static void
+cmd_role(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	const struct kb_role *r;
+
+	if ((r = need_role(c, arg, a, "role")) != NULL)
+		say_role(c, r, a);
+}
+
+/* Splits "A vs B" at the first separator; 0 if there is none. */
+static int
+split_pair(const char *arg, char **left, char **right)
+{
+	static const char *const seps[] = {
+		" vs. ", " vs ", " versus ", " v ", " and ", " or ", " with ",
+		", ", " to ", NULL
+	};
+	char *low = xstrdup(arg), *p;
+	int i;
+
+	for (p = low; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	for (i = 0; seps[i]; i++)
+		if ((p = strstr(low, seps[i])) != NULL) {
+			size_t at = (size_t)(p - low);
+
+			*left = xstrndup(arg, at);
+			*right = xstrdup(arg + at + strlen(seps[i]));
+			free(low);
+			return 1;
+		}
+	free(low);
+	return 0;
+}
+
+static void
+cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	struct role_hit h[2];
+	char *side[2] = { NULL, NULL };
+	int i, bad = 0;
+
+	if (!split_pair(arg, &side[0], &side[1]) || !*side[0] || !*side[1]) {
+		fmt_printf(a, "Usage: %scompare ROLE vs ROLE (e.g. %scompare "
+		    "sre vs devops).", c->prefix, c->prefix);
+		goto out;
+	}
+	for (i = 0; i < 2; i++) {
+		index_find_role(c->ix, side[i], &h[i]);
+		if (h[i].role == NULL) {
+			fmt_text(a, bad++ ? " " : "");
+			if (h[i].ambiguous) {
+				fmt_echo(a, side[i]);
+				fmt_text(a, " matches several roles: ");
+				phrase_roles(a, h[i].alts, h[i].nalts, " or ");
+				fmt_text(a, ".");
+			} else
+				not_covered(c, a, side[i], &h[i]);
+		}
+	}
+	if (bad == 0)
+		say_compare(c, h[0].role, h[1].role, a);
+	else if (bad == 1) {
+		const struct kb_role *r = h[0].role ? h[0].role : h[1].role;
+
+		fmt_text(a, " ");
+		say_salary(c, r, 1, a);
+	}
+out:
+	free(side[0]);
+	free(side[1]);
+}
+
+/* Words of arg: a count, "lowest", a measure. */
+static void
+rank_args(const char *arg, int *want, int *asc, enum measure *m)
+{
+	char *copy = text_norm(arg, strlen(arg)), *w[8];
+	enum measure mm;
+	int nw = text_words(copy, w, 8), i, ok;
+
+	for (i = 0; i < nw; i++) {
+		if (isdigit((unsigned char)w[i][0]))
+			*want = atoi(w[i]);
+		else if (strcmp(w[i], "lowest") == 0 ||
+		    strcmp(w[i], "least") == 0)
+			*asc = 1;
+		else if ((mm = parse_measure(w[i], &ok)), ok)
+			*m = mm;
+	}
+	free(copy);
+}
+
+static void
+cmd_top(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	enum measure m = MEASURE_MID;
+	int want = TOP_DEFAULT, asc = 0;
+
+	rank_args(arg, &want, &asc, &m);
+	say_top(c, want, asc, m, -1, a);
+}
+
+static void
+bound_list(struct cmd_ctx *c, const char *arg, struct answer *a, int below)
+{
+	enum measure m = below ? MEASURE_MIN : MEASURE_MAX;
+	long amount = parse_amount(arg);
+	int want = 0, asc = 0;
+
+	rank_args(arg, &want, &asc, &m);
+	if (amount <= 0) {
+		fmt_printf(a, "Usage: %s%s AMOUNT [by min|max|mid] (e.g. "
+		    "%s%s $200k).", c->prefix, below ? "below" : "above",
+		    c->prefix, below ? "below" : "above");
+		return;
+	}
+	say_bound(c, amount, below, m, a);
 }
 
 static void
@@ -642,21 +1028,20 @@ cmd_range(struct cmd_ctx *c, const char *arg, struct answer *a)
 	    nlo));
 	fmt_money(a, lo[0]->figure->pay.min);
 	fmt_text(a, " (bottom for ");
-	list_names(a, lo, i, " and ");
+	phrase_roles(a, lo, i, " and ");
 	fmt_text(a, ") to ");
 	fmt_money(a, hi[0]->figure->pay.max);
 	if (hi[0]->figure->pay.open_ended)
 		fmt_text(a, "+");
 	fmt_text(a, " (top for ");
-	list_names(a, hi, j, " and ");
+	phrase_roles(a, hi, j, " and ");
 	fmt_printf(a, "), across %d roles with figures.", nlo);
 }
 
 static void
 cmd_whoneeds(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
-	const struct kb_role *r[LIST_MAX];
-	int sk[8], nsk, n, i, j, k, m, found;
+	int sk[8], nsk;
 
 	if (*arg == '\0') {
 		fmt_printf(a, "Usage: %swhoneeds SKILL (e.g. %swhoneeds "
@@ -664,51 +1049,45 @@ cmd_whoneeds(struct cmd_ctx *c, const char *arg, struct answer *a)
 		return;
 	}
 	nsk = index_find_skills(c->ix, arg, sk, 8);
-	n = nsk ? index_roles_with_skills(c->ix, sk, nsk, r, LIST_MAX) : 0;
-	if (n == 0) {
-		fmt_text(a, "No role in the guides lists ");
-		fmt_echo(a, arg);
-		fmt_printf(a, " as a skill (%shelp whoneeds).", c->prefix);
+	say_whoneeds(c, sk, nsk, arg, a);
+}
+
+/* Words of a parsed message that are no skill, cue or filler. */
+static int
+unknown_words(const struct intent *q, char **out, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < q->nwords && n < max; i++)
+		if (!q->used[i] && !question_word(q->words[i]) &&
+		    strlen(q->words[i]) > 1)
+			out[n++] = q->words[i];
+	return n;
+}
+
+static void
+cmd_match(struct cmd_ctx *c, const char *arg, struct answer *a)
+{
+	struct intent q;
+	char *unk[8];
+	int nunk;
+
+	if (*arg == '\0') {
+		fmt_printf(a, "Usage: %smatch SKILL, SKILL, ... (e.g. %smatch "
+		    "python, sql, docker).", c->prefix, c->prefix);
 		return;
 	}
-	fmt_strong(a, nsk == 1 ? c->kb->skills[sk[0]].name : arg);
-	fmt_printf(a, " is listed for %d role%s: ", n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++) {
-		const struct kb_role_source *s;
-
-		fmt_text(a, i ? "; " : "");
-		fmt_text(a, r[i]->title);
-		/* quote the guide's words, newest guide first */
-		found = 0;
-		for (k = -1; k < r[i]->nsrc && !found; k++) {
-			s = k < 0 ? r[i]->primary : &r[i]->src[k];
-			if (k >= 0 && s == r[i]->primary)
-				continue;
-			for (j = 0; j < s->nskills && !found; j++)
-				for (m = 0; m < s->skills[j].nrefs; m++) {
-					int id = s->skills[j].refs[m], q;
-
-					for (q = 0; q < nsk && sk[q] != id; q++)
-						;
-					if (q == nsk)
-						continue;
-					fmt_text(a, " (\"");
-					fmt_item(a, s->skills[j].text);
-					fmt_printf(a, "\", %s)",
-					    s->source->label);
-					found = 1;
-					break;
-				}
-		}
-	}
-	fmt_text(a, ".");
+	question_parse(c->ix, arg, strlen(arg), &q);
+	nunk = unknown_words(&q, unk, 8);
+	say_match(c, q.e.skills, q.e.nskills, unk, nunk, a);
+	question_free(&q);
 }
 
 static void
 cmd_roles(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	const struct kb *kb = c->kb;
-	int cat = -1, i, j, n;
+	int cat = -1, i;
 
 	if (*arg && (cat = index_find_category(c->ix, arg)) < 0) {
 		fmt_text(a, "No category ");
@@ -720,60 +1099,7 @@ cmd_roles(struct cmd_ctx *c, const char *arg, struct answer *a)
 		fmt_text(a, ".");
 		return;
 	}
-	if (cat < 0)
-		fmt_printf(a, "%d roles from the two guides — ", kb->nroles);
-	for (i = 0; i < kb->ncategories; i++) {
-		if (cat >= 0 && i != cat)
-			continue;
-		for (n = 0, j = 0; j < kb->nroles; j++)
-			n += kb->roles[j].category == i;
-		if (n == 0)
-			continue;
-		fmt_printf(a, "%s", cat < 0 && i > 0 ? "; " : "");
-		fmt_strong(a, kb->categories[i].name);
-		fmt_printf(a, cat >= 0 ? " (%d): " : ": ", n);
-		for (n = 0, j = 0; j < kb->nroles; j++)
-			if (kb->roles[j].category == i)
-				fmt_printf(a, "%s%s", n++ ? ", " : "",
-				    kb->roles[j].title);
-	}
-	fmt_text(a, ".");
-}
-
-/* TOPIC_NAMED: "Name — text; ..."; TOPIC_LIST: "text; text";
- * TOPIC_PROSE: the sentences as written. */
-enum { TOPIC_NAMED, TOPIC_LIST, TOPIC_PROSE };
-
-static void
-topic(struct cmd_ctx *c, struct answer *a, const char *kind,
-    const char *lead, int style)
-{
-	const struct kb_topic *t;
-	int nth, i;
-
-	for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
-	    nth++) {
-		fmt_text(a, nth ? " " : "");
-		fmt_strong(a, lead ? lead : t->title);
-		fmt_printf(a, " (%s): ", t->source->label);
-		for (i = 0; i < t->nitems; i++) {
-			if (style != TOPIC_PROSE) {
-				fmt_text(a, i ? "; " : "");
-				if (style == TOPIC_NAMED) {
-					fmt_text(a, t->items[i].name);
-					fmt_text(a, " — ");
-				}
-				fmt_item(a, t->items[i].text);
-			} else {
-				fmt_text(a, i ? " " : "");
-				fmt_text(a, t->items[i].text);
-			}
-		}
-		if (style != TOPIC_PROSE)
-			fmt_text(a, ".");
-	}
-	if (nth == 0)
-		fmt_text(a, "The guides loaded have nothing on that.");
+	say_roles(c, cat, a);
 }
 
 static void
@@ -842,32 +1168,6 @@ local_day(time_t now)
 
 	localtime_r(&now, &tm);
 	return (long)(tm.tm_year + 1900) * 366 + tm.tm_yday;
-}
-
-void
-hl_format(const struct kb *kb, const struct kb_role *r, struct answer *a,
-    int brief)
-{
-	int i;
-
-	fmt_text(a, "Role of the day: ");
-	fmt_strong(a, r->title);
-	fmt_text(a, " — ");
-	if (brief && r->figure == NULL) {
-		/* the same quote, with a shorter lead-in */
-		for (i = 0; i < r->nsrc && !r->src[i].pay.words; i++)
-			;
-		if (i < r->nsrc)
-			fmt_printf(a, "pay, in the %s's words: \"%s\"",
-			    r->src[i].source->label, r->src[i].pay.words);
-		else
-			pay_phrase(a, r);
-	} else
-		pay_phrase(a, r);
-	end_sentence(a);
-	fmt_text(a, "Key skills: ");
-	skill_names(a, kb, r, brief ? 2 : 3);
-	fmt_printf(a, ". %s", r->primary->summary);
 }
 
 static const char *
@@ -1029,58 +1329,24 @@ cmd_more(struct cmd_ctx *c, const char *arg, struct answer *a)
 		fmt_text(a, c->pending_more);
 }
 
-/* A natural question in a currency the guides do not use. */
-static void
-cmd_currency(struct cmd_ctx *c, const char *arg, struct answer *a)
-{
-	fmt_text(a, "The guides don't cover salaries in ");
-	fmt_echo(a, arg);
-	fmt_printf(a, ": the 2026 guide gives US dollars only, and I never "
-	    "convert or estimate. Try %ssalary ROLE for the dollar figures.",
-	    c->prefix);
-}
-
-/* A question nothing else placed: a role, a skill, a category, or no. */
-static void
-cmd_guess(struct cmd_ctx *c, const char *arg, struct answer *a)
-{
-	struct role_hit hit;
-	int sk[8];
-
-	if (*arg) {
-		index_find_role(c->ix, arg, &hit);
-		if (hit.role) {
-			cmd_salary(c, arg, a);
-			return;
-		}
-		if (index_find_category(c->ix, arg) >= 0) {
-			cmd_roles(c, arg, a);
-			return;
-		}
-		if (index_find_skills(c->ix, arg, sk, 8) > 0) {
-			cmd_whoneeds(c, arg, a);
-			return;
-		}
-	}
-	fmt_printf(a, "That is not covered by the guides. I can answer about %d "
-	    "tech roles: salary, skills, what the job is, comparisons, "
-	    "rankings, who needs a skill, negotiation tips (%shelp).",
-	    c->kb->nroles, c->prefix);
-}
-
 const struct command commands[] = {
-	{ "help", "commands", "[command]", "what I can answer", cmd_help, 0 },
+	{ "help", "commands", "[all|command]", "what I can answer", cmd_help,
+	    0 },
 	{ "salary", "pay", "ROLE", "the salary range the guides give for a role "
-	    "(or their words, where they give no figure)", cmd_salary, 0 },
+	    "(or their words, where they give no figure)", cmd_salary,
+	    CMD_MAIN },
 	{ "skills", "skill", "ROLE", "the skills the guides list for a role",
-	    cmd_skills, 0 },
+	    cmd_skills, CMD_MAIN },
 	{ "role", "job", "ROLE", "what the job is and what they do", cmd_role,
 	    0 },
 	{ "compare", "vs", "ROLE vs ROLE", "two roles' salaries side by side",
-	    cmd_compare, 0 },
-	{ "top", "rank", "[N] [by min|max|mid]", "the best-paid roles by the "
-	    "midpoint, bottom or top of their range; ties stay ties", cmd_top,
-	    0 },
+	    cmd_compare, CMD_MAIN },
+	{ "top", "rank", "[N] [lowest] [by min|max|mid]", "the best-paid "
+	    "roles by the midpoint, bottom or top of their range; ties stay "
+	    "ties", cmd_top, CMD_MAIN },
+	{ "match", "fit", "SKILL, SKILL, ...", "the roles that list the most "
+	    "of your skills, and which guide lists them", cmd_match,
+	    CMD_MAIN },
 	{ "above", NULL, "AMOUNT [by min|max|mid]", "roles whose range goes "
 	    "above an amount (top of range by default)", cmd_above, 0 },
 	{ "below", NULL, "AMOUNT [by min|max|mid]", "roles whose range starts "
@@ -1113,8 +1379,6 @@ const struct command commands[] = {
 	    cmd_part, CMD_OWNER },
 	{ "ignore", NULL, "MASK-OR-USER", "owners: ignore someone",
 	    cmd_ignore, CMD_OWNER },
-	{ "_currency", NULL, "", "", cmd_currency, CMD_HIDDEN },
-	{ "_guess", NULL, "", "", cmd_guess, CMD_HIDDEN },
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
@@ -1143,35 +1407,162 @@ command_find(const char *name, size_t len)
 	return NULL;
 }
 
-long
-parse_amount(const char *s)
-{
-	const char *p;
-	long v;
-	int digits;
+/* ---- natural questions ---------------------------------------------- */
 
-	for (p = s; *p; p++) {
-		if (!isdigit((unsigned char)*p))
-			continue;
-		if (p > s && (isalnum((unsigned char)p[-1])))
-			continue;
-		v = 0;
-		digits = 0;
-		while (isdigit((unsigned char)*p) || (*p == ',' &&
-		    isdigit((unsigned char)p[1]))) {
-			if (*p != ',') {
-				if (v > 100000000L)
-					return 0;
-				v = v * 10 + (*p - '0');
-				digits++;
-			}
-			p++;
-		}
-		if (*p == 'k' || *p == 'K')
-			v *= 1000;
-		else if (v < 1000 || (v >= 1900 && v <= 2200 && digits == 4))
-			{ if (*p == '\0') break; continue; }	/* years, counts */
-		return v > 0 && v <= 100000000L ? v : 0;
+static enum measure
+pick(enum measure_pick p, enum measure dflt)
+{
+	return p == PICK_MIN ? MEASURE_MIN : p == PICK_MAX ? MEASURE_MAX :
+	    p == PICK_MID ? MEASURE_MID : dflt;
+}
+
+/* The skills asked about, by name, for an answer's lead. */
+static void
+skill_list(const struct kb *kb, const int *sk, int n, char *out, size_t len)
+{
+	struct buf b = {0};
+	int i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? (i == n - 1 ? " or " : ", ") : "",
+		    kb->skills[sk[i]].name);
+	snprintf(out, len, "%s", buf_str(&b));
+	buf_free(&b);
+}
+
+static void
+say_unknowns(struct cmd_ctx *c, const struct entities *e, struct answer *a)
+{
+	int i;
+
+	for (i = 0; i < e->nunknown; i++) {
+		fmt_text(a, i ? " " : "");
+		say_unknown(c, e->unknown[i], a);
 	}
-	return 0;
+}
+
+void
+command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
+{
+	const struct entities *e = &q->e;
+	char names[256], *unk[8];
+	int i, nunk;
+
+	c->said.kind = q->kind;
+	switch (q->kind) {
+	case I_SALARY:
+		if (e->nroles == 0) {
+			say_unknowns(c, e, a);
+			break;
+		}
+		for (i = 0; i < e->nroles && i < 3; i++) {
+			fmt_text(a, i ? " " : "");
+			say_salary(c, e->roles[i], 1, a);
+		}
+		phrase_modifiers(a, e->mods, e->mod_word);
+		break;
+	case I_SKILLS:
+		if (e->nroles > 0)
+			say_skills(c, e->roles[0], a);
+		else
+			say_unknowns(c, e, a);
+		break;
+	case I_ROLE:
+		if (e->nroles > 0)
+			say_role(c, e->roles[0], a);
+		else
+			say_unknowns(c, e, a);
+		break;
+	case I_COMPARE:
+		say_unknowns(c, e, a);
+		if (e->nroles >= 2)
+			say_compare(c, e->roles[0], e->roles[1], a);
+		else if (e->nroles == 1) {
+			fmt_text(a, e->nunknown ? " " : "");
+			say_salary(c, e->roles[0], 1, a);
+		}
+		phrase_modifiers(a, e->mods, e->mod_word);
+		break;
+	case I_NEEDS:
+		say_needs(c, e->roles[0], e->skills, e->nskills, a);
+		break;
+	case I_WHONEEDS:
+		skill_list(c->kb, e->skills, e->nskills, names, sizeof(names));
+		say_whoneeds(c, e->skills, e->nskills, names, a);
+		break;
+	case I_MATCH:
+		nunk = unknown_words(q, unk, 8);
+		say_match(c, e->skills, e->nskills, unk, nunk, a);
+		break;
+	case I_TOP:
+		say_top(c, e->count ? e->count : TOP_DEFAULT, q->lowest,
+		    pick(q->measure, MEASURE_MID), e->category, a);
+		break;
+	case I_ABOVE:
+	case I_BELOW:
+		say_bound(c, e->amount, q->kind == I_BELOW,
+		    pick(q->measure, q->kind == I_BELOW ? MEASURE_MIN :
+		    MEASURE_MAX), a);
+		break;
+	case I_RANGE:
+		cmd_range(c, "", a);
+		break;
+	case I_ROLES:
+		say_roles(c, e->category, a);
+		break;
+	case I_TIPS:
+		cmd_tips(c, "", a);
+		break;
+	case I_METASKILLS:
+		cmd_metaskills(c, "", a);
+		break;
+	case I_KEYSKILLS:
+		cmd_keyskills(c, "", a);
+		break;
+	case I_CONCLUSIONS:
+		cmd_conclusions(c, "", a);
+		break;
+	case I_SOURCES:
+		cmd_sources(c, "", a);
+		break;
+	case I_CITE:
+		say_cite(c, a);
+		break;
+	case I_HIGHLIGHT:
+		cmd_highlight(c, "", a);
+		break;
+	case I_MORE:
+		cmd_more(c, "", a);
+		break;
+	case I_HELP:
+		cmd_help(c, "", a);
+		break;
+	case I_HELLO:
+		fmt_printf(a, "Hi! I answer questions about the highest-paying "
+		    "tech jobs from two guides. Try \"how much does an SRE "
+		    "make?\" or \"i know python and sql, which job fits?\" "
+		    "(%shelp).", c->prefix);
+		break;
+	case I_THANKS:
+		fmt_text(a, "You're welcome! Ask me about any role's pay, "
+		    "skills or what the job is.");
+		break;
+	case I_ABOUT_BOT:
+		fmt_printf(a, "I'm %s, a bot that answers from two published "
+		    "guides to the highest-paying tech jobs: pay, skills, what "
+		    "each job is. I quote their figures and never estimate "
+		    "(%ssources).", c->nick, c->prefix);
+		break;
+	case I_OFFTOPIC:
+		fmt_printf(a, "That's not covered: I only answer from two guides "
+		    "to the highest-paying tech jobs (pay, skills, what the job "
+		    "is; %shelp).", c->prefix);
+		break;
+	case I_PASSAGE:
+	case I_NONE:
+	case I_COUNT:
+		say_passage(c, q, e->nroles ? (int)(e->roles[0] -
+		    c->kb->roles) : -1, a);
+		break;
+	}
 }

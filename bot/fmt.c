@@ -31,7 +31,7 @@ answer_reset(struct answer *a)
 	buf_reset(&a->text);
 	buf_reset(&a->html);
 	buf_reset(&a->more);
-	a->row_cells = a->rows = 0;
+	a->row_cells = a->rows = a->paras = 0;
 	a->action[0] = a->action_arg[0] = '\0';
 }
 
@@ -54,6 +54,31 @@ fmt_text(struct answer *a, const char *s)
 {
 	buf_puts(&a->text, s);
 	html_escape(&a->html, s);
+}
+
+void
+fmt_plain(struct answer *a, const char *s)
+{
+	buf_puts(&a->text, s);
+}
+
+void
+fmt_para(struct answer *a)
+{
+	char *old;
+
+	if (a->text.len > 0)
+		buf_putc(&a->text, ' ');
+	if (a->paras == 0 && a->html.len > 0) {
+		/* what came before becomes the first paragraph */
+		old = buf_steal(&a->html);
+		buf_printf(&a->html, "<p>%s</p><p>", old);
+		free(old);
+	} else if (a->paras == 0)
+		buf_puts(&a->html, "<p>");
+	else
+		buf_puts(&a->html, "</p><p>");
+	a->paras++;
 }
 
 void
@@ -202,6 +227,33 @@ fmt_table_end(struct answer *a)
 	buf_puts(&a->html, "</table>");
 }
 
+void
+fmt_list_begin(struct answer *a)
+{
+	a->row_cells = 0;
+	buf_puts(&a->html, "<ul>");
+}
+
+void
+fmt_li_begin(struct answer *a, const char *sep)
+{
+	if (a->row_cells++ > 0)
+		buf_puts(&a->text, sep);
+	buf_puts(&a->html, "<li>");
+}
+
+void
+fmt_li_end(struct answer *a)
+{
+	buf_puts(&a->html, "</li>");
+}
+
+void
+fmt_list_end(struct answer *a)
+{
+	buf_puts(&a->html, "</ul>");
+}
+
 /*
  * Where to cut s so that the line is at most max bytes: at the last "; "
  * or ". " or ", " or space boundary that fits, never inside a character.
@@ -249,6 +301,10 @@ fmt_finish(struct answer *a, size_t max)
 {
 	char *full = buf_steal(&a->text);
 
+	if (a->paras > 0) {
+		buf_puts(&a->html, "</p>");
+		a->paras = 0;
+	}
 	split(&a->text, &a->more, full, strlen(full), max);
 	free(full);
 }

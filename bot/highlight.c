@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "highlight.h"
 #include "log.h"
+#include "phrase.h"
 #include "text.h"
 
 #define SCOPE	"highlight"

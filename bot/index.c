@@ -9,6 +9,12 @@
  *   role_fts                    FTS5, porter stemming: title, aliases,
  *                               skills, description (bm25 weights 10/8/3/1)
  *   skill_fts                   FTS5 keeping '+' and '#' in tokens ("c++")
+ *   nword(w)                    every word of every name key
+ *   passage(pid, src, line, rid, quote), passage_fts(text, about)
+ *                               each sentence and bullet of the guides,
+ *                               with the role whose part it is in (rid 0:
+ *                               none) and what it is about (role names,
+ *                               heading); quote is what an answer shows
  *   rterm/sterm                 the vocabulary of role/skill names (from
  *                               fts5vocab over the names)
  *   rdel/sdel                   each vocabulary term under itself and each
@@ -19,6 +25,7 @@
  *
  * rid is the role's index in kb->roles plus one, sid the skill's plus one.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +37,16 @@
 #include "index.h"
 #include "text.h"
 
-#define SCHEMA_VERSION	"4"
+#define SCHEMA_VERSION	"5"
 #define FUZZ_WORD_MAX	32	/* longer words are not corrected */
 #define AMBIGUITY_SCAN	64	/* matches ranked by bm25 at most */
-
-enum { NAME_ROLE = 0, NAME_SKILL = 1, NAME_CATEGORY = 2 };
 
 enum stmt_id {
 	S_NAME, S_ROLE_FTS, S_ROLE_FTS_ANY, S_RTERM_HAS, S_RDEL, S_STERM_HAS,
 	S_SDEL,
 	S_SKILL_FTS, S_ROLE_SKILL, S_RANK_MID, S_RANK_MIN, S_RANK_MAX,
-	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_COUNT
+	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_NAMES, S_NAME_NEXT,
+	S_NAME_WORD, S_PASSAGE, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -69,6 +75,16 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " ORDER BY pmin ASC, rid LIMIT ?2",
 	[S_RANK_MAX_ASC] = "SELECT rid FROM role WHERE (?1 = 0 OR"
 	    " (pmax < ?1 AND open = 0)) ORDER BY pmax ASC, rid LIMIT ?2",
+	[S_NAMES] = "SELECT kind, target FROM name WHERE key = ?1",
+	/* keys in (?1, ?2) = "KEY " up to "KEY!": KEY and more words */
+	[S_NAME_NEXT] = "SELECT 1 FROM name WHERE key > ?1 AND key < ?2"
+	    " LIMIT 1",
+	[S_NAME_WORD] = "SELECT 1 FROM nword WHERE w = ?1",
+	[S_PASSAGE] = "SELECT p.src, p.line, p.rid, p.quote,"
+	    " bm25(passage_fts, 1.0, 0.4) AS score FROM passage_fts"
+	    " JOIN passage p ON p.pid = passage_fts.rowid"
+	    " WHERE passage_fts MATCH ?1 AND (?2 = 0 OR p.rid = ?2)"
+	    " ORDER BY score LIMIT ?3",
 };
 
 struct index {
@@ -90,6 +106,11 @@ static const char schema_sql[] =
     "  description, tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE skill_fts USING fts5(name, aliases, texts,"
     "  tokenize = \"unicode61 remove_diacritics 2 tokenchars '+#'\");"
+    "CREATE TABLE nword(w TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TABLE passage(pid INTEGER PRIMARY KEY, src INT, line INT,"
+    "  rid INT, quote TEXT);"
+    "CREATE VIRTUAL TABLE passage_fts USING fts5(text, about,"
+    "  tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE rword USING fts5(w,"
     "  tokenize = 'unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE sword USING fts5(w,"
@@ -209,18 +230,27 @@ exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 struct builder {
 	sqlite3		*db;
 	sqlite3_stmt	*name, *role, *rskill, *rfts, *sfts, *rword, *sword;
+	sqlite3_stmt	*nword, *passage, *pfts;
 };
 
 static void
 add_name(struct builder *b, const char *text, int kind, int target)
 {
 	char *norm = text_norm(text, strlen(text)), *key = text_key(norm);
+	char *w[INDEX_QUERY_WORDS * 2];
+	int n, i;
 
 	sqlite3_bind_text(b->name, 1, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(b->name, 2, kind);
 	sqlite3_bind_int(b->name, 3, target);
 	sqlite3_step(b->name);	/* a repeated key of one record is fine */
 	sqlite3_reset(b->name);
+	n = text_words(key, w, INDEX_QUERY_WORDS * 2);
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_text(b->nword, 1, w[i], -1, SQLITE_STATIC);
+		sqlite3_step(b->nword);		/* known words are ignored */
+		sqlite3_reset(b->nword);
+	}
 	free(norm);
 	free(key);
 }
@@ -304,6 +334,217 @@ build_role(struct builder *b, const struct kb *kb, int i, struct buf *texts)
 	return 0;
 }
 
+/* ---- passages ------------------------------------------------------- */
+
+/* Sentences that lean on the one before: quoted together with it. */
+static const char *const leaning[] = {
+	"That", "This", "These", "Those", "Such", "It", NULL
+};
+/* Lean only outside a role's part, where "they" names no one. */
+static const char *const leaning_outside[] = { "They", "Their", NULL };
+
+static int
+starts_with_word(const char *s, const char *const *words)
+{
+	size_t n;
+
+	for (; *words; words++) {
+		n = strlen(*words);
+		if (strncmp(s, *words, n) == 0 && !isalpha((unsigned char)s[n]))
+			return 1;
+	}
+	return 0;
+}
+
+/* The role whose heading this line is in source src ("3. Title" or
+ * "Title"), or -1. */
+static int
+heading_role(const struct kb *kb, const struct kb_source *src,
+    const char *line)
+{
+	const char *t = line;
+	int i, j;
+
+	while (isdigit((unsigned char)*t))
+		t++;
+	t = (t > line && t[0] == '.' && t[1] == ' ') ? t + 2 : line;
+	for (i = 0; i < kb->nroles; i++)
+		for (j = 0; j < kb->roles[i].nsrc; j++)
+			if (kb->roles[i].src[j].source == src &&
+			    strcmp(kb->roles[i].src[j].title, t) == 0)
+				return i;
+	return -1;
+}
+
+/* A heading: short, and no sentence punctuation at its end. */
+static int
+is_heading(const char *line, size_t n)
+{
+	size_t i;
+	int words = 1;
+
+	if (n == 0 || strchr(".!?:;\")", line[n - 1]) ||
+	    (unsigned char)line[n - 1] >= 0x80)
+		return 0;
+	for (i = 0; i < n; i++)
+		words += line[i] == ' ';
+	return words <= 12;
+}
+
+struct pctx {
+	struct builder	*b;
+	const struct kb	*kb;
+	int		 src, line, rid;
+	struct buf	 about;
+	size_t		 about_base;	/* about without the bullets' label */
+	struct buf	 prev;		/* the sentence before, for leaning */
+	struct buf	 quote;
+	int		 pid;
+};
+
+static int
+add_passage(struct pctx *pc, const char *text, size_t n, const char *label)
+{
+	struct builder *b = pc->b;
+	char *t = xstrndup(text, n);
+	int lean, rc;
+
+	lean = pc->prev.len > 0 && (starts_with_word(t, leaning) ||
+	    (pc->rid < 0 && starts_with_word(t, leaning_outside)));
+	buf_reset(&pc->quote);
+	if (label)
+		buf_printf(&pc->quote, "%s ", label);
+	else if (lean)
+		buf_printf(&pc->quote, "%s ", buf_str(&pc->prev));
+	buf_puts(&pc->quote, t);
+	pc->pid++;
+	sqlite3_bind_int(b->passage, 1, pc->pid);
+	sqlite3_bind_int(b->passage, 2, pc->src);
+	sqlite3_bind_int(b->passage, 3, pc->line);
+	sqlite3_bind_int(b->passage, 4, pc->rid + 1);
+	sqlite3_bind_text(b->passage, 5, buf_str(&pc->quote), -1,
+	    SQLITE_STATIC);
+	rc = sqlite3_step(b->passage);
+	sqlite3_reset(b->passage);
+	sqlite3_bind_int(b->pfts, 1, pc->pid);
+	sqlite3_bind_text(b->pfts, 2, t, -1, SQLITE_STATIC);
+	sqlite3_bind_text(b->pfts, 3, buf_str(&pc->about), -1, SQLITE_STATIC);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_step(b->pfts);
+	sqlite3_reset(b->pfts);
+	buf_reset(&pc->prev);
+	buf_puts(&pc->prev, t);
+	free(t);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Splits prose into sentences: at ". ", "! ", "? " before a capital. */
+static int
+add_sentences(struct pctx *pc, const char *p, const char *label)
+{
+	const char *start = p;
+
+	for (; *p; p++)
+		if (strchr(".!?", *p) && p[1] == ' ' &&
+		    (isupper((unsigned char)p[2]) ||
+		    isdigit((unsigned char)p[2]))) {
+			if (add_passage(pc, start, (size_t)(p + 1 - start),
+			    label) == -1)
+				return -1;
+			start = p + 2;
+		}
+	return *start ? add_passage(pc, start, strlen(start), label) : 0;
+}
+
+static void
+about_role(struct pctx *pc, const char *heading)
+{
+	const struct kb_role *r;
+	int i;
+
+	buf_reset(&pc->about);
+	buf_puts(&pc->about, heading);
+	pc->about_base = pc->about.len;
+	if (pc->rid < 0)
+		return;
+	r = &pc->kb->roles[pc->rid];
+	buf_printf(&pc->about, " | %s", r->title);
+	for (i = 0; i < r->naliases; i++)
+		buf_printf(&pc->about, " | %s", r->aliases[i]);
+	pc->about_base = pc->about.len;
+}
+
+static int
+build_passages(struct builder *b, const struct kb *kb)
+{
+	struct pctx pc = { .b = b, .kb = kb };
+	char *text, *line, *next, *label = NULL, *heading = NULL;
+	size_t n;
+	int s, rc = 0, role;
+
+	for (s = 0; s < kb->nsources && rc == 0; s++) {
+		if (kb->sources[s].text == NULL)
+			continue;
+		text = xstrdup(kb->sources[s].text);
+		pc.src = s;
+		pc.rid = -1;
+		buf_reset(&pc.about);
+		buf_reset(&pc.prev);
+		for (line = text, pc.line = 1; line && rc == 0;
+		    line = next, pc.line++) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			while (*line == ' ' || *line == '\t')
+				line++;
+			n = strlen(line);
+			while (n > 0 && (line[n - 1] == ' ' ||
+			    line[n - 1] == '\r'))
+				line[--n] = '\0';
+			if (n == 0)
+				continue;
+			if ((role = heading_role(kb, &kb->sources[s], line))
+			    >= 0 || is_heading(line, n)) {
+				pc.rid = role;
+				free(heading);
+				heading = xstrdup(line);
+				about_role(&pc, heading);
+				buf_reset(&pc.prev);
+				free(label);
+				label = NULL;
+				continue;
+			}
+			if (line[n - 1] == ':' && !strchr(line, '.') &&
+			    strchr(line, ' ') == strrchr(line, ' ')) {
+				/* "Skills required:": names the bullets */
+				free(label);
+				label = xstrdup(line);
+				buf_truncate(&pc.about, pc.about_base);
+				buf_printf(&pc.about, " | %s", label);
+				continue;
+			}
+			if (strncmp(line, "\xe2\x80\xa2", 3) == 0 ||
+			    strncmp(line, "- ", 2) == 0) {
+				line += line[0] == '-' ? 2 : 3;
+				while (*line == ' ')
+					line++;
+				rc = add_passage(&pc, line, strlen(line),
+				    label);
+				continue;
+			}
+			free(label);
+			label = NULL;
+			rc = add_sentences(&pc, line, NULL);
+		}
+		free(text);
+	}
+	free(label);
+	free(heading);
+	buf_free(&pc.about);
+	buf_free(&pc.prev);
+	buf_free(&pc.quote);
+	return rc;
+}
+
 static int
 build(sqlite3 *db, const struct kb *kb, char *err, size_t errlen)
 {
@@ -327,6 +568,10 @@ build(sqlite3 *db, const struct kb *kb, char *err, size_t errlen)
 	    " VALUES(?, ?, ?, ?)");
 	PREP(rword, "INSERT INTO rword(w) VALUES(?)");
 	PREP(sword, "INSERT INTO sword(w) VALUES(?)");
+	PREP(nword, "INSERT OR IGNORE INTO nword VALUES(?)");
+	PREP(passage, "INSERT INTO passage VALUES(?, ?, ?, ?, ?)");
+	PREP(pfts, "INSERT INTO passage_fts(rowid, text, about)"
+	    " VALUES(?, ?, ?)");
 #undef PREP
 	texts = xcalloc((size_t)kb->nskills + 1, sizeof(*texts));
 	for (i = 0; i < kb->nroles; i++)
@@ -360,6 +605,8 @@ build(sqlite3 *db, const struct kb *kb, char *err, size_t errlen)
 		for (j = 0; j < c->naliases; j++)
 			add_name(&b, c->aliases[j], NAME_CATEGORY, i);
 	}
+	if (build_passages(&b, kb) == -1)
+		goto out_texts;
 	if (exec(db, index_sql, err, errlen) == -1 ||
 	    build_deletions(db, "rterm", "rdel") == -1 ||
 	    build_deletions(db, "sterm", "sdel") == -1)
@@ -389,6 +636,9 @@ out:
 	sqlite3_finalize(b.sfts);
 	sqlite3_finalize(b.rword);
 	sqlite3_finalize(b.sword);
+	sqlite3_finalize(b.nword);
+	sqlite3_finalize(b.passage);
+	sqlite3_finalize(b.pfts);
 	if (rc == -1)
 		sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
 	return rc;
@@ -512,6 +762,12 @@ index_free(struct index *ix)
 		sqlite3_finalize(ix->st[i]);
 	sqlite3_close(ix->db);
 	free(ix);
+}
+
+const struct kb *
+index_kb(const struct index *ix)
+{
+	return ix->kb;
 }
 
 int
@@ -888,4 +1144,105 @@ measure_x2(const struct kb_role *r, enum measure m)
 	default:
 		return p->min + p->max;
 	}
+}
+
+/* ---- names, span by span -------------------------------------------- */
+
+int
+index_names(struct index *ix, const char *key, struct name_ref *out, int max)
+{
+	sqlite3_stmt *st = ix->st[S_NAMES];
+	int n = 0;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		out[n].kind = (enum name_kind)sqlite3_column_int(st, 0);
+		out[n].target = sqlite3_column_int(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+int
+index_name_continues(struct index *ix, const char *key)
+{
+	sqlite3_stmt *st = ix->st[S_NAME_NEXT];
+	char *lo = NULL, *hi = NULL;
+	size_t n = strlen(key);
+	int found;
+
+	lo = xmalloc(n + 2);
+	hi = xmalloc(n + 2);
+	memcpy(lo, key, n);
+	memcpy(hi, key, n);
+	lo[n] = ' ';
+	hi[n] = '!';	/* the byte after ' ' */
+	lo[n + 1] = hi[n + 1] = '\0';
+	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	free(lo);
+	free(hi);
+	return found;
+}
+
+int
+index_name_word(struct index *ix, const char *word)
+{
+	sqlite3_stmt *st = ix->st[S_NAME_WORD];
+	int found;
+
+	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
+char *
+index_correct(struct index *ix, const char *word)
+{
+	char *w = (char *)word, *owned = NULL;
+
+	if (correct_word(ix, S_RTERM_HAS, S_RDEL, &w, &owned) ||
+	    correct_word(ix, S_STERM_HAS, S_SDEL, &w, &owned))
+		return owned;
+	return NULL;
+}
+
+/* ---- passages ------------------------------------------------------- */
+
+int
+index_passages(struct index *ix, char **words, int nwords, int role,
+    struct passage *out, int max)
+{
+	sqlite3_stmt *st = ix->st[S_PASSAGE];
+	struct buf q = {0};
+	int n = 0, src;
+	const char *t;
+
+	if (nwords <= 0)
+		return 0;
+	fts_expr(&q, NULL, words, nwords, 1);
+	sqlite3_bind_text(st, 1, buf_str(&q), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, role >= 0 ? role + 1 : 0);
+	sqlite3_bind_int(st, 3, max);
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		src = sqlite3_column_int(st, 0);
+		if (src < 0 || src >= ix->kb->nsources)
+			continue;	/* a cache from other knowledge */
+		out[n].source = &ix->kb->sources[src];
+		out[n].line = sqlite3_column_int(st, 1);
+		out[n].role = sqlite3_column_int(st, 2) - 1;
+		if (out[n].role >= ix->kb->nroles)
+			out[n].role = -1;
+		t = (const char *)sqlite3_column_text(st, 3);
+		snprintf(out[n].text, sizeof(out[n].text), "%s", t ? t : "");
+		out[n].score = sqlite3_column_double(st, 4);
+		n++;
+	}
+	sqlite3_reset(st);
+	buf_free(&q);
+	return n;
 }

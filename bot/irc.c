@@ -22,6 +22,7 @@
 #include <libirc_rfcnumeric.h>
 #include <openssl/evp.h>
 
+#include "command.h"
 #include "irc.h"
 #include "link.h"
 #include "log.h"

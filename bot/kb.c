@@ -906,6 +906,8 @@ kb_free(struct kb *kb)
 	for (i = 0; i < kb->ntopics; i++)
 		free(kb->topics[i].items);
 	free(kb->topics);
+	for (i = 0; i < kb->nsources; i++)
+		free(kb->sources[i].text);
 	free(kb->sources);
 	if ((tr = kb->trees) != NULL) {
 		for (i = 0; i < tr->n; i++)
@@ -972,6 +974,19 @@ kb_load_files(const struct kb_file *files, int n, char *err, size_t errlen)
 			load_skills(&ld, root); break;
 		case 3: check_keys(&ld, root, "", (const char *[]){"topics", NULL});
 			load_topics(&ld, root); break;
+		}
+	}
+	/* each guide's text, where it came along: passages and citations */
+	for (i = 0; i < ld.kb->nsources; i++) {
+		struct kb_source *src = &ld.kb->sources[i];
+		char gname[512];
+
+		if (src->file == NULL)
+			continue;
+		snprintf(gname, sizeof(gname), "guides/%s", src->file);
+		if ((f = file_named(sorted, n, gname)) != NULL) {
+			src->text = xstrndup(f->data, f->len);
+			src->textlen = strlen(src->text);	/* to a NUL */
 		}
 	}
 	/* one spare zeroed slot ends the array for kb_free */
@@ -1049,18 +1064,20 @@ slurp(const char *path, size_t *len, char *err, size_t errlen)
 	return data;
 }
 
+/* A knowledge file: *.json, and the guides' *.txt under guides/. */
 static int
-is_json(const char *name)
+is_knowledge(const char *sub, const char *name)
 {
-	size_t n = strlen(name);
+	const char *ext = strcmp(sub, "guides/") == 0 ? ".txt" : ".json";
+	size_t n = strlen(name), e = strlen(ext);
 
-	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
+	return name[0] != '.' && n > e && strcmp(name + n - e, ext) == 0;
 }
 
 struct kb *
 kb_load_dir(const char *dir, char *err, size_t errlen)
 {
-	static const char *const subdirs[] = { "", "roles/" };
+	static const char *const subdirs[] = { "", "roles/", "guides/" };
 	struct kb_file *files = NULL;
 	struct kb *kb = NULL;
 	struct dirent *de;
@@ -1068,9 +1085,11 @@ kb_load_dir(const char *dir, char *err, size_t errlen)
 	char path[4096], name[512];
 	int n = 0, cap = 0, i, failed = 0;
 
-	for (i = 0; i < 2 && !failed; i++) {
+	for (i = 0; i < 3 && !failed; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
 		if ((d = opendir(path)) == NULL) {
+			if (i == 2 && errno == ENOENT)
+				break;	/* the guides are optional */
 			snprintf(err, errlen, "%s: (dir): %s\n", path,
 			    strerror(errno));
 			failed = 1;
@@ -1079,7 +1098,7 @@ kb_load_dir(const char *dir, char *err, size_t errlen)
 		while ((de = readdir(d)) != NULL) {
 			size_t len;
 
-			if (!is_json(de->d_name))
+			if (!is_knowledge(subdirs[i], de->d_name))
 				continue;
 			snprintf(name, sizeof(name), "%s%s", subdirs[i],
 			    de->d_name);
@@ -1119,6 +1138,20 @@ kb_role_by_id(const struct kb *kb, const char *id)
 		if (strcmp(kb->roles[i].id, id) == 0)
 			return &kb->roles[i];
 	return NULL;
+}
+
+int
+kb_line_of(const struct kb_source *s, const char *quote)
+{
+	const char *at, *p;
+	int line = 1;
+
+	if (s->text == NULL || quote == NULL || *quote == '\0' ||
+	    (at = strstr(s->text, quote)) == NULL)
+		return 0;
+	for (p = s->text; p < at; p++)
+		line += *p == '\n';
+	return line;
 }
 
 const struct kb_topic *

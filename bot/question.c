@@ -1,427 +1,555 @@
 /*
- * question.c -- natural questions rewritten as commands.
+ * question.c -- what a message asks: normalising, chat spellings, and
+ * the intent from a table of cue words.
  *
- * "how much does a cloud architect make?" becomes "salary cloud architect",
- * "which roles need kubernetes?" becomes "whoneeds kubernetes".  Intent
- * comes from a few keyword rules in a fixed order (the specific before the
- * general); the subject is what is left after removing question words.
- * Whatever is not placed becomes "_guess", which answers honestly that the
- * guides do not cover it when no role, skill or category matches.
+ * The message is normalised (text_norm: case folded, punctuation gone),
+ * chat spellings and contractions are written out ("wat" -> "what",
+ * "im" -> "i am"), a misspelt cue word is fixed ("salery"), then the
+ * entities are found (entity.c).  Each cue phrase among the words the
+ * entities left adds its weight to an intent; the entities present add
+ * what the intent table says; the best score wins.  Nothing here knows
+ * the conversation: the router fills "that one" from its memory.
  */
-#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "router.h"
+#include "buf.h"
+#include "question.h"
 #include "text.h"
 
-#define Q_WORDS	64
+/* ---- chat spellings and contractions -------------------------------- */
 
-/* Question words removed to leave the subject (a role name). */
-static const char *const filler[] = {
-	"a", "an", "the", "how", "much", "many", "does", "do", "did", "is",
-	"are", "was", "were", "what", "whats", "which", "who", "whom", "make",
-	"makes", "making", "earn", "earns", "earning", "get", "gets", "paid",
-	"pay", "pays", "paying", "salary", "salaries", "typical", "typically",
-	"usually", "average", "avg", "of", "for", "in", "on", "at", "to", "per",
-	"year", "yearly", "annual", "annually", "job", "jobs", "role", "roles",
-	"position", "positions", "career", "as", "me", "tell", "about", "you",
-	"your", "know", "can", "could", "would", "should", "i", "my", "please",
-	"actually", "really", "exactly", "money", "compensation", "comp",
-	"income", "wage", "wages", "there", "this", "that", "these", "those",
-	"range", "guide", "guides", "2026", "us", "usa", "dollars", "dollar",
-	"someone", "somebody", "person", "people", "be", "become", "becoming",
-	"being", "like", "today", "now", "currently", "nowadays", "it", "its",
-	"they", "them", "their", "mean", "means", "and", "tech", "work",
-	"working", "works", "kind", "sort", "type", "hey", "hi", "hello",
-	"thanks", "so", "generally", "normally", "roughly", "approximately",
-	"worth", "describe", "description", "explain", "skill", "skills",
-	"need", "needs", "needed", "require", "requires", "required",
-	"requirements", "learn", "knowledge", "tools", "stack", "expected",
-	"responsibilities", "responsibility", "duties", "day", "daily", NULL
+static const struct { const char *from, *to; } spellings[] = {
+	{ "wat", "what" }, { "wut", "what" }, { "whut", "what" },
+	{ "wats", "what is" }, { "whats", "what is" }, { "whatre", "what are" },
+	{ "hows", "how is" }, { "whos", "who is" }, { "wheres", "where is" },
+	{ "u", "you" }, { "ya", "you" }, { "ur", "your" }, { "r", "are" },
+	{ "ppl", "people" }, { "pls", "please" }, { "plz", "please" },
+	{ "pl0x", "please" }, { "thx", "thanks" }, { "tx", "thanks" },
+	{ "ty", "thanks" }, { "tysm", "thanks" }, { "tnx", "thanks" },
+	{ "im", "i am" }, { "ive", "i have" }, { "id", "i would" },
+	{ "dont", "do not" }, { "doesnt", "does not" }, { "didnt", "did not" },
+	{ "isnt", "is not" }, { "arent", "are not" }, { "cant", "can not" },
+	{ "youre", "you are" }, { "theyre", "they are" }, { "whatd", "what" },
+	{ "wanna", "want to" }, { "gonna", "going to" }, { "gotta", "have to" },
+	{ "abt", "about" }, { "bc", "because" }, { "cuz", "because" },
+	{ "coz", "because" }, { "b4", "before" }, { "rn", "now" },
+	{ "sal", "salary" }, { "renumeration", "remuneration" },
+	{ "yr", "year" }, { "hr", "hour" }, { "mo", "month" },
+	{ "n", "and" }, { "w", "with" }, { "diff", "difference" },
+	{ "vs.", "vs" }, { "v", "vs" }, { "thnx", "thanks" },
+	{ NULL, NULL }
 };
 
-static int
-in_list(const char *w, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(*list, w) == 0)
-			return 1;
-	return 0;
-}
+/* Words no question is about, left out of a passage search. */
+static const char *const stop_words[] = {
+	"what", "which", "who", "whom", "how", "why", "where", "when", "does",
+	"do", "did", "is", "are", "was", "were", "am", "be", "been", "the",
+	"a", "an", "of", "for", "in", "on", "at", "to", "and", "or", "it",
+	"that", "this", "these", "those", "i", "me", "my", "you", "your", "so",
+	"still", "all", "any", "some", "there", "they", "them", "their",
+	"have", "has", "had", "get", "got", "go", "can", "could", "would",
+	"should", "will", "about", "tell", "please", "really", "actually",
+	"much", "many", "like", "just", "very", "ok", "okay", "hey", "hi",
+	"hello", "yo", "um", "uh", "well", "but", "then", "if", "with", "from",
+	"by", "as", "we", "us", "our", "say", "says", "said", "guide",
+	"guides", "not", "no", "yes", "lol", "btw", "also", "too", "than",
+	"more", "most", "folks", "people", "someone", "person", "guy", "guys",
+	"whatever", "anyway", "tho", "though", "know", "think", "want",
+	"need", "kind", "sort", "type", "thing", "things", "stuff", "one",
+	"ones", "jobbot", "techpay", "bot", NULL
+};
 
-static int
-in_list_at(const char *w, const char *const *list)
-{
-	int i;
+/* ---- the intent table ------------------------------------------------- */
 
-	for (i = 0; list[i]; i++)
-		if (strcmp(list[i], w) == 0)
-			return i;
-	return -1;
-}
+enum {
+	NEED_ROLE = 1,		/* a role (or "that one" from memory) */
+	NEED_TWO = 2,		/* two roles */
+	NEED_SKILL = 4,		/* a skill in the message */
+	NEED_AMOUNT = 8
+};
 
-static int
-has_word(char **w, int n, const char *const *list)
-{
-	int i;
+struct intent_def {
+	enum intent_kind kind;
+	const char	*name;
+	unsigned	 needs;
+	int		 fit;	/* added when every need is met here */
+};
 
-	for (i = 0; i < n; i++)
-		if (in_list(w[i], list))
-			return 1;
-	return 0;
-}
+static const struct intent_def intent_defs[I_COUNT] = {
+	[I_NONE] = { I_NONE, "none", 0, 0 },
+	[I_HELLO] = { I_HELLO, "hello", 0, 0 },
+	[I_THANKS] = { I_THANKS, "thanks", 0, 0 },
+	[I_ABOUT_BOT] = { I_ABOUT_BOT, "about", 0, 0 },
+	[I_HELP] = { I_HELP, "help", 0, 0 },
+	[I_SALARY] = { I_SALARY, "salary", NEED_ROLE, 1 },
+	[I_SKILLS] = { I_SKILLS, "skills", NEED_ROLE, 1 },
+	[I_ROLE] = { I_ROLE, "role", NEED_ROLE, 1 },
+	[I_COMPARE] = { I_COMPARE, "compare", NEED_TWO, 3 },
+	[I_WHONEEDS] = { I_WHONEEDS, "whoneeds", NEED_SKILL, 1 },
+	[I_NEEDS] = { I_NEEDS, "needs", NEED_ROLE | NEED_SKILL, 3 },
+	[I_MATCH] = { I_MATCH, "match", 0, 0 },
+	[I_TOP] = { I_TOP, "top", 0, 0 },
+	[I_ABOVE] = { I_ABOVE, "above", NEED_AMOUNT, 2 },
+	[I_BELOW] = { I_BELOW, "below", NEED_AMOUNT, 2 },
+	[I_RANGE] = { I_RANGE, "range", 0, 0 },
+	[I_ROLES] = { I_ROLES, "roles", 0, 0 },
+	[I_TIPS] = { I_TIPS, "tips", 0, 0 },
+	[I_METASKILLS] = { I_METASKILLS, "metaskills", 0, 0 },
+	[I_KEYSKILLS] = { I_KEYSKILLS, "keyskills", 0, 0 },
+	[I_CONCLUSIONS] = { I_CONCLUSIONS, "conclusions", 0, 0 },
+	[I_SOURCES] = { I_SOURCES, "sources", 0, 0 },
+	[I_CITE] = { I_CITE, "cite", 0, 0 },
+	[I_HIGHLIGHT] = { I_HIGHLIGHT, "highlight", 0, 0 },
+	[I_MORE] = { I_MORE, "more", 0, 0 },
+	[I_PASSAGE] = { I_PASSAGE, "passage", 0, 0 },
+	[I_OFFTOPIC] = { I_OFFTOPIC, "offtopic", 0, 0 },
+};
 
-/* " norm " contains " phrase " (word-aligned). */
-static int
-has_phrase(const char *padded, const char *phrase)
-{
-	const char *p = padded;
-	size_t n = strlen(phrase);
-
-	while ((p = strstr(p, phrase)) != NULL) {
-		if (p > padded && p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-/* The words left after removing filler (and extra), joined. */
-static void
-subject(char **w, int n, const char *const *extra, struct buf *out)
-{
-	int i, first = 1;
-
-	for (i = 0; i < n; i++) {
-		if (in_list(w[i], filler) || (extra && in_list(w[i], extra)))
-			continue;
-		buf_printf(out, "%s%s", first ? "" : " ", w[i]);
-		first = 0;
-	}
-}
-
-static void
-emit(struct buf *out, const char *cmd, const char *arg)
-{
-	buf_puts(out, cmd);
-	if (arg && *arg) {
-		buf_putc(out, ' ');
-		buf_puts(out, arg);
-	}
-}
+struct cue {
+	const char	*phrase;	/* words; a final "$": at the end */
+	enum intent_kind kind;
+	int		 weight;
+	enum measure_pick measure;	/* a ranking measure it names */
+	int		 lowest;
+};
 
 /*
- * The raw text after the first of the verbs (as whole words, any case),
- * trailing punctuation trimmed; NULL if no verb is there.  Raw, so that
- * "c++" and "ci/cd" survive.
+ * Cue phrases.  Weights: 1 a hint, 2 a usual word for it, 3 says it
+ * plainly, 5 cannot mean anything else.  A phrase's words are taken:
+ * they are not searched in the guides' text.
  */
-static char *
-tail_after(const char *text, const char *const *verbs)
-{
-	size_t len = strlen(text), vl, i;
-	const char *const *v;
-	char *t;
+static const struct cue cues[] = {
+	/* pay */
+	{ "how much", I_SALARY, 3, 0, 0 }, { "salary", I_SALARY, 3, 0, 0 },
+	{ "salaries", I_SALARY, 3, 0, 0 }, { "pay", I_SALARY, 2, 0, 0 },
+	{ "paid", I_SALARY, 2, 0, 0 }, { "pays", I_SALARY, 2, 0, 0 },
+	{ "get paid", I_SALARY, 3, 0, 0 }, { "make", I_SALARY, 2, 0, 0 },
+	{ "makes", I_SALARY, 2, 0, 0 }, { "making", I_SALARY, 2, 0, 0 },
+	{ "earn", I_SALARY, 2, 0, 0 }, { "earns", I_SALARY, 2, 0, 0 },
+	{ "earning", I_SALARY, 2, 0, 0 }, { "comp", I_SALARY, 3, 0, 0 },
+	{ "compensation", I_SALARY, 3, 0, 0 }, { "tc", I_SALARY, 3, 0, 0 },
+	{ "wage", I_SALARY, 3, 0, 0 }, { "wages", I_SALARY, 3, 0, 0 },
+	{ "income", I_SALARY, 3, 0, 0 }, { "going rate", I_SALARY, 3, 0, 0 },
+	{ "take home", I_SALARY, 3, 0, 0 }, { "bring in", I_SALARY, 3, 0, 0 },
+	{ "bringing in", I_SALARY, 3, 0, 0 }, { "pull", I_SALARY, 1, 0, 0 },
+	{ "money", I_SALARY, 1, 0, 0 }, { "remuneration", I_SALARY, 3, 0, 0 },
+	{ "package", I_SALARY, 1, 0, 0 }, { "figure", I_SALARY, 1, 0, 0 },
+	{ "worth", I_SALARY, 1, 0, 0 }, { "rake in", I_SALARY, 3, 0, 0 },
+	/* skills */
+	{ "skill", I_SKILLS, 3, 0, 0 }, { "skills", I_SKILLS, 3, 0, 0 },
+	{ "learn", I_SKILLS, 3, 0, 0 }, { "study", I_SKILLS, 3, 0, 0 },
+	{ "need to know", I_SKILLS, 3, 0, 0 },
+	{ "have to know", I_SKILLS, 3, 0, 0 },
+	{ "requirements", I_SKILLS, 3, 0, 0 },
+	{ "qualifications", I_SKILLS, 3, 0, 0 },
+	{ "tech stack", I_SKILLS, 3, 0, 0 }, { "stack", I_SKILLS, 2, 0, 0 },
+	{ "tools", I_SKILLS, 2, 0, 0 }, { "languages", I_SKILLS, 2, 0, 0 },
+	{ "prerequisites", I_SKILLS, 3, 0, 0 }, { "need", I_SKILLS, 1, 0, 0 },
+	{ "required", I_SKILLS, 2, 0, 0 }, { "require", I_SKILLS, 1, 0, 0 },
+	{ "become", I_SKILLS, 1, 0, 0 }, { "get into", I_SKILLS, 2, 0, 0 },
+	{ "break into", I_SKILLS, 2, 0, 0 },
+	/* what the job is */
+	{ "do$", I_ROLE, 3, 0, 0 }, { "actually do", I_ROLE, 3, 0, 0 },
+	{ "day to day", I_ROLE, 3, 0, 0 }, { "daily", I_ROLE, 1, 0, 0 },
+	{ "responsibilities", I_ROLE, 3, 0, 0 }, { "duties", I_ROLE, 3, 0, 0 },
+	{ "tell me about", I_ROLE, 3, 0, 0 }, { "describe", I_ROLE, 3, 0, 0 },
+	{ "explain", I_ROLE, 2, 0, 0 }, { "what is a", I_ROLE, 2, 0, 0 },
+	{ "what is an", I_ROLE, 2, 0, 0 }, { "who is", I_ROLE, 1, 0, 0 },
+	{ "handle", I_ROLE, 3, 0, 0 }, { "work on", I_ROLE, 2, 0, 0 },
+	{ "job description", I_ROLE, 3, 0, 0 }, { "role", I_ROLE, 1, 0, 0 },
+	{ "do all day", I_ROLE, 3, 0, 0 }, { "in charge of", I_ROLE, 3, 0, 0 },
+	/* comparisons */
+	{ "vs", I_COMPARE, 3, 0, 0 }, { "versus", I_COMPARE, 3, 0, 0 },
+	{ "compare", I_COMPARE, 3, 0, 0 }, { "compared", I_COMPARE, 3, 0, 0 },
+	{ "or", I_COMPARE, 1, 0, 0 }, { "than", I_COMPARE, 2, 0, 0 },
+	{ "more than", I_COMPARE, 3, 0, 0 }, { "better", I_COMPARE, 2, 0, 0 },
+	{ "out earn", I_COMPARE, 3, 0, 0 }, { "outearn", I_COMPARE, 3, 0, 0 },
+	{ "outearns", I_COMPARE, 3, 0, 0 }, { "higher", I_COMPARE, 1, 0, 0 },
+	{ "difference between", I_COMPARE, 2, 0, 0 },
+	{ "which of", I_COMPARE, 1, 0, 0 }, { "two", I_COMPARE, 1, 0, 0 },
+	/* skills and roles */
+	{ "which roles", I_WHONEEDS, 2, 0, 0 },
+	{ "what roles", I_WHONEEDS, 2, 0, 0 },
+	{ "which jobs", I_WHONEEDS, 2, 0, 0 },
+	{ "what jobs", I_WHONEEDS, 2, 0, 0 }, { "who needs", I_WHONEEDS, 3, 0, 0 },
+	{ "who uses", I_WHONEEDS, 3, 0, 0 }, { "use", I_WHONEEDS, 1, 0, 0 },
+	{ "uses", I_WHONEEDS, 1, 0, 0 }, { "want", I_WHONEEDS, 1, 0, 0 },
+	{ "need", I_WHONEEDS, 1, 0, 0 }, { "needs", I_WHONEEDS, 1, 0, 0 },
+	{ "jobs with", I_WHONEEDS, 2, 0, 0 }, { "roles with", I_WHONEEDS, 2, 0, 0 },
+	{ "need", I_NEEDS, 1, 0, 0 }, { "needs", I_NEEDS, 1, 0, 0 },
+	{ "require", I_NEEDS, 1, 0, 0 }, { "requires", I_NEEDS, 1, 0, 0 },
+	{ "use", I_NEEDS, 1, 0, 0 }, { "uses", I_NEEDS, 1, 0, 0 },
+	{ "have to know", I_NEEDS, 1, 0, 0 }, { "must know", I_NEEDS, 1, 0, 0 },
+	{ "i know", I_MATCH, 4, 0, 0 }, { "i am good at", I_MATCH, 4, 0, 0 },
+	{ "good at", I_MATCH, 3, 0, 0 }, { "i like", I_MATCH, 3, 0, 0 },
+	{ "i enjoy", I_MATCH, 3, 0, 0 }, { "i love", I_MATCH, 3, 0, 0 },
+	{ "my skills", I_MATCH, 4, 0, 0 }, { "i have", I_MATCH, 2, 0, 0 },
+	{ "i can", I_MATCH, 2, 0, 0 }, { "i do", I_MATCH, 2, 0, 0 },
+	{ "experience in", I_MATCH, 2, 0, 0 }, { "suits me", I_MATCH, 4, 0, 0 },
+	{ "suit me", I_MATCH, 4, 0, 0 }, { "fits me", I_MATCH, 4, 0, 0 },
+	{ "fit me", I_MATCH, 4, 0, 0 }, { "fits", I_MATCH, 3, 0, 0 },
+	{ "fit", I_MATCH, 2, 0, 0 }, { "for me", I_MATCH, 2, 0, 0 },
+	{ "what am i", I_MATCH, 3, 0, 0 }, { "should i", I_MATCH, 2, 0, 0 },
+	{ "go for", I_MATCH, 1, 0, 0 }, { "which job", I_MATCH, 1, 0, 0 },
+	{ "what job", I_MATCH, 1, 0, 0 }, { "match", I_MATCH, 4, 0, 0 },
+	{ "i am into", I_MATCH, 3, 0, 0 }, { "im into", I_MATCH, 3, 0, 0 },
+	/* rankings */
+	{ "highest", I_TOP, 3, 0, 0 }, { "best paid", I_TOP, 3, 0, 0 },
+	{ "best paying", I_TOP, 3, 0, 0 }, { "top", I_TOP, 2, 0, 0 },
+	{ "most", I_TOP, 2, 0, 0 }, { "richest", I_TOP, 3, 0, 0 },
+	{ "biggest", I_TOP, 2, 0, 0 }, { "rank", I_TOP, 3, 0, 0 },
+	{ "ranking", I_TOP, 3, 0, 0 }, { "lowest", I_TOP, 3, 0, 1 },
+	{ "least", I_TOP, 3, 0, 1 }, { "worst", I_TOP, 3, 0, 1 },
+	{ "cheapest", I_TOP, 3, 0, 1 },
+	{ "top of the range", I_NONE, 0, PICK_MAX, 0 },
+	{ "ceiling", I_NONE, 0, PICK_MAX, 0 }, { "max", I_NONE, 0, PICK_MAX, 0 },
+	{ "maximum", I_NONE, 0, PICK_MAX, 0 },
+	{ "bottom of the range", I_NONE, 0, PICK_MIN, 0 },
+	{ "starting", I_NONE, 0, PICK_MIN, 0 }, { "floor", I_NONE, 0, PICK_MIN, 0 },
+	{ "min", I_NONE, 0, PICK_MIN, 0 }, { "minimum", I_NONE, 0, PICK_MIN, 0 },
+	{ "midpoint", I_NONE, 0, PICK_MID, 0 },
+	{ "above", I_ABOVE, 3, 0, 0 }, { "over", I_ABOVE, 2, 0, 0 },
+	{ "more than", I_ABOVE, 2, 0, 0 }, { "at least", I_ABOVE, 3, 0, 0 },
+	{ "exceed", I_ABOVE, 3, 0, 0 }, { "go above", I_ABOVE, 3, 0, 0 },
+	{ "below", I_BELOW, 3, 0, 0 }, { "under", I_BELOW, 3, 0, 0 },
+	{ "less than", I_BELOW, 3, 0, 0 }, { "at most", I_BELOW, 3, 0, 0 },
+	{ "range", I_RANGE, 2, 0, 0 }, { "overall", I_RANGE, 2, 0, 0 },
+	{ "spread", I_RANGE, 2, 0, 0 },
+	{ "roles", I_ROLES, 1, 0, 0 }, { "jobs", I_ROLES, 1, 0, 0 },
+	{ "list", I_ROLES, 2, 0, 0 }, { "categories", I_ROLES, 3, 0, 0 },
+	{ "which roles do you", I_ROLES, 4, 0, 0 },
+	{ "what jobs do you", I_ROLES, 4, 0, 0 },
+	{ "what roles do you", I_ROLES, 4, 0, 0 },
+	/* topics */
+	{ "negotiate", I_TIPS, 5, 0, 0 }, { "negotiating", I_TIPS, 5, 0, 0 },
+	{ "negotiation", I_TIPS, 5, 0, 0 }, { "perks", I_TIPS, 3, 0, 0 },
+	{ "benefits", I_TIPS, 3, 0, 0 }, { "bonus", I_TIPS, 2, 0, 0 },
+	{ "signing bonus", I_TIPS, 3, 0, 0 }, { "equity", I_TIPS, 2, 0, 0 },
+	{ "stock options", I_TIPS, 3, 0, 0 }, { "offer", I_TIPS, 2, 0, 0 },
+	{ "tips", I_TIPS, 2, 0, 0 }, { "beyond base", I_TIPS, 3, 0, 0 },
+	{ "meta skills", I_METASKILLS, 6, 0, 0 },
+	{ "metaskills", I_METASKILLS, 6, 0, 0 },
+	{ "across roles", I_METASKILLS, 5, 0, 0 },
+	{ "multipliers", I_METASKILLS, 5, 0, 0 },
+	{ "any role", I_METASKILLS, 3, 0, 0 },
+	{ "market value", I_KEYSKILLS, 6, 0, 0 },
+	{ "key skills", I_KEYSKILLS, 6, 0, 0 }, { "resume", I_KEYSKILLS, 3, 0, 0 },
+	{ "conclusion", I_CONCLUSIONS, 5, 0, 0 },
+	{ "conclusions", I_CONCLUSIONS, 5, 0, 0 },
+	{ "final thoughts", I_CONCLUSIONS, 5, 0, 0 },
+	{ "takeaway", I_CONCLUSIONS, 4, 0, 0 },
+	{ "takeaways", I_CONCLUSIONS, 4, 0, 0 },
+	{ "sum up", I_CONCLUSIONS, 4, 0, 0 }, { "tldr", I_CONCLUSIONS, 4, 0, 0 },
+	{ "sources", I_SOURCES, 4, 0, 0 }, { "which guides", I_SOURCES, 4, 0, 0 },
+	{ "your data", I_SOURCES, 4, 0, 0 },
+	{ "where do you get", I_SOURCES, 4, 0, 0 },
+	{ "source", I_CITE, 4, 0, 0 }, { "citation", I_CITE, 5, 0, 0 },
+	{ "cite", I_CITE, 5, 0, 0 }, { "says who", I_CITE, 5, 0, 0 },
+	{ "proof", I_CITE, 4, 0, 0 }, { "where does that", I_CITE, 4, 0, 0 },
+	{ "come from", I_CITE, 3, 0, 0 }, { "which line", I_CITE, 5, 0, 0 },
+	{ "role of the day", I_HIGHLIGHT, 6, 0, 0 },
+	{ "highlight", I_HIGHLIGHT, 5, 0, 0 },
+	{ "more$", I_MORE, 3, 0, 0 }, { "go on", I_MORE, 3, 0, 0 },
+	{ "continue", I_MORE, 3, 0, 0 },
+	/* what the guides say in prose */
+	{ "why", I_PASSAGE, 3, 0, 0 }, { "where", I_PASSAGE, 2, 0, 0 },
+	{ "sectors", I_PASSAGE, 3, 0, 0 }, { "sector", I_PASSAGE, 3, 0, 0 },
+	{ "industries", I_PASSAGE, 3, 0, 0 }, { "industry", I_PASSAGE, 3, 0, 0 },
+	{ "areas", I_PASSAGE, 3, 0, 0 }, { "fields", I_PASSAGE, 3, 0, 0 },
+	{ "in common", I_PASSAGE, 5, 0, 0 }, { "pattern", I_PASSAGE, 3, 0, 0 },
+	{ "trend", I_PASSAGE, 3, 0, 0 }, { "trends", I_PASSAGE, 3, 0, 0 },
+	{ "hiring", I_PASSAGE, 2, 0, 0 }, { "recruiting", I_PASSAGE, 2, 0, 0 },
+	{ "according to", I_PASSAGE, 3, 0, 0 }, { "origin", I_PASSAGE, 3, 0, 0 },
+	{ "invented", I_PASSAGE, 3, 0, 0 }, { "pioneered", I_PASSAGE, 4, 0, 0 },
+	{ "platforms", I_PASSAGE, 2, 0, 0 }, { "companies", I_PASSAGE, 2, 0, 0 },
+	{ "how does", I_PASSAGE, 1, 0, 0 }, { "differ", I_PASSAGE, 3, 0, 0 },
+	{ "future", I_PASSAGE, 3, 0, 0 }, { "demand", I_PASSAGE, 2, 0, 0 },
+	{ "cluster", I_PASSAGE, 3, 0, 0 }, { "traditional", I_PASSAGE, 2, 0, 0 },
+	/* small talk */
+	{ "hi", I_HELLO, 1, 0, 0 }, { "hello", I_HELLO, 1, 0, 0 },
+	{ "hey", I_HELLO, 1, 0, 0 }, { "hiya", I_HELLO, 1, 0, 0 },
+	{ "yo", I_HELLO, 1, 0, 0 }, { "sup", I_HELLO, 1, 0, 0 },
+	{ "howdy", I_HELLO, 1, 0, 0 }, { "good morning", I_HELLO, 1, 0, 0 },
+	{ "morning", I_HELLO, 1, 0, 0 }, { "greetings", I_HELLO, 1, 0, 0 },
+	{ "thanks", I_THANKS, 1, 0, 0 }, { "thank you", I_THANKS, 1, 0, 0 },
+	{ "cheers", I_THANKS, 1, 0, 0 }, { "appreciate it", I_THANKS, 1, 0, 0 },
+	{ "who are you", I_ABOUT_BOT, 3, 0, 0 },
+	{ "what are you", I_ABOUT_BOT, 3, 0, 0 },
+	{ "are you a bot", I_ABOUT_BOT, 4, 0, 0 },
+	{ "are you human", I_ABOUT_BOT, 4, 0, 0 },
+	{ "help", I_HELP, 2, 0, 0 }, { "what can you do", I_HELP, 4, 0, 0 },
+	{ "commands", I_HELP, 3, 0, 0 }, { "how do i use", I_HELP, 4, 0, 0 },
+	/* not what the guides are for */
+	{ "stock tips", I_OFFTOPIC, 6, 0, 0 }, { "should i buy", I_OFFTOPIC, 6, 0, 0 },
+	{ "invest", I_OFFTOPIC, 4, 0, 0 }, { "crypto price", I_OFFTOPIC, 6, 0, 0 },
+	{ "write me", I_OFFTOPIC, 6, 0, 0 }, { "cover letter", I_OFFTOPIC, 6, 0, 0 },
+	{ "write a", I_OFFTOPIC, 4, 0, 0 }, { "poem", I_OFFTOPIC, 6, 0, 0 },
+	{ "joke", I_OFFTOPIC, 6, 0, 0 }, { "weather", I_OFFTOPIC, 6, 0, 0 },
+	{ "recipe", I_OFFTOPIC, 6, 0, 0 }, { "translate", I_OFFTOPIC, 5, 0, 0 },
+	{ "homework", I_OFFTOPIC, 5, 0, 0 }, { "interview questions", I_OFFTOPIC, 5, 0, 0 },
+	{ "rewrite", I_OFFTOPIC, 5, 0, 0 }, { "resume for me", I_OFFTOPIC, 6, 0, 0 },
+	{ NULL, 0, 0, 0, 0 }
+};
 
-	for (i = 0; i < len; i++) {
-		if (i > 0 && isalnum((unsigned char)text[i - 1]))
-			continue;
-		for (v = verbs; *v; v++) {
-			vl = strlen(*v);
-			if (strncasecmp(text + i, *v, vl) == 0 &&
-			    (text[i + vl] == ' ')) {
-				t = xstrdup(text + i + vl + 1);
-				len = strlen(t);
-				while (len > 0 && strchr("?!. ", t[len - 1]))
-					t[--len] = '\0';
-				return t;
-			}
-		}
-	}
-	return NULL;
+/* Guide words for a question's words: a passage search also tries these. */
+static const struct { const char *w, *also; } expansions[] = {
+	{ "sector", "industries companies" }, { "sectors", "industries companies" },
+	{ "industry", "industries companies" }, { "area", "cluster" },
+	{ "areas", "cluster" }, { "field", "cluster fields" },
+	{ "fields", "cluster" }, { "hiring", "recruiting demand" },
+	{ "hire", "recruiting demand" }, { "hires", "recruiting demand" },
+	{ "common", "pattern" }, { "share", "pattern" },
+	{ "lucrative", "lucrative compensation premium" },
+	{ "pay", "compensation lucrative premium earns" },
+	{ "pays", "compensation lucrative premium earns" },
+	{ "paid", "compensation lucrative premium earns" },
+	{ "money", "compensation lucrative premium" },
+	{ "origin", "pioneered originally" }, { "invented", "pioneered" },
+	{ "started", "pioneered originally" }, { "created", "pioneered" },
+	{ "cloud", "aws azure" }, { "platform", "platforms" },
+	{ "languages", "languages python" }, { "language", "languages" },
+	{ "differ", "traditional translators" },
+	{ "difference", "traditional" }, { "future", "trends evolve" },
+	{ "demand", "demand sought" }, { "hardest", "aggressive" },
+	{ "big", "highest" },
+	{ NULL, NULL }
+};
+
+int
+question_word(const char *w)
+{
+	const struct cue *c;
+	size_t n = strlen(w);
+	int i;
+
+	for (i = 0; stop_words[i]; i++)
+		if (strcmp(stop_words[i], w) == 0)
+			return 1;
+	for (i = 0; spellings[i].from; i++)
+		if (strcmp(spellings[i].to, w) == 0)
+			return 1;
+	for (c = cues; c->phrase; c++)
+		if (strncmp(c->phrase, w, n) == 0 && (c->phrase[n] == '\0' ||
+		    c->phrase[n] == ' ' || c->phrase[n] == '$'))
+			return 1;
+	return 0;
 }
 
-static const char *const currency_words[] = {
-	"pound", "pounds", "gbp", "sterling", "quid", "euro", "euros", "eur",
-	"yen", "jpy", "rupee", "rupees", "inr", "cad", "aud", "chf", "franc",
-	"francs", "yuan", "rmb", "cny", "won", "krona", "kronor", "zloty",
-	"peso", "pesos", "real", "reais", "rand", "ruble", "rubles", NULL
-};
+const char *
+intent_name(enum intent_kind k)
+{
+	return k >= 0 && k < I_COUNT ? intent_defs[k].name : "none";
+}
+
 static const char *const currency_signs[] = {
-	"£", "€", "¥", "₹", "₩", "₽", NULL
-};
-static const char *const top_words[] = {
-	"highest", "most", "best", "top", "richest", "biggest", "largest",
-	"lowest", "least", "worst", NULL
-};
-static const char *const pay_words[] = {
-	"paid", "paying", "pay", "pays", "earn", "earns", "earner", "earners",
-	"money", "salary", "salaries", "compensation", "job", "jobs", "role",
-	"roles", "career", "careers", "lucrative", NULL
-};
-static const char *const salary_words[] = {
-	"salary", "salaries", "pay", "paid", "pays", "make", "makes", "earn",
-	"earns", "compensation", "comp", "money", "wage", "wages", "income",
-	"worth", NULL
-};
-static const char *const above_words[] = {
-	"above", "over", "exceed", "exceeds", "beyond", "greater", NULL
-};
-static const char *const below_words[] = {
-	"below", "under", "less", NULL
-};
-static const char *const need_verbs[] = {
-	"need", "needs", "require", "requires", "use", "uses", "using", "list",
-	"lists", "mention", "mentions", "want", "wants", "involve", "involves",
-	"with", NULL
-};
-static const char *const skill_tail_filler[] = {
-	"skill", "skills", "knowledge", "experience", "expertise", NULL
+	"£", "€", "¥", "₹", "₩", "₽", "₿", NULL
 };
 
 const char *
 question_currency(const char *text)
 {
-	char *norm = text_norm(text, strlen(text)), *w[Q_WORDS];
-	const char *const *cs, *found = NULL;
-	int n, i;
+	int i;
 
-	for (cs = currency_signs; *cs && !found; cs++)
-		if (strstr(text, *cs))
-			found = *cs;
-	n = text_words(norm, w, Q_WORDS);
-	for (i = 0; i < n && !found; i++)
-		if (in_list(w[i], currency_words))
-			found = *(currency_words + (size_t)(
-			    in_list_at(w[i], currency_words)));
-	free(norm);
-	return found;
+	for (i = 0; currency_signs[i]; i++)
+		if (strstr(text, currency_signs[i]))
+			return currency_signs[i];
+	return NULL;
+}
+
+/* ---- parsing -------------------------------------------------------- */
+
+/* Writes chat spellings out and fixes misspelt cue words. */
+static char *
+respell(const char *norm)
+{
+	char *copy = xstrdup(norm), *w[Q_WORDS_MAX * 2];
+	const struct cue *c;
+	struct buf b = {0};
+	int n = text_words(copy, w, Q_WORDS_MAX), i, k, best;
+	const char *use, *cw;
+	size_t len, cl;
+
+	for (i = 0; i < n; i++) {
+		use = w[i];
+		for (k = 0; spellings[k].from; k++)
+			if (strcmp(spellings[k].from, w[i]) == 0) {
+				use = spellings[k].to;
+				break;
+			}
+		len = strlen(use);
+		/* "salery" -> "salary": one edit, on words of five or more,
+		 * against one-word cues only */
+		if (use == w[i] && len >= 5 && !question_word(use)) {
+			best = 2;
+			cw = NULL;
+			for (c = cues; c->phrase; c++) {
+				cl = strlen(c->phrase);
+				if (strchr(c->phrase, ' ') || c->weight < 2 ||
+				    cl < 5)
+					continue;
+				if (text_editdist(use, len, c->phrase, cl, 1) <
+				    best) {
+					best = 1;
+					cw = c->phrase;
+				}
+			}
+			if (cw)
+				use = cw;
+		}
+		buf_printf(&b, "%s%s", b.len ? " " : "", use);
+	}
+	free(copy);
+	return buf_steal(&b);
+}
+
+/* Words i.. match phrase (and it may end there); returns its length. */
+static int
+phrase_at(struct intent *q, int i, const char *phrase)
+{
+	const char *p = phrase;
+	size_t n;
+	int k = i;
+
+	while (*p && *p != '$') {
+		if (k >= q->nwords || q->used[k])
+			return 0;
+		n = strcspn(p, " $");
+		if (strlen(q->words[k]) != n || strncmp(q->words[k], p, n) != 0)
+			return 0;
+		k++;
+		p += n;
+		if (*p == ' ')
+			p++;
+	}
+	if (*p == '$' && k != q->nwords)
+		return 0;
+	return k - i;
+}
+
+static void
+add_expansion(struct intent *q, const char *w)
+{
+	int i;
+
+	for (i = 0; expansions[i].w; i++)
+		if (strcmp(expansions[i].w, w) == 0 &&
+		    q->npwords < Q_WORDS_MAX) {
+			q->pwords[q->npwords++] = (char *)expansions[i].also;
+			return;
+		}
 }
 
 void
-question_route(const char *text, struct buf *out)
+question_parse(struct index *ix, const char *text, size_t len,
+    struct intent *q)
 {
-	char *norm = text_norm(text, strlen(text)), *padded, *w[Q_WORDS];
-	char *copy, *tail;
-	const struct command *cmd;
-	struct buf subj = {0};
-	const char *cur;
-	int n, i;
+	int score[I_COUNT] = {0}, hits[Q_WORDS_MAX], i, k, n, best;
+	const struct cue *c;
+	const struct entities *e;
+	char *norm;
+	unsigned have;
 
-	padded = xmalloc(strlen(norm) + 3);
-	padded[0] = ' ';
-	strcpy(padded + 1, norm);
-	strcat(padded, " ");
-	copy = xstrdup(norm);
-	n = text_words(copy, w, Q_WORDS);
-
-	if (n == 0) {
-		emit(out, "help", NULL);
-		goto done;
-	}
-	if ((cur = question_currency(text)) != NULL) {
-		emit(out, "_currency", cur);
-		goto done;
-	}
-	/* A bare command word first: "salary sre", "top 3", "help". */
-	if ((cmd = command_find(w[0], strlen(w[0]))) != NULL && !(cmd->flags & CMD_HIDDEN) &&
-	    !(strcmp(cmd->name, "skills") == 0 && n > 1 &&
-	    in_list(w[1], (const char *const[]){ "that", "to", "which",
-	    "across", "for", NULL }))) {
-		const char *rest = text;
-
-		while (*rest == ' ')
-			rest++;
-		rest += strcspn(rest, " ");
-		while (*rest == ' ')
-			rest++;
-		emit(out, cmd->name, rest);
-		goto done;
-	}
-	if (has_phrase(padded, "meta skill") || has_phrase(padded, "metaskill") ||
-	    has_phrase(padded, "meta skills") || has_phrase(padded, "metaskills") ||
-	    has_phrase(padded, "across roles") ||
-	    has_phrase(padded, "multipliers")) {
-		emit(out, "metaskills", NULL);
-		goto done;
-	}
-	if (has_phrase(padded, "market value") || has_phrase(padded, "key skills")
-	    || has_phrase(padded, "resume")) {
-		emit(out, "keyskills", NULL);
-		goto done;
-	}
-	if (strstr(norm, "negotiat") || has_phrase(padded, "beyond base") ||
-	    has_phrase(padded, "perks") || has_phrase(padded, "benefits") ||
-	    has_phrase(padded, "tips") || has_phrase(padded, "bonus") ||
-	    has_phrase(padded, "bonuses") || has_phrase(padded, "equity")) {
-		emit(out, "tips", NULL);
-		goto done;
-	}
-	if (strstr(norm, "conclu") || has_phrase(padded, "final thoughts") ||
-	    has_phrase(padded, "takeaway") || has_phrase(padded, "takeaways")) {
-		emit(out, "conclusions", NULL);
-		goto done;
-	}
-	if (has_phrase(padded, "sources") || has_phrase(padded, "source") ||
-	    has_phrase(padded, "which guides") ||
-	    has_phrase(padded, "where do you get")) {
-		emit(out, "sources", NULL);
-		goto done;
-	}
-	if (has_phrase(padded, "role of the day") ||
-	    has_phrase(padded, "highlight") ||
-	    has_phrase(padded, "todays role")) {
-		emit(out, "highlight", NULL);
-		goto done;
-	}
-	if (parse_amount(text) > 0) {
-		int above = has_word(w, n, above_words) ||
-		    has_phrase(padded, "more than") ||
-		    has_phrase(padded, "at least");
-		int below = has_word(w, n, below_words) ||
-		    has_phrase(padded, "less than");
-
-		if (above || below) {
-			const char *m = "";
-
-			if (has_phrase(padded, "top of the range") ||
-			    has_phrase(padded, "max") || strstr(norm, "ceiling"))
-				m = " by max";
-			else if (has_phrase(padded, "bottom of the range") ||
-			    has_phrase(padded, "start") ||
-			    has_phrase(padded, "starting") ||
-			    has_phrase(padded, "min") || strstr(norm, "entry"))
-				m = " by min";
-			else if (has_phrase(padded, "midpoint") ||
-			    has_phrase(padded, "middle"))
-				m = " by mid";
-			buf_printf(out, "%s %ld%s", above && !below ? "above" :
-			    "below", parse_amount(text), m);
-			goto done;
-		}
-	}
-	if (has_phrase(padded, "range") && (has_phrase(padded, "overall") ||
-	    has_phrase(padded, "all") || has_phrase(padded, "whole") ||
-	    has_phrase(padded, "entire") || has_phrase(padded, "guide") ||
-	    has_phrase(padded, "guides"))) {
-		emit(out, "range", NULL);
-		goto done;
-	}
-	if (has_phrase(padded, "vs") || has_phrase(padded, "versus") ||
-	    has_phrase(padded, "compare") ||
-	    has_phrase(padded, "difference between") ||
-	    (has_phrase(padded, "or") && (has_phrase(padded, "more") ||
-	    has_phrase(padded, "better") || has_phrase(padded, "higher")))) {
-		static const char *const cmp_fill[] = {
-			"compare", "comparison", "difference", "between", "more",
-			"better", "higher", "than", "vs", "versus", "or", "with",
-			NULL
-		};
-		struct buf l = {0}, r = {0};
-		int at = -1;
-
-		for (i = 0; i < n && at < 0; i++)
-			if (in_list(w[i], (const char *const[]){ "vs", "versus",
-			    "or", "and", "with", NULL }))
-				at = i;
-		if (at > 0) {
-			subject(w, at, cmp_fill, &l);
-			subject(w + at + 1, n - at - 1, cmp_fill, &r);
-		}
-		if (l.len && r.len) {
-			buf_printf(out, "compare %s vs %s", buf_str(&l),
-			    buf_str(&r));
-			buf_free(&l);
-			buf_free(&r);
-			goto done;
-		}
-		buf_free(&l);
-		buf_free(&r);
-	}
-	if ((has_phrase(padded, "which roles") || has_phrase(padded, "what roles")
-	    || has_phrase(padded, "which jobs") || has_phrase(padded, "what jobs")
-	    || has_phrase(padded, "who needs") || has_phrase(padded, "who uses")
-	    || has_phrase(padded, "roles need") || has_phrase(padded, "jobs need")
-	    || has_phrase(padded, "who") || has_phrase(padded, "which")) &&
-	    !has_word(w, n, top_words) &&
-	    (tail = tail_after(text, need_verbs)) != NULL) {
-		char *tn = text_norm(tail, strlen(tail)), *tw[16];
-		char *tc = xstrdup(tail);
-		int k = text_words(tn, tw, 16);
-
-		/* drop a trailing "skills"/"experience" but keep the raw form */
-		if (k > 1 && in_list(tw[k - 1], skill_tail_filler)) {
-			char *sp = strrchr(tc, ' ');
-
-			if (sp)
-				*sp = '\0';
-		}
-		emit(out, "whoneeds", tc);
-		free(tc);
-		free(tn);
-		free(tail);
-		goto done;
-	}
-	if (has_word(w, n, top_words) && (has_word(w, n, pay_words) ||
-	    has_phrase(padded, "earns the most") || has_phrase(padded, "who"))) {
-		int lowest = has_phrase(padded, "lowest") ||
-		    has_phrase(padded, "least") || has_phrase(padded, "worst");
-
-		buf_puts(out, "top");
-		for (i = 0; i < n; i++)
-			if (isdigit((unsigned char)w[i][0]) && atoi(w[i]) > 0 &&
-			    atoi(w[i]) <= 50)
-				buf_printf(out, " %d", atoi(w[i]));
-		if (lowest)
-			buf_puts(out, " lowest");
-		if (has_phrase(padded, "starting") ||
-		    has_phrase(padded, "bottom of the range"))
-			buf_puts(out, " by min");
-		else if (has_phrase(padded, "top of the range") ||
-		    has_phrase(padded, "ceiling"))
-			buf_puts(out, " by max");
-		goto done;
-	}
-	subject(w, n, NULL, &subj);
-	if (has_word(w, n, (const char *const[]){ "skill", "skills", "learn",
-	    "stack", "tools", "requirements", "knowledge", NULL })) {
-		emit(out, "skills", buf_str(&subj));
-		goto done;
-	}
-	if ((has_phrase(padded, "what does") || has_phrase(padded, "what do"))
-	    && (w[n - 1][0] == 'd' && strcmp(w[n - 1], "do") == 0)) {
-		emit(out, "role", buf_str(&subj));
-		goto done;
-	}
-	if (has_phrase(padded, "what is") || has_phrase(padded, "whats a") ||
-	    has_phrase(padded, "whats an") || has_phrase(padded, "who is") ||
-	    has_phrase(padded, "tell me about") || has_phrase(padded, "describe") ||
-	    has_phrase(padded, "explain") || strstr(norm, "responsib") ||
-	    has_phrase(padded, "duties") || has_phrase(padded, "day to day")) {
-		if (!has_word(w, n, salary_words)) {
-			emit(out, "role", buf_str(&subj));
-			goto done;
-		}
-	}
-	if (has_word(w, n, salary_words) || has_phrase(padded, "how much")) {
-		emit(out, "salary", buf_str(&subj));
-		goto done;
-	}
-	if (has_phrase(padded, "roles") || has_phrase(padded, "jobs") ||
-	    has_phrase(padded, "list")) {
-		emit(out, "roles", buf_str(&subj));
-		goto done;
-	}
-	if (has_phrase(padded, "help") || has_phrase(padded, "what can you do") ||
-	    has_phrase(padded, "commands")) {
-		emit(out, "help", NULL);
-		goto done;
-	}
-	emit(out, "_guess", buf_str(&subj));
-done:
-	buf_free(&subj);
-	free(copy);
-	free(padded);
+	memset(q, 0, sizeof(*q));
+	norm = text_norm(text, len);
+	q->norm = respell(norm);
 	free(norm);
+	q->nwords = text_words(q->norm, q->words, Q_WORDS_MAX);
+	entities_find(ix, q);
+	e = &q->e;
+	if (question_currency(text)) {
+		if (e->mods == 0)
+			snprintf(q->e.mod_word, sizeof(q->e.mod_word), "%s",
+			    question_currency(text));
+		q->e.mods |= MOD_CURRENCY;
+	}
+	if (e->amount == 0)
+		q->e.amount = parse_amount(text);
+
+	/* cues, longest first at each word */
+	memset(hits, 0, sizeof(hits));
+	for (i = 0; i < q->nwords; i++) {
+		int longest = 0;
+
+		for (c = cues; c->phrase; c++)
+			if ((n = phrase_at(q, i, c->phrase)) > 0) {
+				score[c->kind] += c->weight;
+				if (c->measure)
+					q->measure = c->measure;
+				q->lowest |= c->lowest;
+				if (n > longest)
+					longest = n;
+			}
+		hits[i] = longest;
+	}
+	for (i = 0; i < q->nwords; i++)
+		for (k = 0; k < hits[i]; k++)
+			q->used[i + k] = 2;	/* a cue's word */
+
+	/* what the entities say */
+	have = (e->nroles + e->nunknown > 0 ? NEED_ROLE : 0) |
+	    (e->nroles + e->nunknown >= 2 ? NEED_TWO : 0) |
+	    (e->nskills > 0 ? NEED_SKILL : 0) |
+	    (e->amount > 0 ? NEED_AMOUNT : 0);
+	for (k = 0; k < I_COUNT; k++) {
+		unsigned need = intent_defs[k].needs;
+
+		if (score[k] == 0)
+			continue;
+		if ((need & have) == need)
+			score[k] += intent_defs[k].fit;
+		else if ((need & (NEED_SKILL | NEED_AMOUNT | NEED_TWO)) &
+		    ~have)
+			score[k] = score[k] > 2 ? 1 : 0;  /* cannot be met */
+		else if (!e->refers)
+			score[k] -= 2;	/* only from the conversation */
+	}
+	if (e->nskills > 0 && score[I_MATCH] > 0)
+		score[I_MATCH] += 2;
+	if (e->category >= 0 && score[I_TOP] > 0)
+		score[I_TOP] += 1;
+	best = I_NONE;
+	for (k = 1; k < I_COUNT; k++)
+		if (score[k] > score[best])
+			best = k;
+	if (score[best] <= 0) {
+		/* no cue: what the entities alone suggest */
+		if (e->nroles + e->nunknown >= 2)
+			best = I_COMPARE;
+		else if (e->nroles + e->nunknown == 1)
+			best = I_SALARY;
+		else if (e->nskills > 0)
+			best = I_WHONEEDS;
+		else if (e->category >= 0)
+			best = I_ROLES;
+		else
+			best = I_NONE;
+	} else
+		q->cued = score[best];
+	q->kind = (enum intent_kind)best;
+
+	/* what is left, for a passage search */
+	for (i = 0; i < q->nwords; i++) {
+		if (q->used[i] == 1)
+			continue;
+		for (k = 0; stop_words[k]; k++)
+			if (strcmp(stop_words[k], q->words[i]) == 0)
+				break;
+		if (stop_words[k] || q->npwords >= Q_WORDS_MAX)
+			continue;
+		q->pwords[q->npwords++] = q->words[i];
+		add_expansion(q, q->words[i]);
+	}
+}
+
+void
+question_free(struct intent *q)
+{
+	int i;
+
+	for (i = 0; i < Q_WORDS_MAX; i++)
+		free(q->owned[i]);
+	free(q->norm);
+	memset(q, 0, sizeof(*q));
 }

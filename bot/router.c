@@ -1,12 +1,21 @@
 /*
- * router.c -- from a chat message to a command, and its answer.
+ * router.c -- from a chat message to an answer, and each conversation.
  *
  * A message is for the bot when it starts with the command prefix, when
- * it starts with the bot's nick ("techpay: ...", "techpay, ..." and, in a
- * private chat, "techpay ..."), or when it comes from a private chat.
- * Commands run from the table in commands.c; anything else addressed to
- * the bot is a natural question for question.c.  Long answers are cut to
- * one line here and the rest kept per conversation for "more".
+ * it names the bot ("techpay: ...", "techpay, ...", "techpay ...",
+ * "@techpay ...", "hey techpay ...", or the name anywhere else in the
+ * line), or when it comes from a private chat; the name is removed
+ * wherever it stands.  A prefixed line runs a command from the table
+ * (owner commands only this way, and only for owners); anything else is
+ * a natural question, parsed (question.h), completed from the
+ * conversation ("and devops?", "how much do they make", "source?") and
+ * answered (command.h).  Long answers are cut to one line here and the
+ * rest kept for "more".
+ *
+ * A conversation is one network, channel or room and person.  It keeps
+ * its pending "more" and what its last answer was about, for
+ * ROUTER_MEMORY_SECS; the least recently used is forgotten first, and
+ * nothing is shared between people.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -14,13 +23,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "command.h"
+#include "question.h"
 #include "router.h"
 #include "text.h"
 
-struct more_slot {
-	char	*where;
-	char	*text;
-	unsigned long used;	/* LRU stamp */
+struct convo {
+	char		*where;		/* NULL: a free slot */
+	char		*more;		/* the rest of the last answer */
+	unsigned long	 used;		/* LRU stamp */
+	time_t		 at;		/* when it last spoke */
+	int		 has_said;
+	struct said	 said;
 };
 
 struct router {
@@ -28,7 +42,7 @@ struct router {
 	struct index		*ix;
 	char			 prefix[ROUTER_PREFIX_MAX + 1];
 	char			*nick;
-	struct more_slot	 more[ROUTER_MORE_SLOTS];
+	struct convo		*convos;	/* ROUTER_CONVOS of them */
 	unsigned long		 clock;
 	struct highlights	*hl;
 };
@@ -44,18 +58,19 @@ router_new(const struct kb *kb, struct index *ix,
 	r->ix = ix;
 	snprintf(r->prefix, sizeof(r->prefix), "%s", prefix);
 	r->nick = xstrdup(o && o->nick && *o->nick ? o->nick : "techpay");
+	r->convos = xcalloc(ROUTER_CONVOS, sizeof(*r->convos));
 	return r;
 }
 
 static void
-more_clear(struct router *r)
+convos_clear(struct router *r)
 {
 	int i;
 
-	for (i = 0; i < ROUTER_MORE_SLOTS; i++) {
-		free(r->more[i].where);
-		free(r->more[i].text);
-		r->more[i].where = r->more[i].text = NULL;
+	for (i = 0; i < ROUTER_CONVOS; i++) {
+		free(r->convos[i].where);
+		free(r->convos[i].more);
+		memset(&r->convos[i], 0, sizeof(r->convos[i]));
 	}
 }
 
@@ -64,7 +79,8 @@ router_free(struct router *r)
 {
 	if (r == NULL)
 		return;
-	more_clear(r);
+	convos_clear(r);
+	free(r->convos);
 	free(r->nick);
 	free(r);
 }
@@ -74,51 +90,7 @@ router_set_knowledge(struct router *r, const struct kb *kb, struct index *ix)
 {
 	r->kb = kb;
 	r->ix = ix;
-	more_clear(r);
-}
-
-static struct more_slot *
-more_find(struct router *r, const char *where, int create)
-{
-	struct more_slot *s, *lru = &r->more[0];
-	int i;
-
-	for (i = 0; i < ROUTER_MORE_SLOTS; i++) {
-		s = &r->more[i];
-		if (s->where && strcmp(s->where, where) == 0)
-			return s;
-		if (s->where == NULL || s->used < lru->used)
-			lru = s;
-	}
-	if (!create)
-		return NULL;
-	free(lru->where);
-	free(lru->text);
-	lru->where = xstrdup(where);
-	lru->text = NULL;
-	return lru;
-}
-
-/*
- * If text starts with the nick followed by ':' or ',' (or a space when
- * loose), returns the rest; NULL otherwise.
- */
-static const char *
-strip_nick(const char *text, const char *nick, int loose)
-{
-	size_t n = strlen(nick);
-	const char *p;
-
-	if (strncasecmp(text, nick, n) != 0)
-		return NULL;
-	p = text + n;
-	if (*p == ':' || *p == ',')
-		p++;
-	else if (!(loose && (*p == ' ' || *p == '\0')))
-		return NULL;
-	while (*p == ' ')
-		p++;
-	return p;
+	convos_clear(r);	/* they point into the old knowledge */
 }
 
 void
@@ -126,6 +98,184 @@ router_set_highlights(struct router *r, struct highlights *hl)
 {
 	r->hl = hl;
 }
+
+/* The conversation at where; a new one (the least recently used slot)
+ * when create. */
+static struct convo *
+convo_find(struct router *r, const char *where, int create)
+{
+	struct convo *s, *lru = &r->convos[0];
+	int i;
+
+	for (i = 0; i < ROUTER_CONVOS; i++) {
+		s = &r->convos[i];
+		if (s->where && strcmp(s->where, where) == 0)
+			return s;
+		if (s->where == NULL || (lru->where && s->used < lru->used))
+			lru = s;
+	}
+	if (!create)
+		return NULL;
+	free(lru->where);
+	free(lru->more);
+	memset(lru, 0, sizeof(*lru));
+	lru->where = xstrdup(where);
+	return lru;
+}
+
+/* ---- addressing ----------------------------------------------------- */
+
+static int
+name_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '-' || c >= 0x80;
+}
+
+/* name as a word in s ("techpay:", "@techpay", "techpay,"), or NULL. */
+static char *
+find_name(char *s, const char *name)
+{
+	size_t n = strlen(name);
+	char *p;
+
+	if (n == 0)
+		return NULL;
+	for (p = s; (p = strcasestr(p, name)) != NULL; p++)
+		if ((p == s || !name_char((unsigned char)p[-1])) &&
+		    !name_char((unsigned char)p[n]))
+			return p;
+	return NULL;
+}
+
+/* Only a greeting stands before s[upto]: "hey techpay, ...". */
+static int
+greeting_only_before(const char *s, size_t upto)
+{
+	static const char *const hi[] = { "hey", "hi", "hello", "yo", "ok",
+	    "okay", "so", "@", NULL };
+	int i;
+
+	while (upto > 0 && strchr(" ,@", s[upto - 1]))
+		upto--;
+	for (i = 0; hi[i]; i++)
+		if (strlen(hi[i]) == upto && strncasecmp(s, hi[i], upto) == 0)
+			return 1;
+	return upto == 0;
+}
+
+/*
+ * Removes the first of the bot's names found in body; 2 when it stood
+ * first (or after a greeting), 1 when elsewhere, 0 when absent.
+ */
+static int
+addressed(char *body, const char *nick, const char *const *names)
+{
+	const char *const *nm = names;
+	const char *name;
+	char *p, *from, *to;
+	int first;
+
+	for (;;) {
+		name = nm && *nm ? *nm++ : nick;
+		if ((p = find_name(body, name)) != NULL)
+			break;
+		if (name == nick)
+			return 0;
+	}
+	first = greeting_only_before(body, (size_t)(p - body));
+	from = p > body && p[-1] == '@' ? p - 1 : p;
+	to = p + strlen(name);
+	while (*to == ':' || *to == ',' || *to == '>')
+		to++;
+	memmove(from, to, strlen(to) + 1);
+	return first ? 2 : 1;
+}
+
+/* ---- the conversation ---------------------------------------------- */
+
+static int
+wants_role(enum intent_kind k)
+{
+	return k == I_SALARY || k == I_SKILLS || k == I_ROLE || k == I_NEEDS;
+}
+
+/* Fills what the question leaves to the conversation. */
+static void
+recall(struct intent *q, const struct said *last)
+{
+	struct entities *e = &q->e;
+	int named = e->nroles + e->nunknown, i;
+
+	if (last == NULL)
+		return;
+	/* "and devops?": a name alone asks what was asked before */
+	if (!q->cued && named == 1 && wants_role(last->kind))
+		q->kind = last->kind;
+	/* "in euros?", "and for a senior?": the last pay question again */
+	if (q->kind == I_NONE && e->mods && named == 0 && last->nroles)
+		q->kind = I_SALARY;
+	if (wants_role(q->kind) && named == 0)
+		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
+			e->roles[e->nroles++] = last->roles[i];
+	if (q->kind == I_COMPARE && named == 1 && e->nroles == 1 &&
+	    last->nroles >= 1 && last->roles[0] != e->roles[0]) {
+		/* "is that more than a data scientist" */
+		e->roles[1] = e->roles[0];
+		e->roles[0] = last->roles[0];
+		e->nroles = 2;
+	} else if (q->kind == I_COMPARE && named == 0)
+		for (i = 0; i < last->nroles && i < 2; i++)
+			e->roles[e->nroles++] = last->roles[i];
+	if (q->kind == I_MATCH && e->nskills == 0)
+		for (i = 0; i < last->nskills; i++)
+			e->skills[e->nskills++] = last->skills[i];
+	if (q->kind == I_PASSAGE && e->refers && named == 0 && last->nroles)
+		e->roles[e->nroles++] = last->roles[0];
+}
+
+/* What a question becomes when the entities it needs are missing. */
+static void
+fall_back(struct intent *q)
+{
+	struct entities *e = &q->e;
+	int named = e->nroles + e->nunknown;
+
+	switch (q->kind) {
+	case I_SALARY:
+		if (named == 0)
+			q->kind = e->category >= 0 ? I_TOP : I_RANGE;
+		break;
+	case I_SKILLS:
+		if (named == 0)
+			q->kind = I_KEYSKILLS;
+		break;
+	case I_ROLE:
+		if (named == 0)
+			q->kind = I_ROLES;
+		break;
+	case I_NEEDS:
+		if (e->nroles == 0)
+			q->kind = e->nskills ? I_WHONEEDS : I_NONE;
+		else if (e->nskills == 0)
+			q->kind = I_SKILLS;
+		break;
+	case I_COMPARE:
+		if (named == 0)
+			q->kind = I_TOP;
+		break;
+	case I_ABOVE:
+	case I_BELOW:
+		if (e->amount <= 0) {
+			q->lowest = q->kind == I_BELOW;
+			q->kind = I_TOP;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- one message ------------------------------------------------- */
 
 int
 router_handle(struct router *r, const struct message *m, time_t now,
@@ -136,12 +286,11 @@ router_handle(struct router *r, const struct message *m, time_t now,
 		.kb = r->kb, .ix = r->ix, .prefix = r->prefix, .nick = r->nick,
 		.now = now, .msg = m, .hl = r->hl
 	};
-	struct more_slot *slot;
-	struct buf line = {0};
-	const char *body, *p, *args;
-	char *clean;
+	struct convo *cv;
+	struct intent q;
+	char *clean, *body, *args;
 	size_t plen = strlen(r->prefix), n;
-	int answered = 0;
+	int how, answered = 0;
 
 	answer_reset(a);
 	n = m->len > ROUTER_INPUT_MAX ? ROUTER_INPUT_MAX : m->len;
@@ -149,16 +298,23 @@ router_handle(struct router *r, const struct message *m, time_t now,
 	clean = text_clean(m->text, n);
 	for (body = clean; *body == ' '; body++)
 		;
-	if ((p = strip_nick(body, r->nick, m->direct)) != NULL)
-		body = p;
-	else if (!m->direct && strncmp(body, r->prefix, plen) != 0)
+	how = strncmp(body, r->prefix, plen) == 0 ? 0 :
+	    addressed(body, r->nick, m->names);
+	if (how == 0 && !m->direct && strncmp(body, r->prefix, plen) != 0)
 		goto out;		/* channel chatter: not for us */
+	while (*body == ' ')
+		body++;
+
+	cv = m->where ? convo_find(r, m->where, 0) : NULL;
+	if (cv && cv->has_said && now - cv->at > ROUTER_MEMORY_SECS)
+		cv->has_said = 0;	/* forgotten */
+	ctx.pending_more = cv ? cv->more : NULL;
+	ctx.last = cv && cv->has_said ? &cv->said : NULL;
 
 	if (strncmp(body, r->prefix, plen) == 0) {
 		body += plen;
 		n = strcspn(body, " ");
-		if ((cmd = command_find(body, n)) == NULL ||
-		    (cmd->flags & CMD_HIDDEN)) {
+		if ((cmd = command_find(body, n)) == NULL) {
 			/* an unknown !word may be another bot's: stay quiet
 			 * in channels, explain in private */
 			if (!m->direct)
@@ -167,43 +323,48 @@ router_handle(struct router *r, const struct message *m, time_t now,
 			args = body;
 		} else
 			args = body + n;
-	} else {
-		question_route(body, &line);
-		body = buf_str(&line);
-		n = strcspn(body, " ");
-		cmd = command_find(body, n);
-		args = body + n;
-	}
-	while (*args == ' ')
-		args++;
-	/* trailing spaces and question marks are not part of a name */
-	{
-		char *t = xstrdup(args);
-		size_t tl = strlen(t);
-
-		while (tl > 0 && (t[tl - 1] == ' ' || t[tl - 1] == '?'))
-			t[--tl] = '\0';
-		slot = m->where ? more_find(r, m->where, 0) : NULL;
-		ctx.pending_more = slot ? slot->text : NULL;
+		while (*args == ' ')
+			args++;
+		/* trailing spaces and question marks are not part of a name */
+		n = strlen(args);
+		while (n > 0 && (args[n - 1] == ' ' || args[n - 1] == '?'))
+			args[--n] = '\0';
 		if ((cmd->flags & CMD_OWNER) && !m->owner)
 			fmt_text(a, "Sorry, only the bot's owners can do that.");
 		else
-			cmd->handler(&ctx, t, a);
-		free(t);
+			cmd->handler(&ctx, args, a);
+	} else {
+		question_parse(r->ix, body, strlen(body), &q);
+		recall(&q, ctx.last);
+		fall_back(&q);
+		if (q.kind == I_NONE && how == 1 && !m->direct) {
+			/* the name in passing, nothing asked: chatter */
+			question_free(&q);
+			goto out;
+		}
+		if (q.kind == I_NONE && q.npwords == 0 && how == 2 &&
+		    q.nwords == 0)
+			q.kind = I_HELLO;	/* just the name */
+		command_answer(&ctx, &q, a);
+		question_free(&q);
 	}
 	fmt_finish(a, m->max_bytes ? m->max_bytes : ANSWER_LINE_MAX);
 	if (m->where) {
-		slot = more_find(r, m->where, a->more.len > 0);
-		if (slot) {
-			free(slot->text);
-			slot->text = a->more.len ? xstrdup(buf_str(&a->more)) :
-			    NULL;
-			slot->used = ++r->clock;
+		cv = convo_find(r, m->where, 1);
+		free(cv->more);
+		cv->more = a->more.len ? xstrdup(buf_str(&a->more)) : NULL;
+		cv->used = ++r->clock;
+		/* an answer about something replaces the memory; "more",
+		 * help and small talk leave it as it was */
+		if (ctx.said.nroles || ctx.said.nskills ||
+		    ctx.said.cite_source) {
+			cv->said = ctx.said;
+			cv->has_said = 1;
+			cv->at = now;
 		}
 	}
 	answered = 1;
 out:
-	buf_free(&line);
 	free(clean);
 	return answered;
 }

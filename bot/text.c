@@ -5,6 +5,7 @@
  * categories); this file only decides which characters matter for matching
  * a chat question against role names.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,4 +265,37 @@ text_words(char *s, char **words, int max)
 			p++;
 	}
 	return n;
+}
+
+long
+parse_amount(const char *s)
+{
+	const char *p;
+	long v;
+	int digits;
+
+	for (p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			continue;
+		if (p > s && (isalnum((unsigned char)p[-1])))
+			continue;
+		v = 0;
+		digits = 0;
+		while (isdigit((unsigned char)*p) || (*p == ',' &&
+		    isdigit((unsigned char)p[1]))) {
+			if (*p != ',') {
+				if (v > 100000000L)
+					return 0;
+				v = v * 10 + (*p - '0');
+				digits++;
+			}
+			p++;
+		}
+		if (*p == 'k' || *p == 'K')
+			v *= 1000;
+		else if (v < 1000 || (v >= 1900 && v <= 2200 && digits == 4))
+			{ if (*p == '\0') break; continue; }	/* years, counts */
+		return v > 0 && v <= 100000000L ? v : 0;
+	}
+	return 0;
 }

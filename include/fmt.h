@@ -21,6 +21,7 @@ struct answer {
 	struct buf	more;	/* plain continuation after the cut */
 	int		row_cells;
 	int		rows;
+	int		paras;	/* <p> opened by fmt_para */
 	/* an owner command's request to the adapter: "join", "part",
 	 * "ignore" or "reload" with its argument; "" for none */
 	char		action[8];
@@ -35,6 +36,11 @@ void	answer_reset(struct answer *);
 void	fmt_text(struct answer *, const char *);
 void	fmt_printf(struct answer *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Plain text only: punctuation a table or paragraph does not want. */
+void	fmt_plain(struct answer *, const char *);
+/* A new paragraph in HTML (one per guide in long answers); a space in
+ * plain text. */
+void	fmt_para(struct answer *);
 /* Emphasis: plain as is, <b> in HTML. */
 void	fmt_strong(struct answer *, const char *);
 /* User text echoed back: cleaned of control bytes, cut to ECHO_MAX
@@ -59,6 +65,12 @@ void	fmt_row_end(struct answer *);
 void	fmt_html_cell_range(struct answer *, long min, long max,
 	    int open_ended);
 void	fmt_table_end(struct answer *);
+
+/* A list: HTML <ul>; plain text joins the items with sep. */
+void	fmt_list_begin(struct answer *);
+void	fmt_li_begin(struct answer *, const char *sep);
+void	fmt_li_end(struct answer *);
+void	fmt_list_end(struct answer *);
 
 /* Cuts text to one line of at most max bytes; the rest goes to `more`. */
 void	fmt_finish(struct answer *, size_t max);

@@ -92,9 +92,5 @@ void		 hl_start(struct highlights *, struct loop *);
 void		 hl_stop(struct highlights *);
 void		 hl_kick(struct highlights *);
 
-/* The post itself: one line, or a short HTML block; brief has a shorter
- * lead-in to quoted pay and two skills (for a line that must fit IRC). */
-void		 hl_format(const struct kb *, const struct kb_role *,
-		    struct answer *, int brief);
 
 #endif

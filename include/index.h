@@ -34,6 +34,8 @@ struct role_hit {
 struct index	*index_new(const struct kb *, const char *cache_path,
 		    char *err, size_t errlen);
 void		 index_free(struct index *);
+/* The knowledge the index was built from. */
+const struct kb	*index_kb(const struct index *);
 /* 1 if the index was read from an up-to-date cache file */
 int		 index_from_cache(const struct index *);
 
@@ -56,6 +58,50 @@ int		 index_roles_with_skills(struct index *, const int *skills,
  */
 int		 index_rank(struct index *, enum measure, int asc, long bound,
 		    const struct kb_role **out, int max);
+
+/* ---- names, span by span (the question parser's entities) ---------- */
+
+enum name_kind { NAME_ROLE = 0, NAME_SKILL = 1, NAME_CATEGORY = 2 };
+
+struct name_ref {
+	enum name_kind	 kind;
+	int		 target;	/* index into kb->roles/skills/categories */
+};
+
+/* The records named exactly by key (a text_key); returns the count. */
+int		 index_names(struct index *, const char *key,
+		    struct name_ref *out, int max);
+/* 1 if some name's key starts with key followed by another word. */
+int		 index_name_continues(struct index *, const char *key);
+/* 1 if word is a word of some role, skill or category name. */
+int		 index_name_word(struct index *, const char *word);
+/*
+ * The role or skill name word nearest to word (a typo within an edit
+ * distance that grows with the word's length), malloc'd; NULL when word
+ * is a name word already or nothing is near enough.
+ */
+char		*index_correct(struct index *, const char *word);
+
+/* ---- passages: every sentence and bullet of the guides ------------- */
+
+#define PASSAGE_TEXT_MAX	700	/* bytes of one quoted passage */
+
+struct passage {
+	const struct kb_source	*source;
+	int			 line;		/* 1-based, in the guide */
+	int			 role;		/* kb->roles index, -1: none */
+	double			 score;		/* bm25: lower is better */
+	char			 text[PASSAGE_TEXT_MAX];
+};
+
+/*
+ * The passages best matching any of the words (stemmed), best first;
+ * role >= 0 limits the search to that role's part of the guides.  A
+ * sentence that leans on the one before it ("That leverage explains
+ * why...") comes with it.  Returns the count.
+ */
+int		 index_passages(struct index *, char **words, int nwords,
+		    int role, struct passage *out, int max);
 
 /* Value of a measure for a role with a figure, in twice the currency
  * unit so that a midpoint stays a whole number. */

@@ -24,6 +24,10 @@ struct kb_source {
 	const char	*title;
 	const char	*label;		/* "2026 guide": how answers name it */
 	int		 year;		/* 0 when undated */
+	/* the guide itself (guides/FILE), for passages and citations; NULL
+	 * when the knowledge came without it.  Owned by the kb. */
+	char		*text;
+	size_t		 textlen;
 };
 
 struct kb_category {
@@ -123,7 +127,8 @@ struct kb {
 	void			*trees;	/* the cJSON roots (private) */
 };
 
-/* One knowledge file in memory: name relative to the knowledge dir. */
+/* One knowledge file in memory: name relative to the knowledge dir
+ * ("roles/sre.json", "guides/001_x.txt"). */
 struct kb_file {
 	const char	*name;		/* "roles/sre.json" */
 	const char	*data;
@@ -140,6 +145,9 @@ struct kb	*kb_load_embedded(char *err, size_t);
 void		 kb_free(struct kb *);
 
 const struct kb_role	*kb_role_by_id(const struct kb *, const char *);
+/* The 1-based line of the guide that holds quote verbatim; 0 if none
+ * (or the guide's text is not loaded). */
+int			 kb_line_of(const struct kb_source *, const char *quote);
 const struct kb_topic	*kb_topic_by_kind(const struct kb *, const char *,
 			    int nth);
 

@@ -48,4 +48,8 @@ int	 text_editdist(const char *a, size_t alen, const char *b, size_t blen,
  * fills words[] with pointers into s and returns the count. */
 int	 text_words(char *s, char **words, int max);
 
+/* The first amount of money in text: "$200k", "200,000", "200000" (not
+ * a year or a count); 0 if none. */
+long	 parse_amount(const char *text);
+
 #endif

@@ -21,6 +21,7 @@
 #include "fmt.h"
 #include "index.h"
 #include "kb.h"
+#include "command.h"
 #include "router.h"
 #include "text.h"
 

@@ -1,0 +1,411 @@
+/*
+ * entity.c -- what a message is about: names found span by span.
+ *
+ * Each word may start a name.  From there the span grows a word at a
+ * time while some name of the index still continues it, and the longest
+ * span that is a name wins; other words never spoil a match, so "how
+ * much do devops folks take home" finds DevOps whatever stands around it.
+ * A word that is no name's word (and no cue word) may be a typo: its
+ * nearest name word is tried in its place.  Job titles that name no role
+ * ("security engineer", "nurse") become unknown roles, so that they are
+ * never answered with a look-alike.  Tables below grow by a line.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "question.h"
+#include "text.h"
+
+/* Head nouns of job titles (singular, as text_key makes them). */
+static const char *const job_heads[] = {
+	"engineer", "developer", "dev", "programmer", "coder", "manager",
+	"mgr", "architect", "scientist", "analyst", "designer", "admin",
+	"administrator", "officer", "consultant", "tester", "specialist",
+	"director", "technician", "nurse", "doctor", "teacher", "lawyer",
+	"accountant", "intern", "cto", "cio", "ceo", "cfo", "coo", "vp",
+	"swe", "sde", "pm", "qa", "recruiter", "researcher", "writer",
+	"marketer", "trader", "banker", "pilot", "dentist", "pharmacist",
+	"electrician", "plumber", "mechanic", "professor", "lead", "head",
+	"sysadmin", "dba", "strategist", "owner", "founder", NULL
+};
+
+struct modword {
+	const char	*w;		/* one word, or two joined by a space */
+	enum modifier	 m;
+};
+
+/* Modifiers the guides' figures do not cover. */
+static const struct modword modwords[] = {
+	{ "euro", MOD_CURRENCY }, { "euros", MOD_CURRENCY },
+	{ "eur", MOD_CURRENCY }, { "pound", MOD_CURRENCY },
+	{ "pounds", MOD_CURRENCY }, { "gbp", MOD_CURRENCY },
+	{ "sterling", MOD_CURRENCY }, { "quid", MOD_CURRENCY },
+	{ "yen", MOD_CURRENCY }, { "jpy", MOD_CURRENCY },
+	{ "rupee", MOD_CURRENCY }, { "rupees", MOD_CURRENCY },
+	{ "inr", MOD_CURRENCY }, { "lakh", MOD_CURRENCY },
+	{ "lakhs", MOD_CURRENCY }, { "cad", MOD_CURRENCY },
+	{ "aud", MOD_CURRENCY }, { "chf", MOD_CURRENCY },
+	{ "franc", MOD_CURRENCY }, { "francs", MOD_CURRENCY },
+	{ "yuan", MOD_CURRENCY }, { "rmb", MOD_CURRENCY },
+	{ "peso", MOD_CURRENCY }, { "pesos", MOD_CURRENCY },
+	{ "won", MOD_CURRENCY }, { "krona", MOD_CURRENCY },
+	{ "zloty", MOD_CURRENCY }, { "rubles", MOD_CURRENCY },
+	{ "bitcoin", MOD_CURRENCY }, { "btc", MOD_CURRENCY },
+	{ "london", MOD_PLACE }, { "tokyo", MOD_PLACE },
+	{ "berlin", MOD_PLACE }, { "paris", MOD_PLACE },
+	{ "nyc", MOD_PLACE }, { "new york", MOD_PLACE },
+	{ "san francisco", MOD_PLACE }, { "sf", MOD_PLACE },
+	{ "bay area", MOD_PLACE }, { "silicon valley", MOD_PLACE },
+	{ "seattle", MOD_PLACE }, { "austin", MOD_PLACE },
+	{ "boston", MOD_PLACE }, { "chicago", MOD_PLACE },
+	{ "toronto", MOD_PLACE }, { "sydney", MOD_PLACE },
+	{ "bangalore", MOD_PLACE }, { "bengaluru", MOD_PLACE },
+	{ "singapore", MOD_PLACE }, { "dublin", MOD_PLACE },
+	{ "amsterdam", MOD_PLACE }, { "zurich", MOD_PLACE },
+	{ "europe", MOD_PLACE }, { "eu", MOD_PLACE }, { "uk", MOD_PLACE },
+	{ "india", MOD_PLACE }, { "germany", MOD_PLACE },
+	{ "france", MOD_PLACE }, { "canada", MOD_PLACE },
+	{ "australia", MOD_PLACE }, { "japan", MOD_PLACE },
+	{ "china", MOD_PLACE }, { "brazil", MOD_PLACE },
+	{ "asia", MOD_PLACE }, { "texas", MOD_PLACE },
+	{ "california", MOD_PLACE }, { "remote", MOD_PLACE },
+	{ "entry", MOD_LEVEL }, { "junior", MOD_LEVEL }, { "jr", MOD_LEVEL },
+	{ "senior", MOD_LEVEL }, { "sr", MOD_LEVEL }, { "mid", MOD_LEVEL },
+	{ "principal", MOD_LEVEL }, { "staff", MOD_LEVEL },
+	{ "intern", MOD_LEVEL }, { "graduate", MOD_LEVEL },
+	{ "new grad", MOD_LEVEL }, { "beginner", MOD_LEVEL },
+	{ "experienced", MOD_LEVEL }, { "starting", MOD_LEVEL },
+	{ "hour", MOD_PERIOD }, { "hourly", MOD_PERIOD },
+	{ "hr", MOD_PERIOD }, { "month", MOD_PERIOD },
+	{ "monthly", MOD_PERIOD }, { "week", MOD_PERIOD },
+	{ "weekly", MOD_PERIOD }, { "biweekly", MOD_PERIOD },
+	{ "median", MOD_STAT }, { "percentile", MOD_STAT },
+	{ "p90", MOD_STAT }, { "p50", MOD_STAT }, { "90th", MOD_STAT },
+	{ "75th", MOD_STAT }, { "quartile", MOD_STAT },
+	{ "after tax", MOD_TAX }, { "after taxes", MOD_TAX },
+	{ "net", MOD_TAX }, { "post tax", MOD_TAX }, { "pre tax", MOD_TAX },
+	{ "before tax", MOD_TAX }, { "taxes", MOD_TAX },
+	{ "faang", MOD_EMPLOYER }, { "maang", MOD_EMPLOYER },
+	{ "google", MOD_EMPLOYER }, { "meta", MOD_EMPLOYER },
+	{ "amazon", MOD_EMPLOYER }, { "apple", MOD_EMPLOYER },
+	{ "netflix", MOD_EMPLOYER }, { "microsoft", MOD_EMPLOYER },
+	{ "openai", MOD_EMPLOYER }, { "nvidia", MOD_EMPLOYER },
+	{ "startup", MOD_EMPLOYER }, { "startups", MOD_EMPLOYER },
+	{ NULL, 0 }
+};
+
+/* Words that point back at the conversation. */
+static const char *const refer_words[] = {
+	"that", "it", "they", "them", "those", "this", "these", "their",
+	"he", "she", "him", "her", "one", "ones", "both", "same", NULL
+};
+
+/* Words before a head noun that are not part of a job title. */
+static const char *const title_stop[] = {
+	"a", "an", "the", "as", "for", "of", "to", "my", "your", "our", "is",
+	"be", "and", "or", "vs", "than", "do", "does", "what", "how", "good",
+	"great", "best", "average", "typical", "tech", "paid", "well", "any",
+	"like", "being", "i", "you", NULL
+};
+
+static int
+in_list(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(*list, w) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+copy_name(char *dst, char **w, int from, int to)
+{
+	struct buf b = {0};
+	int i;
+
+	for (i = from; i <= to; i++)
+		buf_printf(&b, "%s%s", i > from ? " " : "", w[i]);
+	snprintf(dst, Q_NAME_MAX, "%s", buf_str(&b));
+	buf_free(&b);
+}
+
+/*
+ * The longest name starting at word i of w (n words): its length in
+ * words, and its records in refs; 0 if none.
+ */
+static int
+longest_name(struct index *ix, char **w, int n, int i, struct name_ref *refs,
+    int *nrefs)
+{
+	struct buf key = {0};
+	struct name_ref tmp[8];
+	int j, k, best = 0;
+	char *kw;
+
+	*nrefs = 0;
+	for (j = i; j < n && j < i + Q_SPAN_MAX; j++) {
+		kw = text_key(w[j]);
+		buf_printf(&key, "%s%s", j > i ? " " : "", kw);
+		free(kw);
+		if ((k = index_names(ix, buf_str(&key), tmp, 8)) > 0) {
+			memcpy(refs, tmp, sizeof(tmp[0]) * (size_t)k);
+			*nrefs = k;
+			best = j - i + 1;
+		}
+		if (!index_name_continues(ix, buf_str(&key)))
+			break;
+	}
+	buf_free(&key);
+	return best;
+}
+
+static void
+add_role(struct entities *e, const struct kb_role *r)
+{
+	int i;
+
+	for (i = 0; i < e->nroles; i++)
+		if (e->roles[i] == r)
+			return;
+	if (e->nroles < Q_ROLES_MAX)
+		e->roles[e->nroles++] = r;
+}
+
+static void
+add_skill(struct entities *e, int s)
+{
+	int i;
+
+	for (i = 0; i < e->nskills; i++)
+		if (e->skills[i] == s)
+			return;
+	if (e->nskills < Q_SKILLS_MAX)
+		e->skills[e->nskills++] = s;
+}
+
+/* Records what a span names; roles win over skills and categories of
+ * the same span ("big data" is the role, not the category). */
+static int
+take_refs(struct index *ix, struct entities *e, const struct name_ref *refs,
+    int nrefs)
+{
+	const struct kb *kb = index_kb(ix);
+	int k, role = 0, skill = 0;
+
+	for (k = 0; k < nrefs; k++)
+		role |= refs[k].kind == NAME_ROLE;
+	for (k = 0; k < nrefs; k++) {
+		if (refs[k].kind == NAME_ROLE)
+			add_role(e, &kb->roles[refs[k].target]);
+		else if (refs[k].kind == NAME_SKILL && !role) {
+			add_skill(e, refs[k].target);
+			skill = 1;
+		} else if (refs[k].kind == NAME_CATEGORY && !role &&
+		    e->category < 0)
+			e->category = refs[k].target;
+	}
+	return role ? NAME_ROLE : skill ? NAME_SKILL : NAME_CATEGORY;
+}
+
+static void
+find_names(struct index *ix, struct intent *q, int *kind_at)
+{
+	struct name_ref refs[8];
+	char *alt[Q_WORDS_MAX];
+	int i, j, len, nrefs, kind, typo = 0;
+
+	/* a word that is no name's word may be a typo of one */
+	for (i = 0; i < q->nwords; i++) {
+		alt[i] = q->words[i];
+		kind_at[i] = -1;
+		if (q->used[i] || strlen(q->words[i]) < 5 ||
+		    question_word(q->words[i]) ||
+		    index_name_word(ix, q->words[i]))
+			continue;
+		if ((q->owned[i] = index_correct(ix, q->words[i])) != NULL) {
+			alt[i] = q->owned[i];
+			typo = 1;
+		}
+	}
+	for (i = 0; i < q->nwords; i++) {
+		if (q->used[i])
+			continue;
+		len = longest_name(ix, q->words, q->nwords, i, refs, &nrefs);
+		if (len == 0 && typo) {
+			len = longest_name(ix, alt, q->nwords, i, refs, &nrefs);
+			if (len > 0)
+				q->e.corrected = 1;
+		}
+		/* a name may not swallow a word already taken */
+		for (j = i; j < i + len; j++)
+			if (q->used[j])
+				len = 0;
+		if (len == 0)
+			continue;
+		kind = take_refs(ix, &q->e, refs, nrefs);
+		for (j = i; j < i + len; j++) {
+			q->used[j] = 1;
+			kind_at[j] = kind;
+			if (alt[j] != q->words[j])
+				q->words[j] = alt[j];	/* the fixed spelling */
+		}
+		i += len - 1;
+	}
+}
+
+/* Job titles that name no role: "software engineer", "nurse", "swe". */
+static void
+find_unknown_roles(struct intent *q, const int *kind_at)
+{
+	struct entities *e = &q->e;
+	int i, from;
+	char *k;
+
+	for (i = 0; i < q->nwords && e->nunknown < Q_UNKNOWN_MAX; i++) {
+		if (q->used[i])
+			continue;
+		k = text_key(q->words[i]);
+		if (!in_list(k, job_heads)) {
+			free(k);
+			continue;
+		}
+		free(k);
+		/* "lead"/"head" only as the last word of a title */
+		from = i;
+		while (from > 0 && i - from < 2 &&
+		    (!q->used[from - 1] || kind_at[from - 1] != NAME_ROLE) &&
+		    !in_list(q->words[from - 1], title_stop) &&
+		    !isdigit((unsigned char)q->words[from - 1][0]))
+			from--;
+		if ((strcmp(q->words[i], "lead") == 0 ||
+		    strcmp(q->words[i], "head") == 0) && from == i)
+			continue;	/* "lead threat modeling" */
+		copy_name(e->unknown[e->nunknown++], q->words, from, i);
+		for (; from <= i; from++) {
+			/* "security engineer": not the category, not a skill */
+			if (kind_at[from] == NAME_CATEGORY)
+				e->category = -1;
+			q->used[from] = 1;
+		}
+	}
+}
+
+static void
+find_modifiers(struct intent *q)
+{
+	const struct modword *m;
+	size_t n;
+	int i;
+
+	for (i = 0; i < q->nwords; i++) {
+		if (q->used[i])
+			continue;
+		for (m = modwords; m->w; m++) {
+			n = strlen(q->words[i]);
+			if (strncmp(m->w, q->words[i], n) != 0)
+				continue;
+			if (m->w[n] == '\0') {
+				;
+			} else if (m->w[n] == ' ' && i + 1 < q->nwords &&
+			    !q->used[i + 1] &&
+			    strcmp(m->w + n + 1, q->words[i + 1]) == 0) {
+				q->used[i + 1] = 1;
+			} else
+				continue;
+			if (q->e.mods == 0)
+				snprintf(q->e.mod_word, sizeof(q->e.mod_word),
+				    "%s", m->w);
+			q->e.mods |= m->m;
+			q->used[i] = 1;
+			break;
+		}
+	}
+}
+
+/* Years, counts and amounts written as words ("150 thousand"). */
+static void
+find_numbers(struct intent *q)
+{
+	long v;
+	int i;
+	char *end;
+
+	for (i = 0; i < q->nwords; i++) {
+		const char *w = q->words[i];
+
+		if (!isdigit((unsigned char)w[0]))
+			continue;
+		v = strtol(w, &end, 10);
+		if (*end == 'k' && end[1] == '\0' && v > 0 && v < 100000) {
+			if (q->e.amount == 0)
+				q->e.amount = v * 1000;
+		} else if (*end != '\0') {
+			continue;
+		} else if (i + 1 < q->nwords &&
+		    (strcmp(q->words[i + 1], "thousand") == 0 ||
+		    strcmp(q->words[i + 1], "grand") == 0 ||
+		    strcmp(q->words[i + 1], "k") == 0) && v > 0 &&
+		    v < 100000) {
+			q->e.amount = v * 1000;
+			q->used[i + 1] = 1;
+		} else if (strlen(w) == 4 && v >= 1990 && v <= 2100) {
+			if (v != 2026 && !(q->e.mods & MOD_YEAR)) {
+				if (q->e.mods == 0)
+					snprintf(q->e.mod_word,
+					    sizeof(q->e.mod_word), "%ld", v);
+				q->e.mods |= MOD_YEAR;
+			}
+		} else if (v >= 1 && v <= 50 && q->e.count == 0) {
+			q->e.count = (int)v;
+		} else if (v >= 1000 && q->e.amount == 0) {
+			q->e.amount = v;
+		} else
+			continue;
+		q->used[i] = 1;
+	}
+}
+
+/* Which guide: "the older guide", "according to the 2026 article". */
+static const struct { const char *w; int guide; } guide_words[] = {
+	{ "older", 1 }, { "old", 1 }, { "undated", 1 }, { "first", 1 },
+	{ "earlier", 1 }, { "other", 1 }, { "2026", 2 }, { "newer", 2 },
+	{ "new", 2 }, { "latest", 2 }, { "recent", 2 }, { "second", 2 },
+	{ "dated", 2 }, { NULL, 0 }
+};
+
+static void
+find_guide(struct intent *q)
+{
+	int i, k;
+
+	for (i = 0; i + 1 < q->nwords; i++) {
+		if (strcmp(q->words[i + 1], "guide") != 0 &&
+		    strcmp(q->words[i + 1], "article") != 0)
+			continue;
+		for (k = 0; guide_words[k].w; k++)
+			if (strcmp(guide_words[k].w, q->words[i]) == 0) {
+				q->e.guide = guide_words[k].guide;
+				q->used[i] = q->used[i + 1] = 1;
+				break;
+			}
+	}
+}
+
+void
+entities_find(struct index *ix, struct intent *q)
+{
+	int kind_at[Q_WORDS_MAX], i;
+
+	q->e.category = -1;
+	find_guide(q);
+	find_numbers(q);
+	find_names(ix, q, kind_at);
+	find_unknown_roles(q, kind_at);
+	find_modifiers(q);
+	for (i = 0; i < q->nwords; i++)
+		if (!q->used[i] && in_list(q->words[i], refer_words))
+			q->e.refers = 1;
+}

@@ -1,0 +1,110 @@
+/*
+ * question.h -- a chat message read as a typed question.
+ *
+ * First the entities: every span of the normalised message that names
+ * something the guides know (a role, a skill, a category, each found on
+ * its own, typos within an edit distance that grows with the word), a
+ * job title they do not know (an "unknown role", never mapped to a role
+ * whose head noun differs), amounts, counts and the modifiers the guides
+ * do not cover (another year, a currency, a place, a level, a period, a
+ * statistic, taxes, an employer).  Then the intent, scored from a table of
+ * cue words over the words the entities left, and from which entities
+ * are there.  entity.c finds the entities, question.c the intent; neither
+ * answers anything: commands.c does, from the struct intent.
+ */
+#ifndef TECHPAY_QUESTION_H
+#define TECHPAY_QUESTION_H
+
+#include "index.h"
+#include "kb.h"
+
+#define Q_WORDS_MAX	48	/* words of a message looked at */
+#define Q_ROLES_MAX	4
+#define Q_SKILLS_MAX	12
+#define Q_UNKNOWN_MAX	4
+#define Q_NAME_MAX	64	/* bytes of an unknown name kept */
+#define Q_SPAN_MAX	6	/* words of one name */
+
+enum intent_kind {
+	I_NONE,			/* nothing recognisable: not covered */
+	I_HELLO, I_THANKS, I_ABOUT_BOT, I_HELP,
+	I_SALARY, I_SKILLS, I_ROLE, I_COMPARE,
+	I_WHONEEDS, I_NEEDS, I_MATCH,
+	I_TOP, I_ABOVE, I_BELOW, I_RANGE, I_ROLES,
+	I_TIPS, I_METASKILLS, I_KEYSKILLS, I_CONCLUSIONS,
+	I_SOURCES, I_CITE, I_HIGHLIGHT, I_MORE,
+	I_PASSAGE, I_OFFTOPIC,
+	I_COUNT
+};
+
+/* What a guide figure does not cover: said in one clause, never scaled. */
+enum modifier {
+	MOD_YEAR = 1 << 0,	/* a year other than the guide's */
+	MOD_CURRENCY = 1 << 1,
+	MOD_PLACE = 1 << 2,	/* a city, country or region */
+	MOD_LEVEL = 1 << 3,	/* entry, junior, senior... */
+	MOD_PERIOD = 1 << 4,	/* hourly, monthly */
+	MOD_STAT = 1 << 5,	/* median, percentile */
+	MOD_TAX = 1 << 6,	/* after tax, take-home */
+	MOD_EMPLOYER = 1 << 7	/* at FAANG, at Google */
+};
+
+enum measure_pick { PICK_DEFAULT, PICK_MIN, PICK_MAX, PICK_MID };
+
+struct entities {
+	const struct kb_role *roles[Q_ROLES_MAX];	/* in message order */
+	int		 nroles;
+	int		 corrected;	/* a role or skill found after a typo */
+	int		 skills[Q_SKILLS_MAX];	/* kb->skills indices */
+	int		 nskills;
+	int		 category;	/* kb->categories index, or -1 */
+	char		 unknown[Q_UNKNOWN_MAX][Q_NAME_MAX];	/* job titles */
+	int		 nunknown;
+	char		 unknown_skill[Q_UNKNOWN_MAX][Q_NAME_MAX];
+	int		 nunknown_skill;
+	long		 amount;	/* $150k, 150,000, 150 thousand; 0 */
+	int		 count;		/* "top 5"; 0 */
+	unsigned	 mods;		/* enum modifier bits */
+	char		 mod_word[Q_NAME_MAX];	/* the first modifier, as typed */
+	int		 refers;	/* "that", "they", "those two": the last */
+	int		 guide;		/* "the older guide": 1 undated, 2 the
+					 * dated one; 0 either */
+};
+
+struct intent {
+	enum intent_kind kind;
+	struct entities	 e;
+	int		 lowest;	/* rankings: lowest first */
+	enum measure_pick measure;
+	int		 cued;		/* the cue score that chose kind; 0:
+					 * chosen from the entities alone */
+	/* content words for a passage search (pointers into words) */
+	char		*pwords[Q_WORDS_MAX];
+	int		 npwords;
+	/* the normalised message, split; owned by the intent */
+	char		*norm;
+	char		*words[Q_WORDS_MAX];
+	int		 nwords;
+	unsigned char	 used[Q_WORDS_MAX];	/* 1: part of an entity or cue */
+	char		*owned[Q_WORDS_MAX];	/* corrected words, freed */
+};
+
+/*
+ * Reads text (raw chat bytes, the bot's name already removed) into q.
+ * Always succeeds; q->kind is I_NONE when nothing fits.  Free with
+ * question_free.
+ */
+void		 question_parse(struct index *, const char *text, size_t len,
+		    struct intent *q);
+void		 question_free(struct intent *q);
+const char	*intent_name(enum intent_kind);
+
+/* entity.c: fills q->e (and marks q->used) from q->words. */
+void		 entities_find(struct index *, struct intent *q);
+/* question.c: 1 if w is a word of the cue, chat or stop tables (never
+ * taken for a typo of a name). */
+int		 question_word(const char *w);
+/* The currency word or sign in text when it is not dollars, or NULL. */
+const char	*question_currency(const char *text);
+
+#endif
