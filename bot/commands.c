@@ -682,7 +682,7 @@ say_passage(struct cmd_ctx *c, const struct intent *q, int role,
 		if (want && (want == 2) != dated)
 			continue;
 		if (p[i].score > PASSAGE_SCORE_MAX ||
-		    (shown > 0 && p[i].score > p[0].score / 2))
+		    (shown > 0 && p[i].score > p[0].score * 0.8))
 			break;
 		if (shown > 0)
 			fmt_para(a);
@@ -690,6 +690,8 @@ say_passage(struct cmd_ctx *c, const struct intent *q, int role,
 		if (p[i].role >= 0)
 			fmt_printf(a, " on %s", c->kb->roles[p[i].role].title);
 		fmt_printf(a, " (line %d): \"%s\"", p[i].line, p[i].text);
+		if (getenv("TECHPAY_DEBUG_SCORES"))
+			fmt_printf(a, " [%.2f]", p[i].score);
 		if (p[i].role >= 0)
 			said_role(c, &c->kb->roles[p[i].role]);
 		said_cite(c, p[i].source, p[i].text);

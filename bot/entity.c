@@ -77,7 +77,7 @@ static const struct modword modwords[] = {
 	{ "principal", MOD_LEVEL }, { "staff", MOD_LEVEL },
 	{ "intern", MOD_LEVEL }, { "graduate", MOD_LEVEL },
 	{ "new grad", MOD_LEVEL }, { "beginner", MOD_LEVEL },
-	{ "experienced", MOD_LEVEL }, { "starting", MOD_LEVEL },
+	{ "experienced", MOD_LEVEL },
 	{ "hour", MOD_PERIOD }, { "hourly", MOD_PERIOD },
 	{ "hr", MOD_PERIOD }, { "month", MOD_PERIOD },
 	{ "monthly", MOD_PERIOD }, { "week", MOD_PERIOD },
@@ -89,7 +89,7 @@ static const struct modword modwords[] = {
 	{ "net", MOD_TAX }, { "post tax", MOD_TAX }, { "pre tax", MOD_TAX },
 	{ "before tax", MOD_TAX }, { "taxes", MOD_TAX },
 	{ "faang", MOD_EMPLOYER }, { "maang", MOD_EMPLOYER },
-	{ "google", MOD_EMPLOYER }, { "meta", MOD_EMPLOYER },
+	{ "google", MOD_EMPLOYER }, { "facebook", MOD_EMPLOYER },
 	{ "amazon", MOD_EMPLOYER }, { "apple", MOD_EMPLOYER },
 	{ "netflix", MOD_EMPLOYER }, { "microsoft", MOD_EMPLOYER },
 	{ "openai", MOD_EMPLOYER }, { "nvidia", MOD_EMPLOYER },
@@ -247,7 +247,8 @@ find_names(struct index *ix, struct intent *q, int *kind_at)
 			continue;
 		kind = take_refs(ix, &q->e, refs, nrefs);
 		for (j = i; j < i + len; j++) {
-			q->used[j] = 1;
+			q->used[j] = kind == NAME_ROLE ? USED_ROLE :
+			    kind == NAME_SKILL ? USED_SKILL : USED_CATEGORY;
 			kind_at[j] = kind;
 			if (alt[j] != q->words[j])
 				q->words[j] = alt[j];	/* the fixed spelling */
@@ -288,7 +289,7 @@ find_unknown_roles(struct intent *q, const int *kind_at)
 			/* "security engineer": not the category, not a skill */
 			if (kind_at[from] == NAME_CATEGORY)
 				e->category = -1;
-			q->used[from] = 1;
+			q->used[from] = USED_OTHER;
 		}
 	}
 }
@@ -312,14 +313,14 @@ find_modifiers(struct intent *q)
 			} else if (m->w[n] == ' ' && i + 1 < q->nwords &&
 			    !q->used[i + 1] &&
 			    strcmp(m->w + n + 1, q->words[i + 1]) == 0) {
-				q->used[i + 1] = 1;
+				q->used[i + 1] = USED_OTHER;
 			} else
 				continue;
 			if (q->e.mods == 0)
 				snprintf(q->e.mod_word, sizeof(q->e.mod_word),
 				    "%s", m->w);
 			q->e.mods |= m->m;
-			q->used[i] = 1;
+			q->used[i] = USED_OTHER;
 			break;
 		}
 	}
@@ -350,7 +351,7 @@ find_numbers(struct intent *q)
 		    strcmp(q->words[i + 1], "k") == 0) && v > 0 &&
 		    v < 100000) {
 			q->e.amount = v * 1000;
-			q->used[i + 1] = 1;
+			q->used[i + 1] = USED_OTHER;
 		} else if (strlen(w) == 4 && v >= 1990 && v <= 2100) {
 			if (v != 2026 && !(q->e.mods & MOD_YEAR)) {
 				if (q->e.mods == 0)
@@ -364,7 +365,7 @@ find_numbers(struct intent *q)
 			q->e.amount = v;
 		} else
 			continue;
-		q->used[i] = 1;
+		q->used[i] = USED_OTHER;
 	}
 }
 
@@ -388,7 +389,7 @@ find_guide(struct intent *q)
 		for (k = 0; guide_words[k].w; k++)
 			if (strcmp(guide_words[k].w, q->words[i]) == 0) {
 				q->e.guide = guide_words[k].guide;
-				q->used[i] = q->used[i + 1] = 1;
+				q->used[i] = q->used[i + 1] = USED_OTHER;
 				break;
 			}
 	}

@@ -402,8 +402,13 @@ struct pctx {
 	int		 pid;
 };
 
+/* A sentence too short to say anything alone ("Notice a pattern."). */
+#define PASSAGE_SHORT	24
+
+/* next: the sentence after it on the same line, or NULL. */
 static int
-add_passage(struct pctx *pc, const char *text, size_t n, const char *label)
+add_passage(struct pctx *pc, const char *text, size_t n, const char *label,
+    const char *next, size_t nextn)
 {
 	struct builder *b = pc->b;
 	char *t = xstrndup(text, n);
@@ -417,6 +422,10 @@ add_passage(struct pctx *pc, const char *text, size_t n, const char *label)
 	else if (lean)
 		buf_printf(&pc->quote, "%s ", buf_str(&pc->prev));
 	buf_puts(&pc->quote, t);
+	if (next && n < PASSAGE_SHORT) {
+		buf_putc(&pc->quote, ' ');
+		buf_add(&pc->quote, next, nextn);
+	}
 	pc->pid++;
 	sqlite3_bind_int(b->passage, 1, pc->pid);
 	sqlite3_bind_int(b->passage, 2, pc->src);
@@ -438,22 +447,33 @@ add_passage(struct pctx *pc, const char *text, size_t n, const char *label)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+#define LINE_SENTENCES	64
+
 /* Splits prose into sentences: at ". ", "! ", "? " before a capital. */
 static int
-add_sentences(struct pctx *pc, const char *p, const char *label)
+add_sentences(struct pctx *pc, const char *p)
 {
-	const char *start = p;
+	const char *start[LINE_SENTENCES + 1];
+	size_t len[LINE_SENTENCES + 1];
+	int n = 0, i;
 
-	for (; *p; p++)
+	start[0] = p;
+	for (; *p && n < LINE_SENTENCES - 1; p++)
 		if (strchr(".!?", *p) && p[1] == ' ' &&
 		    (isupper((unsigned char)p[2]) ||
 		    isdigit((unsigned char)p[2]))) {
-			if (add_passage(pc, start, (size_t)(p + 1 - start),
-			    label) == -1)
-				return -1;
-			start = p + 2;
+			len[n] = (size_t)(p + 1 - start[n]);
+			start[++n] = p + 2;
 		}
-	return *start ? add_passage(pc, start, strlen(start), label) : 0;
+	len[n] = strlen(start[n]);
+	if (len[n] > 0)
+		n++;
+	for (i = 0; i < n; i++)
+		if (add_passage(pc, start[i], len[i], NULL,
+		    i + 1 < n ? start[i + 1] : NULL, i + 1 < n ? len[i + 1] :
+		    0) == -1)
+			return -1;
+	return 0;
 }
 
 static void
@@ -528,12 +548,12 @@ build_passages(struct builder *b, const struct kb *kb)
 				while (*line == ' ')
 					line++;
 				rc = add_passage(&pc, line, strlen(line),
-				    label);
+				    label, NULL, 0);
 				continue;
 			}
 			free(label);
 			label = NULL;
-			rc = add_sentences(&pc, line, NULL);
+			rc = add_sentences(&pc, line);
 		}
 		free(text);
 	}

@@ -35,7 +35,7 @@ static const struct { const char *from, *to; } spellings[] = {
 	{ "wanna", "want to" }, { "gonna", "going to" }, { "gotta", "have to" },
 	{ "abt", "about" }, { "bc", "because" }, { "cuz", "because" },
 	{ "coz", "because" }, { "b4", "before" }, { "rn", "now" },
-	{ "sal", "salary" }, { "renumeration", "remuneration" },
+	{ "sal", "salary" }, { "y", "why" }, { "renumeration", "remuneration" },
 	{ "yr", "year" }, { "hr", "hour" }, { "mo", "month" },
 	{ "n", "and" }, { "w", "with" }, { "diff", "difference" },
 	{ "vs.", "vs" }, { "v", "vs" }, { "thnx", "thanks" },
@@ -210,6 +210,10 @@ static const struct cue cues[] = {
 	{ "starting", I_NONE, 0, PICK_MIN, 0 }, { "floor", I_NONE, 0, PICK_MIN, 0 },
 	{ "min", I_NONE, 0, PICK_MIN, 0 }, { "minimum", I_NONE, 0, PICK_MIN, 0 },
 	{ "midpoint", I_NONE, 0, PICK_MID, 0 },
+	{ "tops out", I_NONE, 0, PICK_MAX, 0 },
+	{ "top out", I_NONE, 0, PICK_MAX, 0 },
+	{ "start", I_NONE, 0, PICK_MIN, 0 }, { "starts", I_NONE, 0, PICK_MIN, 0 },
+	{ "begin", I_NONE, 0, PICK_MIN, 0 }, { "begins", I_NONE, 0, PICK_MIN, 0 },
 	{ "above", I_ABOVE, 3, 0, 0 }, { "over", I_ABOVE, 2, 0, 0 },
 	{ "more than", I_ABOVE, 2, 0, 0 }, { "at least", I_ABOVE, 3, 0, 0 },
 	{ "exceed", I_ABOVE, 3, 0, 0 }, { "go above", I_ABOVE, 3, 0, 0 },
@@ -267,6 +271,9 @@ static const struct cue cues[] = {
 	{ "how does", I_PASSAGE, 1, 0, 0 }, { "differ", I_PASSAGE, 3, 0, 0 },
 	{ "future", I_PASSAGE, 3, 0, 0 }, { "demand", I_PASSAGE, 2, 0, 0 },
 	{ "cluster", I_PASSAGE, 3, 0, 0 }, { "traditional", I_PASSAGE, 2, 0, 0 },
+	{ "came up with", I_PASSAGE, 4, 0, 0 }, { "come up with", I_PASSAGE, 4, 0, 0 },
+	{ "created", I_PASSAGE, 3, 0, 0 }, { "history", I_PASSAGE, 3, 0, 0 },
+	{ "work with", I_PASSAGE, 3, 0, 0 }, { "which clouds", I_PASSAGE, 3, 0, 0 },
 	/* small talk */
 	{ "hi", I_HELLO, 1, 0, 0 }, { "hello", I_HELLO, 1, 0, 0 },
 	{ "hey", I_HELLO, 1, 0, 0 }, { "hiya", I_HELLO, 1, 0, 0 },
@@ -289,32 +296,46 @@ static const struct cue cues[] = {
 	{ "joke", I_OFFTOPIC, 6, 0, 0 }, { "weather", I_OFFTOPIC, 6, 0, 0 },
 	{ "recipe", I_OFFTOPIC, 6, 0, 0 }, { "translate", I_OFFTOPIC, 5, 0, 0 },
 	{ "homework", I_OFFTOPIC, 5, 0, 0 }, { "interview questions", I_OFFTOPIC, 5, 0, 0 },
-	{ "rewrite", I_OFFTOPIC, 5, 0, 0 }, { "resume for me", I_OFFTOPIC, 6, 0, 0 },
+	{ "rewrite", I_OFFTOPIC, 5, 0, 0 }, { "trading at", I_OFFTOPIC, 6, 0, 0 },
+	{ "price of", I_OFFTOPIC, 5, 0, 0 }, { "crypto", I_OFFTOPIC, 4, 0, 0 },
+	{ "btc", I_OFFTOPIC, 5, 0, 0 }, { "bitcoin", I_OFFTOPIC, 5, 0, 0 }, { "resume for me", I_OFFTOPIC, 6, 0, 0 },
 	{ NULL, 0, 0, 0, 0 }
 };
 
 /* Guide words for a question's words: a passage search also tries these. */
 static const struct { const char *w, *also; } expansions[] = {
-	{ "sector", "industries companies" }, { "sectors", "industries companies" },
-	{ "industry", "industries companies" }, { "area", "cluster" },
-	{ "areas", "cluster" }, { "field", "cluster fields" },
-	{ "fields", "cluster" }, { "hiring", "recruiting demand" },
-	{ "hire", "recruiting demand" }, { "hires", "recruiting demand" },
+	{ "sector", "industries" }, { "sector", "companies" },
+	{ "sectors", "industries" }, { "sectors", "companies" },
+	{ "industry", "industries" }, { "industry", "companies" },
+	{ "area", "cluster" }, { "areas", "cluster" }, { "field", "cluster" },
+	{ "field", "fields" }, { "fields", "cluster" },
+	{ "hiring", "recruiting" }, { "hiring", "demand" },
+	{ "hire", "recruiting" }, { "hire", "demand" },
+	{ "hires", "recruiting" }, { "hires", "demand" },
 	{ "common", "pattern" }, { "share", "pattern" },
-	{ "lucrative", "lucrative compensation premium" },
-	{ "pay", "compensation lucrative premium earns" },
-	{ "pays", "compensation lucrative premium earns" },
-	{ "paid", "compensation lucrative premium earns" },
-	{ "money", "compensation lucrative premium" },
-	{ "origin", "pioneered originally" }, { "invented", "pioneered" },
-	{ "started", "pioneered originally" }, { "created", "pioneered" },
-	{ "cloud", "aws azure" }, { "platform", "platforms" },
-	{ "languages", "languages python" }, { "language", "languages" },
-	{ "differ", "traditional translators" },
-	{ "difference", "traditional" }, { "future", "trends evolve" },
-	{ "demand", "demand sought" }, { "hardest", "aggressive" },
-	{ "big", "highest" },
-	{ NULL, NULL }
+	{ "lucrative", "lucrative" }, { "lucrative", "compensation" },
+	{ "lucrative", "premium" }, { "pay", "compensation" },
+	{ "pay", "lucrative" }, { "pay", "premium" }, { "pay", "earns" },
+	{ "pays", "compensation" }, { "pays", "lucrative" },
+	{ "pays", "premium" }, { "pays", "earns" },
+	{ "paid", "compensation" }, { "paid", "lucrative" },
+	{ "paid", "premium" }, { "paid", "earns" },
+	{ "money", "compensation" }, { "money", "lucrative" },
+	{ "money", "premium" }, { "origin", "pioneered" },
+	{ "origin", "originally" }, { "invented", "pioneered" },
+	{ "started", "pioneered" }, { "started", "originally" },
+	{ "created", "pioneered" }, { "cloud", "aws" }, { "cloud", "azure" },
+	{ "platform", "platforms" }, { "languages", "languages" },
+	{ "languages", "python" }, { "language", "languages" },
+	{ "differ", "traditional" }, { "differ", "translators" },
+	{ "difference", "traditional" }, { "future", "trends" },
+	{ "future", "evolve" }, { "demand", "demand" },
+	{ "demand", "sought" }, { "hardest", "aggressive" },
+	{ "big", "highest" }, { "came", "pioneered" },
+	{ "came", "originally" }, { "come", "pioneered" },
+	{ "history", "pioneered" }, { "history", "originally" },
+	{ "clouds", "aws" }, { "clouds", "azure" }, { "clouds", "platforms" },
+	{ "work", "platforms" }, { "well", "compensation" }, { NULL, NULL }
 };
 
 int
@@ -362,7 +383,7 @@ question_currency(const char *text)
 
 /* Writes chat spellings out and fixes misspelt cue words. */
 static char *
-respell(const char *norm)
+respell(struct index *ix, const char *norm)
 {
 	char *copy = xstrdup(norm), *w[Q_WORDS_MAX * 2];
 	const struct cue *c;
@@ -381,7 +402,8 @@ respell(const char *norm)
 		len = strlen(use);
 		/* "salery" -> "salary": one edit, on words of five or more,
 		 * against one-word cues only */
-		if (use == w[i] && len >= 5 && !question_word(use)) {
+		if (use == w[i] && len >= 5 && !question_word(use) &&
+		    !index_name_word(ix, use)) {
 			best = 2;
 			cw = NULL;
 			for (c = cues; c->phrase; c++) {
@@ -435,10 +457,8 @@ add_expansion(struct intent *q, const char *w)
 
 	for (i = 0; expansions[i].w; i++)
 		if (strcmp(expansions[i].w, w) == 0 &&
-		    q->npwords < Q_WORDS_MAX) {
+		    q->npwords < Q_WORDS_MAX)
 			q->pwords[q->npwords++] = (char *)expansions[i].also;
-			return;
-		}
 }
 
 void
@@ -453,7 +473,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 
 	memset(q, 0, sizeof(*q));
 	norm = text_norm(text, len);
-	q->norm = respell(norm);
+	q->norm = respell(ix, norm);
 	free(norm);
 	q->nwords = text_words(q->norm, q->words, Q_WORDS_MAX);
 	entities_find(ix, q);
@@ -485,7 +505,8 @@ question_parse(struct index *ix, const char *text, size_t len,
 	}
 	for (i = 0; i < q->nwords; i++)
 		for (k = 0; k < hits[i]; k++)
-			q->used[i + k] = 2;	/* a cue's word */
+			if (!q->used[i + k])
+				q->used[i + k] = USED_CUE;
 
 	/* what the entities say */
 	have = (e->nroles + e->nunknown > 0 ? NEED_ROLE : 0) |
@@ -502,13 +523,13 @@ question_parse(struct index *ix, const char *text, size_t len,
 		else if ((need & (NEED_SKILL | NEED_AMOUNT | NEED_TWO)) &
 		    ~have)
 			score[k] = score[k] > 2 ? 1 : 0;  /* cannot be met */
-		else if (!e->refers)
-			score[k] -= 2;	/* only from the conversation */
 	}
 	if (e->nskills > 0 && score[I_MATCH] > 0)
 		score[I_MATCH] += 2;
 	if (e->category >= 0 && score[I_TOP] > 0)
 		score[I_TOP] += 1;
+	if (q->nwords > 2)
+		score[I_MORE] = 0;	/* "more" alone, not "pays more" */
 	best = I_NONE;
 	for (k = 1; k < I_COUNT; k++)
 		if (score[k] > score[best])
@@ -531,7 +552,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 
 	/* what is left, for a passage search */
 	for (i = 0; i < q->nwords; i++) {
-		if (q->used[i] == 1)
+		if (q->used[i] == USED_ROLE || q->used[i] == USED_OTHER)
 			continue;
 		for (k = 0; stop_words[k]; k++)
 			if (strcmp(stop_words[k], q->words[i]) == 0)

@@ -49,6 +49,11 @@ enum modifier {
 	MOD_EMPLOYER = 1 << 7	/* at FAANG, at Google */
 };
 
+/* What a word was taken for. */
+enum used_by {
+	USED_NOT, USED_ROLE, USED_SKILL, USED_CATEGORY, USED_OTHER, USED_CUE
+};
+
 enum measure_pick { PICK_DEFAULT, PICK_MIN, PICK_MAX, PICK_MID };
 
 struct entities {
@@ -85,7 +90,7 @@ struct intent {
 	char		*norm;
 	char		*words[Q_WORDS_MAX];
 	int		 nwords;
-	unsigned char	 used[Q_WORDS_MAX];	/* 1: part of an entity or cue */
+	unsigned char	 used[Q_WORDS_MAX];	/* enum used_by */
 	char		*owned[Q_WORDS_MAX];	/* corrected words, freed */
 };
 
