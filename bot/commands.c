@@ -552,8 +552,15 @@ say_needs(struct cmd_ctx *c, const struct kb_role *r, const int *sk,
 		fmt_text(a, ".");
 		said_cite(c, s->source, text);
 	}
-	if (yes)
+	if (yes) {
+		fmt_printf(a, " All it lists (%s): ", r->primary->source->label);
+		for (k = 0; k < r->primary->nskills; k++) {
+			fmt_text(a, k ? "; " : "");
+			phrase_item(a, r->primary->skills[k].text);
+		}
+		fmt_text(a, ".");
 		return;
+	}
 	fmt_text(a, "The guides don't list ");
 	for (k = 0; k < nsk; k++) {
 		if (k)
@@ -1432,6 +1439,33 @@ skill_list(const struct kb *kb, const int *sk, int n, char *out, size_t len)
 	buf_free(&b);
 }
 
+/* A passage in the role's part that names the unknown title's words;
+ * 1 when one was quoted. */
+static int
+say_pair(struct cmd_ctx *c, const struct intent *q, struct answer *a)
+{
+	struct intent pq = *q;
+	char buf[Q_NAME_MAX], *w[8];
+	int n, i, role = (int)(q->e.roles[0] - c->kb->roles);
+	struct passage *p = xcalloc(1, sizeof(*p));
+
+	snprintf(buf, sizeof(buf), "%s", q->e.unknown[0]);
+	n = text_words(buf, w, 8);
+	pq.npwords = 0;
+	for (i = 0; i < n; i++)
+		pq.pwords[pq.npwords++] = w[i];
+	n = index_passages(c->ix, pq.pwords, pq.npwords, role, p, 1);
+	if (n == 0 || p->score > PASSAGE_SCORE_MAX) {
+		free(p);
+		return 0;
+	}
+	free(p);
+	say_passage(c, &pq, role, a);
+	fmt_text(a, " ");
+	say_salary(c, q->e.roles[0], 1, a);
+	return 1;
+}
+
 static void
 say_unknowns(struct cmd_ctx *c, const struct entities *e, struct answer *a)
 {
@@ -1476,6 +1510,10 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 			say_unknowns(c, e, a);
 		break;
 	case I_COMPARE:
+		/* "how do ML engineers compare to software engineers": what
+		 * the guide says about the pair, if it says something */
+		if (e->nroles == 1 && e->nunknown > 0 && say_pair(c, q, a))
+			break;
 		say_unknowns(c, e, a);
 		if (e->nroles >= 2)
 			say_compare(c, e->roles[0], e->roles[1], a);
@@ -1537,7 +1575,10 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		cmd_more(c, "", a);
 		break;
 	case I_HELP:
-		cmd_help(c, "", a);
+		for (i = 0; i < q->nwords; i++)
+			if (strcmp(q->words[i], "all") == 0)
+				break;
+		cmd_help(c, i < q->nwords ? "all" : "", a);
 		break;
 	case I_HELLO:
 		fmt_printf(a, "Hi! I answer questions about the highest-paying "

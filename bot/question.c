@@ -193,10 +193,14 @@ static const struct cue cues[] = {
 	{ "fit", I_MATCH, 2, 0, 0 }, { "for me", I_MATCH, 2, 0, 0 },
 	{ "what am i", I_MATCH, 3, 0, 0 }, { "should i", I_MATCH, 2, 0, 0 },
 	{ "go for", I_MATCH, 1, 0, 0 }, { "which job", I_MATCH, 1, 0, 0 },
-	{ "what job", I_MATCH, 1, 0, 0 }, { "match", I_MATCH, 4, 0, 0 },
+	{ "what job", I_MATCH, 1, 0, 0 }, { "what role", I_MATCH, 2, 0, 0 },
+	{ "which role", I_MATCH, 2, 0, 0 }, { "what career", I_MATCH, 2, 0, 0 }, { "match", I_MATCH, 4, 0, 0 },
 	{ "i am into", I_MATCH, 3, 0, 0 }, { "im into", I_MATCH, 3, 0, 0 },
 	/* rankings */
-	{ "highest", I_TOP, 3, 0, 0 }, { "best paid", I_TOP, 3, 0, 0 },
+	{ "highest", I_TOP, 3, 0, 0 }, { "the most", I_TOP, 3, 0, 0 },
+	{ "earns the most", I_TOP, 5, 0, 0 }, { "pays the most", I_TOP, 5, 0, 0 },
+	{ "makes the most", I_TOP, 5, 0, 0 }, { "highest paying", I_TOP, 4, 0, 0 },
+	{ "highest paid", I_TOP, 4, 0, 0 }, { "best paying", I_TOP, 4, 0, 0 }, { "best paid", I_TOP, 3, 0, 0 },
 	{ "best paying", I_TOP, 3, 0, 0 }, { "top", I_TOP, 2, 0, 0 },
 	{ "most", I_TOP, 2, 0, 0 }, { "richest", I_TOP, 3, 0, 0 },
 	{ "biggest", I_TOP, 2, 0, 0 }, { "rank", I_TOP, 3, 0, 0 },
@@ -525,7 +529,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 			score[k] = score[k] > 2 ? 1 : 0;  /* cannot be met */
 	}
 	if (e->nskills > 0 && score[I_MATCH] > 0)
-		score[I_MATCH] += 2;
+		score[I_MATCH] += e->nskills > 1 && e->nroles == 0 ? 3 : 2;
 	if (e->category >= 0 && score[I_TOP] > 0)
 		score[I_TOP] += 1;
 	if (q->nwords > 2)
@@ -540,6 +544,8 @@ question_parse(struct index *ix, const char *text, size_t len,
 			best = I_COMPARE;
 		else if (e->nroles + e->nunknown == 1)
 			best = I_SALARY;
+		else if (e->nskills > 1)
+			best = I_MATCH;		/* "siem + pentesting" */
 		else if (e->nskills > 0)
 			best = I_WHONEEDS;
 		else if (e->category >= 0)

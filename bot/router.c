@@ -277,6 +277,19 @@ fall_back(struct intent *q)
 
 /* ---- one message ------------------------------------------------- */
 
+static int
+bare_command(struct router *r, const struct command *cmd, const char *args)
+{
+	struct role_hit hit;
+
+	while (*args == ' ')
+		args++;
+	if (strcmp(cmd->usage, "ROLE") != 0)
+		return *args == '\0' || cmd->usage[0] != '\0';
+	index_find_role(r->ix, args, &hit);
+	return hit.role != NULL;
+}
+
 int
 router_handle(struct router *r, const struct message *m, time_t now,
     struct answer *a)
@@ -311,6 +324,16 @@ router_handle(struct router *r, const struct message *m, time_t now,
 	ctx.pending_more = cv ? cv->more : NULL;
 	ctx.last = cv && cv->has_said ? &cv->said : NULL;
 
+	/* after the name or in a private chat a command needs no prefix:
+	 * "techpay: salary sre" (when what follows is a role for a role's
+	 * command: "skills for devops" is a question) */
+	n = strcspn(body, " ");
+	if ((m->direct || how == 2) && (cmd = command_find(body, n)) != NULL &&
+	    !(cmd->flags & CMD_OWNER) && bare_command(r, cmd, body + n)) {
+		args = body + n;
+		goto run;
+	}
+	cmd = NULL;
 	if (strncmp(body, r->prefix, plen) == 0) {
 		body += plen;
 		n = strcspn(body, " ");
@@ -323,6 +346,7 @@ router_handle(struct router *r, const struct message *m, time_t now,
 			args = body;
 		} else
 			args = body + n;
+run:
 		while (*args == ' ')
 			args++;
 		/* trailing spaces and question marks are not part of a name */

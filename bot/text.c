@@ -163,7 +163,8 @@ key_word(struct buf *b, const char *w, size_t n)
 	if (n > 4 && memcmp(w + n - 3, "ies", 3) == 0) {
 		buf_add(b, w, n - 3);
 		buf_putc(b, 'y');
-	} else if (n > 2 && w[n - 1] == 's' && w[n - 2] != 's' &&
+	} else if ((n > 3 || (n == 3 && !strchr("aeiou", w[0]))) &&
+	    w[n - 1] == 's' && w[n - 2] != 's' &&
 	    w[n - 2] != 'u' && w[n - 2] != 'i')
 		buf_add(b, w, n - 1);
 	else
