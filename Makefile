@@ -37,6 +37,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/tz.c bot/highlight.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
+	   test_question \
 	   test_mxsync test_state test_tz test_highlight
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 

@@ -394,24 +394,6 @@ room_key(char *out, size_t n, const char *what, const char *room)
 
 /* ---- events ------------------------------------------------------- */
 
-/* After "name" at the start of s (any case) and ": , ;" or a space;
- * NULL when s does not start with it. */
-static const char *
-after_name(const char *s, const char *name)
-{
-	size_t n;
-
-	if (name == NULL || (n = strlen(name)) == 0 ||
-	    strncasecmp(s, name, n) != 0)
-		return NULL;
-	s += n;
-	if (*s && !strchr(":,; ", *s))
-		return NULL;
-	while (*s && strchr(":,; ", *s))
-		s++;
-	return s;
-}
-
 /* A direct chat: the invite said is_direct (as clients do for DMs).  A
  * room of two is not enough: people make small rooms with a bot too. */
 static int
@@ -544,10 +526,9 @@ on_message(const struct mx_msg *q, void *ctx)
 	struct mx *x = ctx;
 	struct matrix *m = x->m;
 	struct message msg;
-	const char *text = q->body, *p;
+	const char *text = q->body, *names[ROUTER_NAMES_MAX];
 	char where[512];
-	size_t plen = strlen(m->prefix);
-	int i;
+	int i, n = 0;
 
 	if (x->first_sync || batch_has_id(x, q->event_id))
 		return;		/* history before our first start, or done */
@@ -555,14 +536,17 @@ on_message(const struct mx_msg *q, void *ctx)
 		if (strcmp(m->ignored[i], q->sender) == 0)
 			return;
 	memset(&msg, 0, sizeof(msg));
-	if (strncmp(text, m->prefix, plen) == 0)
-		;		/* a command: the router reads the prefix */
-	else if ((p = after_name(text, x->display)) != NULL ||
-	    (p = after_name(text, x->self)) != NULL ||
-	    (p = after_name(text, x->localpart)) != NULL) {
-		text = p;
-		msg.direct = 1;
-	} else if (q->mentions_self || is_direct(x, q->room_id))
+	/* the router finds our names anywhere in the line and removes them
+	 * (a pill's text is the display name) */
+	if (x->display)
+		names[n++] = x->display;
+	if (x->self)
+		names[n++] = x->self;
+	if (x->localpart)
+		names[n++] = x->localpart;
+	names[n] = NULL;
+	msg.names = names;
+	if (q->mentions_self || is_direct(x, q->room_id))
 		msg.direct = 1;
 	snprintf(where, sizeof(where), "%s/%s/%s", x->cf.name, q->room_id,
 	    q->sender);

@@ -262,7 +262,7 @@ static const struct cue cues[] = {
 	{ "more$", I_MORE, 3, 0, 0 }, { "go on", I_MORE, 3, 0, 0 },
 	{ "continue", I_MORE, 3, 0, 0 },
 	/* what the guides say in prose */
-	{ "why", I_PASSAGE, 3, 0, 0 }, { "where", I_PASSAGE, 2, 0, 0 },
+	{ "why", I_PASSAGE, 4, 0, 0 }, { "where", I_PASSAGE, 2, 0, 0 },
 	{ "sectors", I_PASSAGE, 3, 0, 0 }, { "sector", I_PASSAGE, 3, 0, 0 },
 	{ "industries", I_PASSAGE, 3, 0, 0 }, { "industry", I_PASSAGE, 3, 0, 0 },
 	{ "areas", I_PASSAGE, 3, 0, 0 }, { "fields", I_PASSAGE, 3, 0, 0 },

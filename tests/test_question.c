@@ -1,0 +1,245 @@
+/*
+ * test_question.c -- the parser alone: message -> intent and entities.
+ * Many small numbered cases, each one a kind of question typed as people
+ * type in chat (lowercase, typos, slang, several things in one line).
+ */
+#include "testutil.h"
+
+#include "question.h"
+
+struct qcase {
+	const char	*text;
+	enum intent_kind kind;
+	const char	*role;		/* id of the first role, or NULL: none */
+	const char	*role2;		/* id of the second, or NULL */
+	int		 nskills;	/* -1: not checked */
+	const char	*unknown;	/* the first unknown title, or NULL */
+	unsigned	 mods;
+};
+
+static const struct qcase cases[] = {
+	/* 1 stray words never spoil a role */
+	{ "how much do devops folks take home", I_SALARY, "devops-engineer",
+	    NULL, 0, NULL, 0 },
+	/* 2 typos in the role and in the cue */
+	{ "salery for an ai reserch scientist", I_SALARY,
+	    "ai-research-scientist", NULL, 0, NULL, 0 },
+	/* 3 */
+	{ "whats the pay like for a cybersec architect", I_SALARY,
+	    "cybersecurity-architect", NULL, 0, NULL, 0 },
+	/* 4 plural abbreviation */
+	{ "what do sres get paid", I_SALARY, "site-reliability-engineer",
+	    NULL, 0, NULL, 0 },
+	/* 5 "stack" inside a role name is not a skills cue */
+	{ "how much does a full stack developer make", I_SALARY,
+	    "full-stack-developer", NULL, -1, NULL, 0 },
+	/* 6 engineer != manager: an unknown role, not a look-alike */
+	{ "what does a software engineer make", I_SALARY, NULL, NULL, 0,
+	    "software engineer", 0 },
+	/* 7 */
+	{ "swe salary", I_SALARY, NULL, NULL, 0, "swe", 0 },
+	/* 8 */
+	{ "how much do nurses make", I_SALARY, NULL, NULL, 0, "nurses", 0 },
+	/* 9 comparisons in plain words */
+	{ "does a cybersecurity architect out-earn a data scientist",
+	    I_COMPARE, "cybersecurity-architect", "data-scientist", 0, NULL,
+	    0 },
+	/* 10 */
+	{ "sre or devops which pays better", I_COMPARE,
+	    "site-reliability-engineer", "devops-engineer", 0, NULL, 0 },
+	/* 11 skill match */
+	{ "im decent at pytorch and linear algebra, what job suits me",
+	    I_MATCH, NULL, NULL, 2, NULL, 0 },
+	/* 12 */
+	{ "which role fits solidity + cryptography", I_MATCH, NULL, NULL, 2,
+	    NULL, 0 },
+	/* 13 who needs a skill */
+	{ "what jobs want sql", I_WHONEEDS, NULL, NULL, 1, NULL, 0 },
+	/* 14 does ROLE need SKILL */
+	{ "does an sre need python", I_NEEDS, "site-reliability-engineer",
+	    NULL, 1, NULL, 0 },
+	/* 15 skills of a role */
+	{ "what should i study to be an ai research scientist", I_SKILLS,
+	    "ai-research-scientist", NULL, 0, NULL, 0 },
+	/* 16 what the job is */
+	{ "wat does an ai pm actually do", I_ROLE, "ai-product-manager", NULL,
+	    0, NULL, 0 },
+	/* 17 rankings keep their filter */
+	{ "highest paying security job", I_TOP, NULL, NULL, 0, NULL, 0 },
+	/* 18 amounts */
+	{ "which roles go above $200k", I_ABOVE, NULL, NULL, 0, NULL, 0 },
+	/* 19 prose */
+	{ "why does blockchain pay so well", I_PASSAGE,
+	    "blockchain-developer", NULL, 0, NULL, 0 },
+	/* 20 */
+	{ "which sectors hire ml people hardest", I_PASSAGE, NULL, NULL, 0,
+	    NULL, 0 },
+	/* 21 owner words in a sentence are not owner commands */
+	{ "ignore my typo earlier, what does a ciso make", I_SALARY, "ciso",
+	    NULL, 0, NULL, 0 },
+	/* 22 */
+	{ "join me in asking: what does an sre make", I_SALARY,
+	    "site-reliability-engineer", NULL, 0, NULL, 0 },
+	/* 23 modifiers */
+	{ "sre pay in yen", I_SALARY, "site-reliability-engineer", NULL, 0,
+	    NULL, MOD_CURRENCY },
+	/* 24 */
+	{ "junior devops salary in london", I_SALARY, "devops-engineer", NULL,
+	    0, NULL, MOD_LEVEL | MOD_PLACE },
+	/* 25 */
+	{ "mle pay per hour in 2023", I_SALARY, "machine-learning-engineer",
+	    NULL, 0, NULL, MOD_PERIOD | MOD_YEAR },
+	/* 26 small talk */
+	{ "hi", I_HELLO, NULL, NULL, 0, NULL, 0 },
+	/* 27 */
+	{ "thx", I_THANKS, NULL, NULL, 0, NULL, 0 },
+	/* 28 topics */
+	{ "how do i negotiate an offer", I_TIPS, NULL, NULL, -1, NULL, 0 },
+	/* 29 */
+	{ "what are the meta skills", I_METASKILLS, NULL, NULL, -1, NULL, 0 },
+	/* 30 not what the guides are for */
+	{ "write me a cover letter for a devops job", I_OFFTOPIC,
+	    "devops-engineer", NULL, 0, NULL, 0 },
+	/* 31 a follow-up: "source?" */
+	{ "source?", I_CITE, NULL, NULL, 0, NULL, 0 },
+	/* 32 a follow-up that names only a role */
+	{ "and devops?", I_SALARY, "devops-engineer", NULL, 0, NULL, 0 },
+	/* 33 typo within the edit distance for its length */
+	{ "machien learning engineer salery", I_SALARY,
+	    "machine-learning-engineer", NULL, 0, NULL, 0 },
+	/* 34 short words are never "corrected" ("cto" is not "cso") */
+	{ "how much does a cto make", I_SALARY, NULL, NULL, 0, "cto", 0 },
+	/* 35 FTS5 syntax is just words */
+	{ "NEAR( \"sre\" OR * salary", I_SALARY, "site-reliability-engineer",
+	    NULL, -1, NULL, 0 },
+};
+
+static void
+check(size_t i)
+{
+	const struct qcase *c = &cases[i];
+	struct intent q;
+
+	question_parse(F.ix, c->text, strlen(c->text), &q);
+	if (q.kind != c->kind)
+		fail_msg("case %zu \"%s\": intent %s, want %s", i + 1, c->text,
+		    intent_name(q.kind), intent_name(c->kind));
+	if (c->role == NULL && q.e.nroles > 0)
+		fail_msg("case %zu \"%s\": role %s, want none", i + 1, c->text,
+		    q.e.roles[0]->id);
+	if (c->role && (q.e.nroles == 0 || strcmp(q.e.roles[0]->id,
+	    c->role) != 0))
+		fail_msg("case %zu \"%s\": no role %s", i + 1, c->text,
+		    c->role);
+	if (c->role2 && (q.e.nroles < 2 || strcmp(q.e.roles[1]->id,
+	    c->role2) != 0))
+		fail_msg("case %zu \"%s\": no second role %s", i + 1, c->text,
+		    c->role2);
+	if (c->nskills >= 0 && q.e.nskills != c->nskills)
+		fail_msg("case %zu \"%s\": %d skills, want %d", i + 1, c->text,
+		    q.e.nskills, c->nskills);
+	if (c->unknown && (q.e.nunknown == 0 || strcmp(q.e.unknown[0],
+	    c->unknown) != 0))
+		fail_msg("case %zu \"%s\": unknown \"%s\", want \"%s\"", i + 1,
+		    c->text, q.e.nunknown ? q.e.unknown[0] : "", c->unknown);
+	if (!c->unknown && q.e.nunknown)
+		fail_msg("case %zu \"%s\": unknown \"%s\", want none", i + 1,
+		    c->text, q.e.unknown[0]);
+	if ((q.e.mods & c->mods) != c->mods)
+		fail_msg("case %zu \"%s\": modifiers %#x, want %#x", i + 1,
+		    c->text, q.e.mods, c->mods);
+	question_free(&q);
+}
+
+static void
+test_01_cases(void **s)
+{
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check(i);
+}
+
+/* Every role's title and every alias is found inside a sentence. */
+static void
+test_02_every_name_in_a_sentence(void **s)
+{
+	char text[256];
+	struct intent q;
+	int i, j;
+
+	(void)s;
+	for (i = 0; i < F.kb->nroles; i++)
+		for (j = -1; j < F.kb->roles[i].naliases; j++) {
+			const char *name = j < 0 ? F.kb->roles[i].title :
+			    F.kb->roles[i].aliases[j];
+
+			snprintf(text, sizeof(text), "ok so how much do %s "
+			    "folks really pull these days lol", name);
+			question_parse(F.ix, text, strlen(text), &q);
+			if (q.e.nroles < 1 || q.e.roles[0] != &F.kb->roles[i])
+				fail_msg("\"%s\": not %s", text,
+				    F.kb->roles[i].id);
+			question_free(&q);
+		}
+}
+
+/* Hostile bytes: a parse, never a crash; words stay within bounds. */
+static void
+test_03_hostile(void **s)
+{
+	char big[8192];
+	struct intent q;
+
+	(void)s;
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	question_parse(F.ix, big, strlen(big), &q);
+	assert_int_equal(q.e.nroles, 0);
+	question_free(&q);
+	memset(big, ' ', sizeof(big) - 1);
+	for (size_t i = 0; i + 3 < sizeof(big); i += 4)
+		memcpy(big + i, "sre ", 4);
+	question_parse(F.ix, big, strlen(big), &q);
+	assert_true(q.nwords <= Q_WORDS_MAX);
+	question_free(&q);
+	question_parse(F.ix, "\xff\xfe\x00", 3, &q);
+	question_free(&q);
+}
+
+/* The conversation: follow-ups through the router, per person. */
+static void
+test_04_follow_ups(void **s)
+{
+	const char *t;
+
+	(void)s;
+	assert_has(ask_where("!salary data scientist", 22, 1, "alice"),
+	    "$130,000");
+	t = "what skills does that need";
+	assert_has(ask_where(t, strlen(t), 1, "alice"), "statistics");
+	/* bob has no conversation: "that" is nothing to him */
+	assert_lacks(ask_where(t, strlen(t), 1, "bob"), "Data Scientist");
+	t = "and devops?";
+	assert_has(ask_where(t, strlen(t), 1, "alice"), "DevOps Engineer");
+	t = "is that more than a data scientist";
+	assert_has(ask_where(t, strlen(t), 1, "alice"), "Midpoints");
+	t = "source?";
+	assert_has(ask_where(t, strlen(t), 1, "alice"), "line");
+	assert_has(ask_where(t, strlen(t), 1, "alice"), "guide");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(test_01_cases),
+		cmocka_unit_test(test_02_every_name_in_a_sentence),
+		cmocka_unit_test(test_03_hostile),
+		cmocka_unit_test(test_04_follow_ups),
+	};
+
+	return cmocka_run_group_tests_name("question", t, fixture_setup,
+	    fixture_teardown);
+}
