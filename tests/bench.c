@@ -32,6 +32,15 @@ static const char *const questions[] = {
 	"techpay: which roles can go above $200k at the top of the range?",
 	"techpay: how much does a nurse make?", "techpay: NEAR(",
 	"!salary cybersecurty", "just chatting in the channel",
+	"techpay: how much do devops folks take home",
+	"techpay: salery for an ai reserch scientist",
+	"techpay: does a cybersecurity architect out-earn a data scientist",
+	"techpay: im decent at pytorch and linear algebra, what job suits me",
+	"techpay: why is blockchain dev still lucrative",
+	"techpay: which sectors are going hardest at hiring ml people",
+	"techpay: what do all the top 2026 jobs have in common",
+	"techpay: how much do devops engineers make in euros",
+	"techpay: swe salary", "techpay: and devops?", "techpay: source?",
 };
 
 static double

@@ -82,8 +82,11 @@ check_one(const cJSON *ex, int *groups, int n)
 		cJSON_ArrayForEach(alt, g)
 			hit |= contains(ans, alt->valuestring);
 		if (!hit) {
+			char *gs = cJSON_PrintUnformatted(g);
+
 			fprintf(stderr, "%s: none of the must group %s in: %s\n",
-			    id->valuestring, cJSON_PrintUnformatted(g), ans);
+			    id->valuestring, gs, ans);
+			free(gs);
 			ok = 0;
 		}
 	}

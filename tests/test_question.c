@@ -199,7 +199,7 @@ test_03_hostile(void **s)
 	assert_int_equal(q.e.nroles, 0);
 	question_free(&q);
 	memset(big, ' ', sizeof(big) - 1);
-	for (size_t i = 0; i + 3 < sizeof(big); i += 4)
+	for (size_t i = 0; i + 4 < sizeof(big); i += 4)
 		memcpy(big + i, "sre ", 4);
 	question_parse(F.ix, big, strlen(big), &q);
 	assert_true(q.nwords <= Q_WORDS_MAX);
