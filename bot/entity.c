@@ -214,7 +214,7 @@ static void
 find_names(struct index *ix, struct intent *q, int *kind_at)
 {
 	struct name_ref refs[8];
-	char *alt[Q_WORDS_MAX];
+	char *alt[Q_WORDS_MAX] = { 0 };
 	int i, j, len, nrefs, kind, typo = 0;
 
 	/* a word that is no name's word may be a typo of one */
@@ -400,6 +400,8 @@ entities_find(struct index *ix, struct intent *q)
 {
 	int kind_at[Q_WORDS_MAX], i;
 
+	for (i = 0; i < Q_WORDS_MAX; i++)
+		kind_at[i] = -1;
 	q->e.category = -1;
 	find_guide(q);
 	find_numbers(q);
