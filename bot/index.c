@@ -1188,23 +1188,17 @@ int
 index_name_continues(struct index *ix, const char *key)
 {
 	sqlite3_stmt *st = ix->st[S_NAME_NEXT];
-	char *lo = NULL, *hi = NULL;
-	size_t n = strlen(key);
+	struct buf lo = {0}, hi = {0};
 	int found;
 
-	lo = xmalloc(n + 2);
-	hi = xmalloc(n + 2);
-	memcpy(lo, key, n);
-	memcpy(hi, key, n);
-	lo[n] = ' ';
-	hi[n] = '!';	/* the byte after ' ' */
-	lo[n + 1] = hi[n + 1] = '\0';
-	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	buf_printf(&lo, "%s ", key);
+	buf_printf(&hi, "%s!", key);	/* '!' is the byte after ' ' */
+	sqlite3_bind_text(st, 1, buf_str(&lo), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, buf_str(&hi), -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
-	free(lo);
-	free(hi);
+	buf_free(&lo);
+	buf_free(&hi);
 	return found;
 }
 
