@@ -673,20 +673,23 @@ say_match(struct cmd_ctx *c, const int *sk, int nsk, char **unknown,
 	free(f);
 }
 
-/* The best sentence or two of the guides, quoted with guide and line. */
-static void
-say_passage(struct cmd_ctx *c, const struct intent *q, int role,
-    struct answer *a)
+/*
+ * The best sentence or two of the guides for words, quoted with guide and
+ * line (guide: 1 the undated one, 2 the dated one, 0 either); returns
+ * how many were quoted, 0 when nothing matched well enough.
+ */
+static int
+quote_passages(struct cmd_ctx *c, char **words, int nwords, int role,
+    int guide, struct answer *a)
 {
 	struct passage *p = xcalloc(PASSAGES, sizeof(*p));
-	int n, i, shown = 0, want = q->e.guide;
+	int n, i, shown = 0;
 
-	n = index_passages(c->ix, (char **)q->pwords, q->npwords, role, p,
-	    PASSAGES);
+	n = index_passages(c->ix, words, nwords, role, p, PASSAGES);
 	for (i = 0; i < n && shown < 2; i++) {
 		int dated = p[i].source->year != 0;
 
-		if (want && (want == 2) != dated)
+		if (guide && (guide == 2) != dated)
 			continue;
 		if (p[i].score > PASSAGE_SCORE_MAX ||
 		    (shown > 0 && p[i].score > p[0].score * 0.8))
@@ -697,19 +700,25 @@ say_passage(struct cmd_ctx *c, const struct intent *q, int role,
 		if (p[i].role >= 0)
 			fmt_printf(a, " on %s", c->kb->roles[p[i].role].title);
 		fmt_printf(a, " (line %d): \"%s\"", p[i].line, p[i].text);
-		if (getenv("TECHPAY_DEBUG_SCORES"))
-			fmt_printf(a, " [%.2f]", p[i].score);
 		if (p[i].role >= 0)
 			said_role(c, &c->kb->roles[p[i].role]);
 		said_cite(c, p[i].source, p[i].text);
 		shown++;
 	}
-	if (shown == 0)
+	free(p);
+	return shown;
+}
+
+static void
+say_passage(struct cmd_ctx *c, const struct intent *q, int role,
+    struct answer *a)
+{
+	if (quote_passages(c, (char **)q->pwords, q->npwords, role,
+	    q->e.guide, a) == 0)
 		fmt_printf(a, "That's not covered by the guides. I can answer "
 		    "about %d tech roles: pay, skills, what the job is, "
 		    "comparisons, rankings, who needs a skill, which role fits "
 		    "your skills (%shelp).", c->kb->nroles, c->prefix);
-	free(p);
 }
 
 /* "source?": the sentence behind the last answer. */
@@ -1439,28 +1448,19 @@ skill_list(const struct kb *kb, const int *sk, int n, char *out, size_t len)
 	buf_free(&b);
 }
 
-/* A passage in the role's part that names the unknown title's words;
- * 1 when one was quoted. */
+/* A passage in the role's part that names the unknown title's words,
+ * then the role's pay; 1 when there was one. */
 static int
 say_pair(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 {
-	struct intent pq = *q;
 	char buf[Q_NAME_MAX], *w[8];
-	int n, i, role = (int)(q->e.roles[0] - c->kb->roles);
-	struct passage *p = xcalloc(1, sizeof(*p));
+	int n;
 
 	snprintf(buf, sizeof(buf), "%s", q->e.unknown[0]);
 	n = text_words(buf, w, 8);
-	pq.npwords = 0;
-	for (i = 0; i < n; i++)
-		pq.pwords[pq.npwords++] = w[i];
-	n = index_passages(c->ix, pq.pwords, pq.npwords, role, p, 1);
-	if (n == 0 || p->score > PASSAGE_SCORE_MAX) {
-		free(p);
+	if (quote_passages(c, w, n, (int)(q->e.roles[0] - c->kb->roles), 0,
+	    a) == 0)
 		return 0;
-	}
-	free(p);
-	say_passage(c, &pq, role, a);
 	fmt_text(a, " ");
 	say_salary(c, q->e.roles[0], 1, a);
 	return 1;
@@ -1481,6 +1481,7 @@ void
 command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 {
 	const struct entities *e = &q->e;
+	const struct command *cmd;
 	char names[256], *unk[8];
 	int i, nunk;
 
@@ -1544,35 +1545,11 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		    pick(q->measure, q->kind == I_BELOW ? MEASURE_MIN :
 		    MEASURE_MAX), a);
 		break;
-	case I_RANGE:
-		cmd_range(c, "", a);
-		break;
 	case I_ROLES:
 		say_roles(c, e->category, a);
 		break;
-	case I_TIPS:
-		cmd_tips(c, "", a);
-		break;
-	case I_METASKILLS:
-		cmd_metaskills(c, "", a);
-		break;
-	case I_KEYSKILLS:
-		cmd_keyskills(c, "", a);
-		break;
-	case I_CONCLUSIONS:
-		cmd_conclusions(c, "", a);
-		break;
-	case I_SOURCES:
-		cmd_sources(c, "", a);
-		break;
 	case I_CITE:
 		say_cite(c, a);
-		break;
-	case I_HIGHLIGHT:
-		cmd_highlight(c, "", a);
-		break;
-	case I_MORE:
-		cmd_more(c, "", a);
 		break;
 	case I_HELP:
 		for (i = 0; i < q->nwords; i++)
@@ -1606,6 +1583,14 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	case I_COUNT:
 		say_passage(c, q, e->nroles ? (int)(e->roles[0] -
 		    c->kb->roles) : -1, a);
+		break;
+	default:
+		/* range, tips, metaskills, keyskills, conclusions, sources,
+		 * highlight, more: the command of the intent's name */
+		cmd = command_find(intent_name(q->kind),
+		    strlen(intent_name(q->kind)));
+		if (cmd && !(cmd->flags & CMD_OWNER))
+			cmd->handler(c, "", a);
 		break;
 	}
 }

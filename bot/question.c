@@ -306,40 +306,26 @@ static const struct cue cues[] = {
 	{ NULL, 0, 0, 0, 0 }
 };
 
-/* Guide words for a question's words: a passage search also tries these. */
-static const struct { const char *w, *also; } expansions[] = {
-	{ "sector", "industries" }, { "sector", "companies" },
-	{ "sectors", "industries" }, { "sectors", "companies" },
-	{ "industry", "industries" }, { "industry", "companies" },
-	{ "area", "cluster" }, { "areas", "cluster" }, { "field", "cluster" },
-	{ "field", "fields" }, { "fields", "cluster" },
-	{ "hiring", "recruiting" }, { "hiring", "demand" },
-	{ "hire", "recruiting" }, { "hire", "demand" },
-	{ "hires", "recruiting" }, { "hires", "demand" },
-	{ "common", "pattern" }, { "share", "pattern" },
-	{ "lucrative", "lucrative" }, { "lucrative", "compensation" },
-	{ "lucrative", "premium" }, { "pay", "compensation" },
-	{ "pay", "lucrative" }, { "pay", "premium" }, { "pay", "earns" },
-	{ "pays", "compensation" }, { "pays", "lucrative" },
-	{ "pays", "premium" }, { "pays", "earns" },
-	{ "paid", "compensation" }, { "paid", "lucrative" },
-	{ "paid", "premium" }, { "paid", "earns" },
-	{ "money", "compensation" }, { "money", "lucrative" },
-	{ "money", "premium" }, { "origin", "pioneered" },
-	{ "origin", "originally" }, { "invented", "pioneered" },
-	{ "started", "pioneered" }, { "started", "originally" },
-	{ "created", "pioneered" }, { "cloud", "aws" }, { "cloud", "azure" },
-	{ "platform", "platforms" }, { "languages", "languages" },
-	{ "languages", "python" }, { "language", "languages" },
-	{ "differ", "traditional" }, { "differ", "translators" },
-	{ "difference", "traditional" }, { "future", "trends" },
-	{ "future", "evolve" }, { "demand", "demand" },
-	{ "demand", "sought" }, { "hardest", "aggressive" },
-	{ "big", "highest" }, { "came", "pioneered" },
-	{ "came", "originally" }, { "come", "pioneered" },
-	{ "history", "pioneered" }, { "history", "originally" },
-	{ "clouds", "aws" }, { "clouds", "azure" }, { "clouds", "platforms" },
-	{ "work", "platforms" }, { "well", "compensation" }, { NULL, NULL }
+/* Guide words for a question's words, which a passage search also tries:
+ * any word of the first list brings every word of the second. */
+static const struct { const char *words, *also; } expansions[] = {
+	{ "sector sectors industry", "industries companies" },
+	{ "area areas fields", "cluster" }, { "field", "cluster fields" },
+	{ "hire hires hiring", "recruiting demand" },
+	{ "common share", "pattern" },
+	{ "lucrative", "lucrative compensation premium" },
+	{ "pay pays paid", "compensation lucrative premium earns" },
+	{ "money", "compensation lucrative premium" },
+	{ "origin started came history", "pioneered originally" },
+	{ "invented created come", "pioneered" },
+	{ "cloud", "aws azure" }, { "clouds", "aws azure platforms" },
+	{ "platform work", "platforms" },
+	{ "languages", "languages python" }, { "language", "languages" },
+	{ "differ", "traditional translators" },
+	{ "difference", "traditional" }, { "future", "trends evolve" },
+	{ "demand", "demand sought" }, { "hardest", "aggressive" },
+	{ "big", "highest" }, { "well", "compensation" },
+	{ NULL, NULL }
 };
 
 int
@@ -454,15 +440,28 @@ phrase_at(struct intent *q, int i, const char *phrase)
 	return k - i;
 }
 
+/* w is one of the space-separated words of list. */
+static int
+in_words(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = list; (p = strstr(p, w)) != NULL; p++)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* The expansions of w, appended to more (split into pwords later). */
 static void
-add_expansion(struct intent *q, const char *w)
+add_expansion(struct buf *more, const char *w)
 {
 	int i;
 
-	for (i = 0; expansions[i].w; i++)
-		if (strcmp(expansions[i].w, w) == 0 &&
-		    q->npwords < Q_WORDS_MAX)
-			q->pwords[q->npwords++] = (char *)expansions[i].also;
+	for (i = 0; expansions[i].words; i++)
+		if (in_words(expansions[i].words, w))
+			buf_printf(more, " %s", expansions[i].also);
 }
 
 void
@@ -472,6 +471,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 	int score[I_COUNT] = {0}, hits[Q_WORDS_MAX], i, k, n, best;
 	const struct cue *c;
 	const struct entities *e;
+	struct buf more = {0};
 	char *norm;
 	unsigned have;
 
@@ -566,8 +566,11 @@ question_parse(struct index *ix, const char *text, size_t len,
 		if (stop_words[k] || q->npwords >= Q_WORDS_MAX)
 			continue;
 		q->pwords[q->npwords++] = q->words[i];
-		add_expansion(q, q->words[i]);
+		add_expansion(&more, q->words[i]);
 	}
+	q->extra = buf_steal(&more);
+	q->npwords += text_words(q->extra, q->pwords + q->npwords,
+	    Q_WORDS_MAX - q->npwords);
 }
 
 void
@@ -578,5 +581,6 @@ question_free(struct intent *q)
 	for (i = 0; i < Q_WORDS_MAX; i++)
 		free(q->owned[i]);
 	free(q->norm);
+	free(q->extra);
 	memset(q, 0, sizeof(*q));
 }

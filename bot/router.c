@@ -374,7 +374,8 @@ run:
 	}
 	fmt_finish(a, m->max_bytes ? m->max_bytes : ANSWER_LINE_MAX);
 	if (m->where) {
-		cv = convo_find(r, m->where, 1);
+		if (cv == NULL)
+			cv = convo_find(r, m->where, 1);
 		free(cv->more);
 		cv->more = a->more.len ? xstrdup(buf_str(&a->more)) : NULL;
 		cv->used = ++r->clock;

@@ -86,6 +86,7 @@ struct intent {
 	/* content words for a passage search (pointers into words) */
 	char		*pwords[Q_WORDS_MAX];
 	int		 npwords;
+	char		*extra;		/* the guide words they bring, owned */
 	/* the normalised message, split; owned by the intent */
 	char		*norm;
 	char		*words[Q_WORDS_MAX];
