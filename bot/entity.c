@@ -120,6 +120,20 @@ in_list(const char *w, const char *const *list)
 	return 0;
 }
 
+/* w is a (first) word of a modifier: never a typo of a name. */
+static int
+is_modword(const char *w)
+{
+	const struct modword *m;
+	size_t n = strlen(w);
+
+	for (m = modwords; m->w; m++)
+		if (m->w[0] == w[0] && strncmp(m->w, w, n) == 0 &&
+		    (m->w[n] == '\0' || m->w[n] == ' '))
+			return 1;
+	return 0;
+}
+
 static void
 copy_name(char *dst, char **w, int from, int to)
 {
@@ -133,23 +147,20 @@ copy_name(char *dst, char **w, int from, int to)
 }
 
 /*
- * The longest name starting at word i of w (n words): its length in
- * words, and its records in refs; 0 if none.
+ * The longest name starting at word i of keys (n words, each already a
+ * text_key): its length in words, and its records in refs; 0 if none.
  */
 static int
-longest_name(struct index *ix, char **w, int n, int i, struct name_ref *refs,
-    int *nrefs)
+longest_name(struct index *ix, char **keys, int n, int i,
+    struct name_ref *refs, int *nrefs)
 {
 	struct buf key = {0};
 	struct name_ref tmp[8];
 	int j, k, best = 0;
-	char *kw;
 
 	*nrefs = 0;
 	for (j = i; j < n && j < i + Q_SPAN_MAX; j++) {
-		kw = text_key(w[j]);
-		buf_printf(&key, "%s%s", j > i ? " " : "", kw);
-		free(kw);
+		buf_printf(&key, "%s%s", j > i ? " " : "", keys[j]);
 		if ((k = index_names(ix, buf_str(&key), tmp, 8)) > 0) {
 			memcpy(refs, tmp, sizeof(tmp[0]) * (size_t)k);
 			*nrefs = k;
@@ -215,27 +226,32 @@ find_names(struct index *ix, struct intent *q, int *kind_at)
 {
 	struct name_ref refs[8];
 	char *alt[Q_WORDS_MAX] = { 0 };
+	char *keys[Q_WORDS_MAX] = { 0 }, *altkeys[Q_WORDS_MAX] = { 0 };
 	int i, j, len, nrefs, kind, typo = 0;
 
-	/* a word that is no name's word may be a typo of one */
+	/* each word's lookup form, once; a word that is no name's word may
+	 * be a typo of one */
 	for (i = 0; i < q->nwords; i++) {
 		alt[i] = q->words[i];
+		altkeys[i] = keys[i] = text_key(q->words[i]);
 		kind_at[i] = -1;
 		if (q->used[i] || strlen(q->words[i]) < 5 ||
-		    question_word(q->words[i]) ||
-		    index_name_word(ix, q->words[i]))
+		    question_word(q->words[i]) || is_modword(q->words[i]) ||
+		    index_name_word(ix, keys[i]))
 			continue;
 		if ((q->owned[i] = index_correct(ix, q->words[i])) != NULL) {
 			alt[i] = q->owned[i];
+			altkeys[i] = text_key(alt[i]);
 			typo = 1;
 		}
 	}
 	for (i = 0; i < q->nwords; i++) {
 		if (q->used[i])
 			continue;
-		len = longest_name(ix, q->words, q->nwords, i, refs, &nrefs);
+		len = longest_name(ix, keys, q->nwords, i, refs, &nrefs);
 		if (len == 0 && typo) {
-			len = longest_name(ix, alt, q->nwords, i, refs, &nrefs);
+			len = longest_name(ix, altkeys, q->nwords, i, refs,
+			    &nrefs);
 			if (len > 0)
 				q->e.corrected = 1;
 		}
@@ -254,6 +270,11 @@ find_names(struct index *ix, struct intent *q, int *kind_at)
 				q->words[j] = alt[j];	/* the fixed spelling */
 		}
 		i += len - 1;
+	}
+	for (i = 0; i < q->nwords; i++) {
+		if (altkeys[i] != keys[i])
+			free(altkeys[i]);
+		free(keys[i]);
 	}
 }
 

@@ -37,7 +37,7 @@
 #include "index.h"
 #include "text.h"
 
-#define SCHEMA_VERSION	"5"
+#define SCHEMA_VERSION	"6"
 #define FUZZ_WORD_MAX	32	/* longer words are not corrected */
 #define AMBIGUITY_SCAN	64	/* matches ranked by bm25 at most */
 
@@ -46,7 +46,7 @@ enum stmt_id {
 	S_SDEL,
 	S_SKILL_FTS, S_ROLE_SKILL, S_RANK_MID, S_RANK_MIN, S_RANK_MAX,
 	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_NAMES, S_NAME_NEXT,
-	S_NAME_WORD, S_PASSAGE, S_COUNT
+	S_NAME_WORD, S_PASSAGE, S_PASSAGE_ROW, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -80,11 +80,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_NAME_NEXT] = "SELECT 1 FROM name WHERE key > ?1 AND key < ?2"
 	    " LIMIT 1",
 	[S_NAME_WORD] = "SELECT 1 FROM nword WHERE w = ?1",
-	[S_PASSAGE] = "SELECT p.src, p.line, p.rid, p.quote,"
-	    " bm25(passage_fts, 1.0, 0.4) AS score FROM passage_fts"
-	    " JOIN passage p ON p.pid = passage_fts.rowid"
-	    " WHERE passage_fts MATCH ?1 AND (?2 = 0 OR p.rid = ?2)"
-	    " ORDER BY score LIMIT ?3",
+	/* the best few first, then only their rows (a join would look up
+	 * every match); a role's part is a token of about ("rid7") */
+	[S_PASSAGE] = "SELECT rowid, bm25(passage_fts, 1.0, 0.4) AS score"
+	    " FROM passage_fts WHERE passage_fts MATCH ?1"
+	    " ORDER BY score LIMIT ?2",
+	[S_PASSAGE_ROW] = "SELECT src, line, rid, quote FROM passage"
+	    " WHERE pid = ?1",
 };
 
 struct index {
@@ -488,7 +490,7 @@ about_role(struct pctx *pc, const char *heading)
 	if (pc->rid < 0)
 		return;
 	r = &pc->kb->roles[pc->rid];
-	buf_printf(&pc->about, " | %s", r->title);
+	buf_printf(&pc->about, " | rid%d | %s", pc->rid + 1, r->title);
 	for (i = 0; i < r->naliases; i++)
 		buf_printf(&pc->about, " | %s", r->aliases[i]);
 	pc->about_base = pc->about.len;
@@ -1231,30 +1233,40 @@ int
 index_passages(struct index *ix, char **words, int nwords, int role,
     struct passage *out, int max)
 {
-	sqlite3_stmt *st = ix->st[S_PASSAGE];
+	sqlite3_stmt *st = ix->st[S_PASSAGE], *row = ix->st[S_PASSAGE_ROW];
 	struct buf q = {0};
-	int n = 0, src;
+	int n = 0, src, pid;
+	double score;
 	const char *t;
 
 	if (nwords <= 0)
 		return 0;
+	buf_putc(&q, '(');
 	fts_expr(&q, NULL, words, nwords, 1);
+	buf_putc(&q, ')');
+	if (role >= 0)
+		buf_printf(&q, " AND about : \"rid%d\"", role + 1);
 	sqlite3_bind_text(st, 1, buf_str(&q), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, role >= 0 ? role + 1 : 0);
-	sqlite3_bind_int(st, 3, max);
+	sqlite3_bind_int(st, 2, max);
 	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-		src = sqlite3_column_int(st, 0);
-		if (src < 0 || src >= ix->kb->nsources)
-			continue;	/* a cache from other knowledge */
-		out[n].source = &ix->kb->sources[src];
-		out[n].line = sqlite3_column_int(st, 1);
-		out[n].role = sqlite3_column_int(st, 2) - 1;
-		if (out[n].role >= ix->kb->nroles)
-			out[n].role = -1;
-		t = (const char *)sqlite3_column_text(st, 3);
-		snprintf(out[n].text, sizeof(out[n].text), "%s", t ? t : "");
-		out[n].score = sqlite3_column_double(st, 4);
-		n++;
+		pid = sqlite3_column_int(st, 0);
+		score = sqlite3_column_double(st, 1);
+		sqlite3_bind_int(row, 1, pid);
+		if (sqlite3_step(row) == SQLITE_ROW &&
+		    (src = sqlite3_column_int(row, 0)) >= 0 &&
+		    src < ix->kb->nsources) {	/* else: other knowledge */
+			out[n].source = &ix->kb->sources[src];
+			out[n].line = sqlite3_column_int(row, 1);
+			out[n].role = sqlite3_column_int(row, 2) - 1;
+			if (out[n].role >= ix->kb->nroles)
+				out[n].role = -1;
+			t = (const char *)sqlite3_column_text(row, 3);
+			snprintf(out[n].text, sizeof(out[n].text), "%s",
+			    t ? t : "");
+			out[n].score = score;
+			n++;
+		}
+		sqlite3_reset(row);
 	}
 	sqlite3_reset(st);
 	buf_free(&q);

@@ -335,14 +335,16 @@ question_word(const char *w)
 	size_t n = strlen(w);
 	int i;
 
+	/* the first byte first: these run for many words of each message */
 	for (i = 0; stop_words[i]; i++)
-		if (strcmp(stop_words[i], w) == 0)
+		if (stop_words[i][0] == w[0] && strcmp(stop_words[i], w) == 0)
 			return 1;
 	for (i = 0; spellings[i].from; i++)
-		if (strcmp(spellings[i].to, w) == 0)
+		if (spellings[i].to[0] == w[0] && strcmp(spellings[i].to, w) == 0)
 			return 1;
 	for (c = cues; c->phrase; c++)
-		if (strncmp(c->phrase, w, n) == 0 && (c->phrase[n] == '\0' ||
+		if (c->phrase[0] == w[0] && strncmp(c->phrase, w, n) == 0 &&
+		    (c->phrase[n] == '\0' ||
 		    c->phrase[n] == ' ' || c->phrase[n] == '$'))
 			return 1;
 	return 0;
@@ -385,7 +387,8 @@ respell(struct index *ix, const char *norm)
 	for (i = 0; i < n; i++) {
 		use = w[i];
 		for (k = 0; spellings[k].from; k++)
-			if (strcmp(spellings[k].from, w[i]) == 0) {
+			if (spellings[k].from[0] == w[i][0] &&
+			    strcmp(spellings[k].from, w[i]) == 0) {
 				use = spellings[k].to;
 				break;
 			}
@@ -497,7 +500,8 @@ question_parse(struct index *ix, const char *text, size_t len,
 		int longest = 0;
 
 		for (c = cues; c->phrase; c++)
-			if ((n = phrase_at(q, i, c->phrase)) > 0) {
+			if (c->phrase[0] == q->words[i][0] &&
+			    (n = phrase_at(q, i, c->phrase)) > 0) {
 				score[c->kind] += c->weight;
 				if (c->measure)
 					q->measure = c->measure;
@@ -561,7 +565,8 @@ question_parse(struct index *ix, const char *text, size_t len,
 		if (q->used[i] == USED_ROLE || q->used[i] == USED_OTHER)
 			continue;
 		for (k = 0; stop_words[k]; k++)
-			if (strcmp(stop_words[k], q->words[i]) == 0)
+			if (stop_words[k][0] == q->words[i][0] &&
+			    strcmp(stop_words[k], q->words[i]) == 0)
 				break;
 		if (stop_words[k] || q->npwords >= Q_WORDS_MAX)
 			continue;
