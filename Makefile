@@ -32,12 +32,12 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/router.c bot/commands.c bot/question.c bot/entity.c \
-	   bot/phrase.c bot/loop.c \
+	   bot/phrase.c bot/loop.c bot/policy.c \
 	   bot/console.c bot/bot.c bot/config.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/tz.c bot/highlight.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
-	   test_question \
+	   test_question test_policy \
 	   test_mxsync test_state test_tz test_highlight
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 

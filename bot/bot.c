@@ -1,24 +1,39 @@
 /*
- * bot.c -- the core that every adapter talks to.
+ * bot.c -- the core that every adapter talks to; see adapter.h.
  *
- * Owns the router over the current knowledge, and the table of adapters
- * by name: the terminal, IRC and Matrix.
+ * Owns the router over the current knowledge and the policy, and the
+ * table of adapters by name: the terminal, IRC and Matrix.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "adapter.h"
 #include "irc.h"
+#include "log.h"
+#include "loop.h"
 #include "matrix.h"
+#include "policy.h"
 
 struct bot {
 	struct router	*router;
+	struct policy	*policy;
+	void		(*on_reload)(void *);
+	void		*reload_ctx;
 };
 
+/* A new kind of network is one line here. */
 static const struct adapter_ops *const adapters[] = {
 	&console_ops, &irc_ops, &matrix_ops, NULL
 };
+
+const struct adapter_ops *
+adapter_at(int i)
+{
+	return i >= 0 && i < (int)(sizeof(adapters) / sizeof(adapters[0])) ?
+	    adapters[i] : NULL;
+}
 
 const struct adapter_ops *
 adapter_find(const char *name)
@@ -31,12 +46,27 @@ adapter_find(const char *name)
 	return NULL;
 }
 
+const struct adapter_ops *
+adapter_of_network(const char *network)
+{
+	size_t n = strcspn(network, ":");
+	int i;
+
+	for (i = 0; adapters[i]; i++)
+		if (strlen(adapters[i]->name) == n &&
+		    strncmp(adapters[i]->name, network, n) == 0)
+			return adapters[i];
+	return NULL;
+}
+
 struct bot *
 bot_new(const struct kb *kb, struct index *ix, const struct router_opts *o)
 {
 	struct bot *b = xcalloc(1, sizeof(*b));
+	struct policy_conf pc = { NULL, 0, NULL, 0, 0, 0 };
 
 	b->router = router_new(kb, ix, o);
+	b->policy = policy_new(&pc);
 	return b;
 }
 
@@ -46,7 +76,20 @@ bot_free(struct bot *b)
 	if (b == NULL)
 		return;
 	router_free(b->router);
+	policy_free(b->policy);
 	free(b);
+}
+
+void
+bot_set_policy(struct bot *b, const struct policy_conf *pc)
+{
+	policy_configure(b->policy, pc);
+}
+
+struct policy *
+bot_policy(struct bot *b)
+{
+	return b->policy;
 }
 
 void
@@ -61,8 +104,106 @@ bot_set_knowledge(struct bot *b, const struct kb *kb, struct index *ix)
 	router_set_knowledge(b->router, kb, ix);
 }
 
-int
-bot_answer(struct bot *b, const struct message *m, struct answer *a)
+void
+bot_on_reload(struct bot *b, void (*fn)(void *), void *ctx)
 {
-	return router_handle(b->router, m, time(NULL), a);
+	b->on_reload = fn;
+	b->reload_ctx = ctx;
+}
+
+static void
+person_of(const struct message *m, struct person *p)
+{
+	p->network = m->network ? m->network : "console";
+	p->mask = m->sender ? m->sender : "";
+	p->account = m->account;
+}
+
+int
+bot_count(struct bot *b, const struct message *m)
+{
+	struct person p;
+	long long now = loop_now_ms();
+
+	person_of(m, &p);
+	if (policy_is_ignored(b->policy, &p, now))
+		return -1;
+	return policy_rate(b->policy, &p, now) == RATE_OK ? 0 : -1;
+}
+
+/* An owner's action that the core carries out itself, or hands on. */
+static void
+act(struct bot *b, struct adapter *from, const struct message *m,
+    const struct person *p, struct answer *a)
+{
+	char err[POLICY_ERR_MAX];
+
+	switch (a->action) {
+	case ACT_IGNORE:
+		if (policy_ignore_add(b->policy, a->action_arg, p, err,
+		    sizeof(err)) == -1) {
+			answer_reset(a);
+			fmt_printf(a, "Not ignoring that: %s.", err);
+			fmt_finish(a, m->max_bytes ? m->max_bytes :
+			    ANSWER_LINE_MAX);
+		} else
+			log_info("%s: ignoring %s (owner %s)", p->network,
+			    a->action_arg, p->mask);
+		break;
+	case ACT_RELOAD:
+		log_info("%s: reload asked by owner %s", p->network, p->mask);
+		if (b->on_reload)
+			b->on_reload(b->reload_ctx);
+		break;
+	case ACT_JOIN:
+	case ACT_PART:
+		if (from && from->ops->act)
+			from->ops->act(from, m, a->action, a->action_arg);
+		break;
+	case ACT_NONE:
+		break;
+	}
+}
+
+int
+bot_answer(struct bot *b, struct adapter *from, const struct message *m,
+    struct answer *a)
+{
+	struct message mm = *m;
+	struct person p;
+	long long now = loop_now_ms();
+
+	person_of(m, &p);
+	if (m->sender && policy_is_ignored(b->policy, &p, now)) {
+		answer_reset(a);
+		return 0;
+	}
+	mm.owner = m->sender && policy_is_owner(b->policy, &p);
+	mm.privileged = m->privileged || mm.owner;
+	if (!router_handle(b->router, &mm, time(NULL), a))
+		return 0;
+	/* the console has no sender: nobody to limit */
+	if (m->sender && !a->free && !mm.owner) {
+		switch (policy_rate(b->policy, &p, now)) {
+		case RATE_OK:
+			break;
+		case RATE_TELL:
+			answer_reset(a);
+			a->notice = 1;
+			fmt_printf(a, "That is more than %d questions a minute; "
+			    "I will answer you again in %d min.",
+			    policy_user_rate(b->policy),
+			    (policy_ignore_secs(b->policy) + 59) / 60);
+			fmt_finish(a, ANSWER_LINE_MAX);
+			log_info("%s: %s is over the question limit, ignored "
+			    "for %d s", p.network, p.mask,
+			    policy_ignore_secs(b->policy));
+			return 1;
+		case RATE_SILENT:
+			return 0;
+		}
+	}
+	if (a->action != ACT_NONE && mm.owner)
+		act(b, from, &mm, &p, a);
+	return 1;
 }

@@ -837,6 +837,7 @@ cmd_help(struct cmd_ctx *c, const char *arg, struct answer *a)
 	const char *p = arg;
 	int all = strcasecmp(arg, "all") == 0;
 
+	a->free = 1;	/* asking how to ask is not a question */
 	if (*p && !all) {
 		if (strncmp(p, c->prefix, strlen(c->prefix)) == 0)
 			p += strlen(c->prefix);
@@ -1271,9 +1272,9 @@ cmd_highlight(struct cmd_ctx *c, const char *arg, struct answer *a)
  * a channel or a room).
  */
 static void
-set_action(struct answer *a, const char *what, const char *arg)
+set_action(struct answer *a, enum action what, const char *arg)
 {
-	snprintf(a->action, sizeof(a->action), "%s", what);
+	a->action = what;
 	snprintf(a->action_arg, sizeof(a->action_arg), "%s", arg);
 }
 
@@ -1282,7 +1283,7 @@ cmd_reload(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)c;
 	(void)arg;
-	set_action(a, "reload", "");
+	set_action(a, ACT_RELOAD, "");
 	fmt_text(a, "Reloading the config and the knowledge.");
 }
 
@@ -1295,7 +1296,7 @@ cmd_join(struct cmd_ctx *c, const char *arg, struct answer *a)
 		fmt_printf(a, "Usage: %sjoin CHANNEL-OR-ROOM", c->prefix);
 		return;
 	}
-	set_action(a, "join", where);
+	set_action(a, ACT_JOIN, where);
 	fmt_text(a, "Joining ");
 	fmt_echo(a, where);
 	fmt_text(a, ".");
@@ -1315,7 +1316,7 @@ cmd_part(struct cmd_ctx *c, const char *arg, struct answer *a)
 		}
 		snprintf(where, sizeof(where), "%s", t);
 	}
-	set_action(a, "part", where);
+	set_action(a, ACT_PART, where);
 	fmt_text(a, "Leaving ");
 	fmt_echo(a, where);
 	fmt_text(a, ".");
@@ -1331,7 +1332,7 @@ cmd_ignore(struct cmd_ctx *c, const char *arg, struct answer *a)
 		    c->prefix);
 		return;
 	}
-	set_action(a, "ignore", who);
+	set_action(a, ACT_IGNORE, who);
 	fmt_text(a, "Ignoring ");
 	fmt_echo(a, who);
 	fmt_text(a, " until the next restart.");
@@ -1345,6 +1346,7 @@ cmd_more(struct cmd_ctx *c, const char *arg, struct answer *a)
 		fmt_text(a, "Nothing more to show.");
 	else
 		fmt_text(a, c->pending_more);
+	a->free = 1;	/* the limit counts questions, not pages */
 }
 
 const struct command commands[] = {
@@ -1558,6 +1560,7 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		cmd_help(c, i < q->nwords ? "all" : "", a);
 		break;
 	case I_HELLO:
+		a->free = 1;
 		fmt_printf(a, "Hi! I answer questions about the highest-paying "
 		    "tech jobs from two guides. Try \"how much does an SRE "
 		    "make?\" or \"i know python and sql, which job fits?\" "

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "policy.h"
 #include "tz.h"
 
 struct parse {
@@ -683,7 +684,7 @@ config_load(const char *path, char *err, size_t errlen, char *warn,
 	p.cf->prefix = xstrdup("!");
 	p.cf->nick = xstrdup("techpay");
 	p.cf->log_level = xstrdup("info");
-	p.cf->user_rate = 6;
+	p.cf->user_rate = POLICY_RATE_DEFAULT;
 	p.cf->user_ignore_s = 300;
 	p.cf->highlight_secs = 9 * 3600;
 	p.cf->highlight_zone = xstrdup("UTC");
@@ -718,6 +719,77 @@ static char *
 dupnull(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
+}
+
+const char *
+config_summary(const struct config *cf)
+{
+	static char s[96];
+
+	snprintf(s, sizeof(s), "%d IRC network%s, %d Matrix account%s",
+	    cf->nnetworks, cf->nnetworks == 1 ? "" : "s", cf->nmatrix,
+	    cf->nmatrix == 1 ? "" : "s");
+	return s;
+}
+
+void
+config_network_copy(struct config_network *dst,
+    const struct config_network *src)
+{
+	int i;
+
+	*dst = *src;
+	dst->name = dupnull(src->name);
+	for (i = 0; i < src->nservers; i++)
+		dst->servers[i].host = dupnull(src->servers[i].host);
+	for (i = 0; i < CONFIG_NICKS_MAX; i++)
+		dst->nicks[i] = dupnull(src->nicks[i]);
+	for (i = 0; i < src->nchannels; i++) {
+		dst->channels[i].name = dupnull(src->channels[i].name);
+		dst->channels[i].key = dupnull(src->channels[i].key);
+	}
+	/* highlights are the highlights module's, not the network's */
+	memset(dst->highlights, 0, sizeof(dst->highlights));
+	dst->nhighlights = 0;
+	dst->tls_ca_file = dupnull(src->tls_ca_file);
+	dst->tls_cert_file = dupnull(src->tls_cert_file);
+	dst->tls_key_file = dupnull(src->tls_key_file);
+	dst->user = dupnull(src->user);
+	dst->realname = dupnull(src->realname);
+	dst->sasl_user = dupnull(src->sasl_user);
+	dst->sasl_password = dupnull(src->sasl_password);
+	dst->nickserv_password = dupnull(src->nickserv_password);
+}
+
+void
+config_network_clear(struct config_network *n)
+{
+	int j;
+
+	free(n->name);
+	for (j = 0; j < n->nservers; j++)
+		free(n->servers[j].host);
+	for (j = 0; j < CONFIG_NICKS_MAX; j++)
+		free(n->nicks[j]);
+	for (j = 0; j < n->nchannels; j++) {
+		free(n->channels[j].name);
+		free(n->channels[j].key);
+	}
+	free_highlights(n->highlights, n->nhighlights);
+	free(n->tls_ca_file);
+	free(n->tls_cert_file);
+	if (n->sasl_password)
+		explicit_bzero(n->sasl_password, strlen(n->sasl_password));
+	if (n->nickserv_password)
+		explicit_bzero(n->nickserv_password,
+		    strlen(n->nickserv_password));
+	free(n->tls_key_file);
+	free(n->user);
+	free(n->realname);
+	free(n->sasl_user);
+	free(n->sasl_password);
+	free(n->nickserv_password);
+	memset(n, 0, sizeof(*n));
 }
 
 void
@@ -757,32 +829,12 @@ config_matrix_clear(struct config_matrix *m)
 void
 config_free(struct config *cf)
 {
-	int i, j;
+	int i;
 
 	if (cf == NULL)
 		return;
-	for (i = 0; i < cf->nnetworks; i++) {
-		struct config_network *n = &cf->networks[i];
-
-		free(n->name);
-		for (j = 0; j < n->nservers; j++)
-			free(n->servers[j].host);
-		for (j = 0; j < CONFIG_NICKS_MAX; j++)
-			free(n->nicks[j]);
-		for (j = 0; j < n->nchannels; j++) {
-			free(n->channels[j].name);
-			free(n->channels[j].key);
-		}
-		free_highlights(n->highlights, n->nhighlights);
-		free(n->tls_ca_file);
-		free(n->tls_cert_file);
-		free(n->tls_key_file);
-		free(n->user);
-		free(n->realname);
-		free(n->sasl_user);
-		free(n->sasl_password);
-		free(n->nickserv_password);
-	}
+	for (i = 0; i < cf->nnetworks; i++)
+		config_network_clear(&cf->networks[i]);
 	for (i = 0; i < cf->nmatrix; i++)
 		config_matrix_clear(&cf->matrix[i]);
 	free_list(cf->owners, cf->nowners);

@@ -55,7 +55,7 @@ console_read(struct loop *l, int fd, int events, void *ctx)
 		n = CONSOLE_LINE_MAX;
 	m.text = line;
 	m.len = (size_t)n;
-	if (n > 0 && bot_answer(ad->bot, &m, &c->ans)) {
+	if (n > 0 && bot_answer(ad->bot, ad, &m, &c->ans)) {
 		fputs(buf_str(&c->ans.text), c->out);
 		fputc('\n', c->out);
 	}

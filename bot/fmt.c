@@ -32,7 +32,9 @@ answer_reset(struct answer *a)
 	buf_reset(&a->html);
 	buf_reset(&a->more);
 	a->row_cells = a->rows = a->paras = 0;
-	a->action[0] = a->action_arg[0] = '\0';
+	a->action = ACT_NONE;
+	a->action_arg[0] = '\0';
+	a->free = a->notice = 0;
 }
 
 static void

@@ -7,8 +7,6 @@
  * network's servers.
  */
 #include <ctype.h>
-#include <fnmatch.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +21,12 @@
 #include <openssl/evp.h>
 
 #include "command.h"
+#include "config.h"
+#include "highlight.h"
 #include "irc.h"
 #include "link.h"
 #include "log.h"
+#include "policy.h"
 #include "text.h"
 
 #define SASL_CHUNK	400	/* AUTHENTICATE payload bytes per line */
@@ -37,17 +38,10 @@ enum net_state { NET_DOWN, NET_REGISTERING, NET_UP };
 enum sasl_state { SASL_OFF, SASL_LS, SASL_REQ, SASL_AUTH, SASL_DONE,
 	SASL_FAILED };
 
-struct user_rate {
-	char		 key[96];	/* network + nick */
-	long long	 window;	/* ms the minute started */
-	int		 count;
-	long long	 ignored_until;
-	int		 told;
-};
-
 struct irc;
 
 #define INVITES_MAX	8	/* invites waiting for a WHOIS answer */
+#define WHOIS_WAIT_MS	5000	/* then what waits for WHOIS is dropped */
 #define OPS_MAX		256	/* (channel, nick) pairs with +o or above */
 #define JOINED_MAX	64	/* channels we are in */
 
@@ -57,19 +51,29 @@ struct chanop {
 	char		 nick[64];
 };
 
-/* An invite, or an owner command, waiting for WHOIS to name the
- * sender's services account (owners may be account:NAME). */
+/*
+ * An invite, or an owner command, waiting for WHOIS to name the sender's
+ * services account (owners may be account:NAME).  The answer is about
+ * whoever holds the nick when the server answers, so it counts only when
+ * its user@host (RPL_WHOISUSER) is the asker's, and a NICK or QUIT of
+ * the nick meanwhile cancels it: otherwise someone could ask as the
+ * owner's nick, drop it, and have the owner's WHOIS vouch for them.
+ */
 struct invite {
-	char		 nick[64];
+	char		 nick[64];	/* "" when the slot is free */
 	char		 origin[256];	/* nick!user@host, for the hostmask */
 	char		 channel[128];	/* invite: where to; command: target */
 	char		*command;	/* NULL for an invite */
 	int		 direct;
+	long long	 expires;	/* ms */
+	int		 user_ok;	/* 311 named the asker's user@host */
+	char		 account[64];	/* from 330, once user_ok */
 };
 
 struct net {
 	struct irc		*irc;
-	const struct config_network *cf;
+	struct config_network	*cf;		/* our own copy */
+	int			 gone;		/* removed by a reload */
 	enum net_state		 state;
 	struct link		*link;
 	irc_session_t		*sess;
@@ -95,19 +99,16 @@ struct net {
 struct irc {
 	struct adapter		 ad;
 	struct loop		*loop;
-	const struct config	*cf;
+	char			*prefix;	/* the command prefix */
 	struct net		 nets[CONFIG_NETWORKS_MAX];
 	int			 nnets;
 	int			 stopping;
-	struct user_rate	 rates[IRC_RATE_SLOTS];
 	struct answer		 ans;
-	char			*ignored[CONFIG_LIST_MAX];	/* !ignore */
-	int			 nignored;
 };
 
 static void net_connect(struct net *);
 static void invite_decide(struct net *, const char *, const char *,
-    const char *);
+    const char *, int);
 static void net_down(struct net *, const char *why);
 static irc_callbacks_t callbacks;
 
@@ -145,30 +146,6 @@ origin_nick(const char *origin, char *out, size_t n)
 		len = n - 1;
 	memcpy(out, origin ? origin : "", len);
 	out[len] = '\0';
-}
-
-static int
-mask_match(const char *const *masks, int n, const char *origin)
-{
-	int i;
-
-	for (i = 0; origin && i < n; i++)
-		if (fnmatch(masks[i], origin, FNM_CASEFOLD) == 0)
-			return 1;
-	return 0;
-}
-
-/* Owners by hostmask ("nick!user@host" patterns). */
-static int
-is_owner(struct irc *irc, const char *origin)
-{
-	int i;
-
-	for (i = 0; origin && i < irc->cf->nowners; i++)
-		if (strncmp(irc->cf->owners[i], "account:", 8) != 0 &&
-		    fnmatch(irc->cf->owners[i], origin, FNM_CASEFOLD) == 0)
-			return 1;
-	return 0;
 }
 
 /* ---- who is an operator where (NAMES, MODE, NICK, PART, KICK, QUIT) ---- */
@@ -249,79 +226,13 @@ joined_is(const struct net *n, const char *chan)
 	return 0;
 }
 
-/* Owners by services account ("account:NAME"), checked first. */
+/* The policy's view of a sender. */
 static int
-is_owner_account(struct irc *irc, const char *account)
+owner_by(struct net *n, const char *origin, const char *account)
 {
-	int i;
+	struct person p = { n->key, origin, account };
 
-	for (i = 0; account && i < irc->cf->nowners; i++)
-		if (strncmp(irc->cf->owners[i], "account:", 8) == 0 &&
-		    strcasecmp(irc->cf->owners[i] + 8, account) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-has_account_owners(struct irc *irc)
-{
-	int i;
-
-	for (i = 0; i < irc->cf->nowners; i++)
-		if (strncmp(irc->cf->owners[i], "account:", 8) == 0)
-			return 1;
-	return 0;
-}
-
-/* 1 if this user may ask now; says so once when the limit bites. */
-static int
-rate_ok(struct net *n, const char *nick, const char *reply_to)
-{
-	struct irc *irc = n->irc;
-	struct user_rate *r = NULL, *old = &irc->rates[0];
-	long long now = loop_now_ms();
-	char key[96];
-	int i;
-
-	snprintf(key, sizeof(key), "%s/%s", n->cf->name, nick);
-	for (i = 0; key[i]; i++)
-		key[i] = (char)tolower((unsigned char)key[i]);
-	for (i = 0; i < IRC_RATE_SLOTS; i++) {
-		if (strcmp(irc->rates[i].key, key) == 0) {
-			r = &irc->rates[i];
-			break;
-		}
-		if (irc->rates[i].window < old->window)
-			old = &irc->rates[i];
-	}
-	if (r == NULL) {
-		r = old;
-		memset(r, 0, sizeof(*r));
-		snprintf(r->key, sizeof(r->key), "%s", key);
-		r->window = now;
-	}
-	if (now < r->ignored_until)
-		return 0;
-	if (now - r->window > 60000) {
-		r->window = now;
-		r->count = 0;
-		r->told = 0;
-	}
-	if (++r->count <= irc->cf->user_rate)
-		return 1;
-	r->ignored_until = now + irc->cf->user_ignore_s * 1000LL;
-	if (!r->told && n->sess) {
-		char msg[160];
-
-		snprintf(msg, sizeof(msg), "%s: that is more than %d questions a "
-		    "minute; I will answer you again in %d min.", nick,
-		    irc->cf->user_rate, (irc->cf->user_ignore_s + 59) / 60);
-		sendf(n, 0, "NOTICE %s :%s", reply_to, msg);
-		r->told = 1;
-	}
-	log_info("%s: %s is over the question limit, ignored for %d s",
-	    n->cf->name, nick, irc->cf->user_ignore_s);
-	return 0;
+	return policy_is_owner(bot_policy(n->irc->ad.bot), &p);
 }
 
 /*
@@ -342,27 +253,39 @@ irc_split_at(const char *text, size_t len, size_t max)
 {
 	size_t cut = utf8_cut(text, len, max), i;
 
-	if (cut < len)
-		for (i = cut; i > max / 2; i--)
-			if (text[i] == ' ')
-				return i;
+	if (cut >= len)
+		return cut;
+	/* between items ("; ", ". ") in the last third, then a space in
+	 * the second half: a reader should never get "(no figure |" on
+	 * one line and "in the guides)" on the next */
+	for (i = cut; i > max - max / 3 && i > 1; i--)
+		if (text[i] == ' ' && (text[i - 1] == ';' ||
+		    text[i - 1] == '.'))
+			return i;
+	for (i = cut; i > max / 2; i--)
+		if (text[i] == ' ')
+			return i;
 	return cut;
 }
 
-/* Sends text to target in lines that fit, split at spaces where
- * possible and never inside a UTF-8 character. */
+/*
+ * Sends text to target in lines that fit, each starting with lead
+ * ("nick: " in a channel, "" in private) so that every line of a long
+ * answer says whom it is for.
+ */
 static void
-say(struct net *n, const char *target, const char *text)
+say(struct net *n, const char *target, const char *lead, const char *text)
 {
 	size_t max = payload_max(n, target), len = strlen(text), cut;
-	char *line;
+	size_t ll = strlen(lead);
 	int lines = 0;
 
-	while (len > 0 && lines < n->cf->max_lines + 1) {
-		cut = irc_split_at(text, len, max);
-		line = xstrndup(text, cut);
-		sendf(n, 0, "PRIVMSG %s :%s", target, line);
-		free(line);
+	if (ll > max / 2)
+		ll = 0;
+	while (len > 0 && lines < n->cf->max_lines * 2) {
+		cut = irc_split_at(text, len, max - ll);
+		sendf(n, 0, "PRIVMSG %s :%.*s%.*s", target, (int)ll, lead,
+		    (int)cut, text);
 		lines++;
 		text += cut;
 		len -= cut;
@@ -373,34 +296,103 @@ say(struct net *n, const char *target, const char *text)
 	}
 }
 
-/* An owner command's action, once the router has said yes. */
+/* ops->act: an owner's join or part, on the network that asked. */
 static void
-act(struct net *n, const struct answer *a)
+irc_act(struct adapter *ad, const struct message *m, enum action what,
+    const char *arg)
 {
-	struct irc *irc = n->irc;
-	const char *arg = a->action_arg;
+	struct irc *irc = ad->priv;
+	int i;
 
-	if (strcmp(a->action, "reload") == 0) {
-		log_info("%s: !reload by an owner", n->cf->name);
-		kill(getpid(), SIGHUP);	/* main reloads between polls */
-	} else if (strcmp(a->action, "join") == 0 && strchr("#&+!", arg[0]))
-		sendf(n, 0, "JOIN %s", arg);
-	else if (strcmp(a->action, "part") == 0 && strchr("#&+!", arg[0]))
-		sendf(n, 0, "PART %s :%s", arg, "asked by an owner");
-	else if (strcmp(a->action, "ignore") == 0 &&
-	    irc->nignored < CONFIG_LIST_MAX) {
-		struct buf mask = {0};
+	for (i = 0; i < irc->nnets; i++) {
+		struct net *n = &irc->nets[i];
 
-		/* a bare nick means that nick from anywhere */
-		buf_printf(&mask, "%s%s", arg, strchr(arg, '!') ? "" : "!*@*");
-		irc->ignored[irc->nignored++] = buf_steal(&mask);
-		log_info("%s: ignoring %s (owner's !ignore)", n->cf->name,
-		    irc->ignored[irc->nignored - 1]);
+		if (m->network == NULL || strcmp(n->key, m->network) != 0 ||
+		    !strchr("#&+!", arg[0]))
+			continue;
+		if (what == ACT_JOIN)
+			sendf(n, 0, "JOIN %s", arg);
+		else if (what == ACT_PART)
+			sendf(n, 0, "PART %s :%s", arg, "asked by an owner");
 	}
 }
 
 static void	answer_as(struct net *, const char *, const char *, int,
-		    const char *, int);
+		    const char *, const char *);
+
+/* A person as the policy sees them, for counting. */
+static int
+count_of(struct net *n, const char *origin, const char *account)
+{
+	struct message m = { 0 };
+
+	m.network = n->key;
+	m.sender = origin;
+	m.account = account;
+	return bot_count(n->irc->ad.bot, &m);
+}
+
+/* A free slot for what waits on WHOIS, or NULL (all busy and fresh). */
+static struct invite *
+whois_slot(struct net *n)
+{
+	long long now = loop_now_ms();
+	int i;
+
+	for (i = 0; i < INVITES_MAX; i++) {
+		struct invite *iv = &n->invites[i];
+
+		if (iv->nick[0] == '\0' || iv->expires < now) {
+			free(iv->command);
+			memset(iv, 0, sizeof(*iv));
+			return iv;
+		}
+	}
+	return NULL;
+}
+
+/* Asks the server who origin is; what waits runs when it answers. */
+static void
+whois_ask(struct net *n, const char *origin, const char *channel,
+    const char *command, int direct)
+{
+	struct invite *iv;
+
+	if (count_of(n, origin, NULL) == -1)
+		return;		/* a look-up costs like a question */
+	if ((iv = whois_slot(n)) == NULL) {
+		log_warn("%s: too many WHOIS look-ups waiting; dropped %s's",
+		    n->cf->name, origin);
+		return;
+	}
+	origin_nick(origin, iv->nick, sizeof(iv->nick));
+	snprintf(iv->origin, sizeof(iv->origin), "%s", origin);
+	snprintf(iv->channel, sizeof(iv->channel), "%s", channel);
+	iv->command = command ? xstrdup(command) : NULL;
+	iv->direct = direct;
+	iv->expires = loop_now_ms() + WHOIS_WAIT_MS;
+	/* ahead of the answer queue: the wait must stay short */
+	sendf(n, 1, "WHOIS %s", iv->nick);
+}
+
+/* The nick changed or left: what waits for its WHOIS is void. */
+static void
+whois_cancel(struct net *n, const char *nick)
+{
+	int i;
+
+	for (i = 0; i < INVITES_MAX; i++) {
+		struct invite *iv = &n->invites[i];
+
+		if (iv->nick[0] == '\0' || strcasecmp(iv->nick, nick) != 0)
+			continue;
+		log_info("%s: %s changed nick or left before WHOIS answered; "
+		    "its %s is dropped", n->cf->name, iv->origin,
+		    iv->command ? "owner command" : "invite");
+		free(iv->command);
+		memset(iv, 0, sizeof(*iv));
+	}
+}
 
 static void
 answer(struct net *n, const char *origin, const char *target, int direct,
@@ -408,50 +400,28 @@ answer(struct net *n, const char *origin, const char *target, int direct,
 {
 	struct irc *irc = n->irc;
 	const struct command *cmd;
-	char nick[64];
-	int i;
 
 	/* an owner command from someone who is not an owner by hostmask:
 	 * ask the server for the services account first */
-	if ((cmd = command_of(raw, irc->cf->prefix)) != NULL &&
-	    (cmd->flags & CMD_OWNER) && !is_owner(irc, origin) &&
-	    has_account_owners(irc)) {
-		struct invite *iv = &n->invites[0];
-
-		origin_nick(origin, nick, sizeof(nick));
-		for (i = 0; i < INVITES_MAX; i++)
-			if (n->invites[i].nick[0] == '\0') {
-				iv = &n->invites[i];
-				break;
-			}
-		free(iv->command);
-		snprintf(iv->nick, sizeof(iv->nick), "%s", nick);
-		snprintf(iv->origin, sizeof(iv->origin), "%s", origin);
-		snprintf(iv->channel, sizeof(iv->channel), "%s", target);
-		iv->command = xstrdup(raw);
-		iv->direct = direct;
-		sendf(n, 0, "WHOIS %s", nick);
+	if ((cmd = command_of(raw, irc->prefix)) != NULL &&
+	    (cmd->flags & CMD_OWNER) && !owner_by(n, origin, NULL) &&
+	    policy_has_account_owners(bot_policy(irc->ad.bot))) {
+		whois_ask(n, origin, target, raw, direct);
 		return;
 	}
-	answer_as(n, origin, target, direct, raw, is_owner(irc, origin));
+	answer_as(n, origin, target, direct, raw, NULL);
 }
 
 static void
 answer_as(struct net *n, const char *origin, const char *target, int direct,
-    const char *raw, int owner)
+    const char *raw, const char *account)
 {
 	struct irc *irc = n->irc;
 	struct message m = { 0 };
-	char nick[64], where[192], *text;
+	char nick[64], where[192], lead[80], *text;
 	size_t max;
-	struct buf out = {0};
 
 	origin_nick(origin, nick, sizeof(nick));
-	if (mask_match((const char *const *)irc->cf->ignore,
-	    irc->cf->nignore, origin) ||
-	    mask_match((const char *const *)irc->ignored, irc->nignored,
-	    origin))
-		return;
 	text = irc_color_strip_from_mirc(raw);
 	if (text == NULL)
 		return;
@@ -463,25 +433,25 @@ answer_as(struct net *n, const char *origin, const char *target, int direct,
 	m.direct = direct;
 	m.network = n->key;
 	m.target = direct ? NULL : target;
-	m.owner = owner;
-	m.privileged = owner || (!direct && op_is(n, target, nick));
-	max = payload_max(n, direct ? nick : target);
-	/* room for max_lines lines, less the "nick: " in front and the
-	 * slack of splitting at spaces */
-	m.max_bytes = (size_t)n->cf->max_lines * (max - max / 8) -
-	    (direct ? 0 : strlen(nick) + 2);
+	m.sender = origin;
+	m.account = account;
+	m.privileged = !direct && op_is(n, target, nick);
+	snprintf(lead, sizeof(lead), "%s: ", nick);
+	max = payload_max(n, direct ? nick : target) - (direct ? 0 :
+	    strlen(lead));
+	/* room for max_lines lines, less the slack of cutting each line
+	 * between items */
+	m.max_bytes = (size_t)n->cf->max_lines * (max - max / 3);
 	if (m.max_bytes > ROUTER_INPUT_MAX * 4)
 		m.max_bytes = ROUTER_INPUT_MAX * 4;
-	if (bot_answer(irc->ad.bot, &m, &irc->ans) &&
-	    rate_ok(n, nick, direct ? nick : target)) {
-		if (!direct)
-			buf_printf(&out, "%s: ", nick);
-		buf_puts(&out, buf_str(&irc->ans.text));
-		say(n, direct ? nick : target, buf_str(&out));
-		if (irc->ans.action[0])
-			act(n, &irc->ans);
+	if (bot_answer(irc->ad.bot, &irc->ad, &m, &irc->ans)) {
+		if (irc->ans.notice)	/* to the person alone */
+			sendf(n, 0, "NOTICE %s :%s", nick,
+			    buf_str(&irc->ans.text));
+		else
+			say(n, direct ? nick : target, direct ? "" : lead,
+			    buf_str(&irc->ans.text));
 	}
-	buf_free(&out);
 	free(text);
 }
 
@@ -543,6 +513,57 @@ ev_connect(irc_session_t *s, const char *ev, const char *origin,
 		    regain, n);
 }
 
+/* One line of a WHOIS answer, for what waits on it (see struct invite). */
+static void
+whois_reply(struct net *n, unsigned int code, const char **p,
+    unsigned int count)
+{
+	long long now = loop_now_ms();
+	char uh[256];
+	int i;
+
+	for (i = 0; i < INVITES_MAX; i++) {
+		struct invite *iv = &n->invites[i];
+		const char *account;
+		int owner;
+
+		if (iv->nick[0] == '\0' || strcasecmp(iv->nick, p[1]) != 0)
+			continue;
+		if (code == 311) {
+			const char *bang = strchr(iv->origin, '!');
+
+			snprintf(uh, sizeof(uh), "%s@%s", p[2 % count],
+			    p[3 % count]);
+			iv->user_ok = count >= 4 && bang &&
+			    strcasecmp(bang + 1, uh) == 0;
+			if (!iv->user_ok)
+				log_warn("%s: WHOIS %s names %s, not the asker "
+				    "%s: not vouched for", n->cf->name,
+				    iv->nick, uh, iv->origin);
+			continue;
+		}
+		if (code == 330) {
+			if (iv->user_ok && count >= 3)
+				snprintf(iv->account, sizeof(iv->account), "%s",
+				    p[2]);
+			continue;
+		}
+		/* 318: the end.  Late, or about someone else: no account. */
+		account = iv->user_ok && iv->account[0] && now <= iv->expires ?
+		    iv->account : NULL;
+		if (iv->command)
+			answer_as(n, iv->origin, iv->channel, iv->direct,
+			    iv->command, account);
+		else {
+			owner = owner_by(n, iv->origin, account);
+			invite_decide(n, iv->origin, iv->channel, account,
+			    owner);
+		}
+		free(iv->command);
+		memset(iv, 0, sizeof(*iv));
+	}
+}
+
 static void
 ev_numeric(irc_session_t *s, unsigned int code, const char *origin,
     const char **p, unsigned int count)
@@ -566,37 +587,11 @@ ev_numeric(irc_session_t *s, unsigned int code, const char *origin,
 		    count > 1 ? p[1] : "?", alt);
 		snprintf(n->nick, sizeof(n->nick), "%s", alt);
 		sendf(n, 0, "NICK %s", alt);
-	} else if ((code == 330 || code == 318) && count >= 2) {
-		/* RPL_WHOISACCOUNT me nick account / RPL_ENDOFWHOIS me nick */
-		int i;
-
-		for (i = 0; i < INVITES_MAX; i++) {
-			struct invite *iv = &n->invites[i];
-
-			if (iv->nick[0] == '\0' || strcasecmp(iv->nick, p[1]))
-				continue;
-			if (code == 330 && count >= 3 &&
-			    is_owner_account(n->irc, p[2])) {
-				if (iv->command)
-					answer_as(n, iv->origin, iv->channel,
-					    iv->direct, iv->command, 1);
-				else
-					invite_decide(n, iv->origin,
-					    iv->channel, p[2]);
-			} else if (code == 318) {
-				/* no owner account: the hostmask decides */
-				if (iv->command)
-					answer_as(n, iv->origin, iv->channel,
-					    iv->direct, iv->command, 0);
-				else
-					invite_decide(n, iv->origin,
-					    iv->channel, NULL);
-			} else
-				continue;
-			iv->nick[0] = '\0';
-			free(iv->command);
-			iv->command = NULL;
-		}
+	} else if ((code == 311 || code == 330 || code == 318) &&
+	    count >= 2) {
+		/* RPL_WHOISUSER me nick user host * :real,
+		 * RPL_WHOISACCOUNT me nick account, RPL_ENDOFWHOIS me nick */
+		whois_reply(n, code, p, count);
 	} else if (code == 353 && count >= 4) {
 		/* RPL_NAMREPLY me = #chan :@op +voice nick ~owner */
 		char *names = xstrdup(p[3]), *tok, *save;
@@ -632,6 +627,7 @@ ev_nick(irc_session_t *s, const char *ev, const char *origin,
 
 	(void)ev;
 	origin_nick(origin, who, sizeof(who));
+	whois_cancel(n, who);
 	if (count > 0) {
 		int i;
 
@@ -658,6 +654,7 @@ ev_quit(irc_session_t *s, const char *ev, const char *origin,
 	(void)p;
 	(void)count;
 	origin_nick(origin, who, sizeof(who));
+	whois_cancel(n, who);
 	op_forget(n, NULL, who);
 	regain_if_freed(n, who);
 }
@@ -689,6 +686,9 @@ ev_ctcp(irc_session_t *s, const char *ev, const char *origin,
 	(void)ev;
 	if (count < 1 || origin == NULL)
 		return;
+	/* a reply is a line on the queue like an answer: counted */
+	if (count_of(net_of(s), origin, NULL) == -1)
+		return;
 	origin_nick(origin, nick, sizeof(nick));
 	if (strcmp(p[0], "VERSION") == 0)
 		sendf(net_of(s), 0, "NOTICE %s :\001VERSION techpay "
@@ -705,9 +705,9 @@ ev_ctcp(irc_session_t *s, const char *ev, const char *origin,
 
 static void
 invite_decide(struct net *n, const char *who, const char *channel,
-    const char *account)
+    const char *account, int owner)
 {
-	if (is_owner_account(n->irc, account) || is_owner(n->irc, who)) {
+	if (owner) {
 		log_info("%s: invited to %s by owner %s%s%s%s", n->cf->name,
 		    channel, who, account ? " (account " : "",
 		    account ? account : "", account ? ")" : "");
@@ -726,25 +726,12 @@ ev_invite(irc_session_t *s, const char *ev, const char *origin,
 	(void)ev;
 	if (count < 2 || origin == NULL)
 		return;
-	if (has_account_owners(n->irc)) {
-		/* the account first: ask the server who this is */
-		struct invite *iv = &n->invites[0];
-		char nick[64];
-		int i;
-
-		origin_nick(origin, nick, sizeof(nick));
-		for (i = 0; i < INVITES_MAX; i++)
-			if (n->invites[i].nick[0] == '\0') {
-				iv = &n->invites[i];
-				break;
-			}
-		snprintf(iv->nick, sizeof(iv->nick), "%s", nick);
-		snprintf(iv->origin, sizeof(iv->origin), "%s", origin);
-		snprintf(iv->channel, sizeof(iv->channel), "%s", p[1]);
-		sendf(n, 0, "WHOIS %s", nick);
-		return;
-	}
-	invite_decide(n, origin, p[1], NULL);
+	if (owner_by(n, origin, NULL))
+		invite_decide(n, origin, p[1], NULL, 1);
+	else if (policy_has_account_owners(bot_policy(n->irc->ad.bot)))
+		whois_ask(n, origin, p[1], NULL, 0);	/* the account first */
+	else
+		invite_decide(n, origin, p[1], NULL, 0);
 }
 
 static void
@@ -1087,7 +1074,6 @@ net_down(struct net *n, const char *why)
 {
 	struct irc *irc = n->irc;
 	long delay;
-	int i;
 
 	if (n->sess_fd >= 0)
 		loop_del_fd(irc->loop, n->sess_fd);
@@ -1120,13 +1106,14 @@ net_down(struct net *n, const char *why)
 		log_info("%s: disconnected (%s)", n->cf->name, why);
 		return;
 	}
-	/* exponential backoff with jitter; a refused login waits longest */
-	delay = n->cf->reconnect_min * 1000L;
-	for (i = 0; i < n->failures && delay < n->cf->reconnect_max * 1000L; i++)
-		delay *= 2;
-	if (n->auth_failed || delay > n->cf->reconnect_max * 1000L)
-		delay = n->cf->reconnect_max * 1000L;
-	delay += random() % (delay / 4 + 1);
+	if (n->gone) {
+		log_info("%s: disconnected (%s); removed from the config",
+		    n->cf->name, why);
+		return;
+	}
+	/* a refused login waits longest */
+	delay = policy_backoff_ms(n->cf->reconnect_min, n->cf->reconnect_max,
+	    n->auth_failed ? 64 : n->failures);
 	n->failures++;
 	log_warn("%s: disconnected (%s); reconnecting in %.1f s", n->cf->name,
 	    why, delay / 1000.0);
@@ -1185,6 +1172,18 @@ irc_start(struct adapter *ad, struct loop *l, char *err, size_t errlen)
 	return 0;
 }
 
+/* Says goodbye on one network; the reconnect timer is off for good. */
+static void
+net_quit(struct net *n)
+{
+	if (n->reconnect_timer) {
+		loop_del_timer(n->irc->loop, n->reconnect_timer);
+		n->reconnect_timer = 0;
+	}
+	if (n->sess && n->state != NET_DOWN)
+		sendf(n, 1, "QUIT :%s", QUIT_MESSAGE);
+}
+
 static void
 irc_stop(struct adapter *ad)
 {
@@ -1192,23 +1191,15 @@ irc_stop(struct adapter *ad)
 	int i;
 
 	irc->stopping = 1;
-	for (i = 0; i < irc->nnets; i++) {
-		struct net *n = &irc->nets[i];
-
-		if (n->reconnect_timer) {
-			loop_del_timer(irc->loop, n->reconnect_timer);
-			n->reconnect_timer = 0;
-		}
-		if (n->sess && n->state != NET_DOWN)
-			sendf(n, 1, "QUIT :%s", QUIT_MESSAGE);
-	}
+	for (i = 0; i < irc->nnets; i++)
+		net_quit(&irc->nets[i]);
 }
 
 static void
 irc_free(struct adapter *ad)
 {
 	struct irc *irc;
-	int i;
+	int i, j;
 
 	if (ad == NULL)
 		return;
@@ -1223,15 +1214,25 @@ irc_free(struct adapter *ad)
 	if (irc->loop)
 		loop_del_prepare(irc->loop, prepare, irc);
 	for (i = 0; i < irc->nnets; i++) {
-		int j;
-
 		for (j = 0; j < INVITES_MAX; j++)
 			free(irc->nets[i].invites[j].command);
+		config_network_clear(irc->nets[i].cf);
+		free(irc->nets[i].cf);
 	}
-	for (i = 0; i < irc->nignored; i++)
-		free(irc->ignored[i]);
+	free(irc->prefix);
 	answer_free(&irc->ans);
 	free(irc);
+}
+
+static struct net *
+net_by_key(struct irc *irc, const char *network)
+{
+	int i;
+
+	for (i = 0; i < irc->nnets; i++)
+		if (!irc->nets[i].gone && strcmp(irc->nets[i].key, network) == 0)
+			return &irc->nets[i];
+	return NULL;
 }
 
 /* A daily highlight: one line to a channel we are in. */
@@ -1239,34 +1240,26 @@ static int
 irc_post(struct adapter *ad, const char *network, const char *target,
     const char *id, const struct answer *a)
 {
-	struct irc *irc = ad->priv;
-	struct net *n = NULL;
+	struct net *n = net_by_key(ad->priv, network);
 	const char *text = buf_str(&a->text);
-	char *line;
-	int i;
 
 	(void)id;
-	for (i = 0; i < irc->nnets; i++)
-		if (strcmp(irc->nets[i].key, network) == 0)
-			n = &irc->nets[i];
 	if (n == NULL || n->state != NET_UP || !joined_is(n, target))
 		return -1;
-	line = xstrndup(text, utf8_cut(text, strlen(text),
-	    payload_max(n, target)));
-	sendf(n, 0, "PRIVMSG %s :%s", target, line);
-	free(line);
+	sendf(n, 0, "PRIVMSG %s :%.*s", target,
+	    (int)utf8_cut(text, strlen(text), payload_max(n, target)), text);
 	return 0;
 }
 
-const struct adapter_ops irc_ops = {
-	.name = "irc",
-	.start = irc_start,
-	.stop = irc_stop,
-	.free = irc_free,
-	.post = irc_post,
-};
+static size_t
+irc_line_max(struct adapter *ad, const char *network, const char *target)
+{
+	struct net *n = net_by_key(ad->priv, network);
 
-int
+	return n ? payload_max(n, target) : IRC_MSG_MAX - 100;
+}
+
+static int
 irc_pending(struct adapter *ad)
 {
 	struct irc *irc = ad->priv;
@@ -1278,42 +1271,116 @@ irc_pending(struct adapter *ad)
 	return n;
 }
 
-void
+static int
+irc_failed(struct adapter *ad)
+{
+	(void)ad;
+	return 0;	/* a network that refuses us is retried, never fatal */
+}
+
+static void
+irc_highlights(struct adapter *ad, const struct config *cf,
+    struct highlights *hl)
+{
+	char net[96];
+	int i, j;
+
+	(void)ad;
+	for (i = 0; i < cf->nnetworks; i++) {
+		snprintf(net, sizeof(net), "irc:%s", cf->networks[i].name);
+		for (j = 0; j < cf->networks[i].nhighlights; j++)
+			hl_add(hl, net, cf->networks[i].highlights[j].target, 1,
+			    cf->networks[i].highlights[j].secs,
+			    cf->networks[i].highlights[j].zone);
+	}
+}
+
+/* A network of the config, copied: the config may go on a reload. */
+static struct net *
+net_add(struct irc *irc, const struct config_network *c)
+{
+	struct net *n;
+
+	if (irc->nnets >= CONFIG_NETWORKS_MAX)
+		return NULL;
+	n = &irc->nets[irc->nnets++];
+	memset(n, 0, sizeof(*n));
+	n->irc = irc;
+	n->cf = xcalloc(1, sizeof(*n->cf));
+	config_network_copy(n->cf, c);
+	snprintf(n->key, sizeof(n->key), "irc:%s", c->name);
+	n->sess_fd = -1;
+	return n;
+}
+
+static void
 irc_reconfigure(struct adapter *ad, const struct config *cf)
 {
 	struct irc *irc = ad->priv;
+	struct config_network *old;
+	struct net *n;
 	int i, j;
 
-	irc->cf = cf;
+	free(irc->prefix);
+	irc->prefix = xstrdup(cf->prefix);
 	for (i = 0; i < irc->nnets; i++) {
-		struct net *n = &irc->nets[i];
-
+		n = &irc->nets[i];
+		if (n->gone)
+			continue;
 		for (j = 0; j < cf->nnetworks; j++)
 			if (!strcmp(cf->networks[j].name, n->cf->name))
 				break;
 		if (j == cf->nnetworks) {
-			log_warn("%s: removed from the config; restart to "
-			    "disconnect it", n->cf->name);
+			log_info("%s: removed from the config: disconnecting",
+			    n->cf->name);
+			n->gone = 1;
+			net_quit(n);
 			continue;
 		}
-		n->cf = &cf->networks[j];
+		/* the new settings apply now; the server list from the
+		 * next connect */
+		old = n->cf;
+		n->cf = xcalloc(1, sizeof(*n->cf));
+		config_network_copy(n->cf, &cf->networks[j]);
+		config_network_clear(old);
+		free(old);
 		if (n->server >= n->cf->nservers)
 			n->server = 0;
 		if (n->state == NET_UP)
 			join_all(n);	/* joins any new channel */
 	}
+	for (j = 0; j < cf->nnetworks; j++) {
+		for (i = 0; i < irc->nnets; i++)
+			if (!irc->nets[i].gone &&
+			    !strcmp(cf->networks[j].name, irc->nets[i].cf->name))
+				break;
+		if (i < irc->nnets)
+			continue;
+		if ((n = net_add(irc, &cf->networks[j])) == NULL) {
+			log_warn("%s: not added: at most %d networks",
+			    cf->networks[j].name, CONFIG_NETWORKS_MAX);
+			continue;
+		}
+		log_info("%s: added to the config: connecting", n->cf->name);
+		if (irc->loop)
+			net_connect(n);
+	}
 }
 
-struct adapter *
-irc_new(struct bot *bot, const struct config *cf)
+static struct adapter *
+irc_new(struct bot *bot, const struct config *cf, struct state *st)
 {
-	struct irc *irc = xcalloc(1, sizeof(*irc));
+	struct irc *irc;
 	int i;
 
+	(void)st;
+	if (cf->nnetworks == 0)
+		return NULL;
+	irc = xcalloc(1, sizeof(*irc));
 	irc->ad.ops = &irc_ops;
 	irc->ad.bot = bot;
 	irc->ad.priv = irc;
-	irc->cf = cf;
+	irc->prefix = xstrdup(cf->prefix);
 	answer_init(&irc->ans);
 	srandom((unsigned)time(NULL) ^ (unsigned)loop_now_ms());
 	memset(&callbacks, 0, sizeof(callbacks));
@@ -1336,13 +1403,22 @@ irc_new(struct bot *bot, const struct config *cf)
 	callbacks.event_unknown = ev_ignore;
 	callbacks.event_ctcp_rep = ev_ignore;
 	callbacks.event_ctcp_action = ev_ignore;
-	for (i = 0; i < cf->nnetworks; i++) {
-		irc->nets[i].irc = irc;
-		irc->nets[i].cf = &cf->networks[i];
-		snprintf(irc->nets[i].key, sizeof(irc->nets[i].key), "irc:%s",
-		    cf->networks[i].name);
-		irc->nets[i].sess_fd = -1;
-	}
-	irc->nnets = cf->nnetworks;
+	for (i = 0; i < cf->nnetworks; i++)
+		net_add(irc, &cf->networks[i]);
 	return &irc->ad;
 }
+
+const struct adapter_ops irc_ops = {
+	.name = "irc",
+	.new = irc_new,
+	.reconfigure = irc_reconfigure,
+	.start = irc_start,
+	.stop = irc_stop,
+	.free = irc_free,
+	.pending = irc_pending,
+	.failed = irc_failed,
+	.post = irc_post,
+	.highlights = irc_highlights,
+	.act = irc_act,
+	.line_max = irc_line_max,
+};

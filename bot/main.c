@@ -4,7 +4,7 @@
  *   techpay console            chat in the terminal
  *   techpay ask TEXT...        answer one message as in a channel, exit
  *   techpay index --check      check the knowledge files only
- *   techpay run -c FILE        join the IRC networks and Matrix rooms of
+ *   techpay run -c FILE        join the networks and rooms of
  *                              a config file
  *   techpay check-config -c FILE   report every error in a config file
  *
@@ -22,10 +22,9 @@
 #include "adapter.h"
 #include "config.h"
 #include "index.h"
-#include "irc.h"
 #include "highlight.h"
 #include "log.h"
-#include "matrix.h"
+#include "policy.h"
 #include "state.h"
 #include "kb.h"
 #include "loop.h"
@@ -106,10 +105,10 @@ load(const char *dir)
 	return kb;
 }
 
-/* The adapters of a running config: IRC and/or Matrix. */
+/* The adapters of a running config, one per kind that has sections. */
 struct running {
-	struct adapter	*irc;
-	struct adapter	*matrix;
+	struct adapter	*ads[ADAPTERS_MAX];
+	int		 nads;
 };
 
 /* The highlights' poster: to the adapter that owns the network. */
@@ -118,12 +117,13 @@ post(void *ctx, const char *network, const char *target, const char *id,
     const struct answer *a)
 {
 	struct running *r = ctx;
-	struct adapter *ad = strncmp(network, "irc:", 4) == 0 ? r->irc :
-	    strncmp(network, "matrix:", 7) == 0 ? r->matrix : NULL;
+	const struct adapter_ops *ops = adapter_of_network(network);
+	int i;
 
-	if (ad == NULL || ad->ops->post == NULL)
-		return -1;
-	return ad->ops->post(ad, network, target, id, a);
+	for (i = 0; ops && i < r->nads; i++)
+		if (r->ads[i]->ops == ops && ops->post)
+			return ops->post(r->ads[i], network, target, id, a);
+	return -1;
 }
 
 /* The config's highlight targets, then the run-time changes kept. */
@@ -133,23 +133,11 @@ highlights_new(const struct config *cf, struct state *st,
 {
 	struct highlights *hl = hl_new(st, kb, cf->highlight_secs,
 	    cf->highlight_zone, cf->highlight_catchup_s);
-	char net[96];
-	int i, j;
+	int i;
 
-	for (i = 0; i < cf->nnetworks; i++) {
-		snprintf(net, sizeof(net), "irc:%s", cf->networks[i].name);
-		for (j = 0; j < cf->networks[i].nhighlights; j++)
-			hl_add(hl, net, cf->networks[i].highlights[j].target, 1,
-			    cf->networks[i].highlights[j].secs,
-			    cf->networks[i].highlights[j].zone);
-	}
-	for (i = 0; i < cf->nmatrix; i++) {
-		snprintf(net, sizeof(net), "matrix:%s", cf->matrix[i].name);
-		for (j = 0; j < cf->matrix[i].nhighlights; j++)
-			hl_add(hl, net, cf->matrix[i].highlights[j].target, 1,
-			    cf->matrix[i].highlights[j].secs,
-			    cf->matrix[i].highlights[j].zone);
-	}
+	for (i = 0; i < run->nads; i++)
+		if (run->ads[i]->ops->highlights)
+			run->ads[i]->ops->highlights(run->ads[i], cf, hl);
 	hl_load(hl);
 	hl_set_poster(hl, post, run);
 	return hl;
@@ -158,8 +146,44 @@ highlights_new(const struct config *cf, struct state *st,
 static int
 pending(const struct running *r)
 {
-	return (r->irc ? irc_pending(r->irc) : 0) +
-	    (r->matrix ? matrix_pending(r->matrix) : 0);
+	int i, n = 0;
+
+	for (i = 0; i < r->nads; i++)
+		if (r->ads[i]->ops->pending)
+			n += r->ads[i]->ops->pending(r->ads[i]);
+	return n;
+}
+
+static int
+failed(const struct running *r)
+{
+	int i;
+
+	for (i = 0; i < r->nads; i++)
+		if (r->ads[i]->ops->failed && r->ads[i]->ops->failed(r->ads[i]))
+			return 1;
+	return 0;
+}
+
+/* An owner's "reload": the same as SIGHUP, acted on between polls. */
+static void
+reload_asked(void *ctx)
+{
+	(void)ctx;
+	reload = 1;
+	any_signal = 1;
+}
+
+/* The policy's part of a config. */
+static void
+policy_of(const struct config *cf, struct policy_conf *pc)
+{
+	pc->owners = (const char *const *)cf->owners;
+	pc->nowners = cf->nowners;
+	pc->ignore = (const char *const *)cf->ignore;
+	pc->nignore = cf->nignore;
+	pc->user_rate = cf->user_rate;
+	pc->user_ignore_s = cf->user_ignore_s;
 }
 
 static void
@@ -225,7 +249,10 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	struct index *ix = NULL, *nix;
 	struct bot *bot;
 	struct loop *l;
-	struct running run = { NULL, NULL };
+	struct running run;
+	const struct adapter_ops *ops;
+	struct adapter *ad;
+	struct policy_conf pc;
 	struct state *st = NULL;
 	struct highlights *hl = NULL;
 	struct router_opts ro;
@@ -244,9 +271,7 @@ run_config(const char *cmd, const char *path, const char *kdir,
 		return 1;
 	}
 	if (strcmp(cmd, "check-config") == 0) {
-		printf("%s: ok (%d IRC network%s, %d Matrix account%s)\n",
-		    path, cf->nnetworks, cf->nnetworks == 1 ? "" : "s",
-		    cf->nmatrix, cf->nmatrix == 1 ? "" : "s");
+		printf("%s: ok (%s)\n", path, config_summary(cf));
 		config_free(cf);
 		return 0;
 	}
@@ -266,19 +291,23 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	ro.prefix = cf->prefix;
 	ro.nick = cf->nnetworks ? cf->networks[0].nicks[0] : cf->nick;
 	bot = bot_new(kb, ix, &ro);
+	policy_of(cf, &pc);
+	bot_set_policy(bot, &pc);
+	bot_on_reload(bot, reload_asked, NULL);
 	l = loop_new();
 	catch_signals();
 	loop_watch_flag(l, &any_signal);
-	if (cf->nnetworks)
-		run.irc = irc_new(bot, cf);
-	if (cf->nmatrix)
-		run.matrix = matrix_new(bot, cf, st);
-	for (i = 0; i < 2; i++) {
-		struct adapter *ad = i == 0 ? run.irc : run.matrix;
-
-		if (ad && ad->ops->start(ad, l, err, sizeof(err)) == -1) {
+	memset(&run, 0, sizeof(run));
+	for (i = 0; (ops = adapter_at(i)) != NULL; i++)
+		if (ops->new && run.nads < ADAPTERS_MAX &&
+		    (ad = ops->new(bot, cf, st)) != NULL)
+			run.ads[run.nads++] = ad;
+	for (i = 0; i < run.nads; i++) {
+		ad = run.ads[i];
+		if (ad->ops->start(ad, l, err, sizeof(err)) == -1) {
 			log_error("%s", err);
 			quit = 1;
+			rc = 1;
 		}
 	}
 	if (st) {	/* highlights need to remember what they posted */
@@ -287,13 +316,12 @@ run_config(const char *cmd, const char *path, const char *kdir,
 		bot_set_highlights(bot, hl);
 		hl_start(hl, l);
 	}
-	log_info("techpay %s running (%d IRC network%s, %d Matrix account%s)",
-	    TECHPAY_VERSION, cf->nnetworks, cf->nnetworks == 1 ? "" : "s",
-	    cf->nmatrix, cf->nmatrix == 1 ? "" : "s");
+	log_info("techpay %s running (%s)", TECHPAY_VERSION,
+	    config_summary(cf));
 	while (!quit) {
 		loop_run(l);
 		any_signal = 0;
-		if (run.matrix && matrix_failed(run.matrix)) {
+		if (failed(&run)) {
 			rc = 1;
 			break;
 		}
@@ -308,10 +336,12 @@ run_config(const char *cmd, const char *path, const char *kdir,
 				log_error("config not reloaded, keeping the "
 				    "old one:\n%s", err);
 			else {
-				if (run.irc)
-					irc_reconfigure(run.irc, ncf);
-				if (run.matrix)
-					matrix_reconfigure(run.matrix, ncf);
+				for (i = 0; i < run.nads; i++)
+					if (run.ads[i]->ops->reconfigure)
+						run.ads[i]->ops->reconfigure(
+						    run.ads[i], ncf);
+				policy_of(ncf, &pc);
+				bot_set_policy(bot, &pc);	/* copies */
 				config_free(cf);
 				cf = ncf;
 			}
@@ -335,22 +365,14 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	log_info("shutting down");
 	hl_free(hl);	/* no new posts; queued ones still go out */
 	bot_set_highlights(bot, NULL);
-	for (i = 0; i < 2; i++) {
-		struct adapter *ad = i == 0 ? run.irc : run.matrix;
-
-		if (ad)
-			ad->ops->stop(ad);
-	}
+	for (i = 0; i < run.nads; i++)
+		run.ads[i]->ops->stop(run.ads[i]);
 	loop_watch_flag(l, NULL);
 	loop_add_timer(l, SHUTDOWN_GRACE_MS, grace_over, NULL);
 	loop_add_timer(l, 100, grace_check, &run);
 	loop_run(l);
-	for (i = 0; i < 2; i++) {
-		struct adapter *ad = i == 0 ? run.irc : run.matrix;
-
-		if (ad)
-			ad->ops->free(ad);
-	}
+	for (i = 0; i < run.nads; i++)
+		run.ads[i]->ops->free(run.ads[i]);
 	loop_free(l);
 	bot_free(bot);
 out:
@@ -452,7 +474,7 @@ main(int argc, char **argv)
 		answer_init(&a);
 		m.text = buf_str(&q);
 		m.len = q.len;
-		if (bot_answer(bot, &m, &a)) {
+		if (bot_answer(bot, NULL, &m, &a)) {
 			puts(buf_str(&a.text));
 			if (html)
 				puts(buf_str(&a.html));

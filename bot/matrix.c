@@ -11,7 +11,6 @@
  * while waiting.
  */
 #include <ctype.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,12 @@
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
 
+#include "highlight.h"
 #include "http.h"
 #include "log.h"
 #include "matrix.h"
 #include "mxsync.h"
+#include "policy.h"
 
 #define API	"/_matrix/client/v3"
 #define ENCRYPTED_NOTICE "I can't read encrypted messages yet, so I can't " \
@@ -85,10 +86,6 @@ struct matrix {
 	struct loop		*loop;
 	struct state		*st;
 	char			*prefix;
-	char			*owners[CONFIG_LIST_MAX];	/* @user:server */
-	int			 nowners;
-	char			*ignored[CONFIG_LIST_MAX];	/* !ignore */
-	int			 nignored;
 	struct mx		 accts[CONFIG_MATRIX_MAX];
 	int			 naccts;
 	int			 failed;
@@ -97,7 +94,6 @@ struct matrix {
 
 static void	ctl_next(struct mx *);
 static void	out_kick(struct mx *);
-static void	set_owners(struct matrix *, const struct config *);
 
 /* ---- small helpers ------------------------------------------------ */
 
@@ -121,13 +117,7 @@ matrix_txn_id(const char *event_id, char out[33])
 static long
 backoff_ms(const struct config_matrix *cf, int n)
 {
-	long ms = cf->reconnect_min * 1000L, max = cf->reconnect_max * 1000L;
-
-	while (n-- > 0 && ms < max)
-		ms *= 2;
-	if (ms > max)
-		ms = max;
-	return ms / 2 + (long)(random() % (ms / 2 + 1));
+	return policy_backoff_ms(cf->reconnect_min, cf->reconnect_max, n);
 }
 
 /* The server's delay for a 429: Retry-After, else retry_after_ms. */
@@ -409,60 +399,45 @@ is_direct(struct mx *x, const char *room)
 	return direct;
 }
 
-static int
-is_owner(struct matrix *m, const char *sender)
+/* ops->act: an owner's join or part, by the account that was asked. */
+static void
+matrix_act(struct adapter *ad, const struct message *msg, enum action what,
+    const char *arg)
 {
+	struct matrix *m = ad->priv;
+	struct buf path = {0}, whatb = {0};
+	struct mx *x = NULL;
 	int i;
 
-	for (i = 0; i < m->nowners; i++)
-		if (strcmp(m->owners[i], sender) == 0)
-			return 1;
-	return 0;
-}
-
-/* An owner command's action, once the router has said yes. */
-static void
-act(struct mx *x, const struct answer *a)
-{
-	struct matrix *m = x->m;
-	struct buf path = {0}, what = {0};
-	const char *arg = a->action_arg;
-
-	if (strcmp(a->action, "reload") == 0) {
-		log_info("matrix %s: !reload by an owner", x->cf.name);
-		kill(getpid(), SIGHUP);	/* main reloads between polls */
-	} else if (strcmp(a->action, "join") == 0 && (arg[0] == '!' ||
-	    arg[0] == '#')) {
+	for (i = 0; i < m->naccts; i++)
+		if (msg->network && strcmp(m->accts[i].scope, msg->network) == 0)
+			x = &m->accts[i];
+	if (x == NULL)
+		return;
+	if (what == ACT_JOIN && (arg[0] == '!' || arg[0] == '#')) {
 		buf_puts(&path, API "/join/");
 		http_escape(&path, arg);
-		buf_printf(&what, "join %s", arg);
-		out_push(x, "POST", &path, xstrdup("{}"), buf_str(&what));
-	} else if (strcmp(a->action, "part") == 0 && arg[0] == '!') {
+		buf_printf(&whatb, "join %s", arg);
+		out_push(x, "POST", &path, xstrdup("{}"), buf_str(&whatb));
+	} else if (what == ACT_PART && arg[0] == '!') {
 		buf_puts(&path, API "/rooms/");
 		http_escape(&path, arg);
 		buf_puts(&path, "/leave");
-		buf_printf(&what, "leave %s", arg);
-		out_push(x, "POST", &path, xstrdup("{}"), buf_str(&what));
-	} else if (strcmp(a->action, "ignore") == 0 &&
-	    m->nignored < CONFIG_LIST_MAX) {
-		m->ignored[m->nignored++] = xstrdup(arg);
-		log_info("matrix %s: ignoring %s (owner's !ignore)",
-		    x->cf.name, arg);
+		buf_printf(&whatb, "leave %s", arg);
+		out_push(x, "POST", &path, xstrdup("{}"), buf_str(&whatb));
 	}
 	buf_free(&path);
-	buf_free(&what);
+	buf_free(&whatb);
 }
 
-/* An owner ([bot] owners lists Matrix ids as @user:server), a creator of
- * a version 12 room, or a moderator: power level 50 or more. */
+/* A creator of a version 12 room, or a moderator: power level 50 or
+ * more (owners are the core's business). */
 static int
 privileged(struct mx *x, const char *room, const char *sender)
 {
 	char key[300], *pl;
 	int level;
 
-	if (is_owner(x->m, sender))
-		return 1;
 	room_key(key, sizeof(key), "creators", room);
 	if ((pl = batch_get(x, key)) != NULL) {
 		size_t n = strlen(sender);
@@ -528,13 +503,10 @@ on_message(const struct mx_msg *q, void *ctx)
 	struct message msg;
 	const char *text = q->body, *names[ROUTER_NAMES_MAX];
 	char where[512];
-	int i, n = 0;
+	int n = 0;
 
 	if (x->first_sync || batch_has_id(x, q->event_id))
 		return;		/* history before our first start, or done */
-	for (i = 0; i < m->nignored; i++)
-		if (strcmp(m->ignored[i], q->sender) == 0)
-			return;
 	memset(&msg, 0, sizeof(msg));
 	/* the router finds our names anywhere in the line and removes them
 	 * (a pill's text is the display name) */
@@ -556,16 +528,16 @@ on_message(const struct mx_msg *q, void *ctx)
 	msg.max_bytes = (size_t)x->cf.max_bytes;
 	msg.network = x->scope;
 	msg.target = q->room_id;
-	msg.owner = is_owner(m, q->sender);
+	/* the homeserver vouches for the sender: the id is the account */
+	msg.sender = q->sender;
+	msg.account = q->sender;
 	msg.privileged = privileged(x, q->room_id, q->sender);
 	answer_reset(&m->ans);
-	if (!bot_answer(m->ad.bot, &msg, &m->ans))
+	if (!bot_answer(m->ad.bot, &m->ad, &msg, &m->ans))
 		return;
 	log_debug("matrix %s: question %s in %s", x->cf.name, q->event_id,
 	    q->room_id);
 	send_answer(x, q, &m->ans);
-	if (m->ans.action[0])
-		act(x, &m->ans);
 	x->batch_ids = xrealloc(x->batch_ids,
 	    sizeof(char *) * (size_t)(x->nbatch_ids + 1));
 	x->batch_ids[x->nbatch_ids++] = xstrdup(q->event_id);
@@ -1049,15 +1021,11 @@ matrix_free(struct adapter *ad)
 		config_matrix_clear(&x->cf);
 	}
 	answer_free(&m->ans);
-	for (i = 0; i < m->nowners; i++)
-		free(m->owners[i]);
-	for (i = 0; i < m->nignored; i++)
-		free(m->ignored[i]);
 	free(m->prefix);
 	free(m);
 }
 
-int
+static int
 matrix_pending(struct adapter *ad)
 {
 	struct matrix *m = ad->priv;
@@ -1069,13 +1037,13 @@ matrix_pending(struct adapter *ad)
 	return n;
 }
 
-int
+static int
 matrix_failed(struct adapter *ad)
 {
 	return ((struct matrix *)ad->priv)->failed;
 }
 
-void
+static void
 matrix_reconfigure(struct adapter *ad, const struct config *cf)
 {
 	struct matrix *m = ad->priv;
@@ -1083,7 +1051,6 @@ matrix_reconfigure(struct adapter *ad, const struct config *cf)
 	struct mx *x;
 	int i, j, k;
 
-	set_owners(m, cf);
 	for (j = 0; j < cf->nmatrix; j++) {
 		for (i = 0; i < m->naccts; i++)
 			if (strcmp(m->accts[i].cf.name, cf->matrix[j].name) == 0)
@@ -1109,32 +1076,21 @@ matrix_reconfigure(struct adapter *ad, const struct config *cf)
 	}
 }
 
-static void
-set_owners(struct matrix *m, const struct config *cf)
-{
-	int i;
-
-	for (i = 0; i < m->nowners; i++)
-		free(m->owners[i]);
-	m->nowners = 0;
-	for (i = 0; i < cf->nowners; i++)
-		if (cf->owners[i][0] == '@')
-			m->owners[m->nowners++] = xstrdup(cf->owners[i]);
-}
-
-struct adapter *
+static struct adapter *
 matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 {
-	struct matrix *m = xcalloc(1, sizeof(*m));
+	struct matrix *m;
 	const char *colon;
 	int i;
 
+	if (cf->nmatrix == 0)
+		return NULL;
+	m = xcalloc(1, sizeof(*m));
 	m->ad.ops = &matrix_ops;
 	m->ad.bot = bot;
 	m->ad.priv = m;
 	m->st = st;
 	m->prefix = xstrdup(cf->prefix);
-	set_owners(m, cf);
 	answer_init(&m->ans);
 	for (i = 0; i < cf->nmatrix; i++) {
 		struct mx *x = &m->accts[m->naccts++];
@@ -1183,10 +1139,47 @@ matrix_post(struct adapter *ad, const char *network, const char *target,
 	return 0;
 }
 
+static void
+matrix_highlights(struct adapter *ad, const struct config *cf,
+    struct highlights *hl)
+{
+	char net[96];
+	int i, j;
+
+	(void)ad;
+	for (i = 0; i < cf->nmatrix; i++) {
+		snprintf(net, sizeof(net), "matrix:%s", cf->matrix[i].name);
+		for (j = 0; j < cf->matrix[i].nhighlights; j++)
+			hl_add(hl, net, cf->matrix[i].highlights[j].target, 1,
+			    cf->matrix[i].highlights[j].secs,
+			    cf->matrix[i].highlights[j].zone);
+	}
+}
+
+static size_t
+matrix_line_max(struct adapter *ad, const char *network, const char *target)
+{
+	struct matrix *m = ad->priv;
+	int i;
+
+	(void)target;
+	for (i = 0; i < m->naccts; i++)
+		if (strcmp(m->accts[i].scope, network) == 0)
+			return (size_t)m->accts[i].cf.max_bytes;
+	return ANSWER_LINE_MAX;
+}
+
 const struct adapter_ops matrix_ops = {
 	.name = "matrix",
+	.new = matrix_new,
+	.reconfigure = matrix_reconfigure,
 	.start = matrix_start,
 	.stop = matrix_stop,
 	.free = matrix_free,
+	.pending = matrix_pending,
+	.failed = matrix_failed,
 	.post = matrix_post,
+	.highlights = matrix_highlights,
+	.act = matrix_act,
+	.line_max = matrix_line_max,
 };

@@ -290,6 +290,23 @@ bare_command(struct router *r, const struct command *cmd, const char *args)
 	return hit.role != NULL;
 }
 
+/* "more", "More!", "more please": the word alone, as people type it. */
+static int
+bare_more(const char *body)
+{
+	size_t n;
+
+	while (*body == ' ')
+		body++;
+	if (strncasecmp(body, "more", 4) != 0)
+		return 0;
+	body += 4;
+	if (strncasecmp(body, " please", 7) == 0)
+		body += 7;
+	n = strspn(body, " .!?");
+	return body[n] == '\0';
+}
+
 int
 router_handle(struct router *r, const struct message *m, time_t now,
     struct answer *a)
@@ -313,12 +330,20 @@ router_handle(struct router *r, const struct message *m, time_t now,
 		;
 	how = strncmp(body, r->prefix, plen) == 0 ? 0 :
 	    addressed(body, r->nick, m->names);
-	if (how == 0 && !m->direct && strncmp(body, r->prefix, plen) != 0)
-		goto out;		/* channel chatter: not for us */
+	cv = m->where ? convo_find(r, m->where, 0) : NULL;
+	if (how == 0 && !m->direct && strncmp(body, r->prefix, plen) != 0) {
+		/* channel chatter is not for us, but a bare "more" from
+		 * the person whose answer was cut is */
+		if (cv == NULL || cv->more == NULL || !bare_more(body))
+			goto out;
+		cmd = command_find("more", 4);
+		args = body + strlen(body);
+		ctx.pending_more = cv->more;
+		goto run;
+	}
 	while (*body == ' ')
 		body++;
 
-	cv = m->where ? convo_find(r, m->where, 0) : NULL;
 	if (cv && cv->has_said && now - cv->at > ROUTER_MEMORY_SECS)
 		cv->has_said = 0;	/* forgotten */
 	ctx.pending_more = cv ? cv->more : NULL;

@@ -2,10 +2,15 @@
  * adapter.h -- a chat network as seen by the bot.
  *
  * The terminal, IRC and Matrix are adapters behind this one interface,
- * picked by name from a table (adapter_find).  An adapter turns its
- * network's events into struct message, hands them to the bot core
- * (bot_answer) and delivers the struct answer its own way: plain text for
- * the terminal and IRC, HTML for Matrix.
+ * found by name in a table (adapter_at, adapter_find), as OpenSMTPD finds
+ * its table backends.  An adapter turns its network's events into struct
+ * message (message.h), hands them to the core (bot_answer), and delivers
+ * the struct answer its own way: plain text for the terminal and IRC,
+ * HTML for Matrix.  Who is an owner, who is ignored and how often a
+ * person may ask is the core's business (policy.h), the same everywhere.
+ *
+ * The test of the design: an XMPP or Discord adapter maps its events to
+ * struct message and fills in these ops; main.c does not change.
  */
 #ifndef TECHPAY_ADAPTER_H
 #define TECHPAY_ADAPTER_H
@@ -13,26 +18,55 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "fmt.h"
+#include "index.h"
+#include "kb.h"
 #include "loop.h"
+#include "message.h"
 #include "router.h"
+
+#define ADAPTERS_MAX	8	/* kinds of network in one process */
 
 struct bot;
 struct adapter;
+struct config;
+struct state;
+struct highlights;
 
 struct adapter_ops {
-	const char	*name;
+	const char	*name;	/* the kind, as in "irc:NAME" network keys */
+	/* The adapter for the config's sections of this kind, or NULL when
+	 * it has none.  Everything kept is copied: nothing borrowed from
+	 * the config outlives a reload.  NULL: not made from a config. */
+	struct adapter	*(*new)(struct bot *, const struct config *,
+			    struct state *);
+	/* A reloaded config: new limits, channels or rooms; sections gone
+	 * are disconnected, new ones connected. */
+	void		(*reconfigure)(struct adapter *, const struct config *);
 	/* Registers with the loop; 0, or -1 with err filled. */
 	int		(*start)(struct adapter *, struct loop *, char *err,
 			    size_t errlen);
+	/* Says goodbye (QUIT); what is queued may still go out. */
 	void		(*stop)(struct adapter *);
 	void		(*free)(struct adapter *);
+	/* Lines or answers still waiting to go out (for a clean exit). */
+	int		(*pending)(struct adapter *);
+	/* 1 after a fatal error (a rejected token): exit non-zero. */
+	int		(*failed)(struct adapter *);
 	/* A post the bot makes by itself (the daily highlight) to target
 	 * on network ("irc:NAME"); id names it for de-duplication.  0 when
 	 * sent or queued, -1 when it cannot go now.  NULL: no posts. */
 	int		(*post)(struct adapter *, const char *network,
 			    const char *target, const char *id,
 			    const struct answer *);
+	/* Registers the config's highlight targets of this kind. */
+	void		(*highlights)(struct adapter *, const struct config *,
+			    struct highlights *);
+	/* An owner's join or part, asked in message m. */
+	void		(*act)(struct adapter *, const struct message *m,
+			    enum action, const char *arg);
+	/* The longest answer line target can take (bytes). */
+	size_t		(*line_max)(struct adapter *, const char *network,
+			    const char *target);
 };
 
 struct adapter {
@@ -45,21 +79,43 @@ struct adapter {
 struct adapter	*console_new(struct bot *, FILE *in, FILE *out);
 extern const struct adapter_ops console_ops;
 
+/* The registered kinds: the i-th, or NULL past the last. */
+const struct adapter_ops *adapter_at(int i);
 const struct adapter_ops *adapter_find(const char *name);
+/* The kind a network key ("irc:NAME") belongs to. */
+const struct adapter_ops *adapter_of_network(const char *network);
 
 /* ---- the bot core that adapters call ------------------------------- */
+
+struct policy_conf;
 
 struct bot	*bot_new(const struct kb *, struct index *,
 		    const struct router_opts *);
 void		 bot_free(struct bot *);
-struct highlights;
+/* Owners, ignores and the limit (policy.h); copied. */
+void		 bot_set_policy(struct bot *, const struct policy_conf *);
+struct policy	*bot_policy(struct bot *);
 /* The highlights that "!highlight" reads and changes (may be NULL). */
 void		 bot_set_highlights(struct bot *, struct highlights *);
 /* Serves a new knowledge base from now on (after a reload). */
 void		 bot_set_knowledge(struct bot *, const struct kb *,
 		    struct index *);
-/* 1 with an answer, 0 for silence; see router_handle. */
-int		 bot_answer(struct bot *, const struct message *,
-		    struct answer *);
+/* Called when an owner says "reload" (main raises its reload flag). */
+void		 bot_on_reload(struct bot *, void (*)(void *), void *);
+/*
+ * The core: drops what the policy ignores, marks owners, has the router
+ * answer, applies the limit (a first excess becomes a notice to the
+ * asker, a->notice), and carries out owner actions: ignore and reload
+ * itself, join and part through from->ops->act.  1 with an answer for
+ * the adapter to send, 0 for silence.
+ */
+int		 bot_answer(struct bot *, struct adapter *from,
+		    const struct message *, struct answer *);
+/*
+ * Counts something done for a person that is not an answer (a CTCP
+ * reply, a look-up of who they are); 0 when it may be done, -1 when the
+ * person is ignored or over the limit.
+ */
+int		 bot_count(struct bot *, const struct message *);
 
 #endif

@@ -119,10 +119,15 @@ struct config {
 struct config	*config_load(const char *path, char *err, size_t errlen,
 		    char *warn, size_t warnlen);
 void		 config_free(struct config *);
+/* "2 IRC networks, 1 Matrix account" (a static buffer). */
+const char	*config_summary(const struct config *);
 /* Applies the defaults of config.example to a network (for tests). */
 void		 config_network_defaults(struct config_network *);
 void		 config_matrix_defaults(struct config_matrix *);
-/* A deep copy that outlives the config (config_matrix_clear frees it). */
+/* Deep copies that outlive the config (the _clear calls free them). */
+void		 config_network_copy(struct config_network *dst,
+		    const struct config_network *src);
+void		 config_network_clear(struct config_network *);
 void		 config_matrix_copy(struct config_matrix *dst,
 		    const struct config_matrix *src);
 void		 config_matrix_clear(struct config_matrix *);

@@ -11,22 +11,9 @@
 #define TECHPAY_FMT_H
 
 #include "buf.h"
+#include "message.h"
 
-#define ANSWER_LINE_MAX	400	/* bytes of the one plain line */
 #define ECHO_MAX	40	/* characters of user text echoed back */
-
-struct answer {
-	struct buf	text;	/* plain, one line */
-	struct buf	html;	/* HTML fragment */
-	struct buf	more;	/* plain continuation after the cut */
-	int		row_cells;
-	int		rows;
-	int		paras;	/* <p> opened by fmt_para */
-	/* an owner command's request to the adapter: "join", "part",
-	 * "ignore" or "reload" with its argument; "" for none */
-	char		action[8];
-	char		action_arg[256];
-};
 
 void	answer_init(struct answer *);
 void	answer_free(struct answer *);

@@ -11,21 +11,13 @@
 #define TECHPAY_IRC_H
 
 #include "adapter.h"
-#include "config.h"
 
 #define IRC_USER_MAX	10	/* user part of our prefix, as servers cap it */
 #define IRC_HOST_MAX	63	/* host part, worst case */
-#define IRC_RATE_SLOTS	256	/* users tracked for the per-user limit */
 
-/* Starts nothing yet: see adapter ops start. The config is borrowed. */
-struct adapter	*irc_new(struct bot *, const struct config *);
-/* Applies a reloaded config: owners, limits, new channels. */
-void		 irc_reconfigure(struct adapter *, const struct config *);
-/* Lines waiting in every network's send queue (for a clean exit). */
-int		 irc_pending(struct adapter *);
-
-/* Where to end the first line of text within max bytes: at a space in
- * the second half if there is one, never inside a UTF-8 character. */
+/* Where to end the first line of text within max bytes: between items
+ * ("; ", ". ") in the last third, else at a space in the second half,
+ * never inside a UTF-8 character. */
 size_t		 irc_split_at(const char *text, size_t len, size_t max);
 
 extern const struct adapter_ops irc_ops;

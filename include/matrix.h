@@ -19,17 +19,6 @@
 #define MX_SYNC_SLACK_MS	15000	/* HTTP timeout beyond the sync's */
 #define MX_TIMELINE_LIMIT	50	/* events per room per sync */
 
-/* The config is copied; the state store is borrowed. */
-struct adapter	*matrix_new(struct bot *, const struct config *,
-		    struct state *);
-/* Applies a reloaded config's invite_from and limits. */
-void		 matrix_reconfigure(struct adapter *, const struct config *);
-/* Answers still waiting to be accepted by a homeserver. */
-int		 matrix_pending(struct adapter *);
-/* 1 when an account hit a fatal error (a rejected token, a wrong
- * password): the process should exit non-zero. */
-int		 matrix_failed(struct adapter *);
-
 /* The transaction id of the answer to event_id (33 bytes with NUL). */
 void		 matrix_txn_id(const char *event_id, char out[33]);
 

@@ -19,6 +19,7 @@
 #include "fmt.h"
 #include "index.h"
 #include "kb.h"
+#include "message.h"
 
 #define ROUTER_INPUT_MAX	2048	/* bytes of a message looked at */
 #define ROUTER_PREFIX_MAX	8
@@ -33,22 +34,6 @@ struct router_opts {
 	const char	*nick;		/* the bot's name, default "techpay" */
 };
 
-struct message {
-	const char	*text;		/* raw bytes, any encoding */
-	size_t		 len;
-	const char	*where;		/* conversation key: network, channel
-					 * or room, and person */
-	/* other names the bot answers to here (Matrix: display name, user
-	 * id, localpart); NULL-terminated, may be NULL */
-	const char *const *names;
-	int		 direct;	/* private chat / console: all addressed */
-	size_t		 max_bytes;	/* answer budget; 0: ANSWER_LINE_MAX */
-	/* for per-channel settings (highlights); NULL in the terminal */
-	const char	*network;	/* "irc:NAME", "matrix:NAME" */
-	const char	*target;	/* the channel or room; NULL in private */
-	int		 privileged;	/* an owner, or a channel operator */
-	int		 owner;		/* one of the config's owners */
-};
 
 struct highlights;
 

@@ -1,0 +1,325 @@
+/*
+ * policy.c -- owners, ignores and the per-person limit; see policy.h.
+ *
+ * The limit's table is a fixed array searched linearly: it is looked at
+ * once per answer, and 1024 short string compares cost less than the
+ * answer itself.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "policy.h"
+
+struct rate {
+	char		 key[POLICY_KEY_MAX];	/* "" when free */
+	long long	 window;	/* ms the window started */
+	long long	 seen;		/* ms of the last count */
+	long long	 ignored_until;
+	int		 count;
+	int		 told;
+};
+
+struct policy {
+	char		*owners[POLICY_LIST_MAX];
+	int		 nowners;
+	char		*ignore[POLICY_LIST_MAX];	/* the config's */
+	int		 nignore;
+	char		*added[POLICY_LIST_MAX];	/* "ignore" at run time */
+	int		 nadded;
+	int		 user_rate;
+	int		 user_ignore_s;
+	struct rate	 rates[POLICY_RATE_SLOTS];
+	struct rate	 overflow;	/* shared when every slot is ignored */
+};
+
+/* rfc1459 casemapping: {}|^ are the lower case of []\~ */
+static int
+irc_lower(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 'a';
+	switch (c) {
+	case '[': return '{';
+	case ']': return '}';
+	case '\\': return '|';
+	case '~': return '^';
+	}
+	return c;
+}
+
+int
+policy_mask_match(const char *m, const char *s)
+{
+	const char *star_m = NULL, *star_s = NULL;
+
+	if (m == NULL || s == NULL)
+		return 0;
+	/* the classic greedy match with one backtrack point: linear in
+	 * practice, never exponential */
+	while (*s) {
+		if (*m == '*') {
+			star_m = ++m;
+			star_s = s;
+		} else if (*m == '?' || (*m && irc_lower((unsigned char)*m) ==
+		    irc_lower((unsigned char)*s))) {
+			m++;
+			s++;
+		} else if (star_m) {
+			m = star_m;
+			s = ++star_s;
+		} else
+			return 0;
+	}
+	while (*m == '*')
+		m++;
+	return *m == '\0';
+}
+
+static int
+entry_match(const char *entry, const struct person *p)
+{
+	if (strncmp(entry, "account:", 8) == 0)
+		return p->account && policy_mask_match(entry + 8, p->account);
+	return policy_mask_match(entry, p->mask);
+}
+
+static int
+list_match(char *const *list, int n, const struct person *p)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (entry_match(list[i], p))
+			return 1;
+	return 0;
+}
+
+static void
+list_set(char **list, int *n, const char *const *src, int nsrc)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		free(list[i]);
+	*n = 0;
+	for (i = 0; i < nsrc && *n < POLICY_LIST_MAX; i++)
+		list[(*n)++] = xstrdup(src[i]);
+}
+
+struct policy *
+policy_new(const struct policy_conf *c)
+{
+	struct policy *p = xcalloc(1, sizeof(*p));
+
+	policy_configure(p, c);
+	return p;
+}
+
+void
+policy_configure(struct policy *p, const struct policy_conf *c)
+{
+	list_set(p->owners, &p->nowners, c->owners, c->nowners);
+	list_set(p->ignore, &p->nignore, c->ignore, c->nignore);
+	p->user_rate = c->user_rate > 0 ? c->user_rate : POLICY_RATE_DEFAULT;
+	p->user_ignore_s = c->user_ignore_s > 0 ? c->user_ignore_s : 300;
+}
+
+void
+policy_free(struct policy *p)
+{
+	if (p == NULL)
+		return;
+	list_set(p->owners, &p->nowners, NULL, 0);
+	list_set(p->ignore, &p->nignore, NULL, 0);
+	list_set(p->added, &p->nadded, NULL, 0);
+	free(p);
+}
+
+int
+policy_is_owner(const struct policy *p, const struct person *who)
+{
+	return list_match(p->owners, p->nowners, who);
+}
+
+int
+policy_has_account_owners(const struct policy *p)
+{
+	int i;
+
+	for (i = 0; i < p->nowners; i++)
+		if (strncmp(p->owners[i], "account:", 8) == 0)
+			return 1;
+	return 0;
+}
+
+/* "irc:libera a:alice" or "irc:libera h:~al@host": the account when the
+ * network vouches for one, else what follows the nick. */
+static void
+rate_key(const struct person *who, char *out, size_t n)
+{
+	const char *m = who->mask ? who->mask : "";
+	const char *bang = strchr(m, '!');
+
+	if (who->account)
+		snprintf(out, n, "%s a:%s", who->network ? who->network : "",
+		    who->account);
+	else
+		snprintf(out, n, "%s h:%s", who->network ? who->network : "",
+		    bang ? bang + 1 : m);
+}
+
+static struct rate *
+rate_find(struct policy *p, const char *key, int create, long long now)
+{
+	struct rate *r, *victim = NULL;
+	int i;
+
+	for (i = 0; i < POLICY_RATE_SLOTS; i++) {
+		r = &p->rates[i];
+		if (r->key[0] == '\0') {
+			if (victim == NULL || victim->key[0] != '\0')
+				victim = r;	/* a free slot beats any */
+			continue;
+		}
+		if (strcmp(r->key, key) == 0)
+			return r;
+		if (r->ignored_until > now)
+			continue;	/* never evicted while ignored */
+		if (victim == NULL || (victim->key[0] != '\0' &&
+		    r->seen < victim->seen))
+			victim = r;
+	}
+	if (!create)
+		return NULL;
+	if (victim == NULL)
+		victim = &p->overflow;	/* everyone here is ignored */
+	if (victim != &p->overflow || strcmp(victim->key, "*") != 0) {
+		memset(victim, 0, sizeof(*victim));
+		snprintf(victim->key, sizeof(victim->key), "%s",
+		    victim == &p->overflow ? "*" : key);
+		victim->window = now;
+	}
+	return victim;
+}
+
+int
+policy_is_ignored(struct policy *p, const struct person *who,
+    long long now)
+{
+	char key[POLICY_KEY_MAX];
+	struct rate *r;
+
+	if (list_match(p->ignore, p->nignore, who) ||
+	    list_match(p->added, p->nadded, who))
+		return 1;
+	rate_key(who, key, sizeof(key));
+	r = rate_find(p, key, 0, now);
+	return r != NULL && r->ignored_until > now;
+}
+
+enum rate_verdict
+policy_rate(struct policy *p, const struct person *who, long long now)
+{
+	char key[POLICY_KEY_MAX];
+	struct rate *r;
+
+	rate_key(who, key, sizeof(key));
+	r = rate_find(p, key, 1, now);
+	r->seen = now;
+	if (r->ignored_until > now)
+		return RATE_SILENT;
+	if (now - r->window >= POLICY_WINDOW_MS) {
+		r->window = now;
+		r->count = 0;
+		r->told = 0;
+	}
+	if (++r->count <= p->user_rate)
+		return RATE_OK;
+	r->ignored_until = now + p->user_ignore_s * 1000LL;
+	if (r->told)
+		return RATE_SILENT;
+	r->told = 1;
+	return RATE_TELL;
+}
+
+int
+policy_user_rate(const struct policy *p)
+{
+	return p->user_rate;
+}
+
+int
+policy_ignore_secs(const struct policy *p)
+{
+	return p->user_ignore_s;
+}
+
+/* A mask with nothing literal in it but separators matches everyone. */
+static int
+matches_everyone(const char *mask)
+{
+	const char *s = strncmp(mask, "account:", 8) == 0 ? mask + 8 : mask;
+
+	return s[strspn(s, "*?!@.:")] == '\0';
+}
+
+int
+policy_ignore_add(struct policy *p, const char *mask,
+    const struct person *asker, char *err, size_t errlen)
+{
+	struct buf m = {0};
+	struct person probe = { NULL, NULL, NULL };
+	int i;
+
+	/* a bare nick means that nick from anywhere */
+	if (strncmp(mask, "account:", 8) != 0 && strpbrk(mask, "!@:") == NULL)
+		buf_printf(&m, "%s!*@*", mask);
+	else
+		buf_puts(&m, mask);
+	if (matches_everyone(buf_str(&m))) {
+		snprintf(err, errlen, "%s would match everyone", buf_str(&m));
+		goto fail;
+	}
+	/* an owner entry seen as a mask or an account, and the asker */
+	for (i = 0; i < p->nowners; i++) {
+		const char *o = p->owners[i];
+
+		probe.mask = o;
+		probe.account = strncmp(o, "account:", 8) == 0 ? o + 8 : NULL;
+		if (entry_match(buf_str(&m), &probe) ||
+		    policy_mask_match(o, buf_str(&m)))
+			break;
+	}
+	if (i < p->nowners || (asker && entry_match(buf_str(&m), asker))) {
+		snprintf(err, errlen, "%s matches an owner", buf_str(&m));
+		goto fail;
+	}
+	if (p->nadded >= POLICY_LIST_MAX) {
+		snprintf(err, errlen, "the ignore list is full (%d)",
+		    POLICY_LIST_MAX);
+		goto fail;
+	}
+	p->added[p->nadded++] = buf_steal(&m);
+	return 0;
+fail:
+	buf_free(&m);
+	return -1;
+}
+
+long
+policy_backoff_ms(int min_s, int max_s, int failures)
+{
+	long ms = min_s * 1000L, max = max_s * 1000L;
+
+	if (ms <= 0)
+		ms = 1000;
+	if (max < ms)
+		max = ms;
+	while (failures-- > 0 && ms < max)
+		ms *= 2;
+	if (ms > max)
+		ms = max;
+	return ms / 2 + (long)(random() % (ms / 2 + 1));
+}

@@ -1,0 +1,95 @@
+/*
+ * policy.h -- who may do what, the same on every network.
+ *
+ * Adapters describe the sender of a message as a struct person (its mask
+ * and, where the network vouches for one, its account); the policy says
+ * whether that person is an owner, is ignored, and may be answered now.
+ * Nothing here knows IRC from Matrix: an IRC person is
+ * nick!user@host with a services account when the server names one, a
+ * Matrix person is its user id, which is also its account.
+ *
+ * Masks use IRC rules: '*' and '?' are the only wildcards, and case is
+ * folded with rfc1459 casemapping ("[Dev]" is a nick, not a character
+ * class; "{" equals "[").  An owner or ignore entry "account:NAME" matches
+ * the account instead of the mask.
+ */
+#ifndef TECHPAY_POLICY_H
+#define TECHPAY_POLICY_H
+
+#include <stddef.h>
+
+#define POLICY_LIST_MAX		64	/* owners, ignore masks (config and
+					 * run time together) */
+#define POLICY_RATE_SLOTS	1024	/* people tracked for the limit */
+#define POLICY_KEY_MAX		192	/* network + account or user@host */
+#define POLICY_ERR_MAX		160
+#define POLICY_WINDOW_MS	60000	/* the rate limit's window */
+#define POLICY_RATE_DEFAULT	15	/* answers a minute */
+
+struct policy;
+
+struct person {
+	const char	*network;	/* "irc:NAME", "matrix:NAME", "console" */
+	const char	*mask;		/* nick!user@host, @user:server */
+	const char	*account;	/* vouched for by the network; or NULL */
+};
+
+struct policy_conf {
+	const char *const *owners;	/* masks, @user:server, account:NAME */
+	int		 nowners;
+	const char *const *ignore;
+	int		 nignore;
+	int		 user_rate;	/* answers per POLICY_WINDOW_MS */
+	int		 user_ignore_s;	/* silence once over it */
+};
+
+enum rate_verdict {
+	RATE_OK,	/* answer */
+	RATE_TELL,	/* over the limit just now: say so once, privately */
+	RATE_SILENT	/* over the limit: say nothing */
+};
+
+struct policy	*policy_new(const struct policy_conf *);
+void		 policy_free(struct policy *);
+/* A reloaded config: new lists and limits (the lists are copied); the
+ * run-time ignores and the counts are kept. */
+void		 policy_configure(struct policy *, const struct policy_conf *);
+
+int		 policy_is_owner(const struct policy *, const struct person *);
+/* 1 for an owner entry "account:NAME": worth asking the server who a
+ * sender is before refusing an owner command. */
+int		 policy_has_account_owners(const struct policy *);
+/* Ignored by the config, by "ignore", or over the limit right now. */
+int		 policy_is_ignored(struct policy *, const struct person *,
+		    long long now_ms);
+
+/*
+ * Counts one thing done for a person (an answer, a CTCP reply, a look-up
+ * of who they are).  The key is the account, else user@host, never the
+ * nick, so a nick change does not start over.  The table is bounded; a
+ * full one forgets the person seen longest ago who is not being ignored,
+ * so eviction never lifts an ignore early.
+ */
+enum rate_verdict policy_rate(struct policy *, const struct person *,
+		    long long now_ms);
+/* The limit and the silence, for the notice. */
+int		 policy_user_rate(const struct policy *);
+int		 policy_ignore_secs(const struct policy *);
+
+/*
+ * Adds a run-time ignore (until restart).  A bare nick means that nick
+ * anywhere ("nick!*@*").  0, or -1 with err filled when the mask would
+ * silence everyone or an owner (or the list is full).
+ */
+int		 policy_ignore_add(struct policy *, const char *mask,
+		    const struct person *asker, char *err, size_t errlen);
+
+/* IRC mask matching (see above); 1 on a match. */
+int		 policy_mask_match(const char *mask, const char *s);
+
+/* The delay in ms before retry number `failures` (0 first): min_s
+ * doubled per failure up to max_s, the upper half jittered so that many
+ * bots do not retry in step.  Every adapter backs off with this. */
+long		 policy_backoff_ms(int min_s, int max_s, int failures);
+
+#endif

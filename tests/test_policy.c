@@ -1,0 +1,217 @@
+/*
+ * test_policy.c -- owners, ignores and the per-person limit: IRC mask
+ * rules, owners by mask, account and Matrix id, run-time ignores that
+ * would silence everyone or an owner, the limit keyed by account or
+ * user@host (not the nick), its bounded table, and the backoff.
+ */
+#include "testutil.h"
+#include "policy.h"
+
+static const char *const owners[] = {
+	"alice!*@owner.example", "account:Bob", "@carol:example.org"
+};
+
+static struct policy *
+mk(int rate)
+{
+	struct policy_conf c = { owners, 3, NULL, 0, rate, 60 };
+
+	return policy_new(&c);
+}
+
+static void
+test_01_mask_rules(void **s)
+{
+	(void)s;
+	assert_true(policy_mask_match("*!*@host", "nick!u@host"));
+	assert_true(policy_mask_match("n?ck!*", "nack!x@y"));
+	assert_false(policy_mask_match("nick!*@host", "nick!u@host2"));
+	/* [Dev] is a nick, not a character class */
+	assert_true(policy_mask_match("[Dev]!*@*", "[dev]!u@h"));
+	assert_false(policy_mask_match("[Dev]!*@*", "D!u@h"));
+	/* rfc1459: {} are the lower case of [] */
+	assert_true(policy_mask_match("{dev}!*@*", "[DEV]!u@h"));
+	assert_true(policy_mask_match("a*b*c", "aXXbYYc"));
+	assert_false(policy_mask_match("a*b*c", "aXXbYY"));
+	assert_true(policy_mask_match("*", ""));
+	assert_false(policy_mask_match(NULL, "x"));
+}
+
+static void
+test_02_owners(void **s)
+{
+	struct policy *p = mk(5);
+	struct person a = { "irc:n", "alice!al@owner.example", NULL };
+	struct person fake = { "irc:n", "alice!al@evil.example", NULL };
+	struct person b = { "irc:n", "whoever!x@y", "bob" };
+	struct person c = { "matrix:m", "@carol:example.org",
+	    "@carol:example.org" };
+	struct person d = { "matrix:m", "@carol:evil.org", "@carol:evil.org" };
+
+	(void)s;
+	assert_true(policy_is_owner(p, &a));
+	assert_false(policy_is_owner(p, &fake));	/* nick alone is not */
+	assert_true(policy_is_owner(p, &b));		/* account, any case */
+	assert_true(policy_is_owner(p, &c));
+	assert_false(policy_is_owner(p, &d));
+	assert_true(policy_has_account_owners(p));
+	policy_free(p);
+}
+
+static void
+test_03_limit_counts_and_tells_once(void **s)
+{
+	struct policy *p = mk(3);
+	struct person u = { "irc:n", "u!id@host", NULL };
+	int i;
+
+	(void)s;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(policy_rate(p, &u, 1000 + i), RATE_OK);
+	assert_int_equal(policy_rate(p, &u, 1010), RATE_TELL);
+	assert_int_equal(policy_rate(p, &u, 1020), RATE_SILENT);
+	assert_true(policy_is_ignored(p, &u, 1030));
+	/* the silence lasts user_ignore_s (60 s here), then all is well */
+	assert_false(policy_is_ignored(p, &u, 1010 + 60001));
+	assert_int_equal(policy_rate(p, &u, 1010 + 60001), RATE_OK);
+	policy_free(p);
+}
+
+static void
+test_04_nick_change_keeps_the_count(void **s)
+{
+	struct policy *p = mk(2);
+	struct person a = { "irc:n", "one!id@host", NULL };
+	struct person b = { "irc:n", "two!id@host", NULL };
+	struct person other = { "irc:n", "one!id@elsewhere", NULL };
+	struct person acct1 = { "irc:n", "x!a@h1", "acct" };
+	struct person acct2 = { "irc:n", "y!b@h2", "acct" };
+
+	(void)s;
+	assert_int_equal(policy_rate(p, &a, 0), RATE_OK);
+	assert_int_equal(policy_rate(p, &b, 1), RATE_OK);
+	assert_int_equal(policy_rate(p, &a, 2), RATE_TELL);
+	assert_true(policy_is_ignored(p, &b, 3));
+	assert_false(policy_is_ignored(p, &other, 3));
+	/* an account is one person wherever it connects from */
+	assert_int_equal(policy_rate(p, &acct1, 4), RATE_OK);
+	assert_int_equal(policy_rate(p, &acct2, 5), RATE_OK);
+	assert_int_equal(policy_rate(p, &acct1, 6), RATE_TELL);
+	/* the same user@host on another network is someone else */
+	b.network = "irc:other";
+	assert_false(policy_is_ignored(p, &b, 7));
+	policy_free(p);
+}
+
+static void
+test_05_eviction_never_lifts_an_ignore(void **s)
+{
+	struct policy *p = mk(1);
+	struct person bad = { "irc:n", "bad!x@bad.host", NULL };
+	struct person u = { "irc:n", NULL, NULL };
+	char mask[64];
+	int i;
+
+	(void)s;
+	assert_int_equal(policy_rate(p, &bad, 0), RATE_OK);
+	assert_int_equal(policy_rate(p, &bad, 1), RATE_TELL);
+	/* many more people than slots, each seen once, later */
+	for (i = 0; i < POLICY_RATE_SLOTS * 2; i++) {
+		snprintf(mask, sizeof(mask), "n%d!u%d@h", i, i);
+		u.mask = mask;
+		assert_int_equal(policy_rate(p, &u, 10 + i), RATE_OK);
+	}
+	assert_true(policy_is_ignored(p, &bad, 5000));
+	assert_int_equal(policy_rate(p, &bad, 5001), RATE_SILENT);
+	policy_free(p);
+}
+
+static void
+test_06_ignore_add_refuses_everyone_and_owners(void **s)
+{
+	struct policy *p = mk(5);
+	struct person asker = { "irc:n", "alice!al@owner.example", NULL };
+	struct person joe = { "irc:n", "joe!j@somewhere", NULL };
+	struct person mx = { "matrix:m", "@spam:example.net",
+	    "@spam:example.net" };
+	char err[POLICY_ERR_MAX];
+
+	(void)s;
+	assert_int_equal(policy_ignore_add(p, "*", &asker, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "everyone"));
+	assert_int_equal(policy_ignore_add(p, "*!*@*", &asker, err,
+	    sizeof(err)), -1);
+	assert_int_equal(policy_ignore_add(p, "*!*@owner.example", &asker, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "owner"));
+	assert_int_equal(policy_ignore_add(p, "account:bob", &asker, err,
+	    sizeof(err)), -1);
+	assert_int_equal(policy_ignore_add(p, "@carol:*", &asker, err,
+	    sizeof(err)), -1);
+	assert_int_equal(policy_ignore_add(p, "joe", &asker, err,
+	    sizeof(err)), 0);
+	assert_true(policy_is_ignored(p, &joe, 0));
+	assert_int_equal(policy_ignore_add(p, "@spam:example.net", &asker, err,
+	    sizeof(err)), 0);
+	assert_true(policy_is_ignored(p, &mx, 0));
+	assert_false(policy_is_ignored(p, &asker, 0));
+	policy_free(p);
+}
+
+static void
+test_07_configure_keeps_runtime_ignores(void **s)
+{
+	static const char *const ign[] = { "*!*@spam.example" };
+	struct policy *p = mk(5);
+	struct policy_conf c = { NULL, 0, ign, 1, 2, 30 };
+	struct person joe = { "irc:n", "joe!j@somewhere", NULL };
+	struct person sp = { "irc:n", "x!y@spam.example", NULL };
+	struct person a = { "irc:n", "alice!al@owner.example", NULL };
+	char err[POLICY_ERR_MAX];
+
+	(void)s;
+	assert_int_equal(policy_ignore_add(p, "joe!*@*", NULL, err,
+	    sizeof(err)), 0);
+	policy_configure(p, &c);
+	assert_true(policy_is_ignored(p, &joe, 0));
+	assert_true(policy_is_ignored(p, &sp, 0));
+	assert_false(policy_is_owner(p, &a));	/* owners replaced */
+	assert_int_equal(policy_user_rate(p), 2);
+	assert_int_equal(policy_ignore_secs(p), 30);
+	policy_free(p);
+}
+
+static void
+test_08_backoff_doubles_with_jitter_and_caps(void **s)
+{
+	long ms;
+	int i;
+
+	(void)s;
+	for (i = 0; i < 50; i++) {
+		ms = policy_backoff_ms(2, 60, 0);
+		assert_true(ms >= 1000 && ms <= 2000);
+		ms = policy_backoff_ms(2, 60, 3);
+		assert_true(ms >= 8000 && ms <= 16000);
+		ms = policy_backoff_ms(2, 60, 40);	/* no overflow */
+		assert_true(ms >= 30000 && ms <= 60000);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(test_01_mask_rules),
+		cmocka_unit_test(test_02_owners),
+		cmocka_unit_test(test_03_limit_counts_and_tells_once),
+		cmocka_unit_test(test_04_nick_change_keeps_the_count),
+		cmocka_unit_test(test_05_eviction_never_lifts_an_ignore),
+		cmocka_unit_test(test_06_ignore_add_refuses_everyone_and_owners),
+		cmocka_unit_test(test_07_configure_keeps_runtime_ignores),
+		cmocka_unit_test(test_08_backoff_doubles_with_jitter_and_caps),
+	};
+
+	return cmocka_run_group_tests_name("policy", t, NULL, NULL);
+}
