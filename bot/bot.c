@@ -147,8 +147,8 @@ act(struct bot *b, struct adapter *from, const struct message *m,
 			fmt_finish(a, m->max_bytes ? m->max_bytes :
 			    ANSWER_LINE_MAX);
 		} else
-			log_info("%s: ignoring %s (owner %s)", p->network,
-			    a->action_arg, p->mask);
+			log_info("%s: ignoring %s (owner %s)", p->network, err,
+			    p->mask);
 		break;
 	case ACT_RELOAD:
 		log_info("%s: reload asked by owner %s", p->network, p->mask);

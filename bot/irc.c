@@ -137,6 +137,28 @@ sendf(struct net *n, int urgent, const char *fmt, ...)
 	link_send(n->link, line, urgent);
 }
 
+/* A line said for the person origin (nick!user@host): it waits in
+ * their lane of the send queue, keyed by user@host so that a nick
+ * change does not buy a new one. */
+static void
+sendf_for(struct net *n, const char *origin, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+sendf_for(struct net *n, const char *origin, const char *fmt, ...)
+{
+	char line[IRC_MSG_MAX * 2];
+	const char *bang = origin ? strchr(origin, '!') : NULL;
+	va_list ap;
+
+	if (n->link == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	link_send_for(n->link, bang ? bang + 1 : origin, line);
+}
+
 static void
 origin_nick(const char *origin, char *out, size_t n)
 {
@@ -255,10 +277,10 @@ irc_split_at(const char *text, size_t len, size_t max)
 
 	if (cut >= len)
 		return cut;
-	/* between items ("; ", ". ") in the last third, then a space in
+	/* between items ("; ", ". ") in the last quarter, then a space in
 	 * the second half: a reader should never get "(no figure |" on
 	 * one line and "in the guides)" on the next */
-	for (i = cut; i > max - max / 3 && i > 1; i--)
+	for (i = cut; i > max - max / 4 && i > 1; i--)
 		if (text[i] == ' ' && (text[i - 1] == ';' ||
 		    text[i - 1] == '.'))
 			return i;
@@ -274,7 +296,8 @@ irc_split_at(const char *text, size_t len, size_t max)
  * answer says whom it is for.
  */
 static void
-say(struct net *n, const char *target, const char *lead, const char *text)
+say(struct net *n, const char *origin, const char *target, const char *lead,
+    const char *text)
 {
 	size_t max = payload_max(n, target), len = strlen(text), cut;
 	size_t ll = strlen(lead);
@@ -284,8 +307,8 @@ say(struct net *n, const char *target, const char *lead, const char *text)
 		ll = 0;
 	while (len > 0 && lines < n->cf->max_lines * 2) {
 		cut = irc_split_at(text, len, max - ll);
-		sendf(n, 0, "PRIVMSG %s :%.*s%.*s", target, (int)ll, lead,
-		    (int)cut, text);
+		sendf_for(n, origin, "PRIVMSG %s :%.*s%.*s", target, (int)ll,
+		    lead, (int)cut, text);
 		lines++;
 		text += cut;
 		len -= cut;
@@ -439,18 +462,18 @@ answer_as(struct net *n, const char *origin, const char *target, int direct,
 	snprintf(lead, sizeof(lead), "%s: ", nick);
 	max = payload_max(n, direct ? nick : target) - (direct ? 0 :
 	    strlen(lead));
-	/* room for max_lines lines, less the slack of cutting each line
-	 * between items */
-	m.max_bytes = (size_t)n->cf->max_lines * (max - max / 3);
+	/* room for max_lines lines, less the usual slack of cutting each
+	 * line between items (say() allows a line more when it is worse) */
+	m.max_bytes = (size_t)n->cf->max_lines * (max - max / 6);
 	if (m.max_bytes > ROUTER_INPUT_MAX * 4)
 		m.max_bytes = ROUTER_INPUT_MAX * 4;
 	if (bot_answer(irc->ad.bot, &irc->ad, &m, &irc->ans)) {
 		if (irc->ans.notice)	/* to the person alone */
-			sendf(n, 0, "NOTICE %s :%s", nick,
+			sendf_for(n, origin, "NOTICE %s :%s", nick,
 			    buf_str(&irc->ans.text));
 		else
-			say(n, direct ? nick : target, direct ? "" : lead,
-			    buf_str(&irc->ans.text));
+			say(n, origin, direct ? nick : target, direct ? "" :
+			    lead, buf_str(&irc->ans.text));
 	}
 	free(text);
 }
@@ -691,7 +714,7 @@ ev_ctcp(irc_session_t *s, const char *ev, const char *origin,
 		return;
 	origin_nick(origin, nick, sizeof(nick));
 	if (strcmp(p[0], "VERSION") == 0)
-		sendf(net_of(s), 0, "NOTICE %s :\001VERSION techpay "
+		sendf_for(net_of(s), origin, "NOTICE %s :\001VERSION techpay "
 		    TECHPAY_VERSION " - answers from two guides to the "
 		    "highest-paying tech jobs\001", nick);
 	else if (strncmp(p[0], "PING", 4) == 0 && strlen(p[0]) < 200) {
@@ -699,7 +722,8 @@ ev_ctcp(irc_session_t *s, const char *ev, const char *origin,
 
 		snprintf(reply, sizeof(reply), "%s", clean);
 		free(clean);
-		sendf(net_of(s), 0, "NOTICE %s :\001%s\001", nick, reply);
+		sendf_for(net_of(s), origin, "NOTICE %s :\001%s\001", nick,
+		    reply);
 	}
 }
 

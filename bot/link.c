@@ -30,12 +30,29 @@
 
 #define LINK_INBUF_MAX	(64 * 1024)	/* a line longer than this is junk */
 #define LINK_QUEUE_MAX	4096		/* lines waiting for the bucket */
+#define LINK_LANES	64		/* people with lines waiting */
+#define LINK_LANE_MAX	32		/* lines one person may have waiting */
+#define LINK_WHO_MAX	96
 
 enum state { L_CONNECTING, L_HANDSHAKE, L_READY, L_CLOSED };
 
 struct qline {
 	char		*s;	/* with CR LF */
 	struct qline	*next;
+};
+
+/*
+ * The send queue is fair: urgent lines (PONG, QUIT, CAP, registration)
+ * go first and are never dropped; then one line per lane in turn.  Lane
+ * 0 holds the bot's own lines (JOIN, highlights); every other lane holds
+ * what is said for one person, so a person with a long backlog delays
+ * someone else by at most one line per turn, and a person over
+ * LINK_LANE_MAX loses their own lines, not anyone else's.
+ */
+struct lane {
+	char		 who[LINK_WHO_MAX];	/* "" for lane 0 / free */
+	struct qline	*head, *tail;
+	int		 n;
 };
 
 struct link {
@@ -54,7 +71,9 @@ struct link {
 	struct buf	 to_client;
 	struct buf	 to_server;	/* bytes released by the bucket */
 	size_t		 to_server_off;
-	struct qline	*qhead, *qtail;
+	struct qline	*uhead, *utail;		/* urgent */
+	struct lane	 lanes[LINK_LANES];
+	int		 rr;			/* the lane whose turn it is */
 	int		 nqueued;
 	double		 tokens;
 	long long	 refill_at;	/* ms of the last refill */
@@ -187,6 +206,51 @@ refill(struct link *k)
 	k->refill_at = now;
 }
 
+static void
+q_push(struct qline **head, struct qline **tail, struct qline *q)
+{
+	q->next = NULL;
+	if (*tail)
+		(*tail)->next = q;
+	else
+		*head = q;
+	*tail = q;
+}
+
+static struct qline *
+q_pop(struct qline **head, struct qline **tail)
+{
+	struct qline *q = *head;
+
+	if (q) {
+		*head = q->next;
+		if (*head == NULL)
+			*tail = NULL;
+	}
+	return q;
+}
+
+/* The next line to send: urgent first, then the lanes in turn. */
+static struct qline *
+next_line(struct link *k)
+{
+	struct qline *q;
+	int i, l;
+
+	if ((q = q_pop(&k->uhead, &k->utail)) != NULL)
+		return q;
+	for (i = 0; i < LINK_LANES; i++) {
+		l = (k->rr + i) % LINK_LANES;
+		if ((q = q_pop(&k->lanes[l].head, &k->lanes[l].tail)) == NULL)
+			continue;
+		if (--k->lanes[l].n == 0)
+			k->lanes[l].who[0] = '\0';	/* free again */
+		k->rr = (l + 1) % LINK_LANES;
+		return q;
+	}
+	return NULL;
+}
+
 /* Moves queued lines to the upstream buffer as tokens allow. */
 static void
 drain(struct link *k)
@@ -196,21 +260,19 @@ drain(struct link *k)
 	if (k->state != L_READY)
 		return;
 	refill(k);
-	while ((q = k->qhead) != NULL &&
-	    (k->tokens >= 1.0 || k->conf.flood_interval_ms <= 0)) {
+	while (k->nqueued > 0 &&
+	    (k->tokens >= 1.0 || k->conf.flood_interval_ms <= 0) &&
+	    (q = next_line(k)) != NULL) {
 		k->tokens -= 1.0;
 		q->s[strlen(q->s) - 2] = '\0';
 		wire(k, "->", q->s);
 		q->s[strlen(q->s)] = '\r';
 		buf_puts(&k->to_server, q->s);
-		k->qhead = q->next;
-		if (k->qhead == NULL)
-			k->qtail = NULL;
 		free(q->s);
 		free(q);
 		k->nqueued--;
 	}
-	if (k->qhead && k->bucket_timer == 0) {
+	if (k->nqueued > 0 && k->bucket_timer == 0) {
 		long wait = (long)((1.0 - k->tokens) *
 		    k->conf.flood_interval_ms) + 1;
 
@@ -244,34 +306,61 @@ link_wire_line(const char *line, size_t n, char *out)
 	return m + 2;
 }
 
-/* Queues one line: cleaned, capped, CR LF added.  urgent goes first. */
-static void
-enqueue(struct link *k, const char *line, size_t n, int urgent)
+/* The lane for who (NULL: the bot's own), or NULL when none is free. */
+static struct lane *
+lane_of(struct link *k, const char *who)
 {
+	struct lane *free_lane = NULL;
+	int i;
+
+	if (who == NULL || *who == '\0')
+		return &k->lanes[0];
+	for (i = 1; i < LINK_LANES; i++) {
+		if (k->lanes[i].n > 0 && strcmp(k->lanes[i].who, who) == 0)
+			return &k->lanes[i];
+		if (k->lanes[i].n == 0 && free_lane == NULL)
+			free_lane = &k->lanes[i];
+	}
+	if (free_lane)
+		snprintf(free_lane->who, sizeof(free_lane->who), "%s", who);
+	return free_lane;
+}
+
+/* Queues one line: cleaned, capped, CR LF added.  urgent goes first;
+ * the rest waits in who's lane (see struct lane). */
+static void
+enqueue(struct link *k, const char *line, size_t n, int urgent,
+    const char *who)
+{
+	struct lane *ln = NULL;
 	struct qline *q;
 	char *s;
 
-	if (k->nqueued >= LINK_QUEUE_MAX) {
-		log_warn("%s: send queue full, dropping a line", k->host);
-		return;
+	if (!urgent) {
+		if (k->nqueued >= LINK_QUEUE_MAX) {
+			log_warn("%s: send queue full, dropping a line",
+			    k->host);
+			return;
+		}
+		if ((ln = lane_of(k, who)) == NULL)
+			ln = &k->lanes[0];	/* everyone is waiting */
+		else if (ln != &k->lanes[0] && ln->n >= LINK_LANE_MAX) {
+			log_debug("%s: %d lines already wait for %s; dropping "
+			    "one", k->host, ln->n, who);
+			return;
+		}
 	}
 	s = xmalloc(IRC_MSG_MAX + 1);
 	link_wire_line(line, n, s);
 	q = xcalloc(1, sizeof(*q));
 	q->s = s;
 	if (urgent) {
-		q->next = k->qhead;
-		k->qhead = q;
-		if (k->qtail == NULL)
-			k->qtail = q;
+		q_push(&k->uhead, &k->utail, q);
 		/* urgent lines are few (PONG, QUIT, CAP): one token's debt */
 		k->tokens += 1.0;
 	} else {
-		if (k->qtail)
-			k->qtail->next = q;
-		else
-			k->qhead = q;
-		k->qtail = q;
+		q_push(&ln->head, &ln->tail, q);
+		ln->n++;
 	}
 	k->nqueued++;
 }
@@ -282,16 +371,40 @@ link_send(struct link *k, const char *line, int urgent)
 	if (k->dead)
 		return;
 	enter(k);
-	enqueue(k, line, strlen(line), urgent);
+	enqueue(k, line, strlen(line), urgent, NULL);
 	drain(k);
 	leave(k);
 }
 
+void
+link_send_for(struct link *k, const char *who, const char *line)
+{
+	if (k->dead)
+		return;
+	enter(k);
+	enqueue(k, line, strlen(line), 0, who);
+	drain(k);
+	leave(k);
+}
+
+/* Lines that keep the connection alive or get it registered. */
 static int
 is_urgent(const char *s, size_t n)
 {
-	return (n >= 4 && (!strncmp(s, "PONG", 4) || !strncmp(s, "QUIT", 4))) ||
-	    (n >= 3 && !strncmp(s, "CAP", 3));
+	static const char *const words[] = {
+		"PONG", "QUIT", "CAP", "PASS", "NICK", "USER", "AUTHENTICATE",
+		NULL
+	};
+	size_t w;
+	int i;
+
+	for (i = 0; words[i]; i++) {
+		w = strlen(words[i]);
+		if (n >= w && strncmp(s, words[i], w) == 0 &&
+		    (n == w || s[w] == ' '))
+			return 1;
+	}
+	return 0;
 }
 
 /* ---- upstream I/O ----------------------------------------------------- */
@@ -398,7 +511,7 @@ client_line(struct link *k, char *line, size_t n)
 {
 	if (n == 0)
 		return;
-	enqueue(k, line, n, is_urgent(line, n));
+	enqueue(k, line, n, is_urgent(line, n), NULL);
 }
 
 static void
@@ -737,7 +850,7 @@ link_free(struct link *k)
 static void
 destroy(struct link *k)
 {
-	struct qline *q, *n;
+	struct qline *q;
 
 	if (k->bucket_timer)
 		loop_del_timer(k->loop, k->bucket_timer);
@@ -760,8 +873,7 @@ destroy(struct link *k)
 		loop_del_fd(k->loop, k->lfd);
 		close(k->lfd);
 	}
-	for (q = k->qhead; q; q = n) {
-		n = q->next;
+	while ((q = next_line(k)) != NULL) {
 		free(q->s);
 		free(q);
 	}

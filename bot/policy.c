@@ -301,6 +301,7 @@ policy_ignore_add(struct policy *p, const char *mask,
 		    POLICY_LIST_MAX);
 		goto fail;
 	}
+	snprintf(err, errlen, "%s", buf_str(&m));
 	p->added[p->nadded++] = buf_steal(&m);
 	return 0;
 fail:

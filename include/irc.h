@@ -16,7 +16,7 @@
 #define IRC_HOST_MAX	63	/* host part, worst case */
 
 /* Where to end the first line of text within max bytes: between items
- * ("; ", ". ") in the last third, else at a space in the second half,
+ * ("; ", ". ") in the last quarter, else at a space in the second half,
  * never inside a UTF-8 character. */
 size_t		 irc_split_at(const char *text, size_t len, size_t max);
 

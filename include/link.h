@@ -60,6 +60,10 @@ int		 link_start(struct link *, char *err, size_t errlen);
 int		 link_local_port(const struct link *);
 /* Queues one line of the bot's own to the server (without CR LF). */
 void		 link_send(struct link *, const char *line, int urgent);
+/* Queues a line said for one person (who: a stable key such as their
+ * account or user@host); see the fair queue in link.c. */
+void		 link_send_for(struct link *, const char *who,
+		    const char *line);
 /* Lines waiting for the token bucket. */
 int		 link_queued(const struct link *);
 void		 link_free(struct link *);

@@ -78,11 +78,12 @@ int		 policy_ignore_secs(const struct policy *);
 
 /*
  * Adds a run-time ignore (until restart).  A bare nick means that nick
- * anywhere ("nick!*@*").  0, or -1 with err filled when the mask would
- * silence everyone or an owner (or the list is full).
+ * anywhere ("nick!*@*").  0 with the mask kept in msg, or -1 with why
+ * not in msg: a mask that would silence everyone or an owner, or a full
+ * list.
  */
 int		 policy_ignore_add(struct policy *, const char *mask,
-		    const struct person *asker, char *err, size_t errlen);
+		    const struct person *asker, char *msg, size_t msglen);
 
 /* IRC mask matching (see above); 1 on a match. */
 int		 policy_mask_match(const char *mask, const char *s);

@@ -21,7 +21,7 @@ import irc.client
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from harness import (BotProcess, free_port, port_open,  # noqa: E402
-                     run_suite, wait_for)
+                     run_suite, start_ngircd, wait_for)
 
 if __name__ == "__main__":
     BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
@@ -673,6 +673,163 @@ class T09OwnerCommands(unittest.TestCase):
             bot.stop()
 
 
+class LooseServer:
+    """An ngircd without client flood penalties, so that one client can
+    really flood the bot (ngircd would otherwise pace the attacker)."""
+
+    def __init__(self, name):
+        self.dir = os.path.join(TMP, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = free_port()
+        self.tls = False
+        self.proc = start_ngircd(self.dir, self.port, penalties=False,
+                                 channel="#techpay")
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+class T11Core(unittest.TestCase):
+    """The core's policy and the IRC presentation (issue: one adapter
+    interface and one policy core)."""
+
+    def test_01_nick_on_every_line_cut_between_items_bare_more(self):
+        bot = Bot(PLAIN, nick="coreb")
+        bot.start()
+        self.addCleanup(bot.stop)
+        u = User(PLAIN, "dora")
+        self.addCleanup(u.close)
+        o = User(PLAIN, "otto")
+        self.addCleanup(o.close)
+        u.pump(0.5)
+        u.say("#techpay", "!conclusions")
+        u.pump_until(lambda: len(u.from_bot("coreb")) >= 3, 15)
+        u.pump(2)
+        lines = [m[3] for m in u.from_bot("coreb")]
+        self.assertEqual(len(lines), 3, lines)
+        for line in lines:
+            self.assertTrue(line.startswith("dora: "), lines)
+        self.assertTrue(lines[-1].endswith('(say "more")'), lines)
+        # a list is cut between items ("; "), never inside one
+        u.say("#techpay", "!roles")
+        u.pump_until(lambda: len(u.from_bot("coreb")) >= 5, 15)
+        u.pump(2)
+        items = [m[3] for m in u.from_bot("coreb")][3:]
+        self.assertGreaterEqual(len(items), 2, items)
+        for line in items[:-1]:
+            self.assertTrue(line.startswith("dora: "), items)
+            self.assertIn(line.rstrip()[-1], ";.", items)
+        u.say("#techpay", "!conclusions")
+        u.pump_until(lambda: len(u.from_bot("coreb")) >= len(lines) +
+                     len(items) + 3, 15)
+        u.pump(1)
+        # a bare "more" from someone else is chatter; from dora it goes on
+        n = len(u.from_bot("coreb"))
+        o.say("#techpay", "more")
+        u.pump(2)
+        self.assertEqual(len(u.from_bot("coreb")), n)
+        u.say("#techpay", "more")
+        self.assertTrue(u.pump_until(lambda: len(u.from_bot("coreb")) > n,
+                                     10), u.msgs)
+        self.assertTrue(u.from_bot("coreb")[n][3].startswith("dora: "))
+
+    def test_02_limit_follows_user_host_not_nick_help_free_notice_private(self):
+        bot = Bot(PLAIN, nick="rateb",
+                  bot_extra="user_rate = 3\nuser_ignore_seconds = 60")
+        bot.start()
+        self.addCleanup(bot.stop)
+        u = User(PLAIN, "gus")
+        self.addCleanup(u.close)
+        w = User(PLAIN, "wes")
+        self.addCleanup(w.close)
+        u.pump(0.5)
+        for _ in range(3):          # help and more are free
+            u.say("#techpay", "!help")
+        u.say("#techpay", "!more")
+        for _ in range(3):
+            u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(
+            lambda: len(u.from_bot("rateb", "pubmsg")) >= 7, 20), u.msgs)
+        u.conn.nick("gus_renamed")
+        u.pump(1)
+        u.say("#techpay", "!salary devops")
+        self.assertTrue(u.pump_until(
+            lambda: u.from_bot("rateb", "privnotice"), 10), u.msgs)
+        note = u.from_bot("rateb", "privnotice")[0]
+        self.assertEqual(note[2], "gus_renamed")
+        self.assertIn("more than 3 questions a minute", note[3])
+        u.say("#techpay", "!salary ciso")
+        u.pump(3)
+        self.assertEqual(len(u.from_bot("rateb", "pubmsg")), 7, u.msgs)
+        # the channel never saw the notice; someone else is still answered
+        self.assertFalse(w.from_bot("rateb", "pubnotice"))
+        w.say("#techpay", "!salary ciso")
+        self.assertTrue(w.pump_until(
+            lambda: any(m[3].startswith("wes:") for m in
+                        w.from_bot("rateb", "pubmsg")), 10), w.msgs)
+
+    def test_03_flood_with_nick_changes_and_ctcp_does_not_delay_others(self):
+        srv = LooseServer("loose")
+        self.addCleanup(srv.stop)
+        bot = Bot(srv, nick="fairb")
+        bot.start()
+        self.addCleanup(bot.stop)
+        a = User(srv, "flo")
+        self.addCleanup(a.close)
+        v = User(srv, "vic")
+        self.addCleanup(v.close)
+        a.pump(0.5)
+        for i in range(24):
+            if i in (8, 16):
+                a.conn.nick("flo%d" % i)
+            a.say("#techpay", "!salary sre")
+            a.conn.ctcp("VERSION", "fairb")
+        a.pump(2)                   # the bot has ~45 lines to send now
+        start = time.time()
+        v.say("#techpay", "!salary devops")
+        self.assertTrue(v.pump_until(
+            lambda: any(m[3].startswith("vic:") for m in
+                        v.from_bot("fairb", "pubmsg")), 20), v.msgs)
+        waited = time.time() - start
+        before = len([m for m in v.from_bot("fairb", "pubmsg")
+                      if not m[3].startswith("vic:")])
+        # one flood_interval (1 s) per line: a few lines, not the backlog
+        self.assertLess(waited, 6.0, "waited %.1f s behind %d lines" %
+                        (waited, before))
+
+    def test_04_reload_removing_a_network_then_its_server_goes(self):
+        gone = Ngircd("goneserver")
+        gone.start()
+        self.addCleanup(gone.stop)
+        second = ("\n[network second]\nservers = 127.0.0.1:%d\ntls = no\n"
+                  "nick = reloadb\nchannels = #techpay\n" % gone.port)
+        bot = Bot(PLAIN, nick="reloadb", extra=second)
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: bot.logtext().count("registered as")
+                                 == 2, 10), bot.logtext())
+        with open(bot.conf) as f:
+            conf = f.read()
+        with open(bot.conf, "w") as f:
+            f.write(conf[:conf.index("[network second]")])
+        bot.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: "second: removed from the config"
+                                 in bot.logtext(), 10), bot.logtext())
+        gone.stop()
+        time.sleep(2)
+        u = User(PLAIN, "rita")
+        self.addCleanup(u.close)
+        u.pump(0.5)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("reloadb"), 10))
+        log = bot.logtext()
+        self.assertNotIn("AddressSanitizer", log)
+        # gone for good: no reconnect to the removed network
+        after = log.split("second: removed from the config")[1]
+        self.assertNotIn("second: connecting to", after)
+
+
 class RawClient:
     """A client that writes raw bytes: what python3-irc will not send
     (invalid UTF-8, overlong sequences, 10 KB lines).  NUL is not tried
@@ -1032,6 +1189,36 @@ class T07SASL(unittest.TestCase):
         real.pump_until(lambda: len(real.msgs) > n, 10)
         self.assertIn("Ignoring", real.msgs[-1][3])
         self.assertIn("ignoring mallory!*@*", bot.logtext())
+
+    def test_05_owner_nick_swap_is_refused(self):
+        # H1: the attacker asks as the owner's usual nick, drops it, the
+        # owner takes it back; the WHOIS answer must not vouch for the
+        # attacker (its user@host is not the asker's)
+        self.assertTrue(self.net.register("boss5", "Boss-Pass-5"))
+        bot = Bot(self.net, nick="swapbot", bot_extra="owners = account:boss5")
+        bot.start()
+        self.addCleanup(bot.stop)
+        owner = User(self.net, "boss5_", join=None)
+        self.addCleanup(owner.close)
+        owner.say("NickServ", "IDENTIFY boss5 Boss-Pass-5")
+        self.assertTrue(owner.pump_until(
+            lambda: any("now logged in" in m[3] or "You are now" in m[3]
+                        for m in owner.msgs), 10), owner.msgs)
+        mal = User(self.net, "boss5", join=None)
+        self.addCleanup(mal.close)
+        for _ in range(6):          # push the WHOIS back, as in the report
+            mal.conn.ctcp("VERSION", "swapbot")
+        mal.say("swapbot", "!join #pwned")
+        mal.conn.nick("mallory5")
+        mal.pump(0.3)
+        owner.conn.nick("boss5")
+        owner.pump(8)
+        self.assertNotIn("JOIN #pwned", bot.logtext())
+        # the true owner, on the nick, is still obeyed
+        owner.say("swapbot", "!join #ownerok")
+        self.assertTrue(wait_for(lambda: "JOIN #ownerok" in bot.logtext(),
+                                 10), bot.logtext())
+        self.assertNotIn("JOIN #pwned", bot.logtext())
 
     def test_03_wrong_password_clear_error_no_storm(self):
         bot = Bot(self.net, nick="wrongpw", extra="sasl_user = saslbot\n"
