@@ -33,7 +33,7 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/router.c bot/commands.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c \
-	   bot/console.c bot/bot.c bot/config.c bot/log.c bot/link.c \
+	   bot/console.c bot/bot.c bot/adapters.c bot/config.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/tz.c bot/highlight.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
@@ -122,15 +122,42 @@ $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 
 # ---- tests ------------------------------------------------------------
 
-$(B)/tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) $(LIB_OBJ)
+# Each unit test links only the modules it needs, named by layer: a
+# module that starts calling one above it (a cycle) breaks these links.
+M_TEXT	 = buf text
+M_KB	 = $(M_TEXT) kb kb_embed
+M_INDEX	 = $(M_KB) index
+M_QUESTION = $(M_INDEX) question entity
+M_FMT	 = $(M_TEXT) fmt phrase
+M_STATE	 = buf log state
+M_HL	 = $(M_FMT) $(M_STATE) loop tz highlight
+M_ROUTER = $(M_QUESTION) $(M_HL) commands router
+MODS_test_text	   = $(M_TEXT)
+MODS_test_fmt	   = $(M_FMT)
+MODS_test_kb	   = $(M_ROUTER)
+MODS_test_index	   = $(M_ROUTER)
+MODS_test_question = $(M_ROUTER)
+MODS_test_router   = $(M_ROUTER)
+MODS_test_examples = $(M_ROUTER)
+MODS_test_policy   = buf policy
+MODS_test_mxsync   = $(LIB_SRC:bot/%.c=%) kb_embed # matrix_txn_id
+MODS_test_state	   = $(M_STATE)
+MODS_test_tz	   = buf tz
+MODS_test_highlight = $(M_ROUTER)
+mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
+
+.SECONDEXPANSION:
+$(B)/tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) \
+    $$(call mods,$(B)/obj,$$*)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) -Itests -o $@ $< \
-	    $(LIB_OBJ) $(HARDEN_LD) $(PKG_LIBS) -lcmocka
+	    $(call mods,$(B)/obj,$*) $(HARDEN_LD) $(PKG_LIBS) -lcmocka
 
-$(B)/asan-tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) $(ASAN_OBJ)
+$(B)/asan-tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) \
+    $$(call mods,$(B)/asan,$$*)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(SAN) $(PKG_CFLAGS) -Itests -o $@ $< \
-	    $(ASAN_OBJ) $(PKG_LIBS) -lcmocka
+	    $(call mods,$(B)/asan,$*) $(PKG_LIBS) -lcmocka
 
 check-unit: $(TESTS:%=$(B)/tests/%) $(B)/techpay
 	@sh tests/run.sh "unit" $(TESTS:%=$(B)/tests/%)

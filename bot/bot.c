@@ -1,8 +1,8 @@
 /*
  * bot.c -- the core that every adapter talks to; see adapter.h.
  *
- * Owns the router over the current knowledge and the policy, and the
- * table of adapters by name: the terminal, IRC and Matrix.
+ * Owns the router over the current knowledge and the policy.  It knows
+ * no adapter: they call it (the table of them is adapters.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,54 +10,18 @@
 #include <time.h>
 
 #include "adapter.h"
-#include "irc.h"
+#include "command.h"
 #include "log.h"
 #include "loop.h"
-#include "matrix.h"
 #include "policy.h"
 
 struct bot {
+	char		*prefix;
 	struct router	*router;
 	struct policy	*policy;
 	void		(*on_reload)(void *);
 	void		*reload_ctx;
 };
-
-/* A new kind of network is one line here. */
-static const struct adapter_ops *const adapters[] = {
-	&console_ops, &irc_ops, &matrix_ops, NULL
-};
-
-const struct adapter_ops *
-adapter_at(int i)
-{
-	return i >= 0 && i < (int)(sizeof(adapters) / sizeof(adapters[0])) ?
-	    adapters[i] : NULL;
-}
-
-const struct adapter_ops *
-adapter_find(const char *name)
-{
-	int i;
-
-	for (i = 0; adapters[i]; i++)
-		if (strcmp(adapters[i]->name, name) == 0)
-			return adapters[i];
-	return NULL;
-}
-
-const struct adapter_ops *
-adapter_of_network(const char *network)
-{
-	size_t n = strcspn(network, ":");
-	int i;
-
-	for (i = 0; adapters[i]; i++)
-		if (strlen(adapters[i]->name) == n &&
-		    strncmp(adapters[i]->name, network, n) == 0)
-			return adapters[i];
-	return NULL;
-}
 
 struct bot *
 bot_new(const struct kb *kb, struct index *ix, const struct router_opts *o)
@@ -67,6 +31,7 @@ bot_new(const struct kb *kb, struct index *ix, const struct router_opts *o)
 
 	b->router = router_new(kb, ix, o);
 	b->policy = policy_new(&pc);
+	b->prefix = xstrdup(o->prefix ? o->prefix : "!");
 	return b;
 }
 
@@ -77,6 +42,7 @@ bot_free(struct bot *b)
 		return;
 	router_free(b->router);
 	policy_free(b->policy);
+	free(b->prefix);
 	free(b);
 }
 
@@ -117,6 +83,14 @@ person_of(const struct message *m, struct person *p)
 	p->network = m->network ? m->network : "console";
 	p->mask = m->sender ? m->sender : "";
 	p->account = m->account;
+}
+
+int
+bot_owner_command(struct bot *b, const char *text)
+{
+	const struct command *cmd = command_of(text, b->prefix);
+
+	return cmd != NULL && (cmd->flags & CMD_OWNER);
 }
 
 int

@@ -222,7 +222,8 @@ take_refs(struct index *ix, struct entities *e, const struct name_ref *refs,
 }
 
 static void
-find_names(struct index *ix, struct intent *q, int *kind_at)
+find_names(struct index *ix, struct intent *q, int *kind_at,
+    int (*table_word)(const char *))
 {
 	struct name_ref refs[8];
 	char *alt[Q_WORDS_MAX] = { 0 };
@@ -236,7 +237,7 @@ find_names(struct index *ix, struct intent *q, int *kind_at)
 		altkeys[i] = keys[i] = text_key(q->words[i]);
 		kind_at[i] = -1;
 		if (q->used[i] || strlen(q->words[i]) < 5 ||
-		    question_word(q->words[i]) || is_modword(q->words[i]) ||
+		    table_word(q->words[i]) || is_modword(q->words[i]) ||
 		    index_name_word(ix, keys[i]))
 			continue;
 		if ((q->owned[i] = index_correct(ix, q->words[i])) != NULL) {
@@ -417,7 +418,8 @@ find_guide(struct intent *q)
 }
 
 void
-entities_find(struct index *ix, struct intent *q)
+entities_find(struct index *ix, struct intent *q,
+    int (*table_word)(const char *))
 {
 	int kind_at[Q_WORDS_MAX], i;
 
@@ -426,7 +428,7 @@ entities_find(struct index *ix, struct intent *q)
 	q->e.category = -1;
 	find_guide(q);
 	find_numbers(q);
-	find_names(ix, q, kind_at);
+	find_names(ix, q, kind_at, table_word);
 	find_unknown_roles(q, kind_at);
 	find_modifiers(q);
 	for (i = 0; i < q->nwords; i++)

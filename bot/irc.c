@@ -20,7 +20,6 @@
 #include <libirc_rfcnumeric.h>
 #include <openssl/evp.h>
 
-#include "command.h"
 #include "config.h"
 #include "highlight.h"
 #include "irc.h"
@@ -99,7 +98,6 @@ struct net {
 struct irc {
 	struct adapter		 ad;
 	struct loop		*loop;
-	char			*prefix;	/* the command prefix */
 	struct net		 nets[CONFIG_NETWORKS_MAX];
 	int			 nnets;
 	int			 stopping;
@@ -422,12 +420,10 @@ answer(struct net *n, const char *origin, const char *target, int direct,
     const char *raw)
 {
 	struct irc *irc = n->irc;
-	const struct command *cmd;
 
 	/* an owner command from someone who is not an owner by hostmask:
 	 * ask the server for the services account first */
-	if ((cmd = command_of(raw, irc->prefix)) != NULL &&
-	    (cmd->flags & CMD_OWNER) && !owner_by(n, origin, NULL) &&
+	if (bot_owner_command(irc->ad.bot, raw) && !owner_by(n, origin, NULL) &&
 	    policy_has_account_owners(bot_policy(irc->ad.bot))) {
 		whois_ask(n, origin, target, raw, direct);
 		return;
@@ -1243,7 +1239,6 @@ irc_free(struct adapter *ad)
 		config_network_clear(irc->nets[i].cf);
 		free(irc->nets[i].cf);
 	}
-	free(irc->prefix);
 	answer_free(&irc->ans);
 	free(irc);
 }
@@ -1345,8 +1340,6 @@ irc_reconfigure(struct adapter *ad, const struct config *cf)
 	struct net *n;
 	int i, j;
 
-	free(irc->prefix);
-	irc->prefix = xstrdup(cf->prefix);
 	for (i = 0; i < irc->nnets; i++) {
 		n = &irc->nets[i];
 		if (n->gone)
@@ -1404,7 +1397,6 @@ irc_new(struct bot *bot, const struct config *cf, struct state *st)
 	irc->ad.ops = &irc_ops;
 	irc->ad.bot = bot;
 	irc->ad.priv = irc;
-	irc->prefix = xstrdup(cf->prefix);
 	answer_init(&irc->ans);
 	srandom((unsigned)time(NULL) ^ (unsigned)loop_now_ms());
 	memset(&callbacks, 0, sizeof(callbacks));

@@ -483,7 +483,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 	q->norm = respell(ix, norm);
 	free(norm);
 	q->nwords = text_words(q->norm, q->words, Q_WORDS_MAX);
-	entities_find(ix, q);
+	entities_find(ix, q, question_word);
 	e = &q->e;
 	if (question_currency(text)) {
 		if (e->mods == 0)

@@ -111,6 +111,9 @@ void		 bot_on_reload(struct bot *, void (*)(void *), void *);
  */
 int		 bot_answer(struct bot *, struct adapter *from,
 		    const struct message *, struct answer *);
+/* 1 when text is an owner command ("!join ..."): worth finding out who
+ * the sender is (an IRC WHOIS) before answering. */
+int		 bot_owner_command(struct bot *, const char *text);
 /*
  * Counts something done for a person that is not an answer (a CTCP
  * reply, a look-up of who they are); 0 when it may be done, -1 when the

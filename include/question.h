@@ -105,8 +105,12 @@ void		 question_parse(struct index *, const char *text, size_t len,
 void		 question_free(struct intent *q);
 const char	*intent_name(enum intent_kind);
 
-/* entity.c: fills q->e (and marks q->used) from q->words. */
-void		 entities_find(struct index *, struct intent *q);
+/* entity.c: fills q->e (and marks q->used) from q->words.  table_word
+ * says which words are the parser's own (cues, chat words): never taken
+ * for a typo of a name.  A function, not a call into question.c, so the
+ * two files do not depend on each other. */
+void		 entities_find(struct index *, struct intent *q,
+		    int (*table_word)(const char *));
 /* question.c: 1 if w is a word of the cue, chat or stop tables (never
  * taken for a typo of a name). */
 int		 question_word(const char *w);
