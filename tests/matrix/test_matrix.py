@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 import urllib.error
 import urllib.request
 
@@ -544,6 +545,46 @@ class T06OwnerCommands(unittest.TestCase):
             alice.wait_answers(1, to=q)
             self.assertTrue(wait_for(lambda: not alice.joined(room), 15),
                             bot.logtext()[-2000:])
+        finally:
+            alice.close()
+            bob.close()
+            bot.stop()
+
+
+class T12Rate(unittest.TestCase):
+    def test_01_one_user_limited_others_answered(self):
+        # M2: user_rate holds on Matrix too; another room is not held up
+        bot = Bot(bot_extra="user_rate = 5\nuser_ignore_seconds = 60")
+        alice = Person("@alice:localhost", "alice-pw")
+        bob = Person("@bob:localhost", "bob-pw")
+        try:
+            bot.start()
+            busy = alice.create_room(invite=(BOT_ID, "@bob:localhost"))
+            calm = alice.create_room()
+            self.assertIsInstance(bob.run(bob.c.join(busy)),
+                                  nio.JoinResponse)
+            self.assertTrue(wait_for(lambda: alice.joined(busy) and
+                                     alice.joined(calm), 15))
+            start = time.time()
+            asked = [bob.send(busy, "!salary sre") for _ in range(20)]
+            self.assertLess(time.time() - start, 10)
+            t0 = time.time()
+            q = alice.send(calm, "!salary devops")
+            self.assertTrue(alice.wait_answers(1, to=q, timeout=10))
+            self.assertLess(time.time() - t0, 5.0)
+            time.sleep(4)
+            # the room's history, not a sync: 40 events overflow a
+            # sync's timeline
+            hist = HS.api("GET", "/_matrix/client/v3/rooms/%s/messages"
+                          "?dir=b&limit=200" % urllib.parse.quote(busy),
+                          bob.token)["chunk"]
+            bodies = [ev["content"]["body"] for ev in hist
+                      if ev.get("sender") == BOT_ID and
+                      ev.get("content", {}).get("m.relates_to", {})
+                      .get("m.in_reply_to", {}).get("event_id") in asked]
+            notes = [b for b in bodies if "more than 5 questions" in b]
+            self.assertEqual(len(notes), 1, bodies)
+            self.assertEqual(len(bodies), 6, bodies)
         finally:
             alice.close()
             bob.close()
