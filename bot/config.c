@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -275,6 +276,20 @@ config_network_defaults(struct config_network *n)
 	n->reconnect_max = 300;
 }
 
+/*
+ * server_password and server_password_file set the same password: the
+ * second of them is an error rather than a silent choice (which one the
+ * server gets would depend on the order of the lines).
+ */
+static void
+server_password_key(struct parse *p, struct config_network *n, int key)
+{
+	if (n->server_password_keys & ~key)
+		perr(p, "[network %s]: server_password and "
+		    "server_password_file: give one of them", n->name);
+	n->server_password_keys |= key;
+}
+
 static void
 net_key(struct parse *p, struct config_network *n, const char *k,
     const char *v)
@@ -343,7 +358,29 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 		set_str(&n->user, v);
 	else if (!strcmp(k, "realname"))
 		set_str(&n->realname, v);
-	else if (!strcmp(k, "sasl_user"))
+	else if (!strcmp(k, "server_password")) {
+		set_str(&n->server_password, v);
+		p->cf->secrets |= *v != '\0';
+		server_password_key(p, n, 1);
+	} else if (!strcmp(k, "server_password_file")) {
+		if (*v) {	/* empty: no file */
+			free(n->server_password);
+			n->server_password = read_secret(p, k, v);
+			server_password_key(p, n, 2);
+		}
+	} else if (!strcmp(k, "sasl_mechanism")) {
+		if (!strcasecmp(v, "plain"))
+			n->sasl_mechanism = CONFIG_SASL_PLAIN;
+		else if (!strcasecmp(v, "external"))
+			n->sasl_mechanism = CONFIG_SASL_EXTERNAL;
+		else if (!strcasecmp(v, "none"))
+			n->sasl_mechanism = CONFIG_SASL_NONE;
+		else if (*v == '\0')
+			n->sasl_mechanism = CONFIG_SASL_AUTO;
+		else
+			perr(p, "sasl_mechanism: \"%s\" is not plain, external "
+			    "or none", v);
+	} else if (!strcmp(k, "sasl_user"))
 		set_str(&n->sasl_user, v);
 	else if (!strcmp(k, "sasl_password")) {
 		set_str(&n->sasl_password, v);
@@ -602,6 +639,54 @@ handler(void *user, const char *section, const char *name, const char *value)
 	return 1;
 }
 
+enum config_sasl
+config_sasl(const struct config_network *n)
+{
+	if (n->sasl_mechanism != CONFIG_SASL_AUTO)
+		return n->sasl_mechanism;
+	if (n->sasl_password)
+		return CONFIG_SASL_PLAIN;
+	/* a certificate without a password: log in with the certificate */
+	if (n->tls && n->tls_cert_file)
+		return CONFIG_SASL_EXTERNAL;
+	return CONFIG_SASL_NONE;
+}
+
+static void
+check_sasl(struct parse *p, const struct config_network *n)
+{
+	switch (n->sasl_mechanism) {
+	case CONFIG_SASL_EXTERNAL:
+		if (n->tls_cert_file == NULL)
+			perr(p, "[network %s]: sasl_mechanism = external needs "
+			    "a client certificate (tls_cert_file and "
+			    "tls_key_file)", n->name);
+		if (!n->tls)
+			perr(p, "[network %s]: sasl_mechanism = external needs "
+			    "tls = yes (the certificate is sent in the TLS "
+			    "handshake)", n->name);
+		if (n->sasl_user || n->sasl_password)
+			perr(p, "[network %s]: sasl_mechanism = external logs "
+			    "in with the certificate: sasl_user and "
+			    "sasl_password are for plain", n->name);
+		break;
+	case CONFIG_SASL_PLAIN:
+		if (n->sasl_user == NULL || n->sasl_password == NULL)
+			perr(p, "[network %s]: sasl_mechanism = plain needs "
+			    "sasl_user and sasl_password", n->name);
+		break;
+	default:
+		if ((n->sasl_user == NULL) != (n->sasl_password == NULL))
+			perr(p, "[network %s]: sasl_user and sasl_password go "
+			    "together", n->name);
+		break;
+	}
+	if (n->sasl_required && config_sasl(n) == CONFIG_SASL_NONE)
+		perr(p, "[network %s]: sasl_required needs sasl_user and "
+		    "sasl_password, or a client certificate (tls_cert_file)",
+		    n->name);
+}
+
 static void
 check(struct parse *p)
 {
@@ -651,15 +736,17 @@ check(struct parse *p)
 			if (n->nnicks == 0)
 				n->nnicks = 1;
 		}
-		if ((n->sasl_user == NULL) != (n->sasl_password == NULL))
-			perr(p, "[network %s]: sasl_user and sasl_password go "
-			    "together", n->name);
-		if (n->sasl_required && n->sasl_user == NULL)
-			perr(p, "[network %s]: sasl_required needs sasl_user",
-			    n->name);
+		check_sasl(p, n);
 		if ((n->tls_cert_file == NULL) != (n->tls_key_file == NULL))
 			perr(p, "[network %s]: tls_cert_file and tls_key_file "
 			    "go together", n->name);
+		/* a certificate that cannot be read fails every connect */
+		if (n->tls_cert_file && access(n->tls_cert_file, R_OK) == -1)
+			perr(p, "[network %s]: tls_cert_file: %s: %s", n->name,
+			    n->tls_cert_file, strerror(errno));
+		if (n->tls_key_file && access(n->tls_key_file, R_OK) == -1)
+			perr(p, "[network %s]: tls_key_file: %s: %s", n->name,
+			    n->tls_key_file, strerror(errno));
 		if (n->reconnect_min > n->reconnect_max)
 			perr(p, "[network %s]: reconnect_min is above "
 			    "reconnect_max", n->name);
@@ -756,6 +843,7 @@ config_network_copy(struct config_network *dst,
 	dst->tls_key_file = dupnull(src->tls_key_file);
 	dst->user = dupnull(src->user);
 	dst->realname = dupnull(src->realname);
+	dst->server_password = dupnull(src->server_password);
 	dst->sasl_user = dupnull(src->sasl_user);
 	dst->sasl_password = dupnull(src->sasl_password);
 	dst->nickserv_password = dupnull(src->nickserv_password);
@@ -780,12 +868,15 @@ config_network_clear(struct config_network *n)
 	free(n->tls_cert_file);
 	if (n->sasl_password)
 		explicit_bzero(n->sasl_password, strlen(n->sasl_password));
+	if (n->server_password)
+		explicit_bzero(n->server_password, strlen(n->server_password));
 	if (n->nickserv_password)
 		explicit_bzero(n->nickserv_password,
 		    strlen(n->nickserv_password));
 	free(n->tls_key_file);
 	free(n->user);
 	free(n->realname);
+	free(n->server_password);
 	free(n->sasl_user);
 	free(n->sasl_password);
 	free(n->nickserv_password);

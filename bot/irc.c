@@ -80,11 +80,13 @@ struct net {
 	int			 sess_events;
 	int			 server;	/* index into cf->servers */
 	int			 failures;
-	int			 auth_failed;	/* SASL refused: back off long */
+	int			 auth_failed;	/* login refused: back off long */
 	long			 reconnect_timer;
 	long			 regain_timer;
 	long			 sasl_timer;
 	enum sasl_state		 sasl;
+	enum config_sasl	 sasl_mech;	/* this connection's */
+	char			 sasl_account[64];	/* from 900 */
 	char			 nick[64];	/* the nick we have now */
 	int			 nick_try;
 	struct invite		 invites[INVITES_MAX];
@@ -840,15 +842,33 @@ ev_ignore(irc_session_t *s, const char *ev, const char *origin,
 
 /* ---- SASL, seen by the link before libircclient --------------------- */
 
+static const char *
+sasl_mech_name(enum config_sasl m)
+{
+	return m == CONFIG_SASL_EXTERNAL ? "EXTERNAL" : "PLAIN";
+}
+
 static void
 sasl_send_credentials(struct net *n)
 {
-	const char *u = n->cf->sasl_user, *pw = n->cf->sasl_password;
-	size_t ul = strlen(u), pl = strlen(pw), rl = ul * 2 + pl + 2, off;
-	unsigned char *raw = xmalloc(rl);
-	char *b64 = xmalloc(4 * ((rl + 2) / 3) + 1), line[SASL_CHUNK + 32];
-	size_t blen;
+	const char *u, *pw;
+	size_t ul, pl, rl, off, blen;
+	unsigned char *raw;
+	char *b64, line[SASL_CHUNK + 32];
 
+	if (n->sasl_mech == CONFIG_SASL_EXTERNAL) {
+		/* the certificate is the credential; "+" is an empty
+		 * authorization identity: the certificate's own account */
+		link_send(n->link, "AUTHENTICATE +", 1);
+		return;
+	}
+	u = n->cf->sasl_user;
+	pw = n->cf->sasl_password;
+	ul = strlen(u);
+	pl = strlen(pw);
+	rl = ul * 2 + pl + 2;
+	raw = xmalloc(rl);
+	b64 = xmalloc(4 * ((rl + 2) / 3) + 1);
 	memcpy(raw, u, ul);		/* authzid \0 authcid \0 password */
 	raw[ul] = '\0';
 	memcpy(raw + ul + 1, u, ul);
@@ -879,8 +899,10 @@ sasl_end(struct net *n, int ok, const char *why)
 	}
 	n->sasl = ok ? SASL_DONE : SASL_FAILED;
 	if (ok)
-		log_info("%s: SASL: logged in as %s", n->cf->name,
-		    n->cf->sasl_user);
+		log_info("%s: SASL: logged in as %s (%s)", n->cf->name,
+		    n->sasl_account[0] ? n->sasl_account :
+		    n->cf->sasl_user ? n->cf->sasl_user : "?",
+		    sasl_mech_name(n->sasl_mech));
 	else
 		log_error("%s: SASL authentication failed: %s%s", n->cf->name,
 		    why, n->cf->sasl_required ? " (sasl_required: "
@@ -934,33 +956,110 @@ parse_line(char *line, char **cmd, char **par, int max)
 	return n;
 }
 
+/*
+ * The sasl capability in a CAP LS list: 0 when absent, 1 when present
+ * and listing mech (or, before CAP 302, no mechanisms), -1 when its
+ * list (returned in *list) lacks mech.
+ */
+static int
+cap_sasl(const char *caps, const char *mech, const char **list,
+    size_t *listlen)
+{
+	const char *p = caps, *v, *end;
+	size_t n, m, ml = strlen(mech);
+
+	for (; *p; p += n) {
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n < 4 || strncmp(p, "sasl", 4) || (n > 4 && p[4] != '='))
+			continue;
+		if (n <= 5)
+			return 1;
+		*list = p + 5;
+		*listlen = n - 5;
+		for (v = p + 5, end = p + n; v < end; v += m + 1) {
+			for (m = 0; v + m < end && v[m] != ','; m++)
+				;
+			if (m == ml && !strncasecmp(v, mech, ml))
+				return 1;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A wrong or missing server password, before 001: 464, or an ERROR that
+ * speaks of a password (ngircd sends only "ERROR :Access denied: Bad
+ * password?").  Trying again at once cannot help: the next try waits
+ * reconnect_max, as after a refused SASL login.  Returns 1 to keep the
+ * line from libircclient (its 464 would be logged a second time).
+ */
+static int
+pass_refused(struct net *n, const char *cmd, int np, char **par)
+{
+	const char *why;
+
+	if (n->state != NET_REGISTERING)
+		return 0;
+	if (!strcmp(cmd, "464"))
+		why = np > 1 ? par[np - 1] : "password incorrect";
+	else if (!strcmp(cmd, "ERROR") && np > 0 &&
+	    strcasestr(par[0], "password"))
+		why = par[0];
+	else
+		return 0;
+	n->auth_failed = 1;
+	log_error("%s: server password refused (%s %s): %s", n->cf->name,
+	    cmd, why, n->cf->server_password ? "server_password is wrong" :
+	    "the server needs server_password");
+	return cmd[0] == '4';
+}
+
 static int
 link_server_line(struct link *k, char *line, void *ctx)
 {
 	struct net *n = ctx;
-	char *copy, *cmd, *par[16];
+	char *copy, *cmd, *par[16], why[256];
+	const char *mechs, *mech = sasl_mech_name(n->sasl_mech);
+	size_t nmechs;
 	int np, consumed = 0, code;
 
 	(void)k;
-	if (n->sasl == SASL_OFF || n->sasl == SASL_DONE ||
-	    n->sasl == SASL_FAILED)
-		return 0;
+	if (n->state != NET_REGISTERING && (n->sasl == SASL_OFF ||
+	    n->sasl == SASL_DONE || n->sasl == SASL_FAILED))
+		return 0;	/* registered: nothing to look at here */
 	copy = xstrdup(line);
 	np = parse_line(copy, &cmd, par, 16);
 	code = atoi(cmd);
+	if (pass_refused(n, cmd, np, par)) {
+		free(copy);
+		return 1;
+	}
+	if (n->sasl == SASL_OFF || n->sasl == SASL_DONE ||
+	    n->sasl == SASL_FAILED) {
+		free(copy);
+		return 0;
+	}
 	if (strcmp(cmd, "CAP") == 0 && np >= 2) {
 		consumed = 1;
-		if (!strcmp(par[1], "LS")) {
-			const char *caps = par[np - 1];
+		if (!strcmp(par[1], "LS") && n->sasl == SASL_LS) {
 			int more = np >= 4 && !strcmp(par[2], "*");
+			int has = cap_sasl(par[np - 1], mech, &mechs, &nmechs);
 
-			if (strstr(caps, "sasl") && n->sasl == SASL_LS) {
+			if (has == 1) {
 				link_send(n->link, "CAP REQ :sasl", 1);
 				n->sasl = SASL_REQ;
-			} else if (!more && n->sasl == SASL_LS)
+			} else if (has == -1) {
+				snprintf(why, sizeof(why), "the server does not "
+				    "offer SASL %s (only %.*s)", mech,
+				    (int)nmechs, mechs);
+				sasl_end(n, 0, why);
+			} else if (!more)
 				sasl_end(n, 0, "the server does not offer SASL");
 		} else if (!strcmp(par[1], "ACK") && n->sasl == SASL_REQ) {
-			link_send(n->link, "AUTHENTICATE PLAIN", 1);
+			snprintf(why, sizeof(why), "AUTHENTICATE %s", mech);
+			link_send(n->link, why, 1);
 			n->sasl = SASL_AUTH;
 		} else if (!strcmp(par[1], "NAK"))
 			sasl_end(n, 0, "the server refused the sasl capability");
@@ -970,14 +1069,21 @@ link_server_line(struct link *k, char *line, void *ctx)
 			sasl_send_credentials(n);
 	} else if (code == 900 || code == 901) {
 		consumed = 1;
+		if (code == 900 && np >= 3)	/* nick mask account :text */
+			snprintf(n->sasl_account, sizeof(n->sasl_account), "%s",
+			    par[2]);
 	} else if (code == 903) {
 		consumed = 1;
 		sasl_end(n, 1, NULL);
 	} else if (code == 902 || code == 904 || code == 905 || code == 906 ||
 	    code == 907 || code == 908) {
 		consumed = 1;
+		snprintf(why, sizeof(why), "%s%s", np > 0 ? par[np - 1] :
+		    "refused", code == 904 && n->sasl_mech ==
+		    CONFIG_SASL_EXTERNAL ? " (EXTERNAL: is the certificate's "
+		    "fingerprint on the account? NickServ CERT ADD)" : "");
 		if (code != 908)
-			sasl_end(n, 0, np > 0 ? par[np - 1] : "refused");
+			sasl_end(n, 0, why);
 	}
 	free(copy);
 	return consumed;
@@ -1038,12 +1144,34 @@ prepare(struct loop *l, void *ctx)
 	}
 }
 
+/*
+ * PASS goes first, before CAP, NICK and USER: some servers take it only
+ * then.  Not through irc_connect's password: libircclient would send it
+ * after the link's CAP LS, and without the ':' a password with a space
+ * needs.  Urgent lines leave in the order sent (each brings its token).
+ */
+static void
+send_pass(struct net *n, struct link *k)
+{
+	const char *pw = n->cf->server_password;
+	char line[IRC_MSG_MAX];
+
+	snprintf(line, sizeof(line), "PASS %s%s",
+	    strchr(pw, ' ') || pw[0] == ':' ? ":" : "", pw);
+	link_send(k, line, 1);	/* the link logs it redacted */
+	explicit_bzero(line, sizeof(line));
+}
+
 static void
 link_ready(struct link *k, void *ctx)
 {
 	struct net *n = ctx;
 
-	if (n->cf->sasl_user) {
+	if (n->cf->server_password)
+		send_pass(n, k);
+	n->sasl_mech = config_sasl(n->cf);
+	n->sasl_account[0] = '\0';
+	if (n->sasl_mech != CONFIG_SASL_NONE) {
 		n->sasl = SASL_LS;
 		/* before libircclient's NICK and USER: registration waits */
 		link_send(k, "CAP LS 302", 1);

@@ -483,7 +483,7 @@ static void
 wire(struct link *k, const char *dir, const char *line)
 {
 	if (!strncmp(line, "AUTHENTICATE ", 13) && strcmp(line + 13, "+") &&
-	    strcmp(line + 13, "PLAIN"))
+	    strcmp(line + 13, "PLAIN") && strcmp(line + 13, "EXTERNAL"))
 		log_debug("%s %s AUTHENTICATE [redacted]", k->host, dir);
 	else if (strstr(line, "IDENTIFY") || !strncmp(line, "PASS ", 5))
 		log_debug("%s %s [a line with a password, redacted]", k->host,

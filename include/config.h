@@ -37,6 +37,18 @@ struct config_highlight {
 	char		*zone;		/* NULL: [bot] highlight_zone */
 };
 
+/*
+ * SASL mechanism of a network.  AUTO (the default) picks PLAIN when a
+ * sasl_password is given, else EXTERNAL when a client certificate is
+ * (tls_cert_file with tls = yes), else none: config_sasl() says which.
+ */
+enum config_sasl {
+	CONFIG_SASL_AUTO,
+	CONFIG_SASL_NONE,
+	CONFIG_SASL_PLAIN,
+	CONFIG_SASL_EXTERNAL
+};
+
 struct config_network {
 	char			*name;
 	struct config_server	 servers[CONFIG_SERVERS_MAX];
@@ -50,6 +62,9 @@ struct config_network {
 	int			 nnicks;
 	char			*user;
 	char			*realname;
+	char			*server_password;	/* PASS; NULL: none */
+	int			 server_password_keys;	/* 1 key, 2 file */
+	enum config_sasl	 sasl_mechanism;	/* as written */
 	char			*sasl_user;
 	char			*sasl_password;
 	int			 sasl_required;
@@ -124,6 +139,8 @@ const char	*config_summary(const struct config *);
 /* Applies the defaults of config.example to a network (for tests). */
 void		 config_network_defaults(struct config_network *);
 void		 config_matrix_defaults(struct config_matrix *);
+/* The SASL mechanism a network uses: CONFIG_SASL_AUTO resolved. */
+enum config_sasl config_sasl(const struct config_network *);
 /* Deep copies that outlive the config (the _clear calls free them). */
 void		 config_network_copy(struct config_network *dst,
 		    const struct config_network *src);

@@ -10,9 +10,11 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -34,11 +36,12 @@ TMP = tempfile.mkdtemp(prefix="techpay-irc-")
 class Ngircd:
     """One ngircd, plain or TLS, on 127.0.0.1."""
 
-    def __init__(self, name, tls=False):
+    def __init__(self, name, tls=False, password=None):
         self.dir = os.path.join(TMP, name)
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()
         self.tls = tls
+        self.password = password    # [Global] Password: PASS needed
         self.log = os.path.join(self.dir, "ngircd.log")
         ssl = ""
         ports = "Ports = %d" % self.port
@@ -50,11 +53,13 @@ class Ngircd:
         with open(conf, "w") as f:
             f.write(
                 "[Global]\nName = irc.test.local\nInfo = techpay test\n"
-                "Listen = 127.0.0.1\n%s\nMotdPhrase = test\n"
+                "Listen = 127.0.0.1\n%s\nMotdPhrase = test\n%s"
                 "[Limits]\nPingTimeout = 120\nPongTimeout = 20\n"
                 "MaxConnectionsIP = 0\nMaxNickLength = 30\n"
                 "[Options]\nPAM = no\nIdent = no\nDNS = no\n"
-                "[Channel]\nName = #techpay\nModes = +n\n%s" % (ports, ssl))
+                "[Channel]\nName = #techpay\nModes = +n\n%s" % (
+                    ports, "Password = %s\n" % password if password else "",
+                    ssl))
         self.conf = conf
         self.proc = None
 
@@ -119,7 +124,11 @@ class User:
         self.msgs = []      # (type, source nick, target, text)
         self.events = []
         self.joined = False
-        self.conn = self.ircobj.server().connect("127.0.0.1", server.port, nick)
+        pw = getattr(server, "password", None)
+        if pw and " " in pw:    # python3-irc sends "PASS " + pw as it is
+            pw = ":" + pw
+        self.conn = self.ircobj.server().connect("127.0.0.1", server.port,
+                                                 nick, password=pw)
         for ev in ("pubmsg", "privmsg", "pubnotice", "privnotice",
                    "ctcpreply"):
             self.conn.add_global_handler(ev, self._msg)
@@ -193,6 +202,13 @@ def make_certs():
          "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2",
          "-extfile", "ext.cnf")
     os.chmod(os.path.join(d, "server.key"), 0o644)
+    # client certificates for SASL EXTERNAL: one that an account will
+    # know, one that no account knows
+    for name in ("client", "stranger"):
+        ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout",
+             name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name)
+        ossl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey",
+             "ca.key", "-CAcreateserial", "-out", name + ".pem", "-days", "2")
     return d
 
 
@@ -1031,22 +1047,35 @@ class T06Operations(unittest.TestCase):
 
 class SaslNet:
     """InspIRCd (Debian) with Atheme services (Debian) linked to it: a
-    real server that does SASL PLAIN against real accounts."""
+    real server that does SASL PLAIN against real accounts.  With
+    tls=True it also listens with TLS on tls_port (ssl_gnutls, asking
+    for client certificates, sslinfo) and Atheme does SASL EXTERNAL
+    and NickServ CERT; password= makes the connect class ask for PASS."""
 
-    def __init__(self):
-        self.dir = os.path.join(TMP, "sasl")
+    def __init__(self, name="sasl", tls=False, password=None):
+        self.dir = os.path.join(TMP, name)
         os.makedirs(os.path.join(self.dir, "data"))
         self.port, link = free_port(), free_port()
-        self.tls = False
+        self.tls = False        # self.port is plain; TLS is on tls_port
+        self.tls_port = free_port() if tls else None
+        self.password = password
+        tlsconf = ""
+        if tls:
+            tlsconf = """<module name="ssl_gnutls"><module name="sslinfo">
+<sslprofile name="clients" provider="gnutls" certfile="%s/server.pem"
+ keyfile="%s/server.key" cafile="%s/ca.pem" dhfile=""
+ requestclientcert="yes" hash="sha256">
+<bind address="127.0.0.1" port="%d" type="clients" sslprofile="clients">
+""" % (CERTS, CERTS, CERTS, self.tls_port)
         with open(os.path.join(self.dir, "inspircd.conf"), "w") as f:
             f.write("""<server name="irc.sasl.test" description="t" network="TestNet">
 <admin name="t" nick="t" email="t@sasl.test">
-<bind address="127.0.0.1" port="%d" type="clients">
+%s<bind address="127.0.0.1" port="%d" type="clients">
 <bind address="127.0.0.1" port="%d" type="servers">
 <power diepass="" restartpass="">
 <connect name="main" allow="*" timeout="60" localmax="1000" globalmax="1000"
  maxchans="50" limit="5000" threshold="1000" commandrate="1000000"
- fakelag="off" useident="no">
+ fakelag="off" useident="no"%s>
 <module name="spanningtree"><module name="sasl">
 <module name="services_account"><module name="cap">
 <link name="services.sasl.test" ipaddr="127.0.0.1" port="%d"
@@ -1056,7 +1085,9 @@ class SaslNet:
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="%s/ircd.log">
 <pid file="%s/ircd.pid">
 <security runasuser="" runasgroup="">
-""" % (self.port, link, link, self.dir, self.dir))
+""" % (tlsconf, self.port, link,
+                ' password="%s"' % password if password else "",
+                link, self.dir, self.dir))
         with open("/usr/share/doc/atheme-services/examples/"
                   "atheme.conf.example") as f:
             conf = f.read()
@@ -1064,6 +1095,11 @@ class SaslNet:
                             'loadmodule "modules/protocol/inspircd";', 1)
         conf = conf.replace('name = "services.int";',
                             'name = "services.sasl.test";', 1)
+        if tls:
+            for mod in ("saslserv/external", "nickserv/cert"):
+                old = '#loadmodule "modules/%s";' % mod
+                assert old in conf, mod
+                conf = conf.replace(old, old[1:], 1)
         a = conf.index('uplink "irc.example.net" {')
         b = conf.index('/* Services configuration.')
         conf = (conf[:a] + 'uplink "irc.sasl.test" {\n host = "127.0.0.1";\n'
@@ -1234,6 +1270,280 @@ class T07SASL(unittest.TestCase):
         self.assertNotIn("not-the-password", log)
 
 
+class CertClient:
+    """A user on a TLS port with a client certificate (python3-irc has no
+    client certificates): registers a NickServ account and adds the
+    certificate's fingerprint to it with CERT ADD."""
+
+    def __init__(self, net, nick, cert):
+        ctx = ssl.create_default_context(cafile=os.path.join(CERTS,
+                                                             "ca.pem"))
+        ctx.load_cert_chain(os.path.join(CERTS, cert + ".pem"),
+                            os.path.join(CERTS, cert + ".key"))
+        self.s = ctx.wrap_socket(socket.create_connection(
+            ("127.0.0.1", net.tls_port), 5), server_hostname="localhost")
+        self.buf, self.lines = b"", []
+        if net.password:
+            self.send("PASS :" + net.password)
+        self.send("NICK %s" % nick)
+        self.send("USER x 0 * :x")
+        assert self.wait(lambda ln: " 001 " in ln, 15), self.lines
+
+    def send(self, line):
+        self.s.sendall(line.encode() + b"\r\n")
+
+    def wait(self, pred, timeout):
+        end = time.time() + timeout
+        while True:
+            for ln in self.lines:
+                if pred(ln):
+                    return ln
+            if time.time() >= end:
+                return None
+            self.s.settimeout(max(0.01, min(0.2, end - time.time())))
+            try:
+                chunk = self.s.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                return None
+            self.buf += chunk
+            while b"\r\n" in self.buf:
+                ln, self.buf = self.buf.split(b"\r\n", 1)
+                ln = ln.decode("utf-8", "replace")
+                if ln.startswith("PING"):
+                    self.send("PONG" + ln[4:])
+                self.lines.append(ln)
+
+    def register_with_cert(self, password):
+        for _ in range(20):     # services may still be linking
+            self.send("PRIVMSG NickServ :REGISTER %s cert@example.org" %
+                      password)
+            if self.wait(lambda ln: "is now registered" in ln, 1.5):
+                break
+        else:
+            return None
+        self.send("PRIVMSG NickServ :CERT ADD")
+        return self.wait(lambda ln: "NickServ" in ln and "fingerprint" in
+                         ln.lower() and "added" in ln.lower(), 10)
+
+    def close(self):
+        try:
+            self.send("QUIT :bye")
+            self.s.close()
+        except OSError:
+            pass
+
+
+class T11ServerPassword(unittest.TestCase):
+    """PASS on an ngircd with [Global] Password, and a 464 from a
+    scripted server (ngircd answers a wrong password with an ERROR
+    line only; Solanum, Hybrid and UnrealIRCd send 464)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Ngircd("passwd", password="Server-Pass-11")
+        cls.srv.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+
+    def test_01_right_password_registers_and_answers(self):
+        bot = Bot(self.srv, nick="passbot",
+                  extra="server_password = Server-Pass-11")
+        bot.start()
+        self.addCleanup(bot.stop)
+        u = User(self.srv, "olga")
+        self.addCleanup(u.close)
+        u.pump(0.5)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("passbot"), 10))
+        log = bot.logtext()
+        self.assertNotIn("Server-Pass-11", log)
+        # PASS before NICK and USER
+        sent = [ln.split("-> ", 1)[1] for ln in log.splitlines()
+                if " -> " in ln]
+        self.assertEqual(sent[0], "[a line with a password, redacted]", sent)
+        self.assertTrue(sent[1].startswith("NICK "), sent)
+        self.assertTrue(sent[2].startswith("USER "), sent)
+
+    def test_02_password_from_file(self):
+        pwfile = os.path.join(TMP, "server.pw")
+        with open(pwfile, "w") as f:
+            f.write("Server-Pass-11\n")
+        os.chmod(pwfile, 0o600)
+        bot = Bot(self.srv, nick="filepass",
+                  extra="server_password_file = %s" % pwfile)
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.assertNotIn("Server-Pass-11", bot.logtext())
+
+    def test_03_wrong_password_clear_error_no_storm(self):
+        bot = Bot(self.srv, nick="badpass",
+                  extra="server_password = not-the-server-pw")
+        bot.start(wait_registered=False)
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "server password refused" in
+                                 bot.logtext(), 10), bot.logtext())
+        time.sleep(3)
+        log = bot.logtext()
+        self.assertIn("test: server password refused (ERROR Access denied: "
+                      "Bad password?): server_password is wrong", log)
+        # the next try waits reconnect_max (4 s here), not 1 s doubling
+        self.assertRegex(log, r"reconnecting in (4\.\d|5\.0) s")
+        self.assertLessEqual(log.count("connecting to"), 2, log)
+        self.assertNotIn("registered as", log)
+        self.assertNotIn("not-the-server-pw", log)
+
+    def test_04_464_from_the_server(self):
+        """A scripted server that answers like Solanum: 464, then ERROR.
+        It also records what the bot sent, in order."""
+        lsock = socket.socket()
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(4)
+        lsock.settimeout(0.2)
+        self.addCleanup(lsock.close)
+        got, conns = [], []
+
+        def serve():
+            deadline = time.time() + 8
+            while time.time() < deadline:
+                try:
+                    c, _ = lsock.accept()
+                except (socket.timeout, OSError):
+                    continue
+                conns.append(c)
+                c.settimeout(5)
+                data = b""
+                while b"USER " not in data:
+                    chunk = c.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                got.append(data.decode("utf-8", "replace"))
+                c.sendall(b":irc.fake.test 464 * :Password incorrect\r\n"
+                          b"ERROR :Closing Link: 127.0.0.1 (Bad Password)\r\n")
+                c.close()
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        fake = Ngircd.__new__(Ngircd)      # only .port and .tls are read
+        fake.port, fake.tls = lsock.getsockname()[1], False
+        bot = Bot(fake, nick="pass464",
+                  extra="server_password = two words")
+        bot.start(wait_registered=False)
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "server password refused" in
+                                 bot.logtext(), 10), bot.logtext())
+        time.sleep(3)
+        log = bot.logtext()
+        self.assertIn("test: server password refused (464 Password "
+                      "incorrect): server_password is wrong", log)
+        self.assertNotIn("the server refused us", log)    # said once
+        self.assertLessEqual(len(got), 2, got)
+        lines = got[0].split("\r\n")
+        # a password with a space goes as a trailing parameter, first
+        self.assertEqual(lines[0], "PASS :two words", lines)
+        self.assertTrue(lines[1].startswith("NICK pass464"), lines)
+        self.assertTrue(lines[2].startswith("USER "), lines)
+        self.assertNotIn("two words", log)
+
+
+class T12SaslExternal(unittest.TestCase):
+    """SASL EXTERNAL with a client certificate, end to end: InspIRCd
+    over TLS reads the certificate's fingerprint, Atheme knows it for
+    the account certacct (NickServ CERT ADD), and the connect class asks
+    for a server password, so PASS, CAP, NICK and USER all happen."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.net = SaslNet("sasl-tls", tls=True, password="Net Pass 12")
+        cls.net.start()
+        c = CertClient(cls.net, "certacct", "client")
+        try:
+            assert c.register_with_cert("Cert-Pass-12"), c.lines[-10:]
+        finally:
+            c.close()
+        # the bot connects to the TLS port as localhost (the name in the
+        # server's certificate)
+        cls.tls = Ngircd.__new__(Ngircd)
+        cls.tls.port, cls.tls.tls = cls.net.tls_port, True
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.net.stop()
+
+    def conf(self, cert, more=""):
+        return ("tls_ca_file = %s/ca.pem\ntls_cert_file = %s/%s.pem\n"
+                "tls_key_file = %s/%s.key\nserver_password = Net Pass 12\n"
+                "%s" % (CERTS, CERTS, cert, CERTS, cert, more))
+
+    def test_01_external_logs_in_with_the_certificate(self):
+        bot = Bot(self.tls, nick="extbot", host="localhost",
+                  extra=self.conf("client", "sasl_required = yes"))
+        bot.start()
+        self.addCleanup(bot.stop)
+        log = bot.logtext()
+        self.assertIn("SASL: logged in as certacct (EXTERNAL)", log)
+        self.assertNotIn("Net Pass 12", log)
+        sent = [ln.split("-> ", 1)[1] for ln in log.splitlines()
+                if " -> " in ln]
+        # PASS, CAP LS, then libircclient's NICK and USER (racing the
+        # server's CAP LS answer); the server holds registration until
+        # CAP END
+        self.assertEqual(sent[:2], ["[a line with a password, redacted]",
+                                    "CAP LS 302"], sent)
+        nick = [i for i, x in enumerate(sent) if x.startswith("NICK ")][0]
+        user = [i for i, x in enumerate(sent) if x.startswith("USER ")][0]
+        sasl = [x for x in sent if x.startswith("CAP REQ") or
+                x.startswith("AUTHENTICATE") or x == "CAP END"]
+        self.assertEqual(sasl, ["CAP REQ :sasl", "AUTHENTICATE EXTERNAL",
+                                "AUTHENTICATE +", "CAP END"], sent)
+        self.assertLess(nick, user)
+        self.assertLess(user, sent.index("CAP END"))
+        # the server agrees: WHOIS names the account (330)
+        u = User(self.net, "wendy")
+        self.addCleanup(u.close)
+        raw = []
+        u.conn.add_global_handler("all_raw_messages",
+                                  lambda c, e: raw.append(e.arguments[0]))
+        u.conn.whois(["extbot"])
+        self.assertTrue(u.pump_until(lambda: any(" 318 " in r for r in raw),
+                                     10), raw)
+        self.assertTrue(any(" 330 wendy extbot certacct " in r for r in raw),
+                        raw)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("extbot"), 10))
+
+    def test_02_unknown_certificate_clear_error_no_storm(self):
+        bot = Bot(self.tls, nick="strangerbot", host="localhost",
+                  extra=self.conf("stranger", "sasl_mechanism = external\n"
+                                  "sasl_required = yes"))
+        bot.start(wait_registered=False)
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "SASL authentication failed" in
+                                 bot.logtext(), 15), bot.logtext())
+        time.sleep(3)
+        log = bot.logtext()
+        self.assertIn("NickServ CERT ADD", log)
+        self.assertNotIn("registered as", log)
+        self.assertLessEqual(log.count("connecting to"), 2, log)
+
+    def test_03_plain_still_chosen_with_a_password(self):
+        # a certificate and a password: PLAIN, as before
+        self.assertTrue(self.net.register("plainacct", "Plain-Pass-12"))
+        bot = Bot(self.tls, nick="bothbot", host="localhost",
+                  extra=self.conf("client", "sasl_user = plainacct\n"
+                                  "sasl_password = Plain-Pass-12\n"
+                                  "sasl_required = yes"))
+        bot.start()
+        self.addCleanup(bot.stop)
+        log = bot.logtext()
+        self.assertIn("SASL: logged in as plainacct (PLAIN)", log)
+        self.assertIn("-> AUTHENTICATE PLAIN", log)
+        self.assertNotIn("Plain-Pass-12", log)
+
+
 class T05Config(unittest.TestCase):
     def test_01_check_config_reports_every_error(self):
         path = os.path.join(TMP, "bad.ini")
@@ -1283,6 +1593,63 @@ class T05Config(unittest.TestCase):
                      "time zone",
                      "highlights: state_dir is missing"):
             self.assertIn(want, r.stderr)
+
+    def test_05_server_password_and_sasl_mechanism_checked(self):
+        path = os.path.join(TMP, "auth.ini")
+        empty = os.path.join(TMP, "empty.pw")
+        open(empty, "w").close()
+        with open(path, "w") as f:
+            f.write("[network a]\nservers = 127.0.0.1\ntls = no\n"
+                    "server_password = x\n"
+                    "server_password_file = %s\n"
+                    "[network b]\nservers = 127.0.0.1\n"
+                    "server_password_file = /nonexistent/pw\n"
+                    "sasl_mechanism = external\nsasl_required = yes\n"
+                    "[network c]\nservers = 127.0.0.1\n"
+                    "server_password_file = %s\nsasl_mechanism = scram\n"
+                    "[network d]\nservers = 127.0.0.1\ntls = no\n"
+                    "sasl_mechanism = external\n"
+                    "tls_cert_file = /nonexistent/c.pem\n"
+                    "tls_key_file = /nonexistent/c.key\n" % (CERTS +
+                                                              "/ca.pem", empty))
+        r = subprocess.run([BOT, "check-config", "-c", path],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        for want in ("auth.ini:5: [network a]: server_password and "
+                     "server_password_file: give one of them",
+                     "auth.ini:8: server_password_file: /nonexistent/pw: No "
+                     "such file or directory",
+                     "[network b]: sasl_mechanism = external needs a client "
+                     "certificate (tls_cert_file and tls_key_file)",
+                     "auth.ini:13: server_password_file: %s is empty" % empty,
+                     "auth.ini:14: sasl_mechanism: \"scram\" is not plain, "
+                     "external or none",
+                     "[network d]: sasl_mechanism = external needs tls = yes",
+                     "[network d]: tls_cert_file: /nonexistent/c.pem: No such "
+                     "file or directory"):
+            self.assertIn(want, r.stderr)
+        self.assertNotIn("sasl_required needs", r.stderr)
+        # a readable config with a server password is warned about
+        with open(path, "w") as f:
+            f.write("[network x]\nservers = 127.0.0.1\ntls = no\n"
+                    "server_password = hunter3\n")
+        os.chmod(path, 0o644)
+        r = subprocess.run([BOT, "check-config", "-c", path],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("others can read it", r.stderr)
+        self.assertNotIn("hunter3", r.stderr + r.stdout)
+        # sasl_required with neither a password nor a certificate
+        with open(path, "w") as f:
+            f.write("[network x]\nservers = 127.0.0.1\nsasl_required = yes\n"
+                    "[network y]\nservers = 127.0.0.1\n"
+                    "sasl_mechanism = plain\n")
+        r = subprocess.run([BOT, "check-config", "-c", path],
+                           capture_output=True, text=True)
+        self.assertIn("[network y]: sasl_mechanism = plain needs sasl_user "
+                      "and sasl_password", r.stderr)
+        self.assertIn("[network x]: sasl_required needs sasl_user and sasl_password, or "
+                      "a client certificate", r.stderr)
 
     def test_03_config_example_is_valid(self):
         here = os.path.dirname(os.path.abspath(__file__))
