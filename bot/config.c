@@ -502,6 +502,17 @@ matrix_key(struct parse *p, struct config_matrix *m, const char *k,
 				perr(p, "invite_from: \"%s\" is not a user id "
 				    "(@name:server) or a server name",
 				    m->invite_from[i]);
+	} else if (!strcmp(k, "rooms")) {
+		int i;
+
+		free_list(m->rooms, m->nrooms);
+		m->nrooms = split_list(p, k, v, m->rooms, CONFIG_CHANNELS_MAX);
+		for (i = 0; i < m->nrooms; i++)
+			if ((m->rooms[i][0] != '!' && m->rooms[i][0] != '#') ||
+			    !strchr(m->rooms[i], ':'))
+				perr(p, "rooms: \"%s\" is not a room id "
+				    "(!id:server) or alias (#name:server)",
+				    m->rooms[i]);
 	} else if (!strcmp(k, "highlights")) {
 		free_highlights(m->highlights, m->nhighlights);
 		m->nhighlights = parse_highlights(p, v, m->highlights, 1);
@@ -900,6 +911,8 @@ config_matrix_copy(struct config_matrix *dst, const struct config_matrix *src)
 	dst->nhighlights = 0;
 	for (i = 0; i < src->ninvite_from; i++)
 		dst->invite_from[i] = xstrdup(src->invite_from[i]);
+	for (i = 0; i < src->nrooms; i++)
+		dst->rooms[i] = xstrdup(src->rooms[i]);
 }
 
 void
@@ -912,6 +925,7 @@ config_matrix_clear(struct config_matrix *m)
 	free(m->password);
 	free(m->device_name);
 	free_list(m->invite_from, m->ninvite_from);
+	free_list(m->rooms, m->nrooms);
 	free(m->tls_ca_file);
 	free_highlights(m->highlights, m->nhighlights);
 	memset(m, 0, sizeof(*m));

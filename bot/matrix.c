@@ -3,12 +3,26 @@
  *
  * One struct mx per [matrix] account.  Its control requests run one at a
  * time: (login) -> whoami -> displayname -> sync -> sync ...  A sync's
- * events become answers, joins and notices in the account's out queue,
- * sent one at a time in order.  The next sync starts only when the queue
- * is empty; then the batch's next_batch and answered event ids are
- * committed together.  429s wait for the server's delay, transport errors
- * and 5xx back off exponentially with jitter; nothing queued is dropped
- * while waiting.
+ * events become answers, joins, leaves and notices, queued per room: a
+ * room's requests go out one at a time in order, different rooms' at
+ * once (up to MX_SENDS_MAX messages and MX_MEMBER_MAX joins or leaves in
+ * flight per account, so 30 joins never stand in front of an answer).
+ * The sync loop does not wait for them.
+ *
+ * Exactly once, without one room holding back the others:
+ *  - an event's id is marked handled in the state store as soon as every
+ *    request it caused is done: accepted, or refused for good (a 4xx but
+ *    429: that answer is dropped, logged once, and never retried);
+ *  - a sync's next_batch (with the room state it brought) is committed
+ *    only when every request of that sync and of all earlier syncs is
+ *    done, so the committed position never passes an event whose answer
+ *    could still be lost.  A room whose sends fail for a while (429,
+ *    5xx, no network: retried with backoff) holds back only this commit,
+ *    never another room's answers or the next sync;
+ *  - after a crash the bot syncs again from the committed position: the
+ *    events marked handled are skipped, the others answered again with
+ *    the same transaction id (matrix_txn_id), which the homeserver
+ *    de-duplicates.  Never lost, never twice.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -30,25 +44,72 @@
 #define API	"/_matrix/client/v3"
 #define ENCRYPTED_NOTICE "I can't read encrypted messages yet, so I can't " \
 	"answer questions in this room. Ask me in a room without encryption."
+/* The reason on the leave that rejects an invite: the inviter sees it
+ * ("techpay rejected the invite: ...") without the bot joining the room
+ * to say it, so nothing is posted where nobody asked for the bot. */
+#define DECLINE_REASON	"I only join rooms when invited by my operators " \
+	"(invite_from); ask them to add me."
+
+#define MX_SENDS_MAX	4	/* messages in flight per account */
+#define MX_MEMBER_MAX	2	/* joins and leaves in flight per account */
+#define MX_OUT_MAX	512	/* requests queued before /sync pauses */
 
 struct matrix;
 
 enum phase { PH_LOGIN, PH_WHOAMI, PH_PROFILE, PH_SYNC, PH_DEAD };
 
-/* One request waiting in the out queue. */
+/* What a request is, for the in-flight limits: joins are slow on the
+ * server and must not take the slots of answers. */
+enum lane { LANE_SEND, LANE_MEMBER, NLANES };
+
+/* A key/value to commit with a sync batch. */
+struct pending_kv {
+	char			*key;
+	char			*value;
+	struct pending_kv	*next;
+};
+
+/*
+ * One /sync answer: its position may be committed once nout is 0 and
+ * every earlier batch is committed.  Owned by the account's batch list
+ * (or x->open while the sync is parsed); freed when committed.
+ */
+struct batch {
+	char			*next_batch;	/* NULL while being parsed */
+	int			 nout;		/* its requests not yet done */
+	struct pending_kv	*kv;
+	struct batch		*next;
+};
+
+/* An event that got an answer: marked handled when refs drops to 0
+ * (every request it caused done).  On the account's evs list. */
+struct evref {
+	char			*id;
+	int			 refs;
+	struct evref		*next;
+};
+
+/* One request waiting in a room queue; owned by the queue. */
 struct out {
 	char		*method;
 	char		*path;		/* after the homeserver URL */
 	char		*body;
 	char		*what;		/* for the log */
+	enum lane	 lane;
+	struct batch	*batch;		/* NULL: not caused by a sync */
+	struct evref	*ev;		/* NULL: answers no event */
 	struct out	*next;
 };
 
-/* A key/value to commit with the batch. */
-struct pending_kv {
-	char			*key;
-	char			*value;
-	struct pending_kv	*next;
+/* One room's requests, in order, one at a time; freed when empty. */
+struct roomq {
+	struct mx	*x;
+	char		*room;		/* as in the path (URL-encoded) */
+	struct out	*head, **tail;
+	struct http_req	*req;		/* head in flight */
+	long		 timer;		/* head waiting for a retry */
+	int		 fails;		/* in a row, for the backoff */
+	struct roomq	*next;
 };
 
 struct mx {
@@ -61,23 +122,21 @@ struct mx {
 	char			*self;		/* our user id, from whoami */
 	char			*display;	/* our display name */
 	char			*localpart;
-	char			*since;		/* the committed next_batch */
+	char			*since;		/* the next sync's position */
 	int			 first_sync;	/* no position saved yet */
 	int			 catching_up;	/* first sync of this run */
+	int			 rooms_joined;	/* rooms = asked for this run */
 	enum phase		 phase;
 	struct http_req		*ctl;		/* the control request */
 	long			 ctl_timer;
 	int			 ctl_fails;
-	struct out		*outq, **outtail;
-	int			 nout;
-	struct http_req		*outreq;
-	long			 out_timer;
-	int			 out_fails;
-	/* the batch waiting for its answers to go out */
-	char			*batch_next;
-	char			**batch_ids;
-	int			 nbatch_ids;
-	struct pending_kv	*batch_kv;
+	struct roomq		*rooms;		/* round robin: started go last */
+	int			 nout;		/* queued in all rooms */
+	int			 inflight[NLANES];
+	struct batch		*open;		/* the sync being parsed */
+	struct batch		*batches;	/* oldest first, uncommitted */
+	struct evref		*evs;		/* events being answered */
+	struct evref		*cur_ev;	/* on_message's, for out_push */
 	int			 stopping;
 };
 
@@ -112,8 +171,8 @@ matrix_txn_id(const char *event_id, char out[33])
 	out[32] = '\0';
 }
 
-/* delay for the n-th failure in a row: min * 2^n up to max, in ms, with
- * the upper half jittered so that many bots do not retry in step */
+/* delay for the n-th failure in a row (policy.h: one backoff for every
+ * adapter) */
 static long
 backoff_ms(const struct config_matrix *cf, int n)
 {
@@ -175,171 +234,110 @@ fatal(struct mx *x, const char *fmt, const char *detail)
 	loop_stop(x->m->loop);
 }
 
-/* ---- the out queue -------------------------------------------------- */
+/* ---- sync batches and answered events -------------------------------- */
 
 static void
-out_push(struct mx *x, const char *method, struct buf *path, char *body,
-    const char *what)
+kv_free(struct pending_kv *kv)
 {
-	struct out *o = xcalloc(1, sizeof(*o));
+	struct pending_kv *n;
 
-	o->method = xstrdup(method);
-	o->path = buf_steal(path);
-	o->body = body;
-	o->what = xstrdup(what);
-	*x->outtail = o;
-	x->outtail = &o->next;
-	x->nout++;
-	out_kick(x);
-}
-
-static void
-out_pop(struct mx *x)
-{
-	struct out *o = x->outq;
-
-	x->outq = o->next;
-	if (x->outq == NULL)
-		x->outtail = &x->outq;
-	x->nout--;
-	free(o->method);
-	free(o->path);
-	free(o->body);
-	free(o->what);
-	free(o);
-}
-
-static void
-batch_clear(struct mx *x)
-{
-	struct pending_kv *kv, *n;
-	int i;
-
-	for (i = 0; i < x->nbatch_ids; i++)
-		free(x->batch_ids[i]);
-	free(x->batch_ids);
-	x->batch_ids = NULL;
-	x->nbatch_ids = 0;
-	for (kv = x->batch_kv; kv; kv = n) {
+	for (; kv; kv = n) {
 		n = kv->next;
 		free(kv->key);
 		free(kv->value);
 		free(kv);
 	}
-	x->batch_kv = NULL;
-	free(x->batch_next);
-	x->batch_next = NULL;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	kv_free(b->kv);
+	free(b->next_batch);
+	free(b);
 }
 
 /*
- * Every answer of the batch has been accepted: commit its sync token and
- * answered ids together.  A failed commit (a full disk) is logged and the
- * bot goes on from memory; after a restart the server's transaction ids
- * still keep the answers single.
+ * Commits the batches at the head of the list whose requests are all
+ * done: the room state they brought and their sync position, in one
+ * transaction each.  A failed commit (a full disk) is logged and the bot
+ * goes on from memory; after a restart the handled ids and the server's
+ * transaction ids still keep the answers single.
  */
 static void
-batch_commit(struct mx *x)
+batch_advance(struct mx *x)
 {
 	struct state *st = x->m->st;
 	struct pending_kv *kv;
-	int i, bad = 0;
+	struct batch *b;
+	int bad;
 
-	if (x->batch_next == NULL)
-		return;
-	if (state_begin(st) == -1)
-		bad = 1;
-	for (i = 0; !bad && i < x->nbatch_ids; i++)
-		bad = state_mark(st, x->scope, x->batch_ids[i]) == -1;
-	for (kv = x->batch_kv; !bad && kv; kv = kv->next)
-		bad = state_set(st, x->scope, kv->key, kv->value) == -1;
-	if (!bad)
-		bad = state_set(st, x->scope, "next_batch", x->batch_next) == -1;
-	if (bad)
-		state_rollback(st);
-	else if (state_commit(st) == -1)
-		bad = 1;
-	if (bad)
-		log_error("matrix %s: the sync position was not saved; going "
-		    "on from memory", x->cf.name);
-	free(x->since);
-	x->since = x->batch_next;
-	x->batch_next = NULL;
-	batch_clear(x);
-}
-
-static void
-on_out_timer(struct loop *l, long id, void *ctx)
-{
-	struct mx *x = ctx;
-
-	(void)l;
-	(void)id;
-	x->out_timer = 0;
-	out_kick(x);
-}
-
-static void
-on_out_done(const struct http_result *r, void *ctx)
-{
-	struct mx *x = ctx;
-	char why[256];
-	long ms;
-
-	x->outreq = NULL;
-	if (r->status >= 200 && r->status < 300) {
-		log_debug("matrix %s: %s: sent", x->cf.name, x->outq->what);
-		x->out_fails = 0;
-		out_pop(x);
-	} else if (r->status == 429 || r->status == 0 || r->status >= 500) {
-		ms = r->status == 429 ?
-		    retry_delay(r, &x->cf, x->out_fails) :
-		    backoff_ms(&x->cf, x->out_fails);
-		x->out_fails++;
-		errcode(r, why, sizeof(why));
-		log_warn("matrix %s: %s: %s; retrying in %ld ms", x->cf.name,
-		    x->outq->what, why, ms);
-		x->out_timer = loop_add_timer(x->m->loop, ms, on_out_timer, x);
-		return;
-	} else {
-		/* 403 (not in the room), 400 ...: it will never succeed */
-		errcode(r, why, sizeof(why));
-		log_error("matrix %s: %s: %s; dropped", x->cf.name,
-		    x->outq->what, why);
-		x->out_fails = 0;
-		out_pop(x);
-	}
-	if (x->outq)
-		out_kick(x);
-	else {
-		batch_commit(x);
-		if (!x->stopping && x->phase == PH_SYNC && x->ctl == NULL &&
-		    x->ctl_timer == 0)
-			ctl_next(x);
+	while ((b = x->batches) != NULL && b->nout == 0) {
+		bad = state_begin(st) == -1;
+		for (kv = b->kv; !bad && kv; kv = kv->next)
+			bad = state_set(st, x->scope, kv->key, kv->value) == -1;
+		if (!bad)
+			bad = state_set(st, x->scope, "next_batch",
+			    b->next_batch) == -1;
+		if (bad)
+			state_rollback(st);
+		else if (state_commit(st) == -1)
+			bad = 1;
+		if (bad)
+			log_error("matrix %s: the sync position was not saved; "
+			    "going on from memory", x->cf.name);
+		x->batches = b->next;
+		batch_free(b);
 	}
 }
 
+/*
+ * The parsed batch b (with its position) joins the list.  A batch before
+ * it that is done but waits behind an older one is merged into b (b's
+ * values win): the list stays as short as the number of batches with
+ * requests pending, however long one room retries.
+ */
 static void
-out_kick(struct mx *x)
+batch_close(struct mx *x, struct batch *b)
 {
-	struct buf u = {0};
-	struct out *o = x->outq;
+	struct batch **pp, *t;
+	struct pending_kv *kv, *n, *k;
 
-	if (o == NULL || x->outreq || x->out_timer || x->token == NULL)
-		return;
-	url(x, &u, o->path);
-	x->outreq = http_request(x->http, o->method, buf_str(&u), x->token,
-	    o->body, MX_REQ_TIMEOUT_MS, on_out_done, x);
-	buf_free(&u);
+	for (pp = &x->batches; *pp && (*pp)->next; pp = &(*pp)->next)
+		;
+	if ((t = *pp) != NULL && t->nout == 0) {
+		for (kv = t->kv; kv; kv = n) {
+			n = kv->next;
+			for (k = b->kv; k; k = k->next)
+				if (strcmp(k->key, kv->key) == 0)
+					break;
+			if (k) {
+				free(kv->key);
+				free(kv->value);
+				free(kv);
+			} else {
+				kv->next = b->kv;
+				b->kv = kv;
+			}
+		}
+		t->kv = NULL;
+		batch_free(t);
+		*pp = NULL;
+	}
+	for (pp = &x->batches; *pp; pp = &(*pp)->next)
+		;
+	*pp = b;
+	batch_advance(x);
 }
-
-/* ---- the batch: kv values waiting to be committed -------------------- */
 
 static void
 batch_set(struct mx *x, const char *key, const char *value)
 {
 	struct pending_kv *kv;
 
-	for (kv = x->batch_kv; kv; kv = kv->next)
+	if (x->open == NULL)	/* only sync callbacks set values */
+		x->open = xcalloc(1, sizeof(*x->open));
+	for (kv = x->open->kv; kv; kv = kv->next)
 		if (strcmp(kv->key, key) == 0) {
 			free(kv->value);
 			kv->value = xstrdup(value);
@@ -348,32 +346,308 @@ batch_set(struct mx *x, const char *key, const char *value)
 	kv = xcalloc(1, sizeof(*kv));
 	kv->key = xstrdup(key);
 	kv->value = xstrdup(value);
-	kv->next = x->batch_kv;
-	x->batch_kv = kv;
+	kv->next = x->open->kv;
+	x->open->kv = kv;
 }
 
-/* A kv value: this batch's pending one, else the stored one (freed by
+/* A kv value: the newest uncommitted one, else the stored one (freed by
  * the caller). */
 static char *
 batch_get(struct mx *x, const char *key)
 {
-	struct pending_kv *kv;
+	const struct pending_kv *kv, *found = NULL;
+	const struct batch *b;
 
-	for (kv = x->batch_kv; kv; kv = kv->next)
-		if (strcmp(kv->key, key) == 0)
-			return xstrdup(kv->value);
+	if (x->open)
+		for (kv = x->open->kv; kv && !found; kv = kv->next)
+			if (strcmp(kv->key, key) == 0)
+				found = kv;
+	if (found == NULL) {
+		/* the list is oldest first: the last match is the newest */
+		for (b = x->batches; b; b = b->next)
+			for (kv = b->kv; kv; kv = kv->next)
+				if (strcmp(kv->key, key) == 0)
+					found = kv;
+	}
+	if (found)
+		return xstrdup(found->value);
 	return state_get(x->m->st, x->scope, key);
 }
 
+/* 1 if event id was answered: in this run (maybe still going out) or
+ * before (in the store). */
 static int
 batch_has_id(struct mx *x, const char *id)
 {
-	int i;
+	const struct evref *e;
 
-	for (i = 0; i < x->nbatch_ids; i++)
-		if (strcmp(x->batch_ids[i], id) == 0)
+	for (e = x->evs; e; e = e->next)
+		if (strcmp(e->id, id) == 0)
 			return 1;
 	return state_seen(x->m->st, x->scope, id);
+}
+
+static struct evref *
+ev_new(struct mx *x, const char *id)
+{
+	struct evref *e = xcalloc(1, sizeof(*e));
+
+	e->id = xstrdup(id);
+	e->refs = 1;		/* the caller's, until ev_release */
+	e->next = x->evs;
+	x->evs = e;
+	return e;
+}
+
+/* Drops one reference; the last marks the event handled and frees it. */
+static void	ev_release(struct mx *, struct evref *);
+
+/* An event that asked nothing of the server after all: forgotten, or
+ * released like any other when a request holds it. */
+static void
+ev_drop(struct mx *x, struct evref *e)
+{
+	struct evref **pp;
+
+	if (e->refs > 1) {
+		ev_release(x, e);
+		return;
+	}
+	for (pp = &x->evs; *pp; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	free(e->id);
+	free(e);
+}
+
+static void
+ev_release(struct mx *x, struct evref *e)
+{
+	struct evref **pp;
+
+	if (--e->refs > 0)
+		return;
+	if (state_mark(x->m->st, x->scope, e->id) == -1)
+		log_error("matrix %s: %s was not saved as answered; going on "
+		    "from memory", x->cf.name, e->id);
+	for (pp = &x->evs; *pp; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	free(e->id);
+	free(e);
+}
+
+/* ---- the room queues ------------------------------------------------ */
+
+static const int lane_max[NLANES] = { MX_SENDS_MAX, MX_MEMBER_MAX };
+
+/*
+ * The room of a request and its lane, read from its path (every room
+ * request names its room there: .../join/ROOM, .../rooms/ROOM/...), so
+ * that callers need not say it.  Requests for no room share the "" queue.
+ */
+static char *
+path_room(const char *path, enum lane *lane)
+{
+	const char *p, *e;
+
+	*lane = LANE_SEND;
+	if (strncmp(path, API "/join/", sizeof(API "/join/") - 1) == 0) {
+		*lane = LANE_MEMBER;
+		return xstrdup(path + sizeof(API "/join/") - 1);
+	}
+	if (strncmp(path, API "/rooms/", sizeof(API "/rooms/") - 1) != 0)
+		return xstrdup("");
+	p = path + sizeof(API "/rooms/") - 1;
+	if ((e = strchr(p, '/')) == NULL)
+		e = p + strlen(p);
+	if (strcmp(e, "/leave") == 0 || strcmp(e, "/join") == 0)
+		*lane = LANE_MEMBER;
+	return xstrndup(p, (size_t)(e - p));
+}
+
+static struct roomq *
+roomq_get(struct mx *x, const char *room)
+{
+	struct roomq **pp, *q;
+
+	for (pp = &x->rooms; *pp; pp = &(*pp)->next)
+		if (strcmp((*pp)->room, room) == 0)
+			return *pp;
+	q = xcalloc(1, sizeof(*q));
+	q->x = x;
+	q->room = xstrdup(room);
+	q->tail = &q->head;
+	*pp = q;
+	return q;
+}
+
+/* Frees q if it has nothing left to do. */
+static void
+roomq_gc(struct mx *x, struct roomq *q)
+{
+	struct roomq **pp;
+
+	if (q->head || q->req || q->timer)
+		return;
+	for (pp = &x->rooms; *pp; pp = &(*pp)->next)
+		if (*pp == q) {
+			*pp = q->next;
+			break;
+		}
+	free(q->room);
+	free(q);
+}
+
+static void
+out_free(struct out *o)
+{
+	free(o->method);
+	free(o->path);
+	free(o->body);
+	free(o->what);
+	free(o);
+}
+
+/*
+ * Queues a request in its room's queue; body is taken over (freed with
+ * the request), path is emptied.  A request queued while a sync is parsed
+ * belongs to that sync's batch, and to the event being answered if any.
+ */
+static void
+out_push(struct mx *x, const char *method, struct buf *path, char *body,
+    const char *what)
+{
+	struct out *o = xcalloc(1, sizeof(*o));
+	struct roomq *q;
+	char *room;
+
+	o->method = xstrdup(method);
+	o->path = buf_steal(path);
+	o->body = body;
+	o->what = xstrdup(what);
+	room = path_room(o->path, &o->lane);
+	if ((o->batch = x->open) != NULL)
+		o->batch->nout++;
+	if ((o->ev = x->cur_ev) != NULL)
+		o->ev->refs++;
+	q = roomq_get(x, room);
+	free(room);
+	*q->tail = o;
+	q->tail = &o->next;
+	x->nout++;
+	out_kick(x);
+}
+
+/* The head of q is done, accepted or refused for good. */
+static void
+out_done(struct mx *x, struct roomq *q)
+{
+	struct out *o = q->head;
+
+	if ((q->head = o->next) == NULL)
+		q->tail = &q->head;
+	q->fails = 0;
+	x->nout--;
+	if (o->ev)
+		ev_release(x, o->ev);
+	if (o->batch && --o->batch->nout == 0)
+		batch_advance(x);
+	out_free(o);
+	roomq_gc(x, q);
+}
+
+static void
+on_out_timer(struct loop *l, long id, void *ctx)
+{
+	struct roomq *q = ctx;
+
+	(void)l;
+	(void)id;
+	q->timer = 0;
+	out_kick(q->x);
+}
+
+/*
+ * 2xx: sent.  429, 5xx, no answer: this room waits (the server's delay,
+ * or a backoff) and tries again; the other rooms go on.  401: the token
+ * is the account's problem, not the answer's: the control path logs in
+ * again (or stops the bot) and this waits meanwhile.  Any other 4xx (403
+ * M_FORBIDDEN where the bot may not post, 400, 404) can never succeed:
+ * the request is dropped with one log line, and its event counts as
+ * handled.
+ */
+static void
+on_out_done(const struct http_result *r, void *ctx)
+{
+	struct roomq *q = ctx;
+	struct mx *x = q->x;
+	struct out *o = q->head;
+	char why[256];
+	long ms;
+
+	q->req = NULL;
+	x->inflight[o->lane]--;
+	if (r->status >= 200 && r->status < 300) {
+		log_debug("matrix %s: %s: sent", x->cf.name, o->what);
+		out_done(x, q);
+	} else if (r->status == 429 || r->status == 401 || r->status == 0 ||
+	    r->status >= 500) {
+		ms = r->status == 429 ? retry_delay(r, &x->cf, q->fails) :
+		    backoff_ms(&x->cf, q->fails);
+		q->fails++;
+		errcode(r, why, sizeof(why));
+		log_warn("matrix %s: %s: %s; retrying in %ld ms", x->cf.name,
+		    o->what, why, ms);
+		q->timer = loop_add_timer(x->m->loop, ms, on_out_timer, q);
+	} else {
+		errcode(r, why, sizeof(why));
+		log_error("matrix %s: %s: %s; dropped, not retried",
+		    x->cf.name, o->what, why);
+		out_done(x, q);
+	}
+	out_kick(x);
+	/* a sync paused by a full queue goes on */
+	if (!x->stopping && x->phase == PH_SYNC)
+		ctl_next(x);
+}
+
+/*
+ * Starts the head of every idle room queue while its lane has a free
+ * slot.  A room that starts moves to the end of the list, so that busy
+ * rooms take turns.
+ */
+static void
+out_kick(struct mx *x)
+{
+	struct roomq **pp, *q, *started = NULL, **stail = &started;
+	struct buf u = {0};
+	struct out *o;
+
+	if (x->token == NULL || x->http == NULL)
+		return;
+	for (pp = &x->rooms; (q = *pp) != NULL; ) {
+		o = q->head;
+		if (o == NULL || q->req || q->timer ||
+		    x->inflight[o->lane] >= lane_max[o->lane]) {
+			pp = &q->next;
+			continue;
+		}
+		url(x, &u, o->path);
+		q->req = http_request(x->http, o->method, buf_str(&u),
+		    x->token, o->body, MX_REQ_TIMEOUT_MS, on_out_done, q);
+		x->inflight[o->lane]++;
+		*pp = q->next;
+		q->next = NULL;
+		*stail = q;
+		stail = &q->next;
+	}
+	*pp = started;
+	buf_free(&u);
 }
 
 static void
@@ -533,14 +807,20 @@ on_message(const struct mx_msg *q, void *ctx)
 	msg.account = q->sender;
 	msg.privileged = privileged(x, q->room_id, q->sender);
 	answer_reset(&m->ans);
-	if (!bot_answer(m->ad.bot, &m->ad, &msg, &m->ans))
+	/* the answer and an owner action's requests (made inside
+	 * bot_answer, through matrix_act) hold the event: it is marked
+	 * handled when the last of them is done */
+	x->cur_ev = ev_new(x, q->event_id);
+	if (!bot_answer(m->ad.bot, &m->ad, &msg, &m->ans)) {
+		ev_drop(x, x->cur_ev);	/* chatter: nothing to remember */
+		x->cur_ev = NULL;
 		return;
+	}
 	log_debug("matrix %s: question %s in %s", x->cf.name, q->event_id,
 	    q->room_id);
 	send_answer(x, q, &m->ans);
-	x->batch_ids = xrealloc(x->batch_ids,
-	    sizeof(char *) * (size_t)(x->nbatch_ids + 1));
-	x->batch_ids[x->nbatch_ids++] = xstrdup(q->event_id);
+	ev_release(x, x->cur_ev);
+	x->cur_ev = NULL;
 }
 
 static int
@@ -565,10 +845,27 @@ on_invite(const char *room, const char *sender, int is_direct, void *ctx)
 	struct mx *x = ctx;
 	struct buf path = {0}, what = {0};
 	char key[300];
+	cJSON *c;
 
 	if (!invite_allowed(&x->cf, sender)) {
-		log_info("matrix %s: invite to %s from %s ignored (not in "
+		/*
+		 * Rejected with a reason on the leave (a client shows "...
+		 * rejected the invite: REASON" to the inviter) rather than
+		 * joining to post a notice and leaving: simpler, and the bot
+		 * never appears in a room it was not allowed into.
+		 */
+		log_info("matrix %s: invite to %s from %s declined (not in "
 		    "invite_from)", x->cf.name, room, sender);
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "reason", DECLINE_REASON);
+		buf_puts(&path, API "/rooms/");
+		http_escape(&path, room);
+		buf_puts(&path, "/leave");
+		buf_printf(&what, "decline the invite to %s", room);
+		out_push(x, "POST", &path, cJSON_PrintUnformatted(c),
+		    buf_str(&what));
+		cJSON_Delete(c);
+		buf_free(&what);
 		return;
 	}
 	log_info("matrix %s: invited to %s by %s; joining", x->cf.name, room,
@@ -739,6 +1036,7 @@ on_login(const struct http_result *r, void *ctx)
 		state_set(x->m->st, x->scope, "device_id", d->valuestring);
 	cJSON_Delete(j);
 	log_info("matrix %s: logged in as %s", x->cf.name, x->cf.user_id);
+	out_kick(x);	/* what waited for a token while we logged in */
 	x->ctl_fails = 0;
 	x->phase = PH_WHOAMI;
 	ctl_next(x);
@@ -783,6 +1081,29 @@ on_whoami(const struct http_result *r, void *ctx)
 	ctl_next(x);
 }
 
+/* The rooms = list, joined once a run (joining a room the bot is in
+ * already is harmless); in their room queues, beside the sync. */
+static void
+join_configured(struct mx *x)
+{
+	struct buf path = {0}, what = {0};
+	int i;
+
+	if (x->rooms_joined)
+		return;
+	x->rooms_joined = 1;
+	for (i = 0; i < x->cf.nrooms; i++) {
+		log_info("matrix %s: joining %s (rooms)", x->cf.name,
+		    x->cf.rooms[i]);
+		buf_puts(&path, API "/join/");
+		http_escape(&path, x->cf.rooms[i]);
+		buf_reset(&what);
+		buf_printf(&what, "join %s", x->cf.rooms[i]);
+		out_push(x, "POST", &path, xstrdup("{}"), buf_str(&what));
+	}
+	buf_free(&what);
+}
+
 static void
 on_profile(const struct http_result *r, void *ctx)
 {
@@ -803,14 +1124,17 @@ on_profile(const struct http_result *r, void *ctx)
 			x->display = xstrdup(d->valuestring);
 		cJSON_Delete(j);
 	}
-	free(x->since);
-	x->since = state_get(x->m->st, x->scope, "next_batch");
+	/* after a new login the position in memory (maybe ahead of the
+	 * committed one) stays */
+	if (x->since == NULL)
+		x->since = state_get(x->m->st, x->scope, "next_batch");
 	x->first_sync = x->since == NULL;
 	log_info("matrix %s: signed in as %s (%s)%s", x->cf.name, x->self,
 	    x->display ? x->display : x->localpart,
 	    x->first_sync ? "; first start, history skipped" : "");
 	x->ctl_fails = 0;
 	x->phase = PH_SYNC;
+	join_configured(x);
 	ctl_next(x);
 }
 
@@ -818,6 +1142,7 @@ static void
 on_sync(const struct http_result *r, void *ctx)
 {
 	struct mx *x = ctx;
+	struct batch *b;
 	char err[128], *next;
 
 	x->ctl = NULL;
@@ -829,8 +1154,17 @@ on_sync(const struct http_result *r, void *ctx)
 		ctl_retry(x, r, "sync");
 		return;
 	}
-	if ((next = mxsync_parse(r->body, r->len, x->self, &sync_cb, x, err,
-	    sizeof(err))) == NULL) {
+	/* what the events queue belongs to this batch (see out_push) */
+	if (x->open == NULL)
+		x->open = xcalloc(1, sizeof(*x->open));
+	b = x->open;
+	next = mxsync_parse(r->body, r->len, x->self, &sync_cb, x, err,
+	    sizeof(err));
+	x->open = NULL;
+	if (next == NULL) {
+		/* refused before any callback: the batch is empty (nothing
+		 * points to it) */
+		batch_free(b);
 		log_warn("matrix %s: %s", x->cf.name, err);
 		ctl_retry(x, r, "sync");
 		return;
@@ -838,14 +1172,13 @@ on_sync(const struct http_result *r, void *ctx)
 	x->ctl_fails = 0;
 	x->first_sync = 0;
 	x->catching_up = 0;
-	free(x->batch_next);
-	x->batch_next = next;
-	if (x->outq == NULL) {
-		batch_commit(x);
-		if (!x->stopping)
-			ctl_next(x);
-	}
-	/* else on_out_done commits and syncs when the queue is empty */
+	free(x->since);
+	x->since = xstrdup(next);
+	b->next_batch = next;
+	batch_close(x, b);
+	/* the next sync does not wait for this batch's answers */
+	if (!x->stopping)
+		ctl_next(x);
 }
 
 /* The filter: messages, our membership, encryption, power levels (who may
@@ -914,8 +1247,8 @@ ctl_next(struct mx *x)
 		    NULL, MX_REQ_TIMEOUT_MS, on_profile, x);
 		break;
 	case PH_SYNC:
-		if (x->outq || x->batch_next)
-			break;	/* the last batch is still going out */
+		if (x->nout >= MX_OUT_MAX)
+			break;	/* on_out_done syncs when there is room */
 		sync_filter(&f);
 		/*
 		 * The first sync of a run does not wait: it takes the position
@@ -1003,14 +1336,37 @@ matrix_free(struct adapter *ad)
 	for (i = 0; i < m->naccts; i++) {
 		struct mx *x = &m->accts[i];
 
-		if (x->out_timer)
-			loop_del_timer(m->loop, x->out_timer);
+		struct roomq *q;
+		struct batch *b;
+		struct evref *e;
+		struct out *o;
+
 		if (x->ctl_timer)
 			loop_del_timer(m->loop, x->ctl_timer);
+		/* what is still queued is lost here, and so was never
+		 * marked handled nor its batch committed: the next start
+		 * answers it */
 		http_free(x->http);
-		while (x->outq)
-			out_pop(x);
-		batch_clear(x);
+		while ((q = x->rooms) != NULL) {
+			x->rooms = q->next;
+			if (q->timer)
+				loop_del_timer(m->loop, q->timer);
+			while ((o = q->head) != NULL) {
+				q->head = o->next;
+				out_free(o);
+			}
+			free(q->room);
+			free(q);
+		}
+		while ((b = x->batches) != NULL) {
+			x->batches = b->next;
+			batch_free(b);
+		}
+		while ((e = x->evs) != NULL) {
+			x->evs = e->next;
+			free(e->id);
+			free(e);
+		}
 		if (x->token)
 			explicit_bzero(x->token, strlen(x->token));
 		free(x->token);
@@ -1098,7 +1454,6 @@ matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 		x->m = m;
 		config_matrix_copy(&x->cf, &cf->matrix[i]);
 		snprintf(x->scope, sizeof(x->scope), "matrix:%s", x->cf.name);
-		x->outtail = &x->outq;
 		colon = strchr(x->cf.user_id, ':');
 		x->localpart = xstrndup(x->cf.user_id + 1,
 		    (size_t)(colon - x->cf.user_id - 1));

@@ -322,5 +322,5 @@ policy_backoff_ms(int min_s, int max_s, int failures)
 		ms *= 2;
 	if (ms > max)
 		ms = max;
-	return ms / 2 + (long)(random() % (ms / 2 + 1));
+	return ms + (long)(random() % (ms / 4 + 1));
 }

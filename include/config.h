@@ -93,6 +93,8 @@ struct config_matrix {
 	char		*device_name;
 	char		*invite_from[CONFIG_LIST_MAX];	/* @user:hs or hs */
 	int		 ninvite_from;
+	char		*rooms[CONFIG_CHANNELS_MAX];	/* !id:hs or #alias:hs */
+	int		 nrooms;		/* joined at start */
 	char		*tls_ca_file;
 	int		 tls_verify;
 	int		 sync_timeout;	/* s the server holds a /sync */

@@ -2,11 +2,12 @@
  * matrix.h -- the Matrix adapter: every [matrix] account, in one loop.
  *
  * Speaks the Client-Server API over http.h (libcurl multi) with cJSON.
- * The sync position and the ids of answered events are committed to the
- * state store (state.h) in one transaction after a batch's answers have
- * been accepted by the homeserver, and every answer's transaction id is
- * derived from the event that asked: a restart or a crash at any point
- * gives exactly one answer per question.
+ * Requests are queued per room, so a room where sends fail holds back no
+ * other.  An answered event's id goes to the state store (state.h) once
+ * its answer was accepted (or refused for good), and a sync position
+ * only once every answer of that sync and the ones before it is; every
+ * answer's transaction id is derived from the event that asked: a
+ * restart or a crash at any point gives exactly one answer per question.
  */
 #ifndef TECHPAY_MATRIX_H
 #define TECHPAY_MATRIX_H

@@ -89,8 +89,9 @@ int		 policy_ignore_add(struct policy *, const char *mask,
 int		 policy_mask_match(const char *mask, const char *s);
 
 /* The delay in ms before retry number `failures` (0 first): min_s
- * doubled per failure up to max_s, the upper half jittered so that many
- * bots do not retry in step.  Every adapter backs off with this. */
+ * doubled per failure up to max_s, plus up to a quarter more so that
+ * many bots do not retry in step (never less: max_s is a promise to a
+ * server that refused us).  Every adapter backs off with this. */
 long		 policy_backoff_ms(int min_s, int max_s, int failures);
 
 #endif

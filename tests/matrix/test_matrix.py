@@ -10,16 +10,19 @@ Usage: test_matrix.py BOT_BINARY [TEST NAMES...]
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import nio
@@ -283,12 +286,12 @@ class T01Talking(RoomCase):
         self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
         self.assertIn("Data", ans[0]["content"]["body"])
 
-    def test_08_invite_from_stranger_ignored(self):
+    def test_08_invite_from_stranger_declined(self):
         bob = Person("@bob:localhost", "bob-pw")
         try:
             room = bob.create_room()
             self.assertTrue(wait_for(
-                lambda: "invite to %s from @bob:localhost ignored" % room
+                lambda: "invite to %s from @bob:localhost declined" % room
                 in self.bot.logtext(), 15), self.bot.logtext()[-2000:])
             time.sleep(1)
             self.assertFalse(bob.joined(room))
@@ -839,6 +842,218 @@ class T11StateReadOnly(RoomCase):
         for q in qs + [q0, q3]:
             self.assertEqual(len(self.alice.answers(to=q)), 1, q)
 
+
+def api_as(person, method, path, body=None):
+    return HS.api(method, "/_matrix/client/v3" + path, person.token, body)
+
+
+def quoted(room):
+    """A room id as the bot puts it in a URL path (every byte but
+    A-Za-z0-9-._~ percent-encoded)."""
+    return urllib.parse.quote(room, safe="-._~")
+
+
+class T12Stall(unittest.TestCase):
+    """A room whose sends cannot succeed holds back no other room."""
+
+    def test_01_forbidden_room_dropped_once_others_answered(self):
+        bot = Bot()
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            good = alice.create_room()
+            bad = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(good) and
+                                     alice.joined(bad), 15))
+            # the bot (users_default 0) may not post in bad any more
+            pl = api_as(alice, "GET", "/rooms/%s/state/m.room.power_levels/"
+                        % bad)
+            pl["events_default"] = 50
+            pl["events"] = {}
+            api_as(alice, "PUT", "/rooms/%s/state/m.room.power_levels/"
+                   % bad, pl)
+            qb = alice.send(bad, "!salary sre")
+            t0 = time.time()
+            qg = alice.send(good, "!salary devops")
+            ans = alice.wait_answers(1, to=qg)
+            took = time.time() - t0
+            self.assertEqual(len(ans), 1, bot.logtext()[-3000:])
+            self.assertLess(took, 5, "the good room waited %.1f s" % took)
+            line = "answer to %s in %s: HTTP 403 M_FORBIDDEN" % (qb, bad)
+            self.assertTrue(wait_for(lambda: line in bot.logtext(), 10),
+                            bot.logtext()[-3000:])
+            # and the queue goes on: more questions, answered
+            qg2 = alice.send(good, "!skills sre")
+            self.assertEqual(len(alice.wait_answers(1, to=qg2)), 1)
+            alice.pump(2)
+            self.assertEqual(bot.logtext().count("answer to %s " % qb), 1,
+                             "the refused answer was retried")
+            self.assertEqual(alice.answers(room=bad), [])
+            bot.stop()
+            bot.start()
+            alice.pump(4)
+            for q in (qg, qg2):
+                self.assertEqual(len(alice.answers(to=q)), 1, q)
+            # handled: not even tried again after the restart
+            self.assertEqual(bot.logtext().count("answer to %s " % qb), 1)
+        finally:
+            alice.close()
+            bot.stop()
+
+    def test_02_failing_room_retried_others_go_on(self):
+        """Through the fault proxy: every send to one room fails with 500
+        for a while.  The other room is answered meanwhile, the failing
+        one once the server recovers, and a restart answers nothing
+        twice."""
+        proxy = FaultProxy(HS.url)
+        bot = Bot(homeserver=proxy.url)
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            good = alice.create_room()
+            bad = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(good) and
+                                     alice.joined(bad), 15))
+            proxy.fail(r"/rooms/%s/send/" % re.escape(quoted(bad)), "PUT",
+                       10 ** 6)
+            qb = alice.send(bad, "!salary sre")
+            self.assertTrue(wait_for(lambda: "answer to %s in %s: HTTP 500"
+                                     % (qb, bad) in bot.logtext(), 15),
+                            bot.logtext()[-3000:])
+            qgs = []
+            for role in ("devops", "data scientist"):
+                t0 = time.time()
+                qgs.append(alice.send(good, "!salary %s" % role))
+                ans = alice.wait_answers(1, to=qgs[-1])
+                took = time.time() - t0
+                self.assertEqual(len(ans), 1, bot.logtext()[-3000:])
+                self.assertLess(took, 5, "the good room waited %.1f s"
+                                % took)
+            self.assertEqual(alice.answers(to=qb), [])
+            with proxy.lock:
+                proxy.rules[-1][2] = 0     # the room's sends work again
+            self.assertEqual(len(alice.wait_answers(1, to=qb, timeout=20)),
+                             1, bot.logtext()[-3000:])
+            bot.stop()
+            bot.start()
+            alice.pump(4)
+            for q in qgs + [qb]:
+                self.assertEqual(len(alice.answers(to=q)), 1, q)
+        finally:
+            alice.close()
+            bot.stop()
+            proxy.close()
+
+
+class T13Invites(unittest.TestCase):
+    """Joins after invites go out beside the sync, not in front of it."""
+
+    def latency(self, alice, room, text):
+        t0 = time.time()
+        q = alice.send(room, text)
+        ans = alice.wait_answers(1, to=q, timeout=30)
+        self.assertEqual(len(ans), 1)
+        return time.time() - t0
+
+    def test_01_thirty_invites_do_not_delay_a_question(self):
+        bot = Bot()
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            base = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(base), 15))
+            rooms = [alice.create_room(invite=()) for _ in range(30)]
+            normal = min(self.latency(alice, base, "!salary sre")
+                         for _ in range(2))
+
+            def invite(room):
+                api_as(alice, "POST", "/rooms/%s/invite" % room,
+                       {"user_id": BOT_ID})
+            threads = [threading.Thread(target=invite, args=(r,))
+                       for r in rooms]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            # asked at once, while the bot is still joining
+            joins = re.compile(r"matrix test: join !\S+: sent")
+            before = len(joins.findall(bot.logtext()))
+            took = self.latency(alice, base, "!salary devops")
+            print("answer with 30 joins going on: %.2f s (%.2f s without; "
+                  "%d of 30 joins done when asked)" % (took, normal, before),
+                  file=sys.stderr)
+            self.assertLess(took - normal, 1.5, bot.logtext()[-3000:])
+            self.assertTrue(wait_for(lambda: all(alice.joined(r)
+                                                 for r in rooms), 90),
+                            bot.logtext()[-3000:])
+        finally:
+            alice.close()
+            bot.stop()
+
+    def test_02_refused_inviter_sees_the_reason(self):
+        bot = Bot()
+        bob = Person("@bob:localhost", "bob-pw")
+        try:
+            bot.start()
+            room = bob.create_room()
+            self.assertTrue(wait_for(
+                lambda: "invite to %s from @bob:localhost declined" % room
+                in bot.logtext(), 15), bot.logtext()[-2000:])
+
+            def member():
+                return api_as(bob, "GET", "/rooms/%s/state/m.room.member/%s"
+                              % (room, BOT_ID))
+            self.assertTrue(wait_for(lambda: member().get("membership") ==
+                                     "leave", 15), bot.logtext()[-2000:])
+            self.assertIn("invite_from", member().get("reason", ""))
+            self.assertFalse(bob.joined(room))
+            # declined once: a restart does not decline again
+            bot.stop()
+            bot.start()
+            time.sleep(2)
+            self.assertEqual(bot.logtext().count(
+                "invite to %s from @bob:localhost declined" % room), 1)
+        finally:
+            bob.close()
+            bot.stop()
+
+
+class T14RoomsKey(unittest.TestCase):
+    def test_01_listed_alias_joined_at_start_and_answered(self):
+        alice = Person("@alice:localhost", "alice-pw")
+        r = alice.run(alice.c.room_create(
+            alias="techpay-listed", preset=nio.RoomPreset.public_chat))
+        self.assertIsInstance(r, nio.RoomCreateResponse)
+        room = r.room_id
+        bot = Bot(matrix_extra="rooms = #techpay-listed:localhost")
+        try:
+            bot.start()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15),
+                            bot.logtext()[-2000:])
+            q = alice.send(room, "!salary sre")
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(len(ans), 1, bot.logtext()[-2000:])
+            self.assertIn("Site Reliability", ans[0]["content"]["body"])
+        finally:
+            alice.close()
+            bot.stop()
+
+    def test_02_check_config_rooms(self):
+        path = os.path.join(TMP, "rooms.ini")
+        with open(path, "w") as f:
+            f.write("[bot]\nstate_dir = %s\n[matrix x]\n"
+                    "homeserver = https://h\nuser_id = @a:h\n"
+                    "access_token = t\n"
+                    "rooms = #ok:h, !ok:h, techpay, #noserver\n" % TMP)
+        os.chmod(path, 0o600)
+        r = subprocess.run([BOT, "check-config", "-c", path],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('rooms.ini:7: rooms: "techpay" is not a room', r.stderr)
+        self.assertIn('rooms.ini:7: rooms: "#noserver" is not a room',
+                      r.stderr)
+        self.assertNotIn('"#ok:h"', r.stderr)
+        self.assertNotIn('"!ok:h"', r.stderr)
 
 class T04IrcAndMatrix(unittest.TestCase):
     """One bot process on an IRC server and a homeserver at once."""
