@@ -14,7 +14,9 @@
  *                               each sentence and bullet of the guides,
  *                               with the role whose part it is in (rid 0:
  *                               none) and what it is about (role names,
- *                               heading); quote is what an answer shows
+ *                               heading); quote is what an answer shows.
+ *                               Ranked in memory from passage_fts's
+ *                               postings (struct pindex), as bm25 would
  *   rterm/sterm                 the vocabulary of role/skill names (from
  *                               fts5vocab over the names)
  *   rdel/sdel                   each vocabulary term under itself and each
@@ -26,6 +28,7 @@
  * rid is the role's index in kb->roles plus one, sid the skill's plus one.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,11 +92,53 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE pid = ?1",
 };
 
+/*
+ * The passages, ranked in memory.  FTS5's bm25 looks up each matching
+ * row's size with an SQL statement and runs every phrase of the query a
+ * second time for its document frequency: most of an answer's time for
+ * a question of ten words over a few hundred sentences.  So the postings
+ * are read from the index once (fts5vocab), the question's words stemmed
+ * with the table's own tokenizer, and the rows scored with bm25's formula
+ * in its order of operations: the same ranking and the same scores, to
+ * the last bit.  A word the tokenizer splits ("ci/cd" is a phrase) is
+ * left to FTS5 (S_PASSAGE).
+ */
+struct ppost {
+	int		 row;		/* passage_fts rowid (pid) */
+	int		 n[2];		/* instances in text, in about */
+};
+
+struct pterm {
+	size_t		 term;		/* offset in pool */
+	int		 first, n;	/* its postings, by row */
+};
+
+struct prow {
+	int		 src, line, rid;
+	size_t		 quote;		/* offset in pool; 0: no row */
+	int		 size;		/* tokens in text and about */
+};
+
+struct pindex {
+	struct pterm	*terms;		/* in byte order */
+	int		 nterms;
+	struct ppost	*posts;
+	struct prow	*rows;		/* by rowid, 0..maxrow */
+	int		 maxrow;
+	long long	 nrow, ntokens;	/* as bm25 reads them */
+	struct buf	 pool;		/* terms and quotes */
+	unsigned	*mark;		/* rows seen: the query's stamp */
+	unsigned	 stamp;
+	fts5_tokenizer	 tok;		/* the table's tokenizer */
+	Fts5Tokenizer	*toker;
+};
+
 struct index {
 	const struct kb	*kb;
 	sqlite3		*db;
 	sqlite3_stmt	*st[S_COUNT];
 	int		 from_cache;
+	struct pindex	*pix;		/* NULL: FTS5 ranks passages */
 };
 
 static const char schema_sql[] =
@@ -111,6 +156,7 @@ static const char schema_sql[] =
     "CREATE TABLE nword(w TEXT PRIMARY KEY) WITHOUT ROWID;"
     "CREATE TABLE passage(pid INTEGER PRIMARY KEY, src INT, line INT,"
     "  rid INT, quote TEXT);"
+    /* the tokenizer of pindex_tokenizer */
     "CREATE VIRTUAL TABLE passage_fts USING fts5(text, about,"
     "  tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE rword USING fts5(w,"
@@ -134,6 +180,9 @@ static const char index_sql[] =
     "  WITHOUT ROWID;"
     "DROP TABLE rword_v; DROP TABLE sword_v;"
     "DROP TABLE rword; DROP TABLE sword;";
+
+static struct pindex *pindex_load(sqlite3 *);
+static void	 pindex_free(struct pindex *);
 
 struct del_pair {
 	char	key[FUZZ_WORD_MAX + 1];
@@ -767,6 +816,7 @@ index_new(const struct kb *kb, const char *cache_path, char *err,
 			    sqlite3_errmsg(ix->db));
 			goto fail;
 		}
+	ix->pix = pindex_load(ix->db);
 	return ix;
 fail:
 	index_free(ix);
@@ -782,6 +832,7 @@ index_free(struct index *ix)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(ix->st[i]);
+	pindex_free(ix->pix);
 	sqlite3_close(ix->db);
 	free(ix);
 }
@@ -1229,8 +1280,9 @@ index_correct(struct index *ix, const char *word)
 
 /* ---- passages ------------------------------------------------------- */
 
-int
-index_passages(struct index *ix, char **words, int nwords, int role,
+/* FTS5 ranks them: any words. */
+static int
+passages_fts(struct index *ix, char **words, int nwords, int role,
     struct passage *out, int max)
 {
 	sqlite3_stmt *st = ix->st[S_PASSAGE], *row = ix->st[S_PASSAGE_ROW];
@@ -1239,8 +1291,6 @@ index_passages(struct index *ix, char **words, int nwords, int role,
 	double score;
 	const char *t;
 
-	if (nwords <= 0)
-		return 0;
 	buf_putc(&q, '(');
 	fts_expr(&q, NULL, words, nwords, 1);
 	buf_putc(&q, ')');
@@ -1271,4 +1321,363 @@ index_passages(struct index *ix, char **words, int nwords, int role,
 	sqlite3_reset(st);
 	buf_free(&q);
 	return n;
+}
+
+/* ---- passages in memory (struct pindex) ------------------------------ */
+
+/* As the table was created: porter over unicode61, accents removed. */
+static int
+pindex_tokenizer(sqlite3 *db, struct pindex *p)
+{
+	static const char *args[] = { "unicode61", "remove_diacritics", "2" };
+	sqlite3_stmt *st;
+	fts5_api *api = NULL;
+	void *ctx;
+
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (api == NULL || api->xFindTokenizer(api, "porter", &ctx,
+	    &p->tok) != SQLITE_OK || p->tok.xCreate(ctx, args, 3,
+	    &p->toker) != SQLITE_OK) {
+		p->toker = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pindex_free(struct pindex *p)
+{
+	if (p == NULL)
+		return;
+	if (p->toker)
+		p->tok.xDelete(p->toker);
+	free(p->terms);
+	free(p->posts);
+	free(p->rows);
+	free(p->mark);
+	buf_free(&p->pool);
+	free(p);
+}
+
+/* The rows, then every token instance (term, row, column) in the order
+ * of the index: by term, then by row.  NULL when anything is off. */
+static struct pindex *
+pindex_load(sqlite3 *db)
+{
+	struct pindex *p = xcalloc(1, sizeof(*p));
+	sqlite3_stmt *st = NULL;
+	size_t capt = 0, capp = 0;
+	int npost = 0, ok = 0, row, col;
+	const char *t, *last = NULL;
+
+	if (pindex_tokenizer(db, p) == -1)
+		goto out;
+	buf_putc(&p->pool, '\0');	/* offset 0: no quote */
+	if (sqlite3_prepare_v2(db, "SELECT max(pid), count(*) FROM passage",
+	    -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	p->maxrow = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	p->rows = xcalloc((size_t)p->maxrow + 1, sizeof(*p->rows));
+	p->mark = xcalloc((size_t)p->maxrow + 1, sizeof(*p->mark));
+	if (sqlite3_prepare_v2(db, "SELECT pid, src, line, rid, quote FROM"
+	    " passage", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct prow *r;
+
+		if ((row = sqlite3_column_int(st, 0)) < 1 || row > p->maxrow)
+			goto out;
+		r = &p->rows[row];
+		r->src = sqlite3_column_int(st, 1);
+		r->line = sqlite3_column_int(st, 2);
+		r->rid = sqlite3_column_int(st, 3);
+		r->quote = p->pool.len;
+		t = (const char *)sqlite3_column_text(st, 4);
+		buf_puts(&p->pool, t ? t : "");
+		buf_putc(&p->pool, '\0');
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM passage_fts", -1,
+	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	p->nrow = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.passage_inst USING"
+	    " fts5vocab(main, passage_fts, instance)", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	if (sqlite3_prepare_v2(db, "SELECT term, doc, col FROM"
+	    " temp.passage_inst", -1, &st, NULL) != SQLITE_OK)
+		goto drop;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct pterm *pt;
+		struct ppost *pp;
+
+		t = (const char *)sqlite3_column_text(st, 0);
+		row = sqlite3_column_int(st, 1);
+		col = strcmp((const char *)sqlite3_column_text(st, 2),
+		    "about") == 0;
+		if (t == NULL || row < 1 || row > p->maxrow)
+			goto drop;
+		if (last == NULL || strcmp(last, t) != 0) {
+			/* a new term: the index gives them in byte order */
+			if (last && strcmp(last, t) > 0)
+				goto drop;
+			if ((size_t)p->nterms == capt) {
+				capt = capt ? capt * 2 : 512;
+				p->terms = xrealloc(p->terms,
+				    capt * sizeof(*p->terms));
+			}
+			pt = &p->terms[p->nterms++];
+			pt->term = p->pool.len;
+			pt->first = npost;
+			pt->n = 0;
+			buf_puts(&p->pool, t);
+			buf_putc(&p->pool, '\0');
+		}
+		pt = &p->terms[p->nterms - 1];
+		last = p->pool.s + pt->term;
+		pp = pt->n ? &p->posts[npost - 1] : NULL;
+		if (pp == NULL || pp->row != row) {
+			if (pp && pp->row > row)
+				goto drop;
+			if ((size_t)npost == capp) {
+				capp = capp ? capp * 2 : 4096;
+				p->posts = xrealloc(p->posts,
+				    capp * sizeof(*p->posts));
+			}
+			pp = &p->posts[npost++];
+			memset(pp, 0, sizeof(*pp));
+			pp->row = row;
+			pt->n++;
+		}
+		pp->n[col]++;
+		p->rows[row].size++;
+		p->ntokens++;
+	}
+	ok = 1;
+drop:
+	sqlite3_finalize(st);
+	st = NULL;
+	sqlite3_exec(db, "DROP TABLE temp.passage_inst", NULL, NULL, NULL);
+out:
+	sqlite3_finalize(st);
+	if (!ok) {
+		pindex_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct ptoken {
+	char	 s[64];
+	int	 n;		/* tokens seen */
+	int	 ok;		/* the first fitted in s */
+};
+
+static int
+ptoken_cb(void *ctx, int flags, const char *tok, int len, int start,
+    int end)
+{
+	struct ptoken *t = ctx;
+
+	(void)flags;
+	(void)start;
+	(void)end;
+	if (t->n++ == 0 && len >= 0 && (size_t)len < sizeof(t->s)) {
+		memcpy(t->s, tok, (size_t)len);
+		t->s[len] = '\0';
+		t->ok = 1;
+	}
+	return SQLITE_OK;
+}
+
+/* The postings of word as a query term, in *pt (n 0: none); -1 when it
+ * is no single token. */
+static int
+pindex_term(struct pindex *p, const char *word, struct pterm *pt)
+{
+	struct ptoken t = { .n = 0 };
+	int lo = 0, hi = p->nterms - 1, mid, c;
+
+	memset(pt, 0, sizeof(*pt));
+	if (p->tok.xTokenize(p->toker, &t, FTS5_TOKENIZE_QUERY, word,
+	    (int)strlen(word), ptoken_cb) != SQLITE_OK || t.n != 1 || !t.ok)
+		return -1;
+	while (lo <= hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(p->pool.s + p->terms[mid].term, t.s);
+		if (c == 0) {
+			*pt = p->terms[mid];
+			return 0;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return 0;
+}
+
+/* The posting of row in pt, or NULL. */
+static const struct ppost *
+pindex_post(const struct pindex *p, const struct pterm *pt, int row)
+{
+	int lo = pt->first, hi = pt->first + pt->n - 1, mid;
+
+	while (lo <= hi) {
+		mid = (lo + hi) / 2;
+		if (p->posts[mid].row == row)
+			return &p->posts[mid];
+		if (p->posts[mid].row < row)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+struct pscore {
+	int	 row;
+	double	 score;
+};
+
+/* bm25's order: best first, then as FTS5 found them (by row). */
+static int
+cmp_pscore(const void *a, const void *b)
+{
+	const struct pscore *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+/*
+ * What S_PASSAGE answers for ("w1" OR "w2" ...) AND about : "ridN",
+ * ranked by bm25(passage_fts, 1.0, 0.4): phrases are the words and then
+ * the role, the role's only in about.  Returns the count, or -1 when a
+ * word is not one token.
+ */
+static int
+passages_mem(struct index *ix, char **words, int nwords, int role,
+    struct passage *out, int max)
+{
+	const double k1 = 1.2, b = 0.75, wcol[2] = { 1.0, 0.4 };
+	struct pindex *p = ix->pix;
+	struct pterm *pt = xcalloc((size_t)nwords + 1, sizeof(*pt));
+	double *idf = xcalloc((size_t)nwords + 1, sizeof(*idf));
+	struct pscore *hit = NULL;
+	double avgdl = (double)p->ntokens / (double)p->nrow;
+	int nph = nwords, nhit = 0, caphit = 0, i, j, k, n = -1;
+	char rid[32];
+
+	for (i = 0; i < nwords; i++)
+		if (pindex_term(p, words[i], &pt[i]) == -1)
+			goto out;
+	if (role >= 0) {
+		snprintf(rid, sizeof(rid), "rid%d", role + 1);
+		if (pindex_term(p, rid, &pt[nph++]) == -1)
+			goto out;
+	}
+	/* document frequencies: rows with the phrase (the role: in about) */
+	for (i = 0; i < nph; i++) {
+		long long nh = 0;
+
+		if (i < nwords)
+			nh = pt[i].n;
+		else
+			for (k = 0; k < pt[i].n; k++)
+				nh += p->posts[pt[i].first + k].n[1] > 0;
+		idf[i] = log((p->nrow - nh + 0.5) / (nh + 0.5));
+		if (idf[i] <= 0.0)
+			idf[i] = 1e-6;
+	}
+	/* the rows any word is in (and the role's), each once */
+	if (++p->stamp == 0) {		/* wrapped: no stale marks */
+		memset(p->mark, 0, ((size_t)p->maxrow + 1) * sizeof(*p->mark));
+		p->stamp = 1;
+	}
+	for (i = 0; i < nwords; i++)
+		for (k = 0; k < pt[i].n; k++) {
+			const struct ppost *pp = &p->posts[pt[i].first + k];
+			const struct ppost *rp;
+
+			if (p->mark[pp->row] == p->stamp)
+				continue;
+			p->mark[pp->row] = p->stamp;
+			if (role >= 0 && ((rp = pindex_post(p, &pt[nwords],
+			    pp->row)) == NULL || rp->n[1] == 0))
+				continue;
+			if (nhit == caphit) {
+				caphit = caphit ? caphit * 2 : 64;
+				hit = xrealloc(hit, (size_t)caphit *
+				    sizeof(*hit));
+			}
+			hit[nhit++].row = pp->row;
+		}
+	/* bm25, as fts5_aux.c computes it */
+	for (j = 0; j < nhit; j++) {
+		double score = 0.0, D = p->rows[hit[j].row].size;
+
+		for (i = 0; i < nph; i++) {
+			const struct ppost *pp = pindex_post(p, &pt[i],
+			    hit[j].row);
+			double f = 0.0;
+			int c;
+
+			if (pp == NULL)
+				continue;	/* adds 0.0 */
+			/* instances come column by column */
+			for (c = i < nwords ? 0 : 1; c < 2; c++)
+				for (k = 0; k < pp->n[c]; k++)
+					f += wcol[c];
+			score += idf[i] * ((f * (k1 + 1.0)) /
+			    (f + k1 * (1 - b + b * D / avgdl)));
+		}
+		hit[j].score = -1.0 * score;
+	}
+	if (nhit > 0)
+		qsort(hit, (size_t)nhit, sizeof(*hit), cmp_pscore);
+	for (n = 0, j = 0; j < nhit && j < max; j++) {
+		const struct prow *r = &p->rows[hit[j].row];
+
+		if (r->quote == 0 || r->src < 0 || r->src >= ix->kb->nsources)
+			continue;	/* other knowledge */
+		out[n].source = &ix->kb->sources[r->src];
+		out[n].line = r->line;
+		out[n].role = r->rid - 1;
+		if (out[n].role >= ix->kb->nroles)
+			out[n].role = -1;
+		snprintf(out[n].text, sizeof(out[n].text), "%s",
+		    p->pool.s + r->quote);
+		out[n].score = hit[j].score;
+		n++;
+	}
+out:
+	free(pt);
+	free(idf);
+	free(hit);
+	return n;
+}
+
+int
+index_passages(struct index *ix, char **words, int nwords, int role,
+    struct passage *out, int max)
+{
+	int n;
+
+	if (nwords <= 0)
+		return 0;
+	if (ix->pix && (n = passages_mem(ix, words, nwords, role, out,
+	    max)) >= 0)
+		return n;
+	return passages_fts(ix, words, nwords, role, out, max);
 }
