@@ -9,14 +9,16 @@
  *   role_fts                    FTS5, porter stemming: title, aliases,
  *                               skills, description (bm25 weights 10/8/3/1)
  *   skill_fts                   FTS5 keeping '+' and '#' in tokens ("c++")
- *   nword(w)                    every word of every name key
+ *   nword(w)                    every word of every name key (name and
+ *                               nword are read into memory at open:
+ *                               struct names)
  *   passage(pid, src, line, rid, quote), passage_fts(text, about)
  *                               each sentence and bullet of the guides,
  *                               with the role whose part it is in (rid 0:
  *                               none) and what it is about (role names,
  *                               heading); quote is what an answer shows.
  *                               Ranked in memory from passage_fts's
- *                               postings (struct pindex), as bm25 would
+ *                               postings (struct pindex), as bm25 would.
  *   rterm/sterm                 the vocabulary of role/skill names (from
  *                               fts5vocab over the names)
  *   rdel/sdel                   each vocabulary term under itself and each
@@ -45,15 +47,14 @@
 #define AMBIGUITY_SCAN	64	/* matches ranked by bm25 at most */
 
 enum stmt_id {
-	S_NAME, S_ROLE_FTS, S_ROLE_FTS_ANY, S_RTERM_HAS, S_RDEL, S_STERM_HAS,
+	S_ROLE_FTS, S_ROLE_FTS_ANY, S_RTERM_HAS, S_RDEL, S_STERM_HAS,
 	S_SDEL,
 	S_SKILL_FTS, S_ROLE_SKILL, S_RANK_MID, S_RANK_MIN, S_RANK_MAX,
-	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_NAMES, S_NAME_NEXT,
-	S_NAME_WORD, S_PASSAGE, S_PASSAGE_ROW, S_COUNT
+	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_PASSAGE,
+	S_PASSAGE_ROW, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
-	[S_NAME] = "SELECT target FROM name WHERE key = ?1 AND kind = ?2",
 	[S_ROLE_FTS] = "SELECT rowid FROM role_fts WHERE role_fts MATCH ?1"
 	    " ORDER BY bm25(role_fts, 10.0, 8.0, 3.0, 1.0) LIMIT ?2",
 	/* unranked: stops at ?2 rows however many match */
@@ -78,11 +79,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " ORDER BY pmin ASC, rid LIMIT ?2",
 	[S_RANK_MAX_ASC] = "SELECT rid FROM role WHERE (?1 = 0 OR"
 	    " (pmax < ?1 AND open = 0)) ORDER BY pmax ASC, rid LIMIT ?2",
-	[S_NAMES] = "SELECT kind, target FROM name WHERE key = ?1",
-	/* keys in (?1, ?2) = "KEY " up to "KEY!": KEY and more words */
-	[S_NAME_NEXT] = "SELECT 1 FROM name WHERE key > ?1 AND key < ?2"
-	    " LIMIT 1",
-	[S_NAME_WORD] = "SELECT 1 FROM nword WHERE w = ?1",
 	/* the best few first, then only their rows (a join would look up
 	 * every match); a role's part is a token of about ("rid7") */
 	[S_PASSAGE] = "SELECT rowid, bm25(passage_fts, 1.0, 0.4) AS score"
@@ -133,11 +129,31 @@ struct pindex {
 	Fts5Tokenizer	*toker;
 };
 
+/*
+ * The name and nword tables, in memory: the question parser asks two or
+ * three of them for every word of a message ("is this a name, does a
+ * longer one start here"), and an SQL statement costs a microsecond or
+ * two each time.  Both are sorted as SQLite sorts them (bytes).
+ */
+struct nameent {
+	size_t		 key;		/* offset in pool */
+	int		 kind, target;
+};
+
+struct names {
+	struct nameent	*ent;		/* by key, then kind */
+	int		 n;
+	size_t		*words;		/* nword: offsets in pool */
+	int		 nwords;
+	struct buf	 pool;
+};
+
 struct index {
 	const struct kb	*kb;
 	sqlite3		*db;
 	sqlite3_stmt	*st[S_COUNT];
 	int		 from_cache;
+	struct names	 names;
 	struct pindex	*pix;		/* NULL: FTS5 ranks passages */
 };
 
@@ -181,6 +197,7 @@ static const char index_sql[] =
     "DROP TABLE rword_v; DROP TABLE sword_v;"
     "DROP TABLE rword; DROP TABLE sword;";
 
+static int	 names_load(sqlite3 *, struct names *);
 static struct pindex *pindex_load(sqlite3 *);
 static void	 pindex_free(struct pindex *);
 
@@ -816,6 +833,10 @@ index_new(const struct kb *kb, const char *cache_path, char *err,
 			    sqlite3_errmsg(ix->db));
 			goto fail;
 		}
+	if (names_load(ix->db, &ix->names) == -1) {
+		snprintf(err, errlen, "index: %s", sqlite3_errmsg(ix->db));
+		goto fail;
+	}
 	ix->pix = pindex_load(ix->db);
 	return ix;
 fail:
@@ -833,6 +854,9 @@ index_free(struct index *ix)
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(ix->st[i]);
 	pindex_free(ix->pix);
+	free(ix->names.ent);
+	free(ix->names.words);
+	buf_free(&ix->names.pool);
 	sqlite3_close(ix->db);
 	free(ix);
 }
@@ -851,18 +875,33 @@ index_from_cache(const struct index *ix)
 
 /* ---- lookups -------------------------------------------------------- */
 
+/* The first entry whose key is not below key (n when none is). */
+static int
+names_lower(const struct names *nm, const char *key)
+{
+	int lo = 0, hi = nm->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(nm->pool.s + nm->ent[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int
 lookup_name(struct index *ix, const char *key, int kind)
 {
-	sqlite3_stmt *st = ix->st[S_NAME];
-	int target = -1;
+	const struct names *nm = &ix->names;
+	int i;
 
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, kind);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		target = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return target;
+	for (i = names_lower(nm, key); i < nm->n &&
+	    strcmp(nm->pool.s + nm->ent[i].key, key) == 0; i++)
+		if (nm->ent[i].kind == kind)
+			return nm->ent[i].target;
+	return -1;
 }
 
 /* Appends w as an FTS5 string: "w" with any '"' doubled. */
@@ -1224,47 +1263,57 @@ measure_x2(const struct kb_role *r, enum measure m)
 int
 index_names(struct index *ix, const char *key, struct name_ref *out, int max)
 {
-	sqlite3_stmt *st = ix->st[S_NAMES];
-	int n = 0;
+	const struct names *nm = &ix->names;
+	int i, n = 0;
 
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-		out[n].kind = (enum name_kind)sqlite3_column_int(st, 0);
-		out[n].target = sqlite3_column_int(st, 1);
+	for (i = names_lower(nm, key); n < max && i < nm->n &&
+	    strcmp(nm->pool.s + nm->ent[i].key, key) == 0; i++) {
+		out[n].kind = (enum name_kind)nm->ent[i].kind;
+		out[n].target = nm->ent[i].target;
 		n++;
 	}
-	sqlite3_reset(st);
 	return n;
 }
 
 int
 index_name_continues(struct index *ix, const char *key)
 {
-	sqlite3_stmt *st = ix->st[S_NAME_NEXT];
-	struct buf lo = {0}, hi = {0};
-	int found;
+	const struct names *nm = &ix->names;
+	size_t n = strlen(key);
+	const char *k;
+	int i;
 
-	buf_printf(&lo, "%s ", key);
-	buf_printf(&hi, "%s!", key);	/* '!' is the byte after ' ' */
-	sqlite3_bind_text(st, 1, buf_str(&lo), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, buf_str(&hi), -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	buf_free(&lo);
-	buf_free(&hi);
-	return found;
+	/* past key itself, the first key of more words is next in order:
+	 * nothing sorts between "KEY" and "KEY " but "KEY" and a byte below
+	 * the space, which no key has */
+	for (i = names_lower(nm, key); i < nm->n; i++) {
+		k = nm->pool.s + nm->ent[i].key;
+		if (strncmp(k, key, n) != 0)
+			return 0;
+		if (k[n] == ' ' && k[n + 1] != '\0')
+			return 1;
+		if ((unsigned char)k[n] > ' ')
+			return 0;
+	}
+	return 0;
 }
 
 int
 index_name_word(struct index *ix, const char *word)
 {
-	sqlite3_stmt *st = ix->st[S_NAME_WORD];
-	int found;
+	const struct names *nm = &ix->names;
+	int lo = 0, hi = nm->nwords - 1, mid, c;
 
-	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return found;
+	while (lo <= hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(nm->pool.s + nm->words[mid], word)) == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return 0;
 }
 
 char *
@@ -1321,6 +1370,55 @@ passages_fts(struct index *ix, char **words, int nwords, int role,
 	sqlite3_reset(st);
 	buf_free(&q);
 	return n;
+}
+
+/* ---- names in memory (struct names) ---------------------------------- */
+
+/* Both tables in their primary key's order, which is strcmp's. */
+static int
+names_load(sqlite3 *db, struct names *nm)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	const char *t;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT key, kind, target FROM name"
+	    " ORDER BY key, kind", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((size_t)nm->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			nm->ent = xrealloc(nm->ent, cap * sizeof(*nm->ent));
+		}
+		t = (const char *)sqlite3_column_text(st, 0);
+		nm->ent[nm->n].key = nm->pool.len;
+		nm->ent[nm->n].kind = sqlite3_column_int(st, 1);
+		nm->ent[nm->n].target = sqlite3_column_int(st, 2);
+		nm->n++;
+		buf_puts(&nm->pool, t ? t : "");
+		buf_putc(&nm->pool, '\0');
+	}
+	sqlite3_finalize(st);
+	cap = 0;
+	if (sqlite3_prepare_v2(db, "SELECT w FROM nword ORDER BY w", -1, &st,
+	    NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((size_t)nm->nwords == cap) {
+			cap = cap ? cap * 2 : 256;
+			nm->words = xrealloc(nm->words,
+			    cap * sizeof(*nm->words));
+		}
+		t = (const char *)sqlite3_column_text(st, 0);
+		nm->words[nm->nwords++] = nm->pool.len;
+		buf_puts(&nm->pool, t ? t : "");
+		buf_putc(&nm->pool, '\0');
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* ---- passages in memory (struct pindex) ------------------------------ */
