@@ -18,7 +18,9 @@
  *                               none) and what it is about (role names,
  *                               heading); quote is what an answer shows.
  *                               Ranked in memory from passage_fts's
- *                               postings (struct pindex), as bm25 would.
+ *                               postings (passage_inst, an fts5vocab
+ *                               read at open: struct pindex), as bm25
+ *                               would.
  *   rterm/sterm                 the vocabulary of role/skill names (from
  *                               fts5vocab over the names)
  *   rdel/sdel                   each vocabulary term under itself and each
@@ -42,7 +44,7 @@
 #include "index.h"
 #include "text.h"
 
-#define SCHEMA_VERSION	"6"
+#define SCHEMA_VERSION	"7"
 #define FUZZ_WORD_MAX	32	/* longer words are not corrected */
 #define AMBIGUITY_SCAN	64	/* matches ranked by bm25 at most */
 
@@ -195,7 +197,10 @@ static const char index_sql[] =
     "CREATE TABLE sdel(del TEXT, term TEXT, PRIMARY KEY(del, term))"
     "  WITHOUT ROWID;"
     "DROP TABLE rword_v; DROP TABLE sword_v;"
-    "DROP TABLE rword; DROP TABLE sword;";
+    "DROP TABLE rword; DROP TABLE sword;"
+    /* kept: read at open (pindex_load), no temp schema needed */
+    "CREATE VIRTUAL TABLE passage_inst USING"
+    "  fts5vocab(passage_fts, 'instance');";
 
 static int	 names_load(sqlite3 *, struct names *);
 static struct pindex *pindex_load(sqlite3 *);
@@ -1476,7 +1481,7 @@ pindex_load(sqlite3 *db)
 	if (pindex_tokenizer(db, p) == -1)
 		goto out;
 	buf_putc(&p->pool, '\0');	/* offset 0: no quote */
-	if (sqlite3_prepare_v2(db, "SELECT max(pid), count(*) FROM passage",
+	if (sqlite3_prepare_v2(db, "SELECT max(pid) FROM passage",
 	    -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
 		goto out;
 	p->maxrow = sqlite3_column_int(st, 0);
@@ -1506,28 +1511,23 @@ pindex_load(sqlite3 *db)
 		goto out;
 	p->nrow = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.passage_inst USING"
-	    " fts5vocab(main, passage_fts, instance)", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT term, doc, col FROM passage_inst",
+	    -1, &st, NULL) != SQLITE_OK)
 		goto out;
-	if (sqlite3_prepare_v2(db, "SELECT term, doc, col FROM"
-	    " temp.passage_inst", -1, &st, NULL) != SQLITE_OK)
-		goto drop;
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 2);
 		struct pterm *pt;
 		struct ppost *pp;
 
 		t = (const char *)sqlite3_column_text(st, 0);
 		row = sqlite3_column_int(st, 1);
-		col = strcmp((const char *)sqlite3_column_text(st, 2),
-		    "about") == 0;
-		if (t == NULL || row < 1 || row > p->maxrow)
-			goto drop;
+		if (t == NULL || c == NULL || row < 1 || row > p->maxrow)
+			goto out;
+		col = strcmp(c, "about") == 0;
 		if (last == NULL || strcmp(last, t) != 0) {
 			/* a new term: the index gives them in byte order */
 			if (last && strcmp(last, t) > 0)
-				goto drop;
+				goto out;
 			if ((size_t)p->nterms == capt) {
 				capt = capt ? capt * 2 : 512;
 				p->terms = xrealloc(p->terms,
@@ -1545,7 +1545,7 @@ pindex_load(sqlite3 *db)
 		pp = pt->n ? &p->posts[npost - 1] : NULL;
 		if (pp == NULL || pp->row != row) {
 			if (pp && pp->row > row)
-				goto drop;
+				goto out;
 			if ((size_t)npost == capp) {
 				capp = capp ? capp * 2 : 4096;
 				p->posts = xrealloc(p->posts,
@@ -1561,10 +1561,6 @@ pindex_load(sqlite3 *db)
 		p->ntokens++;
 	}
 	ok = 1;
-drop:
-	sqlite3_finalize(st);
-	st = NULL;
-	sqlite3_exec(db, "DROP TABLE temp.passage_inst", NULL, NULL, NULL);
 out:
 	sqlite3_finalize(st);
 	if (!ok) {
