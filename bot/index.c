@@ -33,6 +33,7 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,11 +151,24 @@ struct names {
 	struct buf	 pool;
 };
 
+/*
+ * A word is corrected by looking up it and each of its one-byte
+ * deletions in rdel or sdel: a dozen SQL probes for a word, nearly all
+ * for keys no term has.  A Bloom filter of each table's keys, read at
+ * open, turns most of them away without SQL; it is never wrong about a
+ * key that is there, so the probes that are made find what they did.
+ */
+struct bloom {
+	uint64_t	*bits;		/* NULL: probe everything */
+	uint64_t	 mask;		/* bit count - 1, a power of two */
+};
+
 struct index {
 	const struct kb	*kb;
 	sqlite3		*db;
 	sqlite3_stmt	*st[S_COUNT];
 	int		 from_cache;
+	struct bloom	 rdel, sdel;	/* the keys of rdel and sdel */
 	struct names	 names;
 	struct pindex	*pix;		/* NULL: FTS5 ranks passages */
 };
@@ -203,6 +217,7 @@ static const char index_sql[] =
     "  fts5vocab(passage_fts, 'instance');";
 
 static int	 names_load(sqlite3 *, struct names *);
+static void	 bloom_load(sqlite3 *, const char *, struct bloom *);
 static struct pindex *pindex_load(sqlite3 *);
 static void	 pindex_free(struct pindex *);
 
@@ -842,6 +857,8 @@ index_new(const struct kb *kb, const char *cache_path, char *err,
 		snprintf(err, errlen, "index: %s", sqlite3_errmsg(ix->db));
 		goto fail;
 	}
+	bloom_load(ix->db, "rdel", &ix->rdel);
+	bloom_load(ix->db, "sdel", &ix->sdel);
 	ix->pix = pindex_load(ix->db);
 	return ix;
 fail:
@@ -859,6 +876,8 @@ index_free(struct index *ix)
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(ix->st[i]);
 	pindex_free(ix->pix);
+	free(ix->rdel.bits);
+	free(ix->sdel.bits);
 	free(ix->names.ent);
 	free(ix->names.words);
 	buf_free(&ix->names.pool);
@@ -976,6 +995,83 @@ ranked_rows(struct index *ix, const char *match, int *out)
 	return fts_rows(ix, S_ROLE_FTS, match, out, INDEX_ALTS_MAX);
 }
 
+/* FNV-1a, 64 bits: the filter's two hashes are its halves. */
+static uint64_t
+bloom_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+#define BLOOM_K		4	/* bits a key sets */
+
+static void
+bloom_add(struct bloom *bl, const char *key)
+{
+	uint64_t h = bloom_hash(key), h2 = (h >> 32) | 1, b;
+	int i;
+
+	for (i = 0; i < BLOOM_K; i++, h += h2) {
+		b = h & bl->mask;
+		bl->bits[b >> 6] |= 1ULL << (b & 63);
+	}
+}
+
+/* 0 when key is certainly not in the table. */
+static int
+bloom_has(const struct bloom *bl, const char *key)
+{
+	uint64_t h, h2, b;
+	int i;
+
+	if (bl->bits == NULL)
+		return 1;
+	h = bloom_hash(key);
+	h2 = (h >> 32) | 1;
+	for (i = 0; i < BLOOM_K; i++, h += h2) {
+		b = h & bl->mask;
+		if (!(bl->bits[b >> 6] & (1ULL << (b & 63))))
+			return 0;
+	}
+	return 1;
+}
+
+/* Sixteen bits a key: about one key in 2,000 not there is probed. */
+static void
+bloom_load(sqlite3 *db, const char *table, struct bloom *bl)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	uint64_t nbits = 1024;
+	const char *k;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	while (nbits < 16 * (uint64_t)sqlite3_column_int64(st, 0))
+		nbits *= 2;
+	sqlite3_finalize(st);
+	snprintf(sql, sizeof(sql), "SELECT del FROM %s", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	bl->bits = xcalloc(nbits / 64, sizeof(*bl->bits));
+	bl->mask = nbits - 1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((k = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			bloom_add(bl, k);
+	if (rc != SQLITE_DONE) {
+		free(bl->bits);		/* a partial filter would be wrong */
+		bl->bits = NULL;
+	}
+out:
+	sqlite3_finalize(st);
+}
+
 /*
  * Edits allowed when correcting a word of len bytes.  Short words are
  * left alone: "chef" is one edit from "chief", "cto" from "cso", and a
@@ -997,7 +1093,7 @@ fuzz_limit(size_t len)
  */
 static int
 correct_word(struct index *ix, enum stmt_id has, enum stmt_id del,
-    char **w, char **owned)
+    const struct bloom *bl, char **w, char **owned)
 {
 	sqlite3_stmt *st = ix->st[has];
 	size_t len = strlen(*w), i;
@@ -1006,16 +1102,20 @@ correct_word(struct index *ix, enum stmt_id has, enum stmt_id del,
 
 	if (limit == 0 || len > FUZZ_WORD_MAX)
 		return 0;
-	sqlite3_bind_text(st, 1, *w, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	if (found)
-		return 0;
+	if (bloom_has(bl, *w)) {	/* a term is a key of itself */
+		sqlite3_bind_text(st, 1, *w, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (found)
+			return 0;
+	}
 	st = ix->st[del];
 	for (i = 0; i <= len && best > 1; i++) {
 		memcpy(key, *w, i);
 		memcpy(key + i, *w + i + (i < len), len - i - (i < len));
 		key[len - (i < len)] = '\0';
+		if (!bloom_has(bl, key))
+			continue;
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *t = (const char *)sqlite3_column_text(st, 0);
@@ -1115,7 +1215,8 @@ index_find_role(struct index *ix, const char *text, struct role_hit *hit)
 	if (nk > 0 && nk < n && resolve_words(ix, kept, nk, hit))
 		goto out;
 	for (i = 0; i < nk; i++)
-		changed += correct_word(ix, S_RTERM_HAS, S_RDEL, &kept[i],
+		changed += correct_word(ix, S_RTERM_HAS, S_RDEL, &ix->rdel,
+		    &kept[i],
 		    &owned[i]);
 	if (changed && resolve_words(ix, kept, nk, hit)) {
 		hit->corrected = hit->role != NULL;
@@ -1170,7 +1271,8 @@ index_find_skills(struct index *ix, const char *text, int *out, int max)
 	if (n > 0)
 		goto out;
 	for (i = 0; i < nw; i++)
-		changed += correct_word(ix, S_STERM_HAS, S_SDEL, &w[i],
+		changed += correct_word(ix, S_STERM_HAS, S_SDEL, &ix->sdel,
+		    &w[i],
 		    &owned[i]);
 	if (changed) {
 		char *joined = join_words(w, nw);
@@ -1326,8 +1428,8 @@ index_correct(struct index *ix, const char *word)
 {
 	char *w = (char *)word, *owned = NULL;
 
-	if (correct_word(ix, S_RTERM_HAS, S_RDEL, &w, &owned) ||
-	    correct_word(ix, S_STERM_HAS, S_SDEL, &w, &owned))
+	if (correct_word(ix, S_RTERM_HAS, S_RDEL, &ix->rdel, &w, &owned) ||
+	    correct_word(ix, S_STERM_HAS, S_SDEL, &ix->sdel, &w, &owned))
 		return owned;
 	return NULL;
 }
