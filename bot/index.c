@@ -45,7 +45,7 @@
 #include "index.h"
 #include "text.h"
 
-#define SCHEMA_VERSION	"7"
+#define SCHEMA_VERSION	"8"
 #define FUZZ_WORD_MAX	32	/* longer words are not corrected */
 #define AMBIGUITY_SCAN	64	/* matches ranked by bm25 at most */
 
@@ -181,16 +181,20 @@ static const char schema_sql[] =
     "  psum INT, open INT);"
     "CREATE TABLE role_skill(sid INT, rid INT, PRIMARY KEY(sid, rid))"
     "  WITHOUT ROWID;"
+    /* contentless (content = ''): only rowids and bm25 are read, and
+     * a copy of every text would be most of the database in memory */
     "CREATE VIRTUAL TABLE role_fts USING fts5(title, aliases, skills,"
-    "  description, tokenize = 'porter unicode61 remove_diacritics 2');"
+    "  description, content = '',"
+    "  tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE skill_fts USING fts5(name, aliases, texts,"
+    "  content = '',"
     "  tokenize = \"unicode61 remove_diacritics 2 tokenchars '+#'\");"
     "CREATE TABLE nword(w TEXT PRIMARY KEY) WITHOUT ROWID;"
     "CREATE TABLE passage(pid INTEGER PRIMARY KEY, src INT, line INT,"
     "  rid INT, quote TEXT);"
     /* the tokenizer of pindex_tokenizer */
     "CREATE VIRTUAL TABLE passage_fts USING fts5(text, about,"
-    "  tokenize = 'porter unicode61 remove_diacritics 2');"
+    "  content = '', tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE rword USING fts5(w,"
     "  tokenize = 'unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE sword USING fts5(w,"
