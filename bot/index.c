@@ -1775,6 +1775,7 @@ passages_mem(struct index *ix, char **words, int nwords, int role,
 	struct pterm *pt = xcalloc((size_t)nwords + 1, sizeof(*pt));
 	double *idf = xcalloc((size_t)nwords + 1, sizeof(*idf));
 	struct pscore *hit = NULL;
+	const struct prow *r;
 	double avgdl = (double)p->ntokens / (double)p->nrow;
 	int nph = nwords, nhit = 0, caphit = 0, i, j, k, n = -1;
 	char rid[32];
@@ -1844,11 +1845,18 @@ passages_mem(struct index *ix, char **words, int nwords, int role,
 		}
 		hit[j].score = -1.0 * score;
 	}
-	if (nhit > 0)
-		qsort(hit, (size_t)nhit, sizeof(*hit), cmp_pscore);
 	for (n = 0, j = 0; j < nhit && j < max; j++) {
-		const struct prow *r = &p->rows[hit[j].row];
+		struct pscore t;
+		int best = j;
 
+		/* the best max in order: a few passes, not a sort of all */
+		for (k = j + 1; k < nhit; k++)
+			if (cmp_pscore(&hit[k], &hit[best]) < 0)
+				best = k;
+		t = hit[j];
+		hit[j] = hit[best];
+		hit[best] = t;
+		r = &p->rows[hit[j].row];
 		if (r->quote == 0 || r->src < 0 || r->src >= ix->kb->nsources)
 			continue;	/* other knowledge */
 		out[n].source = &ix->kb->sources[r->src];
