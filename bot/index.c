@@ -1579,6 +1579,7 @@ static struct pindex *
 pindex_load(sqlite3 *db)
 {
 	struct pindex *p = xcalloc(1, sizeof(*p));
+	struct buf pool = {0};		/* p->pool once all is read */
 	sqlite3_stmt *st = NULL;
 	size_t capt = 0, capp = 0;
 	int npost = 0, ok = 0, row, col;
@@ -1586,7 +1587,7 @@ pindex_load(sqlite3 *db)
 
 	if (pindex_tokenizer(db, p) == -1)
 		goto out;
-	buf_putc(&p->pool, '\0');	/* offset 0: no quote */
+	buf_putc(&pool, '\0');	/* offset 0: no quote */
 	if (sqlite3_prepare_v2(db, "SELECT max(pid) FROM passage",
 	    -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
 		goto out;
@@ -1606,10 +1607,10 @@ pindex_load(sqlite3 *db)
 		r->src = sqlite3_column_int(st, 1);
 		r->line = sqlite3_column_int(st, 2);
 		r->rid = sqlite3_column_int(st, 3);
-		r->quote = p->pool.len;
+		r->quote = pool.len;
 		t = (const char *)sqlite3_column_text(st, 4);
-		buf_puts(&p->pool, t ? t : "");
-		buf_putc(&p->pool, '\0');
+		buf_puts(&pool, t ? t : "");
+		buf_putc(&pool, '\0');
 	}
 	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM passage_fts", -1,
@@ -1640,14 +1641,14 @@ pindex_load(sqlite3 *db)
 				    capt * sizeof(*p->terms));
 			}
 			pt = &p->terms[p->nterms++];
-			pt->term = p->pool.len;
+			pt->term = pool.len;
 			pt->first = npost;
 			pt->n = 0;
-			buf_puts(&p->pool, t);
-			buf_putc(&p->pool, '\0');
+			buf_puts(&pool, t);
+			buf_putc(&pool, '\0');
 		}
 		pt = &p->terms[p->nterms - 1];
-		last = p->pool.s + pt->term;
+		last = pool.s + pt->term;
 		pp = pt->n ? &p->posts[npost - 1] : NULL;
 		if (pp == NULL || pp->row != row) {
 			if (pp && pp->row > row)
@@ -1658,8 +1659,8 @@ pindex_load(sqlite3 *db)
 				    capp * sizeof(*p->posts));
 			}
 			pp = &p->posts[npost++];
-			memset(pp, 0, sizeof(*pp));
 			pp->row = row;
+			pp->n[0] = pp->n[1] = 0;
 			pt->n++;
 		}
 		pp->n[col]++;
@@ -1669,6 +1670,7 @@ pindex_load(sqlite3 *db)
 	ok = 1;
 out:
 	sqlite3_finalize(st);
+	p->pool = pool;
 	if (!ok) {
 		pindex_free(p);
 		return NULL;
