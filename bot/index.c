@@ -152,7 +152,7 @@ struct names {
 };
 
 /*
- * A word is corrected by looking up it and each of its one-byte
+ * A word is corrected by looking up the word and each of its one-byte
  * deletions in rdel or sdel: a dozen SQL probes for a word, nearly all
  * for keys no term has.  A Bloom filter of each table's keys, read at
  * open, turns most of them away without SQL; it is never wrong about a
@@ -999,7 +999,7 @@ ranked_rows(struct index *ix, const char *match, int *out)
 	return fts_rows(ix, S_ROLE_FTS, match, out, INDEX_ALTS_MAX);
 }
 
-/* FNV-1a, 64 bits: the filter's two hashes are its halves. */
+/* FNV-1a, 64 bits; a key's bits are h + i * (h's upper half). */
 static uint64_t
 bloom_hash(const char *s)
 {
@@ -1043,7 +1043,8 @@ bloom_has(const struct bloom *bl, const char *key)
 	return 1;
 }
 
-/* Sixteen bits a key: about one key in 2,000 not there is probed. */
+/* At least sixteen bits a key: an absent key is probed anyway about once
+ * in 400. */
 static void
 bloom_load(sqlite3 *db, const char *table, struct bloom *bl)
 {
@@ -1220,8 +1221,7 @@ index_find_role(struct index *ix, const char *text, struct role_hit *hit)
 		goto out;
 	for (i = 0; i < nk; i++)
 		changed += correct_word(ix, S_RTERM_HAS, S_RDEL, &ix->rdel,
-		    &kept[i],
-		    &owned[i]);
+		    &kept[i], &owned[i]);
 	if (changed && resolve_words(ix, kept, nk, hit)) {
 		hit->corrected = hit->role != NULL;
 		goto out;
@@ -1276,8 +1276,7 @@ index_find_skills(struct index *ix, const char *text, int *out, int max)
 		goto out;
 	for (i = 0; i < nw; i++)
 		changed += correct_word(ix, S_STERM_HAS, S_SDEL, &ix->sdel,
-		    &w[i],
-		    &owned[i]);
+		    &w[i], &owned[i]);
 	if (changed) {
 		char *joined = join_words(w, nw);
 
@@ -1394,9 +1393,9 @@ index_name_continues(struct index *ix, const char *key)
 	const char *k;
 	int i;
 
-	/* past key itself, the first key of more words is next in order:
-	 * nothing sorts between "KEY" and "KEY " but "KEY" and a byte below
-	 * the space, which no key has */
+	/* the keys starting with key follow it in byte order: key itself,
+	 * then key and a space (more words: the answer), then key and a
+	 * byte above the space (a longer word); no key has one below it */
 	for (i = names_lower(nm, key); i < nm->n; i++) {
 		k = nm->pool.s + nm->ent[i].key;
 		if (strncmp(k, key, n) != 0)
@@ -1489,15 +1488,15 @@ passages_fts(struct index *ix, char **words, int nwords, int role,
 static int
 names_load(sqlite3 *db, struct names *nm)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	size_t cap = 0;
 	const char *t;
-	int rc = -1;
+	int rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT key, kind, target FROM name"
 	    " ORDER BY key, kind", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((size_t)nm->n == cap) {
 			cap = cap ? cap * 2 : 256;
 			nm->ent = xrealloc(nm->ent, cap * sizeof(*nm->ent));
@@ -1511,11 +1510,13 @@ names_load(sqlite3 *db, struct names *nm)
 		buf_putc(&nm->pool, '\0');
 	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
 	cap = 0;
 	if (sqlite3_prepare_v2(db, "SELECT w FROM nword ORDER BY w", -1, &st,
 	    NULL) != SQLITE_OK)
-		goto out;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((size_t)nm->nwords == cap) {
 			cap = cap ? cap * 2 : 256;
 			nm->words = xrealloc(nm->words,
@@ -1526,10 +1527,8 @@ names_load(sqlite3 *db, struct names *nm)
 		buf_puts(&nm->pool, t ? t : "");
 		buf_putc(&nm->pool, '\0');
 	}
-	rc = 0;
-out:
 	sqlite3_finalize(st);
-	return rc;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* ---- passages in memory (struct pindex) ------------------------------ */
@@ -1582,7 +1581,7 @@ pindex_load(sqlite3 *db)
 	struct buf pool = {0};		/* p->pool once all is read */
 	sqlite3_stmt *st = NULL;
 	size_t capt = 0, capp = 0;
-	int npost = 0, ok = 0, row, col;
+	int npost = 0, ok = 0, row, col, rc;
 	const char *t, *last = NULL;
 
 	if (pindex_tokenizer(db, p) == -1)
@@ -1598,7 +1597,7 @@ pindex_load(sqlite3 *db)
 	if (sqlite3_prepare_v2(db, "SELECT pid, src, line, rid, quote FROM"
 	    " passage", -1, &st, NULL) != SQLITE_OK)
 		goto out;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct prow *r;
 
 		if ((row = sqlite3_column_int(st, 0)) < 1 || row > p->maxrow)
@@ -1613,6 +1612,9 @@ pindex_load(sqlite3 *db)
 		buf_putc(&pool, '\0');
 	}
 	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto out;
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM passage_fts", -1,
 	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
 		goto out;
@@ -1621,7 +1623,7 @@ pindex_load(sqlite3 *db)
 	if (sqlite3_prepare_v2(db, "SELECT term, doc, col FROM passage_inst",
 	    -1, &st, NULL) != SQLITE_OK)
 		goto out;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *c = (const char *)sqlite3_column_text(st, 2);
 		struct pterm *pt;
 		struct ppost *pp;
@@ -1667,7 +1669,7 @@ pindex_load(sqlite3 *db)
 		p->rows[row].size++;
 		p->ntokens++;
 	}
-	ok = 1;
+	ok = rc == SQLITE_DONE;
 out:
 	sqlite3_finalize(st);
 	p->pool = pool;
