@@ -21,7 +21,7 @@ VERSION	 = 0.1.0
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 BASE	 = -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION='"$(VERSION)"' -Iinclude
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lircclient
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lircclient -lm
 CFLAGS	?= -O2 -g
 # Hardening for the bot itself (the sanitizer and fuzz builds have their
 # own instrumentation, and _FORTIFY_SOURCE does not mix with ASan).

@@ -49,7 +49,10 @@ said_cite(struct cmd_ctx *c, const struct kb_source *s, const char *quote)
 	if (c->said.cite_source || s == NULL || quote == NULL)
 		return;		/* the first claim of an answer is its own */
 	c->said.cite_source = s;
-	c->said.cite_line = kb_line_of(s, quote);
+	/* the line is looked up (a scan of the guide) only if "source?"
+	 * asks, from the kept quote when it is all there */
+	c->said.cite_line = strlen(quote) < sizeof(c->said.cite) ? -1 :
+	    kb_line_of(s, quote);
 	snprintf(c->said.cite, sizeof(c->said.cite), "%s", quote);
 }
 
@@ -726,6 +729,7 @@ static void
 say_cite(struct cmd_ctx *c, struct answer *a)
 {
 	const struct said *l = c->last;
+	int line;
 
 	if (l == NULL || l->cite_source == NULL) {
 		fmt_printf(a, "Everything I say comes from two guides "
@@ -734,8 +738,10 @@ say_cite(struct cmd_ctx *c, struct answer *a)
 		return;
 	}
 	fmt_printf(a, "The %s", l->cite_source->label);
-	if (l->cite_line > 0)
-		fmt_printf(a, ", line %d", l->cite_line);
+	line = l->cite_line >= 0 ? l->cite_line :
+	    kb_line_of(l->cite_source, l->cite);
+	if (line > 0)
+		fmt_printf(a, ", line %d", line);
 	fmt_printf(a, ": \"%s\" (\"%s\")", l->cite, l->cite_source->title);
 	c->said = *l;
 }

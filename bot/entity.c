@@ -160,7 +160,9 @@ longest_name(struct index *ix, char **keys, int n, int i,
 
 	*nrefs = 0;
 	for (j = i; j < n && j < i + Q_SPAN_MAX; j++) {
-		buf_printf(&key, "%s%s", j > i ? " " : "", keys[j]);
+		if (j > i)
+			buf_putc(&key, ' ');
+		buf_puts(&key, keys[j]);
 		if ((k = index_names(ix, buf_str(&key), tmp, 8)) > 0) {
 			memcpy(refs, tmp, sizeof(tmp[0]) * (size_t)k);
 			*nrefs = k;

@@ -9,12 +9,18 @@
  *   role_fts                    FTS5, porter stemming: title, aliases,
  *                               skills, description (bm25 weights 10/8/3/1)
  *   skill_fts                   FTS5 keeping '+' and '#' in tokens ("c++")
- *   nword(w)                    every word of every name key
+ *   nword(w)                    every word of every name key (name and
+ *                               nword are read into memory at open:
+ *                               struct names)
  *   passage(pid, src, line, rid, quote), passage_fts(text, about)
  *                               each sentence and bullet of the guides,
  *                               with the role whose part it is in (rid 0:
  *                               none) and what it is about (role names,
- *                               heading); quote is what an answer shows
+ *                               heading); quote is what an answer shows.
+ *                               Ranked in memory from passage_fts's
+ *                               postings (passage_inst, an fts5vocab
+ *                               read at open: struct pindex), as bm25
+ *                               would.
  *   rterm/sterm                 the vocabulary of role/skill names (from
  *                               fts5vocab over the names)
  *   rdel/sdel                   each vocabulary term under itself and each
@@ -26,6 +32,8 @@
  * rid is the role's index in kb->roles plus one, sid the skill's plus one.
  */
 #include <ctype.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,20 +45,19 @@
 #include "index.h"
 #include "text.h"
 
-#define SCHEMA_VERSION	"6"
+#define SCHEMA_VERSION	"8"
 #define FUZZ_WORD_MAX	32	/* longer words are not corrected */
 #define AMBIGUITY_SCAN	64	/* matches ranked by bm25 at most */
 
 enum stmt_id {
-	S_NAME, S_ROLE_FTS, S_ROLE_FTS_ANY, S_RTERM_HAS, S_RDEL, S_STERM_HAS,
+	S_ROLE_FTS, S_ROLE_FTS_ANY, S_RTERM_HAS, S_RDEL, S_STERM_HAS,
 	S_SDEL,
 	S_SKILL_FTS, S_ROLE_SKILL, S_RANK_MID, S_RANK_MIN, S_RANK_MAX,
-	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_NAMES, S_NAME_NEXT,
-	S_NAME_WORD, S_PASSAGE, S_PASSAGE_ROW, S_COUNT
+	S_RANK_MID_ASC, S_RANK_MIN_ASC, S_RANK_MAX_ASC, S_PASSAGE,
+	S_PASSAGE_ROW, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
-	[S_NAME] = "SELECT target FROM name WHERE key = ?1 AND kind = ?2",
 	[S_ROLE_FTS] = "SELECT rowid FROM role_fts WHERE role_fts MATCH ?1"
 	    " ORDER BY bm25(role_fts, 10.0, 8.0, 3.0, 1.0) LIMIT ?2",
 	/* unranked: stops at ?2 rows however many match */
@@ -75,11 +82,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " ORDER BY pmin ASC, rid LIMIT ?2",
 	[S_RANK_MAX_ASC] = "SELECT rid FROM role WHERE (?1 = 0 OR"
 	    " (pmax < ?1 AND open = 0)) ORDER BY pmax ASC, rid LIMIT ?2",
-	[S_NAMES] = "SELECT kind, target FROM name WHERE key = ?1",
-	/* keys in (?1, ?2) = "KEY " up to "KEY!": KEY and more words */
-	[S_NAME_NEXT] = "SELECT 1 FROM name WHERE key > ?1 AND key < ?2"
-	    " LIMIT 1",
-	[S_NAME_WORD] = "SELECT 1 FROM nword WHERE w = ?1",
 	/* the best few first, then only their rows (a join would look up
 	 * every match); a role's part is a token of about ("rid7") */
 	[S_PASSAGE] = "SELECT rowid, bm25(passage_fts, 1.0, 0.4) AS score"
@@ -89,11 +91,86 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE pid = ?1",
 };
 
+/*
+ * The passages, ranked in memory.  FTS5's bm25 looks up each matching
+ * row's size with an SQL statement and runs every phrase of the query a
+ * second time for its document frequency: most of an answer's time for
+ * a question of ten words over a few hundred sentences.  So the postings
+ * are read from the index once (fts5vocab), the question's words stemmed
+ * with the table's own tokenizer, and the rows scored with bm25's formula
+ * in its order of operations: the same ranking and the same scores, to
+ * the last bit.  A word the tokenizer splits ("ci/cd" is a phrase) is
+ * left to FTS5 (S_PASSAGE).
+ */
+struct ppost {
+	int		 row;		/* passage_fts rowid (pid) */
+	int		 n[2];		/* instances in text, in about */
+};
+
+struct pterm {
+	size_t		 term;		/* offset in pool */
+	int		 first, n;	/* its postings, by row */
+};
+
+struct prow {
+	int		 src, line, rid;
+	size_t		 quote;		/* offset in pool; 0: no row */
+	int		 size;		/* tokens in text and about */
+};
+
+struct pindex {
+	struct pterm	*terms;		/* in byte order */
+	int		 nterms;
+	struct ppost	*posts;
+	struct prow	*rows;		/* by rowid, 0..maxrow */
+	int		 maxrow;
+	long long	 nrow, ntokens;	/* as bm25 reads them */
+	struct buf	 pool;		/* terms and quotes */
+	unsigned	*mark;		/* rows seen: the query's stamp */
+	unsigned	 stamp;
+	fts5_tokenizer	 tok;		/* the table's tokenizer */
+	Fts5Tokenizer	*toker;
+};
+
+/*
+ * The name and nword tables, in memory: the question parser asks two or
+ * three of them for every word of a message ("is this a name, does a
+ * longer one start here"), and an SQL statement costs a microsecond or
+ * two each time.  Both are sorted as SQLite sorts them (bytes).
+ */
+struct nameent {
+	size_t		 key;		/* offset in pool */
+	int		 kind, target;
+};
+
+struct names {
+	struct nameent	*ent;		/* by key, then kind */
+	int		 n;
+	size_t		*words;		/* nword: offsets in pool */
+	int		 nwords;
+	struct buf	 pool;
+};
+
+/*
+ * A word is corrected by looking up the word and each of its one-byte
+ * deletions in rdel or sdel: a dozen SQL probes for a word, nearly all
+ * for keys no term has.  A Bloom filter of each table's keys, read at
+ * open, turns most of them away without SQL; it is never wrong about a
+ * key that is there, so the probes that are made find what they did.
+ */
+struct bloom {
+	uint64_t	*bits;		/* NULL: probe everything */
+	uint64_t	 mask;		/* bit count - 1, a power of two */
+};
+
 struct index {
 	const struct kb	*kb;
 	sqlite3		*db;
 	sqlite3_stmt	*st[S_COUNT];
 	int		 from_cache;
+	struct bloom	 rdel, sdel;	/* the keys of rdel and sdel */
+	struct names	 names;
+	struct pindex	*pix;		/* NULL: FTS5 ranks passages */
 };
 
 static const char schema_sql[] =
@@ -104,15 +181,20 @@ static const char schema_sql[] =
     "  psum INT, open INT);"
     "CREATE TABLE role_skill(sid INT, rid INT, PRIMARY KEY(sid, rid))"
     "  WITHOUT ROWID;"
+    /* contentless (content = ''): only rowids and bm25 are read, and
+     * a copy of every text would be most of the database in memory */
     "CREATE VIRTUAL TABLE role_fts USING fts5(title, aliases, skills,"
-    "  description, tokenize = 'porter unicode61 remove_diacritics 2');"
+    "  description, content = '',"
+    "  tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE skill_fts USING fts5(name, aliases, texts,"
+    "  content = '',"
     "  tokenize = \"unicode61 remove_diacritics 2 tokenchars '+#'\");"
     "CREATE TABLE nword(w TEXT PRIMARY KEY) WITHOUT ROWID;"
     "CREATE TABLE passage(pid INTEGER PRIMARY KEY, src INT, line INT,"
     "  rid INT, quote TEXT);"
+    /* the tokenizer of pindex_tokenizer */
     "CREATE VIRTUAL TABLE passage_fts USING fts5(text, about,"
-    "  tokenize = 'porter unicode61 remove_diacritics 2');"
+    "  content = '', tokenize = 'porter unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE rword USING fts5(w,"
     "  tokenize = 'unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE sword USING fts5(w,"
@@ -133,7 +215,15 @@ static const char index_sql[] =
     "CREATE TABLE sdel(del TEXT, term TEXT, PRIMARY KEY(del, term))"
     "  WITHOUT ROWID;"
     "DROP TABLE rword_v; DROP TABLE sword_v;"
-    "DROP TABLE rword; DROP TABLE sword;";
+    "DROP TABLE rword; DROP TABLE sword;"
+    /* kept: read at open (pindex_load), no temp schema needed */
+    "CREATE VIRTUAL TABLE passage_inst USING"
+    "  fts5vocab(passage_fts, 'instance');";
+
+static int	 names_load(sqlite3 *, struct names *);
+static void	 bloom_load(sqlite3 *, const char *, struct bloom *);
+static struct pindex *pindex_load(sqlite3 *);
+static void	 pindex_free(struct pindex *);
 
 struct del_pair {
 	char	key[FUZZ_WORD_MAX + 1];
@@ -767,6 +857,13 @@ index_new(const struct kb *kb, const char *cache_path, char *err,
 			    sqlite3_errmsg(ix->db));
 			goto fail;
 		}
+	if (names_load(ix->db, &ix->names) == -1) {
+		snprintf(err, errlen, "index: %s", sqlite3_errmsg(ix->db));
+		goto fail;
+	}
+	bloom_load(ix->db, "rdel", &ix->rdel);
+	bloom_load(ix->db, "sdel", &ix->sdel);
+	ix->pix = pindex_load(ix->db);
 	return ix;
 fail:
 	index_free(ix);
@@ -782,6 +879,12 @@ index_free(struct index *ix)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(ix->st[i]);
+	pindex_free(ix->pix);
+	free(ix->rdel.bits);
+	free(ix->sdel.bits);
+	free(ix->names.ent);
+	free(ix->names.words);
+	buf_free(&ix->names.pool);
 	sqlite3_close(ix->db);
 	free(ix);
 }
@@ -800,18 +903,33 @@ index_from_cache(const struct index *ix)
 
 /* ---- lookups -------------------------------------------------------- */
 
+/* The first entry whose key is not below key (n when none is). */
+static int
+names_lower(const struct names *nm, const char *key)
+{
+	int lo = 0, hi = nm->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(nm->pool.s + nm->ent[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int
 lookup_name(struct index *ix, const char *key, int kind)
 {
-	sqlite3_stmt *st = ix->st[S_NAME];
-	int target = -1;
+	const struct names *nm = &ix->names;
+	int i;
 
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, kind);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		target = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return target;
+	for (i = names_lower(nm, key); i < nm->n &&
+	    strcmp(nm->pool.s + nm->ent[i].key, key) == 0; i++)
+		if (nm->ent[i].kind == kind)
+			return nm->ent[i].target;
+	return -1;
 }
 
 /* Appends w as an FTS5 string: "w" with any '"' doubled. */
@@ -881,6 +999,84 @@ ranked_rows(struct index *ix, const char *match, int *out)
 	return fts_rows(ix, S_ROLE_FTS, match, out, INDEX_ALTS_MAX);
 }
 
+/* FNV-1a, 64 bits; a key's bits are h + i * (h's upper half). */
+static uint64_t
+bloom_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+#define BLOOM_K		4	/* bits a key sets */
+
+static void
+bloom_add(struct bloom *bl, const char *key)
+{
+	uint64_t h = bloom_hash(key), h2 = (h >> 32) | 1, b;
+	int i;
+
+	for (i = 0; i < BLOOM_K; i++, h += h2) {
+		b = h & bl->mask;
+		bl->bits[b >> 6] |= 1ULL << (b & 63);
+	}
+}
+
+/* 0 when key is certainly not in the table. */
+static int
+bloom_has(const struct bloom *bl, const char *key)
+{
+	uint64_t h, h2, b;
+	int i;
+
+	if (bl->bits == NULL)
+		return 1;
+	h = bloom_hash(key);
+	h2 = (h >> 32) | 1;
+	for (i = 0; i < BLOOM_K; i++, h += h2) {
+		b = h & bl->mask;
+		if (!(bl->bits[b >> 6] & (1ULL << (b & 63))))
+			return 0;
+	}
+	return 1;
+}
+
+/* At least sixteen bits a key: an absent key is probed anyway about once
+ * in 400. */
+static void
+bloom_load(sqlite3 *db, const char *table, struct bloom *bl)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	uint64_t nbits = 1024;
+	const char *k;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	while (nbits < 16 * (uint64_t)sqlite3_column_int64(st, 0))
+		nbits *= 2;
+	sqlite3_finalize(st);
+	snprintf(sql, sizeof(sql), "SELECT del FROM %s", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	bl->bits = xcalloc(nbits / 64, sizeof(*bl->bits));
+	bl->mask = nbits - 1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((k = (const char *)sqlite3_column_text(st, 0)) != NULL)
+			bloom_add(bl, k);
+	if (rc != SQLITE_DONE) {
+		free(bl->bits);		/* a partial filter would be wrong */
+		bl->bits = NULL;
+	}
+out:
+	sqlite3_finalize(st);
+}
+
 /*
  * Edits allowed when correcting a word of len bytes.  Short words are
  * left alone: "chef" is one edit from "chief", "cto" from "cso", and a
@@ -902,7 +1098,7 @@ fuzz_limit(size_t len)
  */
 static int
 correct_word(struct index *ix, enum stmt_id has, enum stmt_id del,
-    char **w, char **owned)
+    const struct bloom *bl, char **w, char **owned)
 {
 	sqlite3_stmt *st = ix->st[has];
 	size_t len = strlen(*w), i;
@@ -911,16 +1107,20 @@ correct_word(struct index *ix, enum stmt_id has, enum stmt_id del,
 
 	if (limit == 0 || len > FUZZ_WORD_MAX)
 		return 0;
-	sqlite3_bind_text(st, 1, *w, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	if (found)
-		return 0;
+	if (bloom_has(bl, *w)) {	/* a term is a key of itself */
+		sqlite3_bind_text(st, 1, *w, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (found)
+			return 0;
+	}
 	st = ix->st[del];
 	for (i = 0; i <= len && best > 1; i++) {
 		memcpy(key, *w, i);
 		memcpy(key + i, *w + i + (i < len), len - i - (i < len));
 		key[len - (i < len)] = '\0';
+		if (!bloom_has(bl, key))
+			continue;
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *t = (const char *)sqlite3_column_text(st, 0);
@@ -1020,8 +1220,8 @@ index_find_role(struct index *ix, const char *text, struct role_hit *hit)
 	if (nk > 0 && nk < n && resolve_words(ix, kept, nk, hit))
 		goto out;
 	for (i = 0; i < nk; i++)
-		changed += correct_word(ix, S_RTERM_HAS, S_RDEL, &kept[i],
-		    &owned[i]);
+		changed += correct_word(ix, S_RTERM_HAS, S_RDEL, &ix->rdel,
+		    &kept[i], &owned[i]);
 	if (changed && resolve_words(ix, kept, nk, hit)) {
 		hit->corrected = hit->role != NULL;
 		goto out;
@@ -1075,8 +1275,8 @@ index_find_skills(struct index *ix, const char *text, int *out, int max)
 	if (n > 0)
 		goto out;
 	for (i = 0; i < nw; i++)
-		changed += correct_word(ix, S_STERM_HAS, S_SDEL, &w[i],
-		    &owned[i]);
+		changed += correct_word(ix, S_STERM_HAS, S_SDEL, &ix->sdel,
+		    &w[i], &owned[i]);
 	if (changed) {
 		char *joined = join_words(w, nw);
 
@@ -1173,47 +1373,57 @@ measure_x2(const struct kb_role *r, enum measure m)
 int
 index_names(struct index *ix, const char *key, struct name_ref *out, int max)
 {
-	sqlite3_stmt *st = ix->st[S_NAMES];
-	int n = 0;
+	const struct names *nm = &ix->names;
+	int i, n = 0;
 
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-		out[n].kind = (enum name_kind)sqlite3_column_int(st, 0);
-		out[n].target = sqlite3_column_int(st, 1);
+	for (i = names_lower(nm, key); n < max && i < nm->n &&
+	    strcmp(nm->pool.s + nm->ent[i].key, key) == 0; i++) {
+		out[n].kind = (enum name_kind)nm->ent[i].kind;
+		out[n].target = nm->ent[i].target;
 		n++;
 	}
-	sqlite3_reset(st);
 	return n;
 }
 
 int
 index_name_continues(struct index *ix, const char *key)
 {
-	sqlite3_stmt *st = ix->st[S_NAME_NEXT];
-	struct buf lo = {0}, hi = {0};
-	int found;
+	const struct names *nm = &ix->names;
+	size_t n = strlen(key);
+	const char *k;
+	int i;
 
-	buf_printf(&lo, "%s ", key);
-	buf_printf(&hi, "%s!", key);	/* '!' is the byte after ' ' */
-	sqlite3_bind_text(st, 1, buf_str(&lo), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, buf_str(&hi), -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	buf_free(&lo);
-	buf_free(&hi);
-	return found;
+	/* the keys starting with key follow it in byte order: key itself,
+	 * then key and a space (more words: the answer), then key and a
+	 * byte above the space (a longer word); no key has one below it */
+	for (i = names_lower(nm, key); i < nm->n; i++) {
+		k = nm->pool.s + nm->ent[i].key;
+		if (strncmp(k, key, n) != 0)
+			return 0;
+		if (k[n] == ' ' && k[n + 1] != '\0')
+			return 1;
+		if ((unsigned char)k[n] > ' ')
+			return 0;
+	}
+	return 0;
 }
 
 int
 index_name_word(struct index *ix, const char *word)
 {
-	sqlite3_stmt *st = ix->st[S_NAME_WORD];
-	int found;
+	const struct names *nm = &ix->names;
+	int lo = 0, hi = nm->nwords - 1, mid, c;
 
-	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return found;
+	while (lo <= hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(nm->pool.s + nm->words[mid], word)) == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return 0;
 }
 
 char *
@@ -1221,16 +1431,17 @@ index_correct(struct index *ix, const char *word)
 {
 	char *w = (char *)word, *owned = NULL;
 
-	if (correct_word(ix, S_RTERM_HAS, S_RDEL, &w, &owned) ||
-	    correct_word(ix, S_STERM_HAS, S_SDEL, &w, &owned))
+	if (correct_word(ix, S_RTERM_HAS, S_RDEL, &ix->rdel, &w, &owned) ||
+	    correct_word(ix, S_STERM_HAS, S_SDEL, &ix->sdel, &w, &owned))
 		return owned;
 	return NULL;
 }
 
 /* ---- passages ------------------------------------------------------- */
 
-int
-index_passages(struct index *ix, char **words, int nwords, int role,
+/* FTS5 ranks them: any words. */
+static int
+passages_fts(struct index *ix, char **words, int nwords, int role,
     struct passage *out, int max)
 {
 	sqlite3_stmt *st = ix->st[S_PASSAGE], *row = ix->st[S_PASSAGE_ROW];
@@ -1239,8 +1450,6 @@ index_passages(struct index *ix, char **words, int nwords, int role,
 	double score;
 	const char *t;
 
-	if (nwords <= 0)
-		return 0;
 	buf_putc(&q, '(');
 	fts_expr(&q, NULL, words, nwords, 1);
 	buf_putc(&q, ')');
@@ -1271,4 +1480,416 @@ index_passages(struct index *ix, char **words, int nwords, int role,
 	sqlite3_reset(st);
 	buf_free(&q);
 	return n;
+}
+
+/* ---- names in memory (struct names) ---------------------------------- */
+
+/* Both tables in their primary key's order, which is strcmp's. */
+static int
+names_load(sqlite3 *db, struct names *nm)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	const char *t;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT key, kind, target FROM name"
+	    " ORDER BY key, kind", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((size_t)nm->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			nm->ent = xrealloc(nm->ent, cap * sizeof(*nm->ent));
+		}
+		t = (const char *)sqlite3_column_text(st, 0);
+		nm->ent[nm->n].key = nm->pool.len;
+		nm->ent[nm->n].kind = sqlite3_column_int(st, 1);
+		nm->ent[nm->n].target = sqlite3_column_int(st, 2);
+		nm->n++;
+		buf_puts(&nm->pool, t ? t : "");
+		buf_putc(&nm->pool, '\0');
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	cap = 0;
+	if (sqlite3_prepare_v2(db, "SELECT w FROM nword ORDER BY w", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((size_t)nm->nwords == cap) {
+			cap = cap ? cap * 2 : 256;
+			nm->words = xrealloc(nm->words,
+			    cap * sizeof(*nm->words));
+		}
+		t = (const char *)sqlite3_column_text(st, 0);
+		nm->words[nm->nwords++] = nm->pool.len;
+		buf_puts(&nm->pool, t ? t : "");
+		buf_putc(&nm->pool, '\0');
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- passages in memory (struct pindex) ------------------------------ */
+
+/* As the table was created: porter over unicode61, accents removed. */
+static int
+pindex_tokenizer(sqlite3 *db, struct pindex *p)
+{
+	static const char *args[] = { "unicode61", "remove_diacritics", "2" };
+	sqlite3_stmt *st;
+	fts5_api *api = NULL;
+	void *ctx;
+
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (api == NULL || api->xFindTokenizer(api, "porter", &ctx,
+	    &p->tok) != SQLITE_OK || p->tok.xCreate(ctx, args, 3,
+	    &p->toker) != SQLITE_OK) {
+		p->toker = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+pindex_free(struct pindex *p)
+{
+	if (p == NULL)
+		return;
+	if (p->toker)
+		p->tok.xDelete(p->toker);
+	free(p->terms);
+	free(p->posts);
+	free(p->rows);
+	free(p->mark);
+	buf_free(&p->pool);
+	free(p);
+}
+
+/* The rows, then every token instance (term, row, column) in the order
+ * of the index: by term, then by row.  NULL when anything is off. */
+static struct pindex *
+pindex_load(sqlite3 *db)
+{
+	struct pindex *p = xcalloc(1, sizeof(*p));
+	struct buf pool = {0};		/* p->pool once all is read */
+	sqlite3_stmt *st = NULL;
+	size_t capt = 0, capp = 0;
+	int npost = 0, ok = 0, row, col, rc;
+	const char *t, *last = NULL;
+
+	if (pindex_tokenizer(db, p) == -1)
+		goto out;
+	buf_putc(&pool, '\0');	/* offset 0: no quote */
+	if (sqlite3_prepare_v2(db, "SELECT max(pid) FROM passage",
+	    -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	p->maxrow = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	p->rows = xcalloc((size_t)p->maxrow + 1, sizeof(*p->rows));
+	p->mark = xcalloc((size_t)p->maxrow + 1, sizeof(*p->mark));
+	if (sqlite3_prepare_v2(db, "SELECT pid, src, line, rid, quote FROM"
+	    " passage", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct prow *r;
+
+		if ((row = sqlite3_column_int(st, 0)) < 1 || row > p->maxrow)
+			goto out;
+		r = &p->rows[row];
+		r->src = sqlite3_column_int(st, 1);
+		r->line = sqlite3_column_int(st, 2);
+		r->rid = sqlite3_column_int(st, 3);
+		r->quote = pool.len;
+		t = (const char *)sqlite3_column_text(st, 4);
+		buf_puts(&pool, t ? t : "");
+		buf_putc(&pool, '\0');
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto out;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM passage_fts", -1,
+	    &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	p->nrow = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT term, doc, col FROM passage_inst",
+	    -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 2);
+		struct pterm *pt;
+		struct ppost *pp;
+
+		t = (const char *)sqlite3_column_text(st, 0);
+		row = sqlite3_column_int(st, 1);
+		if (t == NULL || c == NULL || row < 1 || row > p->maxrow)
+			goto out;
+		col = strcmp(c, "about") == 0;
+		if (last == NULL || strcmp(last, t) != 0) {
+			/* a new term: the index gives them in byte order */
+			if (last && strcmp(last, t) > 0)
+				goto out;
+			if ((size_t)p->nterms == capt) {
+				capt = capt ? capt * 2 : 512;
+				p->terms = xrealloc(p->terms,
+				    capt * sizeof(*p->terms));
+			}
+			pt = &p->terms[p->nterms++];
+			pt->term = pool.len;
+			pt->first = npost;
+			pt->n = 0;
+			buf_puts(&pool, t);
+			buf_putc(&pool, '\0');
+		}
+		pt = &p->terms[p->nterms - 1];
+		last = pool.s + pt->term;
+		pp = pt->n ? &p->posts[npost - 1] : NULL;
+		if (pp == NULL || pp->row != row) {
+			if (pp && pp->row > row)
+				goto out;
+			if ((size_t)npost == capp) {
+				capp = capp ? capp * 2 : 4096;
+				p->posts = xrealloc(p->posts,
+				    capp * sizeof(*p->posts));
+			}
+			pp = &p->posts[npost++];
+			pp->row = row;
+			pp->n[0] = pp->n[1] = 0;
+			pt->n++;
+		}
+		pp->n[col]++;
+		p->rows[row].size++;
+		p->ntokens++;
+	}
+	ok = rc == SQLITE_DONE;
+out:
+	sqlite3_finalize(st);
+	p->pool = pool;
+	if (!ok) {
+		pindex_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct ptoken {
+	char	 s[64];
+	int	 n;		/* tokens seen */
+	int	 ok;		/* the first fitted in s */
+};
+
+static int
+ptoken_cb(void *ctx, int flags, const char *tok, int len, int start,
+    int end)
+{
+	struct ptoken *t = ctx;
+
+	(void)flags;
+	(void)start;
+	(void)end;
+	if (t->n++ == 0 && len >= 0 && (size_t)len < sizeof(t->s)) {
+		memcpy(t->s, tok, (size_t)len);
+		t->s[len] = '\0';
+		t->ok = 1;
+	}
+	return SQLITE_OK;
+}
+
+/* The postings of word as a query term, in *pt (n 0: none); -1 when it
+ * is no single token. */
+static int
+pindex_term(struct pindex *p, const char *word, struct pterm *pt)
+{
+	struct ptoken t = { .n = 0 };
+	int lo = 0, hi = p->nterms - 1, mid, c;
+
+	memset(pt, 0, sizeof(*pt));
+	if (p->tok.xTokenize(p->toker, &t, FTS5_TOKENIZE_QUERY, word,
+	    (int)strlen(word), ptoken_cb) != SQLITE_OK || t.n != 1 || !t.ok)
+		return -1;
+	while (lo <= hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(p->pool.s + p->terms[mid].term, t.s);
+		if (c == 0) {
+			*pt = p->terms[mid];
+			return 0;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return 0;
+}
+
+/* The posting of row in pt, or NULL. */
+static const struct ppost *
+pindex_post(const struct pindex *p, const struct pterm *pt, int row)
+{
+	int lo = pt->first, hi = pt->first + pt->n - 1, mid;
+
+	while (lo <= hi) {
+		mid = (lo + hi) / 2;
+		if (p->posts[mid].row == row)
+			return &p->posts[mid];
+		if (p->posts[mid].row < row)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+struct pscore {
+	int	 row;
+	double	 score;
+};
+
+/* bm25's order: best first, then as FTS5 found them (by row). */
+static int
+cmp_pscore(const void *a, const void *b)
+{
+	const struct pscore *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+/*
+ * What S_PASSAGE answers for ("w1" OR "w2" ...) AND about : "ridN",
+ * ranked by bm25(passage_fts, 1.0, 0.4): phrases are the words and then
+ * the role, the role's only in about.  Returns the count, or -1 when a
+ * word is not one token.
+ */
+static int
+passages_mem(struct index *ix, char **words, int nwords, int role,
+    struct passage *out, int max)
+{
+	const double k1 = 1.2, b = 0.75, wcol[2] = { 1.0, 0.4 };
+	struct pindex *p = ix->pix;
+	struct pterm *pt = xcalloc((size_t)nwords + 1, sizeof(*pt));
+	double *idf = xcalloc((size_t)nwords + 1, sizeof(*idf));
+	struct pscore *hit = NULL;
+	const struct prow *r;
+	double avgdl = (double)p->ntokens / (double)p->nrow;
+	int nph = nwords, nhit = 0, caphit = 0, i, j, k, n = -1;
+	char rid[32];
+
+	for (i = 0; i < nwords; i++)
+		if (pindex_term(p, words[i], &pt[i]) == -1)
+			goto out;
+	if (role >= 0) {
+		snprintf(rid, sizeof(rid), "rid%d", role + 1);
+		if (pindex_term(p, rid, &pt[nph++]) == -1)
+			goto out;
+	}
+	/* document frequencies: rows with the phrase (the role: in about) */
+	for (i = 0; i < nph; i++) {
+		long long nh = 0;
+
+		if (i < nwords)
+			nh = pt[i].n;
+		else
+			for (k = 0; k < pt[i].n; k++)
+				nh += p->posts[pt[i].first + k].n[1] > 0;
+		idf[i] = log((p->nrow - nh + 0.5) / (nh + 0.5));
+		if (idf[i] <= 0.0)
+			idf[i] = 1e-6;
+	}
+	/* the rows any word is in (and the role's), each once */
+	if (++p->stamp == 0) {		/* wrapped: no stale marks */
+		memset(p->mark, 0, ((size_t)p->maxrow + 1) * sizeof(*p->mark));
+		p->stamp = 1;
+	}
+	for (i = 0; i < nwords; i++)
+		for (k = 0; k < pt[i].n; k++) {
+			const struct ppost *pp = &p->posts[pt[i].first + k];
+			const struct ppost *rp;
+
+			if (p->mark[pp->row] == p->stamp)
+				continue;
+			p->mark[pp->row] = p->stamp;
+			if (role >= 0 && ((rp = pindex_post(p, &pt[nwords],
+			    pp->row)) == NULL || rp->n[1] == 0))
+				continue;
+			if (nhit == caphit) {
+				caphit = caphit ? caphit * 2 : 64;
+				hit = xrealloc(hit, (size_t)caphit *
+				    sizeof(*hit));
+			}
+			hit[nhit++].row = pp->row;
+		}
+	/* bm25, as fts5_aux.c computes it */
+	for (j = 0; j < nhit; j++) {
+		double score = 0.0, D = p->rows[hit[j].row].size;
+
+		for (i = 0; i < nph; i++) {
+			const struct ppost *pp = pindex_post(p, &pt[i],
+			    hit[j].row);
+			double f = 0.0;
+			int c;
+
+			if (pp == NULL)
+				continue;	/* adds 0.0 */
+			/* instances come column by column */
+			for (c = i < nwords ? 0 : 1; c < 2; c++)
+				for (k = 0; k < pp->n[c]; k++)
+					f += wcol[c];
+			score += idf[i] * ((f * (k1 + 1.0)) /
+			    (f + k1 * (1 - b + b * D / avgdl)));
+		}
+		hit[j].score = -1.0 * score;
+	}
+	for (n = 0, j = 0; j < nhit && j < max; j++) {
+		struct pscore t;
+		int best = j;
+
+		/* the best max in order: a few passes, not a sort of all */
+		for (k = j + 1; k < nhit; k++)
+			if (cmp_pscore(&hit[k], &hit[best]) < 0)
+				best = k;
+		t = hit[j];
+		hit[j] = hit[best];
+		hit[best] = t;
+		r = &p->rows[hit[j].row];
+		if (r->quote == 0 || r->src < 0 || r->src >= ix->kb->nsources)
+			continue;	/* other knowledge */
+		out[n].source = &ix->kb->sources[r->src];
+		out[n].line = r->line;
+		out[n].role = r->rid - 1;
+		if (out[n].role >= ix->kb->nroles)
+			out[n].role = -1;
+		snprintf(out[n].text, sizeof(out[n].text), "%s",
+		    p->pool.s + r->quote);
+		out[n].score = hit[j].score;
+		n++;
+	}
+out:
+	free(pt);
+	free(idf);
+	free(hit);
+	return n;
+}
+
+int
+index_passages(struct index *ix, char **words, int nwords, int role,
+    struct passage *out, int max)
+{
+	int n;
+
+	if (nwords <= 0)
+		return 0;
+	if (ix->pix && (n = passages_mem(ix, words, nwords, role, out,
+	    max)) >= 0)
+		return n;
+	return passages_fts(ix, words, nwords, role, out, max);
 }

@@ -413,7 +413,9 @@ respell(struct index *ix, const char *norm)
 			if (cw)
 				use = cw;
 		}
-		buf_printf(&b, "%s%s", b.len ? " " : "", use);
+		if (b.len)
+			buf_putc(&b, ' ');
+		buf_puts(&b, use);
 	}
 	free(copy);
 	return buf_steal(&b);

@@ -42,7 +42,10 @@ struct router {
 	struct index		*ix;
 	char			 prefix[ROUTER_PREFIX_MAX + 1];
 	char			*nick;
-	struct convo		*convos;	/* ROUTER_CONVOS of them */
+	/* made as conversations start: most bots hear a few people, and
+	 * each slot is most of a kilobyte */
+	struct convo		*convos[ROUTER_CONVOS];
+	int			 nconvos;
 	unsigned long		 clock;
 	struct highlights	*hl;
 };
@@ -58,7 +61,6 @@ router_new(const struct kb *kb, struct index *ix,
 	r->ix = ix;
 	snprintf(r->prefix, sizeof(r->prefix), "%s", prefix);
 	r->nick = xstrdup(o && o->nick && *o->nick ? o->nick : "techpay");
-	r->convos = xcalloc(ROUTER_CONVOS, sizeof(*r->convos));
 	return r;
 }
 
@@ -67,11 +69,13 @@ convos_clear(struct router *r)
 {
 	int i;
 
-	for (i = 0; i < ROUTER_CONVOS; i++) {
-		free(r->convos[i].where);
-		free(r->convos[i].more);
-		memset(&r->convos[i], 0, sizeof(r->convos[i]));
+	for (i = 0; i < r->nconvos; i++) {
+		free(r->convos[i]->where);
+		free(r->convos[i]->more);
+		free(r->convos[i]);
+		r->convos[i] = NULL;
 	}
+	r->nconvos = 0;
 }
 
 void
@@ -80,7 +84,6 @@ router_free(struct router *r)
 	if (r == NULL)
 		return;
 	convos_clear(r);
-	free(r->convos);
 	free(r->nick);
 	free(r);
 }
@@ -99,28 +102,33 @@ router_set_highlights(struct router *r, struct highlights *hl)
 	r->hl = hl;
 }
 
-/* The conversation at where; a new one (the least recently used slot)
- * when create. */
+/* The conversation at where; a new one when create (in a new slot, or
+ * once all are made in the least recently used). */
 static struct convo *
 convo_find(struct router *r, const char *where, int create)
 {
-	struct convo *s, *lru = &r->convos[0];
+	struct convo *s, *lru = NULL;
 	int i;
 
-	for (i = 0; i < ROUTER_CONVOS; i++) {
-		s = &r->convos[i];
-		if (s->where && strcmp(s->where, where) == 0)
+	for (i = 0; i < r->nconvos; i++) {
+		s = r->convos[i];
+		if (strcmp(s->where, where) == 0)
 			return s;
-		if (s->where == NULL || (lru->where && s->used < lru->used))
+		if (lru == NULL || s->used < lru->used)
 			lru = s;
 	}
 	if (!create)
 		return NULL;
-	free(lru->where);
-	free(lru->more);
-	memset(lru, 0, sizeof(*lru));
-	lru->where = xstrdup(where);
-	return lru;
+	if (r->nconvos < ROUTER_CONVOS)
+		s = r->convos[r->nconvos++] = xcalloc(1, sizeof(*s));
+	else {
+		s = lru;
+		free(s->where);
+		free(s->more);
+		memset(s, 0, sizeof(*s));
+	}
+	s->where = xstrdup(where);
+	return s;
 }
 
 /* ---- addressing ----------------------------------------------------- */

@@ -34,7 +34,7 @@ struct said {
 	int		 nskills;
 	/* the sentence behind the answer's figure or claim */
 	const struct kb_source *cite_source;
-	int		 cite_line;
+	int		 cite_line;	/* -1: not looked up yet */
 	char		 cite[SAID_QUOTE_MAX];
 };
 
