@@ -750,6 +750,40 @@ class T11Core(unittest.TestCase):
                                      10), u.msgs)
         self.assertTrue(u.from_bot("coreb")[n][3].startswith("dora: "))
 
+    def test_05_natural_question_then_follow_ups(self):
+        # chat the way people type it: no prefix, the name, slang, and
+        # follow-ups that lean on the last answer, per person
+        bot = Bot(PLAIN, nick="chatb")
+        bot.start()
+        self.addCleanup(bot.stop)
+        u = User(PLAIN, "pia")
+        self.addCleanup(u.close)
+        o = User(PLAIN, "olaf")
+        self.addCleanup(o.close)
+        u.pump(0.5)
+
+        def ask(who, text, n):
+            who.say("#techpay", text)
+            self.assertTrue(who.pump_until(
+                lambda: len([m for m in who.from_bot("chatb", "pubmsg")
+                             if m[3].startswith(who.nick + ":")]) >= n,
+                10), who.msgs)
+            return [m[3] for m in who.from_bot("chatb", "pubmsg")
+                    if m[3].startswith(who.nick + ":")][n - 1]
+
+        a = ask(u, "chatb how much do devops folks take home", 1)
+        self.assertIn("DevOps Engineer", a)
+        self.assertIn("$", a)
+        a = ask(u, "chatb: and sre?", 2)
+        self.assertIn("Site Reliability Engineer", a)
+        a = ask(u, "chatb what skills does that need", 3)
+        self.assertNotIn("DevOps", a)
+        # someone else's follow-up has nothing to lean on
+        a = ask(o, "chatb: and sre?", 1)
+        self.assertIn("Site Reliability Engineer", a)
+        a = ask(o, "chatb which of those two pays more", 2)
+        self.assertNotIn("DevOps", a)
+
     def test_02_limit_follows_user_host_not_nick_help_free_notice_private(self):
         bot = Bot(PLAIN, nick="rateb",
                   bot_extra="user_rate = 3\nuser_ignore_seconds = 60")
