@@ -32,7 +32,7 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/router.c bot/commands.c bot/question.c bot/entity.c \
-	   bot/phrase.c bot/loop.c bot/policy.c \
+	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/tz.c bot/highlight.c

@@ -1162,6 +1162,21 @@ send_pass(struct net *n, struct link *k)
 	explicit_bzero(line, sizeof(line));
 }
 
+/* Tells the link which local socket is libircclient's, so that the
+ * relay takes that connection and no other. */
+static void
+session_fd_to_link(struct net *n, struct link *k)
+{
+	fd_set in, out;
+	int maxfd = -1;
+
+	FD_ZERO(&in);
+	FD_ZERO(&out);
+	irc_add_select_descriptors(n->sess, &in, &out, &maxfd);
+	if (maxfd >= 0)
+		link_expect_peer(k, maxfd);
+}
+
 static void
 link_ready(struct link *k, void *ctx)
 {
@@ -1191,6 +1206,7 @@ link_ready(struct link *k, void *ctx)
 		net_down(n, "session start failed");
 		return;
 	}
+	session_fd_to_link(n, k);
 	n->state = NET_REGISTERING;
 }
 

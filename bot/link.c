@@ -1,9 +1,13 @@
 /*
  * link.c -- relays between libircclient and an IRC server; see link.h.
  *
- * Three sockets: the listener on 127.0.0.1 (closed once libircclient has
- * connected), the accepted local socket, and the upstream socket (with an
- * OpenSSL session on it when tls is set).  Outgoing lines are queued and
+ * Three sockets: the upstream socket (with an OpenSSL session on it when
+ * tls is set), the listener on 127.0.0.1, and the accepted local socket.
+ * The server's name is resolved off the loop (resolve.h).  The listener
+ * opens only once the server is reachable, just before libircclient
+ * connects, and it takes only libircclient's own socket: any other local
+ * process that connects first is closed and logged (another user on the
+ * host could otherwise take the session).  Outgoing lines are queued and
  * released by a token bucket; incoming lines are offered to the
  * server_line callback and then passed on.
  */
@@ -26,6 +30,7 @@
 #include "buf.h"
 #include "link.h"
 #include "log.h"
+#include "resolve.h"
 #include "text.h"
 
 #define LINK_INBUF_MAX	(64 * 1024)	/* a line longer than this is junk */
@@ -33,8 +38,9 @@
 #define LINK_LANES	64		/* people with lines waiting */
 #define LINK_LANE_MAX	32		/* lines one person may have waiting */
 #define LINK_WHO_MAX	96
+#define LINK_BACKLOG	8		/* intruders must not crowd us out */
 
-enum state { L_CONNECTING, L_HANDSHAKE, L_READY, L_CLOSED };
+enum state { L_RESOLVING, L_CONNECTING, L_HANDSHAKE, L_READY, L_CLOSED };
 
 struct qline {
 	char		*s;	/* with CR LF */
@@ -63,7 +69,9 @@ struct link {
 	void		*ctx;
 	enum state	 state;
 	int		 lfd, cfd, ufd;
-	int		 port;
+	int		 port;		/* the listener's */
+	int		 expect_port;	/* libircclient's end; 0: not yet */
+	struct resolve	*rv;		/* the name lookup under way */
 	SSL_CTX		*ssl_ctx;
 	SSL		*ssl;
 	struct buf	 from_client;	/* partial line from libircclient */
@@ -566,6 +574,20 @@ read_upstream(struct link *k)
 	}
 }
 
+static int	listen_local(struct link *);
+
+/* The server is reachable: open the listener, let libircclient in. */
+static void
+ready(struct link *k)
+{
+	if (listen_local(k) == -1)
+		return;		/* closed */
+	k->state = L_READY;
+	k->cbs.ready(k, k->ctx);
+	if (!k->dead)
+		drain(k);
+}
+
 static void
 handshake(struct link *k)
 {
@@ -575,10 +597,7 @@ handshake(struct link *k)
 		log_info("%s: TLS %s, %s", k->host, SSL_get_version(k->ssl),
 		    k->conf.tls_verify ? "certificate verified" :
 		    "certificate NOT verified (tls_verify = no)");
-		k->state = L_READY;
-		k->cbs.ready(k, k->ctx);
-		if (!k->dead)
-			drain(k);
+		ready(k);
 		return;
 	}
 	e = SSL_get_error(k->ssl, r);
@@ -619,10 +638,7 @@ connected(struct link *k)
 		handshake(k);
 		return;
 	}
-	k->state = L_READY;
-	k->cbs.ready(k, k->ctx);
-	if (!k->dead)
-		drain(k);
+	ready(k);
 }
 
 static void
@@ -649,6 +665,7 @@ upstream_ev(struct loop *l, int fd, int ev, void *ctx)
 		if (!k->dead && k->to_client.len)
 			update_fds(k);
 		break;
+	case L_RESOLVING:
 	case L_CLOSED:
 		break;
 	}
@@ -696,12 +713,20 @@ static void
 listener_ev(struct loop *l, int fd, int ev, void *ctx)
 {
 	struct link *k = ctx;
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
 	int c;
 
 	(void)ev;
-	if (k->dead || (c = accept(fd, NULL, NULL)) == -1)
+	if (k->dead || (c = accept(fd, (struct sockaddr *)&peer, &len)) == -1)
 		return;
-	if (k->cfd >= 0) {	/* only one session per link */
+	if (k->cfd >= 0 || k->expect_port == 0 ||
+	    peer.sin_family != AF_INET ||
+	    ntohs(peer.sin_port) != k->expect_port) {
+		/* not libircclient's socket: someone else on this host */
+		log_warn("%s: closed a local connection to the relay from "
+		    "port %d: not the IRC session", k->host,
+		    peer.sin_family == AF_INET ? ntohs(peer.sin_port) : -1);
 		close(c);
 		return;
 	}
@@ -711,6 +736,17 @@ listener_ev(struct loop *l, int fd, int ev, void *ctx)
 	close(fd);
 	k->lfd = -1;
 	update_fds(k);
+}
+
+void
+link_expect_peer(struct link *k, int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if (getsockname(fd, (struct sockaddr *)&sin, &len) == 0 &&
+	    sin.sin_family == AF_INET)
+		k->expect_port = ntohs(sin.sin_port);
 }
 
 static void
@@ -758,52 +794,76 @@ tick(struct loop *l, long id, void *ctx)
 	leave(k);
 }
 
-int
-link_start(struct link *k, char *err, size_t errlen)
+/* The listener libircclient connects to; 0, or -1 after closing. */
+static int
+listen_local(struct link *k)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
 	socklen_t len = sizeof(sin);
-	char port[16];
-	int rc;
 
-	k->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	k->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (k->lfd == -1 || bind(k->lfd, (struct sockaddr *)&sin, sizeof(sin))
-	    == -1 || listen(k->lfd, 1) == -1 || getsockname(k->lfd,
-	    (struct sockaddr *)&sin, &len) == -1) {
-		snprintf(err, errlen, "local listener: %s", strerror(errno));
+	    == -1 || listen(k->lfd, LINK_BACKLOG) == -1 ||
+	    getsockname(k->lfd, (struct sockaddr *)&sin, &len) == -1) {
+		link_close(k, "local listener: %s", strerror(errno));
 		return -1;
 	}
 	nonblock(k->lfd);
 	k->port = ntohs(sin.sin_port);
 	loop_add_fd(k->loop, k->lfd, LOOP_READ, listener_ev, k);
+	return 0;
+}
 
-	/* name lookup blocks; servers are usually few and cached */
-	snprintf(port, sizeof(port), "%d", k->conf.port);
-	if ((rc = getaddrinfo(k->host, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "%s: %s", k->host, gai_strerror(rc));
-		return -1;
+/* The name is resolved: connect to the first address that takes it. */
+static void
+resolved(struct addrinfo *res, const char *why, void *ctx)
+{
+	struct link *k = ctx;
+	struct addrinfo *ai;
+	int e = 0;
+
+	k->rv = NULL;
+	enter(k);
+	if (res == NULL) {
+		link_close(k, "%s", why);
+		leave(k);
+		return;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
-		k->ufd = socket(ai->ai_family, ai->ai_socktype, 0);
+		k->ufd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    0);
 		if (k->ufd == -1)
 			continue;
 		nonblock(k->ufd);
 		if (connect(k->ufd, ai->ai_addr, ai->ai_addrlen) == 0 ||
 		    errno == EINPROGRESS)
 			break;
+		e = errno;
 		close(k->ufd);
 		k->ufd = -1;
 	}
 	freeaddrinfo(res);
-	if (k->ufd == -1) {
-		snprintf(err, errlen, "cannot connect to %s:%d: %s", k->host,
-		    k->conf.port, strerror(errno));
-		return -1;
+	if (k->ufd == -1)
+		link_close(k, "cannot connect to %s:%d: %s", k->host,
+		    k->conf.port, strerror(e ? e : errno));
+	else {
+		k->state = L_CONNECTING;
+		update_fds(k);
 	}
-	k->state = L_CONNECTING;
-	update_fds(k);
+	leave(k);
+}
+
+int
+link_start(struct link *k, char *err, size_t errlen)
+{
+	char port[16];
+
+	snprintf(port, sizeof(port), "%d", k->conf.port);
+	k->state = L_RESOLVING;
+	if ((k->rv = resolve_start(k->loop, k->host, port, RESOLVE_TIMEOUT_MS,
+	    resolved, k, err, errlen)) == NULL)
+		return -1;
 	k->tick_timer = loop_add_timer(k->loop, 1000, tick, k);
 	return 0;
 }
@@ -821,6 +881,8 @@ link_close(struct link *k, const char *fmt, ...)
 	va_end(ap);
 	k->state = L_CLOSED;
 	k->dead = 1;
+	resolve_cancel(k->rv);
+	k->rv = NULL;
 	if (k->ufd >= 0)
 		loop_del_fd(k->loop, k->ufd);
 	if (k->cfd >= 0)
@@ -852,6 +914,7 @@ destroy(struct link *k)
 {
 	struct qline *q;
 
+	resolve_cancel(k->rv);
 	if (k->bucket_timer)
 		loop_del_timer(k->loop, k->bucket_timer);
 	if (k->tick_timer)

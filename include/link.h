@@ -56,8 +56,11 @@ struct link	*link_new(struct loop *, const struct link_conf *,
 		    const struct link_cbs *, void *ctx);
 /* Opens the local listener and starts connecting; 0 or -1 with err. */
 int		 link_start(struct link *, char *err, size_t errlen);
-/* The 127.0.0.1 port libircclient must connect to. */
+/* The 127.0.0.1 port libircclient must connect to (open from the ready
+ * callback on). */
 int		 link_local_port(const struct link *);
+/* fd is libircclient's socket: the listener takes only its connection. */
+void		 link_expect_peer(struct link *, int fd);
 /* Queues one line of the bot's own to the server (without CR LF). */
 void		 link_send(struct link *, const char *line, int urgent);
 /* Queues a line said for one person (who: a stable key such as their
