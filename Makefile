@@ -1,12 +1,17 @@
 # techpay -- see README.md.
 #
+#   make         build build/techpay (nothing is installed)
 #   make run     build, then chat with the bot in the terminal
 #   make test    unit and end-to-end tests, then again under ASan+UBSan
 #   make bench   answer-path benchmark (guides' knowledge and 100,000 roles)
 #   make demo    a local IRC server with the bot in #techpay
+#   make check   the fast offline suites (unit and CLI)
+#   make install the binary, man pages, example config and systemd unit
+#                (PREFIX, DESTDIR, BINDIR, MANDIR, SYSCONFDIR, UNITDIR)
 #
-# Missing Debian packages are installed with apt-get when run as root;
-# otherwise the exact apt-get command is printed.
+# make deps (called by run, test, bench, demo and fuzz, never by plain
+# make or install) installs missing Debian packages with apt-get when run
+# as root; otherwise the exact apt-get command is printed.
 
 CC	?= cc
 PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl
@@ -17,6 +22,17 @@ DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libclang-rt-14-dev clang-tidy cppcheck valgrind
 B	 = build
 VERSION	 = 0.1.0
+
+# make install
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+INSTALL	?= install
+# The installed unit and man pages name the installed paths.
+SUBST	 = sed -e 's|/usr/local/bin/techpay|$(BINDIR)/techpay|g' \
+	       -e 's|/etc/techpay/|$(SYSCONFDIR)/techpay/|g'
 
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 BASE	 = -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION='"$(VERSION)"' -Iinclude
@@ -41,12 +57,12 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_mxsync test_state test_tz test_highlight
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 
-.PHONY: all run test bench demo deps build check-unit check-asan check-cli \
-	check-irc check-matrix check-fuzz fuzz static check-valgrind check-all \
-	clean
+.PHONY: all run test bench demo deps build check check-unit check-asan \
+	check-cli check-irc check-matrix check-fuzz fuzz static check-valgrind \
+	check-all install uninstall clean
 
-all: deps
-	@$(MAKE) --no-print-directory build
+# The default target builds only: no package is installed (make deps).
+all: build
 
 run: deps
 	@$(MAKE) --no-print-directory build
@@ -95,15 +111,16 @@ $(B)/gen/kb_embed.c: bot/embed.sh $(KNOWLEDGE)
 
 $(B)/obj/%.o: bot/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) \
+	    -MMD -MP -c $< -o $@
 
 $(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
-	$(CC) $(BASE) $(CFLAGS) $(HARDEN) -c $< -o $@
+	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(HARDEN) -c $< -o $@
 
 LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o
 
 $(B)/techpay: $(LIB_OBJ) $(B)/obj/main.o
-	$(CC) $(CFLAGS) $(HARDEN_LD) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- sanitizer build ----------------------------------------------------
 
@@ -150,8 +167,9 @@ mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 $(B)/tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) \
     $$(call mods,$(B)/obj,$$*)
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) -Itests -o $@ $< \
-	    $(call mods,$(B)/obj,$*) $(HARDEN_LD) $(PKG_LIBS) -lcmocka
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) \
+	    -Itests -o $@ $< $(call mods,$(B)/obj,$*) $(HARDEN_LD) $(LDFLAGS) \
+	    $(PKG_LIBS) -lcmocka
 
 $(B)/asan-tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) \
     $$(call mods,$(B)/asan,$$*)
@@ -170,6 +188,10 @@ check-asan: $(TESTS:%=$(B)/asan-tests/%) $(B)/asan/techpay
 check-cli: $(B)/techpay $(B)/asan/techpay
 	@sh tests/cli.sh $(B)/techpay
 	@ASAN_OPTIONS=detect_leaks=1 sh tests/cli.sh $(B)/asan/techpay
+	@sh tests/install.sh "$(MAKE)"
+
+# The fast offline suites, under the GNU name.
+check: check-unit check-cli
 
 # End to end on real ngircd servers with python3-irc users (Debian's
 # /usr/bin/python3, which has python3-irc), with the ASan+UBSan binary.
@@ -295,7 +317,34 @@ check-fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 $(B)/bench: tests/bench.c $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) -O2 -g $(HARDEN) $(PKG_CFLAGS) -o $@ $< \
-	    $(LIB_OBJ) $(HARDEN_LD) $(PKG_LIBS)
+	    $(LIB_OBJ) $(HARDEN_LD) $(LDFLAGS) $(PKG_LIBS)
+
+# ---- install ------------------------------------------------------------
+
+install: $(B)/techpay
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/techpay \
+	    $(DESTDIR)$(UNITDIR)
+	$(INSTALL) -m 0755 $(B)/techpay $(DESTDIR)$(BINDIR)/techpay
+	$(SUBST) bot/techpay.1 > $(B)/techpay.1
+	$(SUBST) bot/techpay.ini.5 > $(B)/techpay.ini.5
+	$(SUBST) bot/techpay.service > $(B)/techpay.service
+	$(INSTALL) -m 0644 $(B)/techpay.1 $(DESTDIR)$(MANDIR)/man1/techpay.1
+	$(INSTALL) -m 0644 $(B)/techpay.ini.5 \
+	    $(DESTDIR)$(MANDIR)/man5/techpay.ini.5
+	$(INSTALL) -m 0644 config.example \
+	    $(DESTDIR)$(SYSCONFDIR)/techpay/techpay.ini.example
+	$(INSTALL) -m 0644 $(B)/techpay.service \
+	    $(DESTDIR)$(UNITDIR)/techpay.service
+
+# Leaves $(SYSCONFDIR)/techpay/techpay.ini (the operator's) and the state.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/techpay \
+	    $(DESTDIR)$(MANDIR)/man1/techpay.1 \
+	    $(DESTDIR)$(MANDIR)/man5/techpay.ini.5 \
+	    $(DESTDIR)$(SYSCONFDIR)/techpay/techpay.ini.example \
+	    $(DESTDIR)$(UNITDIR)/techpay.service
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/techpay 2>/dev/null
 
 clean:
 	rm -rf $(B)

@@ -284,6 +284,7 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	if (cf->state_dir && (st = state_open(cf->state_dir, err,
 	    sizeof(err))) == NULL) {
 		log_error("%s", err);
+		rc = 1;	/* fatal: a supervisor must not take it for a stop */
 		goto out;
 	}
 	if (st)

@@ -62,5 +62,17 @@ expect "missing dir" "/nonexistent/: (dir)" "$out"
 out=$("$T" ask --index-cache "$tmp/ix.db" '!salary devpos')
 expect "cache reuse" 'DevOps Engineer' "$out"
 
+# a fatal start-up error exits non-zero, so a supervisor (systemd's
+# Restart=on-failure) does not take it for a clean stop: a state_dir the
+# bot cannot create (under a regular file: Not a directory, even as root)
+: > "$tmp/file"
+printf '[bot]\nstate_dir = %s/file/state\n[network t]\nservers = 127.0.0.1:1\ntls = no\nchannels = #t\n' \
+    "$tmp" > "$tmp/bad-state.ini"
+out=$(timeout 20 "$T" run -c "$tmp/bad-state.ini" 2>&1); rc=$?
+[ $rc -eq 1 ] && ok || bad "run with an unusable state_dir: exit $rc, want 1: $out"
+expect "state_dir error" "state_dir $tmp/file/state: Not a directory" "$out"
+out=$("$T" run 2>&1); rc=$?
+[ $rc -eq 2 ] && ok || bad "run without -c: exit $rc, want 2"
+
 echo "cli ($T): $pass passed, $fail failed"
 [ $fail -eq 0 ]

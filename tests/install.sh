@@ -1,0 +1,65 @@
+#!/bin/sh
+# install.sh MAKE -- make install and make uninstall into a DESTDIR, as a
+# packager runs them: the files, their modes, the substituted paths.
+MAKE=${1:-make}
+pass=0; fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+d=$tmp/root
+
+mode() { stat -c %a "$1" 2>/dev/null; }
+$MAKE -s --no-print-directory install DESTDIR="$d" PREFIX=/usr \
+    > "$tmp/log" 2>&1 && ok || { cat "$tmp/log"; bad "make install failed"; }
+for f in usr/bin/techpay:755 usr/share/man/man1/techpay.1:644 \
+    usr/share/man/man5/techpay.ini.5:644 \
+    etc/techpay/techpay.ini.example:644 \
+    usr/lib/systemd/system/techpay.service:644; do
+	p=$d/${f%:*}; want=${f##*:}
+	[ -f "$p" ] && ok || bad "not installed: ${f%:*}"
+	[ "$(mode "$p")" = "$want" ] && ok ||
+	    bad "${f%:*}: mode $(mode "$p"), want $want"
+done
+out=$("$d/usr/bin/techpay" --version 2>&1)
+case "$out" in "techpay "*) ok ;; *) bad "installed --version: $out" ;; esac
+u=$d/usr/lib/systemd/system/techpay.service
+grep -q '^ExecStart=/usr/bin/techpay run -c /etc/techpay/techpay.ini$' "$u" &&
+    ok || bad "unit: ExecStart not substituted: $(grep ^ExecStart= "$u")"
+grep -q /usr/local "$u" "$d/usr/share/man/man1/techpay.1" &&
+    bad "/usr/local left in the installed unit or man page" || ok
+cmp -s config.example "$d/etc/techpay/techpay.ini.example" && ok ||
+    bad "techpay.ini.example differs from config.example"
+# the unit as systemd reads it (when systemd-analyze is there)
+if command -v systemd-analyze >/dev/null 2>&1; then
+	sed "s|/usr/bin/techpay|$d/usr/bin/techpay|g" "$u" > "$tmp/techpay.service"
+	systemd-analyze verify --man=no "$tmp/techpay.service" > "$tmp/v" 2>&1 &&
+	    ok || bad "systemd-analyze verify: $(cat "$tmp/v")"
+fi
+# the man pages format without warnings
+for m in "$d/usr/share/man/man1/techpay.1" "$d/usr/share/man/man5/techpay.ini.5"; do
+	w=$(groff -mdoc -Tutf8 -ww -z "$m" 2>&1)
+	[ -z "$w" ] && ok || bad "groff: $w"
+	if command -v mandoc >/dev/null 2>&1; then
+		w=$(mandoc -T lint -W warning "$m" 2>&1)
+		[ -z "$w" ] && ok || bad "mandoc: $w"
+	fi
+done
+
+# an operator's techpay.ini is kept by uninstall
+echo "# mine" > "$d/etc/techpay/techpay.ini"
+$MAKE -s --no-print-directory uninstall DESTDIR="$d" PREFIX=/usr \
+    > "$tmp/log" 2>&1 && ok || { cat "$tmp/log"; bad "make uninstall failed"; }
+left=$(find "$d" -type f)
+[ "$left" = "$d/etc/techpay/techpay.ini" ] && ok ||
+    bad "uninstall left (or removed) files: $left"
+
+# DESTDIR with the defaults: PREFIX /usr/local, config in /etc
+$MAKE -s --no-print-directory install DESTDIR="$tmp/def" > "$tmp/log" 2>&1 &&
+    [ -x "$tmp/def/usr/local/bin/techpay" ] &&
+    [ -f "$tmp/def/etc/techpay/techpay.ini.example" ] &&
+    [ -f "$tmp/def/usr/local/share/man/man1/techpay.1" ] &&
+    [ -f "$tmp/def/usr/local/lib/systemd/system/techpay.service" ] && ok ||
+    bad "install with the default PREFIX: $(cat "$tmp/log"; find "$tmp/def")"
+
+echo "install: $pass passed, $fail failed"
+[ $fail -eq 0 ]
