@@ -245,7 +245,8 @@ check-valgrind: $(TESTS:%=$(B)/tests/%) $(B)/techpay \
 		    exit 1; }; \
 	done; echo "valgrind: $(words $(TESTS)) unit suites clean"
 	@TECHPAY_BOT_WRAPPER="$(VALGRIND)" $(SYNAPSE_VENV)/bin/python \
-	    tests/matrix/test_matrix.py $(B)/techpay T04IrcAndMatrix
+	    tests/matrix/test_matrix.py $(B)/techpay \
+	    T04IrcAndMatrix.test_01_both_networks_answered
 	@echo "valgrind: IRC+Matrix session clean"
 
 # ---- static analysis ----------------------------------------------------

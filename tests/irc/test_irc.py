@@ -541,6 +541,94 @@ class T04TLSAndSASL(unittest.TestCase):
         self.assertTrue(u.pump_until(lambda: u.from_bot("twonet"), 10))
         self.assertIn("secure: registered as twonet", bot.logtext())
 
+    def test_06_relay_takes_only_libircclients_socket(self):
+        # K1: a local process races libircclient to the relay's listener
+        # while a slow TLS handshake holds the connection open; the bot
+        # must register on its first try, with the intruder kept out
+        import threading
+        up = socket.socket()
+        up.bind(("127.0.0.1", 0))
+        up.listen(4)
+        port = up.getsockname()[1]
+        stop = threading.Event()
+        stolen = []
+
+        def pipe(a, b):
+            try:
+                while True:
+                    d = a.recv(4096)
+                    if not d:
+                        break
+                    b.sendall(d)
+            except OSError:
+                pass
+
+        def slow_proxy():       # holds the ClientHello for 3 s
+            c, _ = up.accept()
+            time.sleep(3)
+            s2 = socket.create_connection(("127.0.0.1", self.srv.port))
+            threading.Thread(target=pipe, args=(c, s2), daemon=True).start()
+            threading.Thread(target=pipe, args=(s2, c), daemon=True).start()
+
+        def bot_listeners(pid):
+            inodes = set()
+            for fd in os.listdir("/proc/%d/fd" % pid):
+                try:
+                    t = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+                except OSError:
+                    continue
+                if t.startswith("socket:["):
+                    inodes.add(t[8:-1])
+            ports = []
+            with open("/proc/net/tcp") as f:
+                for line in f.readlines()[1:]:
+                    p = line.split()
+                    if p[3] == "0A" and p[9] in inodes and \
+                            p[1].startswith("0100007F:"):
+                        ports.append(int(p[1].split(":")[1], 16))
+            return ports
+
+        def intruder(pid):
+            while not stop.is_set():
+                try:
+                    ports = bot_listeners(pid)
+                except OSError:
+                    ports = []
+                for lp in ports:
+                    try:
+                        c = socket.create_connection(("127.0.0.1", lp), 1)
+                        c.settimeout(0.5)
+                        try:
+                            if c.recv(100):
+                                stolen.append(lp)
+                        except OSError:
+                            pass
+                        c.close()
+                    except OSError:
+                        pass
+                time.sleep(0.001)
+
+        threading.Thread(target=slow_proxy, daemon=True).start()
+        bot = Bot(self.srv, nick="relayb", host="localhost",
+                  extra="tls_ca_file = %s/ca.pem" % CERTS)
+        bot.conf_port = port
+        with open(bot.conf) as f:
+            conf = f.read()
+        with open(bot.conf, "w") as f:
+            f.write(conf.replace("localhost:%d" % self.srv.port,
+                                 "localhost:%d" % port))
+        bot.start(wait_registered=False)
+        self.addCleanup(bot.stop)
+        self.addCleanup(stop.set)
+        threading.Thread(target=intruder, args=(bot.proc.pid,),
+                         daemon=True).start()
+        self.assertTrue(wait_for(lambda: "registered as" in bot.logtext(),
+                                 15), bot.logtext())
+        stop.set()
+        log = bot.logtext()
+        self.assertEqual(log.count("connecting to"), 1, log)
+        self.assertEqual(stolen, [])
+
     def test_04_sasl_required_but_not_offered_no_storm(self):
         # ngircd speaks CAP but offers no SASL: a clear error, and the
         # next attempt waits reconnect_max, not a tight loop

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -1093,6 +1094,72 @@ class T04IrcAndMatrix(unittest.TestCase):
                 alice.close()
             bot.stop()
             ircd.stop()
+
+    def test_02_hanging_resolver_stalls_nothing_else(self):
+        # a network whose server name the resolver never answers (a DNS
+        # server on 127.0.0.1 that swallows queries, seen through a
+        # resolv.conf bound in a mount namespace of the bot's own): the
+        # other network and the Matrix account answer meanwhile
+        os.environ["TECHPAY_BOT"] = BOT
+        sys.path.insert(0, os.path.join(HERE, "..", "irc"))
+        import test_irc as irct
+        irct.TMP = os.path.join(TMP, "irc2")
+        os.makedirs(irct.TMP, exist_ok=True)
+        sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sink.bind(("127.0.0.1", 53))    # reads nothing, answers nothing
+        resolv = os.path.join(TMP, "resolv-hang.conf")
+        with open(resolv, "w") as f:
+            f.write("nameserver 127.0.0.1\noptions timeout:5 attempts:2\n")
+        ircd = irct.Ngircd("ngircd-dns")
+        ircd.start()
+        bot = Bot(extra_sections="[network hang]\nservers = "
+                  "irc.hang.techpay.test:6667\ntls = no\nnick = hangbot\n"
+                  "channels = #techpay\n\n"
+                  "[network irc]\nservers = 127.0.0.1:%d\ntls = no\n"
+                  "nick = techpay\nchannels = #techpay\n" % ircd.port)
+        old = os.environ.get("TECHPAY_BOT_WRAPPER", "")
+        os.environ["TECHPAY_BOT_WRAPPER"] = (
+            "unshare -m sh -c 'mount --bind %s /etc/resolv.conf && "
+            "exec \"$@\"' sh %s" % (resolv, old))
+        alice = carol = None
+        try:
+            bot.start()
+            os.environ["TECHPAY_BOT_WRAPPER"] = old
+            self.assertTrue(wait_for(lambda: "irc: registered as" in
+                                     bot.logtext(), 10), bot.logtext())
+            alice = Person("@alice:localhost", "alice-pw")
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            carol = irct.User(ircd, "carol")
+            time.sleep(0.5)
+            # still inside the 10 s the hanging lookup takes
+            self.assertNotIn("hang: disconnected", bot.logtext())
+            t0 = time.time()
+            carol.conn.privmsg("#techpay", "!salary sre")
+            q = alice.send(room, "!salary devops")
+            self.assertTrue(carol.pump_until(lambda: any(
+                "Site Reliability" in m[3] for m in carol.msgs), 5),
+                carol.msgs)
+            self.assertLess(time.time() - t0, 3.0)
+            self.assertEqual(len(alice.wait_answers(1, to=q, timeout=5)),
+                             1)
+            self.assertLess(time.time() - t0, 5.0)
+            self.assertNotIn("hang: registered", bot.logtext())
+            # then the lookup gives up, and the next try is scheduled
+            self.assertTrue(wait_for(lambda: "irc.hang.techpay.test: no "
+                                     "answer from the resolver" in
+                                     bot.logtext(), 15), bot.logtext())
+        finally:
+            os.environ["TECHPAY_BOT_WRAPPER"] = old
+            if old == "":
+                del os.environ["TECHPAY_BOT_WRAPPER"]
+            if alice:
+                alice.close()
+            if carol:
+                carol.close()
+            bot.stop()
+            ircd.stop()
+            sink.close()
 
 
 if __name__ == "__main__":
