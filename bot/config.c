@@ -412,6 +412,13 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 			if (sp) {
 				*sp = '\0';
 				c->key = xstrdup(sp + 1 + strspn(sp + 1, " "));
+				/* a key is a secret like a password */
+				p->cf->secrets = 1;
+				if (strchr("#&", c->key[0]))
+					perr(p, "channels: \"%s %s\" looks like "
+					    "two channels: separate them with "
+					    "commas (a channel's key follows it "
+					    "after a space)", items[i], c->key);
 			}
 			c->name = items[i];
 			if (!strchr("#&+!", c->name[0]) ||

@@ -496,6 +496,10 @@ wire(struct link *k, const char *dir, const char *line)
 	else if (strstr(line, "IDENTIFY") || !strncmp(line, "PASS ", 5))
 		log_debug("%s %s [a line with a password, redacted]", k->host,
 		    dir);
+	else if (!strncmp(line, "JOIN ", 5) && strchr(line + 5, ' '))
+		/* JOIN #a,#b key1,key2: channel keys are secrets too */
+		log_debug("%s %s JOIN %.*s [keys redacted]", k->host, dir,
+		    (int)strcspn(line + 5, " "), line + 5);
 	else
 		log_debug("%s %s %s", k->host, dir, line);
 }

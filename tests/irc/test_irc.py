@@ -872,6 +872,17 @@ class T11Core(unittest.TestCase):
         a = ask(o, "chatb which of those two pays more", 2)
         self.assertNotIn("DevOps", a)
 
+    def test_06_channel_keys_never_logged(self):
+        # L8: the debug log shows every line, but not a channel's key
+        bot = Bot(PLAIN, nick="keyb",
+                  extra="channels = #techpay, #keyed ChanKey4417")
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "JOIN #keyed" in bot.logtext(),
+                                 10), bot.logtext())
+        self.assertNotIn("ChanKey4417", bot.logtext())
+        self.assertIn("[keys redacted]", bot.logtext())
+
     def test_02_limit_follows_user_host_not_nick_help_free_notice_private(self):
         bot = Bot(PLAIN, nick="rateb",
                   bot_extra="user_rate = 3\nuser_ignore_seconds = 60")
