@@ -143,7 +143,7 @@ $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 # module that starts calling one above it (a cycle) breaks these links.
 M_TEXT	 = buf text
 M_KB	 = $(M_TEXT) kb kb_embed
-M_INDEX	 = $(M_KB) index
+M_INDEX	 = $(M_KB) log index
 M_QUESTION = $(M_INDEX) question entity
 M_FMT	 = $(M_TEXT) fmt phrase
 M_STATE	 = buf log state

@@ -31,7 +31,11 @@
  *
  * rid is the role's index in kb->roles plus one, sid the skill's plus one.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +47,7 @@
 
 #include "buf.h"
 #include "index.h"
+#include "log.h"
 #include "text.h"
 
 #define SCHEMA_VERSION	"8"
@@ -780,6 +785,68 @@ cache_fresh(sqlite3 *db, const struct kb *kb)
 }
 
 /*
+ * 1 if every id in the cache fits this kb.  The hash and schema in meta
+ * are computable from the public knowledge, so a cache someone else
+ * could write proves nothing; the ids are what the answer path indexes
+ * kb arrays with.  One pass over a few hundred rows, at open only.
+ */
+static int
+cache_valid(sqlite3 *db, const struct kb *kb)
+{
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM name WHERE NOT ("
+	    "   (kind = 0 AND target BETWEEN 0 AND ?1 - 1) OR"
+	    "   (kind = 1 AND target BETWEEN 0 AND ?2 - 1) OR"
+	    "   (kind = 2 AND target BETWEEN 0 AND ?3 - 1)))"
+	    " + (SELECT count(*) FROM role WHERE rid NOT BETWEEN 1 AND ?1)"
+	    " + (SELECT count(*) FROM role_skill WHERE"
+	    "   rid NOT BETWEEN 1 AND ?1 OR sid NOT BETWEEN 1 AND ?2)"
+	    " + (SELECT count(*) FROM passage WHERE rid NOT BETWEEN 0 AND ?1"
+	    "   OR src NOT BETWEEN 0 AND ?4 - 1 OR line < 0)"
+	    " + (SELECT count(*) FROM role_fts WHERE rowid NOT BETWEEN 1 AND ?1)"
+	    " + (SELECT count(*) FROM skill_fts WHERE rowid NOT BETWEEN 1 AND ?2)"
+	    " + (SELECT count(*) FROM passage_fts WHERE rowid NOT IN"
+	    "   (SELECT pid FROM passage))";
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int(st, 1, kb->nroles);
+	sqlite3_bind_int(st, 2, kb->nskills);
+	sqlite3_bind_int(st, 3, kb->ncategories);
+	sqlite3_bind_int(st, 4, kb->nsources);
+	ok = sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+	    sqlite3_column_int64(st, 0) == 0;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/*
+ * An existing cache must be a regular file of ours that nobody else can
+ * write; 0, or -1 with err filled.  A missing one is fine (it is built).
+ */
+static int
+cache_owned(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : (snprintf(err, errlen,
+		    "index cache %s: %s", path, strerror(errno)), -1);
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, errlen, "index cache %s: %s; remove it (it is "
+		    "rebuilt) or chmod go-w it", path, !S_ISREG(st.st_mode) ?
+		    "not a regular file (a symlink?)" : st.st_uid != geteuid() ?
+		    "owned by another user" : "others can write it");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Opens the cache read-only if it is fresh; otherwise builds a new one
  * beside it and renames it into place, so a crash mid-build never leaves
  * a half-built cache behind.
@@ -789,18 +856,32 @@ open_cache(struct index *ix, const char *path, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
 	char tmp[4096];
+	int fd;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	    SQLITE_OK && cache_fresh(db, ix->kb)) {
-		ix->from_cache = 1;
-		return db;
+	if (cache_owned(path, err, errlen) == -1)
+		return NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOFOLLOW, NULL) == SQLITE_OK &&
+	    cache_fresh(db, ix->kb)) {
+		if (cache_valid(db, ix->kb)) {
+			ix->from_cache = 1;
+			return db;
+		}
+		log_warn("index cache %s: ids that do not fit the knowledge; "
+		    "rebuilding it", path);
 	}
 	sqlite3_close(db);
 	db = NULL;
+	/* a fresh file of our own: no symlink or file planted at the name */
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1) {
+		snprintf(err, errlen, "index: %s: %s", tmp, strerror(errno));
+		return NULL;
+	}
+	close(fd);
 	if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "index: %s: %s", tmp,
 		    db ? sqlite3_errmsg(db) : "cannot open");
 		sqlite3_close(db);
@@ -820,8 +901,8 @@ open_cache(struct index *ix, const char *path, char *err, size_t errlen)
 		unlink(tmp);
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "index: %s: cannot reopen", path);
 		sqlite3_close(db);
 		return NULL;

@@ -61,6 +61,26 @@ expect "missing dir" "/nonexistent/: (dir)" "$out"
     ok || bad "index cache not written"
 out=$("$T" ask --index-cache "$tmp/ix.db" '!salary devpos')
 expect "cache reuse" 'DevOps Engineer' "$out"
+# a tampered cache (M6): ids out of range are caught and it is rebuilt
+python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); \
+c.execute('UPDATE name SET target = 5000000 WHERE kind = 0'); c.commit()" \
+    "$tmp/ix.db"
+out=$("$T" ask --index-cache "$tmp/ix.db" '!salary sre' 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "tampered cache: exit $rc: $out"
+expect "tampered cache answered" 'Site Reliability Engineer: $140,000' "$out"
+expect "tampered cache rebuilt" 'do not fit the knowledge; rebuilding' "$out"
+out=$("$T" ask --index-cache "$tmp/ix.db" '!salary sre' 2>&1)
+case "$out" in *rebuilding*) bad "rebuilt cache not trusted: $out" ;; *) ok ;; esac
+# a cache others can write, or a symlink, is refused
+chmod 666 "$tmp/ix.db"
+out=$("$T" ask --index-cache "$tmp/ix.db" '!salary sre' 2>&1); rc=$?
+[ $rc -ne 0 ] && ok || bad "world-writable cache accepted"
+expect "writable cache" 'others can write it' "$out"
+chmod 600 "$tmp/ix.db"
+ln -s "$tmp/ix.db" "$tmp/ix-link.db"
+out=$("$T" ask --index-cache "$tmp/ix-link.db" '!salary sre' 2>&1); rc=$?
+[ $rc -ne 0 ] && ok || bad "symlinked cache accepted"
+expect "symlinked cache" 'not a regular file' "$out"
 
 # a fatal start-up error exits non-zero, so a supervisor (systemd's
 # Restart=on-failure) does not take it for a clean stop: a state_dir the
