@@ -11,10 +11,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -24,6 +26,7 @@
 
 #define KB_MAX_ERRORS	20
 #define KB_FILE_MAX	(8 * 1024 * 1024)	/* a knowledge file above this is a mistake */
+#define KB_TOTAL_MAX	(32 * 1024 * 1024)	/* and all of them together */
 
 struct trees {
 	cJSON	**roots;
@@ -1040,16 +1043,19 @@ slurp(const char *path, size_t *len, char *err, size_t errlen)
 	FILE *fp;
 	struct stat st;
 	char *data;
+	int fd;
 
-	if ((fp = fopen(path, "rb")) == NULL) {
+	/* O_NONBLOCK: a FIFO opens at once (and is refused below) instead
+	 * of hanging start-up or a reload until someone writes to it */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: (file): %s\n", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > KB_FILE_MAX) {
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > KB_FILE_MAX || (fp = fdopen(fd, "rb")) == NULL) {
 		snprintf(err, errlen, "%s: (file): not a regular file of at "
 		    "most %d bytes\n", path, KB_FILE_MAX);
-		fclose(fp);
+		close(fd);
 		return NULL;
 	}
 	data = xmalloc((size_t)st.st_size + 1);
@@ -1084,6 +1090,7 @@ kb_load_dir(const char *dir, char *err, size_t errlen)
 	DIR *d;
 	char path[4096], name[512];
 	int n = 0, cap = 0, i, failed = 0;
+	size_t total = 0;
 
 	for (i = 0; i < 3 && !failed; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]);
@@ -1116,6 +1123,13 @@ kb_load_dir(const char *dir, char *err, size_t errlen)
 			files[n].len = len;
 			files[n].name = xstrdup(name);
 			n++;
+			if ((total += len) > KB_TOTAL_MAX) {
+				snprintf(err, errlen, "%s: (dir): the knowledge "
+				    "files pass %d bytes together\n", dir,
+				    KB_TOTAL_MAX);
+				failed = 1;
+				break;
+			}
 		}
 		closedir(d);
 	}

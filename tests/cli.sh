@@ -50,6 +50,20 @@ out=$("$T" index --check --knowledge "$tmp/k" 2>&1); rc=$?
 expect "broken json" "roles/site-reliability-engineer.json: line" "$out"
 expect "bad ref" 'roles/data-scientist.json: sources' "$out"
 expect "bad ref 2" 'unknown skill "pythn"' "$out"
+# a FIFO among the knowledge files is refused at once, not waited on (L6)
+cp -r knowledge "$tmp/kfifo"
+mkfifo "$tmp/kfifo/roles/zz-fifo.json"
+out=$(timeout 10 "$T" index --check --knowledge "$tmp/kfifo" 2>&1); rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 124 ] && ok || bad "knowledge FIFO: exit $rc"
+expect "knowledge fifo" 'zz-fifo.json: (file): not a regular file' "$out"
+# and the files together are capped (9 files of 4 MB pass 32 MB)
+cp -r knowledge "$tmp/kbig"
+for i in 1 2 3 4 5 6 7 8 9; do
+	head -c 4000000 /dev/zero | tr '\0' ' ' > "$tmp/kbig/guides/big$i.txt"
+done
+out=$("$T" index --check --knowledge "$tmp/kbig" 2>&1); rc=$?
+[ $rc -ne 0 ] && ok || bad "32 MB of knowledge accepted"
+expect "knowledge total" 'pass 33554432 bytes together' "$out"
 out=$("$T" ask --knowledge "$tmp/k" '!salary sre' 2>&1); rc=$?
 [ $rc -ne 0 ] && ok || bad "ask served a broken knowledge base"
 out=$("$T" ask --knowledge /nonexistent '!salary sre' 2>&1); rc=$?
