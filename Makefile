@@ -273,7 +273,8 @@ static: $(B)/gen/kb_embed.c
 # git stay as they are).  A crash fails the run and is kept as
 # build/fuzz/crash-TARGET-*: make it a regression case.
 
-FUZZ_TARGETS = fuzz_router fuzz_mxsync fuzz_kb fuzz_config fuzz_irc
+FUZZ_TARGETS = fuzz_router fuzz_mxsync fuzz_kb fuzz_config fuzz_irc \
+	       fuzz_ircserver
 FUZZ_SECONDS ?= 60
 FUZZ_CC	 = clang
 FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -288,6 +289,12 @@ $(B)/fuzz/obj/%.o: bot/%.c
 $(B)/fuzz/obj/kb_embed.o: $(B)/gen/kb_embed.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -c $< -o $@
+
+# includes bot/irc.c to reach its static handlers: every object but irc.o
+$(B)/fuzz/fuzz_ircserver: tests/fuzz/fuzz_ircserver.c bot/irc.c \
+    $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ))
+	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
