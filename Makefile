@@ -14,12 +14,15 @@
 # as root; otherwise the exact apt-get command is printed.
 
 CC	?= cc
-PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl
-DEB_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
-	   libsqlite3-dev libcmocka-dev libircclient-dev libinih-dev \
-	   libssl-dev libcurl4-openssl-dev ngircd python3-irc openssl \
-	   inspircd atheme-services python3-venv tzdata clang \
-	   libclang-rt-14-dev clang-tidy cppcheck valgrind
+PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl libsystemd
+# what building and "make run" need; the tests need the rest too
+BUILD_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
+	   libsqlite3-dev libircclient-dev libinih-dev libssl-dev \
+	   libcurl4-openssl-dev libsystemd-dev tzdata
+TEST_PKGS = libcmocka-dev ngircd python3-irc openssl inspircd \
+	   atheme-services python3-venv clang libclang-rt-14-dev clang-tidy \
+	   cppcheck valgrind mandoc systemd
+DEB_PKGS = $(BUILD_PKGS) $(TEST_PKGS)
 B	 = build
 VERSION	 = 0.1.0
 
@@ -57,14 +60,14 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_mxsync test_state test_tz test_highlight
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 
-.PHONY: all run test bench demo deps build check check-unit check-asan \
+.PHONY: all run test bench demo deps deps-build build check check-unit check-asan \
 	check-cli check-irc check-matrix check-fuzz fuzz static check-valgrind \
 	check-all install uninstall clean
 
 # The default target builds only: no package is installed (make deps).
 all: build
 
-run: deps
+run: deps-build
 	@$(MAKE) --no-print-directory build
 	$(B)/techpay console
 
@@ -82,6 +85,11 @@ demo: deps
 	sh tests/irc/demo.sh $(B)/techpay
 
 # ---- dependencies ---------------------------------------------------
+
+# the build's packages only: "make run" on a machine without the test
+# tools installs no IRC daemons (whose Debian packages start servers)
+deps-build:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BUILD_PKGS)"
 
 deps:
 	@missing=""; \

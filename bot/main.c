@@ -13,6 +13,7 @@
  * form too), --help, --version.
  */
 #include <getopt.h>
+#include <systemd/sd-daemon.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,25 @@ grace_over(struct loop *l, long id, void *ctx)
 	loop_stop(l);
 }
 
+/* Every error of a config on one log line: "a; b; c" (a static buffer). */
+static const char *
+one_line(const char *s)
+{
+	static char out[CONFIG_ERR_MAX + 256];
+	size_t o = 0;
+
+	for (; *s && o + 3 < sizeof(out); s++) {
+		if (*s != '\n')
+			out[o++] = *s;
+		else if (s[1] != '\0') {
+			out[o++] = ';';
+			out[o++] = ' ';
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* Loads knowledge and builds its index; 0, or -1 after logging why. */
 static int
 load_knowledge(const char *dir, const char *cache, struct kb **kbp,
@@ -319,6 +339,9 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	}
 	log_info("techpay %s running (%s)", TECHPAY_VERSION,
 	    config_summary(cf));
+	/* systemd's Type=notify: the adapters have started (connections
+	 * may still be on their way); a no-op without $NOTIFY_SOCKET */
+	sd_notifyf(0, "READY=1\nSTATUS=running (%s)", config_summary(cf));
 	while (!quit) {
 		loop_run(l);
 		any_signal = 0;
@@ -328,6 +351,7 @@ run_config(const char *cmd, const char *path, const char *kdir,
 		}
 		if (reload && !quit) {
 			reload = 0;
+			sd_notify(0, "RELOADING=1");
 			log_info("SIGHUP: reloading %s and the knowledge", path);
 			ncf = config_load(path, err, sizeof(err), warn,
 			    sizeof(warn));
@@ -335,7 +359,7 @@ run_config(const char *cmd, const char *path, const char *kdir,
 				log_warn("%s", warn);
 			if (ncf == NULL)
 				log_error("config not reloaded, keeping the "
-				    "old one:\n%s", err);
+				    "old one: %s", one_line(err));
 			else {
 				for (i = 0; i < run.nads; i++)
 					if (run.ads[i]->ops->reconfigure)
@@ -361,9 +385,11 @@ run_config(const char *cmd, const char *path, const char *kdir,
 				log_info("knowledge reloaded: %d roles",
 				    kb->nroles);
 			}
+			sd_notify(0, "READY=1");
 		}
 	}
 	log_info("shutting down");
+	sd_notify(0, "STOPPING=1");
 	hl_free(hl);	/* no new posts; queued ones still go out */
 	bot_set_highlights(bot, NULL);
 	for (i = 0; i < run.nads; i++)

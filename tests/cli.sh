@@ -108,5 +108,36 @@ expect "state_dir error" "state_dir $tmp/file/state: Not a directory" "$out"
 out=$("$T" run 2>&1); rc=$?
 [ $rc -eq 2 ] && ok || bad "run without -c: exit $rc, want 2"
 
+# systemd's Type=notify: READY=1 once the adapters have started (the
+# server here refuses connections: "on their way" is enough), and
+# STOPPING=1 at SIGTERM, on the socket named by $NOTIFY_SOCKET
+printf '[bot]\nlog_level = info\n[network t]\nservers = 127.0.0.1:1\ntls = no\nchannels = #t\n' \
+    > "$tmp/notify.ini"
+out=$(python3 - "$T" "$tmp/notify.ini" "$tmp/notify.sock" <<'PY' 2>&1
+import os, signal, socket, subprocess, sys
+binary, conf, path = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+s.settimeout(15)
+env = dict(os.environ, NOTIFY_SOCKET=path)
+p = subprocess.Popen([binary, "run", "-c", conf], env=env,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+got = []
+try:
+    while not any(b"READY=1" in m for m in got):
+        got.append(s.recv(4096))
+    p.send_signal(signal.SIGTERM)
+    while not any(b"STOPPING=1" in m for m in got):
+        got.append(s.recv(4096))
+except socket.timeout:
+    pass
+rc = p.wait(15)
+print("messages:", b" | ".join(got).decode(), "exit:", rc)
+PY
+)
+expect "sd_notify ready" "READY=1" "$out"
+expect "sd_notify stopping" "STOPPING=1" "$out"
+expect "sd_notify exit" "exit: 0" "$out"
+
 echo "cli ($T): $pass passed, $fail failed"
 [ $fail -eq 0 ]
