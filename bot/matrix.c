@@ -191,7 +191,8 @@ retry_delay(const struct http_result *r, const struct config_matrix *cf,
 	if (ms < 0 && (j = cJSON_ParseWithLength(r->body, r->len)) != NULL) {
 		v = cJSON_GetObjectItemCaseSensitive(j, "retry_after_ms");
 		if (cJSON_IsNumber(v) && v->valuedouble >= 0)
-			ms = v->valuedouble > 3600000 ? 3600000 :
+			ms = v->valuedouble > HTTP_RETRY_AFTER_MAX_MS ?
+			    HTTP_RETRY_AFTER_MAX_MS :
 			    (long)v->valuedouble;
 		cJSON_Delete(j);
 	}
