@@ -1296,6 +1296,10 @@ matrix_start(struct adapter *ad, struct loop *l, char *err, size_t errlen)
 		if (!x->cf.tls_verify)
 			log_warn("matrix %s: tls_verify = no: the homeserver's "
 			    "certificate is NOT checked", x->cf.name);
+		if (config_matrix_insecure(&x->cf))
+			log_warn("matrix %s: allow_insecure_http: the password "
+			    "and access token go to %s in clear", x->cf.name,
+			    x->cf.homeserver);
 		x->http = http_new(l, &ho);
 		if (x->cf.access_token) {
 			x->token = xstrdup(x->cf.access_token);

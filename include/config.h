@@ -97,6 +97,7 @@ struct config_matrix {
 	int		 nrooms;		/* joined at start */
 	char		*tls_ca_file;
 	int		 tls_verify;
+	int		 allow_insecure_http;	/* http:// to a remote host */
 	int		 sync_timeout;	/* s the server holds a /sync */
 	int		 max_bytes;	/* of a plain answer, then "more" */
 	int		 reconnect_min;	/* s, doubled per failure */
@@ -143,6 +144,13 @@ void		 config_network_defaults(struct config_network *);
 void		 config_matrix_defaults(struct config_matrix *);
 /* The SASL mechanism a network uses: CONFIG_SASL_AUTO resolved. */
 enum config_sasl config_sasl(const struct config_network *);
+/* 1 when host (a name or an address, IPv6 bare or in brackets) is this
+ * machine: localhost, 127.0.0.0/8 or ::1. */
+int		 config_host_is_loopback(const char *host);
+/* 1 when the account's homeserver is http:// to another machine (only
+ * accepted with allow_insecure_http = yes): its password and token cross
+ * the network in clear. */
+int		 config_matrix_insecure(const struct config_matrix *);
 /* Deep copies that outlive the config (the _clear calls free them). */
 void		 config_network_copy(struct config_network *dst,
 		    const struct config_network *src);
