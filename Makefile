@@ -38,7 +38,8 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/tz.c bot/highlight.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_policy \
-	   test_mxsync test_state test_tz test_highlight test_log test_http
+	   test_mxsync test_state test_tz test_highlight test_log test_http \
+	   test_config
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 
 .PHONY: all run test bench demo deps build check-unit check-asan check-cli \
@@ -145,6 +146,7 @@ MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz
 MODS_test_log	   = log
 MODS_test_http	   = buf log loop http
+MODS_test_config   = buf log tz policy config
 MODS_test_highlight = $(M_ROUTER)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 

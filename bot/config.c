@@ -401,6 +401,14 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 	else if (!strcmp(k, "nickserv_password")) {
 		set_str(&n->nickserv_password, v);
 		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "nickserv_target")) {
+		/* nick or nick@server: a message to nick@server reaches
+		 * only a user of that name on that server (RFC 2812 3.3.1) */
+		if (*v && (strpbrk(v, ",:") || strchr("#&+!", *v) ||
+		    !valid_irc_word(v)))
+			perr(p, "nickserv_target: \"%s\" is not a nick or "
+			    "nick@server", v);
+		set_str(&n->nickserv_target, v);
 	} else if (!strcmp(k, "channels")) {
 		for (i = 0; i < n->nchannels; i++) {
 			free(n->channels[i].name);
@@ -815,12 +823,44 @@ check_cleartext(struct parse *p)
 				    "password crosses the network in clear\n",
 				    cf->path, n->name);
 		}
-		if (n->nickserv_password)
+		if (config_nickserv_target(n))
 			buf_printf(&p->warns, "%s: warning: [network %s]: "
 			    "nickserv_password with tls = no: the password "
 			    "crosses the network in clear\n", cf->path,
 			    n->name);
 	}
+}
+
+const char *
+config_nickserv_target(const struct config_network *n)
+{
+	if (n->nickserv_password == NULL || *n->nickserv_password == '\0' ||
+	    config_sasl(n) != CONFIG_SASL_NONE)
+		return NULL;
+	return n->nickserv_target ? n->nickserv_target : "NickServ";
+}
+
+/*
+ * IDENTIFY to the bare nick NickServ goes to whoever holds that nick: on
+ * a network that does not reserve service nicks (or while services are
+ * split off) that can be anyone.  Warned, not refused: most networks do
+ * reserve them, and SASL is the real fix.
+ */
+static void
+check_nickserv(struct parse *p, const struct config_network *n)
+{
+	const char *t = config_nickserv_target(n);
+
+	if (n->nickserv_password && *n->nickserv_password &&
+	    config_sasl(n) != CONFIG_SASL_NONE)
+		buf_printf(&p->warns, "%s: warning: [network %s]: "
+		    "nickserv_password is not used with SASL\n", p->cf->path,
+		    n->name);
+	else if (t && strchr(t, '@') == NULL)
+		buf_printf(&p->warns, "%s: warning: [network %s]: IDENTIFY "
+		    "goes to whoever has the nick %s; prefer SASL, or set "
+		    "nickserv_target = %s@<services server>\n", p->cf->path,
+		    n->name, t, t);
 }
 
 static void
@@ -873,6 +913,7 @@ check(struct parse *p)
 				n->nnicks = 1;
 		}
 		check_sasl(p, n);
+		check_nickserv(p, n);
 		if ((n->tls_cert_file == NULL) != (n->tls_key_file == NULL))
 			perr(p, "[network %s]: tls_cert_file and tls_key_file "
 			    "go together", n->name);
@@ -990,6 +1031,7 @@ config_network_copy(struct config_network *dst,
 	dst->sasl_user = dupnull(src->sasl_user);
 	dst->sasl_password = dupnull(src->sasl_password);
 	dst->nickserv_password = dupnull(src->nickserv_password);
+	dst->nickserv_target = dupnull(src->nickserv_target);
 }
 
 void
@@ -1023,6 +1065,7 @@ config_network_clear(struct config_network *n)
 	free(n->sasl_user);
 	free(n->sasl_password);
 	free(n->nickserv_password);
+	free(n->nickserv_target);
 	memset(n, 0, sizeof(*n));
 }
 

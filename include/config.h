@@ -70,6 +70,7 @@ struct config_network {
 	int			 sasl_required;
 	int			 sasl_timeout;	/* seconds */
 	char			*nickserv_password;
+	char			*nickserv_target;	/* NULL: "NickServ" */
 	struct config_channel	 channels[CONFIG_CHANNELS_MAX];
 	int			 nchannels;
 	struct config_highlight	 highlights[CONFIG_CHANNELS_MAX];
@@ -151,6 +152,11 @@ int		 config_host_is_loopback(const char *host);
  * accepted with allow_insecure_http = yes): its password and token cross
  * the network in clear. */
 int		 config_matrix_insecure(const struct config_matrix *);
+/* Where PRIVMSG IDENTIFY goes (nickserv_target, else "NickServ"), or
+ * NULL when it is not sent: no nickserv_password, or SASL is configured
+ * (a failed SASL login must not fall back to telling the password to
+ * whoever holds the nick NickServ). */
+const char	*config_nickserv_target(const struct config_network *);
 /* Deep copies that outlive the config (the _clear calls free them). */
 void		 config_network_copy(struct config_network *dst,
 		    const struct config_network *src);
