@@ -101,11 +101,15 @@ irc irc.example.org "nickserv_password = p"
 out=$("$T" check-config -c "$tmp/irc.ini" 2>&1)
 expect "nickserv warned" "warning: [network n]: nickserv_password with tls = no" "$out"
 irc 127.0.0.1:6667 "$plain
-sasl_required = yes
-nickserv_password = p"
+sasl_required = yes"
 out=$("$T" check-config -c "$tmp/irc.ini" 2>&1); rc=$?
 [ $rc -eq 0 ] && ok || bad "loopback SASL PLAIN refused: $out"
 case "$out" in *warning*) bad "loopback warned: $out" ;; *) ok ;; esac
+irc 127.0.0.1:6667 "nickserv_password = p
+nickserv_target = NickServ@services.example"
+out=$("$T" check-config -c "$tmp/irc.ini" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "loopback NickServ refused: $out"
+case "$out" in *warning*) bad "loopback NickServ warned: $out" ;; *) ok ;; esac
 
 echo "cli ($T): $pass passed, $fail failed"
 [ $fail -eq 0 ]
