@@ -57,7 +57,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/tz.c bot/highlight.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_policy test_config \
-	   test_mxsync test_state test_tz test_highlight
+	   test_mxsync test_state test_tz test_highlight test_log test_http
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 
 .PHONY: all run test bench demo deps deps-build build check check-unit check-asan \
@@ -165,10 +165,12 @@ MODS_test_question = $(M_ROUTER)
 MODS_test_router   = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy
-MODS_test_config   = buf log tz config
 MODS_test_mxsync   = $(LIB_SRC:bot/%.c=%) kb_embed # matrix_txn_id
 MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz
+MODS_test_log	   = log
+MODS_test_http	   = buf log loop http
+MODS_test_config   = buf log tz policy config
 MODS_test_highlight = $(M_ROUTER)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 

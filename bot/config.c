@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -31,6 +34,7 @@ struct parse {
 	struct config_network	*net;	/* current [network] section */
 	struct config_matrix	*mx;	/* current [matrix] section */
 	int			 in_bot;
+	struct buf		 warns;	/* lines for config_load's warn */
 };
 
 static void
@@ -397,6 +401,14 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 	else if (!strcmp(k, "nickserv_password")) {
 		set_str(&n->nickserv_password, v);
 		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "nickserv_target")) {
+		/* nick or nick@server: a message to nick@server reaches
+		 * only a user of that name on that server (RFC 2812 3.3.1) */
+		if (*v && (strpbrk(v, ",:") || strchr("#&+!", *v) ||
+		    !valid_irc_word(v)))
+			perr(p, "nickserv_target: \"%s\" is not a nick or "
+			    "nick@server", v);
+		set_str(&n->nickserv_target, v);
 	} else if (!strcmp(k, "channels")) {
 		for (i = 0; i < n->nchannels; i++) {
 			free(n->channels[i].name);
@@ -527,6 +539,8 @@ matrix_key(struct parse *p, struct config_matrix *m, const char *k,
 		set_str(&m->tls_ca_file, v);
 	else if (!strcmp(k, "tls_verify"))
 		m->tls_verify = parse_bool(p, k, v);
+	else if (!strcmp(k, "allow_insecure_http"))
+		m->allow_insecure_http = parse_bool(p, k, v);
 	else if (!strcmp(k, "sync_timeout"))
 		m->sync_timeout = parse_int(p, k, v, 1, 300);
 	else if (!strcmp(k, "max_bytes"))
@@ -705,6 +719,157 @@ check_sasl(struct parse *p, const struct config_network *n)
 		    n->name);
 }
 
+int
+config_host_is_loopback(const char *host)
+{
+	char h[INET6_ADDRSTRLEN + 2];
+	struct in_addr a4;
+	struct in6_addr a6;
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' &&
+	    n - 2 < sizeof(h)) {
+		memcpy(h, host + 1, n - 2);
+		h[n - 2] = '\0';
+		host = h;
+	}
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+/* The host of an http:// URL (no user info, port or path) into out. */
+static void
+url_host(const char *url, char *out, size_t outlen)
+{
+	const char *h = url + strlen("http://"), *e, *at;
+	size_t n;
+
+	e = h + strcspn(h, "/?#");
+	if ((at = memchr(h, '@', (size_t)(e - h))) != NULL)
+		h = at + 1;
+	if (*h == '[')		/* [::1]:8008: up to the bracket */
+		e = (at = memchr(h, ']', (size_t)(e - h))) ? at + 1 : e;
+	else if ((at = memchr(h, ':', (size_t)(e - h))) != NULL)
+		e = at;
+	n = (size_t)(e - h) < outlen ? (size_t)(e - h) : outlen - 1;
+	memcpy(out, h, n);
+	out[n] = '\0';
+}
+
+/* http:// to another machine, whether allowed or not. */
+static int
+matrix_cleartext(const struct config_matrix *m)
+{
+	char host[256];
+
+	if (m->homeserver == NULL || strncmp(m->homeserver, "http://", 7))
+		return 0;
+	url_host(m->homeserver, host, sizeof(host));
+	return !config_host_is_loopback(host);
+}
+
+int
+config_matrix_insecure(const struct config_matrix *m)
+{
+	return m->allow_insecure_http && matrix_cleartext(m);
+}
+
+/*
+ * Credentials sent without TLS to another machine: refused for a Matrix
+ * homeserver unless allow_insecure_http says it is meant, and for SASL
+ * PLAIN with sasl_required (asking for SASL is asking for a safe login);
+ * otherwise a warning.  Loopback is fine: nothing crosses a network (the
+ * tests, a local bouncer or homeserver).
+ */
+static void
+check_cleartext(struct parse *p)
+{
+	struct config *cf = p->cf;
+	int i, j, remote;
+
+	for (i = 0; i < cf->nmatrix; i++) {
+		struct config_matrix *m = &cf->matrix[i];
+
+		if (!matrix_cleartext(m))
+			continue;
+		if (!m->allow_insecure_http)
+			perr(p, "[matrix %s]: homeserver %s is http:// to "
+			    "another machine: the password and access token "
+			    "would cross the network in clear; use https://, "
+			    "or set allow_insecure_http = yes", m->name,
+			    m->homeserver);
+		else
+			buf_printf(&p->warns, "%s: warning: [matrix %s]: "
+			    "allow_insecure_http: the password and access "
+			    "token go to %s in clear\n", cf->path, m->name,
+			    m->homeserver);
+	}
+	for (i = 0; i < cf->nnetworks; i++) {
+		struct config_network *n = &cf->networks[i];
+
+		if (n->tls)
+			continue;
+		for (j = 0, remote = 0; j < n->nservers; j++)
+			remote |= !config_host_is_loopback(n->servers[j].host);
+		if (!remote)
+			continue;
+		if (config_sasl(n) == CONFIG_SASL_PLAIN) {
+			if (n->sasl_required)
+				perr(p, "[network %s]: sasl_required with SASL "
+				    "PLAIN and tls = no: the password would "
+				    "cross the network in clear; set tls = "
+				    "yes", n->name);
+			else
+				buf_printf(&p->warns, "%s: warning: [network "
+				    "%s]: SASL PLAIN with tls = no: the "
+				    "password crosses the network in clear\n",
+				    cf->path, n->name);
+		}
+		if (config_nickserv_target(n))
+			buf_printf(&p->warns, "%s: warning: [network %s]: "
+			    "nickserv_password with tls = no: the password "
+			    "crosses the network in clear\n", cf->path,
+			    n->name);
+	}
+}
+
+const char *
+config_nickserv_target(const struct config_network *n)
+{
+	if (n->nickserv_password == NULL || *n->nickserv_password == '\0' ||
+	    config_sasl(n) != CONFIG_SASL_NONE)
+		return NULL;
+	return n->nickserv_target ? n->nickserv_target : "NickServ";
+}
+
+/*
+ * IDENTIFY to the bare nick NickServ goes to whoever holds that nick: on
+ * a network that does not reserve service nicks (or while services are
+ * split off) that can be anyone.  Warned, not refused: most networks do
+ * reserve them, and SASL is the real fix.
+ */
+static void
+check_nickserv(struct parse *p, const struct config_network *n)
+{
+	const char *t = config_nickserv_target(n);
+
+	if (n->nickserv_password && *n->nickserv_password &&
+	    config_sasl(n) != CONFIG_SASL_NONE)
+		buf_printf(&p->warns, "%s: warning: [network %s]: "
+		    "nickserv_password is not used with SASL\n", p->cf->path,
+		    n->name);
+	else if (t && strchr(t, '@') == NULL)
+		buf_printf(&p->warns, "%s: warning: [network %s]: IDENTIFY "
+		    "goes to whoever has the nick %s; prefer SASL, or set "
+		    "nickserv_target = %s@<services server>\n", p->cf->path,
+		    n->name, t, t);
+}
+
 static void
 check(struct parse *p)
 {
@@ -755,6 +920,7 @@ check(struct parse *p)
 				n->nnicks = 1;
 		}
 		check_sasl(p, n);
+		check_nickserv(p, n);
 		if ((n->tls_cert_file == NULL) != (n->tls_key_file == NULL))
 			perr(p, "[network %s]: tls_cert_file and tls_key_file "
 			    "go together", n->name);
@@ -773,6 +939,7 @@ check(struct parse *p)
 		if (n->realname == NULL)
 			n->realname = xstrdup("techpay salary bot");
 	}
+	check_cleartext(p);
 }
 
 struct config *
@@ -810,6 +977,12 @@ config_load(const char *path, char *err, size_t errlen, char *warn,
 		    "and others can read it (chmod 600 %s)\n", path, path);
 	fclose(p.fp);
 	check(&p);
+	if (p.warns.len) {
+		size_t w = strlen(warn);
+
+		snprintf(warn + w, warnlen - w, "%s", buf_str(&p.warns));
+		buf_free(&p.warns);
+	}
 	if (p.nerr) {
 		snprintf(err, errlen, "%s", buf_str(&p.errs));
 		buf_free(&p.errs);
@@ -865,6 +1038,7 @@ config_network_copy(struct config_network *dst,
 	dst->sasl_user = dupnull(src->sasl_user);
 	dst->sasl_password = dupnull(src->sasl_password);
 	dst->nickserv_password = dupnull(src->nickserv_password);
+	dst->nickserv_target = dupnull(src->nickserv_target);
 }
 
 void
@@ -898,6 +1072,7 @@ config_network_clear(struct config_network *n)
 	free(n->sasl_user);
 	free(n->sasl_password);
 	free(n->nickserv_password);
+	free(n->nickserv_target);
 	memset(n, 0, sizeof(*n));
 }
 

@@ -270,8 +270,8 @@ check_done(struct http *h)
 			curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE,
 			    &res.status);
 			if (curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER,
-			    &ra) == CURLE_OK && ra > 0)
-				res.retry_after_ms = (long)ra * 1000;
+			    &ra) == CURLE_OK)
+				res.retry_after_ms = http_retry_after_ms(ra);
 		} else
 			res.error = r->too_big ? "answer too big" :
 			    r->errbuf[0] ? r->errbuf :
@@ -283,6 +283,17 @@ check_done(struct http *h)
 		r->cb(&res, r->ctx);
 		req_free(r);
 	}
+}
+
+long
+http_retry_after_ms(long long secs)
+{
+	if (secs <= 0)
+		return -1;
+	/* compare before multiplying: the header can be any number */
+	if (secs > HTTP_RETRY_AFTER_MAX_MS / 1000)
+		return HTTP_RETRY_AFTER_MAX_MS;
+	return (long)secs * 1000;
 }
 
 void

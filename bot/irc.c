@@ -512,6 +512,7 @@ ev_connect(irc_session_t *s, const char *ev, const char *origin,
 {
 	struct net *n = net_of(s);
 	char msg[256];
+	const char *ns;
 
 	(void)ev;
 	(void)origin;
@@ -522,10 +523,10 @@ ev_connect(irc_session_t *s, const char *ev, const char *origin,
 		snprintf(n->nick, sizeof(n->nick), "%s", p[0]);
 	log_info("%s: registered as %s on %s", n->cf->name, n->nick,
 	    n->cf->servers[n->server].host);
-	if (n->cf->nickserv_password && n->sasl != SASL_DONE) {
+	if ((ns = config_nickserv_target(n->cf)) != NULL) {
 		snprintf(msg, sizeof(msg), "IDENTIFY %s",
 		    n->cf->nickserv_password);
-		sendf(n, 0, "PRIVMSG NickServ :%s", msg);
+		sendf(n, 0, "PRIVMSG %s :%s", ns, msg);
 		explicit_bzero(msg, sizeof(msg));
 	}
 	join_all(n);

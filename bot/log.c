@@ -2,11 +2,13 @@
  * log.c -- one line per event on standard error: time, level, message.
  *
  * Messages often hold what someone on the network sent (a raw IRC line at
- * debug level, a channel name).  They are written with every control
- * byte but the message's own newlines, and every byte that is not UTF-8,
- * shown as '?': nobody can forge a log line, colour a terminal, or leave
- * bytes that break a log reader.
+ * debug level, a channel name, a Matrix kick reason).  They are written
+ * with every control byte, newlines included, and every byte that is not
+ * UTF-8, shown as '?': nobody can forge a log line, colour a terminal, or
+ * leave bytes that break a log reader.  Text of our own that has several
+ * lines (config errors) goes through log_lines, one record per line.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +74,7 @@ log_msg(enum log_level l, const char *fmt, ...)
 	fprintf(stderr, "%s %s: ", ts, tag[l]);
 	len = strlen(msg);
 	for (p = (const unsigned char *)msg; len > 0; p += k, len -= k) {
-		if (*p == '\n' || (*p >= 0x20 && *p != 0x7f && *p < 0x80)) {
+		if (*p >= 0x20 && *p != 0x7f && *p < 0x80) {
 			fputc(*p, stderr);
 			k = 1;
 		} else if (*p >= 0x80 && (r = utf8proc_iterate(p,
@@ -88,4 +90,19 @@ log_msg(enum log_level l, const char *fmt, ...)
 	}
 	fputc('\n', stderr);
 	free(big);
+}
+
+void
+log_lines(enum log_level l, const char *prefix, const char *text)
+{
+	const char *nl;
+	int n;
+
+	for (; *text; text = *nl ? nl + 1 : nl) {
+		if ((nl = strchr(text, '\n')) == NULL)
+			nl = text + strlen(text);
+		n = nl - text > INT_MAX ? INT_MAX : (int)(nl - text);
+		if (n > 0)
+			log_msg(l, "%s%.*s", prefix, n, text);
+	}
 }

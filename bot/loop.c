@@ -127,7 +127,8 @@ loop_add_timer(struct loop *l, long ms, loop_timer_cb *cb, void *ctx)
 	struct timer *t = xcalloc(1, sizeof(*t)), **pp;
 
 	t->id = ++l->next_id;
-	t->when = loop_now_ms() + (ms < 0 ? 0 : ms);
+	t->when = loop_now_ms() + (ms < 0 ? 0 : ms > LOOP_TIMER_MAX_MS ?
+	    LOOP_TIMER_MAX_MS : ms);
 	t->cb = cb;
 	t->ctx = ctx;
 	/* keep the list sorted by deadline */

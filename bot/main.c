@@ -355,12 +355,11 @@ run_config(const char *cmd, const char *path, const char *kdir,
 			log_info("SIGHUP: reloading %s and the knowledge", path);
 			ncf = config_load(path, err, sizeof(err), warn,
 			    sizeof(warn));
-			if (warn[0])
-				log_warn("%s", warn);
-			if (ncf == NULL)
+			log_lines(LOG_WARN, "", warn);
+			if (ncf == NULL) {
 				log_error("config not reloaded, keeping the "
 				    "old one: %s", one_line(err));
-			else {
+			} else {
 				for (i = 0; i < run.nads; i++)
 					if (run.ads[i]->ops->reconfigure)
 						run.ads[i]->ops->reconfigure(

@@ -191,7 +191,8 @@ retry_delay(const struct http_result *r, const struct config_matrix *cf,
 	if (ms < 0 && (j = cJSON_ParseWithLength(r->body, r->len)) != NULL) {
 		v = cJSON_GetObjectItemCaseSensitive(j, "retry_after_ms");
 		if (cJSON_IsNumber(v) && v->valuedouble >= 0)
-			ms = v->valuedouble > 3600000 ? 3600000 :
+			ms = v->valuedouble > HTTP_RETRY_AFTER_MAX_MS ?
+			    HTTP_RETRY_AFTER_MAX_MS :
 			    (long)v->valuedouble;
 		cJSON_Delete(j);
 	}
@@ -1295,6 +1296,10 @@ matrix_start(struct adapter *ad, struct loop *l, char *err, size_t errlen)
 		if (!x->cf.tls_verify)
 			log_warn("matrix %s: tls_verify = no: the homeserver's "
 			    "certificate is NOT checked", x->cf.name);
+		if (config_matrix_insecure(&x->cf))
+			log_warn("matrix %s: allow_insecure_http: the password "
+			    "and access token go to %s in clear", x->cf.name,
+			    x->cf.homeserver);
 		x->http = http_new(l, &ho);
 		if (x->cf.access_token) {
 			x->token = xstrdup(x->cf.access_token);

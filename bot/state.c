@@ -59,37 +59,108 @@ struct state {
 	char		*path;
 };
 
+/*
+ * The directory holds access tokens: it must be ours and closed to group
+ * and others, or anyone who can write there could swap in a database (or
+ * a symlink) of their own and read what we store.  stat, not lstat: a
+ * state_dir that is a symlink to a directory of ours is fine, and one to
+ * someone else's directory is refused by the owner check.
+ */
+static int
+check_dir(const char *dir, char *err, size_t errlen)
+{
+	struct stat sb;
+
+	if (mkdir(dir, STATE_DIR_MODE) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "state_dir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &sb) == -1) {
+		snprintf(err, errlen, "state_dir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "state_dir %s: not a directory", dir);
+		return -1;
+	}
+	if (sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(err, errlen, "state_dir %s: must be owned by uid %lu "
+		    "and not writable by group or others (it is uid %lu, "
+		    "mode %03o); chown it or chmod 700 %s", dir,
+		    (unsigned long)geteuid(), (unsigned long)sb.st_uid,
+		    (unsigned)(sb.st_mode & 0777), dir);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Creates the database file 0600 ourselves (SQLite would follow the
+ * umask), never through a symlink, and makes an existing one private: a
+ * file restored 0644 would otherwise stay readable, and SQLite gives the
+ * -wal and -shm files the database file's mode.
+ */
+static int
+check_file(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    STATE_FILE_MODE)) == -1) {
+		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
+		    errno == ELOOP ? " (a symlink is not accepted)" : "");
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid()) {
+		snprintf(err, errlen, "%s: must be a regular file owned by "
+		    "uid %lu", path, (unsigned long)geteuid());
+		goto fail;
+	}
+	if ((sb.st_mode & 0777) != STATE_FILE_MODE &&
+	    fchmod(fd, STATE_FILE_MODE) == -1) {
+		snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
 struct state *
 state_open(const char *dir, char *err, size_t errlen)
 {
 	struct state *st;
 	char *msg = NULL;
 	size_t n = strlen(dir);
-	int i, fd;
+	int i;
 
 	st = xcalloc(1, sizeof(*st));
+	/* a path to the file itself (tests, tools): its directory is the
+	 * caller's business, the file is still checked */
 	if (n > 3 && strcmp(dir + n - 3, ".db") == 0)
 		st->path = xstrdup(dir);
 	else {
 		struct buf b = {0};
 
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			snprintf(err, errlen, "state_dir %s: %s", dir,
-			    strerror(errno));
+		if (check_dir(dir, err, errlen) == -1) {
 			free(st);
 			return NULL;
 		}
 		buf_printf(&b, "%s/%s", dir, STATE_FILE);
 		st->path = buf_steal(&b);
 	}
-	/* create it 0600 ourselves: SQLite would follow the umask */
-	if ((fd = open(st->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		snprintf(err, errlen, "%s: %s", st->path, strerror(errno));
+	if (check_file(st->path, err, errlen) == -1)
 		goto fail;
-	}
-	close(fd);
-	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE,
-	    NULL) != SQLITE_OK ||
+	/* NOFOLLOW again: the check above and this open are two lookups */
+	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
 	    sqlite3_exec(st->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", st->path,
 		    msg ? msg : st->db ? sqlite3_errmsg(st->db) : "no memory");

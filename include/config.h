@@ -70,6 +70,7 @@ struct config_network {
 	int			 sasl_required;
 	int			 sasl_timeout;	/* seconds */
 	char			*nickserv_password;
+	char			*nickserv_target;	/* NULL: "NickServ" */
 	struct config_channel	 channels[CONFIG_CHANNELS_MAX];
 	int			 nchannels;
 	struct config_highlight	 highlights[CONFIG_CHANNELS_MAX];
@@ -97,6 +98,7 @@ struct config_matrix {
 	int		 nrooms;		/* joined at start */
 	char		*tls_ca_file;
 	int		 tls_verify;
+	int		 allow_insecure_http;	/* http:// to a remote host */
 	int		 sync_timeout;	/* s the server holds a /sync */
 	int		 max_bytes;	/* of a plain answer, then "more" */
 	int		 reconnect_min;	/* s, doubled per failure */
@@ -143,6 +145,18 @@ void		 config_network_defaults(struct config_network *);
 void		 config_matrix_defaults(struct config_matrix *);
 /* The SASL mechanism a network uses: CONFIG_SASL_AUTO resolved. */
 enum config_sasl config_sasl(const struct config_network *);
+/* 1 when host (a name or an address, IPv6 bare or in brackets) is this
+ * machine: localhost, 127.0.0.0/8 or ::1. */
+int		 config_host_is_loopback(const char *host);
+/* 1 when the account's homeserver is http:// to another machine (only
+ * accepted with allow_insecure_http = yes): its password and token cross
+ * the network in clear. */
+int		 config_matrix_insecure(const struct config_matrix *);
+/* Where PRIVMSG IDENTIFY goes (nickserv_target, else "NickServ"), or
+ * NULL when it is not sent: no nickserv_password, or SASL is configured
+ * (a failed SASL login must not fall back to telling the password to
+ * whoever holds the nick NickServ). */
+const char	*config_nickserv_target(const struct config_network *);
 /* Deep copies that outlive the config (the _clear calls free them). */
 void		 config_network_copy(struct config_network *dst,
 		    const struct config_network *src);

@@ -15,6 +15,9 @@
 #include "loop.h"
 
 #define HTTP_BODY_MAX	(64L * 1024 * 1024)	/* a first /sync can be big */
+/* A server's Retry-After (header or retry_after_ms) is obeyed up to this:
+ * a longer one is a broken or hostile server, not a plan. */
+#define HTTP_RETRY_AFTER_MAX_MS	(3600L * 1000)
 
 struct http;
 struct http_req;
@@ -49,6 +52,10 @@ struct http_req	*http_request(struct http *, const char *method,
 void		 http_cancel(struct http *, struct http_req *);
 /* Requests in flight. */
 int		 http_busy(const struct http *);
+
+/* Retry-After in seconds (as libcurl gives it) to milliseconds, capped
+ * at HTTP_RETRY_AFTER_MAX_MS; -1 when there is none (secs <= 0). */
+long		 http_retry_after_ms(long long secs);
 
 struct buf;
 /* Appends s to b, percent-encoded for a URL path segment or query. */

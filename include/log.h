@@ -11,6 +11,9 @@ void	log_set_level(enum log_level);
 int	log_parse_level(const char *, enum log_level *);
 void	log_msg(enum log_level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Each non-empty line of text as its own record, after prefix: log_msg
+ * shows a newline inside a message as '?', so one record is one line. */
+void	log_lines(enum log_level, const char *prefix, const char *text);
 
 #define log_error(...)	log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)

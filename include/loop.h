@@ -26,7 +26,11 @@ void		 loop_free(struct loop *);
 int		 loop_add_fd(struct loop *l, int fd, int events, loop_fd_cb *cb,
 		    void *ctx);
 void		 loop_del_fd(struct loop *, int fd);
-/* One-shot timer after ms milliseconds; returns its id (> 0). */
+/* A longer delay is cut to this: deadlines are now + ms, and a huge ms
+ * would overflow into the past and fire at once, in a loop. */
+#define LOOP_TIMER_MAX_MS	(86400L * 1000)
+/* One-shot timer after ms milliseconds (0 to LOOP_TIMER_MAX_MS); returns
+ * its id (> 0). */
 long		 loop_add_timer(struct loop *l, long ms, loop_timer_cb *cb,
 		    void *ctx);
 void		 loop_del_timer(struct loop *, long id);

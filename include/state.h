@@ -15,11 +15,15 @@
 
 #define STATE_FILE		"techpay.db"
 #define STATE_KEEP_EVENTS_S	(14 * 86400)	/* handled ids kept this long */
+#define STATE_DIR_MODE		0700	/* created so; group/other-writable refused */
+#define STATE_FILE_MODE		0600	/* it holds access tokens */
 
 struct state;
 
 /* Opens (creating) dir/STATE_FILE, or path itself when it ends in ".db";
- * NULL with err filled. */
+ * NULL with err filled.  dir must be ours and not writable by group or
+ * others; the file must not be a symlink, must be ours, and is made
+ * STATE_FILE_MODE. */
 struct state	*state_open(const char *dir, char *err, size_t errlen);
 void		 state_free(struct state *);
 

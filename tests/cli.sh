@@ -139,5 +139,54 @@ expect "sd_notify ready" "READY=1" "$out"
 expect "sd_notify stopping" "STOPPING=1" "$out"
 expect "sd_notify exit" "exit: 0" "$out"
 
+# check-config: credentials in clear only to this machine, or when asked
+mx() {	# mx HOMESERVER [EXTRA]: a Matrix config in $tmp/mx.ini
+	umask 077; printf '[bot]\nstate_dir = %s/st\n[matrix m]\nhomeserver = %s\nuser_id = @b:x\naccess_token = t\n%s\n' \
+	    "$tmp" "$1" "$2" > "$tmp/mx.ini"
+}
+mx http://matrix.example.org
+out=$("$T" check-config -c "$tmp/mx.ini" 2>&1) && bad "remote http:// accepted" || ok
+expect "remote http" "http:// to another machine" "$out"
+mx http://user@matrix.example.org:8008/x
+"$T" check-config -c "$tmp/mx.ini" >/dev/null 2>&1 &&
+    bad "remote http:// with user and port accepted" || ok
+mx http://matrix.example.org 'allow_insecure_http = yes'
+out=$("$T" check-config -c "$tmp/mx.ini" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "allow_insecure_http refused: $out"
+expect "insecure warned" "warning: [matrix m]: allow_insecure_http" "$out"
+for hs in http://127.0.0.1:8008 http://127.1.2.3 'http://[::1]:8008' \
+    http://LOCALHOST:8008/ https://matrix.example.org; do
+	mx "$hs"
+	out=$("$T" check-config -c "$tmp/mx.ini" 2>&1); rc=$?
+	[ $rc -eq 0 ] && ok || bad "$hs refused: $out"
+	case "$out" in *warning*) bad "$hs warned: $out" ;; *) ok ;; esac
+done
+irc() {	# irc HOST EXTRA: an IRC config with tls = no in $tmp/irc.ini
+	umask 077; printf '[network n]\nservers = %s\ntls = no\n%s\n' "$1" "$2" > "$tmp/irc.ini"
+}
+plain='sasl_user = u
+sasl_password = p'
+irc irc.example.org "$plain
+sasl_required = yes"
+out=$("$T" check-config -c "$tmp/irc.ini" 2>&1) &&
+    bad "sasl_required PLAIN without TLS accepted" || ok
+expect "plain refused" "sasl_required with SASL PLAIN and tls = no" "$out"
+irc irc.example.org "$plain"
+out=$("$T" check-config -c "$tmp/irc.ini" 2>&1)
+expect "plain warned" "warning: [network n]: SASL PLAIN with tls = no" "$out"
+irc irc.example.org "nickserv_password = p"
+out=$("$T" check-config -c "$tmp/irc.ini" 2>&1)
+expect "nickserv warned" "warning: [network n]: nickserv_password with tls = no" "$out"
+irc 127.0.0.1:6667 "$plain
+sasl_required = yes"
+out=$("$T" check-config -c "$tmp/irc.ini" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "loopback SASL PLAIN refused: $out"
+case "$out" in *warning*) bad "loopback warned: $out" ;; *) ok ;; esac
+irc 127.0.0.1:6667 "nickserv_password = p
+nickserv_target = NickServ@services.example"
+out=$("$T" check-config -c "$tmp/irc.ini" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "loopback NickServ refused: $out"
+case "$out" in *warning*) bad "loopback NickServ warned: $out" ;; *) ok ;; esac
+
 echo "cli ($T): $pass passed, $fail failed"
 [ $fail -eq 0 ]

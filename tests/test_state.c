@@ -4,6 +4,7 @@
  * a bad directory is a clear error.
  */
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -113,6 +114,61 @@ test_04_bad_places(void **s)
 	assert_non_null(strstr(err, "x.db"));
 }
 
+static void
+test_05_symlinked_db_refused(void **s)
+{
+	char err[256], path[128], target[128];
+	struct stat sb;
+
+	(void)s;
+	snprintf(path, sizeof(path), "%s/" STATE_FILE, dir);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	assert_int_equal(symlink(target, path), 0);	/* dangling */
+	assert_null(state_open(dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "symlink"));
+	/* nothing was created through it */
+	assert_int_equal(lstat(target, &sb), -1);
+	/* and not to an existing file either */
+	assert_int_equal(close(open(target, O_CREAT | O_WRONLY, 0600)), 0);
+	assert_null(state_open(dir, err, sizeof(err)));
+	assert_null(state_open(path, err, sizeof(err)));
+}
+
+static void
+test_06_open_dir_refused(void **s)
+{
+	char err[256], sub[128];
+
+	(void)s;
+	snprintf(sub, sizeof(sub), "%s/shared", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_null(state_open(sub, err, sizeof(err)));
+	assert_non_null(strstr(err, "not writable by group or others"));
+	assert_int_equal(chmod(sub, 0720), 0);
+	assert_null(state_open(sub, err, sizeof(err)));
+	assert_int_equal(chmod(sub, 0755), 0);	/* readable is fine */
+	state_free(state_open(sub, err, sizeof(err)));
+}
+
+static void
+test_07_existing_db_made_private(void **s)
+{
+	char err[256], path[128];
+	struct state *st;
+	struct stat sb;
+
+	(void)s;
+	snprintf(path, sizeof(path), "%s/" STATE_FILE, dir);
+	assert_int_equal(close(open(path, O_CREAT | O_WRONLY, 0600)), 0);
+	assert_int_equal(chmod(path, 0644), 0);	/* as from a restore */
+	st = state_open(dir, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	state_free(st);
+}
+
 int
 main(void)
 {
@@ -124,6 +180,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_03_private_file, setup,
 		    teardown),
 		cmocka_unit_test(test_04_bad_places),
+		cmocka_unit_test_setup_teardown(test_05_symlinked_db_refused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_06_open_dir_refused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_07_existing_db_made_private,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("state", t, NULL, NULL);

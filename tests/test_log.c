@@ -1,0 +1,98 @@
+/*
+ * test_log.c -- what reaches the log: one record is one line, whatever
+ * the network put in a message.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "log.h"
+
+#define CAPTURE_MAX	4096
+
+/* Runs fn with standard error going to a file; what was written. */
+static void
+capture(void (*fn)(void), char *out, size_t outlen)
+{
+	FILE *f = tmpfile();
+	int saved;
+	size_t n;
+
+	assert_non_null(f);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(f), 2) >= 0);
+	fn();
+	fflush(stderr);
+	assert_true(dup2(saved, 2) >= 0);
+	close(saved);
+	rewind(f);
+	n = fread(out, 1, outlen - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+static size_t
+count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void
+forged(void)
+{
+	/* as a Matrix kick reason or a remote room id could carry it */
+	log_warn("removed by %s: %s", "@eve:example",
+	    "bye\n2026-12-01T00:00:00Z error: FORGED\r\x1b[31m");
+}
+
+static void
+test_01_newline_in_message_stays_one_line(void **s)
+{
+	char out[CAPTURE_MAX];
+
+	(void)s;
+	capture(forged, out, sizeof(out));
+	assert_int_equal(count_lines(out), 1);
+	assert_non_null(strstr(out, "bye?2026-12-01T00:00:00Z error: FORGED??"
+	    "[31m\n"));
+	assert_null(strchr(out, '\r'));
+	assert_null(strchr(out, '\x1b'));
+}
+
+static void
+several(void)
+{
+	log_lines(LOG_ERROR, "  ", "a.ini:1: one\na.ini:2: two\n\n");
+}
+
+static void
+test_02_log_lines_one_record_per_line(void **s)
+{
+	char out[CAPTURE_MAX], *second;
+
+	(void)s;
+	capture(several, out, sizeof(out));
+	assert_int_equal(count_lines(out), 2);
+	assert_non_null(strstr(out, "error:   a.ini:1: one\n"));
+	assert_non_null(second = strstr(out, "error:   a.ini:2: two\n"));
+	/* each line is a whole record, with its own time stamp */
+	assert_true(second > out && second[-1] == ' ');
+	assert_true(strchr(out, '\n') + 1 < second);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(test_01_newline_in_message_stays_one_line),
+		cmocka_unit_test(test_02_log_lines_one_record_per_line),
+	};
+
+	return cmocka_run_group_tests_name("log", t, NULL, NULL);
+}
