@@ -188,5 +188,42 @@ out=$("$T" check-config -c "$tmp/irc.ini" 2>&1); rc=$?
 [ $rc -eq 0 ] && ok || bad "loopback NickServ refused: $out"
 case "$out" in *warning*) bad "loopback NickServ warned: $out" ;; *) ok ;; esac
 
+# the console on a terminal edits lines and keeps history (libedit): the
+# up arrow brings the last question back instead of being sent as text
+out=$(python3 - "$T" <<'PY' 2>&1
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "console"])
+def until(want, n, t=10):
+    buf, end = b"", time.time() + t
+    while buf.count(want) < n and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                buf += os.read(fd, 4096)
+            except OSError:
+                break
+    return buf
+until(b"> ", 1)
+os.write(fd, b"salary sre\r")
+first = until(b"$140,000", 1)
+os.write(fd, b"\x1b[A\r")        # up arrow, enter
+second = until(b"$140,000", 1)
+os.write(fd, b"\x04")             # Ctrl-D
+for _ in range(50):
+    if os.waitpid(pid, os.WNOHANG)[0]:
+        break
+    time.sleep(0.1)
+else:
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    print("Ctrl-D did not end the console")
+print("first:", b"$140,000" in first, "again:", b"$140,000" in second,
+      "raw escape echoed as a question:", b"[A" in second and b"$140,000" not in second)
+PY
+)
+expect "console history" "first: True again: True" "$out"
+
 echo "cli ($T): $pass passed, $fail failed"
 [ $fail -eq 0 ]
