@@ -110,12 +110,13 @@ write_cb(char *p, size_t size, size_t n, void *ctx)
 {
 	struct http_req *r = ctx;
 
+	n *= size;	/* size is 1 in practice; be exact anyway */
 	if (r->resp.len + n > (size_t)HTTP_BODY_MAX) {
 		r->too_big = 1;
 		return 0;	/* makes libcurl fail the transfer */
 	}
-	buf_add(&r->resp, p, n * size);
-	return n * size;
+	buf_add(&r->resp, p, n);
+	return n;
 }
 
 struct http *
@@ -272,10 +273,12 @@ check_done(struct http *h)
 			if (curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER,
 			    &ra) == CURLE_OK)
 				res.retry_after_ms = http_retry_after_ms(ra);
-		} else
+		} else {
+			res.too_big = r->too_big;
 			res.error = r->too_big ? "answer too big" :
 			    r->errbuf[0] ? r->errbuf :
 			    curl_easy_strerror(msg->data.result);
+		}
 		res.body = buf_str(&r->resp);
 		res.len = r->resp.len;
 		req_detach(h, r);

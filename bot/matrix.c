@@ -124,6 +124,7 @@ struct mx {
 	char			*localpart;
 	char			*since;		/* the next sync's position */
 	int			 first_sync;	/* no position saved yet */
+	int			 shrink;	/* index in sync_limits */
 	int			 catching_up;	/* first sync of this run */
 	int			 rooms_joined;	/* rooms = asked for this run */
 	enum phase		 phase;
@@ -179,6 +180,19 @@ backoff_ms(const struct config_matrix *cf, int n)
 	return policy_backoff_ms(cf->reconnect_min, cf->reconnect_max, n);
 }
 
+/*
+ * The JSON of an answer that is not a sync, or NULL.  A body past
+ * MX_SMALL_BODY_MAX is not parsed at all: this is also what reads the
+ * error of a failed sync, which may be the big answer itself.
+ */
+static cJSON *
+parse_small(const struct http_result *r)
+{
+	if (r->len > MX_SMALL_BODY_MAX)
+		return NULL;
+	return cJSON_ParseWithLength(r->body, r->len);
+}
+
 /* The server's delay for a 429: Retry-After, else retry_after_ms. */
 static long
 retry_delay(const struct http_result *r, const struct config_matrix *cf,
@@ -188,7 +202,7 @@ retry_delay(const struct http_result *r, const struct config_matrix *cf,
 	const cJSON *v;
 	long ms = r->retry_after_ms;
 
-	if (ms < 0 && (j = cJSON_ParseWithLength(r->body, r->len)) != NULL) {
+	if (ms < 0 && (j = parse_small(r)) != NULL) {
 		v = cJSON_GetObjectItemCaseSensitive(j, "retry_after_ms");
 		if (cJSON_IsNumber(v) && v->valuedouble >= 0)
 			ms = v->valuedouble > HTTP_RETRY_AFTER_MAX_MS ?
@@ -203,7 +217,7 @@ retry_delay(const struct http_result *r, const struct config_matrix *cf,
 static void
 errcode(const struct http_result *r, char *out, size_t n)
 {
-	cJSON *j = cJSON_ParseWithLength(r->body, r->len);
+	cJSON *j = parse_small(r);
 	const cJSON *c, *e;
 
 	if (r->status == 0)
@@ -1002,12 +1016,6 @@ token_refused(struct mx *x, const struct http_result *r)
 	ctl_next(x);
 }
 
-static cJSON *
-parse_ok(const struct http_result *r)
-{
-	return cJSON_ParseWithLength(r->body, r->len);
-}
-
 static void
 on_login(const struct http_result *r, void *ctx)
 {
@@ -1021,7 +1029,7 @@ on_login(const struct http_result *r, void *ctx)
 		ctl_retry(x, r, "login");
 		return;
 	}
-	j = r->status == 200 ? parse_ok(r) : NULL;
+	j = r->status == 200 ? parse_small(r) : NULL;
 	if (j == NULL || !cJSON_IsString(t = cJSON_GetObjectItemCaseSensitive(
 	    j, "access_token"))) {
 		errcode(r, why, sizeof(why));
@@ -1060,7 +1068,7 @@ on_whoami(const struct http_result *r, void *ctx)
 		ctl_retry(x, r, "whoami");
 		return;
 	}
-	j = r->status == 200 ? parse_ok(r) : NULL;
+	j = r->status == 200 ? parse_small(r) : NULL;
 	if (j == NULL || !cJSON_IsString(u = cJSON_GetObjectItemCaseSensitive(
 	    j, "user_id"))) {
 		errcode(r, why, sizeof(why));
@@ -1119,7 +1127,7 @@ on_profile(const struct http_result *r, void *ctx)
 	}
 	free(x->display);
 	x->display = NULL;
-	if (r->status == 200 && (j = parse_ok(r)) != NULL) {
+	if (r->status == 200 && (j = parse_small(r)) != NULL) {
 		if (cJSON_IsString(d = cJSON_GetObjectItemCaseSensitive(j,
 		    "displayname")) && *d->valuestring)
 			x->display = xstrdup(d->valuestring);
@@ -1139,12 +1147,38 @@ on_profile(const struct http_result *r, void *ctx)
 	ctl_next(x);
 }
 
+/*
+ * The timeline limits of the sync filter: the normal one, then the ones
+ * asked for after an answer too big to take.  Asking again for the same
+ * answer would fail the same way forever (the position does not move);
+ * a smaller one skips the older events of the busiest rooms but gets
+ * the account going again.
+ */
+static const int sync_limits[] = {
+	MX_TIMELINE_LIMIT, MX_TIMELINE_SMALL, MX_TIMELINE_TINY
+};
+#define NSYNC_LIMITS	(int)(sizeof(sync_limits) / sizeof(sync_limits[0]))
+
+/* The last sync answer was too big: ask for a smaller one next, logged
+ * once per step, not at every retry. */
+static void
+sync_shrink(struct mx *x)
+{
+	if (x->shrink + 1 >= NSYNC_LIMITS)
+		return;		/* the smallest already: only retry */
+	x->shrink++;
+	log_warn("matrix %s: the sync answer is too big to take; asking for "
+	    "at most %d events per room until one passes (older events of "
+	    "busy rooms are skipped)", x->cf.name, sync_limits[x->shrink]);
+}
+
 static void
 on_sync(const struct http_result *r, void *ctx)
 {
 	struct mx *x = ctx;
 	struct batch *b;
 	char err[128], *next;
+	int big;
 
 	x->ctl = NULL;
 	if (r->status == 401) {
@@ -1152,6 +1186,8 @@ on_sync(const struct http_result *r, void *ctx)
 		return;
 	}
 	if (r->status != 200) {
+		if (r->too_big)
+			sync_shrink(x);
 		ctl_retry(x, r, "sync");
 		return;
 	}
@@ -1159,7 +1195,7 @@ on_sync(const struct http_result *r, void *ctx)
 	if (x->open == NULL)
 		x->open = xcalloc(1, sizeof(*x->open));
 	b = x->open;
-	next = mxsync_parse(r->body, r->len, x->self, &sync_cb, x, err,
+	next = mxsync_parse(r->body, r->len, x->self, &sync_cb, x, &big, err,
 	    sizeof(err));
 	x->open = NULL;
 	if (next == NULL) {
@@ -1167,8 +1203,16 @@ on_sync(const struct http_result *r, void *ctx)
 		 * points to it) */
 		batch_free(b);
 		log_warn("matrix %s: %s", x->cf.name, err);
+		if (big)
+			sync_shrink(x);
 		ctl_retry(x, r, "sync");
 		return;
+	}
+	if (x->shrink) {
+		log_info("matrix %s: a sync passed with at most %d events per "
+		    "room; back to %d", x->cf.name, sync_limits[x->shrink],
+		    sync_limits[0]);
+		x->shrink = 0;
 	}
 	x->ctl_fails = 0;
 	x->first_sync = 0;
@@ -1180,25 +1224,6 @@ on_sync(const struct http_result *r, void *ctx)
 	/* the next sync does not wait for this batch's answers */
 	if (!x->stopping)
 		ctl_next(x);
-}
-
-/* The filter: messages, our membership, encryption, power levels (who may
- * change the highlights); lazy members, no presence, no account data, no
- * typing or receipts. */
-static void
-sync_filter(struct buf *b)
-{
-	buf_printf(b, "{\"presence\":{\"types\":[]},"
-	    "\"account_data\":{\"types\":[]},"
-	    "\"room\":{\"ephemeral\":{\"types\":[]},"
-	    "\"account_data\":{\"types\":[]},"
-	    "\"state\":{\"lazy_load_members\":true,"
-	    "\"types\":[\"m.room.member\",\"m.room.encryption\","
-	    "\"m.room.power_levels\",\"m.room.create\"]},"
-	    "\"timeline\":{\"limit\":%d,\"lazy_load_members\":true,"
-	    "\"types\":[\"m.room.message\",\"m.room.encrypted\","
-	    "\"m.room.member\",\"m.room.encryption\","
-	    "\"m.room.power_levels\"]}}}", MX_TIMELINE_LIMIT);
 }
 
 static void
@@ -1250,7 +1275,7 @@ ctl_next(struct mx *x)
 	case PH_SYNC:
 		if (x->nout >= MX_OUT_MAX)
 			break;	/* on_out_done syncs when there is room */
-		sync_filter(&f);
+		mxsync_filter(&f, sync_limits[x->shrink]);
 		/*
 		 * The first sync of a run does not wait: it takes the position
 		 * or catches up at once.  It also differs from the long-poll

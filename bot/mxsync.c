@@ -361,15 +361,91 @@ mx_json_flatten(const char *in, size_t len, int maxdepth, struct buf *out)
 	return depth != 0 ? -1 : 0;
 }
 
+size_t
+mx_json_values(const char *in, size_t len)
+{
+	size_t i = 0, n = 1;
+
+	while (i < len) {
+		char c = in[i];
+
+		if (c == '"') {
+			i = skip_string(in, len, i);
+			continue;
+		}
+		if (c == ',' || c == '[' || c == '{')
+			n++;
+		i++;
+	}
+	return n;
+}
+
+/*
+ * Of each event, only what this file reads; the rest of a content (a
+ * formatted body, a ciphertext, whatever a client adds) never comes
+ * down.  A dot inside a key is escaped with a backslash (the spec's
+ * event_fields), written twice here for JSON.  A new field read above
+ * must be added here, or it arrives missing.
+ */
+static const char *const event_fields[] = {
+	"type", "sender", "event_id", "state_key",
+	"unsigned.redacted_because",
+	/* m.room.message */
+	"content.body", "content.msgtype", "content.m\\\\.relates_to",
+	"content.m\\\\.mentions", "content.m\\\\.new_content",
+	/* m.room.member */
+	"content.membership", "content.reason", "content.is_direct",
+	/* m.room.power_levels: mx_power_level */
+	"content.users", "content.users_default",
+	/* m.room.create */
+	"content.room_version", "content.additional_creators",
+	NULL
+};
+
+void
+mxsync_filter(struct buf *b, int timeline_limit)
+{
+	int i;
+
+	buf_puts(b, "{\"event_fields\":[");
+	for (i = 0; event_fields[i]; i++)
+		buf_printf(b, "%s\"%s\"", i ? "," : "", event_fields[i]);
+	/* lazy members, no presence, no account data, no typing or
+	 * receipts; the state types are the ones the bot acts on */
+	buf_printf(b, "],\"presence\":{\"types\":[]},"
+	    "\"account_data\":{\"types\":[]},"
+	    "\"room\":{\"ephemeral\":{\"types\":[]},"
+	    "\"account_data\":{\"types\":[]},"
+	    "\"state\":{\"lazy_load_members\":true,"
+	    "\"types\":[\"m.room.member\",\"m.room.encryption\","
+	    "\"m.room.power_levels\",\"m.room.create\"]},"
+	    "\"timeline\":{\"limit\":%d,\"lazy_load_members\":true,"
+	    "\"types\":[\"m.room.message\",\"m.room.encrypted\","
+	    "\"m.room.member\",\"m.room.encryption\","
+	    "\"m.room.power_levels\"]}}}", timeline_limit);
+}
+
 char *
 mxsync_parse(const char *json, size_t len, const char *self,
-    const struct mxsync_cb *cb, void *ctx, char *err, size_t errlen)
+    const struct mxsync_cb *cb, void *ctx, int *too_big, char *err,
+    size_t errlen)
 {
 	cJSON *root;
 	const cJSON *rooms, *sect, *r;
 	const char *nb;
 	char *next;
+	size_t nv;
 
+	if (too_big)
+		*too_big = 0;
+	/* counted before cJSON allocates anything: see MX_SYNC_VALUES_MAX */
+	if ((nv = mx_json_values(json, len)) > MX_SYNC_VALUES_MAX) {
+		if (too_big)
+			*too_big = 1;
+		snprintf(err, errlen, "sync: answer too big (%zu values, "
+		    "at most %d)", nv, MX_SYNC_VALUES_MAX);
+		return NULL;
+	}
 	if ((root = cJSON_ParseWithLength(json, len)) == NULL) {
 		/* too deep for cJSON? the same answer with the deep parts
 		 * of events cut off */

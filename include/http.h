@@ -14,7 +14,14 @@
 
 #include "loop.h"
 
-#define HTTP_BODY_MAX	(64L * 1024 * 1024)	/* a first /sync can be big */
+/*
+ * The biggest answer taken, after decompression.  Only /sync comes near
+ * it; with its filter's event_fields a first sync of hundreds of rooms
+ * is a few MiB.  Past this the transfer is cut and the result says
+ * too_big, so the Matrix adapter asks for less (smaller timelines)
+ * instead of the same answer again.
+ */
+#define HTTP_BODY_MAX	(16L * 1024 * 1024)
 /* A server's Retry-After (header or retry_after_ms) is obeyed up to this:
  * a longer one is a broken or hostile server, not a plan. */
 #define HTTP_RETRY_AFTER_MAX_MS	(3600L * 1000)
@@ -33,6 +40,7 @@ struct http_result {
 	size_t		 len;
 	long		 retry_after_ms;	/* from Retry-After; -1 if none */
 	const char	*error;		/* libcurl's message when status 0 */
+	int		 too_big;	/* status 0: over HTTP_BODY_MAX */
 };
 
 /* The result is only valid during the call. */

@@ -19,6 +19,13 @@
 #define MX_REQ_TIMEOUT_MS	30000	/* any request but /sync */
 #define MX_SYNC_SLACK_MS	15000	/* HTTP timeout beyond the sync's */
 #define MX_TIMELINE_LIMIT	50	/* events per room per sync */
+/* After a sync answer too big to take, the next ones ask for at most
+ * this many events per room, then this many, until one passes. */
+#define MX_TIMELINE_SMALL	5
+#define MX_TIMELINE_TINY	1
+/* Answers but /sync (errors, login, whoami, sends) are small; a bigger
+ * one is not parsed, so it cannot cost more than a sync. */
+#define MX_SMALL_BODY_MAX	(64 * 1024)
 
 /* The transaction id of the answer to event_id (33 bytes with NUL). */
 void		 matrix_txn_id(const char *event_id, char out[33]);

@@ -45,12 +45,41 @@ struct mxsync_cb {
 };
 
 /*
+ * cJSON spends about 64 bytes and a malloc on each value, whatever its
+ * size: a 16 MiB body of "0," would take over half a gigabyte and
+ * seconds of the one loop.  A real sync, with the filter's event_fields,
+ * is mostly strings; a million values is several times the biggest
+ * answer that fits the body limit and still bounds the tree to about
+ * 100 MB.
+ */
+#define MX_SYNC_VALUES_MAX	1000000
+
+/*
  * Parses one /sync answer.  Returns the next_batch token (malloc'd, the
  * caller frees) or NULL when the JSON is not a sync answer, with err
- * filled.
+ * filled.  An answer of more than MX_SYNC_VALUES_MAX values is refused
+ * before cJSON sees it, with *too_big set (too_big may be NULL), so the
+ * caller can ask for less rather than for the same answer again.
  */
 char	*mxsync_parse(const char *json, size_t len, const char *self,
-	    const struct mxsync_cb *, void *ctx, char *err, size_t errlen);
+	    const struct mxsync_cb *, void *ctx, int *too_big, char *err,
+	    size_t errlen);
+
+/*
+ * An upper bound on the values cJSON would make of json text: one for
+ * the root, one per '[' or '{', one per ',' outside strings.  One pass,
+ * no allocation; for text that is not JSON the number means nothing
+ * but is still finite.
+ */
+size_t	 mx_json_values(const char *json, size_t len);
+
+/*
+ * Appends the /sync filter (JSON) to b: messages, our membership,
+ * encryption, power levels and the room's creators, at most
+ * timeline_limit timeline events per room, and of each event only the
+ * fields this file reads (event_fields).
+ */
+void	 mxsync_filter(struct buf *b, int timeline_limit);
 
 /* The power level of user in a power_levels content (JSON text); 0 when
  * the JSON is unreadable. */

@@ -3,6 +3,8 @@
  * invites, removals and encryption notices, and which are silent (our own,
  * notices, edits, redacted, malformed).  Also the answer's transaction id.
  */
+#include <cjson/cJSON.h>
+
 #include "testutil.h"
 #include "matrix.h"
 #include "mxsync.h"
@@ -99,7 +101,7 @@ timeline(const char *events)
 	memset(&s, 0, sizeof(s));
 	snprintf(json, sizeof(json), "{\"next_batch\":\"s2\",\"rooms\":"
 	    "{\"join\":{\"!r:hs\":{\"timeline\":{\"events\":[%s]}}}}}", events);
-	next = mxsync_parse(json, strlen(json), SELF, &cb, &s, err,
+	next = mxsync_parse(json, strlen(json), SELF, &cb, &s, NULL, err,
 	    sizeof(err));
 	assert_non_null(next);
 	assert_string_equal(next, "s2");
@@ -226,7 +228,8 @@ test_06_invites(void **st)
 
 	(void)st;
 	memset(&s, 0, sizeof(s));
-	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err, sizeof(err));
+	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, NULL, err,
+	    sizeof(err));
 	assert_non_null(next);
 	free(next);
 	assert_int_equal(s.ninv, 1);	/* not the one for someone else */
@@ -249,18 +252,21 @@ test_07_kick_ban_and_own_leave(void **st)
 	(void)st;
 	memset(&s, 0, sizeof(s));
 	snprintf(j, sizeof(j), LEAVE_FMT, "@mod:hs", "leave");
-	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err, sizeof(err));
+	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, NULL, err,
+	    sizeof(err));
 	free(next);
 	assert_int_equal(s.nrem, 1);
 	assert_string_equal(s.membership, "leave");
 	assert_string_equal(s.sender, "@mod:hs");
 	snprintf(j, sizeof(j), LEAVE_FMT, "@mod:hs", "ban");
-	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err, sizeof(err));
+	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, NULL, err,
+	    sizeof(err));
 	free(next);
 	assert_int_equal(s.nrem, 2);
 	assert_string_equal(s.membership, "ban");
 	snprintf(j, sizeof(j), LEAVE_FMT, SELF, "leave");	/* we left ourselves */
-	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err, sizeof(err));
+	next = mxsync_parse(j, strlen(j), SELF, &cb, &s, NULL, err,
+	    sizeof(err));
 	free(next);
 	assert_int_equal(s.nrem, 2);
 }
@@ -294,20 +300,20 @@ test_09_not_a_sync(void **st)
 	for (i = 0; bad[i]; i++) {
 		err[0] = '\0';
 		assert_null(mxsync_parse(bad[i], strlen(bad[i]), SELF, &cb, &s,
-		    err, sizeof(err)));
+		    NULL, err, sizeof(err)));
 		assert_true(strncmp(err, "sync: ", 6) == 0);
 	}
 	/* nesting past cJSON's limit: refused, not a stack overflow */
 	for (i = 0; i < 1400; i++)
 		deep[i] = '[';
 	deep[i] = '\0';
-	assert_null(mxsync_parse(deep, strlen(deep), SELF, &cb, &s, err,
+	assert_null(mxsync_parse(deep, strlen(deep), SELF, &cb, &s, NULL, err,
 	    sizeof(err)));
 	/* rooms of the wrong type are skipped, the token still counts */
 	{
 		const char *j = "{\"next_batch\":\"t\",\"rooms\":{\"join\":[1],"
 		    "\"invite\":\"x\",\"leave\":{\"!a\":7}}}";
-		char *next = mxsync_parse(j, strlen(j), SELF, &cb, &s, err,
+		char *next = mxsync_parse(j, strlen(j), SELF, &cb, &s, NULL, err,
 		    sizeof(err));
 
 		assert_non_null(next);
@@ -408,7 +414,7 @@ test_13_deep_nesting_does_not_hide_the_batch(void **st)
 	    "\"sender\":\"@a:hs\",\"content\":{\"msgtype\":\"m.text\","
 	    "\"body\":\"!salary sre\"}}]}}}}}");
 	memset(&s, 0, sizeof(s));
-	next = mxsync_parse(json, strlen(json), SELF, &cb, &s, err,
+	next = mxsync_parse(json, strlen(json), SELF, &cb, &s, NULL, err,
 	    sizeof(err));
 	assert_non_null(next);
 	assert_string_equal(next, "s9");
@@ -434,6 +440,110 @@ test_13_deep_nesting_does_not_hide_the_batch(void **st)
 	buf_free(&out);
 }
 
+/* cJSON's allocations, counted through its hooks */
+static size_t cjson_mallocs;
+
+static void *
+count_malloc(size_t n)
+{
+	cjson_mallocs++;
+	return malloc(n);
+}
+
+static void
+test_14_too_many_values_refused_unparsed(void **st)
+{
+	cJSON_Hooks hooks = { count_malloc, free };
+	struct buf j = {0};
+	struct seen s;
+	char err[128], *next;
+	int i, big;
+
+	(void)st;
+	/* a valid sync of tiny values, well under the body limit (about
+	 * 2 MB): parsed, it would be a million cJSON nodes */
+	buf_puts(&j, "{\"next_batch\":\"t\",\"rooms\":{\"join\":{\"!r:hs\":"
+	    "{\"timeline\":{\"events\":[0");
+	for (i = 0; i < MX_SYNC_VALUES_MAX; i++)
+		buf_puts(&j, ",0");
+	buf_puts(&j, "]}}}}}");
+	assert_true(j.len < 4 * 1024 * 1024);
+	memset(&s, 0, sizeof(s));
+	cjson_mallocs = 0;
+	cJSON_InitHooks(&hooks);
+	big = 0;
+	next = mxsync_parse(j.s, j.len, SELF, &cb, &s, &big, err,
+	    sizeof(err));
+	cJSON_InitHooks(NULL);
+	assert_null(next);
+	assert_int_equal(big, 1);
+	assert_true(strncmp(err, "sync: answer too big", 20) == 0);
+	assert_int_equal(cjson_mallocs, 0);	/* refused before parsing */
+	assert_int_equal(s.nmsg + s.ninv + s.nrem + s.nenc, 0);
+
+	/* the count: commas and brackets inside strings are not values */
+	assert_int_equal(mx_json_values("[1,2,3]", 7), 4);
+	/* 3 values; a bound: an empty container counts one more */
+	assert_int_equal(mx_json_values("{\"a\":[],\"b\":{}}", 15), 5);
+	assert_int_equal(mx_json_values("[\"a,[{b\\\",\"]", 12), 2);
+	assert_int_equal(mx_json_values("\"[,,,", 5), 1);  /* unclosed */
+
+	/* a small sync: not too big, *too_big cleared */
+	buf_reset(&j);
+	buf_puts(&j, "{\"next_batch\":\"t2\"}");
+	big = 1;
+	next = mxsync_parse(j.s, j.len, SELF, &cb, &s, &big, err,
+	    sizeof(err));
+	assert_non_null(next);
+	assert_int_equal(big, 0);
+	free(next);
+	buf_free(&j);
+}
+
+static void
+test_15_filter_has_event_fields(void **st)
+{
+	/* every field mxsync.c reads, as the spec writes it (a dot inside
+	 * a key escaped with a backslash) */
+	static const char *want[] = { "type", "sender", "event_id",
+	    "state_key", "unsigned.redacted_because", "content.body",
+	    "content.msgtype", "content.m\\.relates_to",
+	    "content.m\\.mentions", "content.m\\.new_content",
+	    "content.membership", "content.reason", "content.is_direct",
+	    "content.users", "content.users_default",
+	    "content.room_version", "content.additional_creators", NULL };
+	struct buf b = {0};
+	cJSON *f;
+	const cJSON *ef, *v, *tl;
+	int i, found, limit;
+
+	(void)st;
+	for (limit = 1; limit <= MX_TIMELINE_LIMIT; limit += 49) {
+		buf_reset(&b);
+		mxsync_filter(&b, limit);
+		f = cJSON_Parse(buf_str(&b));
+		assert_non_null(f);
+		ef = cJSON_GetObjectItemCaseSensitive(f, "event_fields");
+		assert_true(cJSON_IsArray(ef));
+		for (i = 0; want[i]; i++) {
+			found = 0;
+			cJSON_ArrayForEach(v, ef)
+				if (cJSON_IsString(v) &&
+				    strcmp(v->valuestring, want[i]) == 0)
+					found = 1;
+			if (!found)
+				fail_msg("event_fields lacks %s", want[i]);
+		}
+		tl = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(f, "room"), "timeline");
+		v = cJSON_GetObjectItemCaseSensitive(tl, "limit");
+		assert_true(cJSON_IsNumber(v));
+		assert_int_equal(v->valueint, limit);
+		cJSON_Delete(f);
+	}
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -451,6 +561,8 @@ main(void)
 		cmocka_unit_test(test_11_txn_id_from_event),
 		cmocka_unit_test(test_12_power_levels),
 		cmocka_unit_test(test_13_deep_nesting_does_not_hide_the_batch),
+		cmocka_unit_test(test_14_too_many_values_refused_unparsed),
+		cmocka_unit_test(test_15_filter_has_event_fields),
 	};
 
 	return cmocka_run_group_tests_name("mxsync", t, NULL, NULL);

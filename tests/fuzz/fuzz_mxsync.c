@@ -66,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[128], *next, *copy;
 
 	next = mxsync_parse((const char *)data, size, "@techpay:hs", &cb, NULL,
-	    err, sizeof(err));
+	    NULL, err, sizeof(err));
 	free(next);
 	copy = xstrndup((const char *)data, size);
 	sink += (size_t)mx_power_level(copy, "@a:hs");

@@ -721,6 +721,52 @@ class T08Faults(unittest.TestCase):
             bot.stop()
             proxy.close()
 
+    def oversize_sync(self, kind, said):
+        """One /sync answer the bot cannot take (kind: see fault_proxy):
+        the bot logs the fallback once, asks for 5 events per room, gets
+        the question that waited, and then goes back to 50."""
+        proxy = FaultProxy(HS.url)
+        bot = Bot(homeserver=proxy.url)
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            proxy.fail(r"/sync\?", "GET", 1, kind)
+            q = alice.send(room, "!salary sre")
+            self.assertEqual(len(alice.wait_answers(1, to=q, timeout=40)), 1,
+                             bot.logtext()[-3000:])
+            q2 = alice.send(room, "!salary devops")
+            self.assertEqual(len(alice.wait_answers(1, to=q2, timeout=30)),
+                             1, bot.logtext()[-3000:])
+            log = bot.logtext()
+            self.assertEqual(proxy.failed, 1)
+            self.assertIn(said, log)
+            self.assertEqual(log.count("too big to take; asking for at "
+                                       "most 5 events per room"), 1, log)
+            self.assertNotIn("at most 1 events", log)
+            self.assertIn("back to 50", log)
+            with proxy.lock:
+                limits = list(proxy.sync_limits)
+            i = limits.index(5)
+            self.assertTrue(all(n == 50 for n in limits[:i]), limits)
+            self.assertTrue(limits[i + 1:] and
+                            all(n == 50 for n in limits[i + 1:]), limits)
+        finally:
+            alice.close()
+            bot.stop()
+            proxy.close()
+
+    def test_03_sync_past_the_body_cap_falls_back(self):
+        """Through the fault proxy: one /sync answer of 17 MiB (past the
+        16 MiB cap) is cut, and the account does not wedge on it."""
+        self.oversize_sync("big", "sync: answer too big")
+
+    def test_04_sync_of_too_many_values_falls_back(self):
+        """Through the fault proxy: one /sync answer of 2 MB but over a
+        million values is refused before cJSON parses it, then as above."""
+        self.oversize_sync("values", "sync: answer too big (")
+
 
 class T09StateDiskFull(RoomCase):
     def test_01_full_disk_answers_continue_then_state_resumes(self):
