@@ -170,7 +170,7 @@ MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz
 MODS_test_log	   = log
 MODS_test_http	   = buf log loop http
-MODS_test_config   = buf log tz policy config
+MODS_test_config   = $(M_KB) log tz policy config
 MODS_test_highlight = $(M_ROUTER)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 

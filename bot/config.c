@@ -7,7 +7,10 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "kb.h"
 #include "policy.h"
 #include "tz.h"
 
@@ -35,6 +39,8 @@ struct parse {
 	struct config_matrix	*mx;	/* current [matrix] section */
 	int			 in_bot;
 	struct buf		 warns;	/* lines for config_load's warn */
+	int			 after_key;	/* an indented line continues */
+	int			 hl_line[CONFIG_NETWORKS_MAX];	/* highlights = */
 };
 
 static void
@@ -51,6 +57,54 @@ perr(struct parse *p, const char *fmt, ...)
 	va_end(ap);
 	p->nerr++;
 	buf_printf(&p->errs, "%s:%d: %s\n", p->cf->path, p->line, msg);
+}
+
+static void
+pwarn(struct parse *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A warning, with its line when it has one (0: the whole file). */
+static void
+pwarn(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->line > 0)
+		buf_printf(&p->warns, "%s:%d: warning: %s\n", p->cf->path,
+		    p->line, msg);
+	else
+		buf_printf(&p->warns, "%s: warning: %s\n", p->cf->path, msg);
+}
+
+/*
+ * inih joins an indented line to the value above it (a multi-line value):
+ * "  channels = #b" under "nick = x" makes the nick "x\nchannels = #b",
+ * and the error then names nick, two lines up.  Say what happened and
+ * drop the line.  Only after a key: inih reads an indented line that
+ * follows a section header (or nothing) as a line of its own.
+ */
+static void
+indented(struct parse *p, char *str)
+{
+	const char *s = str + strspn(str, " \t");
+	int blank = *s == '\0' || strchr("\r\n;#", *s) != NULL;
+
+	if (s == str) {
+		if (*s == '[')
+			p->after_key = 0;
+		else if (!blank)
+			p->after_key = 1;
+		return;
+	}
+	if (!blank && p->after_key) {
+		perr(p, "line %d is indented: INI continues the previous "
+		    "value (remove the indentation)", p->line);
+		str[0] = '\0';
+	}
 }
 
 /*
@@ -77,32 +131,151 @@ reader(char *str, int num, void *stream)
 			;
 		str[0] = '\0';	/* an empty line for inih */
 	}
+	indented(p, str);
 	return r;
 }
 
-/* The first line of a file, for secrets kept outside the config. */
+/*
+ * The first line of a file, for secrets kept outside the config.  Opened
+ * without blocking and checked before anything is read: a FIFO (or a
+ * device) would hang the start, or feed us without end, and a file that
+ * others can write could hand the bot a password of their choosing.  The
+ * read is bounded: a secret is a line, not a file.
+ */
 static char *
 read_secret(struct parse *p, const char *key, const char *path)
 {
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
+	char buf[CONFIG_SECRET_MAX + 1], *line = NULL;
+	struct stat st;
+	size_t len = 0;
 	ssize_t n;
+	int fd;
 
-	if (fp == NULL) {
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1) {
 		perr(p, "%s: %s: %s", key, path, strerror(errno));
 		return NULL;
 	}
-	n = getline(&line, &cap, fp);
-	fclose(fp);
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	if (n <= 0) {
-		perr(p, "%s: %s is empty", key, path);
-		free(line);
-		return NULL;
+	if (fstat(fd, &st) == -1) {
+		perr(p, "%s: %s: %s", key, path, strerror(errno));
+		goto out;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		perr(p, "%s: %s is not a regular file", key, path);
+		goto out;
+	}
+	if (st.st_size > CONFIG_SECRET_MAX) {
+		perr(p, "%s: %s is larger than %d bytes (a secret is one line)",
+		    key, path, CONFIG_SECRET_MAX);
+		goto out;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		perr(p, "%s: %s is writable by group or others (chmod 600 %s)",
+		    key, path, path);
+		goto out;
+	}
+	if (st.st_mode & (S_IRGRP | S_IROTH))
+		pwarn(p, "%s: %s is readable by group or others (chmod 600 %s)",
+		    key, path, path);
+	/* the size can grow between fstat and read: read at most the cap */
+	while (len < CONFIG_SECRET_MAX && (n = read(fd, buf + len,
+	    CONFIG_SECRET_MAX - len)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			perr(p, "%s: %s: %s", key, path, strerror(errno));
+			goto out;
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	len = strcspn(buf, "\r\n");
+	if (len == 0)
+		perr(p, "%s: %s is empty", key, path);
+	else
+		line = xstrndup(buf, len);
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
 	return line;
+}
+
+/* Edit distance of a and b (case-insensitive), capped at max + 1. */
+static int
+distance(const char *a, const char *b, int max)
+{
+	int row[CONFIG_KEY_LEN + 1], i, j, diag, up, best;
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > CONFIG_KEY_LEN || lb > CONFIG_KEY_LEN)
+		return max + 1;
+	for (j = 0; j <= (int)lb; j++)
+		row[j] = j;
+	for (i = 1; i <= (int)la; i++) {
+		diag = row[0];
+		row[0] = i;
+		best = i;
+		for (j = 1; j <= (int)lb; j++) {
+			up = row[j];
+			row[j] = diag + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[lb];
+}
+
+/* The keys of each section, for "did you mean" (keep with the parsers). */
+static const char *const bot_keys[] = {
+	"prefix", "nick", "knowledge", "state_dir", "log_level", "owners",
+	"ignore", "user_rate", "user_ignore_seconds", "highlight_time",
+	"highlight_zone", "highlight_catchup_minutes", NULL
+};
+static const char *const net_keys[] = {
+	"servers", "tls", "tls_verify", "tls_ca_file", "tls_cert_file",
+	"tls_key_file", "nick", "alt_nicks", "user", "realname",
+	"server_password", "server_password_file", "sasl_mechanism",
+	"sasl_user", "sasl_password", "sasl_password_file", "sasl_required",
+	"sasl_timeout", "nickserv_password", "nickserv_target", "channels",
+	"highlights", "flood_burst", "flood_interval_ms", "max_lines",
+	"ping_after", "ping_timeout", "reconnect_min", "reconnect_max", NULL
+};
+static const char *const matrix_keys[] = {
+	"homeserver", "user_id", "access_token", "access_token_file",
+	"password", "password_file", "device_name", "invite_from", "rooms",
+	"highlights", "tls_ca_file", "tls_verify", "allow_insecure_http",
+	"sync_timeout", "max_bytes", "reconnect_min", "reconnect_max", NULL
+};
+
+/*
+ * An unknown key, with the nearest valid one of its section when a typo
+ * (at most CONFIG_SUGGEST_MAX edits) explains it.
+ */
+static void
+unknown_key(struct parse *p, const char *const *keys, const char *k,
+    const char *section)
+{
+	const char *best = NULL;
+	int i, d, bestd = CONFIG_SUGGEST_MAX + 1;
+
+	for (i = 0; keys[i]; i++)
+		if ((d = distance(k, keys[i], CONFIG_SUGGEST_MAX)) < bestd) {
+			bestd = d;
+			best = keys[i];
+		}
+	if (best)
+		perr(p, "unknown key \"%s\" in [%s]: did you mean %s?", k,
+		    section, best);
+	else
+		perr(p, "unknown key \"%s\" in [%s]", k, section);
 }
 
 static char *
@@ -294,6 +467,40 @@ server_password_key(struct parse *p, struct config_network *n, int key)
 	n->server_password_keys |= key;
 }
 
+/*
+ * A server is host[:port].  URLs and host/port are common guesses (the
+ * first from clients' docs, the second from Cisco-style lists): say what
+ * to write instead, since "ircs://host" would otherwise be taken as a
+ * host named "ircs" with the port "//host".  0 when the item is refused.
+ */
+static int
+server_form(struct parse *p, const char *item)
+{
+	const char *u = strstr(item, "://"), *h, *slash;
+	size_t sl, hl;
+
+	if (u) {
+		sl = (size_t)(u - item);
+		h = u + 3;
+		hl = strcspn(h, "/?#");
+		perr(p, "servers: \"%s\" is a URL: write %.*s%s", item,
+		    (int)hl, h, sl == 4 && !strncasecmp(item, "ircs", 4) ?
+		    " and tls = yes" : sl == 3 && !strncasecmp(item, "irc", 3) ?
+		    " and tls = no" : "");
+		return 0;
+	}
+	if ((slash = strchr(item, '/')) != NULL) {
+		if (slash[1] != '\0' && strspn(slash + 1, "0123456789") ==
+		    strlen(slash + 1))
+			perr(p, "servers: \"%s\": write %.*s:%s", item,
+			    (int)(slash - item), item, slash + 1);
+		else
+			perr(p, "servers: \"%s\" is not host[:port]", item);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 net_key(struct parse *p, struct config_network *n, const char *k,
     const char *v)
@@ -309,8 +516,14 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 		n->nservers = 0;
 		m = split_list(p, k, v, items, CONFIG_SERVERS_MAX);
 		for (i = 0; i < m; i++) {
-			char *colon = strrchr(items[i], ':');
+			char *colon;
 			struct config_server *s = &n->servers[n->nservers];
+
+			if (!server_form(p, items[i])) {
+				free(items[i]);
+				continue;
+			}
+			colon = strrchr(items[i], ':');
 
 			s->port = n->tls ? 6697 : 6667;
 			if (colon) {
@@ -441,6 +654,7 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 	} else if (!strcmp(k, "highlights")) {
 		free_highlights(n->highlights, n->nhighlights);
 		n->nhighlights = parse_highlights(p, v, n->highlights, 0);
+		p->hl_line[n - p->cf->networks] = p->line;
 	} else if (!strcmp(k, "flood_burst"))
 		n->flood_burst = parse_int(p, k, v, 1, 100);
 	else if (!strcmp(k, "flood_interval_ms"))
@@ -455,8 +669,12 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 		n->reconnect_min = parse_int(p, k, v, 1, 3600);
 	else if (!strcmp(k, "reconnect_max"))
 		n->reconnect_max = parse_int(p, k, v, 1, 86400);
-	else
-		perr(p, "unknown key \"%s\" in [network %s]", k, n->name);
+	else {
+		char sec[CONFIG_SECTION_LEN];
+
+		snprintf(sec, sizeof(sec), "network %s", n->name);
+		unknown_key(p, net_keys, k, sec);
+	}
 }
 
 
@@ -549,8 +767,28 @@ matrix_key(struct parse *p, struct config_matrix *m, const char *k,
 		m->reconnect_min = parse_int(p, k, v, 1, 3600);
 	else if (!strcmp(k, "reconnect_max"))
 		m->reconnect_max = parse_int(p, k, v, 1, 86400);
-	else
-		perr(p, "unknown key \"%s\" in [matrix %s]", k, m->name);
+	else {
+		char sec[CONFIG_SECTION_LEN];
+
+		snprintf(sec, sizeof(sec), "matrix %s", m->name);
+		unknown_key(p, matrix_keys, k, sec);
+	}
+}
+
+/*
+ * Masks are matched against nick!user@host, accounts as account:NAME and
+ * Matrix users as @name:server: a bare "alice" matches none of them, and
+ * would leave the owner wondering why the bot will not listen.
+ */
+static void
+bare_nicks(struct parse *p, const char *k, char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strpbrk(v[i], "!@*?") && strncasecmp(v[i], "account:", 8))
+			pwarn(p, "%s: \"%s\" is a bare nick and never matches: "
+			    "write %s!*@* or account:%s", k, v[i], v[i], v[i]);
 }
 
 static void
@@ -567,10 +805,13 @@ bot_key(struct parse *p, const char *k, const char *v)
 		if (!valid_nick(v))
 			perr(p, "nick: \"%s\" is not a valid nick", v);
 		set_str(&cf->nick, v);
-	} else if (!strcmp(k, "knowledge"))
+	} else if (!strcmp(k, "knowledge")) {
 		set_str(&cf->knowledge, v);
-	else if (!strcmp(k, "state_dir"))
+		cf->knowledge_line = p->line;
+	} else if (!strcmp(k, "state_dir")) {
 		set_str(&cf->state_dir, v);
+		cf->state_dir_line = p->line;
+	}
 	else if (!strcmp(k, "log_level")) {
 		if (strcmp(v, "error") && strcmp(v, "warn") &&
 		    strcmp(v, "info") && strcmp(v, "debug"))
@@ -580,9 +821,11 @@ bot_key(struct parse *p, const char *k, const char *v)
 	} else if (!strcmp(k, "owners")) {
 		free_list(cf->owners, cf->nowners);	/* a repeated key wins */
 		cf->nowners = split_list(p, k, v, cf->owners, CONFIG_LIST_MAX);
+		bare_nicks(p, k, cf->owners, cf->nowners);
 	} else if (!strcmp(k, "ignore")) {
 		free_list(cf->ignore, cf->nignore);
 		cf->nignore = split_list(p, k, v, cf->ignore, CONFIG_LIST_MAX);
+		bare_nicks(p, k, cf->ignore, cf->nignore);
 	}
 	else if (!strcmp(k, "user_rate"))
 		cf->user_rate = parse_int(p, k, v, 1, 1000);
@@ -603,7 +846,49 @@ bot_key(struct parse *p, const char *k, const char *v)
 	} else if (!strcmp(k, "highlight_catchup_minutes"))
 		cf->highlight_catchup_s = 60 * parse_int(p, k, v, 0, 1440);
 	else
-		perr(p, "unknown key \"%s\" in [bot]", k);
+		unknown_key(p, bot_keys, k, "bot");
+}
+
+/*
+ * What config.example holds for a value the operator must choose.  A copy
+ * left unchanged must not run as someone else's bot: the nick is an error
+ * (it is what the network sees), the rest are warned about (they fail on
+ * their own, at the first login).
+ */
+static const struct {
+	const char	*key;
+	const char	*value;
+	int		 fatal;
+} placeholders[] = {
+	{ "nick",		CONFIG_NICK_PLACEHOLDER,	1 },
+	{ "password",		"change-me",			0 },
+	{ "sasl_password",	"change-me",			0 },
+	{ "server_password",	"change-me",			0 },
+	{ "nickserv_password",	"change-me",			0 },
+	{ "access_token",	"change-me",			0 },
+	{ "homeserver",		"https://matrix.example.org",	0 },
+	{ "user_id",		"@techpay:example.org",		0 },
+	{ "invite_from",	"@you:example.org",		0 },
+	{ "rooms",		"#techpay:example.org",		0 },
+	{ "owners",		"account:you",			0 },
+};
+
+static void
+placeholder(struct parse *p, const char *k, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
+		if (strcmp(k, placeholders[i].key) ||
+		    strcasecmp(v, placeholders[i].value))
+			continue;
+		if (placeholders[i].fatal)
+			perr(p, "%s: set %s (\"%s\" is config.example's "
+			    "placeholder)", k, k, v);
+		else
+			pwarn(p, "%s: \"%s\" is config.example's placeholder",
+			    k, v);
+	}
 }
 
 static int
@@ -614,6 +899,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 
 	if (name == NULL)	/* a new section (INI_CALL_HANDLER_ON_NEW_SECTION) */
 		return 1;
+	placeholder(p, name, value);
 	if (!strcmp(section, "bot")) {
 		bot_key(p, name, value);
 		return 1;
@@ -870,6 +1156,30 @@ check_nickserv(struct parse *p, const struct config_network *n)
 		    n->name, t, t);
 }
 
+/*
+ * The bot posts a highlight only in a channel it is in, and it joins
+ * only its channels: a highlight for another (a typo, or a channel left
+ * out of channels) would wait every day for nothing.
+ */
+static void
+check_highlights(struct parse *p, const struct config_network *n, int ni)
+{
+	int i, j, line = p->line;
+
+	p->line = p->hl_line[ni];
+	for (i = 0; i < n->nhighlights; i++) {
+		for (j = 0; j < n->nchannels; j++)
+			if (!strcasecmp(n->highlights[i].target,
+			    n->channels[j].name))
+				break;
+		if (j == n->nchannels)
+			perr(p, "[network %s]: highlights: %s is not in "
+			    "channels (the bot posts only where it joins)",
+			    n->name, n->highlights[i].target);
+	}
+	p->line = line;
+}
+
 static void
 check(struct parse *p)
 {
@@ -905,6 +1215,14 @@ check(struct parse *p)
 			    "reconnect_max", m->name);
 		if (m->device_name == NULL)
 			m->device_name = xstrdup("techpay");
+		/* invites are declined unless from these: with none, the
+		 * account can never be brought into a room */
+		if (m->ninvite_from == 0)
+			pwarn(p, "[matrix %s]: invite_from is empty: nobody can "
+			    "invite the bot (it joins only its rooms)", m->name);
+		if (m->tls_ca_file && access(m->tls_ca_file, R_OK) == -1)
+			perr(p, "[matrix %s]: tls_ca_file: %s: %s", m->name,
+			    m->tls_ca_file, strerror(errno));
 	}
 	for (i = 0; i < cf->nnetworks; i++) {
 		struct config_network *n = &cf->networks[i];
@@ -931,15 +1249,48 @@ check(struct parse *p)
 		if (n->tls_key_file && access(n->tls_key_file, R_OK) == -1)
 			perr(p, "[network %s]: tls_key_file: %s: %s", n->name,
 			    n->tls_key_file, strerror(errno));
+		if (n->tls_ca_file && access(n->tls_ca_file, R_OK) == -1)
+			perr(p, "[network %s]: tls_ca_file: %s: %s", n->name,
+			    n->tls_ca_file, strerror(errno));
 		if (n->reconnect_min > n->reconnect_max)
 			perr(p, "[network %s]: reconnect_min is above "
 			    "reconnect_max", n->name);
+		check_highlights(p, n, i);
 		if (n->user == NULL)
 			n->user = xstrdup("techpay");
 		if (n->realname == NULL)
 			n->realname = xstrdup("techpay salary bot");
 	}
 	check_cleartext(p);
+}
+
+/*
+ * Opens the file without blocking, as a regular file only: a FIFO given
+ * as -c would hang check-config (and a start) with nothing said.
+ */
+static FILE *
+open_config(const char *path, struct stat *st, char *err, size_t errlen)
+{
+	FILE *fp;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1 || fstat(fd, st) == -1) {
+		snprintf(err, errlen, "%s: %s\n", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file\n", path);
+		close(fd);
+		return NULL;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s\n", path, strerror(errno));
+		close(fd);
+	}
+	return fp;
 }
 
 struct config *
@@ -961,8 +1312,7 @@ config_load(const char *path, char *err, size_t errlen, char *warn,
 	p.cf->highlight_secs = 9 * 3600;
 	p.cf->highlight_zone = xstrdup("UTC");
 	p.cf->highlight_catchup_s = 3 * 3600;
-	if ((p.fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s\n", path, strerror(errno));
+	if ((p.fp = open_config(path, &st, err, errlen)) == NULL) {
 		config_free(p.cf);
 		return NULL;
 	}
@@ -971,12 +1321,16 @@ config_load(const char *path, char *err, size_t errlen, char *warn,
 		p.line = rc;
 		perr(&p, "not an INI line (expected [section] or key = value)");
 	}
-	if (fstat(fileno(p.fp), &st) == 0 && p.cf->secrets &&
-	    (st.st_mode & (S_IRGRP | S_IROTH)))
+	if (p.cf->secrets && (st.st_mode & (S_IRGRP | S_IROTH)))
 		snprintf(warn, warnlen, "%s: warning: the file holds passwords "
 		    "and others can read it (chmod 600 %s)\n", path, path);
 	fclose(p.fp);
 	check(&p);
+	/* whoever can write the file decides whom the bot obeys, where it
+	 * logs in and with what: as good as running it */
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		perr(&p, "the file is writable by group or others (chmod 600 "
+		    "%s)", path);
 	if (p.warns.len) {
 		size_t w = strlen(warn);
 
@@ -991,6 +1345,78 @@ config_load(const char *path, char *err, size_t errlen, char *warn,
 	}
 	buf_free(&p.errs);
 	return p.cf;
+}
+
+/*
+ * state_dir as state_open will meet it, without creating it: a directory
+ * of ours that we can write and others cannot, or a missing one whose
+ * parent lets us create it.
+ */
+static void
+check_state_dir(struct parse *p, const char *dir)
+{
+	char parent[PATH_MAX];
+	struct stat st;
+
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT) {
+			perr(p, "state_dir %s: %s", dir, strerror(errno));
+			return;
+		}
+		if ((size_t)snprintf(parent, sizeof(parent), "%s", dir) >=
+		    sizeof(parent)) {
+			perr(p, "state_dir %s: path too long", dir);
+			return;
+		}
+		if (faccessat(AT_FDCWD, dirname(parent), W_OK | X_OK,
+		    AT_EACCESS) == -1)
+			perr(p, "state_dir %s: cannot be created in %s: %s", dir,
+			    parent, strerror(errno));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode))
+		perr(p, "state_dir %s: not a directory", dir);
+	else if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		perr(p, "state_dir %s: must be owned by uid %lu and not "
+		    "writable by group or others (it is uid %lu, mode %03o); "
+		    "chown it or chmod 700 %s", dir, (unsigned long)geteuid(),
+		    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 0777),
+		    dir);
+	else if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == -1)
+		perr(p, "state_dir %s: not writable by uid %lu: %s", dir,
+		    (unsigned long)geteuid(), strerror(errno));
+}
+
+int
+config_check_start(const struct config *cf, const char *kdir, char *err,
+    size_t errlen, char *warn, size_t warnlen)
+{
+	static char kerr[KB_ERR_MAX];
+	struct parse p = {0};
+	struct kb *kb;
+	const char *dir = kdir ? kdir : cf->knowledge;
+
+	err[0] = warn[0] = '\0';
+	p.cf = (struct config *)cf;	/* perr reads only the path */
+	/* -k overrides the file's knowledge: its errors have no line */
+	p.line = kdir ? 0 : cf->knowledge_line;
+	kb = dir ? kb_load_dir(dir, kerr, sizeof(kerr)) :
+	    kb_load_embedded(kerr, sizeof(kerr));
+	if (kb == NULL) {
+		perr(&p, "knowledge %s does not load:", dir ? dir :
+		    "(built in)");
+		buf_printf(&p.errs, "%s", kerr);
+	}
+	kb_free(kb);
+	if (cf->state_dir) {
+		p.line = cf->state_dir_line;
+		check_state_dir(&p, cf->state_dir);
+	}
+	snprintf(err, errlen, "%s", buf_str(&p.errs));
+	snprintf(warn, warnlen, "%s", buf_str(&p.warns));
+	buf_free(&p.errs);
+	buf_free(&p.warns);
+	return p.nerr;
 }
 
 static char *

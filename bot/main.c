@@ -263,7 +263,7 @@ static int
 run_config(const char *cmd, const char *path, const char *kdir,
     const char *cache)
 {
-	static char err[CONFIG_ERR_MAX], warn[512];
+	static char err[CONFIG_ERR_MAX], warn[CONFIG_WARN_MAX];
 	struct config *cf, *ncf;
 	struct kb *kb = NULL, *nkb;
 	struct index *ix = NULL, *nix;
@@ -291,6 +291,15 @@ run_config(const char *cmd, const char *path, const char *kdir,
 		return 1;
 	}
 	if (strcmp(cmd, "check-config") == 0) {
+		/* what run would meet next: the knowledge and state_dir */
+		i = config_check_start(cf, kdir, err, sizeof(err), warn,
+		    sizeof(warn));
+		fputs(warn, stderr);
+		if (i > 0) {
+			fputs(err, stderr);
+			config_free(cf);
+			return 1;
+		}
 		printf("%s: ok (%s)\n", path, config_summary(cf));
 		config_free(cf);
 		return 0;

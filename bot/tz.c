@@ -9,6 +9,7 @@
  * after the one asked for: the time itself, else the end of the gap.  The
  * scan costs 1,800 localtime_r() calls, done once a day per target.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,22 +151,41 @@ tz_next_day(int *year, int *month, int *day)
 	}
 }
 
+/* n digits of s as a number, or -1 when one is not a digit */
+static int
+digits(const char *s, int n)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * H:MM as well as HH:MM: "9:00" is how people write it, and refusing it
+ * for want of a zero helps nobody.  Minutes and seconds keep two digits,
+ * so "9:0" stays an error rather than a guess.
+ */
 int
 tz_parse_time(const char *s)
 {
-	int h, m, sec = 0, n = 0;
+	int h, m, sec = 0, hl;
 
-	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2)
+	hl = s[0] != '\0' && s[1] == ':' ? 1 : 2;
+	if ((h = digits(s, hl)) < 0 || s[hl] != ':' ||
+	    (m = digits(s + hl + 1, 2)) < 0)
 		return -1;
-	if (s[n] == ':') {
-		int n2 = 0;
-
-		if (sscanf(s + n + 1, "%2d%n", &sec, &n2) != 1 || n2 != 2)
+	s += hl + 3;
+	if (*s == ':') {
+		if ((sec = digits(s + 1, 2)) < 0)
 			return -1;
-		n += 1 + n2;
+		s += 3;
 	}
-	if (s[n] != '\0' || n < 5 || h < 0 || h > 23 || m < 0 || m > 59 ||
-	    sec < 0 || sec > 59 || s[2] != ':')
+	if (*s != '\0' || h > 23 || m > 59 || sec > 59)
 		return -1;
 	return h * 3600 + m * 60 + sec;
 }

@@ -19,6 +19,13 @@
 #define CONFIG_NETWORKS_MAX	8
 #define CONFIG_MATRIX_MAX	4
 #define CONFIG_ERR_MAX		8192
+#define CONFIG_WARN_MAX		4096	/* room for the collected warnings */
+#define CONFIG_SECRET_MAX	4096	/* bytes of a *_file secret */
+#define CONFIG_KEY_LEN		32	/* longest key "did you mean" weighs */
+#define CONFIG_SUGGEST_MAX	2	/* edits a "did you mean" may be away */
+#define CONFIG_SECTION_LEN	128	/* "network NAME" in a message */
+/* config.example's nick: a copy left unchanged is refused, not run */
+#define CONFIG_NICK_PLACEHOLDER	"CHANGE-ME"
 
 struct config_server {
 	char		*host;
@@ -128,6 +135,8 @@ struct config {
 	struct config_matrix	 matrix[CONFIG_MATRIX_MAX];
 	int			 nmatrix;
 	int			 secrets;	/* holds a password */
+	int			 knowledge_line;	/* for config_check_start */
+	int			 state_dir_line;
 };
 
 /*
@@ -137,6 +146,15 @@ struct config {
  */
 struct config	*config_load(const char *path, char *err, size_t errlen,
 		    char *warn, size_t warnlen);
+/*
+ * What `run` meets at start beyond the file, for check-config: the
+ * knowledge (kdir, as -k gives it, else the file's knowledge, else the
+ * built-in copy) loads, and state_dir is ours and writable, or can be
+ * created.  Nothing is created.  Returns the number of errors, written
+ * to err as config_load writes them; warnings go to warn.
+ */
+int		 config_check_start(const struct config *, const char *kdir,
+		    char *err, size_t errlen, char *warn, size_t warnlen);
 void		 config_free(struct config *);
 /* "2 IRC networks, 1 Matrix account" (a static buffer). */
 const char	*config_summary(const struct config *);

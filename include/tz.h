@@ -30,7 +30,7 @@ int	tz_instant(const char *zone, int year, int month, int day, int secs,
 	    time_t *out);
 /* The date after (y, m, d), as a proleptic Gregorian calendar date. */
 void	tz_next_day(int *year, int *month, int *day);
-/* "HH:MM" or "HH:MM:SS" to seconds since midnight; -1 if malformed. */
+/* "HH:MM", "H:MM" or "HH:MM:SS" to seconds since midnight; -1 if malformed. */
 int	tz_parse_time(const char *s);
 
 #endif

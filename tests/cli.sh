@@ -141,7 +141,8 @@ expect "sd_notify exit" "exit: 0" "$out"
 
 # check-config: credentials in clear only to this machine, or when asked
 mx() {	# mx HOMESERVER [EXTRA]: a Matrix config in $tmp/mx.ini
-	umask 077; printf '[bot]\nstate_dir = %s/st\n[matrix m]\nhomeserver = %s\nuser_id = @b:x\naccess_token = t\n%s\n' \
+	# invite_from set: an empty one is warned about (nobody could invite)
+	umask 077; printf '[bot]\nstate_dir = %s/st\n[matrix m]\nhomeserver = %s\nuser_id = @b:x\naccess_token = t\ninvite_from = x\n%s\n' \
 	    "$tmp" "$1" "$2" > "$tmp/mx.ini"
 }
 mx http://matrix.example.org
@@ -155,7 +156,7 @@ out=$("$T" check-config -c "$tmp/mx.ini" 2>&1); rc=$?
 [ $rc -eq 0 ] && ok || bad "allow_insecure_http refused: $out"
 expect "insecure warned" "warning: [matrix m]: allow_insecure_http" "$out"
 for hs in http://127.0.0.1:8008 http://127.1.2.3 'http://[::1]:8008' \
-    http://LOCALHOST:8008/ https://matrix.example.org; do
+    http://LOCALHOST:8008/ https://matrix.example.net; do
 	mx "$hs"
 	out=$("$T" check-config -c "$tmp/mx.ini" 2>&1); rc=$?
 	[ $rc -eq 0 ] && ok || bad "$hs refused: $out"

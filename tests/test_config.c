@@ -1,9 +1,12 @@
 /*
  * test_config.c -- where the NickServ password may go, as config_load
  * decides it: never to a bare "NickServ" without a warning, never when
- * SASL is configured.
+ * SASL is configured.  Then each check check-config makes, with its exact
+ * message: what run would meet at start, the INI pitfalls, the secret
+ * files (L5) and config.example's placeholders.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,6 +176,334 @@ test_07_channel_keys_are_secrets(void **s)
 	done(cf);
 }
 
+/* ---- check-config: what run meets at start ----------------------- */
+
+#define IRC	"[network x]\nservers = 127.0.0.1\ntls = no\n"
+
+static char dir[64];
+
+/* A scratch directory for the files a config names. */
+static const char *
+scratch(const char *name)
+{
+	static char p[128];
+
+	if (dir[0] == '\0') {
+		snprintf(dir, sizeof(dir), "/tmp/techpay-cfgdir-XXXXXX");
+		assert_non_null(mkdtemp(dir));
+	}
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+static const char *
+put(const char *name, const char *text, mode_t mode)
+{
+	const char *p = scratch(name);
+	FILE *fp;
+
+	unlink(p);
+	assert_non_null(fp = fopen(p, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	chmod(p, mode);
+	return p;
+}
+
+/* Loads the text, which must parse, and runs the start checks. */
+static int
+start_checks(const char *text, const char *kdir)
+{
+	struct config *cf = load_text(text, 0600);
+	int n;
+
+	if (cf == NULL)
+		fail_msg("%s", err);
+	n = config_check_start(cf, kdir, err, sizeof(err), warn_,
+	    sizeof(warn_));
+	done(cf);
+	return n;
+}
+
+static void
+test_08_knowledge_loads(void **s)
+{
+	char text[256];
+
+	(void)s;
+	snprintf(text, sizeof(text), "[bot]\nknowledge = %s\n" IRC,
+	    scratch("no-such-kb"));
+	assert_int_equal(start_checks(text, NULL), 1);
+	assert_non_null(strstr(err, ":2: knowledge "));
+	assert_non_null(strstr(err, "/no-such-kb does not load:\n"));
+	/* the built-in copy loads */
+	assert_int_equal(start_checks("[bot]\n" IRC, NULL), 0);
+	assert_string_equal(err, "");
+}
+
+static void
+test_09_state_dir_writable(void **s)
+{
+	char text[256], want[256];
+	const char *f = put("plain-file", "x\n", 0600);
+
+	(void)s;
+	snprintf(text, sizeof(text), "[bot]\nstate_dir = %s\n" IRC, f);
+	assert_int_equal(start_checks(text, NULL), 1);
+	snprintf(want, sizeof(want), ":2: state_dir %s: not a directory\n", f);
+	assert_non_null(strstr(err, want));
+	snprintf(text, sizeof(text), "[bot]\nstate_dir = %s/sub\n" IRC,
+	    scratch("missing"));
+	assert_int_equal(start_checks(text, NULL), 1);
+	snprintf(want, sizeof(want), ":2: state_dir %s/sub: cannot be created "
+	    "in %s: No such file or directory\n", scratch("missing"),
+	    scratch("missing"));
+	assert_non_null(strstr(err, want));
+	/* a missing directory whose parent is ours: run creates it */
+	snprintf(text, sizeof(text), "[bot]\nstate_dir = %s\n" IRC,
+	    scratch("state"));
+	assert_int_equal(start_checks(text, NULL), 0);
+}
+
+static void
+test_10_secret_file_readable(void **s)
+{
+	char text[256], want[256];
+	struct config *cf;
+
+	(void)s;
+	snprintf(text, sizeof(text), IRC "sasl_user = u\n"
+	    "sasl_password_file = %s\n", scratch("no-such-pw"));
+	assert_null(cf = load_text(text, 0600));
+	snprintf(want, sizeof(want), ":5: sasl_password_file: %s: No such "
+	    "file or directory\n", scratch("no-such-pw"));
+	assert_non_null(strstr(err, want));
+	done(cf);
+	snprintf(text, sizeof(text), IRC "sasl_user = u\n"
+	    "sasl_password_file = %s\n", put("pw", "hunter2\nrest\n", 0600));
+	assert_non_null(cf = load_text(text, 0600));
+	assert_string_equal(cf->networks[0].sasl_password, "hunter2");
+	assert_string_equal(warn_, "");
+	done(cf);
+}
+
+static void
+test_11_server_url_hints(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[network x]\nservers = ircs://irc.example.org:6697, "
+	    "irc.example.org/6697\n", 0600);
+	assert_null(cf);
+	assert_non_null(strstr(err, ":2: servers: \"ircs://irc.example.org:"
+	    "6697\" is a URL: write irc.example.org:6697 and tls = yes\n"));
+	assert_non_null(strstr(err, ":2: servers: \"irc.example.org/6697\": "
+	    "write irc.example.org:6697\n"));
+	done(cf);
+}
+
+static void
+test_12_highlight_not_joined(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nstate_dir = /tmp\n" IRC "channels = #a\n"
+	    "highlights = #a, #b 10:00\n", 0600);
+	assert_null(cf);
+	assert_non_null(strstr(err, ":7: [network x]: highlights: #b is not "
+	    "in channels (the bot posts only where it joins)\n"));
+	assert_null(strstr(err, "#a is not"));
+	done(cf);
+}
+
+static void
+test_13_matrix_invite_from_empty(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\ninvite_from =\n", 0600);
+	assert_non_null(cf);
+	assert_non_null(strstr(warn_, ": warning: [matrix m]: invite_from is "
+	    "empty: nobody can invite the bot (it joins only its rooms)\n"));
+	done(cf);
+}
+
+static void
+test_14_bare_nick_owner(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nowners = alice, account:bob, carol!*@*, "
+	    "@dan:hs.test\n" IRC, 0600);
+	assert_non_null(cf);
+	assert_non_null(strstr(warn_, ":2: warning: owners: \"alice\" is a "
+	    "bare nick and never matches: write alice!*@* or account:alice\n"));
+	assert_null(strstr(warn_, "bob"));
+	assert_null(strstr(warn_, "carol"));
+	assert_null(strstr(warn_, "dan"));
+	done(cf);
+}
+
+static void
+test_15_example_placeholders(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nnick = " CONFIG_NICK_PLACEHOLDER "\n" IRC,
+	    0600);
+	assert_null(cf);
+	assert_non_null(strstr(err, ":2: nick: set nick (\"CHANGE-ME\" is "
+	    "config.example's placeholder)\n"));
+	done(cf);
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://matrix.example.org\n"
+	    "user_id = @techpay:example.org\npassword = change-me\n"
+	    "invite_from = hs.test\n", 0600);
+	assert_non_null(cf);
+	assert_non_null(strstr(warn_, ":4: warning: homeserver: \"https://"
+	    "matrix.example.org\" is config.example's placeholder\n"));
+	assert_non_null(strstr(warn_, ":5: warning: user_id: \"@techpay:"
+	    "example.org\" is config.example's placeholder\n"));
+	assert_non_null(strstr(warn_, ":6: warning: password: \"change-me\" "
+	    "is config.example's placeholder\n"));
+	done(cf);
+}
+
+static void
+test_16_indented_line(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text(IRC "nick = tp\n  channels = #a\n", 0600);
+	assert_null(cf);
+	assert_non_null(strstr(err, ":5: line 5 is indented: INI continues "
+	    "the previous value (remove the indentation)\n"));
+	/* not the nick "tp channels = #a" two lines up */
+	assert_null(strstr(err, "is not a valid nick"));
+	done(cf);
+	/* indented comments, and a first key under a header, are fine */
+	cf = load_text("[network x]\n  servers = 127.0.0.1\ntls = no\n"
+	    "   # a note\n", 0600);
+	assert_non_null(cf);
+	done(cf);
+}
+
+static void
+test_17_did_you_mean(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nstatedir = /tmp\n" IRC "chanels = #a\n"
+	    "frobnicate = 1\n", 0600);
+	assert_null(cf);
+	assert_non_null(strstr(err, ":2: unknown key \"statedir\" in [bot]: "
+	    "did you mean state_dir?\n"));
+	assert_non_null(strstr(err, ":6: unknown key \"chanels\" in "
+	    "[network x]: did you mean channels?\n"));
+	assert_non_null(strstr(err, ":7: unknown key \"frobnicate\" in "
+	    "[network x]\n"));
+	done(cf);
+}
+
+static void
+test_18_h_mm_accepted(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nstate_dir = /tmp\nhighlight_time = 9:00\n"
+	    IRC "channels = #a\nhighlights = #a 7:30\n", 0600);
+	if (cf == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cf->highlight_secs, 9 * 3600);
+	assert_int_equal(cf->networks[0].highlights[0].secs, 7 * 3600 + 1800);
+	done(cf);
+}
+
+static void
+test_19_secret_file_mode_size_type(void **s)
+{
+	char text[256], want[256], big[CONFIG_SECRET_MAX + 2];
+	const char *f;
+	struct config *cf;
+
+	(void)s;
+	/* readable by others: warned */
+	f = put("pw-644", "hunter2\n", 0644);
+	snprintf(text, sizeof(text), IRC "server_password_file = %s\n", f);
+	assert_non_null(cf = load_text(text, 0600));
+	snprintf(want, sizeof(want), ":4: warning: server_password_file: %s is "
+	    "readable by group or others (chmod 600 %s)\n", f, f);
+	assert_non_null(strstr(warn_, want));
+	done(cf);
+	/* writable by others: refused */
+	f = put("pw-620", "hunter2\n", 0620);
+	snprintf(text, sizeof(text), IRC "server_password_file = %s\n", f);
+	assert_null(cf = load_text(text, 0600));
+	snprintf(want, sizeof(want), ":4: server_password_file: %s is writable "
+	    "by group or others (chmod 600 %s)\n", f, f);
+	assert_non_null(strstr(err, want));
+	done(cf);
+	/* over the cap: refused, not read */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	f = put("pw-big", big, 0600);
+	snprintf(text, sizeof(text), IRC "server_password_file = %s\n", f);
+	assert_null(cf = load_text(text, 0600));
+	snprintf(want, sizeof(want), ":4: server_password_file: %s is larger "
+	    "than %d bytes (a secret is one line)\n", f, CONFIG_SECRET_MAX);
+	assert_non_null(strstr(err, want));
+	done(cf);
+	/* a FIFO with no writer: refused at once, not waited on */
+	f = scratch("pw-fifo");
+	unlink(f);
+	assert_int_equal(mkfifo(f, 0600), 0);
+	snprintf(text, sizeof(text), IRC "sasl_user = u\n"
+	    "sasl_password_file = %s\n", f);
+	assert_null(cf = load_text(text, 0600));
+	snprintf(want, sizeof(want), ":5: sasl_password_file: %s is not a "
+	    "regular file\n", f);
+	assert_non_null(strstr(err, want));
+	done(cf);
+}
+
+static void
+test_20_config_writable_by_others(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text(IRC, 0664);
+	assert_null(cf);
+	assert_non_null(strstr(err, ":0: the file is writable by group or "
+	    "others (chmod 600 "));
+	done(cf);
+	cf = load_text(IRC, 0644);	/* readable, no secrets: fine */
+	assert_non_null(cf);
+	done(cf);
+}
+
+static void
+cleanup(void)
+{
+	char cmd[128];
+
+	if (dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "%s failed\n", cmd);
+	}
+}
+
 int
 main(void)
 {
@@ -184,7 +515,23 @@ main(void)
 		cmocka_unit_test(test_05_loopback_hosts),
 		cmocka_unit_test(test_06_two_channels_without_a_comma),
 		cmocka_unit_test(test_07_channel_keys_are_secrets),
+		cmocka_unit_test(test_08_knowledge_loads),
+		cmocka_unit_test(test_09_state_dir_writable),
+		cmocka_unit_test(test_10_secret_file_readable),
+		cmocka_unit_test(test_11_server_url_hints),
+		cmocka_unit_test(test_12_highlight_not_joined),
+		cmocka_unit_test(test_13_matrix_invite_from_empty),
+		cmocka_unit_test(test_14_bare_nick_owner),
+		cmocka_unit_test(test_15_example_placeholders),
+		cmocka_unit_test(test_16_indented_line),
+		cmocka_unit_test(test_17_did_you_mean),
+		cmocka_unit_test(test_18_h_mm_accepted),
+		cmocka_unit_test(test_19_secret_file_mode_size_type),
+		cmocka_unit_test(test_20_config_writable_by_others),
 	};
+	int rc;
 
-	return cmocka_run_group_tests_name("config", t, NULL, NULL);
+	rc = cmocka_run_group_tests_name("config", t, NULL, NULL);
+	cleanup();
+	return rc;
 }

@@ -136,7 +136,11 @@ test_06_bad_input(void **s)
 	assert_int_equal(tz_parse_time("09:00"), 9 * 3600);
 	assert_int_equal(tz_parse_time("23:59:59"), 86399);
 	assert_int_equal(tz_parse_time("00:00"), 0);
-	assert_int_equal(tz_parse_time("9:00"), -1);
+	assert_int_equal(tz_parse_time("9:00"), 9 * 3600);	/* H:MM too */
+	assert_int_equal(tz_parse_time("9:05:30"), 9 * 3600 + 5 * 60 + 30);
+	assert_int_equal(tz_parse_time("9:0"), -1);
+	assert_int_equal(tz_parse_time("123:00"), -1);
+	assert_int_equal(tz_parse_time(":00"), -1);
 	assert_int_equal(tz_parse_time("24:00"), -1);
 	assert_int_equal(tz_parse_time("09:60"), -1);
 	assert_int_equal(tz_parse_time("09:00:5"), -1);

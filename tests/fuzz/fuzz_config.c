@@ -15,7 +15,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char err[CONFIG_ERR_MAX], warn[512];
+	static char err[CONFIG_ERR_MAX], warn[CONFIG_WARN_MAX];
 	char path[64];
 	struct config *cf;
 	int fd = memfd_create("fuzz.ini", 0);

@@ -7,6 +7,7 @@ bot binary against it, and plays users with python3-irc (Debian's, the
 older irc.client.IRC API).  Usage: test_irc.py BOT_BINARY
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -1784,12 +1785,33 @@ class T05Config(unittest.TestCase):
         self.assertIn("[network x]: sasl_required needs sasl_user and sasl_password, or "
                       "a client certificate", r.stderr)
 
-    def test_03_config_example_is_valid(self):
+    def test_03_config_example_is_a_safe_template(self):
+        # copied unchanged it must not connect as someone else's bot: the
+        # placeholder nick is refused, by name
         here = os.path.dirname(os.path.abspath(__file__))
-        r = subprocess.run([BOT, "check-config", "-c",
-                            os.path.join(here, "..", "..", "config.example")],
+        example = os.path.join(here, "..", "..", "config.example")
+        r = subprocess.run([BOT, "check-config", "-c", example],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("nick: set nick (\"CHANGE-ME\" is config.example's "
+                      "placeholder)", r.stderr)
+        # with the nick set (and a state_dir this user can create) it
+        # passes, and nothing in it is live: no Matrix, no highlights
+        with open(example) as f:
+            text = f.read()
+        self.assertNotIn("\n[matrix", text)
+        self.assertNotIn("\nhighlights =", text)
+        text = text.replace("\nnick = CHANGE-ME\n", "\nnick = mybot\n")
+        text = re.sub(r"\nstate_dir = [^\n]*", "\nstate_dir = " +
+                      os.path.join(TMP, "example-state"), text)
+        path = os.path.join(TMP, "example.ini")
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o600)
+        r = subprocess.run([BOT, "check-config", "-c", path],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("warning", r.stderr)
 
 
 if __name__ == "__main__":
