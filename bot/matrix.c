@@ -1038,11 +1038,18 @@ on_login(const struct http_result *r, void *ctx)
 		return;
 	}
 	x->token = xstrdup(t->valuestring);
-	/* kept so that restarts reuse the device and its transaction ids */
-	state_set(x->m->st, x->scope, "access_token", x->token);
-	if (cJSON_IsString(d = cJSON_GetObjectItemCaseSensitive(j,
-	    "device_id")))
-		state_set(x->m->st, x->scope, "device_id", d->valuestring);
+	/* kept so that restarts reuse the device and its transaction ids;
+	 * a login that cannot be kept would mean a new device (and new
+	 * transaction ids: answers twice) at every start, so it stops */
+	if (state_set(x->m->st, x->scope, "access_token", x->token) == -1 ||
+	    (cJSON_IsString(d = cJSON_GetObjectItemCaseSensitive(j,
+	    "device_id")) && state_set(x->m->st, x->scope, "device_id",
+	    d->valuestring) == -1)) {
+		cJSON_Delete(j);
+		fatal(x, "the login could not be saved in the state store",
+		    "see the error above");
+		return;
+	}
 	cJSON_Delete(j);
 	log_info("matrix %s: logged in as %s", x->cf.name, x->cf.user_id);
 	out_kick(x);	/* what waited for a token while we logged in */

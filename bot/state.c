@@ -59,6 +59,64 @@ struct state {
 	char		*path;
 };
 
+/* An int from a one-row pragma, or -1. */
+static int
+pragma_int(sqlite3 *db, const char *text)
+{
+	sqlite3_stmt *q;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, text, -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+/*
+ * A store we can trust, or a clear error (L7): a newer techpay's schema
+ * would fail every write (a new login at every start, questions skipped),
+ * and a damaged file fails some writes silently; either way the bot must
+ * not run on saving nothing.  An empty store is stamped with our version.
+ */
+static int
+check_store(struct state *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *q;
+	const char *what = NULL;
+	int v = pragma_int(st->db, "PRAGMA user_version");
+
+	if (v > STATE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: made by a newer techpay (schema %d, "
+		    "this one knows %d): upgrade, or move the file away to "
+		    "start afresh", st->path, v, STATE_SCHEMA_VERSION);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &q, NULL) !=
+	    SQLITE_OK || sqlite3_step(q) != SQLITE_ROW ||
+	    (what = (const char *)sqlite3_column_text(q, 0)) == NULL ||
+	    strcmp(what, "ok") != 0) {
+		snprintf(err, errlen, "%s: damaged (%s): restore it from a "
+		    "backup, or move it away to start afresh (a new login)",
+		    st->path, what ? what : sqlite3_errmsg(st->db));
+		sqlite3_finalize(q);
+		return -1;
+	}
+	sqlite3_finalize(q);
+	if (v < STATE_SCHEMA_VERSION) {
+		char stamp[64];
+
+		snprintf(stamp, sizeof(stamp), "PRAGMA user_version = %d",
+		    STATE_SCHEMA_VERSION);
+		if (sqlite3_exec(st->db, stamp, NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", st->path,
+			    sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * The directory holds access tokens: it must be ours and closed to group
  * and others, or anyone who can write there could swap in a database (or
@@ -168,6 +226,8 @@ state_open(const char *dir, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 2000);
+	if (check_store(st, err, errlen) == -1)
+		goto fail;
 	for (i = 0; i < Q_COUNT; i++)
 		if (sqlite3_prepare_v3(st->db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->q[i], NULL) != SQLITE_OK) {

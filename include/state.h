@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #define STATE_FILE		"techpay.db"
+#define STATE_SCHEMA_VERSION	1	/* PRAGMA user_version; a newer one is refused */
 #define STATE_KEEP_EVENTS_S	(14 * 86400)	/* handled ids kept this long */
 #define STATE_DIR_MODE		0700	/* created so; group/other-writable refused */
 #define STATE_FILE_MODE		0600	/* it holds access tokens */

@@ -169,6 +169,58 @@ test_07_existing_db_made_private(void **s)
 	state_free(st);
 }
 
+/* L7: a store from a newer techpay, random bytes, a damaged page. */
+static void
+test_08_newer_or_damaged_store_refused(void **s)
+{
+	char err[512], path[128], cmd[512];
+	struct state *st;
+	FILE *fp;
+	int i;
+
+	(void)s;
+	snprintf(path, sizeof(path), "%s/" STATE_FILE, dir);
+	st = state_open(dir, err, sizeof(err));
+	assert_non_null(st);
+	assert_int_equal(state_set(st, "s", "k", "v"), 0);
+	state_free(st);
+	/* a newer schema */
+	snprintf(cmd, sizeof(cmd), "python3 -c \"import sqlite3; "
+	    "c = sqlite3.connect('%s'); c.execute('PRAGMA user_version = 7'); "
+	    "c.commit()\"", path);
+	assert_int_equal(system(cmd), 0);
+	assert_null(state_open(dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "made by a newer techpay (schema 7"));
+	/* random bytes */
+	unlink(path);
+	fp = fopen(path, "w");
+	for (i = 0; i < 8192; i++)
+		fputc((i * 7919) & 0xff, fp);
+	fclose(fp);
+	chmod(path, 0600);
+	assert_null(state_open(dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "techpay.db"));
+	/* a damaged second page of a real store */
+	unlink(path);
+	st = state_open(dir, err, sizeof(err));
+	assert_non_null(st);
+	for (i = 0; i < 300; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), "k%d", i);
+		assert_int_equal(state_set(st, "scope", k,
+		    "a value long enough to fill a few pages of the store"), 0);
+	}
+	state_free(st);
+	snprintf(cmd, sizeof(cmd), "python3 -c \"import sqlite3; "
+	    "c = sqlite3.connect('%s'); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); "
+	    "c.close(); f = open('%s', 'r+b'); f.seek(4096); "
+	    "f.write(bytes(range(256)) * 8); f.close()\"", path, path);
+	assert_int_equal(system(cmd), 0);
+	assert_null(state_open(dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "damaged"));
+}
+
 int
 main(void)
 {
@@ -183,6 +235,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_05_symlinked_db_refused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_06_open_dir_refused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_08_newer_or_damaged_store_refused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_07_existing_db_made_private,
 		    setup, teardown),
