@@ -704,6 +704,15 @@ matrix_key(struct parse *p, struct config_matrix *m, const char *k,
 			while (n > 0 && m->homeserver[n - 1] == '/')
 				m->homeserver[--n] = '\0';
 		}
+		/* "https://hs/_matrix/client" would give ".../_matrix/client/
+		 * _matrix/client/v3/login": a 404 that looks like a bad
+		 * password */
+		if (m->homeserver && strstr(m->homeserver, "://") &&
+		    strchr(strstr(m->homeserver, "://") + 3, '/'))
+			perr(p, "homeserver: \"%s\" has a path: give the "
+			    "server's base URL (%.*s), the bot adds /_matrix/...",
+			    v, (int)(strchr(strstr(m->homeserver, "://") + 3,
+			    '/') - m->homeserver), m->homeserver);
 	} else if (!strcmp(k, "user_id")) {
 		if (v[0] != '@' || !strchr(v, ':') || strpbrk(v, " /"))
 			perr(p, "user_id: \"%s\" is not a Matrix user id "

@@ -834,6 +834,39 @@ ev_mode(irc_session_t *s, const char *ev, const char *origin,
 	}
 }
 
+/*
+ * A NOTICE to us.  NickServ's answer to IDENTIFY is the one that matters:
+ * a refused password is otherwise silent (the bot runs on, unidentified,
+ * and owner look-ups by account fail later for no visible reason).
+ */
+static void
+ev_notice(irc_session_t *s, const char *ev, const char *origin,
+    const char **p, unsigned int count)
+{
+	static const char *const refusals[] = {
+		"invalid password", "incorrect", "password is wrong",
+		"not registered", "isn't registered", "failed", NULL
+	};
+	struct net *n = net_of(s);
+	char who[64], *text;
+	int i;
+
+	(void)ev;
+	origin_nick(origin, who, sizeof(who));
+	if (count < 2 || strcasecmp(who, "NickServ") != 0 ||
+	    n->cf->nickserv_password == NULL)
+		return;
+	text = text_clean(p[1], strlen(p[1]));
+	for (i = 0; refusals[i]; i++)
+		if (strcasestr(text, refusals[i])) {
+			log_warn("%s: NickServ refused us: \"%.200s\" (check "
+			    "nickserv_password, or use SASL)", n->cf->name,
+			    text);
+			break;
+		}
+	free(text);
+}
+
 static void
 ev_ignore(irc_session_t *s, const char *ev, const char *origin,
     const char **p, unsigned int count)
@@ -1559,7 +1592,7 @@ irc_new(struct bot *bot, const struct config *cf, struct state *st)
 	callbacks.event_mode = ev_mode;
 	callbacks.event_umode = ev_ignore;
 	callbacks.event_topic = ev_ignore;
-	callbacks.event_notice = ev_ignore;
+	callbacks.event_notice = ev_notice;
 	callbacks.event_channel_notice = ev_ignore;
 	callbacks.event_unknown = ev_ignore;
 	callbacks.event_ctcp_rep = ev_ignore;

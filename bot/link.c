@@ -189,6 +189,12 @@ tls_error(struct link *k, const char *what)
 	if (k->ssl && (v = SSL_get_verify_result(k->ssl)) != X509_V_OK)
 		link_close(k, "TLS %s failed: certificate not trusted (%s)",
 		    what, X509_verify_cert_error_string(v));
+	else if (ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER ||
+	    ERR_GET_REASON(e) == SSL_R_PACKET_LENGTH_TOO_LONG)
+		/* what a plain-text IRC server answers a ClientHello with */
+		link_close(k, "TLS %s failed: %s; port %d does not speak "
+		    "TLS: set tls = no, or use the server's TLS port "
+		    "(usually 6697)", what, msg, k->conf.port);
 	else
 		link_close(k, "TLS %s failed: %s", what,
 		    *msg ? msg : strerror(errno));

@@ -493,6 +493,23 @@ test_20_config_writable_by_others(void **s)
 }
 
 static void
+test_21_homeserver_with_a_path(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.example.net/_matrix/client\n"
+	    "user_id = @bot:hs.example.net\naccess_token = t\n"
+	    "invite_from = @me:hs.example.net\n", 0600);
+	assert_null(cf);
+	assert_non_null(strstr(err, "homeserver: \"https://hs.example.net/"
+	    "_matrix/client\" has a path: give the server's base URL "
+	    "(https://hs.example.net)"));
+	done(cf);
+}
+
+static void
 cleanup(void)
 {
 	char cmd[128];
@@ -528,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_18_h_mm_accepted),
 		cmocka_unit_test(test_19_secret_file_mode_size_type),
 		cmocka_unit_test(test_20_config_writable_by_others),
+		cmocka_unit_test(test_21_homeserver_with_a_path),
 	};
 	int rc;
 

@@ -630,6 +630,15 @@ class T04TLSAndSASL(unittest.TestCase):
         self.assertEqual(log.count("connecting to"), 1, log)
         self.assertEqual(stolen, [])
 
+    def test_07_tls_against_a_plain_port_says_what_to_do(self):
+        bot = Bot(PLAIN, nick="tlsplain", extra="tls = yes")
+        bot.start(wait_registered=False)
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "does not speak TLS" in
+                                 bot.logtext(), 10), bot.logtext())
+        self.assertIn("set tls = no, or use the server's TLS port",
+                      bot.logtext())
+
     def test_04_sasl_required_but_not_offered_no_storm(self):
         # ngircd speaks CAP but offers no SASL: a clear error, and the
         # next attempt waits reconnect_max, not a tight loop
@@ -1389,6 +1398,17 @@ class T07SASL(unittest.TestCase):
         self.assertTrue(wait_for(lambda: "JOIN #ownerok" in bot.logtext(),
                                  10), bot.logtext())
         self.assertNotIn("JOIN #pwned", bot.logtext())
+
+    def test_06_nickserv_refusal_is_a_warning(self):
+        self.assertTrue(self.net.register("nsbot", "Ns-Pass-6"))
+        bot = Bot(self.net, nick="nsbot",
+                  extra="nickserv_password = not-the-ns-password")
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "NickServ refused us" in
+                                 bot.logtext(), 15), bot.logtext())
+        self.assertRegex(bot.logtext(), r"warn: test: NickServ refused us")
+        self.assertNotIn("not-the-ns-password", bot.logtext())
 
     def test_03_wrong_password_clear_error_no_storm(self):
         bot = Bot(self.net, nick="wrongpw", extra="sasl_user = saslbot\n"
