@@ -7,6 +7,11 @@
  * UTF-8, shown as '?': nobody can forge a log line, colour a terminal, or
  * leave bytes that break a log reader.  Text of our own that has several
  * lines (config errors) goes through log_lines, one record per line.
+ *
+ * Under systemd (JOURNAL_STREAM names our stderr) each line starts with
+ * the syslog priority "<N>" instead of a time and a level: the journal
+ * keeps its own time, and the priority lets "journalctl -p warning"
+ * filter.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -14,12 +19,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <utf8proc.h>
 
 #include "log.h"
 
 static enum log_level level = LOG_INFO;
+static int journal = -1;	/* -1: not looked yet */
+
+/* 1 if stderr is the journal's stream: JOURNAL_STREAM is "dev:inode"
+ * of it, and a child with stderr redirected must not take it on trust. */
+static int
+to_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return js != NULL && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &st) == 0 &&
+	    (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
+void
+log_init(void)
+{
+	journal = to_journal();
+}
 
 void
 log_set_level(enum log_level l)
@@ -45,6 +74,7 @@ void
 log_msg(enum log_level l, const char *fmt, ...)
 {
 	static const char *const tag[] = { "error", "warn", "info", "debug" };
+	static const int prio[] = { 3, 4, 6, 7 };
 	char ts[32], small[1024], *msg = small, *big = NULL;
 	const unsigned char *p;
 	size_t len, k;
@@ -68,10 +98,16 @@ log_msg(enum log_level l, const char *fmt, ...)
 		va_end(ap);
 		msg = big;
 	}
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s: ", ts, tag[l]);
+	if (journal == -1)
+		journal = to_journal();
+	if (journal)	/* sd-daemon(3) priorities: err 3, warning 4, ... */
+		fprintf(stderr, "<%d>", prio[l]);
+	else {
+		now = time(NULL);
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(stderr, "%s %s: ", ts, tag[l]);
+	}
 	len = strlen(msg);
 	for (p = (const unsigned char *)msg; len > 0; p += k, len -= k) {
 		if (*p >= 0x20 && *p != 0x7f && *p < 0x80) {

@@ -441,6 +441,7 @@ main(int argc, char **argv)
 	char err[1024];
 	int ch, html = 0, check = 0, rc = 1;
 
+	log_init();	/* the journal, or a terminal/file */
 	/* GNU getopt permutes: options may come before or after the command
 	 * word; "--" ends them (for a question starting with '-') */
 	while ((ch = getopt_long(argc, argv, "hVc:", opts, NULL)) != -1) {

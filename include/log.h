@@ -7,6 +7,9 @@
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
+/* Looks again at where standard error goes (the journal or not); done
+ * at the first message otherwise. */
+void	log_init(void);
 void	log_set_level(enum log_level);
 int	log_parse_level(const char *, enum log_level *);
 void	log_msg(enum log_level, const char *fmt, ...)

@@ -3,6 +3,7 @@
  * the network put in a message.
  */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -86,12 +87,44 @@ test_02_log_lines_one_record_per_line(void **s)
 	assert_true(strchr(out, '\n') + 1 < second);
 }
 
+static void
+warned(void)
+{
+	struct stat st;
+	char js[64];
+
+	/* stderr is the capture file now: make it "the journal" */
+	fstat(2, &st);
+	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", js, 1);
+	log_init();
+	log_warn("a warning for the journal");
+	log_error("and an error");
+	unsetenv("JOURNAL_STREAM");
+	log_init();
+	log_warn("back on a terminal");
+}
+
+static void
+test_03_journal_lines_carry_priority_not_time(void **s)
+{
+	char out[CAPTURE_MAX];
+
+	(void)s;
+	capture(warned, out, sizeof(out));
+	assert_non_null(strstr(out, "<4>a warning for the journal\n"
+	    "<3>and an error\n"));
+	assert_non_null(strstr(out, "Z warn: back on a terminal\n"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_01_newline_in_message_stays_one_line),
 		cmocka_unit_test(test_02_log_lines_one_record_per_line),
+		cmocka_unit_test(test_03_journal_lines_carry_priority_not_time),
 	};
 
 	return cmocka_run_group_tests_name("log", t, NULL, NULL);
