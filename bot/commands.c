@@ -1265,10 +1265,27 @@ cmd_highlight(struct cmd_ctx *c, const char *arg, struct answer *a)
 	}
 	hl_settings(c->hl, m->network, m->target, &on, &secs, zone,
 	    sizeof(zone));
-	if (on)
+	if (on) {
+		time_t when;
+		struct tz_date d, today;
+
 		fmt_printf(a, "Daily highlight here: on, at %s %s.",
 		    clock_text(secs, hhmm, sizeof(hhmm)), zone);
-	else
+		if (hl_next(c->hl, m->network, m->target, c->now, &when) == 0 &&
+		    tz_local(zone, when, &d) == 0 &&
+		    tz_local(zone, c->now, &today) == 0) {
+			if (when <= c->now)
+				fmt_text(a, " The first post goes out now.");
+			else if (d.year == today.year && d.month == today.month &&
+			    d.day == today.day)
+				fmt_printf(a, " Next post: today at %s.",
+				    clock_text(d.secs, hhmm, sizeof(hhmm)));
+			else
+				fmt_printf(a, " Next post: %04d-%02d-%02d at %s.",
+				    d.year, d.month, d.day,
+				    clock_text(d.secs, hhmm, sizeof(hhmm)));
+		}
+	} else
 		fmt_text(a, "Daily highlight here: off.");
 }
 

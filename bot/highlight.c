@@ -318,6 +318,24 @@ hl_settings(struct highlights *h, const char *network, const char *target,
 	return t ? 0 : -1;
 }
 
+int
+hl_next(struct highlights *h, const char *network, const char *target,
+    time_t now, time_t *when)
+{
+	struct target *t = network && target ? find(h, network, target) : NULL;
+	int ymd, act;
+
+	if (t == NULL || !t->on)
+		return -1;
+	act = hl_decide(t->zone, t->secs, h->catchup_s, posted_ymd(h, t),
+	    now, when, &ymd);
+	if (act == -1)
+		return -1;
+	if (act == HL_POST)
+		*when = now;
+	return 0;
+}
+
 /* ---- rotation ----------------------------------------------------------- */
 
 static const struct kb_role *
@@ -519,10 +537,16 @@ hl_tick(struct highlights *h, time_t now)
 				    ymd, now, &when, &ymd);
 			}
 		} else if (act == HL_MISSED) {
-			if (t->done_ymd != ymd)
-				log_warn("highlight: %s missed its post for %d "
+			/* worth a line only where posts were made before: a
+			 * new install or a target just added has missed
+			 * nothing (its first post is tomorrow's) */
+			char *pv = get(h, t, "posted");
+
+			if (t->done_ymd != ymd && pv != NULL)
+				log_info("highlight: %s missed its post for %d "
 				    "(past the %d-minute catch-up window)",
 				    t->key, ymd, h->catchup_s / 60);
+			free(pv);
 			t->done_ymd = ymd;
 		} else if (act == -1)
 			continue;

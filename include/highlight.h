@@ -78,6 +78,11 @@ int		 hl_settings(struct highlights *, const char *network,
 		    const char *target, int *on, int *secs, char *zone,
 		    size_t zonelen);
 
+/* When target's next post is due (now when it is due now); 0, or -1
+ * when it is off or unknown. */
+int		 hl_next(struct highlights *, const char *network,
+		    const char *target, time_t now, time_t *when);
+
 /* The role of target's local date at now (chosen and kept if new); the
  * default target when network is NULL. */
 const struct kb_role *hl_today(struct highlights *, const char *network,

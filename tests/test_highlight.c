@@ -426,8 +426,20 @@ test_11_command_on_off_and_refusal(void **s)
 	m.text = "!highlight time 08:30 America/New_York";
 	m.len = strlen(m.text);
 	router_handle(F.rt, &m, 1790000000, &F.a);
+	/* 10:13 in New York: inside the catch-up window of today's 08:30 */
 	assert_string_equal(buf_str(&F.a.text),
-	    "Daily highlight here: on, at 08:30 America/New_York.");
+	    "Daily highlight here: on, at 08:30 America/New_York. The first "
+	    "post goes out now.");
+	m.text = "!highlight time 23:00 America/New_York";
+	m.len = strlen(m.text);
+	router_handle(F.rt, &m, 1790000000, &F.a);
+	assert_string_equal(buf_str(&F.a.text),
+	    "Daily highlight here: on, at 23:00 America/New_York. Next post: "
+	    "today at 23:00.");
+	m.text = "!highlight time 06:00 America/New_York";
+	m.len = strlen(m.text);
+	router_handle(F.rt, &m, 1790000000, &F.a);
+	assert_has(buf_str(&F.a.text), "Next post: 2026-09-22 at 06:00.");
 	m.text = "!highlight time 25:00";
 	m.len = strlen(m.text);
 	router_handle(F.rt, &m, 1790000000, &F.a);
