@@ -226,5 +226,21 @@ PY
 )
 expect "console history" "first: True again: True" "$out"
 
+# make demo on a taken port fails loudly instead of claiming a server
+out=$(python3 - "$T" <<'PY' 2>&1
+import os, socket, subprocess, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+port = s.getsockname()[1]
+r = subprocess.run(["sh", os.path.join("tests", "irc", "demo.sh"), sys.argv[1]],
+                   env=dict(os.environ, DEMO_PORT=str(port)),
+                   capture_output=True, text=True, timeout=30)
+print("exit", r.returncode, r.stderr.strip(), "running" in r.stdout)
+PY
+)
+expect "demo taken port" "exit 1 demo: port" "$out"
+expect "demo taken port 2" "is taken; set DEMO_PORT to a free one False" "$out"
+
 echo "cli ($T): $pass passed, $fail failed"
 [ $fail -eq 0 ]
