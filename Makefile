@@ -21,7 +21,7 @@ BUILD_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libcurl4-openssl-dev libsystemd-dev libedit-dev tzdata
 TEST_PKGS = libcmocka-dev ngircd python3-irc openssl inspircd \
 	   atheme-services python3-venv clang libclang-rt-14-dev clang-tidy \
-	   cppcheck valgrind mandoc systemd
+	   cppcheck valgrind mandoc systemd man-db groff-base
 DEB_PKGS = $(BUILD_PKGS) $(TEST_PKGS)
 B	 = build
 VERSION	 = 0.1.0

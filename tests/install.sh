@@ -22,6 +22,15 @@ for f in usr/bin/techpay:755 usr/share/man/man1/techpay.1:644 \
 done
 out=$("$d/usr/bin/techpay" --version 2>&1)
 case "$out" in "techpay "*) ok ;; *) bad "installed --version: $out" ;; esac
+# it answers from the knowledge built into it, with no source tree near
+out=$(cd / && "$d/usr/bin/techpay" ask '!salary sre' 2>&1)
+case "$out" in *'Site Reliability Engineer: $140,000'*) ok ;;
+    *) bad "installed ask: $out" ;; esac
+# man -l renders both pages
+for m in man1/techpay.1 man5/techpay.ini.5; do
+	n=$(MANWIDTH=80 man -l "$d/usr/share/man/$m" 2>/dev/null | wc -l)
+	[ "$n" -gt 20 ] && ok || bad "man -l $m: $n lines"
+done
 u=$d/usr/lib/systemd/system/techpay.service
 grep -q '^ExecStart=/usr/bin/techpay run -c /etc/techpay/techpay.ini$' "$u" &&
     ok || bad "unit: ExecStart not substituted: $(grep ^ExecStart= "$u")"
