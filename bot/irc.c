@@ -34,6 +34,7 @@
 #define QUIT_MESSAGE	"techpay: shutting down"
 
 enum net_state { NET_DOWN, NET_REGISTERING, NET_UP };
+enum cap_state { CAP_LS, CAP_DONE };
 enum sasl_state { SASL_OFF, SASL_LS, SASL_REQ, SASL_AUTH, SASL_DONE,
 	SASL_FAILED };
 
@@ -87,6 +88,14 @@ struct net {
 	enum sasl_state		 sasl;
 	enum config_sasl	 sasl_mech;	/* this connection's */
 	char			 sasl_account[64];	/* from 900 */
+	/* IRCv3: the server's account-tag names the sender's account on
+	 * each message, so owners need no WHOIS (and no race) */
+	enum cap_state		 cap;
+	int			 tag_offered;	/* in CAP LS */
+	int			 sasl_offered;	/* with our mechanism */
+	int			 account_tag;	/* ACKed: a message without
+						   the tag is from nobody's
+						   account */
 	char			 nick[64];	/* the nick we have now */
 	int			 nick_try;
 	struct invite		 invites[INVITES_MAX];
@@ -417,12 +426,37 @@ whois_cancel(struct net *n, const char *nick)
 	}
 }
 
+/*
+ * origin as libircclient passes it, split into the sender's prefix and
+ * the account an IRCv3 account tag named (untag() put it after a \001);
+ * account is "" when the message carried none.
+ */
 static void
-answer(struct net *n, const char *origin, const char *target, int direct,
+split_origin(const char *origin, char *who, size_t wlen, char *account,
+    size_t alen)
+{
+	const char *soh = origin ? strchr(origin, '\001') : NULL;
+
+	snprintf(who, wlen, "%.*s", soh ? (int)(soh - origin) : (int)wlen,
+	    origin ? origin : "");
+	snprintf(account, alen, "%s", soh ? soh + 1 : "");
+}
+
+static void
+answer(struct net *n, const char *tagged, const char *target, int direct,
     const char *raw)
 {
 	struct irc *irc = n->irc;
+	char origin[256], account[64];
 
+	split_origin(tagged, origin, sizeof(origin), account, sizeof(account));
+	/* with account-tag the message says who it is from: no look-up,
+	 * no window for a nick swap */
+	if (n->account_tag) {
+		answer_as(n, origin, target, direct, raw, account[0] ? account :
+		    NULL);
+		return;
+	}
 	/* an owner command from someone who is not an owner by hostmask:
 	 * ask the server for the services account first */
 	if (bot_owner_command(irc->ad.bot, raw) && !owner_by(n, origin, NULL) &&
@@ -700,16 +734,17 @@ ev_privmsg(irc_session_t *s, const char *ev, const char *origin,
 }
 
 static void
-ev_ctcp(irc_session_t *s, const char *ev, const char *origin,
+ev_ctcp(irc_session_t *s, const char *ev, const char *tagged,
     const char **p, unsigned int count)
 {
-	char nick[64], reply[256];
+	char nick[64], reply[256], origin[256], account[64];
 
 	(void)ev;
-	if (count < 1 || origin == NULL)
+	if (count < 1 || tagged == NULL)
 		return;
+	split_origin(tagged, origin, sizeof(origin), account, sizeof(account));
 	/* a reply is a line on the queue like an answer: counted */
-	if (count_of(net_of(s), origin, NULL) == -1)
+	if (count_of(net_of(s), origin, account[0] ? account : NULL) == -1)
 		return;
 	origin_nick(origin, nick, sizeof(nick));
 	if (strcmp(p[0], "VERSION") == 0)
@@ -741,14 +776,22 @@ invite_decide(struct net *n, const char *who, const char *channel,
 }
 
 static void
-ev_invite(irc_session_t *s, const char *ev, const char *origin,
+ev_invite(irc_session_t *s, const char *ev, const char *tagged,
     const char **p, unsigned int count)
 {
 	struct net *n = net_of(s);
+	char origin[256], account[64];
 
 	(void)ev;
-	if (count < 2 || origin == NULL)
+	if (count < 2 || tagged == NULL)
 		return;
+	split_origin(tagged, origin, sizeof(origin), account, sizeof(account));
+	if (n->account_tag) {
+		const char *a = account[0] ? account : NULL;
+
+		invite_decide(n, origin, p[1], a, owner_by(n, origin, a));
+		return;
+	}
 	if (owner_by(n, origin, NULL))
 		invite_decide(n, origin, p[1], NULL, 1);
 	else if (policy_has_account_owners(bot_policy(n->irc->ad.bot)))
@@ -948,6 +991,7 @@ sasl_end(struct net *n, int ok, const char *why)
 		return;
 	}
 	link_send(n->link, "CAP END", 1);
+	n->cap = CAP_DONE;
 }
 
 static void
@@ -958,8 +1002,14 @@ sasl_timeout(struct loop *l, long id, void *ctx)
 	(void)l;
 	(void)id;
 	n->sasl_timer = 0;
-	if (n->link && n->sasl != SASL_DONE && n->sasl != SASL_FAILED)
+	if (n->link && n->sasl != SASL_OFF && n->sasl != SASL_DONE &&
+	    n->sasl != SASL_FAILED)
 		sasl_end(n, 0, "no answer from the server in time");
+	else if (n->link && n->cap == CAP_LS) {
+		/* a server that never finishes CAP: register without it */
+		link_send(n->link, "CAP END", 1);
+		n->cap = CAP_DONE;
+	}
 }
 
 /* Splits ":prefix CMD a b :trailing" in place; returns the param count. */
@@ -1050,18 +1100,59 @@ pass_refused(struct net *n, const char *cmd, int np, char **par)
 	return cmd[0] == '4';
 }
 
+/* 1 if caps (a CAP LS or ACK list) names cap, valued or not. */
 static int
-link_server_line(struct link *k, char *line, void *ctx)
+cap_has(const char *caps, const char *cap)
 {
-	struct net *n = ctx;
+	size_t n = strlen(cap);
+	const char *p;
+
+	for (p = caps; (p = strstr(p, cap)) != NULL; p += n)
+		if ((p == caps || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == '='))
+			return 1;
+	return 0;
+}
+
+/* The server's CAP LS is complete: ask for what we use, then end the
+ * negotiation or go on to SASL. */
+static void
+cap_ls_done(struct net *n, int has_sasl, const char *mechs, size_t nmechs)
+{
+	char why[256];
+
+	if (n->tag_offered)
+		link_send(n->link, "CAP REQ :account-tag", 1);
+	if (n->sasl != SASL_LS) {
+		link_send(n->link, "CAP END", 1);
+		n->cap = CAP_DONE;
+		return;
+	}
+	if (has_sasl == 1) {
+		link_send(n->link, "CAP REQ :sasl", 1);
+		n->sasl = SASL_REQ;
+	} else if (has_sasl == -1) {
+		snprintf(why, sizeof(why), "the server does not offer SASL %s "
+		    "(only %.*s)", sasl_mech_name(n->sasl_mech), (int)nmechs,
+		    mechs);
+		sasl_end(n, 0, why);
+	} else
+		sasl_end(n, 0, "the server does not offer SASL");
+}
+
+/* Registration lines the adapter answers itself: CAP, SASL, PASS
+ * errors.  1 when the line is consumed. */
+static int
+registration_line(struct net *n, const char *line)
+{
 	char *copy, *cmd, *par[16], why[256];
-	const char *mechs, *mech = sasl_mech_name(n->sasl_mech);
-	size_t nmechs;
+	const char *mechs = "", *mech = sasl_mech_name(n->sasl_mech);
+	size_t nmechs = 0;
 	int np, consumed = 0, code;
 
-	(void)k;
-	if (n->state != NET_REGISTERING && (n->sasl == SASL_OFF ||
-	    n->sasl == SASL_DONE || n->sasl == SASL_FAILED))
+	if (n->state != NET_REGISTERING && n->cap == CAP_DONE &&
+	    (n->sasl == SASL_OFF || n->sasl == SASL_DONE ||
+	    n->sasl == SASL_FAILED))
 		return 0;	/* registered: nothing to look at here */
 	copy = xstrdup(line);
 	np = parse_line(copy, &cmd, par, 16);
@@ -1070,34 +1161,48 @@ link_server_line(struct link *k, char *line, void *ctx)
 		free(copy);
 		return 1;
 	}
-	if (n->sasl == SASL_OFF || n->sasl == SASL_DONE ||
-	    n->sasl == SASL_FAILED) {
-		free(copy);
-		return 0;
-	}
 	if (strcmp(cmd, "CAP") == 0 && np >= 2) {
 		consumed = 1;
-		if (!strcmp(par[1], "LS") && n->sasl == SASL_LS) {
+		if (!strcmp(par[1], "LS") && n->cap == CAP_LS) {
 			int more = np >= 4 && !strcmp(par[2], "*");
-			int has = cap_sasl(par[np - 1], mech, &mechs, &nmechs);
+			int has = n->sasl == SASL_LS ? cap_sasl(par[np - 1],
+			    mech, &mechs, &nmechs) : 0;
 
-			if (has == 1) {
-				link_send(n->link, "CAP REQ :sasl", 1);
-				n->sasl = SASL_REQ;
-			} else if (has == -1) {
-				snprintf(why, sizeof(why), "the server does not "
-				    "offer SASL %s (only %.*s)", mech,
-				    (int)nmechs, mechs);
-				sasl_end(n, 0, why);
-			} else if (!more)
-				sasl_end(n, 0, "the server does not offer SASL");
-		} else if (!strcmp(par[1], "ACK") && n->sasl == SASL_REQ) {
-			snprintf(why, sizeof(why), "AUTHENTICATE %s", mech);
-			link_send(n->link, why, 1);
-			n->sasl = SASL_AUTH;
-		} else if (!strcmp(par[1], "NAK"))
-			sasl_end(n, 0, "the server refused the sasl capability");
-	} else if (strcmp(cmd, "AUTHENTICATE") == 0) {
+			if (cap_has(par[np - 1], "account-tag"))
+				n->tag_offered = 1;
+			if (has == 1 && n->sasl == SASL_LS)
+				n->sasl_offered = 1;
+			if (!more)
+				cap_ls_done(n, n->sasl_offered ? 1 : has,
+				    mechs, nmechs);
+		} else if (!strcmp(par[1], "ACK")) {
+			if (cap_has(par[np - 1], "account-tag"))
+				n->account_tag = 1;
+			if (cap_has(par[np - 1], "sasl") &&
+			    n->sasl == SASL_REQ) {
+				snprintf(why, sizeof(why), "AUTHENTICATE %s",
+				    mech);
+				link_send(n->link, why, 1);
+				n->sasl = SASL_AUTH;
+			}
+		} else if (!strcmp(par[1], "NAK")) {
+			if (cap_has(par[np - 1], "sasl") &&
+			    n->sasl == SASL_REQ)
+				sasl_end(n, 0, "the server refused the sasl "
+				    "capability");
+		}
+	} else if (code == 421 && np >= 2 && !strcmp(par[1], "CAP")) {
+		/* a server without CAP registers us anyway */
+		consumed = 1;
+		n->cap = CAP_DONE;
+		if (n->sasl == SASL_LS)
+			sasl_end(n, 0, "the server does not support CAP");
+	} else if (code == 1)
+		n->cap = CAP_DONE;
+	else if (n->sasl == SASL_OFF || n->sasl == SASL_DONE ||
+	    n->sasl == SASL_FAILED)
+		;	/* no SASL under way */
+	else if (strcmp(cmd, "AUTHENTICATE") == 0) {
 		consumed = 1;
 		if (np >= 1 && !strcmp(par[0], "+") && n->sasl == SASL_AUTH)
 			sasl_send_credentials(n);
@@ -1121,6 +1226,60 @@ link_server_line(struct link *k, char *line, void *ctx)
 	}
 	free(copy);
 	return consumed;
+}
+
+/*
+ * A line with IRCv3 message tags, as libircclient (which knows no tags)
+ * can take it: the tags go, and an account tag is kept in the prefix
+ * after a \001 ("nick!user@host\001account"), a byte no real prefix
+ * holds.  The handlers split it off again (split_origin).  Freed by the
+ * caller.
+ */
+static char *
+untag(const char *line)
+{
+	const char *sp = line + strcspn(line, " "), *p, *next, *rest;
+	const char *acct = NULL, *pend;
+	size_t alen = 0, i;
+	struct buf b = {0};
+
+	for (p = line + 1; p < sp; p = next + 1) {
+		next = memchr(p, ';', (size_t)(sp - p));
+		if (next == NULL)
+			next = sp;
+		if (next - p > 8 && strncmp(p, "account=", 8) == 0) {
+			acct = p + 8;
+			alen = (size_t)(next - acct);
+		}
+	}
+	for (rest = sp; *rest == ' '; rest++)
+		;
+	for (i = 0; acct && i < alen; i++)	/* escaped or odd: ignored */
+		if (acct[i] == '\\' || (unsigned char)acct[i] < 0x21 ||
+		    acct[i] == '!' || acct[i] == '@')
+			acct = NULL;
+	if (acct && alen > 0 && alen < 64 && *rest == ':') {
+		pend = rest + strcspn(rest, " ");
+		buf_printf(&b, "%.*s\001%.*s%s", (int)(pend - rest), rest,
+		    (int)alen, acct, pend);
+	} else
+		buf_puts(&b, rest);
+	return buf_steal(&b);
+}
+
+static int
+link_server_line(struct link *k, char *line, void *ctx)
+{
+	struct net *n = ctx;
+	char *clean;
+
+	if (line[0] != '@')
+		return registration_line(n, line);
+	clean = untag(line);
+	if (!registration_line(n, clean))
+		link_pass(k, clean);	/* the untagged line, onwards */
+	free(clean);
+	return 1;
 }
 
 /* ---- connection life ------------------------------------------------ */
@@ -1220,14 +1379,14 @@ link_ready(struct link *k, void *ctx)
 		send_pass(n, k);
 	n->sasl_mech = config_sasl(n->cf);
 	n->sasl_account[0] = '\0';
-	if (n->sasl_mech != CONFIG_SASL_NONE) {
-		n->sasl = SASL_LS;
-		/* before libircclient's NICK and USER: registration waits */
-		link_send(k, "CAP LS 302", 1);
-		n->sasl_timer = loop_add_timer(n->irc->loop,
-		    n->cf->sasl_timeout * 1000L, sasl_timeout, n);
-	} else
-		n->sasl = SASL_OFF;
+	n->sasl = n->sasl_mech != CONFIG_SASL_NONE ? SASL_LS : SASL_OFF;
+	/* before libircclient's NICK and USER: registration waits for CAP
+	 * END (account-tag always, SASL when configured) */
+	n->cap = CAP_LS;
+	n->tag_offered = n->account_tag = n->sasl_offered = 0;
+	link_send(k, "CAP LS 302", 1);
+	n->sasl_timer = loop_add_timer(n->irc->loop,
+	    n->cf->sasl_timeout * 1000L, sasl_timeout, n);
 	n->sess = irc_create_session(&callbacks);
 	irc_set_ctx(n->sess, n);
 	irc_set_ctcp_version(n->sess, "techpay " TECHPAY_VERSION);

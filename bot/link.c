@@ -524,6 +524,15 @@ server_line(struct link *k, char *line, size_t n)
 	}
 }
 
+void
+link_pass(struct link *k, const char *line)
+{
+	if (k->cfd >= 0) {
+		buf_puts(&k->to_client, line);
+		buf_add(&k->to_client, "\r\n", 2);
+	}
+}
+
 static void
 client_line(struct link *k, char *line, size_t n)
 {

@@ -59,6 +59,9 @@ int		 link_start(struct link *, char *err, size_t errlen);
 /* The 127.0.0.1 port libircclient must connect to (open from the ready
  * callback on). */
 int		 link_local_port(const struct link *);
+/* Hands libircclient a server line in place of the one the server_line
+ * callback consumed (a rewritten one). */
+void		 link_pass(struct link *, const char *line);
 /* fd is libircclient's socket: the listener takes only its connection. */
 void		 link_expect_peer(struct link *, int fd);
 /* Queues one line of the bot's own to the server (without CR LF). */

@@ -2,8 +2,8 @@
  * fuzz_ircserver.c -- libFuzzer: what an IRC server sends.
  *
  * Each input is a session's worth of server lines.  Every line goes where
- * a real one goes: first the adapter's own look at it (CAP, SASL, PASS
- * errors: link_server_line), then, as libircclient would deliver it, the
+ * a real one goes: IRCv3 tags taken off (an account tag kept for the
+ * handlers), the adapter's own look at it (CAP, SASL, PASS errors), then, as libircclient would deliver it, the
  * adapter's event handlers (registration, WHOIS replies, NICK, QUIT,
  * JOIN, PART, KICK, MODE, INVITE, PRIVMSG to channels and in private,
  * CTCP), and through them the policy, the router and the send queue.
@@ -140,6 +140,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n->sasl = size > 0 && (data[0] & 1) ? SASL_LS : SASL_OFF;
 	n->sasl_mech = size > 0 && (data[0] & 2) ? CONFIG_SASL_EXTERNAL :
 	    CONFIG_SASL_PLAIN;
+	n->cap = size > 0 && (data[0] & 8) ? CAP_DONE : CAP_LS;
+	n->account_tag = size > 0 && (data[0] & 4);
 	snprintf(n->nick, sizeof(n->nick), "fzbot");
 	text = xstrndup((const char *)data, size);
 	for (line = strtok_r(text, "\r\n", &save); line && lines < FZ_LINES;
@@ -148,9 +150,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (strlen(line) > IRC_MSG_MAX)
 			line[IRC_MSG_MAX] = '\0';
-		copy = xstrdup(line);
-		if (!link_server_line(n->link, copy, n))
-			dispatch(n, line);
+		/* a tagged line goes on untagged (an account tag kept in
+		 * the prefix), as link_pass would hand it to libircclient */
+		copy = line[0] == '@' ? untag(line) : xstrdup(line);
+		if (!registration_line(n, copy))
+			dispatch(n, copy);
 		free(copy);
 		if (n->link == NULL)	/* the handlers closed it */
 			break;

@@ -1196,7 +1196,8 @@ class SaslNet:
     for client certificates, sslinfo) and Atheme does SASL EXTERNAL
     and NickServ CERT; password= makes the connect class ask for PASS."""
 
-    def __init__(self, name="sasl", tls=False, password=None):
+    def __init__(self, name="sasl", tls=False, password=None,
+                 accounttag=False):
         self.dir = os.path.join(TMP, name)
         os.makedirs(os.path.join(self.dir, "data"))
         self.port, link = free_port(), free_port()
@@ -1221,7 +1222,7 @@ class SaslNet:
  maxchans="50" limit="5000" threshold="1000" commandrate="1000000"
  fakelag="off" useident="no"%s>
 <module name="spanningtree"><module name="sasl">
-<module name="services_account"><module name="cap">
+<module name="services_account"><module name="cap">%s
 <link name="services.sasl.test" ipaddr="127.0.0.1" port="%d"
  allowmask="127.0.0.0/8" sendpass="linkpw" recvpass="linkpw">
 <uline server="services.sasl.test" silent="yes">
@@ -1231,6 +1232,8 @@ class SaslNet:
 <security runasuser="" runasgroup="">
 """ % (tlsconf, self.port, link,
                 ' password="%s"' % password if password else "",
+                '<module name="ircv3"><module name="ircv3_accounttag">'
+                if accounttag else "",
                 link, self.dir, self.dir))
         with open("/usr/share/doc/atheme-services/examples/"
                   "atheme.conf.example") as f:
@@ -1599,8 +1602,9 @@ class T11ServerPassword(unittest.TestCase):
         lines = got[0].split("\r\n")
         # a password with a space goes as a trailing parameter, first
         self.assertEqual(lines[0], "PASS :two words", lines)
-        self.assertTrue(lines[1].startswith("NICK pass464"), lines)
-        self.assertTrue(lines[2].startswith("USER "), lines)
+        self.assertEqual(lines[1], "CAP LS 302", lines)
+        self.assertTrue(lines[2].startswith("NICK pass464"), lines)
+        self.assertTrue(lines[3].startswith("USER "), lines)
         self.assertNotIn("two words", log)
 
 
@@ -1700,6 +1704,57 @@ class T12SaslExternal(unittest.TestCase):
         self.assertIn("SASL: logged in as plainacct (PLAIN)", log)
         self.assertIn("-> AUTHENTICATE PLAIN", log)
         self.assertNotIn("Plain-Pass-12", log)
+
+
+class T14AccountTag(unittest.TestCase):
+    """InspIRCd with IRCv3 account-tag: the account comes on the message
+    itself, so owner commands need no WHOIS and have no race."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.net = SaslNet("sasl-tag", accounttag=True)
+        cls.net.start()
+        assert cls.net.register("boss7", "Boss-Pass-7")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.net.stop()
+
+    def test_01_owner_by_tag_nick_swap_refused(self):
+        bot = Bot(self.net, nick="tagbot", bot_extra="owners = account:boss7")
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "-> CAP REQ :account-tag" in
+                                 bot.logtext(), 10), bot.logtext())
+        owner = User(self.net, "boss7_", join=None)
+        self.addCleanup(owner.close)
+        owner.say("NickServ", "IDENTIFY boss7 Boss-Pass-7")
+        self.assertTrue(owner.pump_until(
+            lambda: any("now logged in" in m[3] or "You are now" in m[3]
+                        for m in owner.msgs), 10), owner.msgs)
+        mal = User(self.net, "boss7", join=None)
+        self.addCleanup(mal.close)
+        mal.say("tagbot", "!join #pwned7")
+        mal.pump_until(lambda: any("only the bot's owners" in m[3]
+                                   for m in mal.msgs), 10)
+        self.assertTrue(any("only the bot's owners" in m[3]
+                            for m in mal.msgs), mal.msgs)
+        mal.conn.nick("mallory7")
+        owner.conn.nick("boss7")
+        owner.pump(3)
+        # the owner, known by the tag on the message
+        owner.say("tagbot", "!join #owner7")
+        self.assertTrue(wait_for(lambda: "JOIN #owner7" in bot.logtext(),
+                                 10), bot.logtext())
+        log = bot.logtext()
+        self.assertNotIn("JOIN #pwned7", log)
+        self.assertNotIn("-> WHOIS", log)
+        # tags never reach libircclient: the channel still answers
+        u = User(self.net, "tagu")
+        self.addCleanup(u.close)
+        u.pump(0.5)
+        u.say("#techpay", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("tagbot"), 10))
 
 
 class T05Config(unittest.TestCase):
