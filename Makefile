@@ -134,16 +134,17 @@ $(B)/techpay: $(LIB_OBJ) $(B)/obj/main.o
 
 $(B)/asan/%.o: bot/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) $(SAN) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -MMD -MP \
+	    -c $< -o $@
 
 $(B)/asan/kb_embed.o: $(B)/gen/kb_embed.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(SAN) -c $< -o $@
+	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
 ASAN_OBJ = $(LIB_SRC:bot/%.c=$(B)/asan/%.o) $(B)/asan/kb_embed.o
 
 $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- tests ------------------------------------------------------------
 
@@ -185,7 +186,8 @@ $(B)/tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) \
 $(B)/asan-tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) \
     $$(call mods,$(B)/asan,$$*)
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) $(SAN) $(PKG_CFLAGS) -Itests -o $@ $< \
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SAN) $(PKG_CFLAGS) \
+	    $(LDFLAGS) -Itests -o $@ $< \
 	    $(call mods,$(B)/asan,$*) $(PKG_LIBS) -lcmocka
 
 check-unit: $(TESTS:%=$(B)/tests/%) $(B)/techpay
@@ -293,21 +295,23 @@ FUZZ_OBJ = $(LIB_SRC:bot/%.c=$(B)/fuzz/obj/%.o) $(B)/fuzz/obj/kb_embed.o
 
 $(B)/fuzz/obj/%.o: bot/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 	    $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/fuzz/obj/kb_embed.o: $(B)/gen/kb_embed.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -c $< -o $@
+	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -c $< -o $@
 
 # includes bot/irc.c to reach its static handlers: every object but irc.o
 $(B)/fuzz/fuzz_ircserver: tests/fuzz/fuzz_ircserver.c bot/irc.c \
     $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ))
-	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	    $(LDFLAGS) \
 	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
-	$(FUZZ_CC) $(BASE) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	    $(LDFLAGS) \
 	    -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 .SECONDARY: $(FUZZ_OBJ)
@@ -335,8 +339,8 @@ check-fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 
 $(B)/bench: tests/bench.c $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) -O2 -g $(HARDEN) $(PKG_CFLAGS) -o $@ $< \
-	    $(LIB_OBJ) $(HARDEN_LD) $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) -O2 -g $(HARDEN) $(PKG_CFLAGS) \
+	    -o $@ $< $(LIB_OBJ) $(HARDEN_LD) $(LDFLAGS) $(PKG_LIBS)
 
 # ---- install ------------------------------------------------------------
 
