@@ -732,7 +732,7 @@ static void
 listener_ev(struct loop *l, int fd, int ev, void *ctx)
 {
 	struct link *k = ctx;
-	struct sockaddr_in peer;
+	struct sockaddr_in peer = { 0 };
 	socklen_t len = sizeof(peer);
 	int c;
 
@@ -760,7 +760,7 @@ listener_ev(struct loop *l, int fd, int ev, void *ctx)
 void
 link_expect_peer(struct link *k, int fd)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = { 0 };
 	socklen_t len = sizeof(sin);
 
 	if (getsockname(fd, (struct sockaddr *)&sin, &len) == 0 &&
