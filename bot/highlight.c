@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "config.h"
 #include "highlight.h"
 #include "log.h"
 #include "phrase.h"
@@ -241,6 +242,16 @@ hl_add(struct highlights *h, const char *network, const char *target,
     int on, int secs, const char *zone)
 {
 	return add(h, network, target, on, secs, zone) ? 0 : -1;
+}
+
+void
+hl_add_all(struct highlights *h, const char *network,
+    const struct config_highlight *t, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		hl_add(h, network, t[i].target, 1, t[i].secs, t[i].zone);
 }
 
 /* state_each callback: a "K|set" key of a target not in the config. */

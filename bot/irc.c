@@ -132,18 +132,30 @@ static void
 sendf(struct net *n, int urgent, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A line to the link: the bot's own (who NULL), or said for who. */
 static void
-sendf(struct net *n, int urgent, const char *fmt, ...)
+vsendf(struct net *n, int urgent, const char *who, const char *fmt,
+    va_list ap)
 {
 	char line[IRC_MSG_MAX * 2];
-	va_list ap;
 
 	if (n->link == NULL)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
+	if (who)
+		link_send_for(n->link, who, line);
+	else
+		link_send(n->link, line, urgent);
+}
+
+static void
+sendf(struct net *n, int urgent, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsendf(n, urgent, NULL, fmt, ap);
 	va_end(ap);
-	link_send(n->link, line, urgent);
 }
 
 /* A line said for the person origin (nick!user@host): it waits in
@@ -156,16 +168,12 @@ sendf_for(struct net *n, const char *origin, const char *fmt, ...)
 static void
 sendf_for(struct net *n, const char *origin, const char *fmt, ...)
 {
-	char line[IRC_MSG_MAX * 2];
 	const char *bang = origin ? strchr(origin, '!') : NULL;
 	va_list ap;
 
-	if (n->link == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsendf(n, 0, bang ? bang + 1 : origin ? origin : "", fmt, ap);
 	va_end(ap);
-	link_send_for(n->link, bang ? bang + 1 : origin, line);
 }
 
 static void
@@ -1639,15 +1647,13 @@ irc_highlights(struct adapter *ad, const struct config *cf,
     struct highlights *hl)
 {
 	char net[96];
-	int i, j;
+	int i;
 
 	(void)ad;
 	for (i = 0; i < cf->nnetworks; i++) {
 		snprintf(net, sizeof(net), "irc:%s", cf->networks[i].name);
-		for (j = 0; j < cf->networks[i].nhighlights; j++)
-			hl_add(hl, net, cf->networks[i].highlights[j].target, 1,
-			    cf->networks[i].highlights[j].secs,
-			    cf->networks[i].highlights[j].zone);
+		hl_add_all(hl, net, cf->networks[i].highlights,
+		    cf->networks[i].nhighlights);
 	}
 }
 

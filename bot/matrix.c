@@ -1536,15 +1536,13 @@ matrix_highlights(struct adapter *ad, const struct config *cf,
     struct highlights *hl)
 {
 	char net[96];
-	int i, j;
+	int i;
 
 	(void)ad;
 	for (i = 0; i < cf->nmatrix; i++) {
 		snprintf(net, sizeof(net), "matrix:%s", cf->matrix[i].name);
-		for (j = 0; j < cf->matrix[i].nhighlights; j++)
-			hl_add(hl, net, cf->matrix[i].highlights[j].target, 1,
-			    cf->matrix[i].highlights[j].secs,
-			    cf->matrix[i].highlights[j].zone);
+		hl_add_all(hl, net, cf->matrix[i].highlights,
+		    cf->matrix[i].nhighlights);
 	}
 }
 

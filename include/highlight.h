@@ -64,6 +64,10 @@ void		 hl_set_poster(struct highlights *, hl_post_fn *, void *ctx);
  */
 int		 hl_add(struct highlights *, const char *network,
 		    const char *target, int on, int secs, const char *zone);
+/* A config section's highlight targets, all on (config.h's list). */
+struct config_highlight;
+void		 hl_add_all(struct highlights *, const char *network,
+		    const struct config_highlight *, int n);
 /* Loads the run-time changes kept in the state store (targets that were
  * switched on in a channel the config does not list). */
 void		 hl_load(struct highlights *);
