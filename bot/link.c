@@ -39,6 +39,7 @@
 #define LINK_LANE_MAX	32		/* lines one person may have waiting */
 #define LINK_WHO_MAX	96
 #define LINK_BACKLOG	8		/* intruders must not crowd us out */
+#define LINK_SETUP_MAX_MS 10000		/* to connect, then to shake hands */
 
 enum state { L_RESOLVING, L_CONNECTING, L_HANDSHAKE, L_READY, L_CLOSED };
 
@@ -72,6 +73,7 @@ struct link {
 	int		 port;		/* the listener's */
 	int		 expect_port;	/* libircclient's end; 0: not yet */
 	struct resolve	*rv;		/* the name lookup under way */
+	long long	 since;		/* ms the connect or handshake began */
 	SSL_CTX		*ssl_ctx;
 	SSL		*ssl;
 	struct buf	 from_client;	/* partial line from libircclient */
@@ -654,6 +656,7 @@ connected(struct link *k)
 		    inet_pton(AF_INET6, k->host, &a6) != 1)
 			SSL_set_tlsext_host_name(k->ssl, k->host);
 		k->state = L_HANDSHAKE;
+		k->since = loop_now_ms();
 		handshake(k);
 		return;
 	}
@@ -796,6 +799,23 @@ tick(struct loop *l, long id, void *ctx)
 
 	(void)id;
 	k->tick_timer = loop_add_timer(l, 1000, tick, k);
+	if ((k->state == L_CONNECTING || k->state == L_HANDSHAKE) &&
+	    now - k->since > LINK_SETUP_MAX_MS) {
+		/* a plain-text IRC server waits for a line end that a
+		 * ClientHello never has: say what is likely wrong */
+		enter(k);
+		if (k->state == L_HANDSHAKE)
+			link_close(k, "TLS handshake: no answer in %d s; if port "
+			    "%d does not speak TLS, set tls = no, or use the "
+			    "server's TLS port (usually 6697)",
+			    LINK_SETUP_MAX_MS / 1000, k->conf.port);
+		else
+			link_close(k, "cannot connect to %s:%d: no answer in "
+			    "%d s", k->host, k->conf.port,
+			    LINK_SETUP_MAX_MS / 1000);
+		leave(k);
+		return;
+	}
 	if (k->state != L_READY)
 		return;
 	enter(k);
@@ -868,6 +888,7 @@ resolved(struct addrinfo *res, const char *why, void *ctx)
 		    k->conf.port, strerror(e ? e : errno));
 	else {
 		k->state = L_CONNECTING;
+		k->since = loop_now_ms();
 		update_fds(k);
 	}
 	leave(k);
