@@ -900,11 +900,86 @@ placeholder(struct parse *p, const char *k, const char *v)
 	}
 }
 
+/* The [network NAME] section called name: found, or made. */
+static void *
+open_network(struct parse *p, const char *name)
+{
+	struct config *cf = p->cf;
+	int i;
+
+	if (p->net && strcmp(p->net->name, name) == 0)
+		return p->net;
+	for (i = 0; i < cf->nnetworks; i++)
+		if (!strcmp(cf->networks[i].name, name))
+			return p->net = &cf->networks[i];
+	if (cf->nnetworks == CONFIG_NETWORKS_MAX) {
+		perr(p, "at most %d networks", CONFIG_NETWORKS_MAX);
+		return NULL;
+	}
+	p->net = &cf->networks[cf->nnetworks++];
+	config_network_defaults(p->net);
+	p->net->name = xstrdup(name);
+	return p->net;
+}
+
+/* The [matrix NAME] section called name: found, or made. */
+static void *
+open_matrix(struct parse *p, const char *name)
+{
+	struct config *cf = p->cf;
+	int i;
+
+	if (p->mx && strcmp(p->mx->name, name) == 0)
+		return p->mx;
+	for (i = 0; i < cf->nmatrix; i++)
+		if (!strcmp(cf->matrix[i].name, name))
+			return p->mx = &cf->matrix[i];
+	if (cf->nmatrix == CONFIG_MATRIX_MAX) {
+		perr(p, "at most %d Matrix accounts", CONFIG_MATRIX_MAX);
+		return NULL;
+	}
+	p->mx = &cf->matrix[cf->nmatrix++];
+	config_matrix_defaults(p->mx);
+	p->mx->name = xstrdup(name);
+	return p->mx;
+}
+
+static void
+network_key(struct parse *p, void *sec, const char *k, const char *v)
+{
+	net_key(p, sec, k, v);
+}
+
+static void
+matrix_section_key(struct parse *p, void *sec, const char *k, const char *v)
+{
+	matrix_key(p, sec, k, v);
+}
+
+/*
+ * The kinds of [KIND NAME] section, found by name as OpenSMTPD finds its
+ * table backends: each kind is one adapter's (adapter.h), with the
+ * function that finds or makes a section and the one that reads a key of
+ * it.  A new kind of network is one line here.
+ */
+static const struct section_kind {
+	const char	*kind;
+	void		*(*open)(struct parse *, const char *name);
+	void		(*key)(struct parse *, void *, const char *,
+			    const char *);
+} section_kinds[] = {
+	{ "network",	open_network,	network_key },
+	{ "matrix",	open_matrix,	matrix_section_key },
+	{ NULL,		NULL,		NULL }
+};
+
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
-	struct config *cf = p->cf;
+	const struct section_kind *sk;
+	size_t n = strcspn(section, " ");
+	void *sec;
 
 	if (name == NULL)	/* a new section (INI_CALL_HANDLER_ON_NEW_SECTION) */
 		return 1;
@@ -913,54 +988,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 		bot_key(p, name, value);
 		return 1;
 	}
-	if (!strncmp(section, "network ", 8)) {
-		const char *nn = section + 8;
-		int i;
-
-		nn += strspn(nn, " ");
-		if (p->net == NULL || strcmp(p->net->name, nn) != 0) {
-			p->net = NULL;
-			for (i = 0; i < cf->nnetworks; i++)
-				if (!strcmp(cf->networks[i].name, nn))
-					p->net = &cf->networks[i];
-			if (p->net == NULL) {
-				if (cf->nnetworks == CONFIG_NETWORKS_MAX) {
-					perr(p, "at most %d networks",
-					    CONFIG_NETWORKS_MAX);
-					return 1;
-				}
-				p->net = &cf->networks[cf->nnetworks++];
-				config_network_defaults(p->net);
-				p->net->name = xstrdup(nn);
-			}
+	for (sk = section_kinds; sk->kind; sk++)
+		if (strlen(sk->kind) == n && !strncmp(section, sk->kind, n) &&
+		    section[n] == ' ') {
+			if ((sec = sk->open(p, section + n +
+			    strspn(section + n, " "))) != NULL)
+				sk->key(p, sec, name, value);
+			return 1;
 		}
-		net_key(p, p->net, name, value);
-		return 1;
-	}
-	if (!strncmp(section, "matrix ", 7)) {
-		const char *nn = section + 7;
-		int i;
-
-		nn += strspn(nn, " ");
-		if (p->mx == NULL || strcmp(p->mx->name, nn) != 0) {
-			p->mx = NULL;
-			for (i = 0; i < cf->nmatrix; i++)
-				if (!strcmp(cf->matrix[i].name, nn))
-					p->mx = &cf->matrix[i];
-			if (p->mx == NULL) {
-				if (cf->nmatrix == CONFIG_MATRIX_MAX) {
-					perr(p, "at most %d Matrix accounts",
-					    CONFIG_MATRIX_MAX);
-					return 1;
-				}
-				p->mx = &cf->matrix[cf->nmatrix++];
-				config_matrix_defaults(p->mx);
-				p->mx->name = xstrdup(nn);
-			}
-		}
-		matrix_key(p, p->mx, name, value);
-		return 1;
-	}
 	perr(p, "unknown section [%s] (use [bot], [network NAME] or "
 	    "[matrix NAME])", section);
 	return 1;
