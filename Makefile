@@ -52,7 +52,8 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/router.c bot/commands.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
-	   bot/console.c bot/bot.c bot/adapters.c bot/config.c bot/log.c bot/link.c \
+	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
+	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/tz.c bot/highlight.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
@@ -171,7 +172,7 @@ MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz
 MODS_test_log	   = log
 MODS_test_http	   = buf log loop http
-MODS_test_config   = $(M_KB) log tz policy config
+MODS_test_config   = $(M_KB) log tz policy config confparse irc_conf matrix_conf
 MODS_test_highlight = $(M_ROUTER)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 

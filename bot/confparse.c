@@ -1,0 +1,363 @@
+/*
+ * confparse.c -- what the config's readers share; see confparse.h.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "confparse.h"
+#include "policy.h"
+#include "tz.h"
+
+void
+perr(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->nerr++;
+	buf_printf(&p->errs, "%s:%d: %s\n", p->cf->path, p->line, msg);
+}
+
+/* A warning, with its line when it has one (0: the whole file). */
+void
+pwarn(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->line > 0)
+		buf_printf(&p->warns, "%s:%d: warning: %s\n", p->cf->path,
+		    p->line, msg);
+	else
+		buf_printf(&p->warns, "%s: warning: %s\n", p->cf->path, msg);
+}
+
+/*
+ * The first line of a file, for secrets kept outside the config.  Opened
+ * without blocking and checked before anything is read: a FIFO (or a
+ * device) would hang the start, or feed us without end, and a file that
+ * others can write could hand the bot a password of their choosing.  The
+ * read is bounded: a secret is a line, not a file.
+ */
+char *
+read_secret(struct parse *p, const char *key, const char *path)
+{
+	char buf[CONFIG_SECRET_MAX + 1], *line = NULL;
+	struct stat st;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1) {
+		perr(p, "%s: %s: %s", key, path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		perr(p, "%s: %s: %s", key, path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		perr(p, "%s: %s is not a regular file", key, path);
+		goto out;
+	}
+	if (st.st_size > CONFIG_SECRET_MAX) {
+		perr(p, "%s: %s is larger than %d bytes (a secret is one line)",
+		    key, path, CONFIG_SECRET_MAX);
+		goto out;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		perr(p, "%s: %s is writable by group or others (chmod 600 %s)",
+		    key, path, path);
+		goto out;
+	}
+	if (st.st_mode & (S_IRGRP | S_IROTH))
+		pwarn(p, "%s: %s is readable by group or others (chmod 600 %s)",
+		    key, path, path);
+	/* the size can grow between fstat and read: read at most the cap */
+	while (len < CONFIG_SECRET_MAX && (n = read(fd, buf + len,
+	    CONFIG_SECRET_MAX - len)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			perr(p, "%s: %s: %s", key, path, strerror(errno));
+			goto out;
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	len = strcspn(buf, "\r\n");
+	if (len == 0)
+		perr(p, "%s: %s is empty", key, path);
+	else
+		line = xstrndup(buf, len);
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return line;
+}
+
+/* Edit distance of a and b (case-insensitive), capped at max + 1. */
+static int
+distance(const char *a, const char *b, int max)
+{
+	int row[CONFIG_KEY_LEN + 1], i, j, diag, up, best;
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > CONFIG_KEY_LEN || lb > CONFIG_KEY_LEN)
+		return max + 1;
+	for (j = 0; j <= (int)lb; j++)
+		row[j] = j;
+	for (i = 1; i <= (int)la; i++) {
+		diag = row[0];
+		row[0] = i;
+		best = i;
+		for (j = 1; j <= (int)lb; j++) {
+			up = row[j];
+			row[j] = diag + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[lb];
+}
+
+/*
+ * An unknown key, with the nearest valid one of its section when a typo
+ * (at most CONFIG_SUGGEST_MAX edits) explains it.
+ */
+void
+unknown_key(struct parse *p, const char *const *keys, const char *k,
+    const char *section)
+{
+	const char *best = NULL;
+	int i, d, bestd = CONFIG_SUGGEST_MAX + 1;
+
+	for (i = 0; keys[i]; i++)
+		if ((d = distance(k, keys[i], CONFIG_SUGGEST_MAX)) < bestd) {
+			bestd = d;
+			best = keys[i];
+		}
+	if (best)
+		perr(p, "unknown key \"%s\" in [%s]: did you mean %s?", k,
+		    section, best);
+	else
+		perr(p, "unknown key \"%s\" in [%s]", k, section);
+}
+
+char *
+trimdup(const char *s, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Splits a comma-separated list into out (at most max items). */
+int
+split_list(struct parse *p, const char *key, const char *v, char **out,
+    int max)
+{
+	int n = 0;
+	const char *c;
+
+	while (*v) {
+		c = strchr(v, ',');
+		if (c == NULL)
+			c = v + strlen(v);
+		if (n == max) {
+			perr(p, "%s: at most %d items", key, max);
+			break;
+		}
+		out[n] = trimdup(v, (size_t)(c - v));
+		if (*out[n] == '\0')
+			free(out[n]);
+		else
+			n++;
+		v = *c ? c + 1 : c;
+	}
+	return n;
+}
+
+int
+parse_bool(struct parse *p, const char *key, const char *v)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
+	    !strcmp(v, "1") || !strcasecmp(v, "on"))
+		return 1;
+	if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
+	    !strcmp(v, "0") || !strcasecmp(v, "off"))
+		return 0;
+	perr(p, "%s: \"%s\" is not yes or no", key, v);
+	return 0;
+}
+
+int
+parse_int(struct parse *p, const char *key, const char *v, long lo, long hi)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end != '\0' || n < lo || n > hi) {
+		perr(p, "%s: \"%s\" is not a number from %ld to %ld", key, v,
+		    lo, hi);
+		return (int)lo;
+	}
+	return (int)n;
+}
+
+void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = *v ? xstrdup(v) : NULL;
+}
+
+int
+valid_nick(const char *n)
+{
+	size_t i, len = strlen(n);
+
+	if (len == 0 || len > 30 || isdigit((unsigned char)n[0]) || n[0] == '-')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)n[i]) && !strchr("-_[]\\`^{}|", n[i]))
+			return 0;
+	return 1;
+}
+
+void
+free_list(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i]);
+		v[i] = NULL;
+	}
+}
+
+int
+valid_irc_word(const char *s)	/* no space, control, comma or colon start */
+{
+	if (*s == '\0' || *s == ':')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == ',')
+			return 0;
+	return 1;
+}
+
+/* "TARGET [HH:MM[:SS]] [Zone]" items into out. */
+int
+parse_highlights(struct parse *p, const char *v, struct config_highlight *out,
+    int is_room)
+{
+	char *items[CONFIG_CHANNELS_MAX], *tok, *save;
+	int i, n = split_list(p, "highlights", v, items, CONFIG_CHANNELS_MAX);
+
+	for (i = 0; i < n; i++) {
+		struct config_highlight *h = &out[i];
+
+		h->secs = -1;
+		tok = strtok_r(items[i], " \t", &save);
+		h->target = xstrdup(tok);
+		/* room ids: "!opaque:server", or "!opaque" since room
+		 * version 12 */
+		if (is_room ? h->target[0] != '!' || h->target[1] == '\0' :
+		    !strchr("#&+!", h->target[0]) || !valid_irc_word(h->target))
+			perr(p, "highlights: \"%s\" is not a %s", h->target,
+			    is_room ? "room id (!id)" : "channel name");
+		while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+			if (isdigit((unsigned char)tok[0])) {
+				if ((h->secs = tz_parse_time(tok)) < 0)
+					perr(p, "highlights: \"%s\" is not a "
+					    "time (HH:MM)", tok);
+			} else if (!tz_valid(tok))
+				perr(p, "highlights: \"%s\" is not a time "
+				    "zone (an IANA name such as Europe/Berlin)",
+				    tok);
+			else {
+				free(h->zone);
+				h->zone = xstrdup(tok);
+			}
+		}
+		free(items[i]);
+	}
+	return n;
+}
+
+void
+free_highlights(struct config_highlight *h, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(h[i].target);
+		free(h[i].zone);
+		h[i].target = h[i].zone = NULL;
+	}
+}
+
+char *
+dupnull(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+int
+config_host_is_loopback(const char *host)
+{
+	char h[INET6_ADDRSTRLEN + 2];
+	struct in_addr a4;
+	struct in6_addr a6;
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' &&
+	    n - 2 < sizeof(h)) {
+		memcpy(h, host + 1, n - 2);
+		h[n - 2] = '\0';
+		host = h;
+	}
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}

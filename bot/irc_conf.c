@@ -1,0 +1,548 @@
+/*
+ * irc_conf.c -- the [network NAME] sections: the IRC adapter's keys, their
+ * defaults and checks, and the copy the adapter keeps (config.h).
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "confparse.h"
+#include "policy.h"
+#include "tz.h"
+
+static const char *const net_keys[] = {
+	"servers", "tls", "tls_verify", "tls_ca_file", "tls_cert_file",
+	"tls_key_file", "nick", "alt_nicks", "user", "realname",
+	"server_password", "server_password_file", "sasl_mechanism",
+	"sasl_user", "sasl_password", "sasl_password_file", "sasl_required",
+	"sasl_timeout", "nickserv_password", "nickserv_target", "channels",
+	"highlights", "flood_burst", "flood_interval_ms", "max_lines",
+	"ping_after", "ping_timeout", "reconnect_min", "reconnect_max", NULL
+};
+
+void
+config_network_defaults(struct config_network *n)
+{
+	n->tls = 1;
+	n->tls_verify = 1;
+	n->sasl_timeout = 15;
+	n->flood_burst = 4;
+	n->flood_interval_ms = 2000;
+	n->max_lines = 3;
+	n->ping_after = 120;
+	n->ping_timeout = 60;
+	n->reconnect_min = 5;
+	n->reconnect_max = 300;
+}
+
+/*
+ * server_password and server_password_file set the same password: the
+ * second of them is an error rather than a silent choice (which one the
+ * server gets would depend on the order of the lines).
+ */
+static void
+server_password_key(struct parse *p, struct config_network *n, int key)
+{
+	if (n->server_password_keys & ~key)
+		perr(p, "[network %s]: server_password and "
+		    "server_password_file: give one of them", n->name);
+	n->server_password_keys |= key;
+}
+
+/*
+ * A server is host[:port].  URLs and host/port are common guesses (the
+ * first from clients' docs, the second from Cisco-style lists): say what
+ * to write instead, since "ircs://host" would otherwise be taken as a
+ * host named "ircs" with the port "//host".  0 when the item is refused.
+ */
+static int
+server_form(struct parse *p, const char *item)
+{
+	const char *u = strstr(item, "://"), *h, *slash;
+	size_t sl, hl;
+
+	if (u) {
+		sl = (size_t)(u - item);
+		h = u + 3;
+		hl = strcspn(h, "/?#");
+		perr(p, "servers: \"%s\" is a URL: write %.*s%s", item,
+		    (int)hl, h, sl == 4 && !strncasecmp(item, "ircs", 4) ?
+		    " and tls = yes" : sl == 3 && !strncasecmp(item, "irc", 3) ?
+		    " and tls = no" : "");
+		return 0;
+	}
+	if ((slash = strchr(item, '/')) != NULL) {
+		if (slash[1] != '\0' && strspn(slash + 1, "0123456789") ==
+		    strlen(slash + 1))
+			perr(p, "servers: \"%s\": write %.*s:%s", item,
+			    (int)(slash - item), item, slash + 1);
+		else
+			perr(p, "servers: \"%s\" is not host[:port]", item);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+net_key(struct parse *p, struct config_network *n, const char *k,
+    const char *v)
+{
+	char *items[CONFIG_CHANNELS_MAX];
+	int i, m;
+
+	if (!strcmp(k, "servers")) {
+		/* a repeated key replaces the list (found by fuzz_config:
+		 * it used to append past the end of the array) */
+		for (i = 0; i < n->nservers; i++)
+			free(n->servers[i].host);
+		n->nservers = 0;
+		m = split_list(p, k, v, items, CONFIG_SERVERS_MAX);
+		for (i = 0; i < m; i++) {
+			char *colon;
+			struct config_server *s = &n->servers[n->nservers];
+
+			if (!server_form(p, items[i])) {
+				free(items[i]);
+				continue;
+			}
+			colon = strrchr(items[i], ':');
+
+			s->port = n->tls ? 6697 : 6667;
+			if (colon) {
+				*colon = '\0';
+				s->port = parse_int(p, "servers port", colon + 1,
+				    1, 65535);
+			} else
+				s->port = 0;	/* filled from tls below */
+			if (!valid_irc_word(items[i]))
+				perr(p, "servers: \"%s\" is not a host name",
+				    items[i]);
+			s->host = items[i];
+			n->nservers++;
+		}
+	} else if (!strcmp(k, "tls"))
+		n->tls = parse_bool(p, k, v);
+	else if (!strcmp(k, "tls_verify"))
+		n->tls_verify = parse_bool(p, k, v);
+	else if (!strcmp(k, "tls_ca_file"))
+		set_str(&n->tls_ca_file, v);
+	else if (!strcmp(k, "tls_cert_file"))
+		set_str(&n->tls_cert_file, v);
+	else if (!strcmp(k, "tls_key_file"))
+		set_str(&n->tls_key_file, v);
+	else if (!strcmp(k, "nick") || !strcmp(k, "alt_nicks")) {
+		int main_nick = !strcmp(k, "nick");
+
+		m = split_list(p, k, v, items, CONFIG_NICKS_MAX);
+		for (i = 0; i < m; i++) {
+			if (!valid_nick(items[i]))
+				perr(p, "%s: \"%s\" is not a valid nick", k,
+				    items[i]);
+			if (main_nick && i == 0) {
+				free(n->nicks[0]);
+				n->nicks[0] = items[i];
+				if (n->nnicks == 0)
+					n->nnicks = 1;
+			} else if (n->nnicks < CONFIG_NICKS_MAX) {
+				if (n->nnicks == 0)
+					n->nnicks = 1;	/* slot 0 stays main */
+				n->nicks[n->nnicks++] = items[i];
+			} else {
+				perr(p, "%s: at most %d nicks", k,
+				    CONFIG_NICKS_MAX);
+				free(items[i]);
+			}
+		}
+	} else if (!strcmp(k, "user"))
+		set_str(&n->user, v);
+	else if (!strcmp(k, "realname"))
+		set_str(&n->realname, v);
+	else if (!strcmp(k, "server_password")) {
+		set_str(&n->server_password, v);
+		p->cf->secrets |= *v != '\0';
+		server_password_key(p, n, 1);
+	} else if (!strcmp(k, "server_password_file")) {
+		if (*v) {	/* empty: no file */
+			free(n->server_password);
+			n->server_password = read_secret(p, k, v);
+			server_password_key(p, n, 2);
+		}
+	} else if (!strcmp(k, "sasl_mechanism")) {
+		if (!strcasecmp(v, "plain"))
+			n->sasl_mechanism = CONFIG_SASL_PLAIN;
+		else if (!strcasecmp(v, "external"))
+			n->sasl_mechanism = CONFIG_SASL_EXTERNAL;
+		else if (!strcasecmp(v, "none"))
+			n->sasl_mechanism = CONFIG_SASL_NONE;
+		else if (*v == '\0')
+			n->sasl_mechanism = CONFIG_SASL_AUTO;
+		else
+			perr(p, "sasl_mechanism: \"%s\" is not plain, external "
+			    "or none", v);
+	} else if (!strcmp(k, "sasl_user"))
+		set_str(&n->sasl_user, v);
+	else if (!strcmp(k, "sasl_password")) {
+		set_str(&n->sasl_password, v);
+		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "sasl_password_file")) {
+		if (*v) {	/* empty: keeps what the other key set */
+			free(n->sasl_password);
+			n->sasl_password = read_secret(p, k, v);
+		}
+	} else if (!strcmp(k, "sasl_required"))
+		n->sasl_required = parse_bool(p, k, v);
+	else if (!strcmp(k, "sasl_timeout"))
+		n->sasl_timeout = parse_int(p, k, v, 1, 600);
+	else if (!strcmp(k, "nickserv_password")) {
+		set_str(&n->nickserv_password, v);
+		p->cf->secrets |= *v != '\0';
+	} else if (!strcmp(k, "nickserv_target")) {
+		/* nick or nick@server: a message to nick@server reaches
+		 * only a user of that name on that server (RFC 2812 3.3.1) */
+		if (*v && (strpbrk(v, ",:") || strchr("#&+!", *v) ||
+		    !valid_irc_word(v)))
+			perr(p, "nickserv_target: \"%s\" is not a nick or "
+			    "nick@server", v);
+		set_str(&n->nickserv_target, v);
+	} else if (!strcmp(k, "channels")) {
+		for (i = 0; i < n->nchannels; i++) {
+			free(n->channels[i].name);
+			free(n->channels[i].key);
+			n->channels[i].key = NULL;
+		}
+		n->nchannels = 0;
+		m = split_list(p, k, v, items, CONFIG_CHANNELS_MAX);
+		for (i = 0; i < m; i++) {
+			struct config_channel *c = &n->channels[n->nchannels++];
+			char *sp = strchr(items[i], ' ');
+
+			if (sp) {
+				*sp = '\0';
+				c->key = xstrdup(sp + 1 + strspn(sp + 1, " "));
+				/* a key is a secret like a password */
+				p->cf->secrets = 1;
+				if (strchr("#&", c->key[0]))
+					perr(p, "channels: \"%s %s\" looks like "
+					    "two channels: separate them with "
+					    "commas (a channel's key follows it "
+					    "after a space)", items[i], c->key);
+			}
+			c->name = items[i];
+			if (!strchr("#&+!", c->name[0]) ||
+			    !valid_irc_word(c->name))
+				perr(p, "channels: \"%s\" is not a channel name",
+				    c->name);
+		}
+	} else if (!strcmp(k, "highlights")) {
+		free_highlights(n->highlights, n->nhighlights);
+		n->nhighlights = parse_highlights(p, v, n->highlights, 0);
+		p->hl_line[n - p->cf->networks] = p->line;
+	} else if (!strcmp(k, "flood_burst"))
+		n->flood_burst = parse_int(p, k, v, 1, 100);
+	else if (!strcmp(k, "flood_interval_ms"))
+		n->flood_interval_ms = parse_int(p, k, v, 0, 60000);
+	else if (!strcmp(k, "max_lines"))
+		n->max_lines = parse_int(p, k, v, 1, 20);
+	else if (!strcmp(k, "ping_after"))
+		n->ping_after = parse_int(p, k, v, 1, 3600);
+	else if (!strcmp(k, "ping_timeout"))
+		n->ping_timeout = parse_int(p, k, v, 1, 3600);
+	else if (!strcmp(k, "reconnect_min"))
+		n->reconnect_min = parse_int(p, k, v, 1, 3600);
+	else if (!strcmp(k, "reconnect_max"))
+		n->reconnect_max = parse_int(p, k, v, 1, 86400);
+	else {
+		char sec[CONFIG_SECTION_LEN];
+
+		snprintf(sec, sizeof(sec), "network %s", n->name);
+		unknown_key(p, net_keys, k, sec);
+	}
+}
+
+/* The [network NAME] section called name: found, or made. */
+static void *
+open_network(struct parse *p, const char *name)
+{
+	struct config *cf = p->cf;
+	int i;
+
+	if (p->net && strcmp(p->net->name, name) == 0)
+		return p->net;
+	for (i = 0; i < cf->nnetworks; i++)
+		if (!strcmp(cf->networks[i].name, name))
+			return p->net = &cf->networks[i];
+	if (cf->nnetworks == CONFIG_NETWORKS_MAX) {
+		perr(p, "at most %d networks", CONFIG_NETWORKS_MAX);
+		return NULL;
+	}
+	p->net = &cf->networks[cf->nnetworks++];
+	config_network_defaults(p->net);
+	p->net->name = xstrdup(name);
+	return p->net;
+}
+
+static void
+network_key(struct parse *p, void *sec, const char *k, const char *v)
+{
+	net_key(p, sec, k, v);
+}
+
+enum config_sasl
+config_sasl(const struct config_network *n)
+{
+	if (n->sasl_mechanism != CONFIG_SASL_AUTO)
+		return n->sasl_mechanism;
+	if (n->sasl_password)
+		return CONFIG_SASL_PLAIN;
+	/* a certificate without a password: log in with the certificate */
+	if (n->tls && n->tls_cert_file)
+		return CONFIG_SASL_EXTERNAL;
+	return CONFIG_SASL_NONE;
+}
+
+static void
+check_sasl(struct parse *p, const struct config_network *n)
+{
+	switch (n->sasl_mechanism) {
+	case CONFIG_SASL_EXTERNAL:
+		if (n->tls_cert_file == NULL)
+			perr(p, "[network %s]: sasl_mechanism = external needs "
+			    "a client certificate (tls_cert_file and "
+			    "tls_key_file)", n->name);
+		if (!n->tls)
+			perr(p, "[network %s]: sasl_mechanism = external needs "
+			    "tls = yes (the certificate is sent in the TLS "
+			    "handshake)", n->name);
+		if (n->sasl_user || n->sasl_password)
+			perr(p, "[network %s]: sasl_mechanism = external logs "
+			    "in with the certificate: sasl_user and "
+			    "sasl_password are for plain", n->name);
+		break;
+	case CONFIG_SASL_PLAIN:
+		if (n->sasl_user == NULL || n->sasl_password == NULL)
+			perr(p, "[network %s]: sasl_mechanism = plain needs "
+			    "sasl_user and sasl_password", n->name);
+		break;
+	default:
+		if ((n->sasl_user == NULL) != (n->sasl_password == NULL))
+			perr(p, "[network %s]: sasl_user and sasl_password go "
+			    "together", n->name);
+		break;
+	}
+	if (n->sasl_required && config_sasl(n) == CONFIG_SASL_NONE)
+		perr(p, "[network %s]: sasl_required needs sasl_user and "
+		    "sasl_password, or a client certificate (tls_cert_file)",
+		    n->name);
+}
+
+const char *
+config_nickserv_target(const struct config_network *n)
+{
+	if (n->nickserv_password == NULL || *n->nickserv_password == '\0' ||
+	    config_sasl(n) != CONFIG_SASL_NONE)
+		return NULL;
+	return n->nickserv_target ? n->nickserv_target : "NickServ";
+}
+
+/*
+ * IDENTIFY to the bare nick NickServ goes to whoever holds that nick: on
+ * a network that does not reserve service nicks (or while services are
+ * split off) that can be anyone.  Warned, not refused: most networks do
+ * reserve them, and SASL is the real fix.
+ */
+static void
+check_nickserv(struct parse *p, const struct config_network *n)
+{
+	const char *t = config_nickserv_target(n);
+
+	if (n->nickserv_password && *n->nickserv_password &&
+	    config_sasl(n) != CONFIG_SASL_NONE)
+		buf_printf(&p->warns, "%s: warning: [network %s]: "
+		    "nickserv_password is not used with SASL\n", p->cf->path,
+		    n->name);
+	else if (t && strchr(t, '@') == NULL)
+		buf_printf(&p->warns, "%s: warning: [network %s]: IDENTIFY "
+		    "goes to whoever has the nick %s; prefer SASL, or set "
+		    "nickserv_target = %s@<services server>\n", p->cf->path,
+		    n->name, t, t);
+}
+
+/*
+ * The bot posts a highlight only in a channel it is in, and it joins
+ * only its channels: a highlight for another (a typo, or a channel left
+ * out of channels) would wait every day for nothing.
+ */
+static void
+check_highlights(struct parse *p, const struct config_network *n, int ni)
+{
+	int i, j, line = p->line;
+
+	p->line = p->hl_line[ni];
+	for (i = 0; i < n->nhighlights; i++) {
+		for (j = 0; j < n->nchannels; j++)
+			if (!strcasecmp(n->highlights[i].target,
+			    n->channels[j].name))
+				break;
+		if (j == n->nchannels)
+			perr(p, "[network %s]: highlights: %s is not in "
+			    "channels (the bot posts only where it joins)",
+			    n->name, n->highlights[i].target);
+	}
+	p->line = line;
+}
+
+void
+config_network_copy(struct config_network *dst,
+    const struct config_network *src)
+{
+	int i;
+
+	*dst = *src;
+	dst->name = dupnull(src->name);
+	for (i = 0; i < src->nservers; i++)
+		dst->servers[i].host = dupnull(src->servers[i].host);
+	for (i = 0; i < CONFIG_NICKS_MAX; i++)
+		dst->nicks[i] = dupnull(src->nicks[i]);
+	for (i = 0; i < src->nchannels; i++) {
+		dst->channels[i].name = dupnull(src->channels[i].name);
+		dst->channels[i].key = dupnull(src->channels[i].key);
+	}
+	/* highlights are the highlights module's, not the network's */
+	memset(dst->highlights, 0, sizeof(dst->highlights));
+	dst->nhighlights = 0;
+	dst->tls_ca_file = dupnull(src->tls_ca_file);
+	dst->tls_cert_file = dupnull(src->tls_cert_file);
+	dst->tls_key_file = dupnull(src->tls_key_file);
+	dst->user = dupnull(src->user);
+	dst->realname = dupnull(src->realname);
+	dst->server_password = dupnull(src->server_password);
+	dst->sasl_user = dupnull(src->sasl_user);
+	dst->sasl_password = dupnull(src->sasl_password);
+	dst->nickserv_password = dupnull(src->nickserv_password);
+	dst->nickserv_target = dupnull(src->nickserv_target);
+}
+
+void
+config_network_clear(struct config_network *n)
+{
+	int j;
+
+	free(n->name);
+	for (j = 0; j < n->nservers; j++)
+		free(n->servers[j].host);
+	for (j = 0; j < CONFIG_NICKS_MAX; j++)
+		free(n->nicks[j]);
+	for (j = 0; j < n->nchannels; j++) {
+		free(n->channels[j].name);
+		free(n->channels[j].key);
+	}
+	free_highlights(n->highlights, n->nhighlights);
+	free(n->tls_ca_file);
+	free(n->tls_cert_file);
+	if (n->sasl_password)
+		explicit_bzero(n->sasl_password, strlen(n->sasl_password));
+	if (n->server_password)
+		explicit_bzero(n->server_password, strlen(n->server_password));
+	if (n->nickserv_password)
+		explicit_bzero(n->nickserv_password,
+		    strlen(n->nickserv_password));
+	free(n->tls_key_file);
+	free(n->user);
+	free(n->realname);
+	free(n->server_password);
+	free(n->sasl_user);
+	free(n->sasl_password);
+	free(n->nickserv_password);
+	free(n->nickserv_target);
+	memset(n, 0, sizeof(*n));
+}
+
+/* Every [network] section, once the file is read. */
+static void
+irc_check(struct parse *p)
+{
+	struct config *cf = p->cf;
+	int i, j, remote;
+
+	for (i = 0; i < cf->nnetworks; i++) {
+		struct config_network *n = &cf->networks[i];
+
+		if (n->nservers == 0)
+			perr(p, "[network %s]: servers is missing", n->name);
+		for (j = 0; j < n->nservers; j++)
+			if (n->servers[j].port == 0)
+				n->servers[j].port = n->tls ? 6697 : 6667;
+		if (n->nicks[0] == NULL) {
+			n->nicks[0] = xstrdup(cf->nick ? cf->nick : "techpay");
+			if (n->nnicks == 0)
+				n->nnicks = 1;
+		}
+		check_sasl(p, n);
+		check_nickserv(p, n);
+		if ((n->tls_cert_file == NULL) != (n->tls_key_file == NULL))
+			perr(p, "[network %s]: tls_cert_file and tls_key_file "
+			    "go together", n->name);
+		/* a certificate that cannot be read fails every connect */
+		if (n->tls_cert_file && access(n->tls_cert_file, R_OK) == -1)
+			perr(p, "[network %s]: tls_cert_file: %s: %s", n->name,
+			    n->tls_cert_file, strerror(errno));
+		if (n->tls_key_file && access(n->tls_key_file, R_OK) == -1)
+			perr(p, "[network %s]: tls_key_file: %s: %s", n->name,
+			    n->tls_key_file, strerror(errno));
+		if (n->tls_ca_file && access(n->tls_ca_file, R_OK) == -1)
+			perr(p, "[network %s]: tls_ca_file: %s: %s", n->name,
+			    n->tls_ca_file, strerror(errno));
+		if (n->reconnect_min > n->reconnect_max)
+			perr(p, "[network %s]: reconnect_min is above "
+			    "reconnect_max", n->name);
+		check_highlights(p, n, i);
+		if (n->user == NULL)
+			n->user = xstrdup("techpay");
+		if (n->realname == NULL)
+			n->realname = xstrdup("techpay salary bot");
+	}
+	for (i = 0; i < cf->nnetworks; i++) {
+		struct config_network *n = &cf->networks[i];
+
+		if (n->tls)
+			continue;
+		for (j = 0, remote = 0; j < n->nservers; j++)
+			remote |= !config_host_is_loopback(n->servers[j].host);
+		if (!remote)
+			continue;
+		if (config_sasl(n) == CONFIG_SASL_PLAIN) {
+			if (n->sasl_required)
+				perr(p, "[network %s]: sasl_required with SASL "
+				    "PLAIN and tls = no: the password would "
+				    "cross the network in clear; set tls = "
+				    "yes", n->name);
+			else
+				buf_printf(&p->warns, "%s: warning: [network "
+				    "%s]: SASL PLAIN with tls = no: the "
+				    "password crosses the network in clear\n",
+				    cf->path, n->name);
+		}
+		if (config_nickserv_target(n))
+			buf_printf(&p->warns, "%s: warning: [network %s]: "
+			    "nickserv_password with tls = no: the password "
+			    "crosses the network in clear\n", cf->path,
+			    n->name);
+	}
+}
+
+const struct section_kind irc_section = {
+	"network", open_network, network_key, irc_check
+};
