@@ -425,6 +425,14 @@ static const char *const event_fields[] = {
 	"content.users", "content.users_default",
 	/* m.room.create */
 	"content.room_version", "content.additional_creators",
+	/*
+	 * m.room.encrypted: never read here, but an E2EE proxy in front of
+	 * the homeserver (pantalaimon) decrypts the answer to this very
+	 * filter, and with less than the whole Megolm event (its time
+	 * included) it leaves the event encrypted.
+	 */
+	"origin_server_ts", "content.algorithm", "content.ciphertext",
+	"content.sender_key", "content.session_id", "content.device_id",
 	NULL
 };
 
