@@ -213,11 +213,28 @@ check-irc: $(B)/asan/techpay
 	@ASAN_OPTIONS=detect_leaks=1 /usr/bin/python3 tests/irc/test_irc.py \
 	    $(B)/asan/techpay
 
+# pantalaimon, the E2EE proxy of the encrypted-room case, in a venv of its
+# own: 0.10.5 pins matrix-nio <0.21, which the suite's 0.26 client cannot
+# share.  Its python-olm is a wheel that carries libolm, and the one
+# sdist it pulls (future) is pure Python: no compiler is needed.
+PANTA_VENV = $(B)/pantalaimon-venv
+PANTA_PIP  = pantalaimon==0.10.5
+
+$(PANTA_VENV)/.installed:
+	@echo "installing pantalaimon into $(PANTA_VENV) (pip)"
+	rm -rf $(PANTA_VENV)
+	/usr/bin/python3 -m venv $(PANTA_VENV)
+	$(PANTA_VENV)/bin/pip install -q --disable-pip-version-check \
+	    $(PANTA_PIP)
+	touch $@
+
 # Synapse from PyPI for the Matrix tests, in a venv under build/ that is
 # kept between runs.  --system-site-packages lets the suite also use
 # Debian's python3-irc for its IRC+Matrix case.
 SYNAPSE_VENV = $(B)/synapse-venv
-SYNAPSE_PIP  = matrix-synapse==1.163.2 matrix-nio==0.26.0
+# matrix-nio's e2e extra (vodozemac, a wheel) is for the encrypted-room
+# client of the pantalaimon case.
+SYNAPSE_PIP  = matrix-synapse==1.163.2 'matrix-nio[e2e]==0.26.0'
 
 $(SYNAPSE_VENV)/.installed:
 	@echo "installing Synapse and matrix-nio into $(SYNAPSE_VENV) (pip)"
@@ -228,7 +245,8 @@ $(SYNAPSE_VENV)/.installed:
 	touch $@
 
 # End to end on a real Synapse with matrix-nio users, ASan+UBSan binary.
-check-matrix: $(B)/asan/techpay $(SYNAPSE_VENV)/.installed
+check-matrix: $(B)/asan/techpay $(SYNAPSE_VENV)/.installed \
+    $(PANTA_VENV)/.installed
 	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
 	    tests/matrix/test_matrix.py $(B)/asan/techpay
 

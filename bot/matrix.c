@@ -42,8 +42,12 @@
 #include "policy.h"
 
 #define API	"/_matrix/client/v3"
-#define ENCRYPTED_NOTICE "I can't read encrypted messages yet, so I can't " \
-	"answer questions in this room. Ask me in a room without encryption."
+/* Both ways out: the asker's (another room) and the operator's (the
+ * proxy, README "Encrypted rooms"). */
+#define ENCRYPTED_NOTICE "I can't read encrypted messages, so I can't " \
+	"answer questions in this room. Ask me in a room without " \
+	"encryption, or ask my operator to run me behind pantalaimon " \
+	"(an end-to-end encryption proxy)."
 /* The reason on the leave that rejects an invite: the inviter sees it
  * ("techpay rejected the invite: ...") without the bot joining the room
  * to say it, so nothing is posted where nobody asked for the bot. */
@@ -53,6 +57,7 @@
 #define MX_SENDS_MAX	4	/* messages in flight per account */
 #define MX_MEMBER_MAX	2	/* joins and leaves in flight per account */
 #define MX_OUT_MAX	512	/* requests queued before /sync pauses */
+#define MX_RETRY_SOON_MS 1000	/* a send's first retry after a 5xx */
 
 struct matrix;
 
@@ -604,6 +609,7 @@ on_out_done(const struct http_result *r, void *ctx)
 	struct out *o = q->head;
 	char why[256];
 	long ms;
+	int soon;
 
 	q->req = NULL;
 	x->inflight[o->lane]--;
@@ -612,12 +618,28 @@ on_out_done(const struct http_result *r, void *ctx)
 		out_done(x, q);
 	} else if (r->status == 429 || r->status == 401 || r->status == 0 ||
 	    r->status >= 500) {
-		ms = r->status == 429 ? retry_delay(r, &x->cf, q->fails) :
-		    backoff_ms(&x->cf, q->fails);
+		/*
+		 * A first 5xx is most often a passing one: pantalaimon
+		 * answers 500 "did not manage to sync" to a send in a room
+		 * it has only just joined, and takes it a second later.
+		 * So the first retry comes soon, logged as news, not as a
+		 * failure; the backoff starts from the second in a row.
+		 */
+		soon = q->fails == 0 && r->status != 429 && r->status != 401;
+		if (r->status == 429)
+			ms = retry_delay(r, &x->cf, q->fails);
+		else if (soon)
+			ms = MX_RETRY_SOON_MS + random() % (MX_RETRY_SOON_MS / 4);
+		else
+			ms = backoff_ms(&x->cf, q->fails ? q->fails - 1 : 0);
 		q->fails++;
 		errcode(r, why, sizeof(why));
-		log_warn("matrix %s: %s: %s; retrying in %ld ms", x->cf.name,
-		    o->what, why, ms);
+		if (soon)
+			log_info("matrix %s: %s: %s; retrying in %ld ms",
+			    x->cf.name, o->what, why, ms);
+		else
+			log_warn("matrix %s: %s: %s; retrying in %ld ms",
+			    x->cf.name, o->what, why, ms);
 		q->timer = loop_add_timer(x->m->loop, ms, on_out_timer, q);
 	} else {
 		errcode(r, why, sizeof(why));
@@ -915,14 +937,18 @@ on_encrypted(const char *room, void *ctx)
 	char key[300], txn[33], *told;
 	cJSON *c;
 
+	if (x->first_sync)
+		return;		/* history before our first start */
+	/* once per room, for good: the key is committed with the batch, so
+	 * a restart (or a replay of this sync) finds it */
 	room_key(key, sizeof(key), "encrypted_notice", room);
 	if ((told = batch_get(x, key)) != NULL) {
 		free(told);
 		return;
 	}
 	batch_set(x, key, "1");
-	log_info("matrix %s: %s is encrypted; saying so once", x->cf.name,
-	    room);
+	log_info("matrix %s: an encrypted message in %s that I cannot read; "
+	    "saying so once", x->cf.name, room);
 	c = cJSON_CreateObject();
 	cJSON_AddStringToObject(c, "msgtype", "m.notice");
 	cJSON_AddStringToObject(c, "body", ENCRYPTED_NOTICE);

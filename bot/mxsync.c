@@ -73,8 +73,33 @@ mentions(const cJSON *content, const char *self)
 	return 0;
 }
 
+/*
+ * The position in a timeline of our own latest join, or -1.  The events
+ * before it were sent before we were there: encrypted ones among them are
+ * history no key was ever shared with us for, even behind pantalaimon, and
+ * no reason to tell the room we cannot read it.
+ */
+static int
+own_join(const cJSON *evs, const char *self)
+{
+	const cJSON *ev, *content;
+	const char *t, *key, *ms;
+	int i = 0, at = -1;
+
+	cJSON_ArrayForEach(ev, evs) {
+		t = str(ev, "type");
+		key = str(ev, "state_key");
+		if (t && strcmp(t, "m.room.member") == 0 && key &&
+		    strcmp(key, self) == 0 && (content = obj(ev, "content")) &&
+		    (ms = str(content, "membership")) && strcmp(ms, "join") == 0)
+			at = i;
+		i++;
+	}
+	return at;
+}
+
 static void
-message(const char *room, const cJSON *ev, const char *self,
+message(const char *room, const cJSON *ev, const char *self, int before_join,
     const struct mxsync_cb *cb, void *ctx)
 {
 	const cJSON *content = obj(ev, "content"), *rel, *uns;
@@ -86,8 +111,14 @@ message(const char *room, const cJSON *ev, const char *self,
 
 	if (type == NULL || id == NULL || sender == NULL || content == NULL)
 		return;
+	/*
+	 * Only an event we were given encrypted is one we cannot read.  The
+	 * room's m.room.encryption state says nothing about that: behind an
+	 * E2EE proxy (pantalaimon) the same room's messages arrive already
+	 * decrypted, as m.room.message, and are answered like any other.
+	 */
 	if (strcmp(type, "m.room.encrypted") == 0) {
-		if (strcmp(sender, self) != 0 && cb->encrypted)
+		if (!before_join && strcmp(sender, self) != 0 && cb->encrypted)
 			cb->encrypted(room, ctx);
 		return;
 	}
@@ -197,11 +228,6 @@ membership(const char *room, const cJSON *events, const char *self,
 
 	cJSON_ArrayForEach(ev, events) {
 		type = str(ev, "type");
-		if (type && strcmp(type, "m.room.encryption") == 0) {
-			if (cb->encrypted)
-				cb->encrypted(room, ctx);
-			continue;
-		}
 		if (type && strcmp(type, "m.room.power_levels") == 0) {
 			power_levels(room, ev, cb, ctx);
 			continue;
@@ -231,28 +257,28 @@ joined(const char *room, const cJSON *r, const char *self,
     const struct mxsync_cb *cb, void *ctx)
 {
 	const cJSON *tl, *st, *evs, *ev;
+	int i = -1, join;
 
 	if ((st = obj(r, "state")) != NULL && (evs = arr(st, "events")))
 		membership(room, evs, self, cb, ctx);
 	if ((tl = obj(r, "timeline")) == NULL ||
 	    (evs = arr(tl, "events")) == NULL)
 		return;
+	join = own_join(evs, self);
 	cJSON_ArrayForEach(ev, evs) {
+		i++;
 		if (!cJSON_IsObject(ev))
 			continue;
 		if (cJSON_GetObjectItemCaseSensitive(ev, "state_key")) {
 			const char *t = str(ev, "type");
 
-			if (t && strcmp(t, "m.room.encryption") == 0 &&
-			    cb->encrypted)
-				cb->encrypted(room, ctx);
 			if (t && strcmp(t, "m.room.power_levels") == 0)
 				power_levels(room, ev, cb, ctx);
 			if (t && strcmp(t, "m.room.create") == 0)
 				created(room, ev, cb, ctx);
 			continue;
 		}
-		message(room, ev, self, cb, ctx);
+		message(room, ev, self, i < join, cb, ctx);
 	}
 }
 
@@ -399,6 +425,14 @@ static const char *const event_fields[] = {
 	"content.users", "content.users_default",
 	/* m.room.create */
 	"content.room_version", "content.additional_creators",
+	/*
+	 * m.room.encrypted: never read here, but an E2EE proxy in front of
+	 * the homeserver (pantalaimon) decrypts the answer to this very
+	 * filter, and with less than the whole Megolm event (its time
+	 * included) it leaves the event encrypted.
+	 */
+	"origin_server_ts", "content.algorithm", "content.ciphertext",
+	"content.sender_key", "content.session_id", "content.device_id",
 	NULL
 };
 
@@ -411,18 +445,19 @@ mxsync_filter(struct buf *b, int timeline_limit)
 	for (i = 0; event_fields[i]; i++)
 		buf_printf(b, "%s\"%s\"", i ? "," : "", event_fields[i]);
 	/* lazy members, no presence, no account data, no typing or
-	 * receipts; the state types are the ones the bot acts on */
+	 * receipts; the state types are the ones the bot acts on (not
+	 * m.room.encryption: an encrypted event itself is what counts) */
 	buf_printf(b, "],\"presence\":{\"types\":[]},"
 	    "\"account_data\":{\"types\":[]},"
 	    "\"room\":{\"ephemeral\":{\"types\":[]},"
 	    "\"account_data\":{\"types\":[]},"
 	    "\"state\":{\"lazy_load_members\":true,"
-	    "\"types\":[\"m.room.member\",\"m.room.encryption\","
+	    "\"types\":[\"m.room.member\","
 	    "\"m.room.power_levels\",\"m.room.create\"]},"
 	    "\"timeline\":{\"limit\":%d,\"lazy_load_members\":true,"
 	    "\"types\":[\"m.room.message\",\"m.room.encrypted\","
-	    "\"m.room.member\",\"m.room.encryption\","
-	    "\"m.room.power_levels\"]}}}", timeline_limit);
+	    "\"m.room.member\",\"m.room.power_levels\"]}}}",
+	    timeline_limit);
 }
 
 char *

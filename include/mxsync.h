@@ -34,7 +34,8 @@ struct mxsync_cb {
 	/* We were removed: membership "leave" (a kick) or "ban". */
 	void	(*removed)(const char *room_id, const char *sender,
 		    const char *membership, const char *reason, void *ctx);
-	/* The room is encrypted (state event or an encrypted message). */
+	/* An m.room.encrypted event from someone else: one we cannot read
+	 * (behind an E2EE proxy they arrive decrypted, as m.room.message). */
 	void	(*encrypted)(const char *room_id, void *ctx);
 	/* The room's m.room.power_levels content, as JSON text. */
 	void	(*power_levels)(const char *room_id, const char *json,
@@ -74,8 +75,8 @@ char	*mxsync_parse(const char *json, size_t len, const char *self,
 size_t	 mx_json_values(const char *json, size_t len);
 
 /*
- * Appends the /sync filter (JSON) to b: messages, our membership,
- * encryption, power levels and the room's creators, at most
+ * Appends the /sync filter (JSON) to b: messages (encrypted ones too),
+ * our membership, power levels and the room's creators, at most
  * timeline_limit timeline events per room, and of each event only the
  * fields this file reads (event_fields).
  */

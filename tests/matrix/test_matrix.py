@@ -9,6 +9,7 @@ Usage: test_matrix.py BOT_BINARY [TEST NAMES...]
 """
 import asyncio
 import json
+import logging
 import os
 import re
 import shutil
@@ -30,7 +31,8 @@ import nio
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "lib")]
-from harness import BotProcess, run_suite, wait_for  # noqa: E402
+from harness import BotProcess, free_port, port_open, run_suite, \
+    wait_for  # noqa: E402
 from fault_proxy import FaultProxy  # noqa: E402
 from synapse import Synapse  # noqa: E402
 
@@ -40,6 +42,10 @@ TMP = tempfile.mkdtemp(prefix="techpay-matrix-")
 HS = None
 BOT_ID = "@techpay:localhost"
 BOT_PW = "bot-password-1"
+# pantalaimon has a venv of its own (it pins an older matrix-nio): the
+# Makefile's PANTA_VENV, next to this Synapse venv.
+PANTALAIMON = os.environ.get("TECHPAY_PANTALAIMON") or os.path.join(
+    os.path.dirname(sys.prefix), "pantalaimon-venv", "bin", "pantalaimon")
 
 
 class Bot(BotProcess):
@@ -721,6 +727,38 @@ class T08Faults(unittest.TestCase):
             bot.stop()
             proxy.close()
 
+    def test_05_one_500_retried_soon(self):
+        """Through the fault proxy: pantalaimon's 500 on the first send in
+        a room it has just joined is retried after about a second, logged
+        as info, and the answer arrives once."""
+        proxy = FaultProxy(HS.url)
+        bot = Bot(homeserver=proxy.url)
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            proxy.fail(r"/send/m\.room\.message/", "PUT", 1, "pan500")
+            t0 = time.time()
+            q = alice.send(room, "!salary sre")
+            self.assertEqual(len(alice.wait_answers(1, to=q, timeout=10)), 1,
+                             bot.logtext()[-2000:])
+            self.assertLess(time.time() - t0, 4.0)
+            log = bot.logtext()
+            self.assertEqual(proxy.failed, 1)
+            m = re.search(r"(\w+): matrix test: answer to \S+ in \S+: "
+                          r"HTTP 500.*did not manage to sync.*; retrying in "
+                          r"(\d+) ms", log)
+            self.assertTrue(m, log[-2000:])
+            self.assertEqual(m.group(1), "info")
+            self.assertLessEqual(int(m.group(2)), 1250)
+            alice.pump(2)
+            self.assertEqual(len(alice.answers(to=q)), 1)
+        finally:
+            alice.close()
+            bot.stop()
+            proxy.close()
+
     def oversize_sync(self, kind, said):
         """One /sync answer the bot cannot take (kind: see fault_proxy):
         the bot logs the fallback once, asks for 5 events per room, gets
@@ -1101,6 +1139,237 @@ class T14RoomsKey(unittest.TestCase):
                       r.stderr)
         self.assertNotIn('"#ok:h"', r.stderr)
         self.assertNotIn('"!ok:h"', r.stderr)
+
+class Pantalaimon:
+    """The E2EE proxy in front of the test Synapse, on 127.0.0.1 only,
+    with the configuration the README gives for a headless bot."""
+
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "pantalaimon")
+        self.data = os.path.join(self.dir, "data")
+        os.makedirs(self.data)
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.conf = os.path.join(self.dir, "pantalaimon.conf")
+        self.log = os.path.join(self.dir, "pantalaimon.log")
+        self.proc = None
+        # SSL (verify the homeserver's certificate) stays at its default:
+        # the test homeserver is plain http on loopback
+        with open(self.conf, "w") as f:
+            f.write("[Default]\nLogLevel = Info\nNotifications = Off\n\n"
+                    "[local-matrix]\nHomeserver = %s\n"
+                    "ListenAddress = 127.0.0.1\nListenPort = %d\n"
+                    "UseKeyring = No\nIgnoreVerification = True\n"
+                    % (HS.url, self.port))
+
+    def start(self):
+        self.logf = open(self.log, "a")
+        self.proc = subprocess.Popen([PANTALAIMON, "-c", self.conf,
+                                      "--data-path", self.data],
+                                     stdout=self.logf,
+                                     stderr=subprocess.STDOUT)
+        end = time.time() + 30
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError("pantalaimon exited:\n" + self.logtext())
+            if port_open(self.port):
+                return
+            time.sleep(0.1)
+        raise RuntimeError("pantalaimon did not listen in 30 s:\n" +
+                           self.logtext())
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+            self.logf.close()
+
+    def logtext(self):
+        with open(self.log) as f:
+            return f.read()
+
+
+class E2EPerson(Person):
+    """Someone with a real E2EE device: matrix-nio's e2e extra (vodozemac)
+    and a store of its own, so what it sends in an encrypted room is
+    Megolm for real, and what the bot answers there is decrypted here."""
+
+    def __init__(self, user, password):
+        self.loop = asyncio.new_event_loop()
+        store = tempfile.mkdtemp(prefix="nio-store-", dir=TMP)
+        cfg = nio.AsyncClientConfig(encryption_enabled=True,
+                                    store_sync_tokens=True)
+        self.c = nio.AsyncClient(HS.url, user, store_path=store,
+                                 config=cfg)
+        self.user = user
+        r = self.run(self.c.login(password))
+        assert isinstance(r, nio.LoginResponse), r
+        assert self.c.olm is not None, "matrix-nio without its e2e extra"
+        self.token = self.c.access_token
+        self.events = []
+        self.pump(0.1)
+
+    def pump(self, seconds):
+        end = time.time() + seconds
+        while True:
+            left = end - time.time()
+            r = self.run(self.c.sync(timeout=int(max(0, min(left, 1)) *
+                                                 1000)))
+            if isinstance(r, nio.SyncResponse):
+                for room, info in r.rooms.join.items():
+                    for ev in info.timeline.events:
+                        self.events.append((room, ev.source))
+            # what sync_forever would do: our keys up, theirs in
+            if self.c.should_upload_keys:
+                self.run(self.c.keys_upload())
+            if self.c.should_query_keys:
+                self.run(self.c.keys_query())
+            if self.c.should_claim_keys:
+                self.run(self.c.keys_claim(
+                    self.c.get_users_for_key_claiming()))
+            if time.time() >= end:
+                return
+
+    def send(self, room, body, **extra):
+        content = {"msgtype": "m.text", "body": body}
+        content.update(extra)
+        # no one verifies the bot's device: the deployment's choice too
+        r = self.run(self.c.room_send(room, "m.room.message", content,
+                                      ignore_unverified_devices=True))
+        assert isinstance(r, nio.RoomSendResponse), r
+        return r.event_id
+
+    def ready(self, room, timeout=20):
+        """Until nio knows room as encrypted with the bot in it."""
+        end = time.time() + timeout
+        while time.time() < end:
+            self.pump(0.5)
+            r = self.c.rooms.get(room)
+            if r and r.encrypted and BOT_ID in r.users:
+                return True
+        return False
+
+    def stored_types(self, room):
+        """The event types of room as Synapse stores them (admin API)."""
+        r = HS.api("GET", "/_synapse/admin/v1/rooms/%s/messages?dir=b&"
+                   "limit=200" % urllib.parse.quote(room), HS.admin)
+        return [e["type"] for e in r["chunk"]]
+
+    def encrypted_room(self):
+        room = self.create_room(encrypted=True)
+        assert wait_for(lambda: self.joined(room), 20), room
+        assert self.ready(room), room
+        return room
+
+
+CANT_READ = "can't read encrypted messages"
+
+
+class T15Encrypted(unittest.TestCase):
+    """A real E2EE client in an encrypted room: answered through
+    pantalaimon; told once, and still answering elsewhere, without it."""
+
+    @classmethod
+    def setUpClass(cls):
+        # nio warns of every event it cannot decrypt: the fake ones of
+        # T01Talking's encrypted room, in alice's other rooms
+        logging.getLogger("nio").setLevel(logging.ERROR)
+        cls.pan = Pantalaimon(TMP)
+        cls.pan.start()
+        cls.alice = E2EPerson("@alice:localhost", "alice-pw")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.alice.close()
+        cls.pan.stop()
+
+    def bot_events(self, room):
+        """What the bot said in room (decrypted), its join left out."""
+        return [ev for r, ev in self.alice.events
+                if r == room and ev.get("sender") == BOT_ID and
+                ev.get("type") in ("m.room.message", "m.room.encrypted")]
+
+    def test_01_answers_through_pantalaimon(self):
+        bot = Bot(homeserver=self.pan.url)
+        try:
+            bot.start()
+            room = self.alice.encrypted_room()
+            t0 = time.time()
+            q1 = self.alice.send(room, "!salary sre")
+            q2 = self.alice.send(room, "!skills devops")
+            a1 = self.alice.wait_answers(1, room=room, to=q1, timeout=30)
+            a2 = self.alice.wait_answers(1, room=room, to=q2, timeout=30)
+            took = time.time() - t0
+            self.assertEqual(len(a1), 1, bot.logtext()[-3000:] +
+                             self.pan.logtext()[-3000:])
+            self.assertEqual(len(a2), 1, bot.logtext()[-3000:])
+            # decrypted here: nio hands the Megolm content back
+            self.assertIn("Site Reliability", a1[0]["content"]["body"])
+            self.assertIn("DevOps", a2[0]["content"]["body"])
+            self.assertLess(took, 30)
+            # on the homeserver, only ciphertext: the questions, the
+            # answers, everything said in the room
+            types = self.alice.stored_types(room)
+            self.assertNotIn("m.room.message", types)
+            self.assertGreaterEqual(types.count("m.room.encrypted"), 4,
+                                    types)
+            for ev in self.bot_events(room):
+                self.assertNotIn(CANT_READ, ev.get("content", {})
+                                 .get("body", ""))
+            self.assertNotIn("cannot read", bot.logtext())
+            # a restart answers nothing twice (same state, same token,
+            # so pantalaimon's same device)
+            bot.stop()
+            bot.start()
+            self.alice.pump(6)
+            self.assertEqual(len(self.alice.answers(room=room, to=q1)), 1)
+            self.assertEqual(len(self.alice.answers(room=room, to=q2)), 1)
+            self.assertEqual(len(self.bot_events(room)), 2,
+                             self.bot_events(room))
+            q3 = self.alice.send(room, "!salary devops")
+            a3 = self.alice.wait_answers(1, room=room, to=q3, timeout=30)
+            self.assertEqual(len(a3), 1, bot.logtext()[-3000:])
+            self.assertNotIn("cannot read", bot.logtext())
+        finally:
+            bot.stop()
+
+    def test_02_without_proxy_told_once_plain_room_answered(self):
+        bot = Bot()
+        try:
+            bot.start()
+            room = self.alice.encrypted_room()
+            self.alice.send(room, "!salary sre")
+            self.alice.send(room, "!skills devops")
+            self.alice.pump(4)
+            notes = self.bot_events(room)
+            self.assertEqual(len(notes), 1, bot.logtext()[-3000:])
+            body = notes[0]["content"]["body"]
+            self.assertIn(CANT_READ, body)
+            self.assertIn("room without encryption", body)
+            self.assertIn("pantalaimon", body)
+            # once for good: a restart does not say it again
+            bot.stop()
+            bot.start()
+            self.alice.send(room, "!salary devops")
+            self.alice.pump(4)
+            self.assertEqual(len(self.bot_events(room)), 1,
+                             self.bot_events(room))
+            # and the same process answers a room without encryption
+            plain = self.alice.create_room()
+            self.assertTrue(wait_for(lambda: self.alice.joined(plain), 20))
+            self.alice.pump(0.5)
+            q = self.alice.send(plain, "!salary sre")
+            a = self.alice.wait_answers(1, room=plain, to=q, timeout=20)
+            self.assertEqual(len(a), 1, bot.logtext()[-3000:])
+            self.assertIn("Site Reliability", a[0]["content"]["body"])
+        finally:
+            bot.stop()
+
 
 class T04IrcAndMatrix(unittest.TestCase):
     """One bot process on an IRC server and a homeserver at once."""
