@@ -76,7 +76,7 @@ test: deps
 	@$(MAKE) --no-print-directory check-all
 
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/bench build $(SYNAPSE_VENV)/.installed
+	@$(MAKE) --no-print-directory $(B)/bench build $(SYNAPSE_STAMP)
 	$(B)/bench
 	/usr/bin/python3 tests/irc/bench_irc.py $(B)/techpay
 	$(SYNAPSE_VENV)/bin/python tests/matrix/bench_matrix.py $(B)/techpay
@@ -235,8 +235,10 @@ SYNAPSE_VENV = $(B)/synapse-venv
 # matrix-nio's e2e extra (vodozemac, a wheel) is for the encrypted-room
 # client of the pantalaimon case.
 SYNAPSE_PIP  = matrix-synapse==1.163.2 'matrix-nio[e2e]==0.26.0'
+# named after what it holds: a venv made for an older list is redone
+SYNAPSE_STAMP = $(SYNAPSE_VENV)/.installed-synapse-1.163.2-nio-e2e
 
-$(SYNAPSE_VENV)/.installed:
+$(SYNAPSE_STAMP):
 	@echo "installing Synapse and matrix-nio into $(SYNAPSE_VENV) (pip)"
 	rm -rf $(SYNAPSE_VENV)
 	/usr/bin/python3 -m venv --system-site-packages $(SYNAPSE_VENV)
@@ -245,7 +247,7 @@ $(SYNAPSE_VENV)/.installed:
 	touch $@
 
 # End to end on a real Synapse with matrix-nio users, ASan+UBSan binary.
-check-matrix: $(B)/asan/techpay $(SYNAPSE_VENV)/.installed \
+check-matrix: $(B)/asan/techpay $(SYNAPSE_STAMP) \
     $(PANTA_VENV)/.installed
 	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
 	    tests/matrix/test_matrix.py $(B)/asan/techpay
@@ -270,7 +272,7 @@ VALGRIND = valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 	   --errors-for-leak-kinds=definite,indirect --error-exitcode=9
 
 check-valgrind: $(TESTS:%=$(B)/tests/%) $(B)/techpay \
-	    $(SYNAPSE_VENV)/.installed
+	    $(SYNAPSE_STAMP)
 	@set -e; for t in $(TESTS); do \
 		$(VALGRIND) $(B)/tests/$$t > $(B)/tests/$$t.vg 2>&1 || \
 		    { tail -40 $(B)/tests/$$t.vg; echo "valgrind: $$t FAILED"; \
