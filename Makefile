@@ -312,7 +312,7 @@ static: $(B)/gen/kb_embed.c
 
 FUZZ_TARGETS = fuzz_router fuzz_mxsync fuzz_kb fuzz_config fuzz_irc \
 	       fuzz_ircserver
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 30
 FUZZ_CC	 = clang
 FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer

@@ -933,6 +933,8 @@ sasl_mech_name(enum config_sasl m)
 	return m == CONFIG_SASL_EXTERNAL ? "EXTERNAL" : "PLAIN";
 }
 
+static void	sasl_end(struct net *, int, const char *);
+
 static void
 sasl_send_credentials(struct net *n)
 {
@@ -949,6 +951,10 @@ sasl_send_credentials(struct net *n)
 	}
 	u = n->cf->sasl_user;
 	pw = n->cf->sasl_password;
+	if (u == NULL || pw == NULL) {	/* config_sasl says PLAIN only with both */
+		sasl_end(n, 0, "no sasl_user or sasl_password for PLAIN");
+		return;
+	}
 	ul = strlen(u);
 	pl = strlen(pw);
 	rl = ul * 2 + pl + 2;
