@@ -362,10 +362,16 @@ check-fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 
 # ---- benchmark --------------------------------------------------------
 
-$(B)/bench: tests/bench.c $(LIB_OBJ)
+# The answer path's modules only, and only the libraries they use
+# (--as-needed): the peak RSS it prints is the answer path's, not that of
+# libraries the daemon loads for its networks (libcurl, libsystemd, ...)
+MODS_bench = $(M_ROUTER)
+
+$(B)/bench: tests/bench.c $(call mods,$(B)/obj,bench)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) -O2 -g $(HARDEN) $(PKG_CFLAGS) \
-	    -o $@ $< $(LIB_OBJ) $(HARDEN_LD) $(LDFLAGS) $(PKG_LIBS)
+	    -o $@ $< $(call mods,$(B)/obj,bench) $(HARDEN_LD) $(LDFLAGS) \
+	    -Wl,--as-needed $(PKG_LIBS)
 
 # ---- install ------------------------------------------------------------
 
