@@ -23,17 +23,6 @@ adapter_at(int i)
 }
 
 const struct adapter_ops *
-adapter_find(const char *name)
-{
-	int i;
-
-	for (i = 0; adapters[i]; i++)
-		if (strcmp(adapters[i]->name, name) == 0)
-			return adapters[i];
-	return NULL;
-}
-
-const struct adapter_ops *
 adapter_of_network(const char *network)
 {
 	size_t n = strcspn(network, ":");

@@ -43,6 +43,7 @@ struct highlights {
 	struct target	 t[HL_TARGETS_MAX];
 	int		 n;
 	hl_post_fn	*post;
+	hl_line_max_fn	*line_max;
 	void		*post_ctx;
 	struct loop	*loop;
 	long		 timer;
@@ -130,9 +131,11 @@ hl_set_knowledge(struct highlights *h, const struct kb *kb)
 }
 
 void
-hl_set_poster(struct highlights *h, hl_post_fn *fn, void *ctx)
+hl_set_poster(struct highlights *h, hl_post_fn *fn,
+    hl_line_max_fn *line_max, void *ctx)
 {
 	h->post = fn;
+	h->line_max = line_max;
 	h->post_ctx = ctx;
 }
 
@@ -511,6 +514,7 @@ hl_tick(struct highlights *h, time_t now)
 {
 	time_t next = now + 2 * 86400, when;	/* on_timer caps the sleep */
 	char v[16], id[HL_KEY_MAX + 16];
+	size_t max;
 	int i, ymd, act;
 
 	for (i = 0; i < h->n; i++) {
@@ -527,12 +531,13 @@ hl_tick(struct highlights *h, time_t now)
 				continue;
 			answer_reset(&h->ans);
 			hl_format(h->kb, r, &h->ans, 0);
-			if (strncmp(t->network, "irc:", 4) == 0 &&
-			    h->ans.text.len > ANSWER_LINE_MAX) {
-				/* one IRC line: shorter, then cut at a word */
+			max = h->line_max ? h->line_max(h->post_ctx,
+			    t->network, t->target) : 0;
+			if (max > 0 && h->ans.text.len > max) {
+				/* one line (IRC): shorter, then cut at a word */
 				answer_reset(&h->ans);
 				hl_format(h->kb, r, &h->ans, 1);
-				one_line(&h->ans.text, ANSWER_LINE_MAX);
+				one_line(&h->ans.text, max);
 			}
 			snprintf(id, sizeof(id), "%s|%d", t->key, ymd);
 			if (h->post == NULL || h->post(h->post_ctx, t->network,

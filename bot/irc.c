@@ -596,8 +596,8 @@ whois_reply(struct net *n, unsigned int code, const char **p,
 		if (code == 311) {
 			const char *bang = strchr(iv->origin, '!');
 
-			snprintf(uh, sizeof(uh), "%s@%s", p[2 % count],
-			    p[3 % count]);
+			snprintf(uh, sizeof(uh), "%s@%s", count >= 4 ? p[2] :
+			    "?", count >= 4 ? p[3] : "?");
 			iv->user_ok = count >= 4 && bang &&
 			    strcasecmp(bang + 1, uh) == 0;
 			if (!iv->user_ok)
@@ -1641,13 +1641,6 @@ irc_pending(struct adapter *ad)
 	return n;
 }
 
-static int
-irc_failed(struct adapter *ad)
-{
-	(void)ad;
-	return 0;	/* a network that refuses us is retried, never fatal */
-}
-
 static void
 irc_highlights(struct adapter *ad, const struct config *cf,
     struct highlights *hl)
@@ -1781,7 +1774,7 @@ const struct adapter_ops irc_ops = {
 	.stop = irc_stop,
 	.free = irc_free,
 	.pending = irc_pending,
-	.failed = irc_failed,
+	/* no .failed: a network that refuses us is retried, never fatal */
 	.post = irc_post,
 	.highlights = irc_highlights,
 	.act = irc_act,

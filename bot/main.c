@@ -127,6 +127,20 @@ post(void *ctx, const char *network, const char *target, const char *id,
 	return -1;
 }
 
+/* The longest line target takes, as its adapter says (0: no limit). */
+static size_t
+line_max(void *ctx, const char *network, const char *target)
+{
+	struct running *r = ctx;
+	const struct adapter_ops *ops = adapter_of_network(network);
+	int i;
+
+	for (i = 0; ops && i < r->nads; i++)
+		if (r->ads[i]->ops == ops && ops->line_max)
+			return ops->line_max(r->ads[i], network, target);
+	return 0;
+}
+
 /* The config's highlight targets, then the run-time changes kept. */
 static struct highlights *
 highlights_new(const struct config *cf, struct state *st,
@@ -140,7 +154,7 @@ highlights_new(const struct config *cf, struct state *st,
 		if (run->ads[i]->ops->highlights)
 			run->ads[i]->ops->highlights(run->ads[i], cf, hl);
 	hl_load(hl);
-	hl_set_poster(hl, post, run);
+	hl_set_poster(hl, post, line_max, run);
 	return hl;
 }
 

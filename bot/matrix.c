@@ -150,7 +150,6 @@ struct matrix {
 	struct adapter		 ad;
 	struct loop		*loop;
 	struct state		*st;
-	char			*prefix;
 	struct mx		 accts[CONFIG_MATRIX_MAX];
 	int			 naccts;
 	int			 failed;
@@ -422,17 +421,12 @@ ev_new(struct mx *x, const char *id)
 /* Drops one reference; the last marks the event handled and frees it. */
 static void	ev_release(struct mx *, struct evref *);
 
-/* An event that asked nothing of the server after all: forgotten, or
- * released like any other when a request holds it. */
+/* Takes e off the account's list and frees it. */
 static void
-ev_drop(struct mx *x, struct evref *e)
+ev_forget(struct mx *x, struct evref *e)
 {
 	struct evref **pp;
 
-	if (e->refs > 1) {
-		ev_release(x, e);
-		return;
-	}
 	for (pp = &x->evs; *pp; pp = &(*pp)->next)
 		if (*pp == e) {
 			*pp = e->next;
@@ -442,23 +436,26 @@ ev_drop(struct mx *x, struct evref *e)
 	free(e);
 }
 
+/* An event that asked nothing of the server after all: forgotten, or
+ * released like any other when a request holds it. */
+static void
+ev_drop(struct mx *x, struct evref *e)
+{
+	if (e->refs > 1)
+		ev_release(x, e);
+	else
+		ev_forget(x, e);
+}
+
 static void
 ev_release(struct mx *x, struct evref *e)
 {
-	struct evref **pp;
-
 	if (--e->refs > 0)
 		return;
 	if (state_mark(x->m->st, x->scope, e->id) == -1)
 		log_error("matrix %s: %s was not saved as answered; going on "
 		    "from memory", x->cf.name, e->id);
-	for (pp = &x->evs; *pp; pp = &(*pp)->next)
-		if (*pp == e) {
-			*pp = e->next;
-			break;
-		}
-	free(e->id);
-	free(e);
+	ev_forget(x, e);
 }
 
 /* ---- the room queues ------------------------------------------------ */
@@ -1440,7 +1437,6 @@ matrix_free(struct adapter *ad)
 		config_matrix_clear(&x->cf);
 	}
 	answer_free(&m->ans);
-	free(m->prefix);
 	free(m);
 }
 
@@ -1509,7 +1505,6 @@ matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 	m->ad.bot = bot;
 	m->ad.priv = m;
 	m->st = st;
-	m->prefix = xstrdup(cf->prefix);
 	answer_init(&m->ans);
 	for (i = 0; i < cf->nmatrix; i++) {
 		struct mx *x = &m->accts[m->naccts++];

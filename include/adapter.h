@@ -2,8 +2,8 @@
  * adapter.h -- a chat network as seen by the bot.
  *
  * The terminal, IRC and Matrix are adapters behind this one interface,
- * found by name in a table (adapter_at, adapter_find), as OpenSMTPD finds
- * its table backends.  An adapter turns its network's events into struct
+ * found by name in a table (adapter_at, adapter_of_network), as OpenSMTPD
+ * finds its table backends.  An adapter turns its network's events into struct
  * message (message.h), hands them to the core (bot_answer), and delivers
  * the struct answer its own way: plain text for the terminal and IRC,
  * HTML for Matrix.  Who is an owner, who is ignored and how often a
@@ -81,7 +81,6 @@ extern const struct adapter_ops console_ops;
 
 /* The registered kinds: the i-th, or NULL past the last. */
 const struct adapter_ops *adapter_at(int i);
-const struct adapter_ops *adapter_find(const char *name);
 /* The kind a network key ("irc:NAME") belongs to. */
 const struct adapter_ops *adapter_of_network(const char *network);
 

@@ -48,6 +48,10 @@ int	hl_decide(const char *zone, int secs, int catchup_s, int posted_ymd,
 typedef int hl_post_fn(void *ctx, const char *network, const char *target,
     const char *id, const struct answer *);
 
+/* The longest line a post to target can be (0: no limit). */
+typedef size_t hl_line_max_fn(void *ctx, const char *network,
+    const char *target);
+
 struct highlights;
 
 /* defaults: "HH:MM[:SS]" as seconds, a zone, the catch-up window */
@@ -55,7 +59,10 @@ struct highlights *hl_new(struct state *, const struct kb *, int secs,
 		    const char *zone, int catchup_s);
 void		 hl_free(struct highlights *);
 void		 hl_set_knowledge(struct highlights *, const struct kb *);
-void		 hl_set_poster(struct highlights *, hl_post_fn *, void *ctx);
+/* Who posts, and how long a line the target takes (line_max may be
+ * NULL: no limit); both get ctx. */
+void		 hl_set_poster(struct highlights *, hl_post_fn *,
+		    hl_line_max_fn *line_max, void *ctx);
 
 /*
  * Adds a target from the config (network is "irc:NAME" or "matrix:NAME").

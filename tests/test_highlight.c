@@ -56,6 +56,16 @@ poster(void *ctx, const char *network, const char *target, const char *id,
 static char irc_text[1024], mx_text[2048];
 static int nirc, nmx;
 
+/* As the IRC adapter says of its channels: one line (here the plain
+ * answer's ANSWER_LINE_MAX); Matrix takes any length. */
+static size_t
+line_max_irc(void *ctx, const char *network, const char *target)
+{
+	(void)ctx;
+	(void)target;
+	return strncmp(network, "irc:", 4) == 0 ? ANSWER_LINE_MAX : 0;
+}
+
 static int
 poster_text(void *ctx, const char *network, const char *target,
     const char *id, const struct answer *a)
@@ -98,7 +108,7 @@ sched(const char *zone, const char *hhmm)
 	struct highlights *h = hl_new(st, F.kb, tz_parse_time("09:00"), "UTC",
 	    CATCHUP);
 
-	hl_set_poster(h, poster, NULL);
+	hl_set_poster(h, poster, NULL, NULL);
 	assert_int_equal(hl_add(h, NET, CHAN, 1, tz_parse_time(hhmm), zone), 0);
 	hl_load(h);
 	return h;
@@ -361,7 +371,7 @@ test_09_new_role_joins_next_cycle(void **s)
 	(void)s;
 	small.nroles = n - 4;
 	h = hl_new(st, &small, 9 * 3600, "UTC", CATCHUP);
-	hl_set_poster(h, poster, NULL);
+	hl_set_poster(h, poster, NULL, NULL);
 	hl_add(h, NET, CHAN, 1, -1, NULL);
 	run(h, local("UTC", 2026, 2, 1, "00:00"),
 	    local("UTC", 2026, 2, 1, "00:00") + (time_t)(n - 6) * 86400);
@@ -472,7 +482,7 @@ test_12_every_post_is_one_irc_line(void **s)
 		const char *t;
 
 		h = hl_new(st, F.kb, 9 * 3600, "UTC", CATCHUP);
-		hl_set_poster(h, poster_text, NULL);
+		hl_set_poster(h, poster_text, line_max_irc, NULL);
 		hl_add(h, NET, CHAN, 1, -1, NULL);
 		hl_add(h, "matrix:m", "!room", 1, -1, NULL);
 		state_del(st, "highlight", NET ":" CHAN "|day");
