@@ -131,10 +131,10 @@ hl_set_knowledge(struct highlights *h, const struct kb *kb)
 }
 
 void
-hl_set_poster(struct highlights *h, hl_post_fn *fn,
+hl_set_poster(struct highlights *h, hl_post_fn *post,
     hl_line_max_fn *line_max, void *ctx)
 {
-	h->post = fn;
+	h->post = post;
 	h->line_max = line_max;
 	h->post_ctx = ctx;
 }

@@ -61,7 +61,7 @@ void		 hl_free(struct highlights *);
 void		 hl_set_knowledge(struct highlights *, const struct kb *);
 /* Who posts, and how long a line the target takes (line_max may be
  * NULL: no limit); both get ctx. */
-void		 hl_set_poster(struct highlights *, hl_post_fn *,
+void		 hl_set_poster(struct highlights *h, hl_post_fn *post,
 		    hl_line_max_fn *line_max, void *ctx);
 
 /*
