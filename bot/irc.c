@@ -1625,8 +1625,10 @@ static size_t
 irc_line_max(struct adapter *ad, const char *network, const char *target)
 {
 	struct net *n = net_by_key(ad->priv, network);
+	size_t max = n ? payload_max(n, target) : ANSWER_LINE_MAX;
 
-	return n ? payload_max(n, target) : IRC_MSG_MAX - 100;
+	/* an answer's one line, and never more than the server relays */
+	return max < ANSWER_LINE_MAX ? max : ANSWER_LINE_MAX;
 }
 
 static int
