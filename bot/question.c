@@ -105,6 +105,15 @@ static const struct intent_def intent_defs[I_COUNT] = {
 	[I_MORE] = { I_MORE, "more", 0, 0 },
 	[I_PASSAGE] = { I_PASSAGE, "passage", 0, 0 },
 	[I_OFFTOPIC] = { I_OFFTOPIC, "offtopic", 0, 0 },
+	[I_ACK] = { I_ACK, "ack", 0, 0 },
+	[I_DATA] = { I_DATA, "data", 0, 0 },
+	[I_POSITION] = { I_POSITION, "position", NEED_ROLE | NEED_AMOUNT, 3 },
+	[I_SPREAD] = { I_SPREAD, "spread", NEED_ROLE, 1 },
+	[I_SAME] = { I_SAME, "same", 0, 0 },
+	[I_AMOUNT] = { I_AMOUNT, "amount", NEED_AMOUNT, 2 },
+	[I_BETWEEN] = { I_BETWEEN, "between", NEED_AMOUNT, 2 },
+	[I_DIFFERENCE] = { I_DIFFERENCE, "difference", NEED_TWO, 2 },
+	[I_AGAIN] = { I_AGAIN, "again", 0, 0 },
 };
 
 struct cue {

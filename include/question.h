@@ -34,6 +34,16 @@ enum intent_kind {
 	I_TIPS, I_METASKILLS, I_KEYSKILLS, I_CONCLUSIONS,
 	I_SOURCES, I_CITE, I_HIGHLIGHT, I_MORE,
 	I_PASSAGE, I_OFFTOPIC,
+	/* round 2 */
+	I_ACK,			/* "ok", "cool", "lol": a short reply */
+	I_DATA,			/* how current, which country or currency */
+	I_POSITION,		/* "I make 150k as an SRE": where it sits */
+	I_SPREAD,		/* how wide one role's range is */
+	I_SAME,			/* roles with identical ranges */
+	I_AMOUNT,		/* roles against an amount (comparator parsed) */
+	I_BETWEEN,		/* roles whose range lies between two amounts */
+	I_DIFFERENCE,		/* what tells role A from role B */
+	I_AGAIN,		/* the last question with one thing changed */
 	I_COUNT
 };
 

@@ -17,6 +17,7 @@
 static const struct { const char *path, *nick; int all; } files[] = {
 	{ "tests/data/questions.jsonl", "techpay", 1 },
 	{ "tests/data/questions2.jsonl", "jobbot", 1 },
+	{ "tests/data/questions3.jsonl", "jobbot", 1 },
 	{ "tests/data/chat.jsonl", "jobbot", 0 },
 	{ NULL, NULL, 0 }
 };
