@@ -4,6 +4,7 @@
 #   make run     build, then chat with the bot in the terminal
 #   make test    unit and end-to-end tests, then again under ASan+UBSan
 #   make bench   answer-path benchmark (guides' knowledge and 100,000 roles)
+#   make eval    how well the held-out labelled questions are read
 #   make demo    a local IRC server with the bot in #techpay
 #   make check   the fast offline suites (unit and CLI)
 #   make install the binary, man pages, example config and systemd unit
@@ -18,7 +19,7 @@ PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl libsystemd libedit
 # what building and "make run" need; the tests need the rest too
 BUILD_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libircclient-dev libinih-dev libssl-dev \
-	   libcurl4-openssl-dev libsystemd-dev libedit-dev tzdata
+	   libcurl4-openssl-dev libsystemd-dev libedit-dev liblinear-dev tzdata
 TEST_PKGS = libcmocka-dev ngircd python3-irc openssl inspircd \
 	   atheme-services python3-venv clang libclang-rt-14-dev clang-tidy \
 	   cppcheck valgrind mandoc systemd man-db groff-base
@@ -55,13 +56,17 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
-	   bot/tz.c bot/highlight.c
+	   bot/tz.c bot/highlight.c bot/intent.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_policy test_config \
-	   test_mxsync test_state test_tz test_highlight test_log test_http
+	   test_mxsync test_state test_tz test_highlight test_log test_http \
+	   test_intent
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
+# the labelled questions: the intent model learns from all but the
+# held-out fifth, which make eval measures
+LABELLED = $(wildcard tests/data/labelled/*.jsonl)
 
-.PHONY: all run test bench demo deps deps-build build check check-unit check-asan \
+.PHONY: eval all run test bench demo deps deps-build build check check-unit check-asan \
 	check-cli check-irc check-matrix check-fuzz fuzz static check-valgrind \
 	check-all install uninstall clean
 
@@ -126,7 +131,22 @@ $(B)/obj/%.o: bot/%.c
 $(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
 	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(HARDEN) -c $< -o $@
 
-LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o
+# The intent classifier, learned at build time (bot/intent_train.c,
+# liblinear) and compiled in: build/gen/intent_model.c.
+TRAIN_MODS = buf text kb kb_embed log index question entity intent
+$(B)/intent_train: bot/intent_train.c $(TRAIN_MODS:%=$(B)/obj/%.o)
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ \
+	    $(LDFLAGS) $(PKG_LIBS) -llinear
+
+$(B)/gen/intent_model.c: $(B)/intent_train $(LABELLED) $(KNOWLEDGE)
+	@mkdir -p $(@D)
+	$(B)/intent_train $@.tmp knowledge $(LABELLED) && mv $@.tmp $@
+
+$(B)/obj/intent_model.o: $(B)/gen/intent_model.c
+	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(HARDEN) -c $< -o $@
+
+LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o \
+	   $(B)/obj/intent_model.o
 
 $(B)/techpay: $(LIB_OBJ) $(B)/obj/main.o
 	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -142,7 +162,12 @@ $(B)/asan/kb_embed.o: $(B)/gen/kb_embed.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
 
-ASAN_OBJ = $(LIB_SRC:bot/%.c=$(B)/asan/%.o) $(B)/asan/kb_embed.o
+$(B)/asan/intent_model.o: $(B)/gen/intent_model.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(SAN) -c $< -o $@
+
+ASAN_OBJ = $(LIB_SRC:bot/%.c=$(B)/asan/%.o) $(B)/asan/kb_embed.o \
+	   $(B)/asan/intent_model.o
 
 $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -154,7 +179,7 @@ $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 M_TEXT	 = buf text
 M_KB	 = $(M_TEXT) kb kb_embed
 M_INDEX	 = $(M_KB) log index
-M_QUESTION = $(M_INDEX) question entity
+M_QUESTION = $(M_INDEX) question entity intent intent_model
 M_FMT	 = $(M_TEXT) fmt phrase
 M_STATE	 = buf log state
 M_HL	 = $(M_FMT) $(M_STATE) loop tz highlight
@@ -164,10 +189,11 @@ MODS_test_fmt	   = $(M_FMT)
 MODS_test_kb	   = $(M_ROUTER)
 MODS_test_index	   = $(M_ROUTER)
 MODS_test_question = $(M_ROUTER)
+MODS_test_intent   = $(M_ROUTER)
 MODS_test_router   = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy
-MODS_test_mxsync   = $(LIB_SRC:bot/%.c=%) kb_embed # matrix_txn_id
+MODS_test_mxsync   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model # matrix_txn_id
 MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz
 MODS_test_log	   = log
@@ -316,7 +342,8 @@ FUZZ_SECONDS ?= 30
 FUZZ_CC	 = clang
 FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
-FUZZ_OBJ = $(LIB_SRC:bot/%.c=$(B)/fuzz/obj/%.o) $(B)/fuzz/obj/kb_embed.o
+FUZZ_OBJ = $(LIB_SRC:bot/%.c=$(B)/fuzz/obj/%.o) $(B)/fuzz/obj/kb_embed.o \
+	   $(B)/fuzz/obj/intent_model.o
 
 $(B)/fuzz/obj/%.o: bot/%.c
 	@mkdir -p $(@D)
@@ -324,6 +351,10 @@ $(B)/fuzz/obj/%.o: bot/%.c
 	    $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/fuzz/obj/kb_embed.o: $(B)/gen/kb_embed.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -c $< -o $@
+
+$(B)/fuzz/obj/intent_model.o: $(B)/gen/intent_model.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -c $< -o $@
 
@@ -372,6 +403,21 @@ $(B)/bench: tests/bench.c $(call mods,$(B)/obj,bench)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) -O2 -g $(HARDEN) $(PKG_CFLAGS) \
 	    -o $@ $< $(call mods,$(B)/obj,bench) $(HARDEN_LD) $(LDFLAGS) \
 	    -Wl,--as-needed $(PKG_LIBS)
+
+# ---- eval ------------------------------------------------------------
+# The labelled questions' held-out fifth: precision, recall and F1 per
+# intent, the confusions and the correct answers per kind; each miss in
+# build/eval-failures.txt.  EVAL=--all asks every question.
+MODS_eval = $(M_ROUTER)
+EVAL	?=
+
+$(B)/eval: tests/eval.c $(call mods,$(B)/obj,eval)
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< \
+	    $(call mods,$(B)/obj,eval) $(LDFLAGS) $(PKG_LIBS)
+
+eval: deps-build
+	@$(MAKE) --no-print-directory $(B)/eval
+	$(B)/eval $(EVAL) --failures $(B)/eval-failures.txt $(LABELLED)
 
 # ---- install ------------------------------------------------------------
 

@@ -43,17 +43,36 @@ said_role(struct cmd_ctx *c, const struct kb_role *r)
 		c->said.roles[c->said.nroles++] = r;
 }
 
+/* The claim behind an answer: its guide, its words and their line in
+ * the sentence map (of role's part where two roles share the words, as
+ * the ML Engineer's and AI Product Manager's pay do), 0 if unmapped. */
 static void
-said_cite(struct cmd_ctx *c, const struct kb_source *s, const char *quote)
+said_cite_line(struct cmd_ctx *c, const struct kb_source *s,
+    const char *quote, int line)
 {
 	if (c->said.cite_source || s == NULL || quote == NULL)
 		return;		/* the first claim of an answer is its own */
 	c->said.cite_source = s;
-	/* the line is looked up (a scan of the guide) only if "source?"
-	 * asks, from the kept quote when it is all there */
-	c->said.cite_line = strlen(quote) < sizeof(c->said.cite) ? -1 :
-	    kb_line_of(s, quote);
+	c->said.cite_line = line;
 	snprintf(c->said.cite, sizeof(c->said.cite), "%s", quote);
+}
+
+static void
+said_cite_of(struct cmd_ctx *c, const struct kb_source *s, const char *quote,
+    const struct kb_role *r)
+{
+	const struct kb_sentence *k;
+
+	if (c->said.cite_source || s == NULL || quote == NULL)
+		return;
+	k = kb_sentence_of(c->kb, s, quote, r ? (int)(r - c->kb->roles) : -1);
+	said_cite_line(c, s, quote, k ? k->line : 0);
+}
+
+static void
+said_cite(struct cmd_ctx *c, const struct kb_source *s, const char *quote)
+{
+	said_cite_of(c, s, quote, NULL);
 }
 
 /* The sentence behind a role's pay: the figure's quote, or the words. */
@@ -64,12 +83,13 @@ said_pay(struct cmd_ctx *c, const struct kb_role *r)
 
 	said_role(c, r);
 	if (r->figure) {
-		said_cite(c, r->figure->source, r->figure->pay.quote);
+		said_cite_of(c, r->figure->source, r->figure->pay.quote, r);
 		return;
 	}
 	for (i = 0; i < r->nsrc; i++)
 		if (r->src[i].pay.words) {
-			said_cite(c, r->src[i].source, r->src[i].pay.words);
+			said_cite_of(c, r->src[i].source, r->src[i].pay.words,
+			    r);
 			return;
 		}
 }
@@ -231,7 +251,7 @@ say_skills(struct cmd_ctx *c, const struct kb_role *r, struct answer *a)
 		}
 		fmt_text(a, ".");
 		if (s->nskills > 0 && s->skills[0].text)
-			said_cite(c, s->source, s->skills[0].text);
+			said_cite_of(c, s->source, s->skills[0].text, r);
 	}
 }
 
@@ -242,7 +262,7 @@ say_role(struct cmd_ctx *c, const struct kb_role *r, struct answer *a)
 	int k;
 
 	said_role(c, r);
-	said_cite(c, r->primary->source, r->primary->summary);
+	said_cite_of(c, r->primary->source, r->primary->summary, r);
 	fmt_strong(a, r->title);
 	for (k = 0; (s = nth_source(r, k)) != NULL; k++) {
 		if (k == 0) {
@@ -338,6 +358,186 @@ say_compare(struct cmd_ctx *c, const struct kb_role *r0,
 	} else
 		fmt_text(a, " Only one has a figure in the guides, so they "
 		    "can't be ranked by pay.");
+}
+
+/*
+ * Three or more roles, or a pair asked by one end of the range ("which
+ * has the lowest top end"): a row each, then the one asked for, or the
+ * order by midpoint.  Roles without a figure are named as such.
+ */
+static void
+say_compare_n(struct cmd_ctx *c, const struct kb_role *const *r, int n,
+    enum measure m, int asked, int lowest, struct answer *a)
+{
+	static const char *const hdr[] = { "Role", "Salary", "Source" };
+	const struct kb_role *fig[Q_ROLES_MAX], *t;
+	int i, j, nf = 0;
+
+	fmt_table_begin(a, hdr, 3);
+	for (i = 0; i < n; i++) {
+		said_pay(c, r[i]);
+		compare_row(a, r[i]);
+		if (r[i]->figure)
+			fig[nf++] = r[i];
+	}
+	fmt_table_end(a);
+	fmt_plain(a, ".");
+	if (nf < 2) {
+		fmt_text(a, " Fewer than two have a figure in the guides, so "
+		    "they can't be ranked by pay.");
+		return;
+	}
+	for (i = 1; i < nf; i++)	/* at most four: insertion sort */
+		for (j = i; j > 0 && measure_x2(fig[j], m) >
+		    measure_x2(fig[j - 1], m); j--) {
+			t = fig[j];
+			fig[j] = fig[j - 1];
+			fig[j - 1] = t;
+		}
+	if (asked) {
+		t = lowest ? fig[nf - 1] : fig[0];
+		fmt_printf(a, " %s %s: ", lowest ? "Lowest" : "Highest",
+		    measure_name(m));
+		fmt_strong(a, t->title);
+		fmt_text(a, " (");
+		fmt_money_x2(a, measure_x2(t, m));
+		fmt_text(a, ").");
+		return;
+	}
+	fmt_printf(a, " By %s: ", measure_name(m));
+	for (i = 0; i < nf; i++) {
+		fmt_text(a, i ? " > " : "");
+		fmt_text(a, fig[i]->title);
+		fmt_text(a, " ");
+		fmt_money_x2(a, measure_x2(fig[i], m));
+	}
+	fmt_text(a, ".");
+}
+
+/* The role's part of one guide (1 the undated, 2 the dated), or NULL. */
+static const struct kb_role_source *
+source_in(const struct kb_role *r, int guide)
+{
+	int i;
+
+	for (i = 0; i < r->nsrc; i++)
+		if ((r->src[i].source->year != 0) == (guide == 2))
+			return &r->src[i];
+	return NULL;
+}
+
+static const char *
+guide_label(const struct kb *kb, int guide)
+{
+	int i;
+
+	for (i = 0; i < kb->nsources; i++)
+		if ((kb->sources[i].year != 0) == (guide == 2))
+			return kb->sources[i].label;
+	return guide == 2 ? "dated guide" : "undated guide";
+}
+
+/*
+ * "what does the older guide say about cloud architects": the role as
+ * that guide has it, what it is and its pay (words or figure); or that
+ * the guide does not have it, and which does.
+ */
+static void
+say_in_guide(struct cmd_ctx *c, const struct kb_role *r, int guide,
+    enum intent_kind kind, struct answer *a)
+{
+	const struct kb_role_source *s = source_in(r, guide);
+	int j;
+
+	said_role(c, r);
+	if (s == NULL) {
+		fmt_strong(a, r->title);
+		fmt_printf(a, " isn't in the %s; only the %s has it.",
+		    guide_label(c->kb, guide), guide_label(c->kb, 3 - guide));
+		return;
+	}
+	fmt_printf(a, "The %s on ", s->source->label);
+	fmt_strong(a, s->title);
+	fmt_text(a, ": ");
+	if (kind == I_SKILLS && s->nskills > 0) {
+		for (j = 0; j < s->nskills; j++) {
+			fmt_text(a, j ? "; " : "");
+			phrase_item(a, s->skills[j].text);
+		}
+		fmt_text(a, ".");
+		said_cite_of(c, s->source, s->skills[0].text, r);
+	} else if (kind == I_SALARY && s->pay.has_figure) {
+		fmt_range(a, s->pay.min, s->pay.max, s->pay.open_ended);
+		fmt_text(a, " (average salary).");
+		said_cite_of(c, s->source, s->pay.quote, r);
+	} else if (kind == I_SALARY && s->pay.words) {
+		fmt_printf(a, "no figure; in its words: \"%s\"", s->pay.words);
+		said_cite_of(c, s->source, s->pay.words, r);
+	} else {
+		fmt_text(a, s->summary);
+		said_cite_of(c, s->source, s->summary, r);
+		if (s->pay.words && kind != I_ROLE)
+			fmt_printf(a, " On pay: \"%s\"", s->pay.words);
+		else if (s->pay.has_figure && kind != I_ROLE) {
+			fmt_text(a, " Average salary: ");
+			fmt_range(a, s->pay.min, s->pay.max, s->pay.open_ended);
+			fmt_text(a, ".");
+		}
+	}
+}
+
+/*
+ * "difference between a CISO and a security architect": the guides'
+ * sentence that sets the two apart, where one names both; else what each
+ * does; then their pay, briefly.
+ */
+static void
+say_difference(struct cmd_ctx *c, const struct kb_role *r0,
+    const struct kb_role *r1, struct answer *a)
+{
+	const struct kb_sentence *k;
+	const struct kb_role *pair[2] = { r0, r1 };
+	int i, j, w, quoted = 0;
+
+	for (i = 0; i < c->kb->nsentences && !quoted; i++) {
+		k = &c->kb->sentences[i];
+		if (!(k->aspects & (1u << ASPECT_DIFFERENCE)))
+			continue;
+		for (j = 0; j < 2 && !quoted; j++) {
+			const struct kb_role *o = pair[1 - j];
+
+			if (k->role != (int)(pair[j] - c->kb->roles))
+				continue;
+			for (w = 0; w < o->naliases; w++)
+				if (strlen(o->aliases[w]) >= 4 &&
+				    strcasestr(k->text, o->aliases[w]))
+					break;
+			if (w == o->naliases && !strcasestr(k->text, o->title))
+				continue;
+			fmt_printf(a, "The %s (line %d): \"%s\"",
+			    k->source->label, k->line, k->text);
+			said_cite_line(c, k->source, k->text, k->line);
+			quoted = 1;
+		}
+	}
+	for (j = 0; j < 2; j++) {
+		if (quoted || j)
+			fmt_para(a);
+		fmt_strong(a, pair[j]->title);
+		fmt_printf(a, ": %s", pair[j]->primary->summary);
+		said_cite_of(c, pair[j]->primary->source,
+		    pair[j]->primary->summary, pair[j]);
+		said_role(c, pair[j]);
+	}
+	fmt_para(a);
+	fmt_text(a, "Pay: ");
+	for (j = 0; j < 2; j++) {
+		fmt_text(a, j ? "; " : "");
+		fmt_text(a, pair[j]->title);
+		fmt_text(a, " ");
+		phrase_pay(a, pair[j]);
+	}
+	fmt_text(a, ".");
 }
 
 /* A role the guides lack: said once, with what they do have. */
@@ -705,23 +905,143 @@ quote_passages(struct cmd_ctx *c, char **words, int nwords, int role,
 		fmt_printf(a, " (line %d): \"%s\"", p[i].line, p[i].text);
 		if (p[i].role >= 0)
 			said_role(c, &c->kb->roles[p[i].role]);
-		said_cite(c, p[i].source, p[i].text);
+		said_cite_line(c, p[i].source, p[i].text, p[i].line);
 		shown++;
 	}
 	free(p);
 	return shown;
 }
 
+/* How well sentence k fits the question's words: its bm25 rank among
+ * the search's passages (lower is better) where it is one of them, else
+ * after them, fewer shared word stems last. */
+static int
+prose_rank(const struct kb_sentence *k, const struct passage *p, int np,
+    char *const *words, int nwords)
+{
+	char stem[6];
+	int i, shared = 0;
+
+	for (i = 0; i < np; i++)
+		if (p[i].source == k->source && p[i].line == k->line)
+			return i;
+	for (i = 0; i < nwords; i++) {
+		if (strlen(words[i]) < 3)
+			continue;
+		snprintf(stem, sizeof(stem), "%s", words[i]);
+		shared += strcasestr(k->text, stem) != NULL;
+	}
+	return np + 100 - shared;
+}
+
+/* Sentence k is about what the question is: its role, else the role's
+ * category (1: a second choice), or anything when nothing is named. */
+static int
+prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
+    int cat)
+{
+	if (role >= 0)
+		return k->role == role ? 0 :
+		    k->category >= 0 && k->category ==
+		    c->kb->roles[role].category ? 1 : -1;
+	if (cat >= 0)
+		return k->category == cat ? 0 : k->role >= 0 &&
+		    c->kb->roles[k->role].category == cat ? 1 : -1;
+	return k->role < 0 ? 0 : 1;
+}
+
+/*
+ * A prose question answered from the sentence map: the sentences of its
+ * subject (a role, a category, or the guides as a whole) that tell its
+ * aspect; bm25 only orders them.  Returns how many were quoted (0: the
+ * map has none, the caller searches instead).
+ */
+static int
+say_prose(struct cmd_ctx *c, const struct intent *q, int role,
+    struct answer *a)
+{
+	const struct kb_sentence *k, *best[2] = { NULL, NULL };
+	struct passage *p;
+	int aspect = q->aspect ? kb_aspect_of(q->aspect) : -1;
+	int i, np, tier, rank, bt[2] = { 9, 9 }, br[2] = { 0, 0 }, n = 0;
+
+	if (aspect < 0 || c->kb->nsentences == 0)
+		return 0;
+	p = xcalloc(PASSAGES * 2, sizeof(*p));
+	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
+	    PASSAGES * 2);
+	for (i = 0; i < c->kb->nsentences; i++) {
+		k = &c->kb->sentences[i];
+		if (!(k->aspects & (1u << aspect)) ||
+		    (q->e.guide && (q->e.guide == 2) != (k->source->year != 0)))
+			continue;
+		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
+			continue;
+		rank = prose_rank(k, p, np, (char **)q->pwords, q->npwords);
+		if (tier < bt[0] || (tier == bt[0] && rank < br[0])) {
+			best[1] = best[0], bt[1] = bt[0], br[1] = br[0];
+			best[0] = k, bt[0] = tier, br[0] = rank;
+		} else if (tier < bt[1] || (tier == bt[1] && rank < br[1]))
+			best[1] = k, bt[1] = tier, br[1] = rank;
+	}
+	free(p);
+	/* a second sentence only when it is as close as the first */
+	for (i = 0; i < 2 && best[i] && (i == 0 || (bt[1] == bt[0] &&
+	    br[1] == br[0] + 1 && br[1] < np)); i++) {
+		k = best[i];
+		if (i)
+			fmt_para(a);
+		fmt_printf(a, "The %s", k->source->label);
+		if (k->role >= 0)
+			fmt_printf(a, " on %s", c->kb->roles[k->role].title);
+		else if (k->category >= 0)
+			fmt_printf(a, " on %s", c->kb->categories[k->category].name);
+		fmt_printf(a, " (line %d): \"%s\"", k->line, k->text);
+		if (k->role >= 0)
+			said_role(c, &c->kb->roles[k->role]);
+		said_cite_line(c, k->source, k->text, k->line);
+		n++;
+	}
+	return n;
+}
+
 static void
 say_passage(struct cmd_ctx *c, const struct intent *q, int role,
     struct answer *a)
 {
+	if (say_prose(c, q, role, a) > 0)
+		return;
 	if (quote_passages(c, (char **)q->pwords, q->npwords, role,
 	    q->e.guide, a) == 0)
 		fmt_printf(a, "That's not covered by the guides. I can answer "
 		    "about %d tech roles: pay, skills, what the job is, "
 		    "comparisons, rankings, who needs a skill, which role fits "
 		    "your skills (%shelp).", c->kb->nroles, c->prefix);
+}
+
+/* How current the figures are, in what money, for where: what the
+ * guides say, and that they say no more. */
+static void
+say_data(struct cmd_ctx *c, struct answer *a)
+{
+	int i;
+
+	for (i = 0; i < c->kb->nsources; i++) {
+		const struct kb_source *s = &c->kb->sources[i];
+
+		fmt_text(a, i ? " " : "");
+		if (s->year)
+			fmt_printf(a, "The figures come from the %s (\"%s\"): "
+			    "\"Average salary\" ranges in dollars ($), for %d.",
+			    s->label, s->title, s->year);
+		else
+			fmt_printf(a, "The %s gives no year and no figures, "
+			    "only words.", s->label);
+	}
+	fmt_text(a, " Neither says which country the figures are for, or "
+	    "whether bonuses and equity are in them; I quote them as "
+	    "written and never convert or update them.");
+	c->said.kind = I_DATA;
 }
 
 /* "source?": the sentence behind the last answer. */
@@ -738,8 +1058,7 @@ say_cite(struct cmd_ctx *c, struct answer *a)
 		return;
 	}
 	fmt_printf(a, "The %s", l->cite_source->label);
-	line = l->cite_line >= 0 ? l->cite_line :
-	    kb_line_of(l->cite_source, l->cite);
+	line = l->cite_line;
 	if (line > 0)
 		fmt_printf(a, ", line %d", line);
 	fmt_printf(a, ": \"%s\" (\"%s\")", l->cite, l->cite_source->title);
@@ -1511,6 +1830,17 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	int i, nunk;
 
 	c->said.kind = q->kind;
+	if ((q->kind == I_SALARY || q->kind == I_SKILLS ||
+	    q->kind == I_ROLE) && e->nroles > 0 && e->guide) {
+		/* "the older guide on cloud architects" */
+		for (i = 0; i < e->nroles && i < 2; i++) {
+			if (i)
+				fmt_para(a);
+			say_in_guide(c, e->roles[i], e->guide, q->kind, a);
+		}
+		c->said.guide = e->guide;
+		return;
+	}
 	switch (q->kind) {
 	case I_SALARY:
 		if (e->nroles == 0) {
@@ -1541,7 +1871,12 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		if (e->nroles == 1 && e->nunknown > 0 && say_pair(c, q, a))
 			break;
 		say_unknowns(c, e, a);
-		if (e->nroles >= 2)
+		if (e->nroles > 2 || (e->nroles == 2 && (q->measure ||
+		    q->lowest)))
+			say_compare_n(c, e->roles, e->nroles,
+			    pick(q->measure, MEASURE_MID), q->measure ||
+			    q->lowest, q->lowest, a);
+		else if (e->nroles == 2)
 			say_compare(c, e->roles[0], e->roles[1], a);
 		else if (e->nroles == 1) {
 			fmt_text(a, e->nunknown ? " " : "");
@@ -1551,6 +1886,21 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		break;
 	case I_NEEDS:
 		say_needs(c, e->roles[0], e->skills, e->nskills, a);
+		break;
+	case I_DIFFERENCE:
+		say_unknowns(c, e, a);
+		if (e->nroles >= 2)
+			say_difference(c, e->roles[0], e->roles[1], a);
+		else if (e->nroles == 1)
+			say_role(c, e->roles[0], a);
+		break;
+	case I_ACK:
+		a->free = 1;
+		fmt_text(a, "Ok. Ask me about any role's pay or skills "
+		    "whenever you like.");
+		break;
+	case I_DATA:
+		say_data(c, a);
 		break;
 	case I_WHONEEDS:
 		skill_list(c->kb, e->skills, e->nskills, names, sizeof(names));
@@ -1605,6 +1955,8 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		    "is; %shelp).", c->prefix);
 		break;
 	case I_PASSAGE:
+		c->said.aspect = q->aspect;
+		/* FALLTHROUGH */
 	case I_NONE:
 	case I_COUNT:
 		say_passage(c, q, e->nroles ? (int)(e->roles[0] -

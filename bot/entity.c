@@ -396,7 +396,7 @@ find_numbers(struct intent *q)
 /* Which guide: "the older guide", "according to the 2026 article". */
 static const struct { const char *w; int guide; } guide_words[] = {
 	{ "older", 1 }, { "old", 1 }, { "undated", 1 }, { "first", 1 },
-	{ "earlier", 1 }, { "other", 1 }, { "2026", 2 }, { "newer", 2 },
+	{ "earlier", 1 }, { "other", 3 },	/* 3: not the last one */ { "2026", 2 }, { "newer", 2 },
 	{ "new", 2 }, { "latest", 2 }, { "recent", 2 }, { "second", 2 },
 	{ "dated", 2 }, { NULL, 0 }
 };

@@ -26,6 +26,7 @@
 #include "highlight.h"
 #include "log.h"
 #include "policy.h"
+#include "router.h"
 #include "state.h"
 #include "kb.h"
 #include "loop.h"
@@ -71,6 +72,7 @@ usage(FILE *fp)
 {
 	fputs("usage: techpay [options] console\n"
 	    "       techpay [options] ask TEXT...\n"
+	    "       techpay [options] explain TEXT... | -\n"
 	    "       techpay [options] index --check\n"
 	    "       techpay run -c FILE\n"
 	    "       techpay check-config -c FILE\n"
@@ -90,6 +92,60 @@ usage(FILE *fp)
 	    "  -c, --config FILE   run, check-config: the configuration file\n"
 	    "  -h, --help          this text\n"
 	    "  -V, --version       the version\n", fp);
+}
+
+/* One message explained: the trace, then the answer. */
+static void
+explain_one(struct router *rt, const char *text, struct answer *a)
+{
+	struct buf trace = {0};
+	struct message m = { .where = "explain", .direct = 1 };
+
+	m.text = text;
+	m.len = strlen(text);
+	printf("message: %s\n", text);
+	if (router_explain(rt, &m, time(NULL), a, &trace))
+		buf_printf(&trace, "answer: %s\n", buf_str(&a->text));
+	fputs(buf_str(&trace), stdout);
+	buf_free(&trace);
+}
+
+/*
+ * techpay explain TEXT...: why an answer came out.  "-" reads messages
+ * from standard input, one a line, as one conversation ("and devops?"
+ * then shows the memory it used).
+ */
+static int
+explain(struct kb *kb, struct index *ix, const struct router_opts *ro,
+    int argc, char **argv)
+{
+	struct router *rt = router_new(kb, ix, ro);
+	struct answer a;
+	struct buf q = {0};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int i;
+
+	answer_init(&a);
+	if (argc == 1 && strcmp(argv[0], "-") == 0) {
+		while ((n = getline(&line, &cap, stdin)) > 0) {
+			while (n > 0 && (line[n - 1] == '\n' ||
+			    line[n - 1] == '\r'))
+				line[--n] = '\0';
+			explain_one(rt, line, &a);
+			putchar('\n');
+		}
+		free(line);
+	} else {
+		for (i = 0; i < argc; i++)
+			buf_printf(&q, "%s%s", q.len ? " " : "", argv[i]);
+		explain_one(rt, buf_str(&q), &a);
+	}
+	buf_free(&q);
+	answer_free(&a);
+	router_free(rt);
+	return argc > 0 ? 0 : 2;
 }
 
 static struct kb *
@@ -480,7 +536,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "run") == 0)
 		return run_config(cmd, cfpath, kdir, cache);
 	if (strcmp(cmd, "console") != 0 && strcmp(cmd, "ask") != 0 &&
-	    strcmp(cmd, "index") != 0) {
+	    strcmp(cmd, "index") != 0 && strcmp(cmd, "explain") != 0) {
 		fprintf(stderr, "techpay: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return 2;
@@ -511,6 +567,10 @@ main(int argc, char **argv)
 	}
 	if ((ix = index_new(kb, cache, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "techpay: %s\n", err);
+		goto out;
+	}
+	if (strcmp(cmd, "explain") == 0) {
+		rc = explain(kb, ix, &ro, argc - optind, argv + optind);
 		goto out;
 	}
 	bot = bot_new(kb, ix, &ro);

@@ -365,6 +365,17 @@ intent_name(enum intent_kind k)
 	return k >= 0 && k < I_COUNT ? intent_defs[k].name : "none";
 }
 
+enum intent_kind
+intent_kind_of(const char *name)
+{
+	int k;
+
+	for (k = 0; k < I_COUNT; k++)
+		if (strcmp(intent_defs[k].name, name) == 0)
+			return (enum intent_kind)k;
+	return I_COUNT;
+}
+
 static const char *const currency_signs[] = {
 	"£", "€", "¥", "₹", "₩", "₽", "₿", NULL
 };
@@ -514,6 +525,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 			if (c->phrase[0] == q->words[i][0] &&
 			    (n = phrase_at(q, i, c->phrase)) > 0) {
 				score[c->kind] += c->weight;
+				q->cues |= 1ULL << c->kind;
 				if (c->measure)
 					q->measure = c->measure;
 				q->lowest |= c->lowest;

@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "command.h"
+#include "intent.h"
 #include "question.h"
 #include "router.h"
 #include "text.h"
@@ -48,6 +49,7 @@ struct router {
 	int			 nconvos;
 	unsigned long		 clock;
 	struct highlights	*hl;
+	struct buf		*trace;	/* router_explain's, or NULL */
 };
 
 struct router *
@@ -204,7 +206,16 @@ addressed(char *body, const char *nick, const char *const *names)
 static int
 wants_role(enum intent_kind k)
 {
-	return k == I_SALARY || k == I_SKILLS || k == I_ROLE || k == I_NEEDS;
+	return k == I_SALARY || k == I_SKILLS || k == I_ROLE || k == I_NEEDS ||
+	    k == I_SPREAD || k == I_POSITION || k == I_PASSAGE;
+}
+
+/* The message names its own subject: memory must not replace it. */
+static int
+names_subject(const struct entities *e)
+{
+	return e->nroles + e->nunknown > 0 || e->category >= 0 ||
+	    e->nskills > 0;
 }
 
 /* Fills what the question leaves to the conversation. */
@@ -214,16 +225,31 @@ recall(struct intent *q, const struct said *last)
 	struct entities *e = &q->e;
 	int named = e->nroles + e->nunknown, i;
 
-	if (last == NULL)
+	if (e->guide == 3)	/* "the other guide": the one not just used */
+		e->guide = last && last->guide ? 3 - last->guide : 1;
+	if (last == NULL) {
+		if (q->kind == I_AGAIN)	/* nothing to repeat */
+			q->kind = named ? I_SALARY : I_NONE;
 		return;
+	}
+	/* "and sre?", "same for data scientists", "in the older guide":
+	 * the last question, with what this one names */
+	if (q->kind == I_AGAIN)
+		q->kind = last->kind == I_AGAIN || last->kind == I_NONE ?
+		    I_SALARY : last->kind;
 	/* "and devops?": a name alone asks what was asked before */
-	if (!q->cued && named == 1 && wants_role(last->kind))
+	if (!q->cued && named == 1 && wants_role(last->kind) &&
+	    last->kind != I_PASSAGE)
 		q->kind = last->kind;
 	/* "in euros?", "and for a senior?": the last pay question again */
 	if (q->kind == I_NONE && e->mods && named == 0 && last->nroles)
 		q->kind = I_SALARY;
-	if (wants_role(q->kind) && named == 0)
-		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
+	/* memory fills gaps only: "how much do they make", not "tell me
+	 * about ai jobs" (a category) or "what about a frontend dev" */
+	if (wants_role(q->kind) && !names_subject(e) && (q->kind != I_PASSAGE ||
+	    e->refers))
+		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX &&
+		    (i < 1 || q->kind != I_PASSAGE); i++)
 			e->roles[e->nroles++] = last->roles[i];
 	if (q->kind == I_COMPARE && named == 1 && e->nroles == 1 &&
 	    last->nroles >= 1 && last->roles[0] != e->roles[0]) {
@@ -231,14 +257,14 @@ recall(struct intent *q, const struct said *last)
 		e->roles[1] = e->roles[0];
 		e->roles[0] = last->roles[0];
 		e->nroles = 2;
-	} else if (q->kind == I_COMPARE && named == 0)
-		for (i = 0; i < last->nroles && i < 2; i++)
+	} else if ((q->kind == I_COMPARE || q->kind == I_DIFFERENCE) &&
+	    named == 0)
+		/* "which of those three", "compare them" */
+		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
 			e->roles[e->nroles++] = last->roles[i];
 	if (q->kind == I_MATCH && e->nskills == 0)
 		for (i = 0; i < last->nskills; i++)
 			e->skills[e->nskills++] = last->skills[i];
-	if (q->kind == I_PASSAGE && e->refers && named == 0 && last->nroles)
-		e->roles[e->nroles++] = last->roles[0];
 }
 
 /* What a question becomes when the entities it needs are missing. */
@@ -281,6 +307,158 @@ fall_back(struct intent *q)
 	default:
 		break;
 	}
+}
+
+/* ---- clauses ------------------------------------------------------ */
+
+/* Small talk and nothing: a clause that asks no question. */
+static int
+idle(const struct intent *q)
+{
+	return (q->kind == I_NONE || q->kind == I_HELLO ||
+	    q->kind == I_THANKS || q->kind == I_ACK) && !names_subject(&q->e);
+}
+
+/*
+ * Reads body into q clause by clause ("thx. what about cloud
+ * architects", a long message with the question at its end): the last
+ * clause that asks something wins; when none does, the whole message.
+ */
+static void
+read_clauses(struct router *r, char *body, struct intent *q)
+{
+	struct intent c;
+	char *p, *start = body;
+	int found = 0;
+	size_t n = strlen(body);
+
+	for (p = body; ; p++) {
+		int end = *p == '\0' || ((*p == '.' || *p == '?' || *p == '!' ||
+		    *p == ';') && p[1] == ' ');
+
+		if (!end)
+			continue;
+		if (start == body && *p == '\0')
+			break;		/* one clause: the whole message */
+		question_parse(r->ix, start, (size_t)(p - start), &c);
+		intent_choose(&intent_model_builtin, &aspect_model_builtin,
+		    &c);
+		if (!idle(&c)) {
+			if (found)
+				question_free(q);
+			*q = c;
+			found = 1;
+		} else
+			question_free(&c);
+		if (*p == '\0')
+			break;
+		start = p + 1;
+	}
+	if (found)
+		return;
+	question_parse(r->ix, body, n, q);
+	intent_choose(&intent_model_builtin, &aspect_model_builtin, q);
+}
+
+/* ---- explain ------------------------------------------------------ */
+
+static const char *
+used_name(unsigned char u)
+{
+	switch (u) {
+	case USED_ROLE: return "role";
+	case USED_SKILL: return "skill";
+	case USED_CATEGORY: return "category";
+	case USED_OTHER: return "other";
+	case USED_CUE: return "cue";
+	default: return NULL;
+	}
+}
+
+/* What the parser saw: the words and what took them, the entities. */
+static void
+trace_parse(struct buf *t, const struct router *r, const struct intent *q)
+{
+	const struct entities *e = &q->e;
+	int i, j;
+
+	buf_puts(t, "normalised:");
+	for (i = 0; i < q->nwords; i++)
+		buf_printf(t, " %s", q->words[i]);
+	buf_puts(t, "\nspans:");
+	for (i = 0; i < q->nwords; i = j) {
+		for (j = i + 1; j < q->nwords && q->used[j] == q->used[i] &&
+		    q->used[i] != USED_CUE && q->used[i] != USED_NOT; j++)
+			;
+		if (used_name(q->used[i]) == NULL)
+			continue;
+		buf_printf(t, " %s[%d-%d]=\"", used_name(q->used[i]), i,
+		    j - 1);
+		for (int k = i; k < j; k++)
+			buf_printf(t, "%s%s", k > i ? " " : "", q->words[k]);
+		buf_puts(t, "\"");
+	}
+	buf_puts(t, "\nentities:");
+	for (i = 0; i < e->nroles; i++)
+		buf_printf(t, " role=%s", e->roles[i]->title);
+	for (i = 0; i < e->nskills; i++)
+		buf_printf(t, " skill=%s", r->kb->skills[e->skills[i]].name);
+	if (e->category >= 0)
+		buf_printf(t, " category=%s", r->kb->categories[e->category].name);
+	for (i = 0; i < e->nunknown; i++)
+		buf_printf(t, " not-covered=\"%s\"", e->unknown[i]);
+	if (e->amount)
+		buf_printf(t, " amount=%ld", e->amount);
+	if (e->count)
+		buf_printf(t, " count=%d", e->count);
+	if (e->mods)
+		buf_printf(t, " modifier=\"%s\"", e->mod_word);
+	if (e->guide)
+		buf_printf(t, " guide=%s", e->guide == 2 ? "dated" : "undated");
+	if (e->refers)
+		buf_puts(t, " refers-back");
+	if (e->corrected)
+		buf_puts(t, " corrected");
+	buf_puts(t, "\nintent scores:");
+	for (i = 0; i < 3 && q->top[i].p > 0; i++)
+		buf_printf(t, " %s=%.2f", intent_name(q->top[i].kind),
+		    q->top[i].p);
+	if (q->aspect)
+		buf_printf(t, "\naspect: %s=%.2f", q->aspect, q->aspect_p);
+	buf_putc(t, '\n');
+}
+
+static void
+trace_state(struct buf *t, const struct said *last, const struct intent *q)
+{
+	int i;
+
+	buf_puts(t, "conversation:");
+	if (last == NULL)
+		buf_puts(t, " none");
+	else {
+		buf_printf(t, " last=%s", intent_name(last->kind));
+		for (i = 0; i < last->nroles; i++)
+			buf_printf(t, " role=%s", last->roles[i]->title);
+	}
+	buf_printf(t, "\nchosen: %s", intent_name(q->kind));
+	for (i = 0; i < q->e.nroles; i++)
+		buf_printf(t, " role=%s", q->e.roles[i]->title);
+	buf_putc(t, '\n');
+}
+
+int
+router_explain(struct router *r, const struct message *m, time_t now,
+    struct answer *a, struct buf *trace)
+{
+	int rc;
+
+	r->trace = trace;
+	rc = router_handle(r, m, now, a);
+	r->trace = NULL;
+	if (!rc)
+		buf_puts(trace, "answer: (silence: not addressed to the bot)\n");
+	return rc;
 }
 
 /* ---- one message ------------------------------------------------- */
@@ -386,14 +564,24 @@ run:
 		n = strlen(args);
 		while (n > 0 && (args[n - 1] == ' ' || args[n - 1] == '?'))
 			args[--n] = '\0';
+		if (r->trace)
+			buf_printf(r->trace, "command: %s%s %s\n", r->prefix,
+			    cmd->name, args);
 		if ((cmd->flags & CMD_OWNER) && !m->owner)
 			fmt_text(a, "Sorry, only the bot's owners can do that.");
 		else
 			cmd->handler(&ctx, args, a);
 	} else {
-		question_parse(r->ix, body, strlen(body), &q);
+		read_clauses(r, body, &q);
+		if (q.kind == I_AGAIN && ctx.last && ctx.last->aspect &&
+		    q.aspect == NULL)
+			q.aspect = ctx.last->aspect;
+		if (r->trace)
+			trace_parse(r->trace, r, &q);
 		recall(&q, ctx.last);
 		fall_back(&q);
+		if (r->trace)
+			trace_state(r->trace, ctx.last, &q);
 		if (q.kind == I_NONE && how == 1 && !m->direct) {
 			/* the name in passing, nothing asked: chatter */
 			question_free(&q);

@@ -32,9 +32,11 @@ struct said {
 	int		 nroles;
 	int		 skills[Q_SKILLS_MAX];
 	int		 nskills;
+	int		 guide;		/* the guide asked for; 0 either */
+	const char	*aspect;	/* a prose answer's aspect, or NULL */
 	/* the sentence behind the answer's figure or claim */
 	const struct kb_source *cite_source;
-	int		 cite_line;	/* -1: not looked up yet */
+	int		 cite_line;	/* from the sentence map; 0: none */
 	char		 cite[SAID_QUOTE_MAX];
 };
 

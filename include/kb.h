@@ -112,6 +112,32 @@ struct kb_topic {
 	int		 nitems;
 };
 
+/*
+ * What a guide sentence tells (sentences.json): a question's aspect picks
+ * the sentences it may be answered with.  KB_ASPECTS names them in order.
+ */
+enum kb_aspect {
+	ASPECT_DOES, ASPECT_WHY_PAYS, ASPECT_PAY_WORDS, ASPECT_HIRES,
+	ASPECT_TOOLS, ASPECT_SKILLS, ASPECT_RISK, ASPECT_TREND, ASPECT_ADVICE,
+	ASPECT_NEGOTIATION, ASPECT_DIFFERENCE, ASPECT_ORIGIN, ASPECT_INTRO,
+	ASPECT_COMMON, ASPECT_PAY_FIGURE,
+	ASPECT_COUNT
+};
+extern const char *const kb_aspect_names[ASPECT_COUNT];
+/* The aspect named name, or -1. */
+int		 kb_aspect_of(const char *name);
+
+/* One informative sentence of a guide, where it stands and what about. */
+struct kb_sentence {
+	const struct kb_source *source;
+	int		 line;		/* 1-based line of the guide */
+	const char	*text;		/* verbatim, checked at load */
+	int		 role;		/* kb->roles index, or -1 */
+	int		 category;	/* kb->categories index, or -1 */
+	const char	*topic;		/* a topic id, or NULL */
+	unsigned	 aspects;	/* 1 << enum kb_aspect */
+};
+
 struct kb {
 	struct kb_source	*sources;
 	int			 nsources;
@@ -123,6 +149,8 @@ struct kb {
 	int			 nroles;
 	struct kb_topic		*topics;
 	int			 ntopics;
+	struct kb_sentence	*sentences;	/* in guide order */
+	int			 nsentences;
 	uint64_t		 hash;	/* FNV-1a of every input byte and name */
 	void			*trees;	/* the cJSON roots (private) */
 };
@@ -148,6 +176,12 @@ const struct kb_role	*kb_role_by_id(const struct kb *, const char *);
 /* The 1-based line of the guide that holds quote verbatim; 0 if none
  * (or the guide's text is not loaded). */
 int			 kb_line_of(const struct kb_source *, const char *quote);
+/* The sentence of s that holds quote (a figure's line, a skill), of
+ * role's part first (-1: any), or NULL: lines come from sentences.json,
+ * never from searching the guide. */
+const struct kb_sentence *kb_sentence_of(const struct kb *,
+			    const struct kb_source *s, const char *quote,
+			    int role);
 const struct kb_topic	*kb_topic_by_kind(const struct kb *, const char *,
 			    int nth);
 

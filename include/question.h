@@ -83,7 +83,8 @@ struct entities {
 	char		 mod_word[Q_NAME_MAX];	/* the first modifier, as typed */
 	int		 refers;	/* "that", "they", "those two": the last */
 	int		 guide;		/* "the older guide": 1 undated, 2 the
-					 * dated one; 0 either */
+					 * dated one; 0 either; 3 "the other"
+					 * (the router makes it 1 or 2) */
 };
 
 struct intent {
@@ -93,6 +94,14 @@ struct intent {
 	enum measure_pick measure;
 	int		 cued;		/* the cue score that chose kind; 0:
 					 * chosen from the entities alone */
+	unsigned long long cues;	/* 1 << kind for each intent cued */
+	/* the classifier's view (intent.c), for explain */
+	struct {
+		enum intent_kind kind;
+		float	 p;
+	}		 top[3];
+	const char	*aspect;	/* a prose question's aspect, or NULL */
+	float		 aspect_p;
 	/* content words for a passage search (pointers into words) */
 	char		*pwords[Q_WORDS_MAX];
 	int		 npwords;
@@ -114,6 +123,8 @@ void		 question_parse(struct index *, const char *text, size_t len,
 		    struct intent *q);
 void		 question_free(struct intent *q);
 const char	*intent_name(enum intent_kind);
+/* The kind named name ("salary"), or I_COUNT. */
+enum intent_kind intent_kind_of(const char *name);
 
 /* entity.c: fills q->e (and marks q->used) from q->words.  table_word
  * says which words are the parser's own (cues, chat words): never taken

@@ -48,5 +48,10 @@ void		 router_set_highlights(struct router *, struct highlights *);
 /* 1 with an answer in a (already cut by fmt_finish), 0 for silence. */
 int		 router_handle(struct router *, const struct message *,
 		    time_t now, struct answer *a);
+/* router_handle, and why: the normalised text, the entities with their
+ * spans, the intent scores, the conversation used and the intent chosen,
+ * appended to trace as "name: value" lines. */
+int		 router_explain(struct router *, const struct message *,
+		    time_t now, struct answer *a, struct buf *trace);
 
 #endif

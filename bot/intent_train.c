@@ -1,0 +1,352 @@
+/*
+ * intent_train.c -- learns the intent and aspect models at build time.
+ *
+ *   intent_train OUT.c KNOWLEDGE_DIR FILE.jsonl...
+ *
+ * Reads the labelled questions (each line {"id", "intent", "aspect"?,
+ * "ask", ...}), leaves out the held-out fifth (intent_heldout), parses
+ * each question exactly as the bot does (question_parse, the knowledge
+ * in KNOWLEDGE_DIR), and trains an L2-regularised logistic regression
+ * with liblinear for the intent, and one for the aspect of the questions
+ * labelled "passage".  OUT.c gets both as sparse tables (intent.h).
+ * Not part of the bot: it runs once per build, in about a second.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <linear.h>
+
+#include "buf.h"
+#include "index.h"
+#include "intent.h"
+#include "kb.h"
+
+#define TRAIN_C		4.0	/* liblinear's C: cross-validated on the
+				 * training part, 2..8 were within 1% */
+#define WEIGHT_MIN	1e-3	/* smaller weights are left out */
+
+struct example {
+	char		**feats;
+	int		 nfeats, cap;
+	int		 label;
+};
+
+struct set {
+	struct example	*ex;
+	int		 n, cap;
+	char		*labels[INTENT_CLASSES_MAX];
+	int		 nlabels;
+};
+
+static struct set intents, aspects;
+static char	**vocab;	/* sorted, unique */
+static int	 nvocab;
+
+static void
+add_feature(const char *f, void *arg)
+{
+	struct example *e = arg;
+
+	if (e->nfeats == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 64;
+		e->feats = xrealloc(e->feats, (size_t)e->cap *
+		    sizeof(char *));
+	}
+	e->feats[e->nfeats++] = xstrdup(f);
+}
+
+static int
+label_of(struct set *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nlabels; i++)
+		if (strcmp(s->labels[i], name) == 0)
+			return i;
+	if (s->nlabels == INTENT_CLASSES_MAX) {
+		fprintf(stderr, "intent_train: more than %d labels\n",
+		    INTENT_CLASSES_MAX);
+		exit(1);
+	}
+	s->labels[s->nlabels] = xstrdup(name);
+	return s->nlabels++;
+}
+
+static void
+add_example(struct set *s, const struct intent *q, const char *label)
+{
+	struct example *e;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->ex = xrealloc(s->ex, (size_t)s->cap * sizeof(*s->ex));
+	}
+	e = &s->ex[s->n++];
+	memset(e, 0, sizeof(*e));
+	e->label = label_of(s, label);
+	intent_features(q, add_feature, e);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+read_file(struct index *ix, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0;
+
+	if (fp == NULL) {
+		fprintf(stderr, "intent_train: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, fp) > 0) {
+		cJSON *j = cJSON_Parse(line);
+		const cJSON *id, *in, *as, *ask;
+		struct intent q;
+
+		lineno++;
+		if (j == NULL) {
+			if (line[strspn(line, " \t\r\n")] == '\0')
+				continue;
+			fprintf(stderr, "%s:%d: not JSON\n", path, lineno);
+			free(line);
+			fclose(fp);
+			return -1;
+		}
+		id = cJSON_GetObjectItem(j, "id");
+		in = cJSON_GetObjectItem(j, "intent");
+		as = cJSON_GetObjectItem(j, "aspect");
+		ask = cJSON_GetObjectItem(j, "ask");
+		if (cJSON_IsString(id) && cJSON_IsString(in) &&
+		    cJSON_IsString(ask) && !intent_heldout(id->valuestring)) {
+			question_parse(ix, ask->valuestring,
+			    strlen(ask->valuestring), &q);
+			add_example(&intents, &q, in->valuestring);
+			if (strcmp(in->valuestring, "passage") == 0 &&
+			    cJSON_IsString(as))
+				add_example(&aspects, &q, as->valuestring);
+			question_free(&q);
+		}
+		cJSON_Delete(j);
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+static int
+vocab_id(const char *f)
+{
+	char *const *hit = bsearch(&f, vocab, (size_t)nvocab, sizeof(char *),
+	    cmp_str);
+
+	return hit ? (int)(hit - vocab) : -1;
+}
+
+/* The features of one set, sorted and unique, pointing into it. */
+static void
+build_vocab(const struct set *s)
+{
+	int i, k, n = 0, cap = 0;
+
+	free(vocab);
+	vocab = NULL;
+	for (i = 0; i < s->n; i++)
+		for (k = 0; k < s->ex[i].nfeats; k++) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 4096;
+				vocab = xrealloc(vocab,
+				    (size_t)cap * sizeof(char *));
+			}
+			vocab[n++] = s->ex[i].feats[k];
+		}
+	nvocab = 0;
+	if (n == 0)
+		return;
+	qsort(vocab, (size_t)n, sizeof(char *), cmp_str);
+	for (i = 0, k = 0; i < n; i++)
+		if (k == 0 || strcmp(vocab[k - 1], vocab[i]) != 0)
+			vocab[k++] = vocab[i];
+	nvocab = k;
+}
+
+static int
+cmp_node(const void *a, const void *b)
+{
+	return ((const struct feature_node *)a)->index -
+	    ((const struct feature_node *)b)->index;
+}
+
+static void
+quiet(const char *s)
+{
+	(void)s;
+}
+
+/* Trains one set and writes it as a model named name. */
+static int
+emit_model(FILE *out, struct set *s, const char *name)
+{
+	struct problem prob = {0};
+	struct parameter par = {0};
+	struct model *m;
+	struct buf feats = {0}, offs = {0}, cls = {0}, ws = {0};
+	int i, k, j, npairs = 0, nz;
+	const char *err;
+
+	if (s->n == 0 || s->nlabels < 2) {
+		fprintf(stderr, "intent_train: %s: too few labelled questions "
+		    "(%d, %d labels)\n", name, s->n, s->nlabels);
+		return -1;
+	}
+	build_vocab(s);
+	prob.l = s->n;
+	prob.n = nvocab + 1;	/* and the bias */
+	prob.bias = 1;
+	prob.y = xcalloc((size_t)s->n, sizeof(double));
+	prob.x = xcalloc((size_t)s->n, sizeof(struct feature_node *));
+	for (i = 0; i < s->n; i++) {
+		struct example *e = &s->ex[i];
+		struct feature_node *x = xcalloc((size_t)e->nfeats + 2,
+		    sizeof(*x));
+
+		for (k = 0, nz = 0; k < e->nfeats; k++) {
+			x[nz].index = vocab_id(e->feats[k]) + 1;
+			x[nz++].value = 1;
+		}
+		qsort(x, (size_t)nz, sizeof(*x), cmp_node);
+		for (k = 0, j = 0; k < nz; k++)	/* repeated words once */
+			if (j == 0 || x[j - 1].index != x[k].index)
+				x[j++] = x[k];
+		x[j].index = nvocab + 1;	/* the bias term */
+		x[j++].value = 1;
+		x[j].index = -1;
+		prob.x[i] = x;
+		prob.y[i] = e->label;
+	}
+	par.solver_type = L2R_LR;
+	par.C = TRAIN_C;
+	par.eps = 0.01;
+	if ((err = check_parameter(&prob, &par)) != NULL) {
+		fprintf(stderr, "intent_train: %s\n", err);
+		return -1;
+	}
+	set_print_string_function(quiet);
+	m = train(&prob, &par);
+
+	/* sparse: for each feature its non-negligible class weights */
+	buf_printf(&offs, "0");
+	for (i = 0; i < nvocab; i++) {
+		for (k = 0; k < s->nlabels; k++) {
+			/* liblinear's class k is our label m->label[k] */
+			double w = get_decfun_coef(m, i + 1, k);
+
+			if (w > -WEIGHT_MIN && w < WEIGHT_MIN)
+				continue;
+			buf_printf(&cls, "%d,", m->label[k]);
+			buf_printf(&ws, "%.4ff,", w);
+			npairs++;
+		}
+		buf_printf(&offs, ",%d", npairs);
+	}
+	for (i = 0; i < nvocab; i++) {
+		const char *p;
+
+		/* words are normalised text, but a C string is made safe */
+		buf_puts(&feats, "\t\"");
+		for (p = vocab[i]; *p; p++)
+			if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 ||
+			    (unsigned char)*p >= 0x7f)
+				buf_printf(&feats, "\\%03o", (unsigned char)*p);
+			else
+				buf_putc(&feats, *p);
+		buf_puts(&feats, "\",\n");
+	}
+	fprintf(out, "static const char *const %s_feats[] = {\n%s};\n", name,
+	    buf_str(&feats));
+	fprintf(out, "static const int %s_off[] = { %s };\n", name,
+	    buf_str(&offs));
+	fprintf(out, "static const unsigned char %s_cls[] = { %s0 };\n", name,
+	    buf_str(&cls));
+	fprintf(out, "static const float %s_w[] = { %s0 };\n", name,
+	    buf_str(&ws));
+	fprintf(out, "static const float %s_bias[] = {", name);
+	for (k = 0; k < s->nlabels; k++) {
+		/* the bias of liblinear's class k, written at its label */
+		for (j = 0; j < s->nlabels && m->label[j] != k; j++)
+			;
+		fprintf(out, " %.4ff,", get_decfun_bias(m, j));
+	}
+	fprintf(out, " };\nstatic const char *const %s_labels[] = {", name);
+	for (k = 0; k < s->nlabels; k++)
+		fprintf(out, " \"%s\",", s->labels[k]);
+	fprintf(out, " };\nconst struct intent_model %s_builtin = {\n"
+	    "\t%d, %d, %s_feats, %s_off, %s_cls, %s_w, %s_bias, %s_labels\n"
+	    "};\n\n", name, nvocab, s->nlabels, name, name, name, name, name,
+	    name);
+	fprintf(stderr, "intent_train: %s: %d questions, %d labels, %d "
+	    "features, %d weights\n", name, s->n, s->nlabels, nvocab, npairs);
+	for (i = 0; i < s->n; i++)
+		free(prob.x[i]);
+	free(prob.x);
+	free(prob.y);
+	free_and_destroy_model(&m);
+	buf_free(&feats);
+	buf_free(&offs);
+	buf_free(&cls);
+	buf_free(&ws);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[KB_ERR_MAX];
+	struct kb *kb;
+	struct index *ix;
+	FILE *out;
+	int i, rc = 1;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: intent_train OUT.c KNOWLEDGE_DIR "
+		    "FILE.jsonl...\n");
+		return 2;
+	}
+	if ((kb = kb_load_dir(argv[2], err, sizeof(err))) == NULL) {
+		fprintf(stderr, "intent_train: %s\n", err);
+		return 1;
+	}
+	if ((ix = index_new(kb, NULL, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "intent_train: %s\n", err);
+		kb_free(kb);
+		return 1;
+	}
+	for (i = 3; i < argc; i++)
+		if (read_file(ix, argv[i]) == -1)
+			goto out;
+	if ((out = fopen(argv[1], "w")) == NULL) {
+		fprintf(stderr, "intent_train: %s: %s\n", argv[1],
+		    strerror(errno));
+		goto out;
+	}
+	fprintf(out, "/* Generated by intent_train from tests/data/labelled/"
+	    "; do not edit. */\n#include \"intent.h\"\n\n");
+	if (emit_model(out, &intents, "intent_model") == 0 &&
+	    emit_model(out, &aspects, "aspect_model") == 0)
+		rc = 0;
+	if (fclose(out) != 0)
+		rc = 1;
+out:
+	index_free(ix);
+	kb_free(kb);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * intent.h -- the intent classifier: logistic regression over the words
+ * of a message, their bigrams and character trigrams, the entities found
+ * and the cue words matched.
+ *
+ * The model is learned at build time (bot/intent_train.c, liblinear) from
+ * the labelled questions in tests/data/labelled/ (all but the held-out
+ * part, which make eval measures) and compiled into the binary as a
+ * sparse table: nothing is read at run time.  The same function turns a
+ * parsed question into features for training and for answering, so the
+ * two can never disagree.  question.c reads the message (entities, cues);
+ * this module only scores it: it names no answer.
+ */
+#ifndef TECHPAY_INTENT_H
+#define TECHPAY_INTENT_H
+
+#include "question.h"
+
+#define INTENT_FEAT_MAX	64	/* bytes of one feature's name */
+#define INTENT_CLASSES_MAX 48
+
+/* A learned model: feats sorted (strcmp); feat i's weights are the
+ * pairs off[i]..off[i+1] of cls/w; bias per class.  Compiled in. */
+struct intent_model {
+	int		 nfeat, nclass;
+	const char *const *feats;
+	const int	*off;
+	const unsigned char *cls;
+	const float	*w;
+	const float	*bias;
+	const char *const *labels;	/* class -> label name */
+};
+
+/* The builtin models (build/gen/intent_model.c): the intent, and the
+ * aspect of a question the guides answer in prose. */
+extern const struct intent_model intent_model_builtin;
+extern const struct intent_model aspect_model_builtin;
+
+/* Calls fn with each feature of q (a parsed question). */
+void		 intent_features(const struct intent *q,
+		    void (*fn)(const char *feat, void *), void *arg);
+
+/* Class probabilities (one-vs-rest logistic, normalised) into p[nclass];
+ * returns the best class. */
+int		 intent_score(const struct intent_model *, const struct intent *q,
+		    double *p);
+
+/*
+ * Chooses q->kind from the model's classes, best first, skipping one
+ * whose entity the message lacks (an amount); fills q->top for explain
+ * and, for a prose question, q->aspect from the aspect model.  A NULL
+ * model leaves the cue table's choice.
+ */
+void		 intent_choose(const struct intent_model *intent,
+		    const struct intent_model *aspect, struct intent *q);
+
+/* 1 if the labelled question with this id is in the held-out part (a
+ * fifth, by a hash of the id): never trained on, measured by make eval. */
+int		 intent_heldout(const char *id);
+
+#endif

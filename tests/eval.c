@@ -1,0 +1,290 @@
+/*
+ * eval.c -- make eval: how well the bot reads the labelled questions it
+ * was not trained on, reported as NLU toolkits do (Rasa's "rasa test
+ * nlu"): precision, recall and F1 per intent, the confusions, and the
+ * share of correct answers per kind of question.
+ *
+ *   eval [--all | --train] [--failures FILE] FILE.jsonl...
+ *
+ * By default only the held-out fifth (intent_heldout) is asked.  An
+ * answer is correct when it has one string of each "must" group and
+ * none of "must_not", case-insensitively; the intent is correct when the
+ * classifier's first choice for the message is its label.  "turns" are
+ * asked first in the same conversation.  Always exits 0 unless a file
+ * cannot be read: it measures, the test suites judge.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "intent.h"
+#include "router.h"
+
+#define KINDS_MAX	32
+#define LABELS_MAX	INTENT_CLASSES_MAX
+#define CONFUSIONS_MAX	(LABELS_MAX * LABELS_MAX)
+
+struct tally {
+	char		 name[32];
+	int		 n, answer_ok, intent_ok;
+	int		 tp, fp, fn;	/* per intent label */
+};
+
+static struct tally kinds[KINDS_MAX], labels[LABELS_MAX];
+static int	 nkinds, nlabels;
+static int	 confusion[LABELS_MAX][LABELS_MAX];
+static struct kb *kb;
+static struct index *ix;
+static FILE	*failures;
+
+static struct tally *
+tally_of(struct tally *t, int *n, int max, const char *name)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return &t[i];
+	if (*n == max)
+		return &t[max - 1];	/* lumped in with the last */
+	snprintf(t[*n].name, sizeof(t[*n].name), "%s", name);
+	return &t[(*n)++];
+}
+
+static int
+contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return n == 0;
+}
+
+/* The answer (and the classifier's intent, from the trace) to text. */
+static char *
+ask(struct router *rt, const char *text, const char *where, char *intent,
+    size_t isz)
+{
+	struct answer a;
+	struct buf trace = {0};
+	struct message m = { .text = text, .len = strlen(text),
+	    .where = where, .direct = 1 };
+	const char *p;
+	char *out;
+	size_t n;
+
+	answer_init(&a);
+	router_explain(rt, &m, (time_t)1790000000, &a, &trace);
+	out = xstrdup(buf_str(&a.text));
+	snprintf(intent, isz, "none");
+	if ((p = strstr(buf_str(&trace), "intent scores: ")) != NULL) {
+		p += strlen("intent scores: ");
+		n = strcspn(p, "=\n");
+		snprintf(intent, isz, "%.*s", (int)n, p);
+	} else if (strstr(buf_str(&trace), "command: "))
+		snprintf(intent, isz, "command");
+	buf_free(&trace);
+	answer_free(&a);
+	return out;
+}
+
+static int
+answer_ok(const cJSON *ex, const char *ans, struct buf *why)
+{
+	const cJSON *g, *alt;
+	int ok = 1, hit;
+
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(ex, "must")) {
+		hit = 0;
+		cJSON_ArrayForEach(alt, g)
+			if (cJSON_IsString(alt))
+				hit |= contains(ans, alt->valuestring);
+		if (!hit) {
+			char *gs = cJSON_PrintUnformatted(g);
+
+			buf_printf(why, " missing %s;", gs);
+			free(gs);
+			ok = 0;
+		}
+	}
+	cJSON_ArrayForEach(alt, cJSON_GetObjectItem(ex, "must_not"))
+		if (cJSON_IsString(alt) && contains(ans, alt->valuestring)) {
+			buf_printf(why, " has \"%s\";", alt->valuestring);
+			ok = 0;
+		}
+	return ok;
+}
+
+static void
+run_one(const cJSON *ex, int n)
+{
+	const cJSON *id = cJSON_GetObjectItem(ex, "id");
+	const cJSON *kind = cJSON_GetObjectItem(ex, "kind");
+	const cJSON *label = cJSON_GetObjectItem(ex, "intent");
+	const cJSON *askj = cJSON_GetObjectItem(ex, "ask");
+	const cJSON *t;
+	struct router_opts o = { "!", "jobbot" };
+	struct router *rt = router_new(kb, ix, &o);
+	struct tally *k, *l, *p;
+	struct buf why = {0};
+	char where[32], got[32], *ans;
+	int aok, iok;
+
+	snprintf(where, sizeof(where), "eval/%d", n);
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(ex, "turns"))
+		if (cJSON_IsString(t))
+			free(ask(rt, t->valuestring, where, got, sizeof(got)));
+	ans = ask(rt, askj->valuestring, where, got, sizeof(got));
+	aok = answer_ok(ex, ans, &why);
+	iok = strcmp(got, label->valuestring) == 0;
+
+	k = tally_of(kinds, &nkinds, KINDS_MAX,
+	    cJSON_IsString(kind) ? kind->valuestring : "?");
+	k->n++;
+	k->answer_ok += aok;
+	k->intent_ok += iok;
+	l = tally_of(labels, &nlabels, LABELS_MAX, label->valuestring);
+	p = tally_of(labels, &nlabels, LABELS_MAX, got);
+	l->n++;
+	if (iok)
+		l->tp++;
+	else {
+		l->fn++;
+		p->fp++;
+		confusion[l - labels][p - labels]++;
+	}
+	if (failures && (!aok || !iok))
+		fprintf(failures, "%s [%s] %s\n  intent %s, got %s\n  -> %s\n "
+		    "%s\n", id->valuestring, k->name, askj->valuestring,
+		    label->valuestring, got, ans, aok ? " answer ok" :
+		    buf_str(&why));
+	free(ans);
+	buf_free(&why);
+	router_free(rt);
+}
+
+static int
+run_file(const char *path, int which)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int n = 0;
+
+	if (fp == NULL) {
+		perror(path);
+		return -1;
+	}
+	while (getline(&line, &cap, fp) > 0) {
+		cJSON *ex = cJSON_Parse(line);
+		const cJSON *id = cJSON_GetObjectItem(ex, "id");
+
+		if (cJSON_IsString(id) &&
+		    cJSON_IsString(cJSON_GetObjectItem(ex, "ask")) &&
+		    cJSON_IsString(cJSON_GetObjectItem(ex, "intent")) &&
+		    (which == 2 || intent_heldout(id->valuestring) == which))
+			run_one(ex, n++);
+		cJSON_Delete(ex);
+	}
+	free(line);
+	fclose(fp);
+	return n;
+}
+
+static double
+pct(int a, int b)
+{
+	return b ? 100.0 * a / b : 0;
+}
+
+static void
+report(void)
+{
+	int i, j, n = 0, aok = 0, iok = 0, best;
+	double prec, rec;
+
+	printf("\nintent        precision  recall     f1  support\n");
+	for (i = 0; i < nlabels; i++) {
+		struct tally *l = &labels[i];
+
+		prec = l->tp + l->fp ? (double)l->tp / (l->tp + l->fp) : 0;
+		rec = l->n ? (double)l->tp / l->n : 0;
+		printf("%-13s %9.2f %7.2f %6.2f %8d\n", l->name, prec, rec,
+		    prec + rec > 0 ? 2 * prec * rec / (prec + rec) : 0, l->n);
+	}
+	printf("\nkind          questions  answers ok  intent ok\n");
+	for (i = 0; i < nkinds; i++) {
+		struct tally *k = &kinds[i];
+
+		printf("%-13s %9d %10.1f%% %9.1f%%\n", k->name, k->n,
+		    pct(k->answer_ok, k->n), pct(k->intent_ok, k->n));
+		n += k->n;
+		aok += k->answer_ok;
+		iok += k->intent_ok;
+	}
+	printf("%-13s %9d %10.1f%% %9.1f%%\n", "all", n, pct(aok, n),
+	    pct(iok, n));
+	printf("\nconfusions (label -> chosen: count), most first:\n");
+	for (;;) {
+		int bi = -1, bj = -1;
+
+		best = 0;
+		for (i = 0; i < nlabels; i++)
+			for (j = 0; j < nlabels; j++)
+				if (confusion[i][j] > best) {
+					best = confusion[i][j];
+					bi = i;
+					bj = j;
+				}
+		if (best == 0)
+			break;
+		printf("  %s -> %s: %d\n", labels[bi].name, labels[bj].name,
+		    best);
+		confusion[bi][bj] = 0;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[KB_ERR_MAX];
+	int i, which = 1, rc = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--all") == 0)
+			which = 2;
+		else if (strcmp(argv[i], "--train") == 0)
+			which = 0;
+		else if (strcmp(argv[i], "--failures") == 0 && i + 1 < argc) {
+			if ((failures = fopen(argv[++i], "w")) == NULL) {
+				perror(argv[i]);
+				return 1;
+			}
+		} else {
+			fprintf(stderr, "usage: eval [--all | --train] "
+			    "[--failures FILE] FILE.jsonl...\n");
+			return 2;
+		}
+	}
+	if ((kb = kb_load_dir("knowledge", err, sizeof(err))) == NULL ||
+	    (ix = index_new(kb, NULL, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "eval: %s\n", err);
+		return 1;
+	}
+	printf("make eval: %s part of %d file(s)\n", which == 1 ? "held-out" :
+	    which == 0 ? "training" : "every", argc - i);
+	for (; i < argc; i++)
+		if (run_file(argv[i], which) < 0)
+			rc = 1;
+	report();
+	if (failures)
+		fclose(failures);
+	index_free(ix);
+	kb_free(kb);
+	return rc;
+}

@@ -1,0 +1,220 @@
+/*
+ * test_intent.c -- the classifier's parts: the features a question gives,
+ * the scoring of a model, the choice among feasible intents, the
+ * held-out split, and that the model built from tests/data/labelled/
+ * reads its own training part well (a floor, so a broken build of the
+ * model shows; make eval measures the held-out part).
+ */
+#include "testutil.h"
+
+#include "intent.h"
+#include "question.h"
+
+#define FEATS_MAX	256
+
+struct feats {
+	char	 f[FEATS_MAX][INTENT_FEAT_MAX];
+	int	 n;
+};
+
+static void
+collect(const char *f, void *arg)
+{
+	struct feats *s = arg;
+
+	if (s->n < FEATS_MAX)
+		snprintf(s->f[s->n++], INTENT_FEAT_MAX, "%s", f);
+}
+
+static int
+has(const struct feats *s, const char *f)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->f[i], f) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+features_of(const char *text, struct feats *s)
+{
+	struct intent q;
+
+	memset(s, 0, sizeof(*s));
+	question_parse(F.ix, text, strlen(text), &q);
+	intent_features(&q, collect, s);
+	question_free(&q);
+}
+
+/* 1 a role's words become one "<role>" token, whatever the role */
+static void
+test_01_role_token(void **st)
+{
+	struct feats a, b;
+
+	(void)st;
+	features_of("how much does a site reliability engineer make", &a);
+	features_of("how much does a devops engineer make", &b);
+	assert_true(has(&a, "b:a_<role>"));
+	assert_true(has(&a, "b:<role>_make"));
+	assert_true(has(&b, "b:<role>_make"));
+	assert_false(has(&a, "w:reliability"));
+	assert_true(has(&a, "e:r1"));
+}
+
+/* 2 amounts, skills and two roles are features of their own */
+static void
+test_02_entities(void **st)
+{
+	struct feats a, b;
+
+	(void)st;
+	features_of("which roles pay over 150k", &a);
+	assert_true(has(&a, "e:amount"));
+	assert_true(has(&a, "w:<num>"));
+	features_of("sre vs devops, who needs python", &b);
+	assert_true(has(&b, "e:r2"));
+	assert_true(has(&b, "e:skill"));
+}
+
+/* 3 a word left as typed gives its character trigrams, edges marked */
+static void
+test_03_trigrams(void **st)
+{
+	struct feats a;
+
+	(void)st;
+	features_of("salery plz", &a);
+	assert_true(has(&a, "c:#sa") || has(&a, "w:salary"));
+	features_of("whatever happened to wages", &a);
+	assert_true(has(&a, "c:#wa"));
+	assert_true(has(&a, "c:es#"));
+}
+
+/* A model made by hand: two features, three classes. */
+static const char *const m_feats[] = { "w:hello", "w:pay" };
+static const int m_off[] = { 0, 1, 3 };
+static const unsigned char m_cls[] = { 0, 1, 2 };
+static const float m_w[] = { 4.0f, 3.0f, -1.0f };
+static const float m_bias[] = { -2.0f, -2.0f, -2.0f };
+static const char *const m_labels[] = { "hello", "salary", "position" };
+static const struct intent_model hand = { 2, 3, m_feats, m_off, m_cls, m_w,
+    m_bias, m_labels };
+
+/* 4 scores are the normalised one-vs-rest logistic of the weights */
+static void
+test_04_score(void **st)
+{
+	struct intent q;
+	double p[3];
+
+	(void)st;
+	question_parse(F.ix, "pay", 3, &q);
+	assert_int_equal(intent_score(&hand, &q, p), 1);
+	assert_true(p[1] > p[0] && p[0] > p[2]);
+	assert_true(p[0] + p[1] + p[2] > 0.999 && p[0] + p[1] + p[2] < 1.001);
+	question_free(&q);
+	question_parse(F.ix, "hello", 5, &q);
+	assert_int_equal(intent_score(&hand, &q, p), 0);
+	question_free(&q);
+}
+
+/* 5 an intent that needs an amount is skipped without one */
+static void
+test_05_feasible(void **st)
+{
+	static const float w2[] = { 4.0f, 3.0f, 9.0f };
+	struct intent_model m = hand;
+	struct intent q;
+
+	(void)st;
+	m.w = w2;		/* "pay" now says position loudest */
+	question_parse(F.ix, "pay", 3, &q);
+	intent_choose(&m, NULL, &q);
+	assert_int_equal(q.kind, I_SALARY);
+	assert_int_equal(q.top[0].kind, I_SALARY);
+	question_free(&q);
+	question_parse(F.ix, "pay 150k", 8, &q);
+	intent_choose(&m, NULL, &q);
+	assert_int_equal(q.kind, I_POSITION);
+	question_free(&q);
+}
+
+/* 6 the split is a fifth, and the same every time */
+static void
+test_06_heldout(void **st)
+{
+	char id[32];
+	int i, n = 0;
+
+	(void)st;
+	for (i = 0; i < 5000; i++) {
+		snprintf(id, sizeof(id), "salary-x-%d", i);
+		n += intent_heldout(id);
+		assert_int_equal(intent_heldout(id), intent_heldout(id));
+	}
+	assert_true(n > 800 && n < 1200);
+}
+
+/* 7 the built-in model knows every label it was given and names only
+ * intents the parser has (or aspects the knowledge has) */
+static void
+test_07_builtin_labels(void **st)
+{
+	int i;
+
+	(void)st;
+	assert_true(intent_model_builtin.nclass >= 20);
+	for (i = 0; i < intent_model_builtin.nclass; i++)
+		if (intent_kind_of(intent_model_builtin.labels[i]) == I_COUNT)
+			fail_msg("label %s is no intent",
+			    intent_model_builtin.labels[i]);
+	for (i = 0; i < aspect_model_builtin.nclass; i++)
+		if (kb_aspect_of(aspect_model_builtin.labels[i]) < 0)
+			fail_msg("label %s is no aspect",
+			    aspect_model_builtin.labels[i]);
+}
+
+/* 8 a plain question far from any sample still gets a sure intent */
+static void
+test_08_builtin_reads(void **st)
+{
+	static const struct { const char *text; enum intent_kind k; } c[] = {
+		{ "yo how much do cloud architects pull in these days",
+		    I_SALARY },
+		{ "what skills do i need to become a data scientist",
+		    I_SKILLS },
+	};
+	struct intent q;
+	size_t i;
+
+	(void)st;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		question_parse(F.ix, c[i].text, strlen(c[i].text), &q);
+		intent_choose(&intent_model_builtin, &aspect_model_builtin, &q);
+		if (q.kind != c[i].k)
+			fail_msg("\"%s\": %s, not %s", c[i].text,
+			    intent_name(q.kind), intent_name(c[i].k));
+		question_free(&q);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(test_01_role_token),
+		cmocka_unit_test(test_02_entities),
+		cmocka_unit_test(test_03_trigrams),
+		cmocka_unit_test(test_04_score),
+		cmocka_unit_test(test_05_feasible),
+		cmocka_unit_test(test_06_heldout),
+		cmocka_unit_test(test_07_builtin_labels),
+		cmocka_unit_test(test_08_builtin_reads),
+	};
+
+	return cmocka_run_group_tests_name("intent", t, fixture_setup,
+	    fixture_teardown);
+}
