@@ -25,6 +25,7 @@
 #define TOP_MAX		20
 #define LIST_MAX	64	/* roles listed by whoneeds/above/match */
 #define PASSAGES	8	/* passages looked at for one answer */
+#define PROSE_PASSAGES	48	/* the bm25 order a prose answer uses */
 /* bm25 (lower is better) a passage must beat to be quoted: above it,
  * the match is too loose and the answer is "not covered". */
 #define PASSAGE_SCORE_MAX	(-2.0)
@@ -912,26 +913,19 @@ quote_passages(struct cmd_ctx *c, char **words, int nwords, int role,
 	return shown;
 }
 
-/* How well sentence k fits the question's words: its bm25 rank among
- * the search's passages (lower is better) where it is one of them, else
- * after them, fewer shared word stems last. */
-static int
-prose_rank(const struct kb_sentence *k, const struct passage *p, int np,
-    char *const *words, int nwords)
+/* How likely the question asks what sentence k tells: the aspect
+ * model's probabilities of the sentence's aspects. */
+static double
+prose_aspect_p(const struct intent *q, const struct kb_sentence *k)
 {
-	char stem[6];
-	int i, shared = 0;
+	double p = 0;
+	int i, a;
 
-	for (i = 0; i < np; i++)
-		if (p[i].source == k->source && p[i].line == k->line)
-			return i;
-	for (i = 0; i < nwords; i++) {
-		if (strlen(words[i]) < 3)
-			continue;
-		snprintf(stem, sizeof(stem), "%s", words[i]);
-		shared += strcasestr(k->text, stem) != NULL;
-	}
-	return np + 100 - shared;
+	for (i = 0; i < 4 && q->aspects[i].name; i++)
+		if ((a = kb_aspect_of(q->aspects[i].name)) >= 0 &&
+		    (k->aspects & (1u << a)))
+			p += q->aspects[i].p;
+	return p;
 }
 
 /* Sentence k is about what the question is: its role, else the role's
@@ -951,58 +945,65 @@ prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
 }
 
 /*
- * A prose question answered from the sentence map: the sentences of its
- * subject (a role, a category, or the guides as a whole) that tell its
- * aspect; bm25 only orders them.  Returns how many were quoted (0: the
- * map has none, the caller searches instead).
+ * A prose question answered from the sentence map: among the sentences
+ * of its subject (a role, then its category; a category; or the guides
+ * as a whole, then everything), the one whose aspects the question most
+ * likely asks, with the words it shares (bm25, over the passages) to
+ * tell close ones apart.  Returns 1 when one was quoted, 0 when the map
+ * has nothing close (the caller searches instead).
  */
+#define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
+				 * aspect's probability */
+#define PROSE_MIN	0.25	/* below this nothing fits */
+
 static int
 say_prose(struct cmd_ctx *c, const struct intent *q, int role,
     struct answer *a)
 {
-	const struct kb_sentence *k, *best[2] = { NULL, NULL };
+	const struct kb_sentence *k, *best = NULL;
 	struct passage *p;
-	int aspect = q->aspect ? kb_aspect_of(q->aspect) : -1;
-	int i, np, tier, rank, bt[2] = { 9, 9 }, br[2] = { 0, 0 }, n = 0;
+	double score, top = 0;
+	int i, j, np, tier, btier = 9;
 
-	if (aspect < 0 || c->kb->nsentences == 0)
+	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
 		return 0;
-	p = xcalloc(PASSAGES * 2, sizeof(*p));
+	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
 	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
-	    PASSAGES * 2);
+	    PROSE_PASSAGES);
 	for (i = 0; i < c->kb->nsentences; i++) {
 		k = &c->kb->sentences[i];
-		if (!(k->aspects & (1u << aspect)) ||
-		    (q->e.guide && (q->e.guide == 2) != (k->source->year != 0)))
+		if (q->e.guide && (q->e.guide == 2) != (k->source->year != 0))
 			continue;
-		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
+		if ((tier = prose_subject(c, k, role, q->e.category)) < 0 ||
+		    tier > btier)
 			continue;
-		rank = prose_rank(k, p, np, (char **)q->pwords, q->npwords);
-		if (tier < bt[0] || (tier == bt[0] && rank < br[0])) {
-			best[1] = best[0], bt[1] = bt[0], br[1] = br[0];
-			best[0] = k, bt[0] = tier, br[0] = rank;
-		} else if (tier < bt[1] || (tier == bt[1] && rank < br[1]))
-			best[1] = k, bt[1] = tier, br[1] = rank;
+		score = prose_aspect_p(q, k);
+		for (j = 0; j < np; j++)
+			if (p[j].source == k->source && p[j].line == k->line) {
+				score += PROSE_LEXICAL * (1.0 - (double)j / np);
+				break;
+			}
+		if (score < PROSE_MIN)
+			continue;
+		if (tier < btier || score > top) {
+			best = k;
+			top = score;
+			btier = tier;
+		}
 	}
 	free(p);
-	/* a second sentence only when it is as close as the first */
-	for (i = 0; i < 2 && best[i] && (i == 0 || (bt[1] == bt[0] &&
-	    br[1] == br[0] + 1 && br[1] < np)); i++) {
-		k = best[i];
-		if (i)
-			fmt_para(a);
-		fmt_printf(a, "The %s", k->source->label);
-		if (k->role >= 0)
-			fmt_printf(a, " on %s", c->kb->roles[k->role].title);
-		else if (k->category >= 0)
-			fmt_printf(a, " on %s", c->kb->categories[k->category].name);
-		fmt_printf(a, " (line %d): \"%s\"", k->line, k->text);
-		if (k->role >= 0)
-			said_role(c, &c->kb->roles[k->role]);
-		said_cite_line(c, k->source, k->text, k->line);
-		n++;
-	}
-	return n;
+	if (best == NULL)
+		return 0;
+	fmt_printf(a, "The %s", best->source->label);
+	if (best->role >= 0)
+		fmt_printf(a, " on %s", c->kb->roles[best->role].title);
+	else if (best->category >= 0)
+		fmt_printf(a, " on %s", c->kb->categories[best->category].name);
+	fmt_printf(a, " (line %d): \"%s\"", best->line, best->text);
+	if (best->role >= 0)
+		said_role(c, &c->kb->roles[best->role]);
+	said_cite_line(c, best->source, best->text, best->line);
+	return 1;
 }
 
 static void

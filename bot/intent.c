@@ -179,26 +179,36 @@ feasible(enum intent_kind k, const struct intent *q)
 	}
 }
 
+/* order[0..n) = the classes, most probable first (a few dozen:
+ * insertion sort). */
+static void
+sort_classes(const double *p, int *order, int n)
+{
+	int i, j, k;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && p[order[j]] > p[order[j - 1]]; j--) {
+			k = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = k;
+		}
+}
+
 void
 intent_choose(const struct intent_model *im, const struct intent_model *am,
     struct intent *q)
 {
 	double p[INTENT_CLASSES_MAX];
-	int order[INTENT_CLASSES_MAX], i, j, n, k;
+	int order[INTENT_CLASSES_MAX], i, j, n;
 	enum intent_kind kind;
 
 	if (im == NULL || im->nclass == 0)
 		return;
 	intent_score(im, q, p);
 	n = im->nclass;
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	for (i = 1; i < n; i++)		/* a few dozen: insertion sort */
-		for (j = i; j > 0 && p[order[j]] > p[order[j - 1]]; j--) {
-			k = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = k;
-		}
+	sort_classes(p, order, n);
 	for (i = 0, j = 0; i < n && j < 3; i++) {
 		kind = intent_kind_of(im->labels[order[i]]);
 		if (kind == I_COUNT || !feasible(kind, q))
@@ -209,10 +219,19 @@ intent_choose(const struct intent_model *im, const struct intent_model *am,
 	if (j == 0)
 		return;
 	q->kind = q->top[0].kind;
-	if (q->kind == I_PASSAGE && am && am->nclass > 0) {
-		k = intent_score(am, q, p);
-		q->aspect = am->labels[k];
-		q->aspect_p = (float)p[k];
+	if (am && am->nclass > 0) {
+		/* every question gets its aspects: a follow-up may turn it
+		 * into a prose question ("and why is that") */
+		intent_score(am, q, p);
+		sort_classes(p, order, am->nclass);
+		for (i = 0; i < am->nclass && i < 4; i++) {
+			q->aspects[i].name = am->labels[order[i]];
+			q->aspects[i].p = (float)p[order[i]];
+		}
+		if (q->kind == I_PASSAGE) {
+			q->aspect = q->aspects[0].name;
+			q->aspect_p = q->aspects[0].p;
+		}
 	}
 }
 

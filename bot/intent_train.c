@@ -143,6 +143,29 @@ read_file(struct index *ix, const char *path)
 	return 0;
 }
 
+/*
+ * The guides' own sentences teach the aspect model their words: "banks
+ * or hospitals" is closer to "companies in finance, healthcare" than to
+ * any question in the set.  Each sentence is an example of each of its
+ * aspects (sentences.json).
+ */
+static void
+add_sentences(const struct kb *kb, struct index *ix)
+{
+	struct intent q;
+	int i, a;
+
+	for (i = 0; i < kb->nsentences; i++) {
+		const struct kb_sentence *k = &kb->sentences[i];
+
+		question_parse(ix, k->text, strlen(k->text), &q);
+		for (a = 0; a < ASPECT_COUNT; a++)
+			if (k->aspects & (1u << a) && a != ASPECT_PAY_FIGURE)
+				add_example(&aspects, &q, kb_aspect_names[a]);
+		question_free(&q);
+	}
+}
+
 static int
 vocab_id(const char *f)
 {
@@ -333,6 +356,7 @@ main(int argc, char **argv)
 	for (i = 3; i < argc; i++)
 		if (read_file(ix, argv[i]) == -1)
 			goto out;
+	add_sentences(kb, ix);
 	if ((out = fopen(argv[1], "w")) == NULL) {
 		fprintf(stderr, "intent_train: %s: %s\n", argv[1],
 		    strerror(errno));

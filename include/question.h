@@ -102,6 +102,10 @@ struct intent {
 	}		 top[3];
 	const char	*aspect;	/* a prose question's aspect, or NULL */
 	float		 aspect_p;
+	struct {
+		const char *name;	/* the model's label, static */
+		float	 p;
+	}		 aspects[4];	/* the best four, best first */
 	/* content words for a passage search (pointers into words) */
 	char		*pwords[Q_WORDS_MAX];
 	int		 npwords;

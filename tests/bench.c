@@ -152,10 +152,12 @@ generate(double *load_ms)
 	double t0;
 	int i, j, n = 0;
 
-	/* the fixed files: the embedded ones, skills replaced */
+	/* the fixed files: the embedded ones, skills replaced, and no
+	 * sentence map (it names the guides' roles, not these) */
 	for (i = 0; i < kb_embedded_nfiles; i++)
 		if (strncmp(kb_embedded_files[i].name, "roles/", 6) != 0 &&
-		    strcmp(kb_embedded_files[i].name, "skills.json") != 0)
+		    strcmp(kb_embedded_files[i].name, "skills.json") != 0 &&
+		    strcmp(kb_embedded_files[i].name, "sentences.json") != 0)
 			f[n++] = kb_embedded_files[i];
 	buf_puts(&b, "{\"skills\": [");
 	for (i = 0; i < GEN_SKILLS; i++) {

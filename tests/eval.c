@@ -35,6 +35,8 @@ struct tally {
 
 static struct tally kinds[KINDS_MAX], labels[LABELS_MAX];
 static int	 nkinds, nlabels;
+static int	 naspect, aspect_ok;	/* passage questions' aspects */
+static char	 last_aspect[32];
 static int	 confusion[LABELS_MAX][LABELS_MAX];
 static struct kb *kb;
 static struct index *ix;
@@ -88,6 +90,12 @@ ask(struct router *rt, const char *text, const char *where, char *intent,
 		snprintf(intent, isz, "%.*s", (int)n, p);
 	} else if (strstr(buf_str(&trace), "command: "))
 		snprintf(intent, isz, "command");
+	last_aspect[0] = '\0';
+	if ((p = strstr(buf_str(&trace), "aspect: ")) != NULL) {
+		p += strlen("aspect: ");
+		n = strcspn(p, "=\n");
+		snprintf(last_aspect, sizeof(last_aspect), "%.*s", (int)n, p);
+	}
 	buf_free(&trace);
 	answer_free(&a);
 	return out;
@@ -142,6 +150,15 @@ run_one(const cJSON *ex, int n)
 	ans = ask(rt, askj->valuestring, where, got, sizeof(got));
 	aok = answer_ok(ex, ans, &why);
 	iok = strcmp(got, label->valuestring) == 0;
+	if (cJSON_IsString(cJSON_GetObjectItem(ex, "aspect"))) {
+		const char *want = cJSON_GetObjectItem(ex, "aspect")->valuestring;
+
+		naspect++;
+		aspect_ok += strcmp(want, last_aspect) == 0;
+		if (failures && strcmp(want, last_aspect) != 0)
+			fprintf(failures, "%s: aspect %s, got %s\n",
+			    id->valuestring, want, last_aspect);
+	}
 
 	k = tally_of(kinds, &nkinds, KINDS_MAX,
 	    cJSON_IsString(kind) ? kind->valuestring : "?");
@@ -229,6 +246,8 @@ report(void)
 	}
 	printf("%-13s %9d %10.1f%% %9.1f%%\n", "all", n, pct(aok, n),
 	    pct(iok, n));
+	printf("\naspects of prose questions: %d of %d (%.1f%%)\n", aspect_ok,
+	    naspect, pct(aspect_ok, naspect));
 	printf("\nconfusions (label -> chosen: count), most first:\n");
 	for (;;) {
 		int bi = -1, bj = -1;

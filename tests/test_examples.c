@@ -150,11 +150,122 @@ test_01_examples(void **s)
 	}
 }
 
+/* ---- every sentence of the guides is reachable ------------------ */
+
+#define REACH_PREFIX	40	/* bytes of a sentence that must be quoted */
+
+/* What a prose question may be answered with (sentences.json aspects
+ * that no list command covers). */
+static int
+prose_aspect(unsigned aspects)
+{
+	static const char *const prose[] = { "why_pays", "pay_words",
+	    "hires", "tools", "risk", "trend", "advice", "negotiation",
+	    "difference", "origin", "intro", "common", NULL };
+	int i;
+
+	for (i = 0; prose[i]; i++)
+		if (aspects & (1u << kb_aspect_of(prose[i])))
+			return 1;
+	return 0;
+}
+
+static int
+quotes(const char *ans, const struct kb_sentence *k)
+{
+	char pre[REACH_PREFIX + 1];
+
+	snprintf(pre, sizeof(pre), "%s", k->text);
+	return strstr(ans, pre) != NULL;
+}
+
+/*
+ * Every informative sentence (of a prose aspect) is the answer to at
+ * least two of our labelled chat questions, and a prose question of one
+ * aspect never quotes a sentence of another.
+ */
+static void
+test_02_sentences_reached(void **s)
+{
+	static const char *const sets[] = { "tests/data/labelled/prose.jsonl",
+	    "tests/data/labelled/chat.jsonl", "tests/data/labelled/pay.jsonl",
+	    NULL };
+	const struct kb *kb = F.kb;
+	int *reached = calloc((size_t)kb->nsentences + 1, sizeof(int));
+	int i, f, n = 0, wrong = 0, missing = 0;
+	struct router_opts o = { "!", "jobbot" };
+
+	(void)s;
+	bot = router_new(F.kb, F.ix, &o);
+	for (f = 0; sets[f]; f++) {
+		FILE *fp = fopen(sets[f], "r");
+		char *line = NULL;
+		size_t cap = 0;
+
+		if (fp == NULL)
+			continue;
+		while (getline(&line, &cap, fp) > 0) {
+			cJSON *ex = cJSON_Parse(line);
+			const cJSON *t, *as = cJSON_GetObjectItem(ex, "aspect");
+			char where[32], *ans;
+			int aspect = cJSON_IsString(as) ?
+			    kb_aspect_of(as->valuestring) : -1;
+
+			if (!cJSON_IsString(cJSON_GetObjectItem(ex, "ask"))) {
+				cJSON_Delete(ex);
+				continue;
+			}
+			snprintf(where, sizeof(where), "#reach/%d", n++);
+			cJSON_ArrayForEach(t, cJSON_GetObjectItem(ex, "turns"))
+				free(say(t->valuestring, where));
+			ans = say(cJSON_GetObjectItem(ex, "ask")->valuestring,
+			    where);
+			for (i = 0; i < kb->nsentences; i++) {
+				const struct kb_sentence *k = &kb->sentences[i];
+
+				if (!quotes(ans, k))
+					continue;
+				reached[i]++;
+				if (aspect >= 0 && prose_aspect(k->aspects) &&
+				    !(k->aspects & (1u << aspect))) {
+					fprintf(stderr, "%s (%s) quotes line %d "
+					    "of %s (not of that aspect)\n",
+					    cJSON_GetObjectItem(ex, "id")->valuestring,
+					    as->valuestring, k->line,
+					    k->source->label);
+					wrong++;
+				}
+			}
+			free(ans);
+			cJSON_Delete(ex);
+		}
+		free(line);
+		fclose(fp);
+	}
+	router_free(bot);
+	for (i = 0; i < kb->nsentences; i++)
+		if (prose_aspect(kb->sentences[i].aspects) && reached[i] < 2) {
+			fprintf(stderr, "%s line %d reached by %d: %s\n",
+			    kb->sentences[i].source->label,
+			    kb->sentences[i].line, reached[i],
+			    kb->sentences[i].text);
+			missing++;
+		}
+	fprintf(stderr, "sentences: %d questions; %d informative sentences "
+	    "reached fewer than twice; %d answers of another aspect\n", n,
+	    missing, wrong);
+	free(reached);
+	assert_true(n >= 300);
+	assert_int_equal(missing, 0);
+	assert_int_equal(wrong, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_01_examples),
+		cmocka_unit_test(test_02_sentences_reached),
 	};
 
 	return cmocka_run_group_tests_name("examples", t, fixture_setup,
