@@ -136,7 +136,7 @@ $(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
 TRAIN_MODS = buf text kb kb_embed log index question entity intent
 $(B)/intent_train: bot/intent_train.c $(TRAIN_MODS:%=$(B)/obj/%.o)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ \
-	    $(LDFLAGS) $(PKG_LIBS) -llinear
+	    $(LDFLAGS) $(PKG_LIBS) -llinear -lm
 
 $(B)/gen/intent_model.c: $(B)/intent_train $(LABELLED) $(KNOWLEDGE)
 	@mkdir -p $(@D)

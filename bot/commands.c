@@ -26,6 +26,7 @@
 #define LIST_MAX	64	/* roles listed by whoneeds/above/match */
 #define PASSAGES	8	/* passages looked at for one answer */
 #define PROSE_PASSAGES	48	/* the bm25 order a prose answer uses */
+#define TOPIC_ITEM_RANK	3	/* an item this high answers alone */
 /* bm25 (lower is better) a passage must beat to be quoted: above it,
  * the match is too loose and the answer is "not covered". */
 #define PASSAGE_SCORE_MAX	(-2.0)
@@ -1139,6 +1140,39 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		fmt_text(a, "The guides loaded have nothing on that.");
 }
 
+/*
+ * The one item of a topic's list a question is about ("does business
+ * intelligence help my resume"): an item line among the best passages
+ * for the question's words.  1 when one was quoted; 0 leaves the list.
+ */
+static int
+say_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
+    struct answer *a)
+{
+	const struct kb_topic *t;
+	struct passage p[TOPIC_ITEM_RANK];
+	int np, j, nth, i;
+
+	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
+	    TOPIC_ITEM_RANK);
+	for (j = 0; j < np; j++)
+		for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
+		    nth++)
+			for (i = 0; i < t->nitems; i++) {
+				if (p[j].source != t->source ||
+				    strstr(p[j].text, t->items[i].text) == NULL)
+					continue;
+				fmt_printf(a, "The %s on ", t->source->label);
+				fmt_strong(a, t->title);
+				fmt_printf(a, " (line %d): %s: %s", p[j].line,
+				    t->items[i].name, t->items[i].text);
+				said_cite_line(c, t->source, t->items[i].text,
+				    p[j].line);
+				return 1;
+			}
+	return 0;
+}
+
 /* ---- command handlers --------------------------------------------- */
 
 static int
@@ -1963,6 +1997,15 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		say_passage(c, q, e->nroles ? (int)(e->roles[0] -
 		    c->kb->roles) : -1, a);
 		break;
+	case I_TIPS:
+	case I_KEYSKILLS:
+	case I_METASKILLS:
+		/* "is equity worth negotiating for": the item it names */
+		if (say_topic_item(c, q, q->kind == I_TIPS ? "negotiation" :
+		    q->kind == I_KEYSKILLS ? "market-skills" : "meta-skills",
+		    a))
+			break;
+		/* FALLTHROUGH */
 	default:
 		/* range, tips, metaskills, keyskills, conclusions, sources,
 		 * highlight, more: the command of the intent's name */

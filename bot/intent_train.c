@@ -12,6 +12,7 @@
  * Not part of the bot: it runs once per build, in about a second.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +260,20 @@ emit_model(FILE *out, struct set *s, const char *name)
 	par.solver_type = L2R_LR;
 	par.C = TRAIN_C;
 	par.eps = 0.01;
+	/* a rare intent is not drowned by a common one: each class's
+	 * errors weigh by the square root of its rarity */
+	par.nr_weight = s->nlabels;
+	par.weight_label = xcalloc((size_t)s->nlabels, sizeof(int));
+	par.weight = xcalloc((size_t)s->nlabels, sizeof(double));
+	for (k = 0; k < s->nlabels; k++) {
+		int count = 0;
+
+		for (i = 0; i < s->n; i++)
+			count += s->ex[i].label == k;
+		par.weight_label[k] = k;
+		par.weight[k] = count ? sqrt((double)s->n / (s->nlabels *
+		    count)) : 1;
+	}
 	if ((err = check_parameter(&prob, &par)) != NULL) {
 		fprintf(stderr, "intent_train: %s\n", err);
 		return -1;
@@ -323,6 +338,7 @@ emit_model(FILE *out, struct set *s, const char *name)
 	free(prob.x);
 	free(prob.y);
 	free_and_destroy_model(&m);
+	destroy_param(&par);
 	buf_free(&feats);
 	buf_free(&offs);
 	buf_free(&cls);

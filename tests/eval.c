@@ -88,8 +88,12 @@ ask(struct router *rt, const char *text, const char *where, char *intent,
 		p += strlen("intent scores: ");
 		n = strcspn(p, "=\n");
 		snprintf(intent, isz, "%.*s", (int)n, p);
-	} else if (strstr(buf_str(&trace), "command: "))
-		snprintf(intent, isz, "command");
+	} else if ((p = strstr(buf_str(&trace), "command: ")) != NULL) {
+		/* "!top 3" asks what intent "top" does */
+		p += strlen("command: ") + 1;
+		n = strcspn(p, " \n");
+		snprintf(intent, isz, "%.*s", (int)n, p);
+	}
 	last_aspect[0] = '\0';
 	if ((p = strstr(buf_str(&trace), "aspect: ")) != NULL) {
 		p += strlen("aspect: ");
