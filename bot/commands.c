@@ -17,6 +17,7 @@
 
 #include "command.h"
 #include "highlight.h"
+#include "intent.h"
 #include "phrase.h"
 #include "router.h"
 #include "text.h"
@@ -26,6 +27,12 @@
 #define LIST_MAX	64	/* roles listed by whoneeds/above/match */
 #define PASSAGES	8	/* passages looked at for one answer */
 #define PROSE_PASSAGES	48	/* the bm25 order a prose answer uses */
+#define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
+				 * aspect's probability */
+#define PROSE_LEARNED	1.5	/* and of the sentence model's */
+#define PROSE_TOP	8	/* sentences the model names, at most */
+#define PROSE_MIN	0.25	/* below this nothing fits */
+
 #define TOPIC_ITEM_RANK	3	/* an item this high answers alone */
 /* bm25 (lower is better) a passage must beat to be quoted: above it,
  * the match is too loose and the answer is "not covered". */
@@ -929,6 +936,50 @@ prose_aspect_p(const struct intent *q, const struct kb_sentence *k)
 	return p;
 }
 
+/* The map's sentence a sentence-model label names ("guide-2026:238:0",
+ * the Nth sentence of that line), or -1. */
+static int
+sentence_of_label(const struct kb *kb, const char *label)
+{
+	const char *colon = strchr(label, ':');
+	int i, line, nth;
+
+	if (colon == NULL || sscanf(colon + 1, "%d:%d", &line, &nth) != 2)
+		return -1;
+	for (i = 0; i < kb->nsentences; i++)
+		if (kb->sentences[i].line == line &&
+		    strncmp(kb->sentences[i].source->id, label,
+		    (size_t)(colon - label)) == 0 &&
+		    kb->sentences[i].source->id[colon - label] == '\0' &&
+		    nth-- == 0)
+			return i;
+	return -1;
+}
+
+/* sp[i]: how likely the map's sentence i answers q, by the sentence
+ * model (its best PROSE_TOP; the rest 0). */
+static void
+sentence_p(const struct kb *kb, const struct intent *q, double *sp)
+{
+	const struct intent_model *m = &sentence_model_builtin;
+	double p[INTENT_CLASSES_MAX];
+	int i, k, best, idx;
+
+	if (m->nclass == 0 || m->nclass > INTENT_CLASSES_MAX)
+		return;
+	intent_score(m, q, p);
+	for (k = 0; k < PROSE_TOP; k++) {
+		for (best = 0, i = 1; i < m->nclass; i++)
+			if (p[i] > p[best])
+				best = i;
+		if (p[best] <= 0)
+			break;
+		if ((idx = sentence_of_label(kb, m->labels[best])) >= 0)
+			sp[idx] = p[best];
+		p[best] = 0;
+	}
+}
+
 /* Sentence k is about what the question is: its role, else the role's
  * category (1: a second choice), or anything when nothing is named. */
 static int
@@ -953,9 +1004,6 @@ prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
  * tell close ones apart.  Returns 1 when one was quoted, 0 when the map
  * has nothing close (the caller searches instead).
  */
-#define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
-				 * aspect's probability */
-#define PROSE_MIN	0.25	/* below this nothing fits */
 
 static int
 say_prose(struct cmd_ctx *c, const struct intent *q, int role,
@@ -963,11 +1011,13 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 {
 	const struct kb_sentence *k, *best = NULL;
 	struct passage *p;
-	double score, top = 0;
+	double score, top = 0, *sp;
 	int i, j, np, tier, btier = 9;
 
 	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
 		return 0;
+	sp = xcalloc((size_t)c->kb->nsentences, sizeof(*sp));
+	sentence_p(c->kb, q, sp);
 	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
 	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
 	    PROSE_PASSAGES);
@@ -978,9 +1028,10 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 		if ((tier = prose_subject(c, k, role, q->e.category)) < 0 ||
 		    tier > btier)
 			continue;
-		score = prose_aspect_p(q, k);
+		score = prose_aspect_p(q, k) + PROSE_LEARNED * sp[i];
 		for (j = 0; j < np; j++)
-			if (p[j].source == k->source && p[j].line == k->line) {
+			if (p[j].source == k->source && p[j].line == k->line &&
+			    strstr(p[j].text, k->text) != NULL) {
 				score += PROSE_LEXICAL * (1.0 - (double)j / np);
 				break;
 			}
@@ -993,6 +1044,7 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 		}
 	}
 	free(p);
+	free(sp);
 	if (best == NULL)
 		return 0;
 	fmt_printf(a, "The %s", best->source->label);
@@ -1140,6 +1192,24 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		fmt_text(a, "The guides loaded have nothing on that.");
 }
 
+/* The question has a word of the item's name ("equity" of "Equity and
+ * Stock Options"): it asks about that item, not the list. */
+static int
+names_item(const struct intent *q, const char *name)
+{
+	char stem[6];
+	int i;
+
+	for (i = 0; i < q->nwords; i++) {
+		if (strlen(q->words[i]) < 4)
+			continue;
+		snprintf(stem, sizeof(stem), "%s", q->words[i]);
+		if (strcasestr(name, stem))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The one item of a topic's list a question is about ("does business
  * intelligence help my resume"): an item line among the best passages
@@ -1160,7 +1230,8 @@ say_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
 		    nth++)
 			for (i = 0; i < t->nitems; i++) {
 				if (p[j].source != t->source ||
-				    strstr(p[j].text, t->items[i].text) == NULL)
+				    strstr(p[j].text, t->items[i].text) == NULL ||
+				    !names_item(q, t->items[i].name))
 					continue;
 				fmt_printf(a, "The %s on ", t->source->label);
 				fmt_strong(a, t->title);

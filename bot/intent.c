@@ -18,6 +18,8 @@
 
 #include "intent.h"
 
+#define INTENT_SURE	0.5	/* below this the model is unsure */
+
 /* The token a word stands for in features. */
 static const char *
 token(const struct intent *q, int i)
@@ -219,6 +221,15 @@ intent_choose(const struct intent_model *im, const struct intent_model *am,
 	if (j == 0)
 		return;
 	q->kind = q->top[0].kind;
+	/* the deterministic layer: a phrase that cannot mean anything else
+	 * decides when the model is unsure and ranks it among its best; the
+	 * guides' own names ("meta skills", "role of the day") whenever the
+	 * model ranks it there at all */
+	if ((q->strong_weight >= CUE_SURE && q->top[0].p < INTENT_SURE) ||
+	    q->strong_weight >= CUE_EXACT)
+		for (i = 1; i < j; i++)
+			if (q->top[i].kind == q->strong)
+				q->kind = q->strong;
 	if (am && am->nclass > 0) {
 		/* every question gets its aspects: a follow-up may turn it
 		 * into a prose question ("and why is that") */

@@ -519,13 +519,18 @@ question_parse(struct index *ix, const char *text, size_t len,
 	/* cues, longest first at each word */
 	memset(hits, 0, sizeof(hits));
 	for (i = 0; i < q->nwords; i++) {
-		int longest = 0;
+		int longest = 0, strongest = q->strong_weight;
 
 		for (c = cues; c->phrase; c++)
 			if (c->phrase[0] == q->words[i][0] &&
 			    (n = phrase_at(q, i, c->phrase)) > 0) {
 				score[c->kind] += c->weight;
 				q->cues |= 1ULL << c->kind;
+				if (c->weight > strongest) {
+					strongest = c->weight;
+					q->strong = c->kind;
+					q->strong_weight = c->weight;
+				}
 				if (c->measure)
 					q->measure = c->measure;
 				q->lowest |= c->lowest;

@@ -423,6 +423,7 @@ trace_parse(struct buf *t, const struct router *r, const struct intent *q)
 	for (i = 0; i < 3 && q->top[i].p > 0; i++)
 		buf_printf(t, " %s=%.2f", intent_name(q->top[i].kind),
 		    q->top[i].p);
+	buf_printf(t, "\nintent: %s", intent_name(q->kind));
 	if (q->aspect)
 		buf_printf(t, "\naspect: %s=%.2f", q->aspect, q->aspect_p);
 	buf_putc(t, '\n');

@@ -17,7 +17,7 @@
 #include "question.h"
 
 #define INTENT_FEAT_MAX	64	/* bytes of one feature's name */
-#define INTENT_CLASSES_MAX 48
+#define INTENT_CLASSES_MAX 512	/* the sentence model has one a sentence */
 
 /* A learned model: feats sorted (strcmp); feat i's weights are the
  * pairs off[i]..off[i+1] of cls/w; bias per class.  Compiled in. */
@@ -25,16 +25,20 @@ struct intent_model {
 	int		 nfeat, nclass;
 	const char *const *feats;
 	const int	*off;
-	const unsigned char *cls;
+	const unsigned short *cls;
 	const float	*w;
 	const float	*bias;
 	const char *const *labels;	/* class -> label name */
 };
 
-/* The builtin models (build/gen/intent_model.c): the intent, and the
- * aspect of a question the guides answer in prose. */
+/* The builtin models (build/gen/intent_model.c): the intent; the
+ * aspect of a question the guides answer in prose; and which sentence
+ * answers it, labelled "SOURCE:LINE:N" (the Nth sentence of that line in
+ * sentences.json), learned from the prose questions and the sentences'
+ * own words. */
 extern const struct intent_model intent_model_builtin;
 extern const struct intent_model aspect_model_builtin;
+extern const struct intent_model sentence_model_builtin;
 
 /* Calls fn with each feature of q (a parsed question). */
 void		 intent_features(const struct intent *q,

@@ -60,6 +60,10 @@ enum modifier {
 };
 
 /* What a word was taken for. */
+/* Cue weights (question.c's table) the classifier defers to. */
+#define CUE_SURE	5	/* "cannot mean anything else" */
+#define CUE_EXACT	6	/* the guides' own names: "meta skills" */
+
 enum used_by {
 	USED_NOT, USED_ROLE, USED_SKILL, USED_CATEGORY, USED_OTHER, USED_CUE
 };
@@ -95,6 +99,8 @@ struct intent {
 	int		 cued;		/* the cue score that chose kind; 0:
 					 * chosen from the entities alone */
 	unsigned long long cues;	/* 1 << kind for each intent cued */
+	enum intent_kind strong;	/* the heaviest cue's intent */
+	int		 strong_weight;	/* and its weight; 0: no cue */
 	/* the classifier's view (intent.c), for explain */
 	struct {
 		enum intent_kind kind;

@@ -9,7 +9,8 @@
  * By default only the held-out fifth (intent_heldout) is asked.  An
  * answer is correct when it has one string of each "must" group and
  * none of "must_not", case-insensitively; the intent is correct when the
- * classifier's first choice for the message is its label.  "turns" are
+ * one read from the message (explain's "intent:", before the
+ * conversation fills it in) is its label.  "turns" are
  * asked first in the same conversation.  Always exits 0 unless a file
  * cannot be read: it measures, the test suites judge.
  */
@@ -84,8 +85,8 @@ ask(struct router *rt, const char *text, const char *where, char *intent,
 	router_explain(rt, &m, (time_t)1790000000, &a, &trace);
 	out = xstrdup(buf_str(&a.text));
 	snprintf(intent, isz, "none");
-	if ((p = strstr(buf_str(&trace), "intent scores: ")) != NULL) {
-		p += strlen("intent scores: ");
+	if ((p = strstr(buf_str(&trace), "\nintent: ")) != NULL) {
+		p += strlen("\nintent: ");
 		n = strcspn(p, "=\n");
 		snprintf(intent, isz, "%.*s", (int)n, p);
 	} else if ((p = strstr(buf_str(&trace), "command: ")) != NULL) {
