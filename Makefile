@@ -60,7 +60,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
-	   test_intent
+	   test_intent test_conversation
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -190,6 +190,7 @@ MODS_test_kb	   = $(M_ROUTER)
 MODS_test_index	   = $(M_ROUTER)
 MODS_test_question = $(M_ROUTER)
 MODS_test_intent   = $(M_ROUTER)
+MODS_test_conversation = $(M_ROUTER)
 MODS_test_router   = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy

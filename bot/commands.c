@@ -1362,9 +1362,23 @@ static void
 cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	struct role_hit h[2];
+	struct intent q;
 	char *side[2] = { NULL, NULL };
 	int i, bad = 0;
 
+	/* "ml engineer, data scientist and devops": the roles the entity
+	 * finder sees, when it sees every one of them */
+	question_parse(c->ix, arg, strlen(arg), &q);
+	if (q.e.nroles >= 2 && q.e.nunknown == 0) {
+		if (q.e.nroles > 2)
+			say_compare_n(c, q.e.roles, q.e.nroles, MEASURE_MID, 0,
+			    0, a);
+		else
+			say_compare(c, q.e.roles[0], q.e.roles[1], a);
+		question_free(&q);
+		return;
+	}
+	question_free(&q);
 	if (!split_pair(arg, &side[0], &side[1]) || !*side[0] || !*side[1]) {
 		fmt_printf(a, "Usage: %scompare ROLE vs ROLE (e.g. %scompare "
 		    "sre vs devops).", c->prefix, c->prefix);

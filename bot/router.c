@@ -257,6 +257,14 @@ recall(struct intent *q, const struct said *last)
 		e->roles[1] = e->roles[0];
 		e->roles[0] = last->roles[0];
 		e->nroles = 2;
+	} else if (e->refers && named == 0 && last->nroles >= 2 &&
+	    (q->kind == I_TOP || q->kind == I_SALARY || q->kind == I_RANGE ||
+	    q->kind == I_COMPARE)) {
+		/* "which of those three has the lowest top end": a ranking
+		 * of the roles just named is a comparison of them */
+		q->kind = I_COMPARE;
+		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
+			e->roles[e->nroles++] = last->roles[i];
 	} else if ((q->kind == I_COMPARE || q->kind == I_DIFFERENCE) &&
 	    named == 0)
 		/* "which of those three", "compare them" */
