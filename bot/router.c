@@ -204,7 +204,8 @@ addressed(char *body, const char *nick, const char *const *names)
 static int
 wants_role(enum intent_kind k)
 {
-	return k == I_SALARY || k == I_SKILLS || k == I_ROLE || k == I_NEEDS;
+	return k == I_SALARY || k == I_SKILLS || k == I_ROLE || k == I_NEEDS ||
+	    k == I_POSITION || k == I_SPREAD;
 }
 
 /* Fills what the question leaves to the conversation. */
@@ -292,6 +293,9 @@ bare_command(struct router *r, const struct command *cmd, const char *args)
 
 	while (*args == ' ')
 		args++;
+	/* "roles with identical pay ranges" is a question */
+	if (strcmp(cmd->usage, "[category]") == 0)
+		return *args == '\0' || index_find_category(r->ix, args) >= 0;
 	if (strcmp(cmd->usage, "ROLE") != 0)
 		return *args == '\0' || cmd->usage[0] != '\0';
 	index_find_role(r->ix, args, &hit);
