@@ -51,14 +51,14 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
-	   bot/router.c bot/commands.c bot/question.c bot/entity.c \
+	   bot/router.c bot/commands.c bot/numbers.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/tz.c bot/highlight.c bot/intent.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
-	   test_question test_policy test_config \
+	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
@@ -183,7 +183,7 @@ M_QUESTION = $(M_INDEX) question entity intent intent_model
 M_FMT	 = $(M_TEXT) fmt phrase
 M_STATE	 = buf log state
 M_HL	 = $(M_FMT) $(M_STATE) loop tz highlight
-M_ROUTER = $(M_QUESTION) $(M_HL) commands router
+M_ROUTER = $(M_QUESTION) $(M_HL) commands numbers router
 MODS_test_text	   = $(M_TEXT)
 MODS_test_fmt	   = $(M_FMT)
 MODS_test_kb	   = $(M_ROUTER)
@@ -191,6 +191,7 @@ MODS_test_index	   = $(M_ROUTER)
 MODS_test_question = $(M_ROUTER)
 MODS_test_intent   = $(M_ROUTER)
 MODS_test_conversation = $(M_ROUTER)
+MODS_test_numbers  = $(M_ROUTER)
 MODS_test_router   = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy

@@ -18,6 +18,7 @@
 #include "command.h"
 #include "highlight.h"
 #include "intent.h"
+#include "numbers.h"
 #include "phrase.h"
 #include "router.h"
 #include "text.h"
@@ -40,7 +41,7 @@
 
 /* ---- what an answer was about ----------------------------------------- */
 
-static void
+void
 said_role(struct cmd_ctx *c, const struct kb_role *r)
 {
 	int i;
@@ -85,7 +86,7 @@ said_cite(struct cmd_ctx *c, const struct kb_source *s, const char *quote)
 }
 
 /* The sentence behind a role's pay: the figure's quote, or the words. */
-static void
+void
 said_pay(struct cmd_ctx *c, const struct kb_role *r)
 {
 	int i;
@@ -172,7 +173,7 @@ parse_measure(const char *w, int *ok)
 	return MEASURE_MID;
 }
 
-static const char *
+const char *
 measure_name(enum measure m)
 {
 	return m == MEASURE_MIN ? "bottom of range" :
@@ -180,7 +181,7 @@ measure_name(enum measure m)
 }
 
 /* The label of the guide the ranked figures come from, if one. */
-static const char *
+const char *
 figure_label(const struct kb_role *const *r, int n)
 {
 	int i;
@@ -557,7 +558,7 @@ say_unknown(struct cmd_ctx *c, const char *name, struct answer *a)
 }
 
 /* Ranked list with ties kept: "1= A $x; 1= B $x; 3. C $y". */
-static void
+void
 ranked(struct answer *a, const struct kb_role *const *r, int n,
     enum measure m)
 {
@@ -2036,9 +2037,27 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		break;
 	case I_ABOVE:
 	case I_BELOW:
-		say_bound(c, e->amount, q->kind == I_BELOW,
-		    pick(q->measure, q->kind == I_BELOW ? MEASURE_MIN :
-		    MEASURE_MAX), a);
+	case I_AMOUNT:
+	case I_BETWEEN:
+	case I_POSITION:
+		/* "as a software engineer": that title is not covered */
+		if (e->nroles == 0 && e->nunknown > 0)
+			say_unknowns(c, e, a);
+		else if (q->kind == I_POSITION)
+			say_position(c, q, a);
+		else
+			say_amount(c, q, a);
+		break;
+	case I_SPREAD:
+		if (e->nroles > 0)
+			say_spread(c, q, a);
+		else if (e->nunknown > 0)
+			say_unknowns(c, e, a);
+		else
+			cmd_range(c, "", a);	/* no role: all of them */
+		break;
+	case I_SAME:
+		say_same(c, q, a);
 		break;
 	case I_ROLES:
 		say_roles(c, e->category, a);

@@ -364,7 +364,8 @@ find_numbers(struct intent *q)
 		if (!isdigit((unsigned char)w[0]))
 			continue;
 		v = strtol(w, &end, 10);
-		if (*end == 'k' && end[1] == '\0' && v > 0 && v < 100000) {
+		if (*end == 'k' && (end[1] == '\0' || (end[1] == '+' &&
+		    end[2] == '\0')) && v > 0 && v < 100000) {
 			if (q->e.amount == 0)
 				q->e.amount = v * 1000;
 		} else if (*end != '\0') {
@@ -391,6 +392,91 @@ find_numbers(struct intent *q)
 			continue;
 		q->used[i] = USED_OTHER;
 	}
+}
+
+/*
+ * Comparators, strongest first: a direction wins over the end of the
+ * range a phrase names ("starts above 150k" is above, compared at the
+ * bottom: the cue "start" picks that end).  Their words are left for the
+ * cue table, which routes the question (question.c).
+ */
+static const struct { const char *w; enum comparator cmp; } cmp_words[] = {
+	{ "between", CMP_BETWEEN },
+	{ "at least", CMP_ATLEAST }, { "or more", CMP_ATLEAST },
+	{ "and up", CMP_ATLEAST }, { "and above", CMP_ATLEAST },
+	{ "or above", CMP_ATLEAST }, { "or higher", CMP_ATLEAST },
+	{ "and over", CMP_ATLEAST }, { "or over", CMP_ATLEAST },
+	{ "no less than", CMP_ATLEAST }, { "not less than", CMP_ATLEAST },
+	{ "at most", CMP_ATMOST }, { "or less", CMP_ATMOST },
+	{ "or under", CMP_ATMOST }, { "or below", CMP_ATMOST },
+	{ "or lower", CMP_ATMOST }, { "and below", CMP_ATMOST },
+	{ "and under", CMP_ATMOST }, { "no more than", CMP_ATMOST },
+	{ "not more than", CMP_ATMOST }, { "up to", CMP_ATMOST },
+	{ "over", CMP_ABOVE }, { "above", CMP_ABOVE },
+	{ "more than", CMP_ABOVE }, { "north of", CMP_ABOVE },
+	{ "upwards of", CMP_ABOVE }, { "greater than", CMP_ABOVE },
+	{ "higher than", CMP_ABOVE }, { "exceed", CMP_ABOVE },
+	{ "exceeds", CMP_ABOVE }, { "beyond", CMP_ABOVE },
+	{ "under", CMP_BELOW }, { "below", CMP_BELOW },
+	{ "less than", CMP_BELOW }, { "south of", CMP_BELOW },
+	{ "lower than", CMP_BELOW }, { "beneath", CMP_BELOW },
+	{ "starts at", CMP_STARTS }, { "start at", CMP_STARTS },
+	{ "starting at", CMP_STARTS }, { "starting from", CMP_STARTS },
+	{ "starts from", CMP_STARTS }, { "begins at", CMP_STARTS },
+	{ "begin at", CMP_STARTS }, { "bottoms out", CMP_STARTS },
+	{ "bottom out", CMP_STARTS }, { "bottoming out", CMP_STARTS },
+	{ "floor of", CMP_STARTS }, { "floor", CMP_STARTS },
+	{ "starting", CMP_STARTS }, { "starts", CMP_STARTS },
+	{ "maxes out", CMP_TOPS }, { "max out", CMP_TOPS },
+	{ "maxing out", CMP_TOPS }, { "maxed out", CMP_TOPS },
+	{ "tops out", CMP_TOPS }, { "top out", CMP_TOPS },
+	{ "topping out", CMP_TOPS }, { "caps at", CMP_TOPS },
+	{ "capped at", CMP_TOPS }, { "caps out", CMP_TOPS },
+	{ "cap at", CMP_TOPS }, { "cap of", CMP_TOPS },
+	{ "ceiling of", CMP_TOPS }, { "ceiling", CMP_TOPS },
+	{ "peaks at", CMP_TOPS }, { "peak at", CMP_TOPS },
+	{ "midpoint", CMP_MID }, { "mid point", CMP_MID },
+	{ NULL, CMP_NONE }
+};
+
+/* The words of phrase (at most three) stand at word i, free. */
+static int
+words_at(const struct intent *q, int i, const char *phrase)
+{
+	char buf[Q_NAME_MAX], *w[4];
+	int n, k;
+
+	snprintf(buf, sizeof(buf), "%s", phrase);
+	n = text_words(buf, w, 4);
+	for (k = 0; k < n; k++)
+		if (i + k >= q->nwords || q->used[i + k] ||
+		    strcmp(q->words[i + k], w[k]) != 0)
+			return 0;
+	return 1;
+}
+
+/* The strongest comparator anywhere in the message; "150k+" is "at
+ * least".  Nothing is taken: the cue table reads the same words. */
+static void
+find_comparator(struct intent *q)
+{
+	const char *w;
+	int i, k, plus, best = -1;
+
+	for (i = 0; i < q->nwords; i++) {
+		w = q->words[i];
+		plus = isdigit((unsigned char)w[0]) && w[strlen(w) - 1] == '+';
+		/* only a stronger one than the best so far */
+		for (k = 0; cmp_words[k].w && (best < 0 || k < best); k++)
+			if ((plus && cmp_words[k].cmp == CMP_ATLEAST) ||
+			    (cmp_words[k].w[0] == w[0] &&
+			    words_at(q, i, cmp_words[k].w))) {
+				best = k;
+				break;
+			}
+	}
+	if (best >= 0)
+		q->e.cmp = cmp_words[best].cmp;
 }
 
 /* Which guide: "the older guide", "according to the 2026 article". */
@@ -433,6 +519,7 @@ entities_find(struct index *ix, struct intent *q,
 	find_names(ix, q, kind_at, table_word);
 	find_unknown_roles(q, kind_at);
 	find_modifiers(q);
+	find_comparator(q);
 	for (i = 0; i < q->nwords; i++)
 		if (!q->used[i] && in_list(q->words[i], refer_words))
 			q->e.refers = 1;

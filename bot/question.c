@@ -238,6 +238,97 @@ static const struct cue cues[] = {
 	{ "exceed", I_ABOVE, 3, 0, 0 }, { "go above", I_ABOVE, 3, 0, 0 },
 	{ "below", I_BELOW, 3, 0, 0 }, { "under", I_BELOW, 3, 0, 0 },
 	{ "less than", I_BELOW, 3, 0, 0 }, { "at most", I_BELOW, 3, 0, 0 },
+	/* an amount held against the ranges; which comparator is
+	 * entity.c's (cmp_words), these only route */
+	{ "north of", I_AMOUNT, 4, 0, 0 }, { "south of", I_AMOUNT, 4, 0, 0 },
+	{ "upwards of", I_AMOUNT, 4, 0, 0 },
+	{ "greater than", I_AMOUNT, 3, 0, 0 },
+	{ "lower than", I_AMOUNT, 3, 0, 0 }, { "beneath", I_AMOUNT, 2, 0, 0 },
+	{ "or more", I_AMOUNT, 3, 0, 0 }, { "or less", I_AMOUNT, 3, 0, 0 },
+	{ "and up", I_AMOUNT, 3, 0, 0 }, { "or above", I_AMOUNT, 3, 0, 0 },
+	{ "or higher", I_AMOUNT, 3, 0, 0 }, { "or under", I_AMOUNT, 3, 0, 0 },
+	{ "or below", I_AMOUNT, 3, 0, 0 }, { "up to", I_AMOUNT, 2, 0, 0 },
+	{ "no less than", I_AMOUNT, 4, 0, 0 },
+	{ "no more than", I_AMOUNT, 4, 0, 0 },
+	{ "starts at", I_AMOUNT, 4, 0, 0 }, { "start at", I_AMOUNT, 4, 0, 0 },
+	{ "starting at", I_AMOUNT, 4, 0, 0 },
+	{ "starting from", I_AMOUNT, 4, 0, 0 },
+	{ "begins at", I_AMOUNT, 4, 0, 0 }, { "begin at", I_AMOUNT, 4, 0, 0 },
+	{ "bottoms out", I_AMOUNT, 5, PICK_MIN, 0 },
+	{ "bottom out", I_AMOUNT, 5, PICK_MIN, 0 },
+	{ "floor of", I_AMOUNT, 4, PICK_MIN, 0 },
+	{ "maxes out", I_AMOUNT, 5, PICK_MAX, 0 },
+	{ "max out", I_AMOUNT, 5, PICK_MAX, 0 },
+	{ "maxing out", I_AMOUNT, 5, PICK_MAX, 0 },
+	{ "tops out at", I_AMOUNT, 5, PICK_MAX, 0 },
+	{ "top out at", I_AMOUNT, 5, PICK_MAX, 0 },
+	{ "caps at", I_AMOUNT, 5, PICK_MAX, 0 },
+	{ "capped at", I_AMOUNT, 5, PICK_MAX, 0 },
+	{ "caps out", I_AMOUNT, 5, PICK_MAX, 0 },
+	{ "ceiling of", I_AMOUNT, 4, PICK_MAX, 0 },
+	{ "peaks at", I_AMOUNT, 4, PICK_MAX, 0 },
+	{ "midpoint of", I_AMOUNT, 4, PICK_MID, 0 },
+	{ "paying", I_AMOUNT, 1, 0, 0 }, { "pay", I_AMOUNT, 1, 0, 0 },
+	{ "pays", I_AMOUNT, 1, 0, 0 }, { "makes", I_AMOUNT, 1, 0, 0 },
+	{ "earns", I_AMOUNT, 1, 0, 0 }, { "paid", I_AMOUNT, 1, 0, 0 },
+	{ "jobs", I_AMOUNT, 1, 0, 0 }, { "roles", I_AMOUNT, 1, 0, 0 },
+	{ "anything", I_AMOUNT, 1, 0, 0 }, { "around", I_AMOUNT, 1, 0, 0 },
+	{ "between", I_BETWEEN, 4, 0, 0 }, { "from", I_BETWEEN, 1, 0, 0 },
+	/* where an amount sits in one role's range */
+	{ "i make", I_POSITION, 4, 0, 0 }, { "i earn", I_POSITION, 4, 0, 0 },
+	{ "i am on", I_POSITION, 4, 0, 0 }, { "i get", I_POSITION, 3, 0, 0 },
+	{ "i am paid", I_POSITION, 4, 0, 0 },
+	{ "i am getting", I_POSITION, 3, 0, 0 },
+	{ "i am making", I_POSITION, 4, 0, 0 },
+	{ "i got", I_POSITION, 2, 0, 0 }, { "my salary", I_POSITION, 4, 0, 0 },
+	{ "my pay", I_POSITION, 4, 0, 0 }, { "my offer", I_POSITION, 4, 0, 0 },
+	{ "an offer", I_POSITION, 3, 0, 0 }, { "offer of", I_POSITION, 4, 0, 0 },
+	{ "offered", I_POSITION, 4, 0, 0 }, { "lowball", I_POSITION, 5, 0, 0 },
+	{ "lowballed", I_POSITION, 5, 0, 0 },
+	{ "lowballing", I_POSITION, 5, 0, 0 },
+	{ "low ball", I_POSITION, 5, 0, 0 },
+	{ "underpaid", I_POSITION, 5, 0, 0 },
+	{ "overpaid", I_POSITION, 5, 0, 0 },
+	{ "is that good", I_POSITION, 4, 0, 0 },
+	{ "is that a good", I_POSITION, 4, 0, 0 },
+	{ "is it good", I_POSITION, 4, 0, 0 },
+	{ "good offer", I_POSITION, 4, 0, 0 },
+	{ "is that fair", I_POSITION, 4, 0, 0 },
+	{ "is that decent", I_POSITION, 4, 0, 0 },
+	{ "decent", I_POSITION, 1, 0, 0 }, { "good", I_POSITION, 2, 0, 0 },
+	{ "bad", I_POSITION, 2, 0, 0 }, { "too low", I_POSITION, 4, 0, 0 },
+	{ "fair", I_POSITION, 2, 0, 0 }, { "enough", I_POSITION, 2, 0, 0 },
+	{ "where does that sit", I_POSITION, 5, 0, 0 },
+	{ "where does it sit", I_POSITION, 5, 0, 0 },
+	{ "where do i sit", I_POSITION, 5, 0, 0 },
+	{ "where do i stand", I_POSITION, 5, 0, 0 },
+	{ "where does that put me", I_POSITION, 5, 0, 0 },
+	{ "where does that land", I_POSITION, 5, 0, 0 },
+	{ "where does that fall", I_POSITION, 5, 0, 0 },
+	{ "make", I_POSITION, 1, 0, 0 }, { "earn", I_POSITION, 1, 0, 0 },
+	{ "paid", I_POSITION, 1, 0, 0 }, { "as a", I_POSITION, 1, 0, 0 },
+	{ "as an", I_POSITION, 1, 0, 0 }, { "for a", I_POSITION, 1, 0, 0 },
+	{ "for an", I_POSITION, 1, 0, 0 },
+	/* one role's range, and the ranges that are the same */
+	{ "spread", I_SPREAD, 4, 0, 0 }, { "how wide", I_SPREAD, 5, 0, 0 },
+	{ "width", I_SPREAD, 5, 0, 0 }, { "wide", I_SPREAD, 3, 0, 0 },
+	{ "span", I_SPREAD, 4, 0, 0 }, { "spans", I_SPREAD, 4, 0, 0 },
+	{ "top and bottom", I_SPREAD, 3, 0, 0 },
+	{ "midpoint", I_SPREAD, 2, PICK_MID, 0 },
+	{ "same range", I_SAME, 6, 0, 0 }, { "same ranges", I_SAME, 6, 0, 0 },
+	{ "same pay", I_SAME, 6, 0, 0 }, { "same salary", I_SAME, 6, 0, 0 },
+	{ "same salaries", I_SAME, 6, 0, 0 },
+	{ "same figures", I_SAME, 6, 0, 0 },
+	{ "same numbers", I_SAME, 6, 0, 0 },
+	{ "same midpoint", I_SAME, 6, PICK_MID, 0 },
+	{ "same starting", I_SAME, 6, PICK_MIN, 0 },
+	{ "same bottom", I_SAME, 6, PICK_MIN, 0 },
+	{ "same floor", I_SAME, 6, PICK_MIN, 0 },
+	{ "same top", I_SAME, 6, PICK_MAX, 0 },
+	{ "same ceiling", I_SAME, 6, PICK_MAX, 0 },
+	{ "same max", I_SAME, 6, PICK_MAX, 0 },
+	{ "identical", I_SAME, 5, 0, 0 }, { "share a range", I_SAME, 6, 0, 0 },
+	{ "tied", I_SAME, 3, 0, 0 }, { "equal pay", I_SAME, 5, 0, 0 },
 	{ "range", I_RANGE, 2, 0, 0 }, { "overall", I_RANGE, 2, 0, 0 },
 	{ "spread", I_RANGE, 2, 0, 0 },
 	{ "roles", I_ROLES, 1, 0, 0 }, { "jobs", I_ROLES, 1, 0, 0 },
@@ -495,6 +586,25 @@ add_expansion(struct buf *more, const char *w)
 			buf_printf(more, " %s", expansions[i].also);
 }
 
+/*
+ * The amounts of the raw text win over those of the words: "$185,000"
+ * and "$150-160k" keep their punctuation there (text.c).  Two written
+ * as one range compare as "between" unless a comparator says more.
+ */
+static void
+find_amounts(struct intent *q, const char *text)
+{
+	long am[2];
+	int n, range;
+
+	if ((n = parse_amounts(text, am, 2, &range)) == 0)
+		return;
+	q->e.amount = am[0];
+	q->e.amount2 = n > 1 ? am[1] : 0;
+	if (range && q->e.cmp == CMP_NONE)
+		q->e.cmp = CMP_BETWEEN;
+}
+
 void
 question_parse(struct index *ix, const char *text, size_t len,
     struct intent *q)
@@ -519,8 +629,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 			    question_currency(text));
 		q->e.mods |= MOD_CURRENCY;
 	}
-	if (e->amount == 0)
-		q->e.amount = parse_amount(text);
+	find_amounts(q, text);
 
 	/* cues, longest first at each word */
 	memset(hits, 0, sizeof(hits));

@@ -479,6 +479,9 @@ bare_command(struct router *r, const struct command *cmd, const char *args)
 
 	while (*args == ' ')
 		args++;
+	/* "roles with identical pay ranges" is a question */
+	if (strcmp(cmd->usage, "[category]") == 0)
+		return *args == '\0' || index_find_category(r->ix, args) >= 0;
 	if (strcmp(cmd->usage, "ROLE") != 0)
 		return *args == '\0' || cmd->usage[0] != '\0';
 	index_find_role(r->ix, args, &hit);

@@ -268,35 +268,186 @@ text_words(char *s, char **words, int max)
 	return n;
 }
 
-long
-parse_amount(const char *s)
-{
-	const char *p;
-	long v;
-	int digits;
+/* ---- amounts of money, as chat writes them ---------------------------- */
 
-	for (p = s; *p; p++) {
-		if (!isdigit((unsigned char)*p))
-			continue;
-		if (p > s && (isalnum((unsigned char)p[-1])))
-			continue;
-		v = 0;
-		digits = 0;
-		while (isdigit((unsigned char)*p) || (*p == ',' &&
-		    isdigit((unsigned char)p[1]))) {
-			if (*p != ',') {
-				if (v > 100000000L)
-					return 0;
-				v = v * 10 + (*p - '0');
-				digits++;
-			}
-			p++;
+#define AMOUNT_MAX	100000000L	/* above this, no salary: not read */
+#define AMOUNT_TOKENS	16		/* numbers of one message looked at */
+
+/* One number of a message: "$185,000", "150k", "1.5m", "200 grand". */
+struct num {
+	const char	*at;		/* its first digit */
+	const char	*end;		/* past it and its unit */
+	long		 ip;		/* the integer part */
+	long		 frac;		/* the digits after a point */
+	int		 fdigits;
+	int		 digits;	/* of the integer part */
+	int		 commas;	/* "185,000": not a year */
+	int		 big;		/* too long to be pay */
+	long		 unit;		/* 1000, 1000000; 0: none written */
+};
+
+/* w, case-insensitively, at s and not followed by a letter or digit
+ * ("5 k8s" is no 5,000). */
+static int
+word_at(const char *s, const char *w)
+{
+	size_t n = strlen(w), i;
+
+	for (i = 0; i < n; i++)
+		if (tolower((unsigned char)s[i]) != w[i])
+			return 0;
+	return !isalnum((unsigned char)s[n]);
+}
+
+/* The unit written at p (after one space at most): "k", "grand",
+ * "thousand", "m", "million"; its factor, and *end past it. */
+static long
+unit_at(const char *p, const char **end)
+{
+	static const struct { const char *w; long f; } units[] = {
+		{ "k", 1000 }, { "grand", 1000 }, { "thousand", 1000 },
+		{ "m", 1000000 }, { "mil", 1000000 }, { "million", 1000000 },
+	};
+	size_t i;
+
+	if (*p == ' ')
+		p++;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (word_at(p, units[i].w)) {
+			*end = p + strlen(units[i].w);
+			return units[i].f;
 		}
-		if (*p == 'k' || *p == 'K')
-			v *= 1000;
-		else if (v < 1000 || (v >= 1900 && v <= 2200 && digits == 4))
-			{ if (*p == '\0') break; continue; }	/* years, counts */
-		return v > 0 && v <= 100000000L ? v : 0;
-	}
 	return 0;
+}
+
+/* The number whose first digit is at p, into t; returns t->end. */
+static const char *
+num_at(const char *p, struct num *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->at = p;
+	while (isdigit((unsigned char)*p) || (*p == ',' &&
+	    isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+	    isdigit((unsigned char)p[3]) && !isdigit((unsigned char)p[4]))) {
+		if (*p == ',')
+			t->commas = 1;
+		else if (t->ip > AMOUNT_MAX)
+			t->big = 1;	/* keep reading: one token */
+		else {
+			t->ip = t->ip * 10 + (*p - '0');
+			t->digits++;
+		}
+		p++;
+	}
+	if (*p == '.' && isdigit((unsigned char)p[1]))
+		for (p++; isdigit((unsigned char)*p); p++)
+			if (t->fdigits < 6) {
+				t->frac = t->frac * 10 + (*p - '0');
+				t->fdigits++;
+			}
+	t->end = p;
+	t->unit = unit_at(p, &t->end);
+	return t->end;
+}
+
+/* The amount t stands for with unit (its own or one it borrows); 0 when
+ * it is no amount: a count, a year, a version. */
+static long
+num_value(const struct num *t, long unit)
+{
+	long d = 1, v;
+	int i;
+
+	if (t->big)
+		return 0;
+	if (unit == 0)
+		return t->ip < 1000 || (t->digits == 4 && !t->commas &&
+		    t->ip >= 1900 && t->ip <= 2200) ? 0 : t->ip;
+	for (i = 0; i < t->fdigits; i++)
+		d *= 10;
+	v = t->ip * unit + t->frac * unit / d;
+	return v > 0 && v <= AMOUNT_MAX ? v : 0;
+}
+
+/*
+ * What joins two numbers, from a's end to b's first digit: 2 for a
+ * range ("-", "–", "to", "and"), 1 for "or" (a unit is shared, "150 or
+ * 160k", but it is no range), 0 for anything else.
+ */
+static int
+joined(const char *from, const char *to)
+{
+	static const struct { const char *w; int how; } joins[] = {
+		{ "-", 2 }, { "\xe2\x80\x93", 2 }, { "\xe2\x80\x94", 2 },
+		{ "~", 2 }, { "to", 2 }, { "and", 2 }, { "or", 1 },
+	};
+	size_t i, n;
+	int how = 0;
+
+	while (from < to && *from == ' ')
+		from++;
+	for (i = 0; i < sizeof(joins) / sizeof(joins[0]); i++) {
+		n = strlen(joins[i].w);
+		if ((size_t)(to - from) >= n &&
+		    strncmp(from, joins[i].w, n) == 0) {
+			how = joins[i].how;
+			from += n;
+			break;
+		}
+	}
+	while (from < to && (*from == ' ' || *from == '$'))
+		from++;
+	return from == to ? how : 0;
+}
+
+int
+parse_amounts(const char *s, long *out, int max, int *range)
+{
+	struct num t[AMOUNT_TOKENS];
+	const char *p;
+	long unit, v;
+	int nt = 0, n = 0, i, first = -1, second = -1;
+
+	if (range)
+		*range = 0;
+	for (p = s; *p && nt < AMOUNT_TOKENS; ) {
+		/* a number starts a word: not "p90", "web3", nor the "5" of
+		 * "1.5" (read with the "1") */
+		if (!isdigit((unsigned char)*p) || (p > s &&
+		    isalnum((unsigned char)p[-1]))) {
+			p++;
+			continue;
+		}
+		p = num_at(p, &t[nt++]);
+	}
+	for (i = 0; i < nt && n < max; i++) {
+		unit = t[i].unit;
+		/* "$150-160k", "between 150 and 200k": the unit written
+		 * once is both numbers'; "150k to 200" too */
+		if (unit == 0 && i + 1 < nt && t[i + 1].unit &&
+		    joined(t[i].end, t[i + 1].at))
+			unit = t[i + 1].unit;
+		else if (unit == 0 && i > 0 && t[i - 1].unit &&
+		    joined(t[i - 1].end, t[i].at))
+			unit = t[i - 1].unit;
+		if ((v = num_value(&t[i], unit)) == 0)
+			continue;
+		if (first < 0)
+			first = i;
+		else if (second < 0)
+			second = i;
+		out[n++] = v;
+	}
+	if (range && second == first + 1 &&
+	    joined(t[first].end, t[second].at) == 2)
+		*range = 1;
+	return n;
+}
+
+long
+parse_amount(const char *text)
+{
+	long v;
+
+	return parse_amounts(text, &v, 1, NULL) == 1 ? v : 0;
 }

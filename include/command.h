@@ -75,4 +75,17 @@ const struct command *command_of(const char *line, const char *prefix);
 void		 command_answer(struct cmd_ctx *, const struct intent *,
 		    struct answer *);
 
+/* Pieces of answers that the answers about amounts (numbers.c) share. */
+/* The answer was about r; said_pay: and its pay's sentence ("source?"). */
+void		 said_role(struct cmd_ctx *, const struct kb_role *r);
+void		 said_pay(struct cmd_ctx *, const struct kb_role *r);
+/* "bottom of range", "top of range", "midpoint". */
+const char	*measure_name(enum measure);
+/* The label of the guide the figures of r[0..n) come from, or "guides". */
+const char	*figure_label(const struct kb_role *const *r, int n);
+/* r[0..n), already in index_rank's order, as a ranking with ties kept
+ * ("1= A $x; 1= B $x; 3. C $y"): a table in HTML. */
+void		 ranked(struct answer *, const struct kb_role *const *r,
+		    int n, enum measure);
+
 #endif

@@ -70,6 +70,20 @@ enum used_by {
 
 enum measure_pick { PICK_DEFAULT, PICK_MIN, PICK_MAX, PICK_MID };
 
+/* How a question holds pay against its amount (entity.c): a direction,
+ * or the end of a range it names. */
+enum comparator {
+	CMP_NONE,		/* "jobs paying 180k": ranges that hold it */
+	CMP_ABOVE,		/* over, above, more than, north of */
+	CMP_ATLEAST,		/* at least, 150k+, 150k or more */
+	CMP_BELOW,		/* under, below, less than, south of */
+	CMP_ATMOST,		/* at most, up to, 150k or less */
+	CMP_BETWEEN,		/* between A and B, "$150-160k" */
+	CMP_STARTS,		/* starts at, bottoms out at, floor of */
+	CMP_TOPS,		/* maxes out at, tops out at, caps at */
+	CMP_MID			/* midpoint of */
+};
+
 struct entities {
 	const struct kb_role *roles[Q_ROLES_MAX];	/* in message order */
 	int		 nroles;
@@ -82,6 +96,8 @@ struct entities {
 	char		 unknown_skill[Q_UNKNOWN_MAX][Q_NAME_MAX];
 	int		 nunknown_skill;
 	long		 amount;	/* $150k, 150,000, 150 thousand; 0 */
+	long		 amount2;	/* a second: "between 150 and 200k"; 0 */
+	enum comparator	 cmp;		/* what the amount is to pay */
 	int		 count;		/* "top 5"; 0 */
 	unsigned	 mods;		/* enum modifier bits */
 	char		 mod_word[Q_NAME_MAX];	/* the first modifier, as typed */

@@ -48,8 +48,16 @@ int	 text_editdist(const char *a, size_t alen, const char *b, size_t blen,
  * fills words[] with pointers into s and returns the count. */
 int	 text_words(char *s, char **words, int max);
 
-/* The first amount of money in text: "$200k", "200,000", "200000" (not
- * a year or a count); 0 if none. */
+/*
+ * The amounts of money in text, in order, as chat writes them: "$200k",
+ * "200,000", "200000", "200 grand", "150 thousand", "1.5m"; a number
+ * below 1,000 without a unit, or a year, is none.  A unit written once
+ * serves both ends of a range: "$150-160k" and "between 150 and 200k"
+ * are two amounts, and *range (when not NULL) says the first two were
+ * written as one range.  Returns how many were written to out.
+ */
+int	 parse_amounts(const char *text, long *out, int max, int *range);
+/* The first of them; 0 if none. */
 long	 parse_amount(const char *text);
 
 #endif

@@ -230,6 +230,209 @@ test_04_follow_ups(void **s)
 	assert_has(ask_where(t, strlen(t), 1, "alice"), "guide");
 }
 
+/* Amounts as chat writes them, what compares them, and the intent. */
+struct acase {
+	const char	*text;
+	long		 amount, amount2;
+	enum comparator	 cmp;
+	enum intent_kind kind;
+	const char	*role;		/* id of the first role, or NULL */
+};
+
+static const struct acase acases[] = {
+	/* 1 where an amount sits in a role's range */
+	{ "I make 150k as an SRE, lowball?", 150000, 0, CMP_NONE, I_POSITION,
+	    "site-reliability-engineer" },
+	/* 2 */
+	{ "offer of 125k for sre", 125000, 0, CMP_NONE, I_POSITION,
+	    "site-reliability-engineer" },
+	/* 3 "offer" is a negotiation cue too: the amount and role win */
+	{ "got an offer for 125k as an SRE, is that a lowball?", 125000, 0,
+	    CMP_NONE, I_POSITION, "site-reliability-engineer" },
+	/* 4 "i'm on" */
+	{ "I'm on 170k as a blockchain dev where does that sit", 170000, 0,
+	    CMP_NONE, I_POSITION, "blockchain-developer" },
+	/* 5 */
+	{ "165000 for a data scientist, is that good", 165000, 0, CMP_NONE,
+	    I_POSITION, "data-scientist" },
+	/* 6 the bottom end */
+	{ "which roles start at 150k", 150000, 0, CMP_STARTS, I_AMOUNT, NULL },
+	/* 7 */
+	{ "which jobs bottom out at 130k", 130000, 0, CMP_STARTS, I_AMOUNT,
+	    NULL },
+	/* 8 the top end */
+	{ "what maxes out at 185k", 185000, 0, CMP_TOPS, I_AMOUNT, NULL },
+	/* 9 */
+	{ "anything that caps at $230,000", 230000, 0, CMP_TOPS, I_AMOUNT,
+	    NULL },
+	/* 10 the midpoint */
+	{ "roles with a midpoint of 180k", 180000, 0, CMP_MID, I_AMOUNT, NULL },
+	/* 11 directions */
+	{ "anything over 200 grand", 200000, 0, CMP_ABOVE, I_ABOVE, NULL },
+	/* 12 */
+	{ "north of 215K", 215000, 0, CMP_ABOVE, I_AMOUNT, NULL },
+	/* 13 */
+	{ "i want at least 200 grand, which jobs can get me there", 200000,
+	    0, CMP_ATLEAST, I_ABOVE, NULL },
+	/* 14 "+" is "at least" */
+	{ "150K+ jobs", 150000, 0, CMP_ATLEAST, I_AMOUNT, NULL },
+	/* 15 */
+	{ "jobs paying 150k or more", 150000, 0, CMP_ATLEAST, I_AMOUNT, NULL },
+	/* 16 */
+	{ "roles under 140k", 140000, 0, CMP_BELOW, I_BELOW, NULL },
+	/* 17 */
+	{ "south of 150 thousand", 150000, 0, CMP_BELOW, I_AMOUNT, NULL },
+	/* 18 */
+	{ "jobs that pay at most $150,000", 150000, 0, CMP_ATMOST, I_BELOW,
+	    NULL },
+	/* 19 a direction wins over the end it names */
+	{ "which jobs start above 150k", 150000, 0, CMP_ABOVE, I_ABOVE, NULL },
+	/* 20 two amounts, the unit written once */
+	{ "jobs paying between 150 and 200k", 150000, 200000, CMP_BETWEEN,
+	    I_BETWEEN, NULL },
+	/* 21 a range with a dash is "between" */
+	{ "roles paying $150-160k", 150000, 160000, CMP_BETWEEN, I_AMOUNT,
+	    NULL },
+	/* 22 */
+	{ "between $150k and $200k", 150000, 200000, CMP_BETWEEN, I_BETWEEN,
+	    NULL },
+	/* 23 "or" shares the unit but is no range */
+	{ "jobs paying 150 or 160k", 150000, 160000, CMP_NONE, I_AMOUNT,
+	    NULL },
+	/* 24 no comparator: the ranges that hold it */
+	{ "what pays $185,000", 185000, 0, CMP_NONE, I_AMOUNT, NULL },
+	/* 25 millions */
+	{ "anything over 1.5m", 1500000, 0, CMP_ABOVE, I_ABOVE, NULL },
+	/* 26 a year and a count are no amounts */
+	{ "top 5 in 2026 over 150k", 150000, 0, CMP_ABOVE, I_ABOVE, NULL },
+	/* 27 "5 k8s" is no 5,000 */
+	{ "top 5 k8s roles", 0, 0, CMP_NONE, I_TOP, NULL },
+	/* 28 a role against a direction */
+	{ "does an sre make more than 150k", 150000, 0, CMP_ABOVE, I_ABOVE,
+	    "site-reliability-engineer" },
+	/* 29 spread */
+	{ "spread for blockchain devs", 0, 0, CMP_NONE, I_SPREAD,
+	    "blockchain-developer" },
+	/* 30 */
+	{ "how wide is the ai research scientist range", 0, 0, CMP_NONE,
+	    I_SPREAD, "ai-research-scientist" },
+	/* 31 same ranges */
+	{ "roles with identical pay ranges", 0, 0, CMP_NONE, I_SAME, NULL },
+	/* 32 */
+	{ "which roles have the same starting salary", 0, 0, CMP_STARTS,
+	    I_SAME, NULL },
+	/* 33 without an amount, "over" is no amount question */
+	{ "does ai pm make more than ml engineer", 0, 0, CMP_ABOVE, I_COMPARE,
+	    "ai-product-manager" },
+	/* 34 "lowball" alone makes it a position */
+	{ "sre at 125k, lowball?", 125000, 0, CMP_NONE, I_POSITION,
+	    "site-reliability-engineer" },
+	/* 35 the conversation's role: "is 150k good for that?" */
+	{ "is 150k good for that?", 150000, 0, CMP_NONE, I_POSITION, NULL },
+};
+
+static void
+check_amount(size_t i)
+{
+	const struct acase *c = &acases[i];
+	struct intent q;
+
+	question_parse(F.ix, c->text, strlen(c->text), &q);
+	if (q.kind != c->kind)
+		fail_msg("amount case %zu \"%s\": intent %s, want %s", i + 1,
+		    c->text, intent_name(q.kind), intent_name(c->kind));
+	if (q.e.amount != c->amount || q.e.amount2 != c->amount2)
+		fail_msg("amount case %zu \"%s\": amounts %ld, %ld, want %ld, "
+		    "%ld", i + 1, c->text, q.e.amount, q.e.amount2, c->amount,
+		    c->amount2);
+	if (q.e.cmp != c->cmp)
+		fail_msg("amount case %zu \"%s\": comparator %d, want %d",
+		    i + 1, c->text, (int)q.e.cmp, (int)c->cmp);
+	if (c->role && (q.e.nroles == 0 || strcmp(q.e.roles[0]->id,
+	    c->role) != 0))
+		fail_msg("amount case %zu \"%s\": no role %s", i + 1, c->text,
+		    c->role);
+	if (!c->role && q.e.nroles > 0)
+		fail_msg("amount case %zu \"%s\": role %s, want none", i + 1,
+		    c->text, q.e.roles[0]->id);
+	question_free(&q);
+}
+
+static void
+test_05_amounts(void **s)
+{
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++)
+		check_amount(i);
+}
+
+/* The raw-text parse alone: every form, ranges, and what is no amount. */
+static void
+test_06_parse_amounts(void **s)
+{
+	static const struct {
+		const char	*text;
+		int		 n, range;
+		long		 a[3];
+	} t[] = {
+		{ "150k", 1, 0, { 150000 } },
+		{ "$185,000", 1, 0, { 185000 } },
+		{ "185000", 1, 0, { 185000 } },
+		{ "200 grand", 1, 0, { 200000 } },
+		{ "150 thousand", 1, 0, { 150000 } },
+		{ "North of 215K", 1, 0, { 215000 } },
+		{ "150K+", 1, 0, { 150000 } },
+		{ "1.5m", 1, 0, { 1500000 } },
+		{ "162.5k", 1, 0, { 162500 } },
+		{ "$150-160k", 2, 1, { 150000, 160000 } },
+		{ "$150k–$160k", 2, 1, { 150000, 160000 } },
+		{ "between 150 and 200k", 2, 1, { 150000, 200000 } },
+		{ "150k to 200", 2, 1, { 150000, 200000 } },
+		{ "150 or 160k", 2, 0, { 150000, 160000 } },
+		{ "150k, then 170k", 2, 0, { 150000, 170000 } },
+		/* none: counts, years, versions, names, too big */
+		{ "top 5 in 2026", 0, 0, { 0 } },
+		{ "between 150 and 200", 0, 0, { 0 } },
+		{ "python 3.10 on k8s", 0, 0, { 0 } },
+		{ "p90 of web3 pay", 0, 0, { 0 } },
+		{ "$99999999999999999999", 0, 0, { 0 } },
+		{ "5 k8s clusters", 0, 0, { 0 } },
+		{ "2 months", 0, 0, { 0 } },
+	};
+	long got[3];
+	size_t i;
+	int n, range, k;
+
+	(void)s;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(got, 0, sizeof(got));
+		n = parse_amounts(t[i].text, got, 3, &range);
+		if (n != t[i].n || range != t[i].range)
+			fail_msg("parse %zu \"%s\": %d amounts, range %d; want "
+			    "%d, %d", i + 1, t[i].text, n, range, t[i].n,
+			    t[i].range);
+		for (k = 0; k < n; k++)
+			if (got[k] != t[i].a[k])
+				fail_msg("parse %zu \"%s\": amount %d is %ld, "
+				    "want %ld", i + 1, t[i].text, k + 1, got[k],
+				    t[i].a[k]);
+		assert_int_equal(parse_amount(t[i].text), n ? t[i].a[0] : 0);
+	}
+	/* more numbers than are looked at: no overrun, the first kept */
+	{
+		char many[1024] = "100k";
+		size_t len;
+
+		while ((len = strlen(many)) + 6 < sizeof(many))
+			snprintf(many + len, sizeof(many) - len, " 200k");
+		n = parse_amounts(many, got, 3, NULL);
+		assert_int_equal(n, 3);
+		assert_int_equal(got[0], 100000);
+	}
+}
+
 int
 main(void)
 {
@@ -238,6 +441,8 @@ main(void)
 		cmocka_unit_test(test_02_every_name_in_a_sentence),
 		cmocka_unit_test(test_03_hostile),
 		cmocka_unit_test(test_04_follow_ups),
+		cmocka_unit_test(test_05_amounts),
+		cmocka_unit_test(test_06_parse_amounts),
 	};
 
 	return cmocka_run_group_tests_name("question", t, fixture_setup,
