@@ -33,6 +33,7 @@
 #define PROSE_LEARNED	1.5	/* and of the sentence model's */
 #define PROSE_TOP	8	/* sentences the model names, at most */
 #define PROSE_MIN	0.25	/* below this nothing fits */
+#define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
 
 #define TOPIC_ITEM_RANK	3	/* an item this high answers alone */
 /* bm25 (lower is better) a passage must beat to be quoted: above it,
@@ -1013,7 +1014,7 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 	const struct kb_sentence *k, *best = NULL;
 	struct passage *p;
 	double score, top = 0, *sp;
-	int i, j, np, tier, btier = 9;
+	int i, j, np, tier;
 
 	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
 		return 0;
@@ -1026,8 +1027,7 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 		k = &c->kb->sentences[i];
 		if (q->e.guide && (q->e.guide == 2) != (k->source->year != 0))
 			continue;
-		if ((tier = prose_subject(c, k, role, q->e.category)) < 0 ||
-		    tier > btier)
+		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
 			continue;
 		score = prose_aspect_p(q, k) + PROSE_LEARNED * sp[i];
 		for (j = 0; j < np; j++)
@@ -1036,12 +1036,12 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 				score += PROSE_LEXICAL * (1.0 - (double)j / np);
 				break;
 			}
-		if (score < PROSE_MIN)
-			continue;
-		if (tier < btier || score > top) {
+		/* the subject's own sentences first, a near one when it
+		 * fits much better */
+		score -= PROSE_TIER * tier;
+		if (score >= PROSE_MIN && score > top) {
 			best = k;
 			top = score;
-			btier = tier;
 		}
 	}
 	free(p);

@@ -103,6 +103,13 @@ intent_features(const struct intent *q, void (*fn)(const char *, void *),
 		emit(fn, arg, "e", "cat", NULL);
 	if (e->amount > 0)
 		emit(fn, arg, "e", "amount", NULL);
+	/* what a linear model cannot make of two features alone */
+	if (named && e->amount > 0)
+		emit(fn, arg, "e", "role+amount", NULL);
+	if (e->cmp != CMP_NONE)
+		emit(fn, arg, "e", named ? "role+cmp" : "cmp", NULL);
+	if (named && e->nskills)
+		emit(fn, arg, "e", "role+skill", NULL);
 	if (e->mods)
 		emit(fn, arg, "e", "mod", NULL);
 	if (e->guide)
@@ -176,6 +183,9 @@ feasible(enum intent_kind k, const struct intent *q)
 	case I_AMOUNT:
 	case I_BETWEEN:
 		return q->e.amount > 0;
+	case I_COMPARE:
+		/* one role against an amount is an amount question */
+		return q->e.amount == 0 || q->e.nroles + q->e.nunknown >= 2;
 	default:
 		return 1;
 	}
@@ -221,12 +231,13 @@ intent_choose(const struct intent_model *im, const struct intent_model *am,
 	if (j == 0)
 		return;
 	q->kind = q->top[0].kind;
-	/* the deterministic layer: a phrase that cannot mean anything else
-	 * decides when the model is unsure and ranks it among its best; the
-	 * guides' own names ("meta skills", "role of the day") whenever the
-	 * model ranks it there at all */
-	if ((q->strong_weight >= CUE_SURE && q->top[0].p < INTENT_SURE) ||
-	    q->strong_weight >= CUE_EXACT)
+	/* the deterministic layer: the guides' own names ("meta skills",
+	 * "role of the day") decide; a phrase that cannot mean anything
+	 * else decides when the model is unsure and ranks it among its
+	 * best */
+	if (q->strong_weight >= CUE_EXACT)
+		q->kind = q->strong;
+	else if (q->strong_weight >= CUE_SURE && q->top[0].p < INTENT_SURE)
 		for (i = 1; i < j; i++)
 			if (q->top[i].kind == q->strong)
 				q->kind = q->strong;

@@ -417,6 +417,10 @@ trace_parse(struct buf *t, const struct router *r, const struct intent *q)
 		buf_printf(t, " not-covered=\"%s\"", e->unknown[i]);
 	if (e->amount)
 		buf_printf(t, " amount=%ld", e->amount);
+	if (e->amount2)
+		buf_printf(t, " amount2=%ld", e->amount2);
+	if (e->cmp)
+		buf_printf(t, " comparator=%d", (int)e->cmp);
 	if (e->count)
 		buf_printf(t, " count=%d", e->count);
 	if (e->mods)

@@ -96,7 +96,7 @@ test_03_trigrams(void **st)
 /* A model made by hand: two features, three classes. */
 static const char *const m_feats[] = { "w:hello", "w:pay" };
 static const int m_off[] = { 0, 1, 3 };
-static const unsigned char m_cls[] = { 0, 1, 2 };
+static const unsigned short m_cls[] = { 0, 1, 2 };
 static const float m_w[] = { 4.0f, 3.0f, -1.0f };
 static const float m_bias[] = { -2.0f, -2.0f, -2.0f };
 static const char *const m_labels[] = { "hello", "salary", "position" };
