@@ -1066,6 +1066,13 @@ say_passage(struct cmd_ctx *c, const struct intent *q, int role,
 {
 	if (say_prose(c, q, role, a) > 0)
 		return;
+	if (role >= 0) {
+		/* nothing in the prose: what the guides do have on it */
+		say_in_guide(c, &c->kb->roles[role], q->e.guide ? q->e.guide :
+		    c->kb->roles[role].primary->source->year ? 2 : 1, I_NONE,
+		    a);
+		return;
+	}
 	if (quote_passages(c, (char **)q->pwords, q->npwords, role,
 	    q->e.guide, a) == 0)
 		fmt_printf(a, "That's not covered by the guides. I can answer "

@@ -330,7 +330,9 @@ idle(const struct intent *q)
 /*
  * Reads body into q clause by clause ("thx. what about cloud
  * architects", a long message with the question at its end): the last
- * clause that asks something wins; when none does, the whole message.
+ * clause that asks something, when it names what it asks about; else
+ * the whole message ("aws + azure, i do disaster recovery. which role":
+ * the question needs the clause before it).
  */
 static void
 read_clauses(struct router *r, char *body, struct intent *q)
@@ -338,7 +340,6 @@ read_clauses(struct router *r, char *body, struct intent *q)
 	struct intent c;
 	char *p, *start = body;
 	int found = 0;
-	size_t n = strlen(body);
 
 	for (p = body; ; p++) {
 		int end = *p == '\0' || ((*p == '.' || *p == '?' || *p == '!' ||
@@ -362,9 +363,11 @@ read_clauses(struct router *r, char *body, struct intent *q)
 			break;
 		start = p + 1;
 	}
-	if (found)
+	if (found && names_subject(&q->e))
 		return;
-	question_parse(r->ix, body, n, q);
+	if (found)
+		question_free(q);
+	question_parse(r->ix, body, strlen(body), q);
 	intent_choose(&intent_model_builtin, &aspect_model_builtin, q);
 }
 
