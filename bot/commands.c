@@ -34,6 +34,7 @@
 #define PROSE_TOP	8	/* sentences the model names, at most */
 #define PROSE_MIN	0.25	/* below this nothing fits */
 #define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
+#define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
 
 #define TOPIC_ITEM_RANK	3	/* an item this high answers alone */
 /* bm25 (lower is better) a passage must beat to be quoted: above it,
@@ -998,6 +999,42 @@ prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
 	return k->role < 0 ? 0 : 1;
 }
 
+/* Sentences i and k say the same kind of thing about the same subject
+ * on the same line of the same guide. */
+static int
+same_thought(const struct kb_sentence *i, const struct kb_sentence *k)
+{
+	return i->source == k->source && i->line == k->line &&
+	    i->role == k->role && i->category == k->category &&
+	    i->topic == k->topic && (i->aspects & k->aspects) != 0;
+}
+
+/*
+ * Sentence k, and when it is short ("Costs explode.") the sentences of
+ * its line that say the same kind of thing with it, in their order: a
+ * few words alone read as a riddle.
+ */
+static void
+quote_with_line(struct cmd_ctx *c, const struct kb_sentence *k,
+    struct answer *a)
+{
+	const struct kb_sentence *lo = k, *hi = k + 1, *s,
+	    *first = c->kb->sentences, *end = c->kb->sentences +
+	    c->kb->nsentences;
+
+	if (strlen(k->text) < PROSE_SHORT) {
+		while (lo > first && same_thought(lo - 1, k))
+			lo--;
+		while (hi < end && same_thought(hi, k))
+			hi++;
+	}
+	for (s = lo; s < hi; s++) {
+		if (s > lo)
+			fmt_text(a, " ");
+		fmt_text(a, s->text);
+	}
+}
+
 /*
  * A prose question answered from the sentence map: among the sentences
  * of its subject (a role, then its category; a category; or the guides
@@ -1053,7 +1090,9 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 		fmt_printf(a, " on %s", c->kb->roles[best->role].title);
 	else if (best->category >= 0)
 		fmt_printf(a, " on %s", c->kb->categories[best->category].name);
-	fmt_printf(a, " (line %d): \"%s\"", best->line, best->text);
+	fmt_printf(a, " (line %d): \"", best->line);
+	quote_with_line(c, best, a);
+	fmt_text(a, "\"");
 	if (best->role >= 0)
 		said_role(c, &c->kb->roles[best->role]);
 	said_cite_line(c, best->source, best->text, best->line);
