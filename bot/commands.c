@@ -904,7 +904,7 @@ quote_passages(struct cmd_ctx *c, char **words, int nwords, int role,
 	for (i = 0; i < n && shown < 2; i++) {
 		int dated = p[i].source->year != 0;
 
-		if (guide && (guide == 2) != dated)
+		if ((guide == 1 || guide == 2) && (guide == 2) != dated)
 			continue;
 		if (p[i].score > PASSAGE_SCORE_MAX ||
 		    (shown > 0 && p[i].score > p[0].score * 0.8))
@@ -1062,7 +1062,8 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 	    PROSE_PASSAGES);
 	for (i = 0; i < c->kb->nsentences; i++) {
 		k = &c->kb->sentences[i];
-		if (q->e.guide && (q->e.guide == 2) != (k->source->year != 0))
+		if ((q->e.guide == 1 || q->e.guide == 2) &&
+		    (q->e.guide == 2) != (k->source->year != 0))
 			continue;
 		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
 			continue;
@@ -1999,11 +2000,18 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	c->said.kind = q->kind;
 	if ((q->kind == I_SALARY || q->kind == I_SKILLS ||
 	    q->kind == I_ROLE) && e->nroles > 0 && e->guide) {
-		/* "the older guide on cloud architects" */
+		/* "the older guide on cloud architects"; "both guides":
+		 * the dated one, then the other */
 		for (i = 0; i < e->nroles && i < 2; i++) {
 			if (i)
 				fmt_para(a);
-			say_in_guide(c, e->roles[i], e->guide, q->kind, a);
+			if (e->guide == 4) {
+				say_in_guide(c, e->roles[i], 2, q->kind, a);
+				fmt_para(a);
+				say_in_guide(c, e->roles[i], 1, q->kind, a);
+			} else
+				say_in_guide(c, e->roles[i], e->guide, q->kind,
+				    a);
 		}
 		c->said.guide = e->guide;
 		return;

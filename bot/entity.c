@@ -484,7 +484,8 @@ static const struct { const char *w; int guide; } guide_words[] = {
 	{ "older", 1 }, { "old", 1 }, { "undated", 1 }, { "first", 1 },
 	{ "earlier", 1 }, { "other", 3 },	/* 3: not the last one */ { "2026", 2 }, { "newer", 2 },
 	{ "new", 2 }, { "latest", 2 }, { "recent", 2 }, { "second", 2 },
-	{ "dated", 2 }, { NULL, 0 }
+	{ "dated", 2 }, { "both", 4 }, { "two", 4 },	/* 4: each in turn */
+	{ NULL, 0 }
 };
 
 static void
@@ -493,12 +494,20 @@ find_guide(struct intent *q)
 	int i, k;
 
 	for (i = 0; i + 1 < q->nwords; i++) {
-		if (strcmp(q->words[i + 1], "guide") != 0 &&
-		    strcmp(q->words[i + 1], "article") != 0)
+		const char *next = q->words[i + 1];
+
+		/* "the older guide", "the 2026 one" (not "the other one":
+		 * that is the other role) */
+		if (strcmp(next, "guide") != 0 && strcmp(next, "guides") != 0 &&
+		    strcmp(next, "article") != 0 && (strcmp(next, "one") != 0 ||
+		    strcmp(q->words[i], "other") == 0))
 			continue;
 		for (k = 0; guide_words[k].w; k++)
 			if (strcmp(guide_words[k].w, q->words[i]) == 0) {
-				q->e.guide = guide_words[k].guide;
+				/* "the undated guide ... vs the 2026 guide" */
+				q->e.guide = q->e.guide && q->e.guide !=
+				    guide_words[k].guide ? 4 :
+				    guide_words[k].guide;
 				q->used[i] = q->used[i + 1] = USED_OTHER;
 				break;
 			}

@@ -39,6 +39,7 @@ static const struct { const char *from, *to; } spellings[] = {
 	{ "yr", "year" }, { "hr", "hour" }, { "mo", "month" },
 	{ "n", "and" }, { "w", "with" }, { "diff", "difference" },
 	{ "vs.", "vs" }, { "v", "vs" }, { "thnx", "thanks" },
+	{ "src", "source" }, { "srcs", "sources" },
 	{ NULL, NULL }
 };
 

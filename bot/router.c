@@ -226,7 +226,8 @@ recall(struct intent *q, const struct said *last)
 	int named = e->nroles + e->nunknown, i;
 
 	if (e->guide == 3)	/* "the other guide": the one not just used */
-		e->guide = last && last->guide ? 3 - last->guide : 1;
+		e->guide = last && (last->guide == 1 || last->guide == 2) ?
+		    3 - last->guide : 1;
 	if (last == NULL) {
 		if (q->kind == I_AGAIN)	/* nothing to repeat */
 			q->kind = named ? I_SALARY : I_NONE;
@@ -284,8 +285,11 @@ fall_back(struct intent *q)
 
 	switch (q->kind) {
 	case I_SALARY:
+		/* no role: a category's, or "lowest midpoint", is a
+		 * ranking; else the overall range */
 		if (named == 0)
-			q->kind = e->category >= 0 ? I_TOP : I_RANGE;
+			q->kind = e->category >= 0 || q->lowest || q->measure ?
+			    I_TOP : I_RANGE;
 		break;
 	case I_SKILLS:
 		if (named == 0)

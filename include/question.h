@@ -104,7 +104,8 @@ struct entities {
 	int		 refers;	/* "that", "they", "those two": the last */
 	int		 guide;		/* "the older guide": 1 undated, 2 the
 					 * dated one; 0 either; 3 "the other"
-					 * (the router makes it 1 or 2) */
+					 * (the router makes it 1 or 2); 4
+					 * "both guides" */
 };
 
 struct intent {
