@@ -379,6 +379,24 @@ test_13_custom_prefix_and_nick(void **s)
 	F.rt = saved;
 }
 
+static void
+test_15_styled_and_lookalike_questions(void **s)
+{
+	const char *t;
+
+	(void)s;
+	/* as IRC clients send them: bold and colour inside words */
+	t = "\x02techpay\x02: what does an \x03" "04s\x03re make";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "techpay: which roles pay above \x03" "04,12150k?";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "above $150,000");
+	/* Cyrillic letters inside Latin words */
+	t = "techpay: what does a d\xd0\xb0ta scientist make";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "Data Scientist: $");
+	t = "\xd1\x95re salary";
+	assert_has(ask(t), "$140,000");
+}
+
 int
 main(void)
 {
@@ -396,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_11_more_per_conversation),
 		cmocka_unit_test(test_12_hostile_input),
 		cmocka_unit_test(test_13_custom_prefix_and_nick),
+		cmocka_unit_test(test_15_styled_and_lookalike_questions),
 	};
 
 	return cmocka_run_group_tests_name("router", t, fixture_setup,
