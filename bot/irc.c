@@ -481,12 +481,17 @@ answer_as(struct net *n, const char *origin, const char *target, int direct,
 {
 	struct irc *irc = n->irc;
 	struct message m = { 0 };
-	char nick[64], where[192], lead[80];
+	struct person p = { n->key, origin, account };
+	char nick[64], who[POLICY_KEY_MAX], where[POLICY_KEY_MAX + 256];
+	char lead[80];
 	size_t max;
 
 	origin_nick(origin, nick, sizeof(nick));
-	snprintf(where, sizeof(where), "%s/%s/%s", n->cf->name,
-	    direct ? "-" : target, nick);
+	/* the conversation is the person's as the limit counts them
+	 * (account, else user@host), never the nick's: it follows a /nick,
+	 * and whoever takes the old nick starts afresh */
+	policy_person_key(&p, who, sizeof(who));
+	snprintf(where, sizeof(where), "%s/%s", direct ? "-" : target, who);
 	/* raw: text_clean (in the router) removes IRC formatting */
 	m.text = raw;
 	m.len = strlen(raw);

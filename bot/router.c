@@ -12,10 +12,11 @@
  * "source?") and answered (command.h).  Long answers are cut to one line
  * here and the rest kept for "more".
  *
- * A conversation is one network, channel or room and person.  It keeps
- * its pending "more" and what its last answer was about, for
- * ROUTER_MEMORY_SECS; the least recently used is forgotten first, and
- * nothing is shared between people.
+ * A conversation is one network, channel or room and person (the
+ * adapter's struct message.where: on IRC the account or user@host, never
+ * the nick).  It keeps its pending "more" and what its last answer was
+ * about, for ROUTER_MEMORY_SECS; the least recently used is forgotten
+ * first, and nothing is shared between people.
  */
 #include <ctype.h>
 #include <stdio.h>
