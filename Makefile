@@ -15,11 +15,13 @@
 # as root; otherwise the exact apt-get command is printed.
 
 CC	?= cc
-PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl libsystemd libedit
+PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl libsystemd libedit \
+	   icu-uc icu-i18n
 # what building and "make run" need; the tests need the rest too
 BUILD_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libircclient-dev libinih-dev libssl-dev \
-	   libcurl4-openssl-dev libsystemd-dev libedit-dev liblinear-dev tzdata
+	   libcurl4-openssl-dev libsystemd-dev libedit-dev liblinear-dev \
+	   libicu-dev tzdata
 TEST_PKGS = libcmocka-dev ngircd python3-irc openssl inspircd \
 	   atheme-services python3-venv clang libclang-rt-14-dev clang-tidy \
 	   cppcheck valgrind mandoc systemd man-db groff-base

@@ -481,17 +481,20 @@ answer_as(struct net *n, const char *origin, const char *target, int direct,
 {
 	struct irc *irc = n->irc;
 	struct message m = { 0 };
-	char nick[64], where[192], lead[80], *text;
+	struct person p = { n->key, origin, account };
+	char nick[64], who[POLICY_KEY_MAX], where[POLICY_KEY_MAX + 256];
+	char lead[80];
 	size_t max;
 
 	origin_nick(origin, nick, sizeof(nick));
-	text = irc_color_strip_from_mirc(raw);
-	if (text == NULL)
-		return;
-	snprintf(where, sizeof(where), "%s/%s/%s", n->cf->name,
-	    direct ? "-" : target, nick);
-	m.text = text;
-	m.len = strlen(text);
+	/* the conversation is the person's as the limit counts them
+	 * (account, else user@host), never the nick's: it follows a /nick,
+	 * and whoever takes the old nick starts afresh */
+	policy_person_key(&p, who, sizeof(who));
+	snprintf(where, sizeof(where), "%s/%s", direct ? "-" : target, who);
+	/* raw: text_clean (in the router) removes IRC formatting */
+	m.text = raw;
+	m.len = strlen(raw);
 	m.where = where;
 	m.direct = direct;
 	m.network = n->key;
@@ -515,7 +518,6 @@ answer_as(struct net *n, const char *origin, const char *target, int direct,
 			say(n, origin, direct ? nick : target, direct ? "" :
 			    lead, buf_str(&irc->ans.text));
 	}
-	free(text);
 }
 
 /* ---- libircclient events ------------------------------------------------ */

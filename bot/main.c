@@ -30,6 +30,7 @@
 #include "state.h"
 #include "kb.h"
 #include "loop.h"
+#include "text.h"
 
 #ifndef TECHPAY_VERSION
 #define TECHPAY_VERSION "0.1.0"
@@ -533,8 +534,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind++];
-	if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "run") == 0)
-		return run_config(cmd, cfpath, kdir, cache);
+	if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "run") == 0) {
+		rc = run_config(cmd, cfpath, kdir, cache);
+		text_shutdown();
+		return rc;
+	}
 	if (strcmp(cmd, "console") != 0 && strcmp(cmd, "ask") != 0 &&
 	    strcmp(cmd, "index") != 0 && strcmp(cmd, "explain") != 0) {
 		fprintf(stderr, "techpay: unknown command \"%s\"\n", cmd);
@@ -612,5 +616,6 @@ out:
 	bot_free(bot);
 	index_free(ix);
 	kb_free(kb);
+	text_shutdown();
 	return rc;
 }

@@ -154,10 +154,8 @@ policy_has_account_owners(const struct policy *p)
 	return 0;
 }
 
-/* "irc:libera a:alice" or "irc:libera h:~al@host": the account when the
- * network vouches for one, else what follows the nick. */
-static void
-rate_key(const struct person *who, char *out, size_t n)
+void
+policy_person_key(const struct person *who, char *out, size_t n)
 {
 	const char *m = who->mask ? who->mask : "";
 	const char *bang = strchr(m, '!');
@@ -214,7 +212,7 @@ policy_is_ignored(struct policy *p, const struct person *who,
 	if (list_match(p->ignore, p->nignore, who) ||
 	    list_match(p->added, p->nadded, who))
 		return 1;
-	rate_key(who, key, sizeof(key));
+	policy_person_key(who, key, sizeof(key));
 	r = rate_find(p, key, 0, now);
 	return r != NULL && r->ignored_until > now;
 }
@@ -225,7 +223,7 @@ policy_rate(struct policy *p, const struct person *who, long long now)
 	char key[POLICY_KEY_MAX];
 	struct rate *r;
 
-	rate_key(who, key, sizeof(key));
+	policy_person_key(who, key, sizeof(key));
 	r = rate_find(p, key, 1, now);
 	r->seen = now;
 	if (r->ignored_until > now)

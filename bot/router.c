@@ -2,20 +2,21 @@
  * router.c -- from a chat message to an answer, and each conversation.
  *
  * A message is for the bot when it starts with the command prefix, when
- * it names the bot ("techpay: ...", "techpay, ...", "techpay ...",
- * "@techpay ...", "hey techpay ...", or the name anywhere else in the
- * line), or when it comes from a private chat; the name is removed
- * wherever it stands.  A prefixed line runs a command from the table
- * (owner commands only this way, and only for owners); anything else is
- * a natural question, parsed (question.h), completed from the
- * conversation ("and devops?", "how much do they make", "source?") and
- * answered (command.h).  Long answers are cut to one line here and the
- * rest kept for "more".
+ * it calls the bot by name ("techpay: ...", "techpay, ...", "techpay
+ * ...", "hey techpay ...", "... techpay?", or "@techpay" anywhere; a
+ * name only mentioned in passing does not count), or when it comes from
+ * a private chat; the name is removed.  A prefixed line runs a command
+ * from the table (owner commands only this way, and only for owners);
+ * anything else is a natural question, parsed (question.h), completed
+ * from the conversation ("and devops?", "how much do they make",
+ * "source?") and answered (command.h).  Long answers are cut to one line
+ * here and the rest kept for "more".
  *
- * A conversation is one network, channel or room and person.  It keeps
- * its pending "more" and what its last answer was about, for
- * ROUTER_MEMORY_SECS; the least recently used is forgotten first, and
- * nothing is shared between people.
+ * A conversation is one network, channel or room and person (the
+ * adapter's struct message.where: on IRC the account or user@host, never
+ * the nick).  It keeps its pending "more" and what its last answer was
+ * about, for ROUTER_MEMORY_SECS; the least recently used is forgotten
+ * first, and nothing is shared between people.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -141,16 +142,17 @@ name_char(unsigned char c)
 	return isalnum(c) || c == '_' || c == '-' || c >= 0x80;
 }
 
-/* name as a word in s ("techpay:", "@techpay", "techpay,"), or NULL. */
+/* name as a word in s at or after from ("techpay:", "@techpay",
+ * "techpay,"), or NULL. */
 static char *
-find_name(char *s, const char *name)
+find_name(char *s, char *from, const char *name)
 {
 	size_t n = strlen(name);
 	char *p;
 
 	if (n == 0)
 		return NULL;
-	for (p = s; (p = strcasestr(p, name)) != NULL; p++)
+	for (p = from; (p = strcasestr(p, name)) != NULL; p++)
 		if ((p == s || !name_char((unsigned char)p[-1])) &&
 		    !name_char((unsigned char)p[n]))
 			return p;
@@ -173,32 +175,83 @@ greeting_only_before(const char *s, size_t upto)
 	return upto == 0;
 }
 
+/* "@techpay" as a word of its own (not "me@techpay.org"), or a name that
+ * is itself one (a Matrix user id). */
+static int
+at_mention(const char *s, const char *p, const char *name)
+{
+	if (name[0] == '@')
+		return 1;
+	return p > s && p[-1] == '@' &&
+	    (p - 1 == s || !name_char((unsigned char)p[-2]));
+}
+
+/* Nothing but spaces and punctuation from p on: "..., techpay?", ":)". */
+static int
+only_punct(const char *p)
+{
+	for (; *p; p++)
+		if (*p != ' ' && !ispunct((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
+/* How the name at p in s calls the bot: 2 first (after a greeting: "hey
+ * techpay, ..."), 1 last ("..., techpay?") or as an @mention anywhere,
+ * 0 in passing ("I asked techpay yesterday", "techpay's answer"). */
+static int
+calls(const char *s, const char *p, const char *name)
+{
+	const char *e = p + strlen(name);
+
+	/* a possessive or a contraction talks about the bot */
+	if ((e[0] == '\'' && isalpha((unsigned char)e[1])) ||
+	    (strncmp(e, "\xe2\x80\x99", 3) == 0 &&
+	    isalpha((unsigned char)e[3])))
+		return 0;
+	if (greeting_only_before(s, (size_t)(p - s)))
+		return 2;
+	return at_mention(s, p, name) || only_punct(e);
+}
+
 /*
- * Removes the first of the bot's names found in body; 2 when it stood
- * first (or after a greeting), 1 when elsewhere, 0 when absent.
+ * Whether body calls the bot by one of its names (see calls(); 0 also
+ * when no name is there).  The name that calls it is removed, else the
+ * first one found: the question is the rest.
  */
 static int
 addressed(char *body, const char *nick, const char *const *names)
 {
 	const char *const *nm = names;
-	const char *name;
-	char *p, *from, *to;
-	int first;
+	const char *name, *passing = NULL;
+	char *p, *from, *to, *first = NULL;
+	int how = 0;
 
 	for (;;) {
 		name = nm && *nm ? *nm++ : nick;
-		if ((p = find_name(body, name)) != NULL)
+		for (p = body; (p = find_name(body, p, name)) != NULL; p++) {
+			if ((how = calls(body, p, name)) > 0)
+				break;
+			if (first == NULL) {
+				first = p;
+				passing = name;
+			}
+		}
+		if (how > 0 || name == nick)
 			break;
-		if (name == nick)
-			return 0;
 	}
-	first = greeting_only_before(body, (size_t)(p - body));
+	if (how == 0) {
+		if (first == NULL)
+			return 0;
+		p = first;
+		name = passing;
+	}
 	from = p > body && p[-1] == '@' ? p - 1 : p;
 	to = p + strlen(name);
 	while (*to == ':' || *to == ',' || *to == '>')
 		to++;
 	memmove(from, to, strlen(to) + 1);
-	return first ? 2 : 1;
+	return how;
 }
 
 /* ---- the conversation ---------------------------------------------- */
@@ -606,7 +659,7 @@ run:
 		if (r->trace)
 			trace_state(r->trace, ctx.last, &q);
 		if (q.kind == I_NONE && how == 1 && !m->direct) {
-			/* the name in passing, nothing asked: chatter */
+			/* named at the end, nothing asked: "lol techpay" */
 			question_free(&q);
 			goto out;
 		}

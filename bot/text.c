@@ -2,18 +2,38 @@
  * text.c -- UTF-8 repair, matching normalisation and byte-safe cutting.
  *
  * Unicode tables come from utf8proc (normalisation, case folding, general
- * categories); this file only decides which characters matter for matching
- * a chat question against role names.
+ * categories) and ICU (scripts, and the confusables of UTS #39 through
+ * its spoof checker); this file only decides which characters matter for
+ * matching a chat question against role names.
  */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/uspoof.h>
+#include <unicode/utf16.h>
 #include <utf8proc.h>
 
 #include "buf.h"
 #include "text.h"
+
+/*
+ * The spoof checker, opened the first time a word mixes scripts and kept
+ * until text_shutdown(): opening it loads the confusables, which costs
+ * more than a question.  The bot is single-threaded.  With it, the
+ * skeletons of the 52 ASCII letters, against which a foreign letter's
+ * skeleton is compared ('m' is "rn", 'I' and 'l' are both "l").
+ */
+#define SKEL_MAX	8
+static USpoofChecker	*spoof;
+static int		 spoof_failed;	/* ICU had no data: never fold */
+static struct {
+	UChar		 s[SKEL_MAX];
+	int32_t		 n;
+} latin_skel[52];
 
 static void
 put_cp(struct buf *b, int32_t cp)
@@ -24,26 +44,213 @@ put_cp(struct buf *b, int32_t cp)
 	buf_add(b, (const char *)tmp, (size_t)n);
 }
 
+/* The skeleton of one code point into out (UTF-16), its length or -1. */
+static int32_t
+skeleton(int32_t cp, UChar *out)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar in[2];
+	int32_t n = 0, len;
+	UBool err = 0;
+
+	U16_APPEND(in, n, 2, cp, err);
+	if (err)
+		return -1;
+	len = uspoof_getSkeleton(spoof, 0, in, n, out, SKEL_MAX, &st);
+	return U_FAILURE(st) || len > SKEL_MAX ? -1 : len;
+}
+
+static int
+spoof_open(void)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int i;
+
+	if (spoof)
+		return 0;
+	if (spoof_failed)
+		return -1;
+	spoof = uspoof_open(&st);
+	if (U_FAILURE(st)) {
+		uspoof_close(spoof);	/* NULL-safe */
+		spoof = NULL;
+		spoof_failed = 1;
+		return -1;
+	}
+	for (i = 0; i < 52; i++)
+		if ((latin_skel[i].n = skeleton(i < 26 ? 'a' + i :
+		    'A' + i - 26, latin_skel[i].s)) == -1) {
+			text_shutdown();
+			spoof_failed = 1;
+			return -1;
+		}
+	return 0;
+}
+
+void
+text_shutdown(void)
+{
+	uspoof_close(spoof);
+	spoof = NULL;
+}
+
+/*
+ * The ASCII letter that a letter of another script looks like ("\u0455"
+ * is 's'), of its case where both cases look alike (Cyrillic 'I' is
+ * 'I', not 'l'); cp itself when it looks like none.
+ */
+static int32_t
+latin_lookalike(int32_t cp)
+{
+	UChar sk[SKEL_MAX];
+	int32_t n;
+	int i, pick = -1, upper = u_isupper(cp);
+
+	if ((n = skeleton(cp, sk)) <= 0)
+		return cp;
+	for (i = 0; i < 52; i++) {
+		if (latin_skel[i].n != n ||
+		    memcmp(latin_skel[i].s, sk, (size_t)n * sizeof(UChar)) != 0)
+			continue;
+		if (pick == -1 || (i >= 26) == upper)
+			pick = i;
+	}
+	if (pick == -1)
+		return cp;
+	return pick < 26 ? 'a' + pick : 'A' + pick - 26;
+}
+
+static int
+is_word_cp(int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME) ||
+	    c == UTF8PROC_CATEGORY_ND;
+}
+
+static UScriptCode
+script_of(int32_t cp)
+{
+	UErrorCode st = U_ZERO_ERROR;	/* a failure would stick: fresh */
+
+	return uscript_getScript(cp, &st);
+}
+
+/* A letter of a script of its own: not Latin, and not one shared by
+ * all scripts (digits, marks). */
+static int
+is_foreign_letter(int32_t cp)
+{
+	UScriptCode sc = script_of(cp);
+
+	return u_isalpha(cp) && sc != USCRIPT_LATIN && sc != USCRIPT_COMMON &&
+	    sc != USCRIPT_INHERITED;
+}
+
+/*
+ * In each word (letters, marks, digits) that has a Latin letter, the
+ * letters of other scripts that look like an ASCII letter become it:
+ * "\u0455re" is "sre".  A word without a Latin letter is someone's
+ * language, not a disguise, and stays as it is.
+ */
+static void
+fold_lookalikes(int32_t *cp, size_t n)
+{
+	size_t i = 0, s, j;
+	int latin, foreign;
+
+	while (i < n) {
+		if (!is_word_cp(cp[i])) {
+			i++;
+			continue;
+		}
+		latin = foreign = 0;
+		for (s = i; i < n && is_word_cp(cp[i]); i++) {
+			if (u_isalpha(cp[i]) && script_of(cp[i]) == USCRIPT_LATIN)
+				latin = 1;
+			else if (is_foreign_letter(cp[i]))
+				foreign = 1;
+		}
+		if (!latin || !foreign || spoof_open() == -1)
+			continue;
+		for (j = s; j < i; j++)
+			if (is_foreign_letter(cp[j]))
+				cp[j] = latin_lookalike(cp[j]);
+	}
+}
+
+/*
+ * How many bytes of IRC formatting start at p[0..len) (mIRC's codes as
+ * clients send them), 0 if none.  A colour's digits go with it: "\x03"
+ * "04,12" is one code, and "\x03" "04150k" is colour 04 then "150k".
+ */
+static size_t
+irc_format(const unsigned char *p, size_t len)
+{
+	size_t i = 1, k;
+
+	switch (p[0]) {
+	case 0x02: case 0x0f: case 0x11: case 0x16: case 0x1d: case 0x1e:
+	case 0x1f:
+		return 1;
+	case 0x03:		/* colour: up to 2 digits [,up to 2 digits] */
+		for (k = 0; k < 2 && i < len && isdigit(p[i]); k++)
+			i++;
+		if (k > 0 && i + 1 < len && p[i] == ',' && isdigit(p[i + 1]))
+			for (i++, k = 0; k < 2 && i < len && isdigit(p[i]); k++)
+				i++;
+		return i;
+	case 0x04:		/* hex colour: RRGGBB[,RRGGBB] */
+		for (k = 0; k < 6 && i < len && isxdigit(p[i]); k++)
+			i++;
+		if (k < 6)
+			return 1;	/* a bare 0x04 resets the colour */
+		if (len - i > 6 && p[i] == ',') {
+			for (k = 0; k < 6 && isxdigit(p[i + 1 + k]); k++)
+				;
+			if (k == 6)
+				i += 7;
+		}
+		return i;
+	default:
+		return 0;
+	}
+}
+
 char *
 text_clean(const char *in, size_t len)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)in;
 	struct buf b = {0};
-	utf8proc_int32_t cp;
+	utf8proc_int32_t c, *cp;
 	utf8proc_ssize_t n;
-	size_t i = 0;
+	size_t i = 0, ncp = 0, k, fmt;
+	int other = 0;
 
+	/* one code point per byte at most */
+	cp = xmalloc((len ? len : 1) * sizeof(*cp));
 	while (i < len) {
-		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if ((fmt = irc_format(p + i, len - i)) > 0) {
+			i += fmt;	/* inside a word: nothing left */
+			continue;
+		}
+		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
 		if (n <= 0) {
-			cp = p[i];	/* not UTF-8: read the byte as Latin-1 */
+			c = p[i];	/* not UTF-8: read the byte as Latin-1 */
 			n = 1;
 		}
-		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-			cp = ' ';
-		put_cp(&b, cp);
+		if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+			c = ' ';
+		other |= c >= 0x370;	/* past Latin: Greek and on */
+		cp[ncp++] = c;
 		i += (size_t)n;
 	}
+	if (other)
+		fold_lookalikes(cp, ncp);
+	for (k = 0; k < ncp; k++)
+		put_cp(&b, cp[k]);
+	free(cp);
 	return buf_steal(&b);
 }
 
@@ -65,7 +272,8 @@ is_apostrophe(int32_t cp)
 /*
  * text_norm for printable ASCII, the common case, without utf8proc:
  * lower case, letters and digits, the same '+', '#', '/' and apostrophe
- * rules.  Returns NULL when the input is not plain ASCII.
+ * rules.  Returns NULL when the input is not printable ASCII (a control
+ * byte may be IRC formatting, which text_clean removes without a space).
  */
 static char *
 norm_ascii(const char *in, size_t len)
@@ -76,7 +284,7 @@ norm_ascii(const char *in, size_t len)
 
 	for (i = 0; i < len; i++) {
 		c = in[i];
-		if ((unsigned char)c >= 0x80) {
+		if ((unsigned char)c >= 0x7f || (unsigned char)c < 0x20) {
 			free(out);
 			return NULL;
 		}

@@ -21,7 +21,8 @@ struct message {
 	const char	*text;		/* raw bytes, any encoding */
 	size_t		 len;
 	const char	*where;		/* conversation key: network, channel
-					 * or room, and person */
+					 * or room, and person (not a nick,
+					 * which anyone can take) */
 	/* other names the bot answers to here (Matrix: display name, user
 	 * id, localpart); NULL-terminated, may be NULL */
 	const char *const *names;

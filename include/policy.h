@@ -72,6 +72,13 @@ int		 policy_is_ignored(struct policy *, const struct person *,
  */
 enum rate_verdict policy_rate(struct policy *, const struct person *,
 		    long long now_ms);
+/*
+ * Who a person is, for the limit and wherever else a nick must not count
+ * (an IRC conversation): "irc:libera a:alice" when the network vouches
+ * for an account, else "irc:libera h:~al@host", what follows the nick.
+ * Written to out (at most POLICY_KEY_MAX bytes are needed; cut to n).
+ */
+void		 policy_person_key(const struct person *, char *out, size_t n);
 /* The limit and the silence, for the notice. */
 int		 policy_user_rate(const struct policy *);
 int		 policy_ignore_secs(const struct policy *);

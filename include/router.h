@@ -2,13 +2,13 @@
  * router.h -- turns a chat message into an answer, or into silence.
  *
  * The router decides whether a message is for the bot (command prefix,
- * the bot's name anywhere in it, or a private chat) and removes the name,
- * runs a command from the table (command.h) or parses a natural question
- * (question.h) and has it answered, and keeps each conversation: its
- * pending "more" and, for about ten minutes, what it was about, so that
- * "and devops?" or "source?" can follow.  It does not
- * know which network asked: adapters pass a struct message and send the
- * struct answer (plain or HTML) their own way.
+ * the bot's name at its start or end or as an @mention, or a private
+ * chat) and removes the name, runs a command from the table (command.h)
+ * or parses a natural question (question.h) and has it answered, and
+ * keeps each conversation: its pending "more" and, for about ten
+ * minutes, what it was about, so that "and devops?" or "source?" can
+ * follow.  It does not know which network asked: adapters pass a struct
+ * message and send the struct answer (plain or HTML) their own way.
  */
 #ifndef TECHPAY_ROUTER_H
 #define TECHPAY_ROUTER_H

@@ -12,12 +12,26 @@
 #include <stddef.h>
 
 /*
- * Valid UTF-8 copy of in[0..len): each byte that is not part of a valid
- * sequence is read as Latin-1 (so "d\xe9vops" becomes "dévops"); every
- * control character (C0, DEL, C1, including CR, LF, TAB and NUL) becomes a
- * space.  The result never contains a byte below 0x20.
+ * Valid UTF-8 copy of in[0..len) as chat clients send it: each byte that
+ * is not part of a valid sequence is read as Latin-1 (so "d\xe9vops"
+ * becomes "dévops"); IRC formatting goes without a trace (bold 0x02,
+ * colour 0x03 with up to two digits and ",NN", hex colour 0x04 RRGGBB
+ * and ",RRGGBB", reset 0x0f, monospace 0x11, reverse 0x16, italic 0x1d,
+ * strikethrough 0x1e, underline 0x1f: "s\x02re" is "sre"); every other
+ * control character (C0, DEL, C1, including CR, LF, TAB and NUL) becomes
+ * a space.  In a word that has Latin letters, a letter of another script
+ * that looks like an ASCII letter (UTS #39 confusables, through ICU)
+ * becomes that letter: Cyrillic "\u0455re" is "sre"; a word with no
+ * Latin letter is kept.  The result never contains a byte below 0x20.
  */
 char	*text_clean(const char *in, size_t len);
+
+/*
+ * Closes the spoof checker that text_clean opens when it first meets a
+ * word of mixed scripts (main's exit and the tests call it, so leak
+ * checkers see nothing left); a later text_clean opens it again.
+ */
+void	 text_shutdown(void);
 
 /*
  * Matching form: text_clean, then NFKC, case folding and accent stripping

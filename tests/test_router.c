@@ -293,7 +293,7 @@ test_10_addressing_in_channels(void **s)
 	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
 	t = "hey techpay, what does an sre make";
 	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
-	t = "what does an sre make techpay";	/* the name anywhere */
+	t = "what does an sre make techpay";	/* the name last */
 	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
 	t = "i think techpay is neat";	/* named in passing */
 	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
@@ -379,6 +379,96 @@ test_13_custom_prefix_and_nick(void **s)
 	F.rt = saved;
 }
 
+/* The answer in channel #c to text, with Matrix-like names ("" for
+ * silence). */
+static const char *
+ask_named(const char *text, const char *const *names)
+{
+	struct message m = { .text = text, .len = strlen(text), .where = "n",
+	    .names = names };
+
+	if (!router_handle(F.rt, &m, (time_t)1790000000, &F.a))
+		return "";
+	return buf_str(&F.a.text);
+}
+
+static void
+test_14_addressing_start_end_mention(void **s)
+{
+	static const char *const passing[] = {
+		"I asked techpay yesterday about devops",
+		"my boss thinks techpay is wrong about sre pay",
+		"techpay's answer on sre pay was odd, wasn't it",
+		"mail me@techpay.org about sre pay",
+		"the techpay bot says sres make $140k, what do you think",
+	};
+	static const char *const names[] = { "Pay Bot", "@techpay:example.org",
+	    NULL };
+	const char *t;
+	size_t i;
+
+	(void)s;
+	/* first, after a greeting, last, or @ anywhere: answered */
+	t = "techpay, how much do sres make";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "ok techpay how much do sres make";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "how much do sres make techpay";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "how much do sres make, techpay?";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "how much do sres make TechPay :)";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "so how much do sres make @techpay, any idea";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	/* the name is gone from what is parsed: no "techpay" role asked */
+	assert_lacks(F.a.text.s, "techpay");
+	/* the name in passing: not for the bot */
+	for (i = 0; i < sizeof(passing) / sizeof(passing[0]); i++)
+		if (*ask_where(passing[i], strlen(passing[i]), 0, "#c"))
+			fail_msg("answered \"%s\": %s", passing[i], F.a.text.s);
+	/* last but nothing asked: chatter */
+	t = "lol techpay";
+	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
+	/* private: everything is for the bot, the name anywhere */
+	assert_has(ask_where(passing[0], strlen(passing[0]), 1, "pm"),
+	    "DevOps");
+	t = "how much do sres make";
+	assert_has(ask_where(t, strlen(t), 1, "pm"), "$140,000");
+	/* other names (Matrix): the same rules, a user id is a mention */
+	assert_has(ask_named("Pay Bot: how much do sres make", names),
+	    "$140,000");
+	assert_has(ask_named("how much do sres make, pay bot?", names),
+	    "$140,000");
+	assert_has(ask_named("so @techpay:example.org how much do sres make",
+	    names), "$140,000");
+	assert_string_equal(ask_named("I told Pay Bot about sre pay", names),
+	    "");
+	/* the prefix is as it was: a command anywhere in the channel */
+	t = "!salary sre";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "!unknowncommand techpay";
+	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
+}
+
+static void
+test_15_styled_and_lookalike_questions(void **s)
+{
+	const char *t;
+
+	(void)s;
+	/* as IRC clients send them: bold and colour inside words */
+	t = "\x02techpay\x02: what does an \x03" "04s\x03re make";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
+	t = "techpay: which roles pay above \x03" "04,12150k?";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "above $150,000");
+	/* Cyrillic letters inside Latin words */
+	t = "techpay: what does a d\xd0\xb0ta scientist make";
+	assert_has(ask_where(t, strlen(t), 0, "#c"), "Data Scientist: $");
+	t = "\xd1\x95re salary";
+	assert_has(ask(t), "$140,000");
+}
+
 int
 main(void)
 {
@@ -396,6 +486,8 @@ main(void)
 		cmocka_unit_test(test_11_more_per_conversation),
 		cmocka_unit_test(test_12_hostile_input),
 		cmocka_unit_test(test_13_custom_prefix_and_nick),
+		cmocka_unit_test(test_14_addressing_start_end_mention),
+		cmocka_unit_test(test_15_styled_and_lookalike_questions),
 	};
 
 	return cmocka_run_group_tests_name("router", t, fixture_setup,

@@ -68,6 +68,7 @@ fixture_teardown(void **state)
 	index_free(F.ix);
 	kb_free(F.kb);
 	memset(&F, 0, sizeof(F));
+	text_shutdown();	/* opened by a question with mixed scripts */
 	return 0;
 }
 

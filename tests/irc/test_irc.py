@@ -119,7 +119,7 @@ class Bot(BotProcess):
 class User:
     """A person in the channel, played by python3-irc."""
 
-    def __init__(self, server, nick, join="#techpay"):
+    def __init__(self, server, nick, join="#techpay", username=None):
         self.ircobj = (irc.client.Reactor() if hasattr(irc.client, "Reactor")
                        else irc.client.IRC())
         self.msgs = []      # (type, source nick, target, text)
@@ -128,8 +128,10 @@ class User:
         pw = getattr(server, "password", None)
         if pw and " " in pw:    # python3-irc sends "PASS " + pw as it is
             pw = ":" + pw
+        # the user name is the nick unless given (python3-irc's default)
         self.conn = self.ircobj.server().connect("127.0.0.1", server.port,
-                                                 nick, password=pw)
+                                                 nick, password=pw,
+                                                 username=username)
         for ev in ("pubmsg", "privmsg", "pubnotice", "privnotice",
                    "ctcpreply"):
             self.conn.add_global_handler(ev, self._msg)
@@ -884,6 +886,70 @@ class T11Core(unittest.TestCase):
         self.assertIn("Site Reliability Engineer", a)
         a = ask(o, "chatb which of those two pays more", 2)
         self.assertNotIn("DevOps", a)
+
+    def test_07_conversation_follows_the_person_not_the_nick(self):
+        # a conversation is the person's (user@host here, no accounts):
+        # a /nick keeps it, and whoever takes the old nick gets none of
+        # it, in the channel or in private
+        bot = Bot(PLAIN, nick="convb")
+        bot.start()
+        self.addCleanup(bot.stop)
+        u = User(PLAIN, "nora")
+        self.addCleanup(u.close)
+        u.pump(0.5)
+
+        def mine(who, since):
+            # the bot's lines to who since msgs[since]: in private, or
+            # in the channel under who's nick now
+            return [m[3] for m in who.msgs[since:] if m[1] == "convb" and
+                    (m[0] == "privmsg" or
+                     m[3].startswith(who.nick + ": "))]
+
+        def ask(who, target, text, n=1):
+            since = len(who.msgs)
+            who.say(target, text)
+            self.assertTrue(who.pump_until(
+                lambda: len(mine(who, since)) >= n, 15), who.msgs)
+            who.pump(0.5)
+            return mine(who, since)
+
+        a = ask(u, "#techpay", "convb what skills does a devops engineer "
+                "need")
+        self.assertIn("DevOps Engineer skills", a[0])
+        u.conn.nick("nora_away")
+        self.assertTrue(u.pump_until(lambda: any(
+            e[0] == "nick" for e in u.events), 5), u.events)
+        u.nick = "nora_away"
+        a = ask(u, "#techpay", "convb: and sre?")
+        self.assertIn("Site Reliability Engineer skills", a[0])
+        # a long answer whose "more" waits for her
+        a = ask(u, "#techpay", "!conclusions", 3)
+        self.assertEqual(len(a), 3, a)
+        self.assertTrue(a[-1].endswith('(say "more")'), a)
+        # in private too: what she asked there is hers
+        a = ask(u, "convb", "what skills does a data scientist need")
+        self.assertIn("Data Scientist skills", a[0])
+
+        # someone else takes the old nick (another user@host)
+        m = User(PLAIN, "nora", username="mallory")
+        self.addCleanup(m.close)
+        m.pump(0.5)
+        a = ask(m, "#techpay", "convb: and devops?")
+        self.assertIn("DevOps Engineer: $130,000", a[0])
+        self.assertNotIn("skills", a[0])
+        since = len(m.msgs)
+        m.say("#techpay", "more")       # not hers to continue: chatter
+        a = ask(m, "convb", "and sre?")
+        self.assertEqual(len(a), 1, a)
+        self.assertIn("Site Reliability Engineer: $140,000", a[0])
+        self.assertNotIn("skills", a[0])
+        # and the person herself goes on where she was
+        a = ask(u, "convb", "and devops?")
+        self.assertIn("DevOps Engineer skills", a[0])
+        a = ask(u, "#techpay", "more")
+        self.assertNotIn("Nothing more", a[0])
+        m.pump(1)
+        self.assertEqual(len(mine(m, since)), 1, m.msgs)
 
     def test_06_channel_keys_never_logged(self):
         # L8: the debug log shows every line, but not a channel's key
