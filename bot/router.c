@@ -658,8 +658,10 @@ run:
 		fall_back(&q);
 		if (r->trace)
 			trace_state(r->trace, ctx.last, &q);
-		if (q.kind == I_NONE && how == 1 && !m->direct) {
-			/* named at the end, nothing asked: "lol techpay" */
+		if ((q.kind == I_NONE && how == 1 && !m->direct) ||
+		    (q.kind == I_ACK && !m->direct)) {
+			/* named at the end, nothing asked; "lol techpay",
+			 * "cool techpay": a channel needs no reply */
 			question_free(&q);
 			goto out;
 		}
