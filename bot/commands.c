@@ -1411,6 +1411,7 @@ cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	struct role_hit h[2];
 	struct intent q;
+	const struct kb_role *found = NULL;
 	char *side[2] = { NULL, NULL };
 	int i, bad = 0;
 
@@ -1434,7 +1435,9 @@ cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
 	}
 	for (i = 0; i < 2; i++) {
 		index_find_role(c->ix, side[i], &h[i]);
-		if (h[i].role == NULL) {
+		if (h[i].role != NULL)
+			found = h[i].role;
+		else {
 			fmt_text(a, bad++ ? " " : "");
 			if (h[i].ambiguous) {
 				fmt_echo(a, side[i]);
@@ -1447,11 +1450,9 @@ cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
 	}
 	if (bad == 0)
 		say_compare(c, h[0].role, h[1].role, a);
-	else if (bad == 1) {
-		const struct kb_role *r = h[0].role ? h[0].role : h[1].role;
-
+	else if (found) {	/* the one side the guides have */
 		fmt_text(a, " ");
-		say_salary(c, r, 1, a);
+		say_salary(c, found, 1, a);
 	}
 out:
 	free(side[0]);

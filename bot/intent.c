@@ -42,13 +42,12 @@ token(const struct intent *q, int i)
 }
 
 /* Consecutive words of one entity count once ("site reliability
- * engineer" is one "<role>"). */
+ * engineer" is one "<role>"): cur follows prev. */
 static int
-same_entity(const struct intent *q, int i)
+same_entity(unsigned char prev, unsigned char cur)
 {
-	return i > 0 && q->used[i] == q->used[i - 1] &&
-	    (q->used[i] == USED_ROLE || q->used[i] == USED_SKILL ||
-	    q->used[i] == USED_CATEGORY);
+	return cur == prev && (cur == USED_ROLE || cur == USED_SKILL ||
+	    cur == USED_CATEGORY);
 }
 
 static void
@@ -75,7 +74,7 @@ intent_features(const struct intent *q, void (*fn)(const char *, void *),
 	size_t n;
 
 	for (i = 0; i < q->nwords; i++) {
-		if (same_entity(q, i))
+		if (i > 0 && same_entity(q->used[i - 1], q->used[i]))
 			continue;
 		t = token(q, i);
 		emit(fn, arg, "w", t, NULL);
