@@ -80,16 +80,7 @@ static void
 not_covered(struct cmd_ctx *c, struct answer *a, const char *what,
     const struct role_hit *hit)
 {
-	fmt_echo(a, what);
-	fmt_text(a, " isn't covered by the guides");
-	if (hit && hit->nalts > 0) {
-		fmt_text(a, " (did you mean ");
-		phrase_roles(a, hit->alts, hit->nalts, " or ");
-		fmt_text(a, "?)");
-	} else
-		fmt_printf(a, ": they cover %d tech roles (%sroles lists them)",
-		    c->kb->nroles, c->prefix);
-	fmt_text(a, ".");
+	phrase_not_covered(a, what, hit, c->kb->nroles, c->prefix);
 }
 
 /* Resolves a role or writes why not; NULL in the latter case. */
@@ -105,8 +96,11 @@ need_role(struct cmd_ctx *c, const char *arg, struct answer *a,
 		return NULL;
 	}
 	index_find_role(c->ix, arg, &hit);
-	if (hit.role)
+	if (hit.role) {
+		if (hit.corrected)
+			phrase_reading(a, arg, hit.role);
 		return hit.role;
+	}
 	if (hit.ambiguous) {
 		fmt_echo(a, arg);
 		fmt_text(a, " matches several roles: ");
@@ -344,7 +338,10 @@ say_compare(struct cmd_ctx *c, const struct kb_role *r0,
 static void
 say_unknown(struct cmd_ctx *c, const char *name, struct answer *a)
 {
-	not_covered(c, a, name, NULL);
+	struct role_hit hit;
+
+	index_near_roles(c->ix, name, &hit);
+	not_covered(c, a, name, &hit);
 }
 
 /* Ranked list with ties kept: "1= A $x; 1= B $x; 3. C $y". */
@@ -956,7 +953,8 @@ cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
 				fmt_text(a, ".");
 			} else
 				not_covered(c, a, side[i], &h[i]);
-		}
+		} else if (h[i].corrected)
+			phrase_reading(a, side[i], h[i].role);
 	}
 	if (bad == 0)
 		say_compare(c, h[0].role, h[1].role, a);
@@ -1502,6 +1500,21 @@ say_unknowns(struct cmd_ctx *c, const struct entities *e, struct answer *a)
 	}
 }
 
+/* How the message's role names were read ("cyber arhc"), where an
+ * answer about them begins. */
+static void
+say_readings(const struct intent *q, struct answer *a)
+{
+	switch (q->kind) {
+	case I_SALARY: case I_SKILLS: case I_ROLE: case I_COMPARE:
+	case I_NEEDS: case I_PASSAGE: case I_NONE:
+		phrase_readings(a, &q->e);
+		break;
+	default:
+		break;
+	}
+}
+
 void
 command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 {
@@ -1511,6 +1524,7 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	int i, nunk;
 
 	c->said.kind = q->kind;
+	say_readings(q, a);
 	switch (q->kind) {
 	case I_SALARY:
 		if (e->nroles == 0) {
