@@ -112,16 +112,7 @@ static void
 not_covered(struct cmd_ctx *c, struct answer *a, const char *what,
     const struct role_hit *hit)
 {
-	fmt_echo(a, what);
-	fmt_text(a, " isn't covered by the guides");
-	if (hit && hit->nalts > 0) {
-		fmt_text(a, " (did you mean ");
-		phrase_roles(a, hit->alts, hit->nalts, " or ");
-		fmt_text(a, "?)");
-	} else
-		fmt_printf(a, ": they cover %d tech roles (%sroles lists them)",
-		    c->kb->nroles, c->prefix);
-	fmt_text(a, ".");
+	phrase_not_covered(a, what, hit, c->kb->nroles, c->prefix);
 }
 
 /* Resolves a role or writes why not; NULL in the latter case. */
@@ -137,8 +128,11 @@ need_role(struct cmd_ctx *c, const char *arg, struct answer *a,
 		return NULL;
 	}
 	index_find_role(c->ix, arg, &hit);
-	if (hit.role)
+	if (hit.role) {
+		if (hit.corrected)
+			phrase_reading(a, arg, hit.role);
 		return hit.role;
+	}
 	if (hit.ambiguous) {
 		fmt_echo(a, arg);
 		fmt_text(a, " matches several roles: ");
@@ -556,7 +550,10 @@ say_difference(struct cmd_ctx *c, const struct kb_role *r0,
 static void
 say_unknown(struct cmd_ctx *c, const char *name, struct answer *a)
 {
-	not_covered(c, a, name, NULL);
+	struct role_hit hit;
+
+	index_near_roles(c->ix, name, &hit);
+	not_covered(c, a, name, &hit);
 }
 
 /* Ranked list with ties kept: "1= A $x; 1= B $x; 3. C $y". */
@@ -1435,18 +1432,20 @@ cmd_compare(struct cmd_ctx *c, const char *arg, struct answer *a)
 	}
 	for (i = 0; i < 2; i++) {
 		index_find_role(c->ix, side[i], &h[i]);
-		if (h[i].role != NULL)
+		if (h[i].role != NULL) {
 			found = h[i].role;
-		else {
-			fmt_text(a, bad++ ? " " : "");
-			if (h[i].ambiguous) {
-				fmt_echo(a, side[i]);
-				fmt_text(a, " matches several roles: ");
-				phrase_roles(a, h[i].alts, h[i].nalts, " or ");
-				fmt_text(a, ".");
-			} else
-				not_covered(c, a, side[i], &h[i]);
+			if (h[i].corrected)
+				phrase_reading(a, side[i], h[i].role);
+			continue;
 		}
+		fmt_text(a, bad++ ? " " : "");
+		if (h[i].ambiguous) {
+			fmt_echo(a, side[i]);
+			fmt_text(a, " matches several roles: ");
+			phrase_roles(a, h[i].alts, h[i].nalts, " or ");
+			fmt_text(a, ".");
+		} else
+			not_covered(c, a, side[i], &h[i]);
 	}
 	if (bad == 0)
 		say_compare(c, h[0].role, h[1].role, a);
@@ -1990,6 +1989,21 @@ say_unknowns(struct cmd_ctx *c, const struct entities *e, struct answer *a)
 	}
 }
 
+/* How the message's role names were read ("cyber arhc"), where an
+ * answer about them begins. */
+static void
+say_readings(const struct intent *q, struct answer *a)
+{
+	switch (q->kind) {
+	case I_SALARY: case I_SKILLS: case I_ROLE: case I_COMPARE:
+	case I_NEEDS: case I_PASSAGE: case I_NONE:
+		phrase_readings(a, &q->e);
+		break;
+	default:
+		break;
+	}
+}
+
 void
 command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 {
@@ -1999,6 +2013,7 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	int i, nunk;
 
 	c->said.kind = q->kind;
+	say_readings(q, a);
 	if ((q->kind == I_SALARY || q->kind == I_SKILLS ||
 	    q->kind == I_ROLE) && e->nroles > 0 && e->guide) {
 		/* "the older guide on cloud architects"; "both guides":

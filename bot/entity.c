@@ -5,10 +5,15 @@
  * time while some name of the index still continues it, and the longest
  * span that is a name wins; other words never spoil a match, so "how
  * much do devops folks take home" finds DevOps whatever stands around it.
- * A word that is no name's word (and no cue word) may be a typo: its
- * nearest name word is tried in its place.  Job titles that name no role
- * ("security engineer", "nurse") become unknown roles, so that they are
- * never answered with a look-alike.  Tables below grow by a line.
+ * Each word is also read as people type it (index_read_name): a short
+ * form written out ("mgr", "arhc"), two name words glued together
+ * ("datascientist"), or, for a word that is no name's word (and no cue
+ * word), its nearest name words within a typo's distance.  The longest
+ * name wins, then the cheapest reading; a role so read keeps the words as
+ * typed, for the answer to say how it read them.  Job titles that name no
+ * role ("security engineer", "frontend dev", "nurse") become unknown
+ * roles, so that they are never answered with a look-alike.  Tables
+ * below grow by a line.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,19 +23,6 @@
 #include "buf.h"
 #include "question.h"
 #include "text.h"
-
-/* Head nouns of job titles (singular, as text_key makes them). */
-static const char *const job_heads[] = {
-	"engineer", "developer", "dev", "programmer", "coder", "manager",
-	"mgr", "architect", "scientist", "analyst", "designer", "admin",
-	"administrator", "officer", "consultant", "tester", "specialist",
-	"director", "technician", "nurse", "doctor", "teacher", "lawyer",
-	"accountant", "intern", "cto", "cio", "ceo", "cfo", "coo", "vp",
-	"swe", "sde", "pm", "qa", "recruiter", "researcher", "writer",
-	"marketer", "trader", "banker", "pilot", "dentist", "pharmacist",
-	"electrician", "plumber", "mechanic", "professor", "lead", "head",
-	"sysadmin", "dba", "strategist", "owner", "founder", NULL
-};
 
 struct modword {
 	const char	*w;		/* one word, or two joined by a space */
@@ -103,12 +95,43 @@ static const char *const refer_words[] = {
 	"he", "she", "him", "her", "one", "ones", "both", "same", NULL
 };
 
-/* Words before a head noun that are not part of a job title. */
+/* Words before a head noun that are not part of a job title ("tech" is:
+ * "tech lead"). */
 static const char *const title_stop[] = {
 	"a", "an", "the", "as", "for", "of", "to", "my", "your", "our", "is",
 	"be", "and", "or", "vs", "than", "do", "does", "what", "how", "good",
-	"great", "best", "average", "typical", "tech", "paid", "well", "any",
-	"like", "being", "i", "you", NULL
+	"great", "best", "average", "typical", "paid", "paying", "well",
+	"any", "like", "being", "i", "you", "salary", "salaries", "pay",
+	"comp", "skills", "make", "earn", NULL
+};
+
+/* The parser's words ("tech stack", "market value", "it") that may
+ * still qualify a job title: "tech lead", "market analyst", "it
+ * manager". */
+static const char *const title_cue_words[] = {
+	"tech", "market", "stock", "it", NULL
+};
+
+/* Words after a head noun that make it a field, not a person: "dev
+ * jobs", "sysadmin skills". */
+static const char *const field_nouns[] = {
+	"job", "jobs", "role", "roles", "position", "positions", "career",
+	"careers", "work", "field", "fields", "skill", "skills", "side",
+	"world", "team", "teams", "knowledge", "experience", "background",
+	"tool", "tools", "category", "sector", "stuff", NULL
+};
+
+/*
+ * Chat spellings that question.c writes out before names are read, but
+ * that may have been a short form of a name word: "bc dev" is a
+ * Blockchain Developer, not "because dev".  Read as typed only after an
+ * article, where the written-out word cannot stand, or as the first word,
+ * where it seldom opens a question to the bot; and only a role's name of
+ * two words or more can take it (index_read_name).
+ */
+static const struct { const char *spelled, *typed; } unspell[] = {
+	{ "because", "bc" },
+	{ NULL, NULL }
 };
 
 static int
@@ -134,6 +157,12 @@ is_modword(const char *w)
 	return 0;
 }
 
+/* What find_names took each word for. */
+struct took {
+	int	kind;		/* enum name_kind, or -1 */
+	int	words;		/* words of that name */
+};
+
 static void
 copy_name(char *dst, char **w, int from, int to)
 {
@@ -144,35 +173,6 @@ copy_name(char *dst, char **w, int from, int to)
 		buf_printf(&b, "%s%s", i > from ? " " : "", w[i]);
 	snprintf(dst, Q_NAME_MAX, "%s", buf_str(&b));
 	buf_free(&b);
-}
-
-/*
- * The longest name starting at word i of keys (n words, each already a
- * text_key): its length in words, and its records in refs; 0 if none.
- */
-static int
-longest_name(struct index *ix, char **keys, int n, int i,
-    struct name_ref *refs, int *nrefs)
-{
-	struct buf key = {0};
-	struct name_ref tmp[8];
-	int j, k, best = 0;
-
-	*nrefs = 0;
-	for (j = i; j < n && j < i + Q_SPAN_MAX; j++) {
-		if (j > i)
-			buf_putc(&key, ' ');
-		buf_puts(&key, keys[j]);
-		if ((k = index_names(ix, buf_str(&key), tmp, 8)) > 0) {
-			memcpy(refs, tmp, sizeof(tmp[0]) * (size_t)k);
-			*nrefs = k;
-			best = j - i + 1;
-		}
-		if (!index_name_continues(ix, buf_str(&key)))
-			break;
-	}
-	buf_free(&key);
-	return best;
 }
 
 static void
@@ -223,95 +223,177 @@ take_refs(struct index *ix, struct entities *e, const struct name_ref *refs,
 	return role ? NAME_ROLE : skill ? NAME_SKILL : NAME_CATEGORY;
 }
 
+/* Word i as it was typed, where question.c's spelling hid it. */
+static char *
+typed_word(struct intent *q, int i)
+{
+	static const char *const before[] = { "a", "an", "the", NULL };
+	int k;
+
+	if (i + 1 >= q->nwords || (i > 0 && !in_list(q->words[i - 1], before)))
+		return q->words[i];
+	for (k = 0; unspell[k].spelled; k++)
+		if (strcmp(unspell[k].spelled, q->words[i]) == 0)
+			return (char *)unspell[k].typed;
+	return q->words[i];
+}
+
+/* A role read from words that were not its name as typed: kept with the
+ * words, for the answer to say how it read them. */
 static void
-find_names(struct index *ix, struct intent *q, int *kind_at,
+add_read(struct entities *e, const struct kb_role *r, char **typed, int from,
+    int to)
+{
+	int i;
+
+	for (i = 0; i < e->nread; i++)
+		if (e->read[i].role == r)
+			return;
+	if (e->nread < Q_ROLES_MAX) {
+		e->read[e->nread].role = r;
+		copy_name(e->read[e->nread++].typed, typed, from, to);
+	}
+}
+
+/* Word j as it was read (a typo's name word), for a passage search; a
+ * word read as two stays as typed. */
+static void
+fixed_spelling(struct intent *q, int j, const char *as)
+{
+	char *k = text_key(q->words[j]);
+
+	if (strcmp(k, as) != 0 && strchr(as, ' ') == NULL) {
+		free(q->owned[j]);
+		q->words[j] = q->owned[j] = xstrdup(as);
+	}
+	free(k);
+}
+
+/*
+ * Each word may start a name: the longest that the words from there can
+ * be read as (index_read_name: as typed, short forms, glued words,
+ * typos).  Two readings as close that name different roles are asked
+ * back, as an unknown title, never guessed.
+ */
+static void
+find_names(struct index *ix, struct intent *q, struct took *t,
     int (*table_word)(const char *))
 {
-	struct name_ref refs[8];
-	char *alt[Q_WORDS_MAX] = { 0 };
-	char *keys[Q_WORDS_MAX] = { 0 }, *altkeys[Q_WORDS_MAX] = { 0 };
-	int i, j, len, nrefs, kind, typo = 0;
+	struct name_reader *rd;
+	struct name_read r;
+	char *typed[Q_WORDS_MAX];
+	unsigned char fix[Q_WORDS_MAX];
+	int i, j, kind;
 
-	/* each word's lookup form, once; a word that is no name's word may
-	 * be a typo of one */
 	for (i = 0; i < q->nwords; i++) {
-		alt[i] = q->words[i];
-		altkeys[i] = keys[i] = text_key(q->words[i]);
-		kind_at[i] = -1;
-		if (q->used[i] || strlen(q->words[i]) < 5 ||
-		    table_word(q->words[i]) || is_modword(q->words[i]) ||
-		    index_name_word(ix, keys[i]))
-			continue;
-		if ((q->owned[i] = index_correct(ix, q->words[i])) != NULL) {
-			alt[i] = q->owned[i];
-			altkeys[i] = text_key(alt[i]);
-			typo = 1;
-		}
+		typed[i] = typed_word(q, i);
+		/* the parser's own words and the modifiers are no typos */
+		fix[i] = !q->used[i] && !table_word(q->words[i]) &&
+		    !is_modword(q->words[i]);
 	}
+	rd = index_reader(ix, typed, q->nwords, fix);
 	for (i = 0; i < q->nwords; i++) {
-		if (q->used[i])
+		if (q->used[i] || index_read_name(ix, rd, i, &r) == 0)
 			continue;
-		len = longest_name(ix, keys, q->nwords, i, refs, &nrefs);
-		if (len == 0 && typo) {
-			len = longest_name(ix, altkeys, q->nwords, i, refs,
-			    &nrefs);
-			if (len > 0)
-				q->e.corrected = 1;
-		}
 		/* a name may not swallow a word already taken */
-		for (j = i; j < i + len; j++)
-			if (q->used[j])
-				len = 0;
-		if (len == 0)
+		for (j = i; j < i + r.len && !q->used[j]; j++)
+			;
+		if (j < i + r.len)
 			continue;
-		kind = take_refs(ix, &q->e, refs, nrefs);
-		for (j = i; j < i + len; j++) {
+		if (r.nroles > 1) {
+			if (q->e.nunknown < Q_UNKNOWN_MAX)
+				copy_name(q->e.unknown[q->e.nunknown++], typed,
+				    i, i + r.len - 1);
+			for (j = i; j < i + r.len; j++)
+				q->used[j] = USED_OTHER;
+			i += r.len - 1;
+			continue;
+		}
+		kind = take_refs(ix, &q->e, r.refs, r.nrefs);
+		if (r.cost > 0) {
+			q->e.corrected = 1;
+			if (kind == NAME_ROLE && !r.typed)
+				add_read(&q->e, r.roles[0], typed, i,
+				    i + r.len - 1);
+		}
+		for (j = i; j < i + r.len; j++) {
 			q->used[j] = kind == NAME_ROLE ? USED_ROLE :
 			    kind == NAME_SKILL ? USED_SKILL : USED_CATEGORY;
-			kind_at[j] = kind;
-			if (alt[j] != q->words[j])
-				q->words[j] = alt[j];	/* the fixed spelling */
+			t[j].kind = kind;
+			t[j].words = r.len;
+			if (r.cost > 0)
+				fixed_spelling(q, j, r.as[j - i]);
 		}
-		i += len - 1;
+		i += r.len - 1;
 	}
-	for (i = 0; i < q->nwords; i++) {
-		if (altkeys[i] != keys[i])
-			free(altkeys[i]);
-		free(keys[i]);
-	}
+	index_reader_free(rd);
+}
+
+/*
+ * Word i ends a job title: a head noun ("engineer", "sysadmin") not
+ * taken for a role.  A head taken for a one-word skill or category name
+ * ("sysadmin", "dev") is a person, not the field, after an article, in
+ * the plural, or after a word that qualifies it ("frontend dev", "game
+ * dev"), unless a field noun follows ("dev jobs").
+ */
+static int
+title_head(struct intent *q, int i, const struct took *t,
+    int (*table_word)(const char *))
+{
+	static const char *const articles[] = { "a", "an", NULL };
+	char *k = text_key(q->words[i]);
+	int head = index_job_head(k), plural = strcmp(k, q->words[i]) != 0;
+	const char *prev = i > 0 ? q->words[i - 1] : NULL;
+
+	free(k);
+	if (!head)
+		return 0;
+	if (!q->used[i])
+		return 1;
+	if ((q->used[i] != USED_SKILL && q->used[i] != USED_CATEGORY) ||
+	    t[i].words != 1 ||
+	    (i + 1 < q->nwords && in_list(q->words[i + 1], field_nouns)))
+		return 0;
+	if (plural || (prev && in_list(prev, articles)))
+		return 1;
+	return prev && !isdigit((unsigned char)prev[0]) &&
+	    !in_list(prev, title_stop) && (q->used[i - 1] == USED_SKILL ||
+	    q->used[i - 1] == USED_CATEGORY ||
+	    (!q->used[i - 1] && !table_word(prev)));
 }
 
 /* Job titles that name no role: "software engineer", "nurse", "swe". */
 static void
-find_unknown_roles(struct intent *q, const int *kind_at)
+find_unknown_roles(struct intent *q, const struct took *t,
+    int (*table_word)(const char *))
 {
 	struct entities *e = &q->e;
 	int i, from;
-	char *k;
 
 	for (i = 0; i < q->nwords && e->nunknown < Q_UNKNOWN_MAX; i++) {
-		if (q->used[i])
+		if (!title_head(q, i, t, table_word))
 			continue;
-		k = text_key(q->words[i]);
-		if (!in_list(k, job_heads)) {
-			free(k);
+		/* "qa engineer": the title ends at its last head */
+		if (i + 1 < q->nwords && title_head(q, i + 1, t, table_word))
 			continue;
-		}
-		free(k);
-		/* "lead"/"head" only as the last word of a title */
 		from = i;
 		while (from > 0 && i - from < 2 &&
-		    (!q->used[from - 1] || kind_at[from - 1] != NAME_ROLE) &&
+		    (!q->used[from - 1] || t[from - 1].kind != NAME_ROLE) &&
+		    q->used[from - 1] != USED_OTHER &&
 		    !in_list(q->words[from - 1], title_stop) &&
+		    (!table_word(q->words[from - 1]) ||
+		    in_list(q->words[from - 1], title_cue_words)) &&
 		    !isdigit((unsigned char)q->words[from - 1][0]))
 			from--;
+		/* "lead"/"head" only as the last word of a title */
 		if ((strcmp(q->words[i], "lead") == 0 ||
 		    strcmp(q->words[i], "head") == 0) && from == i)
 			continue;	/* "lead threat modeling" */
 		copy_name(e->unknown[e->nunknown++], q->words, from, i);
 		for (; from <= i; from++) {
-			/* "security engineer": not the category, not a skill */
-			if (kind_at[from] == NAME_CATEGORY)
+			/* "security engineer": not the category; a skill
+			 * stays one ("which roles want rust devs") */
+			if (t[from].kind == NAME_CATEGORY)
 				e->category = -1;
 			q->used[from] = USED_OTHER;
 		}
@@ -518,15 +600,18 @@ void
 entities_find(struct index *ix, struct intent *q,
     int (*table_word)(const char *))
 {
-	int kind_at[Q_WORDS_MAX], i;
+	struct took t[Q_WORDS_MAX];
+	int i;
 
-	for (i = 0; i < Q_WORDS_MAX; i++)
-		kind_at[i] = -1;
+	for (i = 0; i < Q_WORDS_MAX; i++) {
+		t[i].kind = -1;
+		t[i].words = 0;
+	}
 	q->e.category = -1;
 	find_guide(q);
 	find_numbers(q);
-	find_names(ix, q, kind_at, table_word);
-	find_unknown_roles(q, kind_at);
+	find_names(ix, q, t, table_word);
+	find_unknown_roles(q, t, table_word);
 	find_modifiers(q);
 	find_comparator(q);
 	for (i = 0; i < q->nwords; i++)

@@ -27,7 +27,8 @@
  *                               of its one-byte deletions: a typo within
  *                               one edit shares a key with its term, so
  *                               candidates are a few indexed lookups, then
- *                               checked by edit distance (see correct_word).
+ *                               checked by edit distance (see correct_word
+ *                               and typo_terms).
  *
  * rid is the role's index in kb->roles plus one, sid the skill's plus one.
  */
@@ -1233,6 +1234,325 @@ join_words(char **w, int n)
 	return buf_steal(&b);
 }
 
+/*
+ * The terms of one vocabulary (del: rdel or sdel) nearest to w, all of
+ * those at the least distance up to *best (ties are kept: they may read
+ * as different names), appended to out[n..max); returns the new count.
+ * A nearer term than *best drops those before it and lowers *best.  A
+ * word that is a term itself has nothing near it: -1.
+ */
+static int
+typo_terms(struct index *ix, enum stmt_id del, const struct bloom *bl,
+    const char *w, char **out, int n, int max, int *best)
+{
+	sqlite3_stmt *st = ix->st[del];
+	size_t len = strlen(w), i;
+	char key[FUZZ_WORD_MAX + 1];
+	int d, k, self = 0;
+
+	for (i = 0; i <= len && !self; i++) {
+		memcpy(key, w, i);
+		memcpy(key + i, w + i + (i < len), len - i - (i < len));
+		key[len - (i < len)] = '\0';
+		if (!bloom_has(bl, key))
+			continue;
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(st, 0);
+
+			if ((d = text_editdist(w, len, t, strlen(t), *best)) >
+			    *best)
+				continue;
+			if (d == 0) {
+				self = 1;
+				break;
+			}
+			if (d < *best) {
+				while (n > 0)
+					free(out[--n]);
+				*best = d;
+			}
+			for (k = 0; k < n && strcmp(out[k], t) != 0; k++)
+				;
+			if (k == n && n < max)
+				out[n++] = xstrdup(t);
+		}
+		sqlite3_reset(st);
+	}
+	if (self) {
+		while (n > 0)
+			free(out[--n]);
+		return -1;
+	}
+	return n;
+}
+
+/* ---- reading a name ------------------------------------------------- */
+
+/*
+ * Head nouns of job titles (singular, as text_key makes them): a title
+ * that ends in one names a job, and a role's name that merely holds its
+ * words names another ("software engineer" is not the Software
+ * Engineering Manager).
+ */
+static const char *const job_heads[] = {
+	"engineer", "developer", "dev", "programmer", "coder", "manager",
+	"mgr", "architect", "scientist", "analyst", "designer", "admin",
+	"administrator", "officer", "consultant", "tester", "specialist",
+	"director", "technician", "nurse", "doctor", "teacher", "lawyer",
+	"accountant", "intern", "cto", "cio", "ceo", "cfo", "coo", "vp",
+	"swe", "sde", "sdet", "pm", "qa", "recruiter", "researcher",
+	"writer", "marketer", "trader", "banker", "pilot", "dentist",
+	"pharmacist", "electrician", "plumber", "mechanic", "professor",
+	"lead", "head", "sysadmin", "dba", "strategist", "owner", "founder",
+	"devrel", "pentester", NULL
+};
+
+int
+index_job_head(const char *key)
+{
+	int i;
+
+	for (i = 0; job_heads[i]; i++)
+		if (job_heads[i][0] == key[0] && strcmp(job_heads[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Short forms of name words ("from" as text_key makes it).  Each is
+ * written out only inside a role's name of two words or more ("eng
+ * manager", "ml engg", "bc dev"); alone, or in a skill's or a category's
+ * name, "sec" and "dev" stay what they are.  A form with two meanings has
+ * two lines: the name that results tells them apart.  Grows by a line.
+ */
+static const struct { const char *from, *to; } short_forms[] = {
+	{ "mgr", "manager" }, { "mngr", "manager" }, { "mgmt", "management" },
+	{ "eng", "engineer" }, { "eng", "engineering" },
+	{ "engg", "engineer" }, { "engr", "engineer" },
+	{ "arch", "architect" }, { "arhc", "architect" },
+	{ "archi", "architect" }, { "dta", "data" }, { "bc", "blockchain" },
+	{ "sec", "security" }, { "info", "information" },
+	{ "dev", "developer" }, { "dev", "development" },
+	{ "sci", "scientist" }, { "prod", "product" }, { "sol", "solutions" },
+	{ "soln", "solutions" }, { "sw", "software" }, { "rsch", "research" },
+	{ "ofcr", "officer" },
+	{ NULL, NULL }
+};
+
+#define READINGS_MAX	8	/* ways one word may be read */
+
+struct reading {
+	char	*text;		/* key word(s) as read, owned */
+	int	 cost;
+	int	 role_only;	/* a short form or glued words: only inside a
+				 * role's name of two words or more */
+};
+
+struct name_reader {
+	int		 n;
+	int		*nr;
+	struct reading	(*r)[READINGS_MAX];
+};
+
+static void
+add_reading(struct name_reader *rd, int j, char *text, int cost,
+    int role_only)
+{
+	int k;
+
+	for (k = 0; k < rd->nr[j]; k++)
+		if (strcmp(rd->r[j][k].text, text) == 0)
+			break;
+	if (k < rd->nr[j] || rd->nr[j] == READINGS_MAX) {
+		free(text);
+		return;
+	}
+	rd->r[j][k].text = text;
+	rd->r[j][k].cost = cost;
+	rd->r[j][k].role_only = role_only;
+	rd->nr[j]++;
+}
+
+/* "datascientist", "bigdata": split where both halves are name words. */
+static void
+add_glued(struct index *ix, struct name_reader *rd, int j, const char *key)
+{
+	char left[FUZZ_WORD_MAX + 1];
+	size_t len = strlen(key), p;
+
+	if (len > FUZZ_WORD_MAX)
+		return;
+	for (p = 2; p + 2 <= len; p++) {
+		memcpy(left, key, p);
+		left[p] = '\0';
+		if (index_name_word(ix, left) && index_name_word(ix, key + p)) {
+			struct buf b = {0};
+
+			buf_printf(&b, "%s %s", left, key + p);
+			add_reading(rd, j, buf_steal(&b), 1, 1);
+		}
+	}
+}
+
+struct name_reader *
+index_reader(struct index *ix, char **words, int n, const unsigned char *fix)
+{
+	struct name_reader *rd = xcalloc(1, sizeof(*rd));
+	char *terms[READINGS_MAX], *key;
+	size_t len;
+	int j, k, nt, best;
+
+	rd->n = n;
+	rd->nr = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*rd->nr));
+	rd->r = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*rd->r));
+	for (j = 0; j < n; j++) {
+		/* the word as typed, always the first reading */
+		rd->r[j][0].text = key = text_key(words[j]);
+		rd->nr[j] = 1;
+		for (k = 0; short_forms[k].from; k++)
+			if (strcmp(short_forms[k].from, key) == 0)
+				add_reading(rd, j, text_key(short_forms[k].to),
+				    1, 1);
+		/* a name word is no typo, and the parser's own words are
+		 * left alone */
+		if ((fix && !fix[j]) || index_name_word(ix, key))
+			continue;
+		add_glued(ix, rd, j, key);
+		len = strlen(words[j]);
+		if ((best = fuzz_limit(len)) == 0 || len > FUZZ_WORD_MAX)
+			continue;
+		nt = typo_terms(ix, S_RDEL, &ix->rdel, words[j], terms, 0,
+		    READINGS_MAX, &best);
+		if (nt >= 0)
+			nt = typo_terms(ix, S_SDEL, &ix->sdel, words[j], terms,
+			    nt, READINGS_MAX, &best);
+		for (k = 0; k < nt; k++) {
+			add_reading(rd, j, text_key(terms[k]), best, 0);
+			free(terms[k]);
+		}
+	}
+	return rd;
+}
+
+void
+index_reader_free(struct name_reader *rd)
+{
+	int j, k;
+
+	if (rd == NULL)
+		return;
+	for (j = 0; j < rd->n; j++)
+		for (k = 0; k < rd->nr[j]; k++)
+			free(rd->r[j][k].text);
+	free(rd->nr);
+	free(rd->r);
+	free(rd);
+}
+
+struct read_ctx {
+	struct index		 *ix;
+	const struct name_reader *rd;
+	int			  i;	/* where the name starts */
+	int			  pick[INDEX_QUERY_WORDS];
+	struct name_read	 *best;
+	const struct kb_role	 *typed;	/* a role named as typed */
+};
+
+/* A name read from c->i for len words: kept if it is longer than the
+ * best so far, or as long and cheaper; as long and as cheap, its roles
+ * join the best's (two readings as close: the answer asks). */
+static void
+consider(struct read_ctx *c, int len, int cost, int role_only,
+    const char *key, const struct name_ref *refs, int nrefs)
+{
+	struct name_read *b = c->best;
+	int k, m, role = 0, b_role = 0;
+
+	for (k = 0; k < nrefs; k++)
+		if (refs[k].kind == NAME_ROLE) {
+			role = 1;
+			if (cost == 0)
+				c->typed = &c->ix->kb->roles[refs[k].target];
+		}
+	if (role_only && (!role || strchr(key, ' ') == NULL))
+		return;
+	for (k = 0; k < b->nrefs; k++)
+		b_role |= b->refs[k].kind == NAME_ROLE;
+	if (len < b->len || (len == b->len && cost > b->cost))
+		return;
+	if (len > b->len || cost < b->cost || (role && !b_role)) {
+		b->len = len;
+		b->cost = cost;
+		b->nrefs = nrefs;
+		memcpy(b->refs, refs, sizeof(refs[0]) * (size_t)nrefs);
+		b->nroles = 0;
+		for (m = 0; m < len; m++)
+			b->as[m] = c->rd->r[c->i + m][c->pick[m]].text;
+	}
+	for (k = 0; k < nrefs; k++) {
+		const struct kb_role *r;
+
+		if (refs[k].kind != NAME_ROLE)
+			continue;
+		r = &c->ix->kb->roles[refs[k].target];
+		for (m = 0; m < b->nroles && b->roles[m] != r; m++)
+			;
+		if (m == b->nroles && m < INDEX_ALTS_MAX)
+			b->roles[b->nroles++] = r;
+	}
+}
+
+/* Every reading of words j.. after key, while a name continues it. */
+static void
+read_on(struct read_ctx *c, int j, struct buf *key, int cost, int role_only)
+{
+	const struct reading *r;
+	struct name_ref refs[8];
+	size_t at = key->len;
+	int k, nrefs, ro;
+
+	if (j >= c->rd->n || j - c->i >= INDEX_QUERY_WORDS)
+		return;
+	for (k = 0; k < c->rd->nr[j]; k++) {
+		r = &c->rd->r[j][k];
+		ro = role_only || r->role_only;
+		if (at > 0)
+			buf_putc(key, ' ');
+		buf_puts(key, r->text);
+		c->pick[j - c->i] = k;
+		if ((nrefs = index_names(c->ix, buf_str(key), refs, 8)) > 0)
+			consider(c, j - c->i + 1, cost + r->cost, ro,
+			    buf_str(key), refs, nrefs);
+		if (index_name_continues(c->ix, buf_str(key)))
+			read_on(c, j + 1, key, cost + r->cost, ro);
+		buf_truncate(key, at);
+	}
+}
+
+int
+index_read_name(struct index *ix, const struct name_reader *rd, int i,
+    struct name_read *out)
+{
+	struct read_ctx c;
+	struct buf key = {0};
+
+	memset(out, 0, sizeof(*out));
+	if (i < 0 || i >= rd->n)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.ix = ix;
+	c.rd = rd;
+	c.i = i;
+	c.best = out;
+	read_on(&c, i, &key, 0, 0);
+	buf_free(&key);
+	out->typed = out->nroles == 1 && out->roles[0] == c.typed;
+	return out->len;
+}
+
+/* ---- roles from a command's text ------------------------------------ */
+
 /* Words that qualify a title without naming a different role. */
 static int
 is_qualifier(const char *w)
@@ -1249,21 +1569,54 @@ is_qualifier(const char *w)
 	return 0;
 }
 
-/* Exact key, then all words in title/aliases; 1 on a decision. */
+/* The words end in a job's head noun ("data analyst"). */
 static int
-resolve_words(struct index *ix, char **w, int n, struct role_hit *hit)
+ends_in_head(char **w, int n)
+{
+	char *key = text_key(w[n - 1]);
+	int head = index_job_head(key);
+
+	free(key);
+	return head;
+}
+
+/* The whole of w read as one role's name; 1 on a decision. */
+static int
+read_role(struct index *ix, char **w, int n, struct role_hit *hit)
+{
+	struct name_reader *rd = index_reader(ix, w, n, NULL);
+	struct name_read r;
+	int i, found = 0;
+
+	if (index_read_name(ix, rd, 0, &r) == n && r.nroles > 0) {
+		found = 1;
+		if (r.nroles == 1) {
+			hit->role = r.roles[0];
+			hit->corrected = r.cost > 0 && !r.typed;
+		} else {
+			hit->ambiguous = 1;
+			for (i = 0; i < r.nroles; i++)
+				hit->alts[hit->nalts++] = r.roles[i];
+		}
+	}
+	index_reader_free(rd);
+	return found;
+}
+
+/*
+ * A role whose title or aliases hold every word ("cybersecurity",
+ * "architect": one, or the several it may be); 1 on a decision.  Words
+ * that end in a head noun are a job title of their own: a role that
+ * merely holds them is another job.
+ */
+static int
+match_words(struct index *ix, char **w, int n, struct role_hit *hit)
 {
 	struct buf q = {0};
-	char *joined = join_words(w, n), *key = text_key(joined);
-	int t, rows[INDEX_ALTS_MAX], nrows, i;
+	int rows[INDEX_ALTS_MAX], nrows, i;
 
-	t = lookup_name(ix, key, NAME_ROLE);
-	free(joined);
-	free(key);
-	if (t >= 0) {
-		hit->role = &ix->kb->roles[t];
-		return 1;
-	}
+	if (n > 1 && ends_in_head(w, n))
+		return 0;
 	fts_expr(&q, "{title aliases}", w, n, 0);
 	nrows = ranked_rows(ix, buf_str(&q), rows);
 	buf_free(&q);
@@ -1280,44 +1633,111 @@ resolve_words(struct index *ix, char **w, int n, struct role_hit *hit)
 	return 0;
 }
 
+/*
+ * The closest covered roles: those whose titles or aliases share a word,
+ * then those whose skills or descriptions do ("penetration"); the head
+ * noun counts last, as every engineer shares "engineer".
+ */
+static void
+near_roles(struct index *ix, char **words, int nwords, struct role_hit *hit)
+{
+	struct buf q = {0};
+	char *w[INDEX_QUERY_WORDS];
+	int rows[INDEX_ALTS_MAX], nrows = 0, n = 0, m, i, k;
+
+	/* a letter alone ("%s%n" leaves "s n") is no word of a job */
+	for (i = 0; i < nwords && n < INDEX_QUERY_WORDS; i++)
+		if (words[i][0] != '\0' && words[i][1] != '\0')
+			w[n++] = words[i];
+	if (n == 0)
+		return;
+	m = n;
+	if (n > 1 && ends_in_head(w, n))
+		m = n - 1;
+	fts_expr(&q, "{title aliases}", w, m, 1);
+	nrows = ranked_rows(ix, buf_str(&q), rows);
+	/* in the descriptions, "it" or "ai" is in every other sentence
+	 * (only w[0..m) is rewritten: the head stays last) */
+	for (i = k = 0; i < m; i++)
+		if (strlen(w[i]) > 2)
+			w[k++] = w[i];
+	if (nrows == 0 && k > 0) {
+		buf_reset(&q);
+		fts_expr(&q, NULL, w, k, 1);
+		nrows = ranked_rows(ix, buf_str(&q), rows);
+	}
+	if (nrows == 0 && m < n) {
+		buf_reset(&q);
+		fts_expr(&q, "{title aliases}", &w[n - 1], 1, 1);
+		nrows = ranked_rows(ix, buf_str(&q), rows);
+	}
+	buf_free(&q);
+	for (i = 0; i < nrows; i++)
+		hit->alts[hit->nalts++] = &ix->kb->roles[rows[i]];
+}
+
 void
 index_find_role(struct index *ix, const char *text, struct role_hit *hit)
 {
 	char *norm = text_norm(text, strlen(text));
 	char *w[INDEX_QUERY_WORDS + 1], *owned[INDEX_QUERY_WORDS] = {0};
 	char *kept[INDEX_QUERY_WORDS];
-	struct buf q = {0};
-	int n, i, nk = 0, changed = 0, rows[INDEX_ALTS_MAX], nrows;
+	int n, i, nk = 0, changed = 0;
 
 	memset(hit, 0, sizeof(*hit));
 	n = text_words(norm, w, INDEX_QUERY_WORDS + 1);
 	if (n == 0 || n > INDEX_QUERY_WORDS)
 		goto out;
-	if (resolve_words(ix, w, n, hit))
+	if (read_role(ix, w, n, hit))
 		goto out;
 	for (i = 0; i < n; i++)
 		if (!is_qualifier(w[i]))
 			kept[nk++] = w[i];
-	if (nk > 0 && nk < n && resolve_words(ix, kept, nk, hit))
+	if (nk == 0)
+		goto out;
+	if (nk < n && read_role(ix, kept, nk, hit))
+		goto out;
+	if (match_words(ix, kept, nk, hit))
 		goto out;
 	for (i = 0; i < nk; i++)
 		changed += correct_word(ix, S_RTERM_HAS, S_RDEL, &ix->rdel,
 		    &kept[i], &owned[i]);
-	if (changed && resolve_words(ix, kept, nk, hit)) {
+	if (changed && match_words(ix, kept, nk, hit)) {
 		hit->corrected = hit->role != NULL;
 		goto out;
 	}
-	/* Nothing: offer what shares a word with the question. */
-	if (nk > 0) {
-		fts_expr(&q, "{title aliases}", kept, nk, 1);
-		nrows = ranked_rows(ix, buf_str(&q), rows);
-		for (i = 0; i < nrows; i++)
-			hit->alts[hit->nalts++] = &ix->kb->roles[rows[i]];
-	}
+	/* nothing: the roles closest to it, as different jobs */
+	near_roles(ix, kept, nk, hit);
 out:
-	buf_free(&q);
 	for (i = 0; i < INDEX_QUERY_WORDS; i++)
 		free(owned[i]);
+	free(norm);
+}
+
+void
+index_near_roles(struct index *ix, const char *text, struct role_hit *hit)
+{
+	char *norm = text_norm(text, strlen(text));
+	char *w[INDEX_QUERY_WORDS + 1], *kept[INDEX_QUERY_WORDS];
+	int n, i, nk = 0;
+
+	memset(hit, 0, sizeof(*hit));
+	n = text_words(norm, w, INDEX_QUERY_WORDS + 1);
+	if (n > 0 && n <= INDEX_QUERY_WORDS && !read_role(ix, w, n, hit)) {
+		for (i = 0; i < n; i++)
+			if (!is_qualifier(w[i]))
+				kept[nk++] = w[i];
+		if (nk > 0)
+			near_roles(ix, kept, nk, hit);
+	}
+	if (hit->role) {
+		/* read as one role where the parser did not: still only
+		 * the closest */
+		hit->alts[0] = hit->role;
+		hit->nalts = 1;
+		hit->role = NULL;
+		hit->corrected = 0;
+	}
 	free(norm);
 }
 
@@ -1505,17 +1925,6 @@ index_name_word(struct index *ix, const char *word)
 			hi = mid - 1;
 	}
 	return 0;
-}
-
-char *
-index_correct(struct index *ix, const char *word)
-{
-	char *w = (char *)word, *owned = NULL;
-
-	if (correct_word(ix, S_RTERM_HAS, S_RDEL, &ix->rdel, &w, &owned) ||
-	    correct_word(ix, S_STERM_HAS, S_SDEL, &ix->sdel, &w, &owned))
-		return owned;
-	return NULL;
 }
 
 /* ---- passages ------------------------------------------------------- */

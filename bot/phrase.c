@@ -120,6 +120,48 @@ phrase_items(struct answer *a, const char *const *v, int n)
 	}
 }
 
+void
+phrase_reading(struct answer *a, const char *typed, const struct kb_role *r)
+{
+	fmt_text(a, "(taking ");
+	fmt_echo(a, typed);
+	fmt_text(a, " as ");
+	fmt_text(a, r->title);
+	fmt_text(a, ") ");
+}
+
+void
+phrase_readings(struct answer *a, const struct entities *e)
+{
+	int i;
+
+	for (i = 0; i < e->nread; i++)
+		phrase_reading(a, e->read[i].typed, e->read[i].role);
+}
+
+void
+phrase_not_covered(struct answer *a, const char *what,
+    const struct role_hit *hit, int nroles, const char *prefix)
+{
+	fmt_echo(a, what);
+	fmt_text(a, " isn't covered by the guides");
+	if (hit && hit->ambiguous && hit->nalts > 0) {
+		/* two readings as close: asked, not guessed */
+		fmt_text(a, " (did you mean ");
+		phrase_roles(a, hit->alts, hit->nalts, " or ");
+		fmt_text(a, "?)");
+	} else if (hit && hit->nalts > 0) {
+		/* a look-alike is another job: never its figures */
+		fmt_text(a, hit->nalts > 1 ? "; the closest covered roles, "
+		    "which are different jobs: " : "; the closest covered "
+		    "role, which is a different job: ");
+		phrase_roles(a, hit->alts, hit->nalts, " and ");
+	} else
+		fmt_printf(a, ": they cover %d tech roles (%sroles lists them)",
+		    nroles, prefix);
+	fmt_text(a, ".");
+}
+
 /* What each modifier asks for that the guides do not give. */
 static const struct { unsigned m; const char *missing; } mod_phrases[] = {
 	{ MOD_CURRENCY, "other currencies (I never convert)" },

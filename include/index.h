@@ -25,8 +25,11 @@ enum measure {
 
 struct role_hit {
 	const struct kb_role	*role;		/* NULL: no single match */
-	int			 corrected;	/* found after fixing spelling */
+	int			 corrected;	/* found after reading a short
+						 * form, glued words or a typo */
 	int			 ambiguous;	/* several matched: see alts */
+	/* ambiguous: the roles it may be; otherwise, with no role, the
+	 * closest covered roles, which are different jobs */
 	const struct kb_role	*alts[INDEX_ALTS_MAX];
 	int			 nalts;
 };
@@ -39,8 +42,21 @@ const struct kb	*index_kb(const struct index *);
 /* 1 if the index was read from an up-to-date cache file */
 int		 index_from_cache(const struct index *);
 
-/* Resolves user text to one role, several candidates, or nothing. */
+/*
+ * Resolves user text to one role, several candidates, or nothing.  The
+ * text is read as a name as index_read_name reads it; failing that, a
+ * role whose title or aliases hold every word, unless the text ends in a
+ * job's head noun ("software engineer" is not the Software Engineering
+ * Manager, "product manager" not the AI Product Manager).
+ */
 void		 index_find_role(struct index *, const char *text,
+		    struct role_hit *);
+/*
+ * For a job title that is no role's: the roles it may be when two
+ * readings of it are as close (ambiguous), else the closest covered
+ * roles, which are different jobs.  hit->role stays NULL.
+ */
+void		 index_near_roles(struct index *, const char *text,
 		    struct role_hit *);
 /* Category index for user text, or -1. */
 int		 index_find_category(struct index *, const char *text);
@@ -75,12 +91,47 @@ int		 index_names(struct index *, const char *key,
 int		 index_name_continues(struct index *, const char *key);
 /* 1 if word is a word of some role, skill or category name. */
 int		 index_name_word(struct index *, const char *word);
+/* 1 if key (a text_key word) is the head noun of a job title:
+ * "engineer", "manager", "nurse", "sysadmin". */
+int		 index_job_head(const char *key);
+
 /*
- * The role or skill name word nearest to word (a typo within an edit
- * distance that grows with the word's length), malloc'd; NULL when word
- * is a name word already or nothing is near enough.
+ * Names read with what people type: each word as typed, a short form
+ * written out ("mgr", "arhc", "bc"), two name words glued together
+ * ("datascientist"), or a typo of a name word within the edit distance
+ * for its length.  Short forms and glued words are read only inside a
+ * role's name of two words or more, so "sec" alone stays a word.
  */
-char		*index_correct(struct index *, const char *word);
+struct name_reader;
+
+struct name_read {
+	int		 len;		/* words of the text it spans; 0: none */
+	int		 cost;		/* 0: as typed; one a short form or
+					 * glued word, one an edit */
+	struct name_ref	 refs[8];	/* what the cheapest reading names */
+	int		 nrefs;
+	/* every role a reading of that length and cost names: two or
+	 * more, and it is a question, not an answer */
+	const struct kb_role *roles[INDEX_ALTS_MAX];
+	int		 nroles;
+	int		 typed;		/* fewer of the words, as typed, name
+					 * the same one role ("senior full
+					 * stack" of "senior full stack dev"):
+					 * nothing to say about the reading */
+	const char	*as[INDEX_QUERY_WORDS];	/* each word as read (the
+					 * reader's), for len words */
+};
+
+/* The readings of words[0..n); a word whose fix[] is 0 is not taken for a
+ * typo or glued words (fix may be NULL: all may be).  Free with
+ * index_reader_free. */
+struct name_reader *index_reader(struct index *, char **words, int n,
+		    const unsigned char *fix);
+/* The longest name words[i..] can be read as, the cheapest reading of
+ * that length; returns its length in words, 0 if none. */
+int		 index_read_name(struct index *, const struct name_reader *,
+		    int i, struct name_read *);
+void		 index_reader_free(struct name_reader *);
 
 /* ---- passages: every sentence and bullet of the guides ------------- */
 

@@ -11,6 +11,9 @@
 #include "fmt.h"
 #include "kb.h"
 
+struct entities;
+struct role_hit;
+
 /* "A, B or C": role titles. */
 void	phrase_roles(struct answer *, const struct kb_role *const *, int n,
 	    const char *last_sep);
@@ -31,6 +34,19 @@ void	phrase_end_sentence(struct answer *);
 /* What the guides' figures do not give, for enum modifier bits: one
  * clause, and never a converted or scaled number. */
 void	phrase_modifiers(struct answer *, unsigned mods, const char *word);
+
+/* How a role's name was read, before the answer about it: "(taking
+ * "cyber arhc" as Cybersecurity Architect) ". */
+void	phrase_reading(struct answer *, const char *typed,
+	    const struct kb_role *);
+/* The same for each role of a message found after a short form, glued
+ * words or a typo. */
+void	phrase_readings(struct answer *, const struct entities *);
+/* "X" isn't covered by the guides, and what hit has: the roles X may be
+ * ("did you mean"), or the closest covered roles, said to be different
+ * jobs, or (hit NULL or empty) how many roles the guides cover. */
+void	phrase_not_covered(struct answer *, const char *what,
+	    const struct role_hit *, int nroles, const char *prefix);
 
 /* The daily post: one line, or a short HTML block; brief has a shorter
  * lead-in to quoted pay and two skills (for a line that must fit IRC). */

@@ -23,7 +23,6 @@
 #define Q_SKILLS_MAX	12
 #define Q_UNKNOWN_MAX	4
 #define Q_NAME_MAX	64	/* bytes of an unknown name kept */
-#define Q_SPAN_MAX	6	/* words of one name */
 
 enum intent_kind {
 	I_NONE,			/* nothing recognisable: not covered */
@@ -87,7 +86,15 @@ enum comparator {
 struct entities {
 	const struct kb_role *roles[Q_ROLES_MAX];	/* in message order */
 	int		 nroles;
-	int		 corrected;	/* a role or skill found after a typo */
+	int		 corrected;	/* a role or skill found after a typo,
+					 * a short form or glued words */
+	/* roles so found, with their words as typed: the answer says how
+	 * it read them ("cyber arhc" as Cybersecurity Architect) */
+	struct {
+		const struct kb_role *role;
+		char		 typed[Q_NAME_MAX];
+	}		 read[Q_ROLES_MAX];
+	int		 nread;
 	int		 skills[Q_SKILLS_MAX];	/* kb->skills indices */
 	int		 nskills;
 	int		 category;	/* kb->categories index, or -1 */

@@ -112,6 +112,117 @@ static const struct qcase cases[] = {
 	/* 35 FTS5 syntax is just words */
 	{ "NEAR( \"sre\" OR * salary", I_SALARY, "site-reliability-engineer",
 	    NULL, -1, NULL, 0 },
+	/* 36 short forms, written out inside a role's name */
+	{ "swe mngr salary", I_SALARY, "software-engineering-manager", NULL,
+	    0, NULL, 0 },
+	/* 37 */
+	{ "what does an ml engg make", I_SALARY, "machine-learning-engineer",
+	    NULL, 0, NULL, 0 },
+	/* 38 a short form's own typo */
+	{ "cyber arhc salary", I_SALARY, "cybersecurity-architect", NULL, 0,
+	    NULL, 0 },
+	/* 39 the longer name wins over the category ("cyber") */
+	{ "cyber arch pay", I_SALARY, "cybersecurity-architect", NULL, 0,
+	    NULL, 0 },
+	/* 40 */
+	{ "sec architect salary", I_SALARY, "cybersecurity-architect", NULL,
+	    0, NULL, 0 },
+	/* 41 a typo after a category word ("security") */
+	{ "security archtect salary", I_SALARY, "cybersecurity-architect",
+	    NULL, 0, NULL, 0 },
+	/* 42 two short forms in one name */
+	{ "big dta eng salary", I_SALARY, "big-data-engineer", NULL, 0, NULL,
+	    0 },
+	/* 43 glued words split against the names */
+	{ "bigdata engineer salary", I_SALARY, "big-data-engineer", NULL, 0,
+	    NULL, 0 },
+	/* 44 */
+	{ "how much does a chief info sec officer make", I_SALARY, "ciso",
+	    NULL, 0, NULL, 0 },
+	/* 45 */
+	{ "ai prod manager salary", I_SALARY, "ai-product-manager", NULL, 0,
+	    NULL, 0 },
+	/* 46 */
+	{ "ai research sci pay", I_SALARY, "ai-research-scientist", NULL, 0,
+	    NULL, 0 },
+	/* 47 "bc", which question.c wrote out as "because" */
+	{ "bc dev salary", I_SALARY, "blockchain-developer", NULL, 0, NULL,
+	    0 },
+	/* 48 */
+	{ "how much does a bc dev make", I_SALARY, "blockchain-developer",
+	    NULL, 0, NULL, 0 },
+	/* 49 */
+	{ "blokchain dev salary", I_SALARY, "blockchain-developer", NULL, 0,
+	    NULL, 0 },
+	/* 50 */
+	{ "site reliabilty pay", I_SALARY, "site-reliability-engineer", NULL,
+	    0, NULL, 0 },
+	/* 51 */
+	{ "cloud sol architect salary", I_SALARY, "cloud-architect", NULL, 0,
+	    NULL, 0 },
+	/* 52 */
+	{ "cloud archtect salary", I_SALARY, "cloud-architect", NULL, 0, NULL,
+	    0 },
+	/* 53 */
+	{ "datascientist salary", I_SALARY, "data-scientist", NULL, 0, NULL,
+	    0 },
+	/* 54 */
+	{ "data scientst salary", I_SALARY, "data-scientist", NULL, 0, NULL,
+	    0 },
+	/* 55 */
+	{ "ai archtect salary", I_SALARY, "ai-architect", NULL, 0, NULL, 0 },
+	/* 56 aliases as typed */
+	{ "engineering mgr salary", I_SALARY, "software-engineering-manager",
+	    NULL, 0, NULL, 0 },
+	/* 57 */
+	{ "devops eng salary", I_SALARY, "devops-engineer", NULL, 0, NULL, 0 },
+	/* 58 */
+	{ "fullstack dev salary", I_SALARY, "full-stack-developer", NULL, -1,
+	    NULL, 0 },
+	/* 59 "because" is only "bc" where it cannot be the conjunction */
+	{ "i left because devs earn less, what does an sre make", I_SALARY,
+	    "site-reliability-engineer", NULL, 0, "devs", 0 },
+	/* 60 look-alikes: another job, never its figures */
+	{ "frontend dev salary", I_SALARY, NULL, NULL, -1, "frontend dev", 0 },
+	/* 61 */
+	{ "android dev salary 2026", I_SALARY, NULL, NULL, 0, "android dev",
+	    0 },
+	/* 62 */
+	{ "tech lead salary", I_SALARY, NULL, NULL, 0, "tech lead", 0 },
+	/* 63 a skill's name that is also a person's */
+	{ "how much does a sysadmin make", I_SALARY, NULL, NULL, -1,
+	    "sysadmin", 0 },
+	/* 64 */
+	{ "devrel salary", I_SALARY, NULL, NULL, 0, "devrel", 0 },
+	/* 65 one title, not "qa" and "qa engineer" */
+	{ "qa engineer salary", I_SALARY, NULL, NULL, 0, "qa engineer", 0 },
+	/* 66 */
+	{ "backend developer", I_SALARY, NULL, NULL, -1, "backend developer",
+	    0 },
+	/* 67 */
+	{ "data analyst", I_SALARY, NULL, NULL, 0, "data analyst", 0 },
+	/* 68 not the AI Product Manager */
+	{ "product manager", I_SALARY, NULL, NULL, 0, "product manager", 0 },
+	/* 69 */
+	{ "web developer", I_SALARY, NULL, NULL, 0, "web developer", 0 },
+	/* 70 */
+	{ "network engineer", I_SALARY, NULL, NULL, 0, "network engineer",
+	    0 },
+	/* 71 "dev" alone is the category's word; after another, a person */
+	{ "game dev", I_SALARY, NULL, NULL, 0, "game dev", 0 },
+	/* 72 */
+	{ "security analyst", I_SALARY, NULL, NULL, 0, "security analyst", 0 },
+	/* 73 */
+	{ "penetration tester", I_SALARY, NULL, NULL, -1,
+	    "penetration tester", 0 },
+	/* 74 the field, not a person: a ranking */
+	{ "highest paying dev jobs", I_TOP, NULL, NULL, 0, NULL, 0 },
+	/* 75 a skill stays a skill where no person is named */
+	{ "does an sre need sysadmin", I_NEEDS, "site-reliability-engineer",
+	    NULL, 1, NULL, 0 },
+	/* 76 */
+	{ "which roles want rust devs", I_WHONEEDS, NULL, NULL, 1,
+	    "rust devs", 0 },
 };
 
 static void
@@ -433,6 +544,71 @@ test_06_parse_amounts(void **s)
 	}
 }
 
+/* How a role was read is kept with the words as typed, and only when
+ * the words as typed did not name it. */
+static void
+test_07_readings(void **s)
+{
+	static const struct { const char *text, *typed, *role; } read[] = {
+		{ "cyber arhc salary", "cyber arhc", "cybersecurity-architect" },
+		{ "what do big dta eng folks make", "big dta eng",
+		    "big-data-engineer" },
+		{ "datascientist pay", "datascientist", "data-scientist" },
+		{ "bc dev salary", "bc dev", "blockchain-developer" },
+		{ "ml engg vs sre", "ml engg", "machine-learning-engineer" },
+	};
+	static const char *const plain[] = {
+		"eng manager salary", "mle pay", "full stack salary",
+		/* "ai research" already names it: nothing to say */
+		"ai research sci salary",
+	};
+	struct intent q;
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(read) / sizeof(read[0]); i++) {
+		question_parse(F.ix, read[i].text, strlen(read[i].text), &q);
+		if (q.e.nread != 1 || strcmp(q.e.read[0].typed,
+		    read[i].typed) != 0 || strcmp(q.e.read[0].role->id,
+		    read[i].role) != 0)
+			fail_msg("\"%s\": read %d, \"%s\" as %s", read[i].text,
+			    q.e.nread, q.e.nread ? q.e.read[0].typed : "",
+			    q.e.nread ? q.e.read[0].role->id : "-");
+		assert_true(q.e.corrected);
+		question_free(&q);
+	}
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		question_parse(F.ix, plain[i], strlen(plain[i]), &q);
+		assert_int_equal(q.e.nroles, 1);
+		if (q.e.nread != 0)
+			fail_msg("\"%s\": read \"%s\"", plain[i],
+			    q.e.read[0].typed);
+		question_free(&q);
+	}
+}
+
+/* Short forms are read only inside a role's name: alone, "sec" is no
+ * category and "dev" no role; "software engineer" is no role at all. */
+static void
+test_08_short_forms_alone(void **s)
+{
+	static const char *const none[] = {
+		"sec", "what about sec", "dta", "arch", "because it pays",
+		"software engineer", "software engineers earn what",
+	};
+	struct intent q;
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		question_parse(F.ix, none[i], strlen(none[i]), &q);
+		if (q.e.nroles != 0 || q.e.category >= 0)
+			fail_msg("\"%s\": %d roles, category %d", none[i],
+			    q.e.nroles, q.e.category);
+		question_free(&q);
+	}
+}
+
 int
 main(void)
 {
@@ -443,6 +619,8 @@ main(void)
 		cmocka_unit_test(test_04_follow_ups),
 		cmocka_unit_test(test_05_amounts),
 		cmocka_unit_test(test_06_parse_amounts),
+		cmocka_unit_test(test_07_readings),
+		cmocka_unit_test(test_08_short_forms_alone),
 	};
 
 	return cmocka_run_group_tests_name("question", t, fixture_setup,

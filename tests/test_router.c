@@ -192,7 +192,10 @@ test_07_out_of_scope(void **s)
 	a = ask("techpay: salary of a devops engineer in €?");
 	assert_has(a, "$130,000–$175,000");
 	assert_has(a, "US-dollar averages only");
-	assert_has(ask("!salary ios developer"), "Did you mean");
+	/* a look-alike is offered as another job, never as a guess */
+	assert_has(ask("!salary ios developer"),
+	    "closest covered roles, which are different jobs");
+	assert_lacks(ask("!salary ios developer"), "did you mean");
 }
 
 static void
@@ -469,6 +472,128 @@ test_15_styled_and_lookalike_questions(void **s)
 	assert_has(ask(t), "$140,000");
 }
 
+static const struct kb_role *
+role_named(const char *id)
+{
+	int i;
+
+	for (i = 0; i < F.kb->nroles; i++)
+		if (strcmp(F.kb->roles[i].id, id) == 0)
+			return &F.kb->roles[i];
+	fail_msg("no role %s", id);
+	return NULL;
+}
+
+/* A role read from short forms, glued words or typos: its own figures,
+ * and the answer says how the words were read. */
+static void
+test_16_readings(void **s)
+{
+	static const struct { const char *q, *typed, *id; } c[] = {
+		{ "cyber arhc salary", "cyber arhc", "cybersecurity-architect" },
+		{ "swe mngr pay", "swe mngr", "software-engineering-manager" },
+		{ "what does an ml engg make", "ml engg",
+		    "machine-learning-engineer" },
+		{ "how much does a bc dev make", "bc dev",
+		    "blockchain-developer" },
+		{ "datascientist salary", "datascientist", "data-scientist" },
+		{ "ai prod manager salary", "ai prod manager",
+		    "ai-product-manager" },
+		{ "cloud sol architect pay", "cloud sol architect",
+		    "cloud-architect" },
+		{ "!salary security archtect", "security archtect",
+		    "cybersecurity-architect" },
+		{ "!salary big dta eng", "big dta eng", "big-data-engineer" },
+		{ "!skills sec architect", "sec architect",
+		    "cybersecurity-architect" },
+	};
+	char note[160], where[32];
+	const struct kb_role *r;
+	const char *a;
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		r = role_named(c[i].id);
+		snprintf(where, sizeof(where), "readings/%zu", i);
+		a = ask_where(c[i].q, strlen(c[i].q), 1, where);
+		assert_clean(a);
+		snprintf(note, sizeof(note), "(taking \"%s\" as %s) %s",
+		    c[i].typed, r->title, r->title);
+		assert_has(a, note);
+		if (c[i].q[0] == '!' && strncmp(c[i].q, "!salary", 7) != 0)
+			continue;
+		if (r->figure)
+			expect_range(a, &r->figure->pay);
+		else {
+			assert_has(a, "no salary figure");
+			assert_lacks(a, "$");
+		}
+	}
+	/* names as typed: nothing to say about them */
+	assert_lacks(ask_where("eng manager salary", 18, 1, "r/a"), "taking");
+	assert_lacks(ask_where("!salary mle", 11, 1, "r/b"), "taking");
+	assert_lacks(ask_where("!salary senior full stack dev", 29, 1, "r/c"),
+	    "taking");
+}
+
+/* Jobs the guides do not cover are not covered: never another role's
+ * figures, a category's ranking or the overall range; the closest
+ * covered roles are named as different jobs. */
+static void
+test_17_look_alikes(void **s)
+{
+	static const struct { const char *q, *name, *near; } c[] = {
+		{ "frontend dev salary", "frontend dev", "Full-Stack Developer" },
+		{ "android dev salary 2026", "android dev", "Developer" },
+		{ "tech lead salary", "tech lead", NULL },
+		{ "how much does a sysadmin make", "sysadmin", NULL },
+		{ "devrel salary", "devrel", NULL },
+		{ "!salary software engineer", "software engineer",
+		    "Software Engineering Manager" },
+		{ "backend developer", "backend developer", "Developer" },
+		{ "qa engineer", "qa engineer", "Engineer" },
+		{ "data analyst", "data analyst", "Data Scientist" },
+		{ "product manager", "product manager", "AI Product Manager" },
+		{ "web developer", "web developer", "Full-Stack Developer" },
+		{ "network engineer", "network engineer", NULL },
+		{ "game dev", "game dev", "Developer" },
+		{ "security analyst", "security analyst",
+		    "Cybersecurity Architect" },
+		{ "penetration tester", "penetration tester",
+		    "Cybersecurity Architect" },
+		{ "!salary product manager", "product manager",
+		    "AI Product Manager" },
+		{ "!skills web developer", "web developer",
+		    "Full-Stack Developer" },
+	};
+	char want[96], where[32];
+	const char *a;
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(where, sizeof(where), "look/%zu", i);
+		a = ask_where(c[i].q, strlen(c[i].q), 1, where);
+		assert_clean(a);
+		snprintf(want, sizeof(want), "\"%s\" isn't covered by the "
+		    "guides", c[i].name);
+		assert_has(a, want);
+		assert_lacks(a, "$");
+		assert_lacks(a, ",000");
+		assert_lacks(a, "Salary ranges");	/* the overall range */
+		assert_lacks(a, "Top ");		/* a category's ranking */
+		assert_lacks(a, "did you mean");
+		if (c[i].near) {
+			assert_has(a, "different job");
+			assert_has(a, c[i].near);
+		}
+	}
+	/* "software engineer" is not "software engineering manager" */
+	assert_lacks(ask("!salary software engineer"),
+	    "Software Engineering Manager:");
+}
+
 int
 main(void)
 {
@@ -488,6 +613,8 @@ main(void)
 		cmocka_unit_test(test_13_custom_prefix_and_nick),
 		cmocka_unit_test(test_14_addressing_start_end_mention),
 		cmocka_unit_test(test_15_styled_and_lookalike_questions),
+		cmocka_unit_test(test_16_readings),
+		cmocka_unit_test(test_17_look_alikes),
 	};
 
 	return cmocka_run_group_tests_name("router", t, fixture_setup,
