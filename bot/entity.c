@@ -121,19 +121,6 @@ static const char *const field_nouns[] = {
 	"tool", "tools", "category", "sector", "stuff", NULL
 };
 
-/*
- * Chat spellings that question.c writes out before names are read, but
- * that may have been a short form of a name word: "bc dev" is a
- * Blockchain Developer, not "because dev".  Read as typed only after an
- * article, where the written-out word cannot stand, or as the first word,
- * where it seldom opens a question to the bot; and only a role's name of
- * two words or more can take it (index_read_name).
- */
-static const struct { const char *spelled, *typed; } unspell[] = {
-	{ "because", "bc" },
-	{ NULL, NULL }
-};
-
 static int
 in_list(const char *w, const char *const *list)
 {
@@ -223,21 +210,6 @@ take_refs(struct index *ix, struct entities *e, const struct name_ref *refs,
 	return role ? NAME_ROLE : skill ? NAME_SKILL : NAME_CATEGORY;
 }
 
-/* Word i as it was typed, where question.c's spelling hid it. */
-static char *
-typed_word(struct intent *q, int i)
-{
-	static const char *const before[] = { "a", "an", "the", NULL };
-	int k;
-
-	if (i + 1 >= q->nwords || (i > 0 && !in_list(q->words[i - 1], before)))
-		return q->words[i];
-	for (k = 0; unspell[k].spelled; k++)
-		if (strcmp(unspell[k].spelled, q->words[i]) == 0)
-			return (char *)unspell[k].typed;
-	return q->words[i];
-}
-
 /* A role read from words that were not its name as typed: kept with the
  * words, for the answer to say how it read them. */
 static void
@@ -286,7 +258,7 @@ find_names(struct index *ix, struct intent *q, struct took *t,
 	int i, j, kind;
 
 	for (i = 0; i < q->nwords; i++) {
-		typed[i] = typed_word(q, i);
+		typed[i] = q->words[i];
 		/* the parser's own words and the modifiers are no typos */
 		fix[i] = !q->used[i] && !table_word(q->words[i]) &&
 		    !is_modword(q->words[i]);

@@ -491,6 +491,22 @@ question_currency(const char *text)
 
 /* ---- parsing -------------------------------------------------------- */
 
+/* w is a job's head noun, singular or plural ("dev", "devs"). */
+static int
+job_word(const char *w)
+{
+	char one[Q_NAME_MAX];
+	size_t n = strlen(w);
+
+	if (index_job_head(w))
+		return 1;
+	if (n < 2 || n >= sizeof(one) || w[n - 1] != 's')
+		return 0;
+	memcpy(one, w, n - 1);
+	one[n - 1] = '\0';
+	return index_job_head(one);
+}
+
 /* Writes chat spellings out and fixes misspelt cue words. */
 static char *
 respell(struct index *ix, const char *norm)
@@ -504,7 +520,10 @@ respell(struct index *ix, const char *norm)
 
 	for (i = 0; i < n; i++) {
 		use = w[i];
-		for (k = 0; spellings[k].from; k++)
+		/* "bc dev" is a blockchain developer, not "because dev": a
+		 * short form before a job's head noun stays as typed */
+		for (k = 0; spellings[k].from && !(i + 1 < n &&
+		    job_word(w[i + 1])); k++)
 			if (spellings[k].from[0] == w[i][0] &&
 			    strcmp(spellings[k].from, w[i]) == 0) {
 				use = spellings[k].to;
