@@ -27,7 +27,7 @@
 #define TOP_MAX		20
 #define LIST_MAX	64	/* roles listed by whoneeds/above/match */
 #define PASSAGES	8	/* passages looked at for one answer */
-#define PROSE_PASSAGES	48	/* the bm25 order a prose answer uses */
+#define PROSE_PASSAGES	24	/* the bm25 order a prose answer uses */
 #define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
 				 * aspect's probability */
 #define PROSE_LEARNED	1.5	/* and of the sentence model's */
@@ -921,18 +921,17 @@ quote_passages(struct cmd_ctx *c, char **words, int nwords, int role,
 	return shown;
 }
 
-/* How likely the question asks what sentence k tells: the aspect
- * model's probabilities of the sentence's aspects. */
+/* How likely the question asks what a sentence of these aspects tells:
+ * the aspect model's probabilities (ap, by enum kb_aspect) of them. */
 static double
-prose_aspect_p(const struct intent *q, const struct kb_sentence *k)
+prose_aspect_p(const double *ap, unsigned aspects)
 {
 	double p = 0;
-	int i, a;
+	int a;
 
-	for (i = 0; i < 4 && q->aspects[i].name; i++)
-		if ((a = kb_aspect_of(q->aspects[i].name)) >= 0 &&
-		    (k->aspects & (1u << a)))
-			p += q->aspects[i].p;
+	for (a = 0; a < ASPECT_COUNT; a++)
+		if (aspects & (1u << a))
+			p += ap[a];
 	return p;
 }
 
@@ -1047,11 +1046,14 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 {
 	const struct kb_sentence *k, *best = NULL;
 	struct passage *p;
-	double score, top = 0, *sp;
+	double score, top = 0, *sp, ap[ASPECT_COUNT] = {0};
 	int i, j, np, tier;
 
 	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
 		return 0;
+	for (i = 0; i < 4 && q->aspects[i].name; i++)
+		if ((j = kb_aspect_of(q->aspects[i].name)) >= 0)
+			ap[j] = q->aspects[i].p;
 	sp = xcalloc((size_t)c->kb->nsentences, sizeof(*sp));
 	sentence_p(c->kb, q, sp);
 	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
@@ -1064,7 +1066,7 @@ say_prose(struct cmd_ctx *c, const struct intent *q, int role,
 			continue;
 		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
 			continue;
-		score = prose_aspect_p(q, k) + PROSE_LEARNED * sp[i];
+		score = prose_aspect_p(ap, k->aspects) + PROSE_LEARNED * sp[i];
 		for (j = 0; j < np; j++)
 			if (p[j].source == k->source && p[j].line == k->line &&
 			    strstr(p[j].text, k->text) != NULL) {

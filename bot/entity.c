@@ -382,9 +382,11 @@ find_modifiers(struct intent *q)
 	for (i = 0; i < q->nwords; i++) {
 		if (q->used[i])
 			continue;
+		n = strlen(q->words[i]);
 		for (m = modwords; m->w; m++) {
-			n = strlen(q->words[i]);
-			if (strncmp(m->w, q->words[i], n) != 0)
+			/* the first byte first: this runs for most words */
+			if (m->w[0] != q->words[i][0] ||
+			    strncmp(m->w, q->words[i], n) != 0)
 				continue;
 			if (m->w[n] == '\0') {
 				;

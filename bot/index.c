@@ -2244,6 +2244,8 @@ struct pscore {
 };
 
 /* bm25's order: best first, then as FTS5 found them (by row). */
+#define PASSES_MAX	8	/* selection passes, then a sort */
+
 static int
 cmp_pscore(const void *a, const void *b)
 {
@@ -2339,12 +2341,14 @@ passages_mem(struct index *ix, char **words, int nwords, int role,
 		}
 		hit[j].score = -1.0 * score;
 	}
+	/* the best max in order: a few passes for a few, a sort for many */
+	if (max > PASSES_MAX && nhit > 0)
+		qsort(hit, (size_t)nhit, sizeof(*hit), cmp_pscore);
 	for (n = 0, j = 0; j < nhit && j < max; j++) {
 		struct pscore t;
 		int best = j;
 
-		/* the best max in order: a few passes, not a sort of all */
-		for (k = j + 1; k < nhit; k++)
+		for (k = j + 1; k < nhit && max <= PASSES_MAX; k++)
 			if (cmp_pscore(&hit[k], &hit[best]) < 0)
 				best = k;
 		t = hit[j];

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "intent.h"
+#include "text.h"
 
 #define INTENT_SURE	0.5	/* below this the model is unsure */
 
@@ -50,17 +51,43 @@ same_entity(unsigned char prev, unsigned char cur)
 	    cur == USED_CATEGORY);
 }
 
+/* Appends s to f[*n], cut at INTENT_FEAT_MAX (a feature that long is
+ * one no model knows). */
+static void
+put(char *f, size_t *n, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (k > INTENT_FEAT_MAX - 1 - *n)
+		k = INTENT_FEAT_MAX - 1 - *n;
+	memcpy(f + *n, s, k);
+	*n += k;
+	f[*n] = '\0';
+}
+
+/* "kind:a" or "kind:a_b", to fn; built by hand: it runs a hundred times
+ * a message. */
 static void
 emit(void (*fn)(const char *, void *), void *arg, const char *kind,
     const char *a, const char *b)
 {
 	char f[INTENT_FEAT_MAX];
+	size_t n = 0;
 
-	if (b)
-		snprintf(f, sizeof(f), "%s:%s_%s", kind, a, b);
-	else
-		snprintf(f, sizeof(f), "%s:%s", kind, a);
+	put(f, &n, kind);
+	put(f, &n, ":");
+	put(f, &n, a);
+	if (b) {
+		put(f, &n, "_");
+		put(f, &n, b);
+	}
 	fn(f, arg);
+}
+
+unsigned
+intent_hash(const char *s)
+{
+	return text_hash(s, strlen(s));
 }
 
 void
@@ -123,44 +150,62 @@ intent_features(const struct intent *q, void (*fn)(const char *, void *),
 			    NULL);
 }
 
-struct scoring {
-	const struct intent_model *m;
-	double		*z;
+struct reading {
+	const struct intent_vocab *v;
+	struct intent	*q;
 };
 
+/* The vocabulary's index of feature f, or -1. */
 static int
-cmp_feat(const void *key, const void *elt)
+feat_index(const struct intent_vocab *v, const char *f)
 {
-	return strcmp((const char *)key, *(const char *const *)elt);
+	unsigned mask = (unsigned)v->nslots - 1, h;
+	int i;
+
+	if (v->nslots == 0)
+		return -1;
+	for (h = intent_hash(f) & mask; (i = v->slots[h]) >= 0;
+	    h = (h + 1) & mask)
+		if (strcmp(v->feats[i], f) == 0)
+			return i;
+	return -1;
 }
 
 static void
-add_feat(const char *f, void *arg)
+read_feat(const char *f, void *arg)
 {
-	struct scoring *s = arg;
-	const char *const *hit;
+	struct reading *r = arg;
 	int i, k;
 
-	hit = bsearch(f, s->m->feats, (size_t)s->m->nfeat, sizeof(char *),
-	    cmp_feat);
-	if (hit == NULL)
+	if ((i = feat_index(r->v, f)) < 0 || r->q->nfeat == Q_FEATS_MAX)
 		return;
-	i = (int)(hit - s->m->feats);
-	for (k = s->m->off[i]; k < s->m->off[i + 1]; k++)
-		s->z[s->m->cls[k]] += s->m->w[k];
+	for (k = 0; k < r->q->nfeat; k++)	/* once, as trained */
+		if (r->q->feat[k] == i)
+			return;
+	r->q->feat[r->q->nfeat++] = i;
+}
+
+void
+intent_read(const struct intent_vocab *v, struct intent *q)
+{
+	struct reading r = { v, q };
+
+	q->nfeat = 0;
+	intent_features(q, read_feat, &r);
 }
 
 int
 intent_score(const struct intent_model *m, const struct intent *q,
     double *p)
 {
-	struct scoring s = { m, p };
 	double sum = 0;
-	int k, best = 0;
+	int i, k, best = 0;
 
 	for (k = 0; k < m->nclass; k++)
 		p[k] = m->bias[k];
-	intent_features(q, add_feat, &s);
+	for (i = 0; i < q->nfeat; i++)
+		for (k = m->off[q->feat[i]]; k < m->off[q->feat[i] + 1]; k++)
+			p[m->cls[k]] += m->w[k];
 	for (k = 0; k < m->nclass; k++) {
 		p[k] = 1.0 / (1.0 + exp(-p[k]));
 		sum += p[k];
@@ -208,8 +253,8 @@ sort_classes(const double *p, int *order, int n)
 }
 
 void
-intent_choose(const struct intent_model *im, const struct intent_model *am,
-    struct intent *q)
+intent_choose(const struct intent_vocab *v, const struct intent_model *im,
+    const struct intent_model *am, struct intent *q)
 {
 	double p[INTENT_CLASSES_MAX];
 	int order[INTENT_CLASSES_MAX], i, j, n;
@@ -217,6 +262,7 @@ intent_choose(const struct intent_model *im, const struct intent_model *am,
 
 	if (im == NULL || im->nclass == 0)
 		return;
+	intent_read(v, q);
 	intent_score(im, q, p);
 	n = im->nclass;
 	sort_classes(p, order, n);
@@ -240,9 +286,11 @@ intent_choose(const struct intent_model *im, const struct intent_model *am,
 		for (i = 1; i < j; i++)
 			if (q->top[i].kind == q->strong)
 				q->kind = q->strong;
-	if (am && am->nclass > 0) {
-		/* every question gets its aspects: a follow-up may turn it
-		 * into a prose question ("and why is that") */
+	for (i = 0; i < j && q->top[i].kind != I_PASSAGE; i++)
+		;
+	if (am && am->nclass > 0 && (i < j || q->kind == I_AGAIN)) {
+		/* a question the guides may answer in prose (or a
+		 * follow-up that may become one): its aspects */
 		intent_score(am, q, p);
 		sort_classes(p, order, am->nclass);
 		for (i = 0; i < am->nclass && i < 4; i++) {
@@ -259,9 +307,5 @@ intent_choose(const struct intent_model *im, const struct intent_model *am,
 int
 intent_heldout(const char *id)
 {
-	unsigned h = 2166136261u;
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
-	return h % 5 == 0;
+	return text_hash(id, strlen(id)) % 5 == 0;
 }

@@ -435,26 +435,92 @@ static const struct { const char *words, *also; } expansions[] = {
 	{ NULL, NULL }
 };
 
+/*
+ * The parser's own words (stop words, written-out spellings, the first
+ * word of each cue), as a hash set made on first use: question_word runs
+ * for most words of every message, and three linear scans of the tables
+ * were a fifth of the answer's time.  The tables are const; this is only
+ * an index of them.
+ */
+#define TABLE_SLOTS	2048	/* a power of two, over twice the words */
+
+static struct {
+	const char	*w;
+	size_t		 n;
+	int		 cue;	/* the first cue that starts with w, or -1 */
+} table_words[TABLE_SLOTS];
+static int	cue_next[sizeof(cues) / sizeof(cues[0])];	/* chains */
+/* the one-word cues a typo may be read as (weight 2+, five letters+) */
+static int	typo_cues[sizeof(cues) / sizeof(cues[0])];
+static int	ntypo_cues;
+static int	table_ready;
+
+/* The slot of w (n bytes): its own, or the empty one it would take. */
+static unsigned
+table_slot(const char *w, size_t n)
+{
+	unsigned h = text_hash(w, n) & (TABLE_SLOTS - 1);
+
+	for (; table_words[h].w; h = (h + 1) & (TABLE_SLOTS - 1))
+		if (table_words[h].n == n && memcmp(table_words[h].w, w, n) == 0)
+			break;
+	return h;
+}
+
+static unsigned
+table_add(const char *w, size_t n)
+{
+	unsigned h = table_slot(w, n);
+
+	if (table_words[h].w == NULL) {
+		table_words[h].w = w;
+		table_words[h].n = n;
+		table_words[h].cue = -1;
+	}
+	return h;
+}
+
+static void
+table_make(void)
+{
+	unsigned h;
+	int i;
+
+	for (i = 0; stop_words[i]; i++)
+		table_add(stop_words[i], strlen(stop_words[i]));
+	for (i = 0; spellings[i].from; i++)
+		table_add(spellings[i].to, strlen(spellings[i].to));
+	for (i = 0; cues[i].phrase; i++)
+		if (cues[i].weight >= 2 && strlen(cues[i].phrase) >= 5 &&
+		    strchr(cues[i].phrase, ' ') == NULL)
+			typo_cues[ntypo_cues++] = i;
+	/* each word's cues chained in reverse: the table's order kept */
+	for (i = (int)(sizeof(cues) / sizeof(cues[0])) - 2; i >= 0; i--) {
+		h = table_add(cues[i].phrase, strcspn(cues[i].phrase, " $"));
+		cue_next[i] = table_words[h].cue;
+		table_words[h].cue = i;
+	}
+	table_ready = 1;
+}
+
+/* The first cue that starts with word w, or -1. */
+static int
+first_cue(const char *w)
+{
+	unsigned h;
+
+	if (!table_ready)
+		table_make();
+	h = table_slot(w, strlen(w));
+	return table_words[h].w ? table_words[h].cue : -1;
+}
+
 int
 question_word(const char *w)
 {
-	const struct cue *c;
-	size_t n = strlen(w);
-	int i;
-
-	/* the first byte first: these run for many words of each message */
-	for (i = 0; stop_words[i]; i++)
-		if (stop_words[i][0] == w[0] && strcmp(stop_words[i], w) == 0)
-			return 1;
-	for (i = 0; spellings[i].from; i++)
-		if (spellings[i].to[0] == w[0] && strcmp(spellings[i].to, w) == 0)
-			return 1;
-	for (c = cues; c->phrase; c++)
-		if (c->phrase[0] == w[0] && strncmp(c->phrase, w, n) == 0 &&
-		    (c->phrase[n] == '\0' ||
-		    c->phrase[n] == ' ' || c->phrase[n] == '$'))
-			return 1;
-	return 0;
+	if (!table_ready)
+		table_make();
+	return table_words[table_slot(w, strlen(w))].w != NULL;
 }
 
 const char *
@@ -514,7 +580,7 @@ respell(struct index *ix, const char *norm)
 	char *copy = xstrdup(norm), *w[Q_WORDS_MAX * 2];
 	const struct cue *c;
 	struct buf b = {0};
-	int n = text_words(copy, w, Q_WORDS_MAX), i, k, best;
+	int n = text_words(copy, w, Q_WORDS_MAX), i, k, best, keep;
 	const char *use, *cw;
 	size_t len, cl;
 
@@ -522,8 +588,8 @@ respell(struct index *ix, const char *norm)
 		use = w[i];
 		/* "bc dev" is a blockchain developer, not "because dev": a
 		 * short form before a job's head noun stays as typed */
-		for (k = 0; spellings[k].from && !(i + 1 < n &&
-		    job_word(w[i + 1])); k++)
+		keep = i + 1 < n && job_word(w[i + 1]);
+		for (k = 0; spellings[k].from && !keep; k++)
 			if (spellings[k].from[0] == w[i][0] &&
 			    strcmp(spellings[k].from, w[i]) == 0) {
 				use = spellings[k].to;
@@ -536,10 +602,11 @@ respell(struct index *ix, const char *norm)
 		    !index_name_word(ix, use)) {
 			best = 2;
 			cw = NULL;
-			for (c = cues; c->phrase; c++) {
+			for (k = 0; k < ntypo_cues; k++) {
+				c = &cues[typo_cues[k]];
 				cl = strlen(c->phrase);
-				if (strchr(c->phrase, ' ') || c->weight < 2 ||
-				    cl < 5)
+				/* one edit apart: lengths within one */
+				if (cl + 1 < len || cl > len + 1)
 					continue;
 				if (text_editdist(use, len, c->phrase, cl, 1) <
 				    best) {
@@ -656,9 +723,8 @@ question_parse(struct index *ix, const char *text, size_t len,
 	for (i = 0; i < q->nwords; i++) {
 		int longest = 0, strongest = q->strong_weight;
 
-		for (c = cues; c->phrase; c++)
-			if (c->phrase[0] == q->words[i][0] &&
-			    (n = phrase_at(q, i, c->phrase)) > 0) {
+		for (k = first_cue(q->words[i]); k >= 0; k = cue_next[k])
+			if ((n = phrase_at(q, i, (c = &cues[k])->phrase)) > 0) {
 				score[c->kind] += c->weight;
 				q->cues |= 1ULL << c->kind;
 				if (c->weight > strongest) {

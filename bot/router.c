@@ -407,8 +407,8 @@ read_clauses(struct router *r, char *body, struct intent *q)
 		if (start == body && *p == '\0')
 			break;		/* one clause: the whole message */
 		question_parse(r->ix, start, (size_t)(p - start), &c);
-		intent_choose(&intent_model_builtin, &aspect_model_builtin,
-		    &c);
+		intent_choose(&intent_vocab_builtin, &intent_model_builtin,
+		    &aspect_model_builtin, &c);
 		if (!idle(&c)) {
 			if (found)
 				question_free(q);
@@ -425,7 +425,8 @@ read_clauses(struct router *r, char *body, struct intent *q)
 	if (found)
 		question_free(q);
 	question_parse(r->ix, body, strlen(body), q);
-	intent_choose(&intent_model_builtin, &aspect_model_builtin, q);
+	intent_choose(&intent_vocab_builtin, &intent_model_builtin,
+	    &aspect_model_builtin, q);
 }
 
 /* ---- explain ------------------------------------------------------ */

@@ -659,3 +659,13 @@ parse_amount(const char *text)
 
 	return parse_amounts(text, &v, 1, NULL) == 1 ? v : 0;
 }
+
+unsigned
+text_hash(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}

@@ -19,43 +19,62 @@
 #define INTENT_FEAT_MAX	64	/* bytes of one feature's name */
 #define INTENT_CLASSES_MAX 512	/* the sentence model has one a sentence */
 
-/* A learned model: feats sorted (strcmp); feat i's weights are the
- * pairs off[i]..off[i+1] of cls/w; bias per class.  Compiled in. */
-struct intent_model {
-	int		 nfeat, nclass;
+/* The features the models know, shared by the three: feats sorted
+ * (strcmp); slots (nslots, a power of two) hold each feature's index at
+ * its intent_hash, linear probing, -1 empty.  Compiled in. */
+struct intent_vocab {
+	int		 nfeat;
 	const char *const *feats;
-	const int	*off;
+	const int	*slots;
+	int		 nslots;
+};
+
+/* A learned model: vocabulary feature i's weights are the pairs
+ * off[i]..off[i+1] of cls/w; a bias per class. */
+struct intent_model {
+	int		 nclass;
+	const int	*off;		/* nfeat + 1 */
 	const unsigned short *cls;
 	const float	*w;
 	const float	*bias;
 	const char *const *labels;	/* class -> label name */
 };
 
-/* The builtin models (build/gen/intent_model.c): the intent; the
- * aspect of a question the guides answer in prose; and which sentence
- * answers it, labelled "SOURCE:LINE:N" (the Nth sentence of that line in
- * sentences.json), learned from the prose questions and the sentences'
- * own words. */
+/* The builtin vocabulary and models (build/gen/intent_model.c): the
+ * intent; the aspect of a question the guides answer in prose; and which
+ * sentence answers it, labelled "SOURCE:LINE:N" (the Nth sentence of
+ * that line in sentences.json), learned from the prose questions and the
+ * sentences' own words. */
+extern const struct intent_vocab intent_vocab_builtin;
 extern const struct intent_model intent_model_builtin;
 extern const struct intent_model aspect_model_builtin;
 extern const struct intent_model sentence_model_builtin;
+
+/* FNV-1a of a feature's name: the model's slots are laid out by it. */
+unsigned	 intent_hash(const char *);
 
 /* Calls fn with each feature of q (a parsed question). */
 void		 intent_features(const struct intent *q,
 		    void (*fn)(const char *feat, void *), void *arg);
 
-/* Class probabilities (one-vs-rest logistic, normalised) into p[nclass];
- * returns the best class. */
+/* Looks q's features up in v once, into q->feat (each once, as trained):
+ * every model then only adds weights. */
+void		 intent_read(const struct intent_vocab *v, struct intent *q);
+
+/* Class probabilities (one-vs-rest logistic, normalised) into p[nclass]
+ * from q->feat (intent_read first); returns the best class. */
 int		 intent_score(const struct intent_model *, const struct intent *q,
 		    double *p);
 
 /*
  * Chooses q->kind from the model's classes, best first, skipping one
  * whose entity the message lacks (an amount); fills q->top for explain
- * and, for a prose question, q->aspect from the aspect model.  A NULL
- * model leaves the cue table's choice.
+ * and, for a prose question, q->aspect from the aspect model (reading
+ * q's features in the vocabulary first).  A NULL model leaves the cue
+ * table's choice.
  */
-void		 intent_choose(const struct intent_model *intent,
+void		 intent_choose(const struct intent_vocab *,
+		    const struct intent_model *intent,
 		    const struct intent_model *aspect, struct intent *q);
 
 /* 1 if the labelled question with this id is in the held-out part (a

@@ -23,6 +23,7 @@
 #define Q_SKILLS_MAX	12
 #define Q_UNKNOWN_MAX	4
 #define Q_NAME_MAX	64	/* bytes of an unknown name kept */
+#define Q_FEATS_MAX	256	/* known features of a message kept */
 
 enum intent_kind {
 	I_NONE,			/* nothing recognisable: not covered */
@@ -130,6 +131,9 @@ struct intent {
 		enum intent_kind kind;
 		float	 p;
 	}		 top[3];
+	int		 feat[Q_FEATS_MAX];	/* its features, as the
+					 * models' vocabulary numbers them */
+	int		 nfeat;
 	const char	*aspect;	/* a prose question's aspect, or NULL */
 	float		 aspect_p;
 	struct {

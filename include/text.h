@@ -48,6 +48,9 @@ char	*text_norm(const char *in, size_t len);
  * has to be consistent, not linguistically right.
  */
 char	*text_key(const char *norm);
+/* FNV-1a of the n bytes at s: tables laid out by it (the intent model's
+ * features, the parser's own words). */
+unsigned text_hash(const char *s, size_t n);
 
 /* Length of the longest prefix of s[0..len) not above max bytes that
  * does not end inside a UTF-8 sequence. */

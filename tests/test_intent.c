@@ -93,30 +93,60 @@ test_03_trigrams(void **st)
 	assert_true(has(&a, "c:es#"));
 }
 
-/* A model made by hand: two features, three classes. */
+/* A vocabulary and a model made by hand: two features, three classes. */
 static const char *const m_feats[] = { "w:hello", "w:pay" };
 static const int m_off[] = { 0, 1, 3 };
 static const unsigned short m_cls[] = { 0, 1, 2 };
 static const float m_w[] = { 4.0f, 3.0f, -1.0f };
 static const float m_bias[] = { -2.0f, -2.0f, -2.0f };
 static const char *const m_labels[] = { "hello", "salary", "position" };
-static const struct intent_model hand = { 2, 3, m_feats, m_off, m_cls, m_w,
-    m_bias, m_labels };
+static const struct intent_model hand = { 3, m_off, m_cls, m_w, m_bias,
+    m_labels };
+static int m_slots[4];
+static struct intent_vocab hand_vocab = { 2, m_feats, m_slots, 4 };
 
-/* 4 scores are the normalised one-vs-rest logistic of the weights */
+/* The slots laid out as intent_train lays them. */
+static void
+hand_slots(void)
+{
+	int i;
+	unsigned h;
+
+	for (i = 0; i < 4; i++)
+		m_slots[i] = -1;
+	for (i = 0; i < 2; i++) {
+		for (h = intent_hash(m_feats[i]) & 3; m_slots[h] >= 0;
+		    h = (h + 1) & 3)
+			;
+		m_slots[h] = i;
+	}
+}
+
+/* 4 scores are the normalised one-vs-rest logistic of the weights, each
+ * feature counted once */
 static void
 test_04_score(void **st)
 {
 	struct intent q;
-	double p[3];
+	double p[3], once;
 
 	(void)st;
+	hand_slots();
 	question_parse(F.ix, "pay", 3, &q);
+	intent_read(&hand_vocab, &q);
+	assert_int_equal(q.nfeat, 1);
 	assert_int_equal(intent_score(&hand, &q, p), 1);
 	assert_true(p[1] > p[0] && p[0] > p[2]);
 	assert_true(p[0] + p[1] + p[2] > 0.999 && p[0] + p[1] + p[2] < 1.001);
+	once = p[1];
+	question_free(&q);
+	question_parse(F.ix, "pay pay pay", 11, &q);
+	intent_read(&hand_vocab, &q);
+	intent_score(&hand, &q, p);
+	assert_true(p[1] > once - 1e-9 && p[1] < once + 1e-9);
 	question_free(&q);
 	question_parse(F.ix, "hello", 5, &q);
+	intent_read(&hand_vocab, &q);
 	assert_int_equal(intent_score(&hand, &q, p), 0);
 	question_free(&q);
 }
@@ -132,12 +162,13 @@ test_05_feasible(void **st)
 	(void)st;
 	m.w = w2;		/* "pay" now says position loudest */
 	question_parse(F.ix, "pay", 3, &q);
-	intent_choose(&m, NULL, &q);
+	hand_slots();
+	intent_choose(&hand_vocab, &m, NULL, &q);
 	assert_int_equal(q.kind, I_SALARY);
 	assert_int_equal(q.top[0].kind, I_SALARY);
 	question_free(&q);
 	question_parse(F.ix, "pay 150k", 8, &q);
-	intent_choose(&m, NULL, &q);
+	intent_choose(&hand_vocab, &m, NULL, &q);
 	assert_int_equal(q.kind, I_POSITION);
 	question_free(&q);
 }
@@ -167,6 +198,7 @@ test_07_builtin_labels(void **st)
 
 	(void)st;
 	assert_true(intent_model_builtin.nclass >= 20);
+	assert_true(intent_vocab_builtin.nfeat > 1000);
 	for (i = 0; i < intent_model_builtin.nclass; i++)
 		if (intent_kind_of(intent_model_builtin.labels[i]) == I_COUNT)
 			fail_msg("label %s is no intent",
@@ -193,7 +225,8 @@ test_08_builtin_reads(void **st)
 	(void)st;
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		question_parse(F.ix, c[i].text, strlen(c[i].text), &q);
-		intent_choose(&intent_model_builtin, &aspect_model_builtin, &q);
+		intent_choose(&intent_vocab_builtin, &intent_model_builtin,
+		    &aspect_model_builtin, &q);
 		if (q.kind != c[i].k)
 			fail_msg("\"%s\": %s, not %s", c[i].text,
 			    intent_name(q.kind), intent_name(c[i].k));
