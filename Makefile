@@ -58,7 +58,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
-	   bot/tz.c bot/highlight.c bot/intent.c
+	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
@@ -185,7 +185,7 @@ M_QUESTION = $(M_INDEX) question entity intent intent_model
 M_FMT	 = $(M_TEXT) fmt phrase
 M_STATE	 = buf log state
 M_HL	 = $(M_FMT) $(M_STATE) loop tz highlight
-M_ROUTER = $(M_QUESTION) $(M_HL) commands numbers router
+M_ROUTER = $(M_QUESTION) $(M_HL) answer prose numbers commands router
 MODS_test_text	   = $(M_TEXT)
 MODS_test_fmt	   = $(M_FMT)
 MODS_test_kb	   = $(M_ROUTER)

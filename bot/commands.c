@@ -20,91 +20,13 @@
 #include "intent.h"
 #include "numbers.h"
 #include "phrase.h"
+#include "prose.h"
 #include "router.h"
 #include "text.h"
 
 #define TOP_DEFAULT	5
 #define TOP_MAX		20
 #define LIST_MAX	64	/* roles listed by whoneeds/above/match */
-#define PASSAGES	8	/* passages looked at for one answer */
-#define PROSE_PASSAGES	24	/* the bm25 order a prose answer uses */
-#define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
-				 * aspect's probability */
-#define PROSE_LEARNED	1.5	/* and of the sentence model's */
-#define PROSE_TOP	8	/* sentences the model names, at most */
-#define PROSE_MIN	0.25	/* below this nothing fits */
-#define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
-#define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
-
-#define TOPIC_ITEM_RANK	3	/* an item this high answers alone */
-/* bm25 (lower is better) a passage must beat to be quoted: above it,
- * the match is too loose and the answer is "not covered". */
-#define PASSAGE_SCORE_MAX	(-2.0)
-
-/* ---- what an answer was about ----------------------------------------- */
-
-void
-said_role(struct cmd_ctx *c, const struct kb_role *r)
-{
-	int i;
-
-	for (i = 0; i < c->said.nroles; i++)
-		if (c->said.roles[i] == r)
-			return;
-	if (c->said.nroles < Q_ROLES_MAX)
-		c->said.roles[c->said.nroles++] = r;
-}
-
-/* The claim behind an answer: its guide, its words and their line in
- * the sentence map (of role's part where two roles share the words, as
- * the ML Engineer's and AI Product Manager's pay do), 0 if unmapped. */
-static void
-said_cite_line(struct cmd_ctx *c, const struct kb_source *s,
-    const char *quote, int line)
-{
-	if (c->said.cite_source || s == NULL || quote == NULL)
-		return;		/* the first claim of an answer is its own */
-	c->said.cite_source = s;
-	c->said.cite_line = line;
-	snprintf(c->said.cite, sizeof(c->said.cite), "%s", quote);
-}
-
-static void
-said_cite_of(struct cmd_ctx *c, const struct kb_source *s, const char *quote,
-    const struct kb_role *r)
-{
-	const struct kb_sentence *k;
-
-	if (c->said.cite_source || s == NULL || quote == NULL)
-		return;
-	k = kb_sentence_of(c->kb, s, quote, r ? (int)(r - c->kb->roles) : -1);
-	said_cite_line(c, s, quote, k ? k->line : 0);
-}
-
-static void
-said_cite(struct cmd_ctx *c, const struct kb_source *s, const char *quote)
-{
-	said_cite_of(c, s, quote, NULL);
-}
-
-/* The sentence behind a role's pay: the figure's quote, or the words. */
-void
-said_pay(struct cmd_ctx *c, const struct kb_role *r)
-{
-	int i;
-
-	said_role(c, r);
-	if (r->figure) {
-		said_cite_of(c, r->figure->source, r->figure->pay.quote, r);
-		return;
-	}
-	for (i = 0; i < r->nsrc; i++)
-		if (r->src[i].pay.words) {
-			said_cite_of(c, r->src[i].source, r->src[i].pay.words,
-			    r);
-			return;
-		}
-}
 
 /* ---- shared pieces -------------------------------------------------- */
 
@@ -167,25 +89,6 @@ parse_measure(const char *w, int *ok)
 		}
 	*ok = 0;
 	return MEASURE_MID;
-}
-
-const char *
-measure_name(enum measure m)
-{
-	return m == MEASURE_MIN ? "bottom of range" :
-	    m == MEASURE_MAX ? "top of range" : "midpoint";
-}
-
-/* The label of the guide the ranked figures come from, if one. */
-const char *
-figure_label(const struct kb_role *const *r, int n)
-{
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (r[i]->figure->source != r[0]->figure->source)
-			return "guides";
-	return n ? r[0]->figure->source->label : "guides";
 }
 
 /* ---- answers, from resolved entities -------------------------------- */
@@ -556,40 +459,6 @@ say_unknown(struct cmd_ctx *c, const char *name, struct answer *a)
 	not_covered(c, a, name, &hit);
 }
 
-/* Ranked list with ties kept: "1= A $x; 1= B $x; 3. C $y". */
-void
-ranked(struct answer *a, const struct kb_role *const *r, int n,
-    enum measure m)
-{
-	static const char *const hdr[] = { "Rank", "Role", "Measure", "Range" };
-	int i, rank = 1;
-
-	fmt_table_begin(a, hdr, 4);
-	for (i = 0; i < n; i++) {
-		long v = measure_x2(r[i], m);
-		int tie_prev = i > 0 && measure_x2(r[i - 1], m) == v;
-		int tie_next = i + 1 < n && measure_x2(r[i + 1], m) == v;
-		const struct kb_pay *p = &r[i]->figure->pay;
-		char rk[16];
-
-		if (!tie_prev)
-			rank = i + 1;
-		snprintf(rk, sizeof(rk), "%d%s", rank,
-		    tie_prev || tie_next ? "=" : ".");
-		fmt_row_begin(a, "; ");
-		fmt_cell_begin(a); fmt_text(a, rk); fmt_cell_end(a);
-		fmt_cell_begin(a); fmt_text(a, r[i]->title); fmt_cell_end(a);
-		fmt_cell_begin(a); fmt_money_x2(a, v);
-		if (m == MEASURE_MAX && p->open_ended)
-			fmt_text(a, "+");
-		fmt_cell_end(a);
-		/* the full range only in HTML: the plain line stays short */
-		fmt_html_cell_range(a, p->min, p->max, p->open_ended);
-		fmt_row_end(a);
-	}
-	fmt_table_end(a);
-}
-
 /* Roles without a figure (of a category, or all), named so rankings are
  * not mistaken as complete. */
 static void
@@ -886,152 +755,6 @@ say_match(struct cmd_ctx *c, const int *sk, int nsk, char **unknown,
 }
 
 /*
- * The best sentence or two of the guides for words, quoted with guide and
- * line (guide: 1 the undated one, 2 the dated one, 0 either); returns
- * how many were quoted, 0 when nothing matched well enough.
- */
-static int
-quote_passages(struct cmd_ctx *c, char **words, int nwords, int role,
-    int guide, struct answer *a)
-{
-	struct passage *p = xcalloc(PASSAGES, sizeof(*p));
-	int n, i, shown = 0;
-
-	n = index_passages(c->ix, words, nwords, role, p, PASSAGES);
-	for (i = 0; i < n && shown < 2; i++) {
-		int dated = p[i].source->year != 0;
-
-		if ((guide == 1 || guide == 2) && (guide == 2) != dated)
-			continue;
-		if (p[i].score > PASSAGE_SCORE_MAX ||
-		    (shown > 0 && p[i].score > p[0].score * 0.8))
-			break;
-		if (shown > 0)
-			fmt_para(a);
-		fmt_printf(a, "The %s", p[i].source->label);
-		if (p[i].role >= 0)
-			fmt_printf(a, " on %s", c->kb->roles[p[i].role].title);
-		fmt_printf(a, " (line %d): \"%s\"", p[i].line, p[i].text);
-		if (p[i].role >= 0)
-			said_role(c, &c->kb->roles[p[i].role]);
-		said_cite_line(c, p[i].source, p[i].text, p[i].line);
-		shown++;
-	}
-	free(p);
-	return shown;
-}
-
-/* How likely the question asks what a sentence of these aspects tells:
- * the aspect model's probabilities (ap, by enum kb_aspect) of them. */
-static double
-prose_aspect_p(const double *ap, unsigned aspects)
-{
-	double p = 0;
-	int a;
-
-	for (a = 0; a < ASPECT_COUNT; a++)
-		if (aspects & (1u << a))
-			p += ap[a];
-	return p;
-}
-
-/* The map's sentence a sentence-model label names ("guide-2026:238:0",
- * the Nth sentence of that line), or -1. */
-static int
-sentence_of_label(const struct kb *kb, const char *label)
-{
-	const char *colon = strchr(label, ':');
-	int i, line, nth;
-
-	if (colon == NULL || sscanf(colon + 1, "%d:%d", &line, &nth) != 2)
-		return -1;
-	for (i = 0; i < kb->nsentences; i++)
-		if (kb->sentences[i].line == line &&
-		    strncmp(kb->sentences[i].source->id, label,
-		    (size_t)(colon - label)) == 0 &&
-		    kb->sentences[i].source->id[colon - label] == '\0' &&
-		    nth-- == 0)
-			return i;
-	return -1;
-}
-
-/* sp[i]: how likely the map's sentence i answers q, by the sentence
- * model (its best PROSE_TOP; the rest 0). */
-static void
-sentence_p(const struct kb *kb, const struct intent *q, double *sp)
-{
-	const struct intent_model *m = &sentence_model_builtin;
-	double p[INTENT_CLASSES_MAX];
-	int i, k, best, idx;
-
-	if (m->nclass == 0 || m->nclass > INTENT_CLASSES_MAX)
-		return;
-	intent_score(m, q, p);
-	for (k = 0; k < PROSE_TOP; k++) {
-		for (best = 0, i = 1; i < m->nclass; i++)
-			if (p[i] > p[best])
-				best = i;
-		if (p[best] <= 0)
-			break;
-		if ((idx = sentence_of_label(kb, m->labels[best])) >= 0)
-			sp[idx] = p[best];
-		p[best] = 0;
-	}
-}
-
-/* Sentence k is about what the question is: its role, else the role's
- * category (1: a second choice), or anything when nothing is named. */
-static int
-prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
-    int cat)
-{
-	if (role >= 0)
-		return k->role == role ? 0 :
-		    k->category >= 0 && k->category ==
-		    c->kb->roles[role].category ? 1 : -1;
-	if (cat >= 0)
-		return k->category == cat ? 0 : k->role >= 0 &&
-		    c->kb->roles[k->role].category == cat ? 1 : -1;
-	return k->role < 0 ? 0 : 1;
-}
-
-/* Sentences i and k say the same kind of thing about the same subject
- * on the same line of the same guide. */
-static int
-same_thought(const struct kb_sentence *i, const struct kb_sentence *k)
-{
-	return i->source == k->source && i->line == k->line &&
-	    i->role == k->role && i->category == k->category &&
-	    i->topic == k->topic && (i->aspects & k->aspects) != 0;
-}
-
-/*
- * Sentence k, and when it is short ("Costs explode.") the sentences of
- * its line that say the same kind of thing with it, in their order: a
- * few words alone read as a riddle.
- */
-static void
-quote_with_line(struct cmd_ctx *c, const struct kb_sentence *k,
-    struct answer *a)
-{
-	const struct kb_sentence *lo = k, *hi = k + 1, *s,
-	    *first = c->kb->sentences, *end = c->kb->sentences +
-	    c->kb->nsentences;
-
-	if (strlen(k->text) < PROSE_SHORT) {
-		while (lo > first && same_thought(lo - 1, k))
-			lo--;
-		while (hi < end && same_thought(hi, k))
-			hi++;
-	}
-	for (s = lo; s < hi; s++) {
-		if (s > lo)
-			fmt_text(a, " ");
-		fmt_text(a, s->text);
-	}
-}
-
-/*
  * A prose question answered from the sentence map: among the sentences
  * of its subject (a role, then its category; a category; or the guides
  * as a whole, then everything), the one whose aspects the question most
@@ -1040,70 +763,11 @@ quote_with_line(struct cmd_ctx *c, const struct kb_sentence *k,
  * has nothing close (the caller searches instead).
  */
 
-static int
-say_prose(struct cmd_ctx *c, const struct intent *q, int role,
-    struct answer *a)
-{
-	const struct kb_sentence *k, *best = NULL;
-	struct passage *p;
-	double score, top = 0, *sp, ap[ASPECT_COUNT] = {0};
-	int i, j, np, tier;
-
-	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
-		return 0;
-	for (i = 0; i < 4 && q->aspects[i].name; i++)
-		if ((j = kb_aspect_of(q->aspects[i].name)) >= 0)
-			ap[j] = q->aspects[i].p;
-	sp = xcalloc((size_t)c->kb->nsentences, sizeof(*sp));
-	sentence_p(c->kb, q, sp);
-	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
-	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
-	    PROSE_PASSAGES);
-	for (i = 0; i < c->kb->nsentences; i++) {
-		k = &c->kb->sentences[i];
-		if ((q->e.guide == 1 || q->e.guide == 2) &&
-		    (q->e.guide == 2) != (k->source->year != 0))
-			continue;
-		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
-			continue;
-		score = prose_aspect_p(ap, k->aspects) + PROSE_LEARNED * sp[i];
-		for (j = 0; j < np; j++)
-			if (p[j].source == k->source && p[j].line == k->line &&
-			    strstr(p[j].text, k->text) != NULL) {
-				score += PROSE_LEXICAL * (1.0 - (double)j / np);
-				break;
-			}
-		/* the subject's own sentences first, a near one when it
-		 * fits much better */
-		score -= PROSE_TIER * tier;
-		if (score >= PROSE_MIN && score > top) {
-			best = k;
-			top = score;
-		}
-	}
-	free(p);
-	free(sp);
-	if (best == NULL)
-		return 0;
-	fmt_printf(a, "The %s", best->source->label);
-	if (best->role >= 0)
-		fmt_printf(a, " on %s", c->kb->roles[best->role].title);
-	else if (best->category >= 0)
-		fmt_printf(a, " on %s", c->kb->categories[best->category].name);
-	fmt_printf(a, " (line %d): \"", best->line);
-	quote_with_line(c, best, a);
-	fmt_text(a, "\"");
-	if (best->role >= 0)
-		said_role(c, &c->kb->roles[best->role]);
-	said_cite_line(c, best->source, best->text, best->line);
-	return 1;
-}
-
 static void
 say_passage(struct cmd_ctx *c, const struct intent *q, int role,
     struct answer *a)
 {
-	if (say_prose(c, q, role, a) > 0)
+	if (prose_answer(c, q, role, a) > 0)
 		return;
 	if (role >= 0) {
 		/* nothing in the prose: what the guides do have on it */
@@ -1112,7 +776,7 @@ say_passage(struct cmd_ctx *c, const struct intent *q, int role,
 		    a);
 		return;
 	}
-	if (quote_passages(c, (char **)q->pwords, q->npwords, role,
+	if (prose_quote_passages(c, (char **)q->pwords, q->npwords, role,
 	    q->e.guide, a) == 0)
 		fmt_printf(a, "That's not covered by the guides. I can answer "
 		    "about %d tech roles: pay, skills, what the job is, "
@@ -1237,58 +901,6 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 	}
 	if (nth == 0)
 		fmt_text(a, "The guides loaded have nothing on that.");
-}
-
-/* The question has a word of the item's name ("equity" of "Equity and
- * Stock Options"): it asks about that item, not the list. */
-static int
-names_item(const struct intent *q, const char *name)
-{
-	char stem[6];
-	int i;
-
-	for (i = 0; i < q->nwords; i++) {
-		if (strlen(q->words[i]) < 4)
-			continue;
-		snprintf(stem, sizeof(stem), "%s", q->words[i]);
-		if (strcasestr(name, stem))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The one item of a topic's list a question is about ("does business
- * intelligence help my resume"): an item line among the best passages
- * for the question's words.  1 when one was quoted; 0 leaves the list.
- */
-static int
-say_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
-    struct answer *a)
-{
-	const struct kb_topic *t;
-	struct passage p[TOPIC_ITEM_RANK];
-	int np, j, nth, i;
-
-	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
-	    TOPIC_ITEM_RANK);
-	for (j = 0; j < np; j++)
-		for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
-		    nth++)
-			for (i = 0; i < t->nitems; i++) {
-				if (p[j].source != t->source ||
-				    strstr(p[j].text, t->items[i].text) == NULL ||
-				    !names_item(q, t->items[i].name))
-					continue;
-				fmt_printf(a, "The %s on ", t->source->label);
-				fmt_strong(a, t->title);
-				fmt_printf(a, " (line %d): %s: %s", p[j].line,
-				    t->items[i].name, t->items[i].text);
-				said_cite_line(c, t->source, t->items[i].text,
-				    p[j].line);
-				return 1;
-			}
-	return 0;
 }
 
 /* ---- command handlers --------------------------------------------- */
@@ -1972,7 +1584,7 @@ say_pair(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 
 	snprintf(buf, sizeof(buf), "%s", q->e.unknown[0]);
 	n = text_words(buf, w, 8);
-	if (quote_passages(c, w, n, (int)(q->e.roles[0] - c->kb->roles), 0,
+	if (prose_quote_passages(c, w, n, (int)(q->e.roles[0] - c->kb->roles), 0,
 	    a) == 0)
 		return 0;
 	fmt_text(a, " ");
@@ -2177,7 +1789,7 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	case I_KEYSKILLS:
 	case I_METASKILLS:
 		/* "is equity worth negotiating for": the item it names */
-		if (say_topic_item(c, q, q->kind == I_TIPS ? "negotiation" :
+		if (prose_topic_item(c, q, q->kind == I_TIPS ? "negotiation" :
 		    q->kind == I_KEYSKILLS ? "market-skills" : "meta-skills",
 		    a))
 			break;

@@ -13,7 +13,7 @@
 #ifndef TECHPAY_NUMBERS_H
 #define TECHPAY_NUMBERS_H
 
-#include "command.h"
+#include "answer.h"
 
 /* I_AMOUNT, I_BETWEEN, I_ABOVE, I_BELOW: the roles (or the named ones)
  * against q->e.amount by q->e.cmp, at the end of the range it names. */

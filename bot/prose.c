@@ -1,0 +1,285 @@
+/*
+ * prose.c -- answers from the guides' prose: the sentence of the map
+ * (knowledge/sentences.json) whose subject is the question's and whose
+ * aspect the question most likely asks, with the sentence model's and
+ * bm25's word for it; a topic's one item a question names; and the
+ * plain bm25 quote when the map has nothing.  Each quote carries the
+ * line its sentence has in the map.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intent.h"
+#include "prose.h"
+
+#define PASSAGES	8	/* passages looked at for one quote */
+/* bm25 (lower is better) a passage must beat to be quoted: above it,
+ * the match is too loose and the answer is "not covered". */
+#define PASSAGE_SCORE_MAX	(-2.0)
+#define PROSE_PASSAGES	24	/* the bm25 order a prose answer uses */
+#define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
+				 * aspect's probability */
+#define PROSE_LEARNED	1.5	/* and of the sentence model's */
+#define PROSE_TOP	8	/* sentences the model names, at most */
+#define PROSE_MIN	0.25	/* below this nothing fits */
+#define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
+#define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
+#define TOPIC_ITEM_RANK	3	/* an item this high answers alone */
+
+/*
+ * The best sentence or two of the guides for words, quoted with guide and
+ * line (guide: 1 the undated one, 2 the dated one, 0 either); returns
+ * how many were quoted, 0 when nothing matched well enough.
+ */
+int
+prose_quote_passages(struct cmd_ctx *c, char **words, int nwords, int role,
+    int guide, struct answer *a)
+{
+	struct passage *p = xcalloc(PASSAGES, sizeof(*p));
+	int n, i, shown = 0;
+
+	n = index_passages(c->ix, words, nwords, role, p, PASSAGES);
+	for (i = 0; i < n && shown < 2; i++) {
+		int dated = p[i].source->year != 0;
+
+		if ((guide == 1 || guide == 2) && (guide == 2) != dated)
+			continue;
+		if (p[i].score > PASSAGE_SCORE_MAX ||
+		    (shown > 0 && p[i].score > p[0].score * 0.8))
+			break;
+		if (shown > 0)
+			fmt_para(a);
+		fmt_printf(a, "The %s", p[i].source->label);
+		if (p[i].role >= 0)
+			fmt_printf(a, " on %s", c->kb->roles[p[i].role].title);
+		fmt_printf(a, " (line %d): \"%s\"", p[i].line, p[i].text);
+		if (p[i].role >= 0)
+			said_role(c, &c->kb->roles[p[i].role]);
+		said_cite_line(c, p[i].source, p[i].text, p[i].line);
+		shown++;
+	}
+	free(p);
+	return shown;
+}
+
+/* How likely the question asks what a sentence of these aspects tells:
+ * the aspect model's probabilities (ap, by enum kb_aspect) of them. */
+static double
+prose_aspect_p(const double *ap, unsigned aspects)
+{
+	double p = 0;
+	int a;
+
+	for (a = 0; a < ASPECT_COUNT; a++)
+		if (aspects & (1u << a))
+			p += ap[a];
+	return p;
+}
+
+/* The map's sentence a sentence-model label names ("guide-2026:238:0",
+ * the Nth sentence of that line), or -1. */
+static int
+sentence_of_label(const struct kb *kb, const char *label)
+{
+	const char *colon = strchr(label, ':');
+	int i, line, nth;
+
+	if (colon == NULL || sscanf(colon + 1, "%d:%d", &line, &nth) != 2)
+		return -1;
+	for (i = 0; i < kb->nsentences; i++)
+		if (kb->sentences[i].line == line &&
+		    strncmp(kb->sentences[i].source->id, label,
+		    (size_t)(colon - label)) == 0 &&
+		    kb->sentences[i].source->id[colon - label] == '\0' &&
+		    nth-- == 0)
+			return i;
+	return -1;
+}
+
+/* sp[i]: how likely the map's sentence i answers q, by the sentence
+ * model (its best PROSE_TOP; the rest 0). */
+static void
+sentence_p(const struct kb *kb, const struct intent *q, double *sp)
+{
+	const struct intent_model *m = &sentence_model_builtin;
+	double p[INTENT_CLASSES_MAX];
+	int i, k, best, idx;
+
+	if (m->nclass == 0 || m->nclass > INTENT_CLASSES_MAX)
+		return;
+	intent_score(m, q, p);
+	for (k = 0; k < PROSE_TOP; k++) {
+		for (best = 0, i = 1; i < m->nclass; i++)
+			if (p[i] > p[best])
+				best = i;
+		if (p[best] <= 0)
+			break;
+		if ((idx = sentence_of_label(kb, m->labels[best])) >= 0)
+			sp[idx] = p[best];
+		p[best] = 0;
+	}
+}
+
+/* Sentence k is about what the question is: its role, else the role's
+ * category (1: a second choice), or anything when nothing is named. */
+static int
+prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
+    int cat)
+{
+	if (role >= 0)
+		return k->role == role ? 0 :
+		    k->category >= 0 && k->category ==
+		    c->kb->roles[role].category ? 1 : -1;
+	if (cat >= 0)
+		return k->category == cat ? 0 : k->role >= 0 &&
+		    c->kb->roles[k->role].category == cat ? 1 : -1;
+	return k->role < 0 ? 0 : 1;
+}
+
+/* Sentences i and k say the same kind of thing about the same subject
+ * on the same line of the same guide. */
+static int
+same_thought(const struct kb_sentence *i, const struct kb_sentence *k)
+{
+	return i->source == k->source && i->line == k->line &&
+	    i->role == k->role && i->category == k->category &&
+	    i->topic == k->topic && (i->aspects & k->aspects) != 0;
+}
+
+/*
+ * Sentence k, and when it is short ("Costs explode.") the sentences of
+ * its line that say the same kind of thing with it, in their order: a
+ * few words alone read as a riddle.
+ */
+static void
+quote_with_line(struct cmd_ctx *c, const struct kb_sentence *k,
+    struct answer *a)
+{
+	const struct kb_sentence *lo = k, *hi = k + 1, *s,
+	    *first = c->kb->sentences, *end = c->kb->sentences +
+	    c->kb->nsentences;
+
+	if (strlen(k->text) < PROSE_SHORT) {
+		while (lo > first && same_thought(lo - 1, k))
+			lo--;
+		while (hi < end && same_thought(hi, k))
+			hi++;
+	}
+	for (s = lo; s < hi; s++) {
+		if (s > lo)
+			fmt_text(a, " ");
+		fmt_text(a, s->text);
+	}
+}
+
+int
+prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
+    struct answer *a)
+{
+	const struct kb_sentence *k, *best = NULL;
+	struct passage *p;
+	double score, top = 0, *sp, ap[ASPECT_COUNT] = {0};
+	int i, j, np, tier;
+
+	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
+		return 0;
+	for (i = 0; i < 4 && q->aspects[i].name; i++)
+		if ((j = kb_aspect_of(q->aspects[i].name)) >= 0)
+			ap[j] = q->aspects[i].p;
+	sp = xcalloc((size_t)c->kb->nsentences, sizeof(*sp));
+	sentence_p(c->kb, q, sp);
+	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
+	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
+	    PROSE_PASSAGES);
+	for (i = 0; i < c->kb->nsentences; i++) {
+		k = &c->kb->sentences[i];
+		if ((q->e.guide == 1 || q->e.guide == 2) &&
+		    (q->e.guide == 2) != (k->source->year != 0))
+			continue;
+		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
+			continue;
+		score = prose_aspect_p(ap, k->aspects) + PROSE_LEARNED * sp[i];
+		for (j = 0; j < np; j++)
+			if (p[j].source == k->source && p[j].line == k->line &&
+			    strstr(p[j].text, k->text) != NULL) {
+				score += PROSE_LEXICAL * (1.0 - (double)j / np);
+				break;
+			}
+		/* the subject's own sentences first, a near one when it
+		 * fits much better */
+		score -= PROSE_TIER * tier;
+		if (score >= PROSE_MIN && score > top) {
+			best = k;
+			top = score;
+		}
+	}
+	free(p);
+	free(sp);
+	if (best == NULL)
+		return 0;
+	fmt_printf(a, "The %s", best->source->label);
+	if (best->role >= 0)
+		fmt_printf(a, " on %s", c->kb->roles[best->role].title);
+	else if (best->category >= 0)
+		fmt_printf(a, " on %s", c->kb->categories[best->category].name);
+	fmt_printf(a, " (line %d): \"", best->line);
+	quote_with_line(c, best, a);
+	fmt_text(a, "\"");
+	if (best->role >= 0)
+		said_role(c, &c->kb->roles[best->role]);
+	said_cite_line(c, best->source, best->text, best->line);
+	return 1;
+}
+
+/* The question has a word of the item's name ("equity" of "Equity and
+ * Stock Options"): it asks about that item, not the list. */
+static int
+names_item(const struct intent *q, const char *name)
+{
+	char stem[6];
+	int i;
+
+	for (i = 0; i < q->nwords; i++) {
+		if (strlen(q->words[i]) < 4)
+			continue;
+		snprintf(stem, sizeof(stem), "%s", q->words[i]);
+		if (strcasestr(name, stem))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The one item of a topic's list a question is about ("does business
+ * intelligence help my resume"): an item line among the best passages
+ * for the question's words.  1 when one was quoted; 0 leaves the list.
+ */
+int
+prose_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
+    struct answer *a)
+{
+	const struct kb_topic *t;
+	struct passage p[TOPIC_ITEM_RANK];
+	int np, j, nth, i;
+
+	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
+	    TOPIC_ITEM_RANK);
+	for (j = 0; j < np; j++)
+		for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
+		    nth++)
+			for (i = 0; i < t->nitems; i++) {
+				if (p[j].source != t->source ||
+				    strstr(p[j].text, t->items[i].text) == NULL ||
+				    !names_item(q, t->items[i].name))
+					continue;
+				fmt_printf(a, "The %s on ", t->source->label);
+				fmt_strong(a, t->title);
+				fmt_printf(a, " (line %d): %s: %s", p[j].line,
+				    t->items[i].name, t->items[i].text);
+				said_cite_line(c, t->source, t->items[i].text,
+				    p[j].line);
+				return 1;
+			}
+	return 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * answer.h -- what every answer shares (answer.c): the context a handler
+ * answers in (struct cmd_ctx), what its answer was about (struct said,
+ * kept by the router as the conversation), and the pieces the answers
+ * of commands.c, numbers.c and prose.c all use.
+ */
+#ifndef TECHPAY_ANSWER_H
+#define TECHPAY_ANSWER_H
+
+#include <time.h>
+
+#include "fmt.h"
+#include "index.h"
+#include "kb.h"
+#include "question.h"
+
+struct message;
+struct highlights;
+
+#define SAID_QUOTE_MAX	PASSAGE_TEXT_MAX
+
+/* What an answer was about: the router keeps it as the conversation. */
+struct said {
+	enum intent_kind kind;
+	const struct kb_role *roles[Q_ROLES_MAX];
+	int		 nroles;
+	int		 skills[Q_SKILLS_MAX];
+	int		 nskills;
+	int		 guide;		/* the guide asked for; 0 either */
+	const char	*aspect;	/* a prose answer's aspect, or NULL */
+	/* the sentence behind the answer's figure or claim */
+	const struct kb_source *cite_source;
+	int		 cite_line;	/* from the sentence map; 0: none */
+	char		 cite[SAID_QUOTE_MAX];
+};
+
+struct cmd_ctx {
+	const struct kb	*kb;
+	struct index	*ix;
+	const char	*prefix;
+	const char	*nick;
+	time_t		 now;
+	const char	*pending_more;	/* this conversation's, or NULL */
+	const struct said *last;	/* the conversation so far, or NULL */
+	const struct message *msg;	/* who asked, where */
+	struct highlights *hl;		/* may be NULL */
+	struct said	 said;		/* filled by the handler */
+};
+
+/* The answer was about r; said_pay: and its pay's sentence ("source?"). */
+void		 said_role(struct cmd_ctx *, const struct kb_role *r);
+void		 said_pay(struct cmd_ctx *, const struct kb_role *r);
+/*
+ * The claim behind an answer (the first one an answer makes is kept):
+ * its guide, its words and their line.  said_cite_of finds the line in
+ * the sentence map, of r's part where two roles share the words (as the
+ * ML Engineer's and AI Product Manager's pay do); said_cite for a claim
+ * of no role.
+ */
+void		 said_cite_line(struct cmd_ctx *, const struct kb_source *,
+		    const char *quote, int line);
+void		 said_cite_of(struct cmd_ctx *, const struct kb_source *,
+		    const char *quote, const struct kb_role *r);
+void		 said_cite(struct cmd_ctx *, const struct kb_source *,
+		    const char *quote);
+/* "bottom of range", "top of range", "midpoint". */
+const char	*measure_name(enum measure);
+/* The label of the guide the figures of r[0..n) come from, or "guides". */
+const char	*figure_label(const struct kb_role *const *r, int n);
+/* r[0..n), already in index_rank's order, as a ranking with ties kept
+ * ("1= A $x; 1= B $x; 3. C $y"): a table in HTML. */
+void		 ranked(struct answer *, const struct kb_role *const *r,
+		    int n, enum measure);
+
+#endif
