@@ -125,6 +125,18 @@ say_salary(struct cmd_ctx *c, const struct kb_role *r, int brief,
 			    r->src[i].pay.words);
 }
 
+/* "Midpoint $180,000 (of the guide's two figures)." after a range. */
+static void
+say_midpoint(struct answer *a, const struct kb_role *r)
+{
+	if (r->figure == NULL)
+		return;
+	fmt_text(a, " Midpoint ");
+	fmt_money_x2(a, measure_x2(r, MEASURE_MID));
+	fmt_text(a, r->figure->pay.open_ended ? " (of the two figures; the "
+	    "top is open-ended)." : " (of the two figures).");
+}
+
 /* The role's sources, newest guide first: s = nth of them. */
 static const struct kb_role_source *
 nth_source(const struct kb_role *r, int nth)
@@ -430,10 +442,18 @@ say_difference(struct cmd_ctx *c, const struct kb_role *r0,
 		}
 	}
 	for (j = 0; j < 2; j++) {
+		const struct kb_role_source *src = pair[j]->primary;
+
 		if (quoted || j)
 			fmt_para(a);
 		fmt_strong(a, pair[j]->title);
-		fmt_printf(a, ": %s", pair[j]->primary->summary);
+		fmt_printf(a, ": %s", src->summary);
+		if (src->nresp > 0) {	/* what each does, in its words */
+			fmt_text(a, " What they do: ");
+			phrase_items(a, src->resp, src->nresp < 3 ? src->nresp :
+			    3);
+			fmt_text(a, ".");
+		}
 		said_cite_of(c, pair[j]->primary->source,
 		    pair[j]->primary->summary, pair[j]);
 		said_role(c, pair[j]);
@@ -1655,6 +1675,8 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		for (i = 0; i < e->nroles && i < 3; i++) {
 			fmt_text(a, i ? " " : "");
 			say_salary(c, e->roles[i], 1, a);
+			if (q->measure == PICK_MID)	/* "and its midpoint" */
+				say_midpoint(a, e->roles[i]);
 		}
 		phrase_modifiers(a, e->mods, e->mod_word);
 		break;

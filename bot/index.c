@@ -1305,7 +1305,7 @@ static const char *const job_heads[] = {
 	"writer", "marketer", "trader", "banker", "pilot", "dentist",
 	"pharmacist", "electrician", "plumber", "mechanic", "professor",
 	"lead", "head", "sysadmin", "dba", "strategist", "owner", "founder",
-	"devrel", "pentester", NULL
+	"devrel", "pentester", "support", "helpdesk", NULL
 };
 
 int

@@ -10,6 +10,7 @@
  * what the intent table says; the best score wins.  Nothing here knows
  * the conversation: the router fills "that one" from its memory.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,9 @@ static const struct cue cues[] = {
 	{ "starting", I_NONE, 0, PICK_MIN, 0 }, { "floor", I_NONE, 0, PICK_MIN, 0 },
 	{ "min", I_NONE, 0, PICK_MIN, 0 }, { "minimum", I_NONE, 0, PICK_MIN, 0 },
 	{ "midpoint", I_NONE, 0, PICK_MID, 0 },
+	{ "halfway", I_NONE, 0, PICK_MID, 0 },
+	{ "mid point", I_NONE, 0, PICK_MID, 0 },
+	{ "middle", I_NONE, 0, PICK_MID, 0 },
 	{ "tops out", I_NONE, 0, PICK_MAX, 0 },
 	{ "top end", I_NONE, 0, PICK_MAX, 0 },
 	{ "high end", I_NONE, 0, PICK_MAX, 0 },
@@ -573,6 +577,21 @@ job_word(const char *w)
 	return index_job_head(one);
 }
 
+/* How many one-letter words from w[i] spell a name word of the index
+ * ("s r e" -> "sre"), the word in out; 0 when they do not. */
+static int
+spelled_out(struct index *ix, char **w, int n, int i, char *out, size_t len)
+{
+	size_t k = 0;
+	int j;
+
+	for (j = i; j < n && k + 1 < len && w[j][0] != '\0' &&
+	    w[j][1] == '\0' && isalpha((unsigned char)w[j][0]); j++)
+		out[k++] = w[j][0];
+	out[k] = '\0';
+	return j - i > 1 && index_name_word(ix, out) ? j - i : 0;
+}
+
 /* Writes chat spellings out and fixes misspelt cue words. */
 static char *
 respell(struct index *ix, const char *norm)
@@ -581,11 +600,19 @@ respell(struct index *ix, const char *norm)
 	const struct cue *c;
 	struct buf b = {0};
 	int n = text_words(copy, w, Q_WORDS_MAX), i, k, best, keep;
+	char joined[Q_NAME_MAX];
 	const char *use, *cw;
 	size_t len, cl;
 
 	for (i = 0; i < n; i++) {
 		use = w[i];
+		/* "s.r.e.", "c i s o": letters typed apart that spell a name
+		 * word are that word */
+		if ((k = spelled_out(ix, w, n, i, joined, sizeof(joined))) > 1) {
+			buf_printf(&b, "%s%s", b.len ? " " : "", joined);
+			i += k - 1;
+			continue;
+		}
 		/* "bc dev" is a blockchain developer, not "because dev": a
 		 * short form before a job's head noun stays as typed */
 		keep = i + 1 < n && job_word(w[i + 1]);
