@@ -902,9 +902,13 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 				    t->items[i].name);
 			fmt_text(a, ". In the guide's words:");
 		}
+		/* the guide's own lead-in, then its items */
+		if (t->intro && style != TOPIC_PROSE)
+			fmt_printf(a, "%s%s ", style == TOPIC_NAMED ? " " : "",
+			    t->intro);
 		for (i = 0; i < t->nitems; i++) {
 			if (style == TOPIC_NAMED) {
-				fmt_text(a, i ? "; " : " ");
+				fmt_text(a, i ? "; " : t->intro ? "" : " ");
 				fmt_text(a, t->items[i].name);
 				fmt_text(a, ": ");
 				phrase_item(a, t->items[i].text);
@@ -918,6 +922,8 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		}
 		if (style != TOPIC_PROSE)
 			fmt_text(a, ".");
+		if (t->outro && style != TOPIC_PROSE)
+			fmt_printf(a, " %s", t->outro);
 	}
 	if (nth == 0)
 		fmt_text(a, "The guides loaded have nothing on that.");
