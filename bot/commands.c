@@ -368,7 +368,8 @@ say_in_guide(struct cmd_ctx *c, const struct kb_role *r, int guide,
     enum intent_kind kind, struct answer *a)
 {
 	const struct kb_role_source *s = source_in(r, guide);
-	int j;
+	const char *duty[3];
+	int j, n;
 
 	said_role(c, r);
 	if (s == NULL) {
@@ -395,11 +396,21 @@ say_in_guide(struct cmd_ctx *c, const struct kb_role *r, int guide,
 		fmt_printf(a, "no figure; in its words: \"%s\"", s->pay.words);
 		said_cite_of(c, s->source, s->pay.words, r);
 	} else {
+		/* what the guide says of it: what it is, does, pays */
 		fmt_text(a, s->summary);
 		said_cite_of(c, s->source, s->summary, r);
-		if (s->pay.words && kind != I_ROLE)
+		/* duties the summary has not already said, three at most */
+		for (j = 0, n = 0; j < s->nresp && n < 3 && kind == I_ROLE; j++)
+			if (strstr(s->summary, s->resp[j]) == NULL)
+				duty[n++] = s->resp[j];
+		if (n > 0) {
+			fmt_text(a, " What they do: ");
+			phrase_items(a, duty, n);
+			fmt_text(a, ".");
+		}
+		if (s->pay.words)
 			fmt_printf(a, " On pay: \"%s\"", s->pay.words);
-		else if (s->pay.has_figure && kind != I_ROLE) {
+		else if (s->pay.has_figure) {
 			fmt_text(a, " Average salary: ");
 			fmt_range(a, s->pay.min, s->pay.max, s->pay.open_ended);
 			fmt_text(a, ".");
@@ -1795,10 +1806,12 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		    "skills or what the job is.");
 		break;
 	case I_ABOUT_BOT:
-		fmt_printf(a, "I'm %s, a bot that answers from two published "
+		fmt_printf(a, "I'm %s, a bot (techpay %s, made by the techpay "
+		    "authors, ISC licence) that answers from two published "
 		    "guides to the highest-paying tech jobs: pay, skills, what "
-		    "each job is. I quote their figures and never estimate "
-		    "(%ssources).", c->nick, c->prefix);
+		    "each job is, comparisons and rankings. I quote their "
+		    "figures and never estimate (%ssources, %shelp).", c->nick,
+		    TECHPAY_VERSION, c->prefix, c->prefix);
 		break;
 	case I_OFFTOPIC:
 		fmt_printf(a, "That's not covered: I only answer from two guides "
