@@ -20,6 +20,7 @@
 #define PROSE_PASSAGES	24	/* the bm25 order a prose answer uses */
 #define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
 				 * aspect's probability */
+#define PROSE_LEXICAL_LINE 0.3	/* of a neighbour's on the same line */
 #define PROSE_LEARNED	1.5	/* and of the sentence model's */
 #define PROSE_TOP	8	/* sentences the model names, at most */
 #define PROSE_MIN	0.25	/* below this nothing fits */
@@ -137,20 +138,20 @@ prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
 	return k->role < 0 ? 0 : 1;
 }
 
-/* Sentences i and k say the same kind of thing about the same subject
- * on the same line of the same guide. */
+/* Sentences i and k speak of the same subject on the same line of the
+ * same guide. */
 static int
 same_thought(const struct kb_sentence *i, const struct kb_sentence *k)
 {
 	return i->source == k->source && i->line == k->line &&
 	    i->role == k->role && i->category == k->category &&
-	    i->topic == k->topic && (i->aspects & k->aspects) != 0;
+	    i->topic == k->topic;
 }
 
 /*
  * Sentence k, and when it is short ("Costs explode.") the sentences of
- * its line that say the same kind of thing with it, in their order: a
- * few words alone read as a riddle.
+ * its line about the same subject, in their order: a few words alone
+ * read as a riddle.
  */
 static void
 quote_with_line(struct cmd_ctx *c, const struct kb_sentence *k,
@@ -179,7 +180,7 @@ prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
 {
 	const struct kb_sentence *k, *best = NULL;
 	struct passage *p;
-	double score, top = 0, *sp, ap[ASPECT_COUNT] = {0};
+	double score, top = 0, *sp, ap[ASPECT_COUNT] = {0}, lex, w;
 	int i, j, np, tier;
 
 	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
@@ -200,12 +201,17 @@ prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
 		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
 			continue;
 		score = prose_aspect_p(ap, k->aspects) + PROSE_LEARNED * sp[i];
-		for (j = 0; j < np; j++)
-			if (p[j].source == k->source && p[j].line == k->line &&
-			    strstr(p[j].text, k->text) != NULL) {
-				score += PROSE_LEXICAL * (1.0 - (double)j / np);
-				break;
+		/* the sentence's own words, or its line's (a neighbour
+		 * that matched: "invisible... everyone notices") */
+		for (j = 0, lex = 0; j < np; j++)
+			if (p[j].source == k->source && p[j].line == k->line) {
+				w = (1.0 - (double)j / np) *
+				    (strstr(p[j].text, k->text) != NULL ?
+				    PROSE_LEXICAL : PROSE_LEXICAL_LINE);
+				if (w > lex)
+					lex = w;
 			}
+		score += lex;
 		/* the subject's own sentences first, a near one when it
 		 * fits much better */
 		score -= PROSE_TIER * tier;

@@ -44,6 +44,10 @@ static const struct { const char *from, *to; } spellings[] = {
 	{ NULL, NULL }
 };
 
+/* Words that may come before the question word that opens a question
+ * ("ok so why..."). */
+#define OPENERS	"so ok okay but and hey hmm then wait lol yo well also btw"
+
 /* Words no question is about, left out of a passage search. */
 static const char *const stop_words[] = {
 	"what", "which", "who", "whom", "how", "why", "where", "when", "does",
@@ -119,7 +123,8 @@ static const struct intent_def intent_defs[I_COUNT] = {
 };
 
 struct cue {
-	const char	*phrase;	/* words; a final "$": at the end */
+	const char	*phrase;	/* words; a final "$": at the end; a
+					 * first "^": opening the question */
 	enum intent_kind kind;
 	int		 weight;
 	enum measure_pick measure;	/* a ranking measure it names */
@@ -373,6 +378,7 @@ static const struct cue cues[] = {
 	{ "more$", I_MORE, 3, 0, 0 }, { "go on", I_MORE, 3, 0, 0 },
 	{ "continue", I_MORE, 3, 0, 0 },
 	/* what the guides say in prose */
+	{ "^why", I_PASSAGE, 6, 0, 0 }, { "^how come", I_PASSAGE, 6, 0, 0 },
 	{ "why", I_PASSAGE, 4, 0, 0 }, { "where", I_PASSAGE, 2, 0, 0 },
 	{ "sectors", I_PASSAGE, 3, 0, 0 }, { "sector", I_PASSAGE, 3, 0, 0 },
 	{ "industries", I_PASSAGE, 3, 0, 0 }, { "industry", I_PASSAGE, 3, 0, 0 },
@@ -500,7 +506,9 @@ table_make(void)
 			typo_cues[ntypo_cues++] = i;
 	/* each word's cues chained in reverse: the table's order kept */
 	for (i = (int)(sizeof(cues) / sizeof(cues[0])) - 2; i >= 0; i--) {
-		h = table_add(cues[i].phrase, strcspn(cues[i].phrase, " $"));
+		const char *w = cues[i].phrase + (cues[i].phrase[0] == '^');
+
+		h = table_add(w, strcspn(w, " $"));
 		cue_next[i] = table_words[h].cue;
 		table_words[h].cue = i;
 	}
@@ -652,6 +660,19 @@ respell(struct index *ix, const char *norm)
 	return buf_steal(&b);
 }
 
+/* w is one of the space-separated words of list. */
+static int
+in_words(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = list; (p = strstr(p, w)) != NULL; p++)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 /* Words i.. match phrase (and it may end there); returns its length. */
 static int
 phrase_at(struct intent *q, int i, const char *phrase)
@@ -660,6 +681,13 @@ phrase_at(struct intent *q, int i, const char *phrase)
 	size_t n;
 	int k = i;
 
+	if (*p == '^') {	/* it opens the question ("so why...") */
+		for (k = 0; k < i; k++)
+			if (!in_words(OPENERS, q->words[k]))
+				return 0;
+		k = i;
+		p++;
+	}
 	while (*p && *p != '$') {
 		if (k >= q->nwords || q->used[k])
 			return 0;
@@ -676,18 +704,6 @@ phrase_at(struct intent *q, int i, const char *phrase)
 	return k - i;
 }
 
-/* w is one of the space-separated words of list. */
-static int
-in_words(const char *list, const char *w)
-{
-	size_t n = strlen(w);
-	const char *p;
-
-	for (p = list; (p = strstr(p, w)) != NULL; p++)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
 
 /* The expansions of w, appended to more (split into pwords later). */
 static void

@@ -286,6 +286,12 @@ recall(struct intent *q, const struct said *last)
 			q->kind = named ? I_SALARY : I_NONE;
 		return;
 	}
+	/* "k and the pay": nothing named anew, so what changed is the
+	 * question itself, which its cue words say */
+	if (q->kind == I_AGAIN && !names_subject(e) && !e->guide &&
+	    e->amount == 0 && e->mods == 0 && q->strong != I_NONE &&
+	    q->strong != I_AGAIN)
+		q->kind = q->strong;
 	/* "and sre?", "same for data scientists", "in the older guide":
 	 * the last question, with what this one names */
 	if (q->kind == I_AGAIN)
