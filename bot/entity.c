@@ -442,7 +442,7 @@ find_numbers(struct intent *q)
 			}
 		} else if (v >= 1 && v <= 50 && q->e.count == 0) {
 			q->e.count = (int)v;
-		} else if (v >= 1000 && q->e.amount == 0) {
+		} else if (v >= 1000 && v <= AMOUNT_MAX && q->e.amount == 0) {
 			q->e.amount = v;
 		} else
 			continue;

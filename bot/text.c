@@ -478,7 +478,6 @@ text_words(char *s, char **words, int max)
 
 /* ---- amounts of money, as chat writes them ---------------------------- */
 
-#define AMOUNT_MAX	100000000L	/* above this, no salary: not read */
 #define AMOUNT_TOKENS	16		/* numbers of one message looked at */
 
 /* One number of a message: "$185,000", "150k", "1.5m", "200 grand". */

@@ -52,6 +52,8 @@ char	*text_key(const char *norm);
  * features, the parser's own words). */
 unsigned text_hash(const char *s, size_t n);
 
+#define AMOUNT_MAX	100000000L	/* above this, no salary: not read */
+
 /* Length of the longest prefix of s[0..len) not above max bytes that
  * does not end inside a UTF-8 sequence. */
 size_t	 utf8_cut(const char *s, size_t len, size_t max);
