@@ -128,6 +128,12 @@ explain(struct kb *kb, struct index *ix, const struct router_opts *ro,
 	ssize_t n;
 	int i;
 
+	if (argc == 0) {
+		fprintf(stderr, "techpay: explain: give a message, or - to read "
+		    "them from standard input\n");
+		router_free(rt);
+		return 2;
+	}
 	answer_init(&a);
 	if (argc == 1 && strcmp(argv[0], "-") == 0) {
 		while ((n = getline(&line, &cap, stdin)) > 0) {
@@ -146,7 +152,7 @@ explain(struct kb *kb, struct index *ix, const struct router_opts *ro,
 	buf_free(&q);
 	answer_free(&a);
 	router_free(rt);
-	return argc > 0 ? 0 : 2;
+	return 0;
 }
 
 static struct kb *

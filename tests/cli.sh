@@ -1,5 +1,5 @@
 #!/bin/sh
-# cli.sh TECHPAY -- the command line as a user runs it: ask, console,
+# cli.sh TECHPAY -- the command line as a user runs it: ask, explain, console,
 # index --check on good and broken knowledge, --help and --version.
 T=$1
 pass=0; fail=0
@@ -20,6 +20,20 @@ expect "ask --html" '<table>' "$out"
 out=$("$T" --version); expect "version" "techpay 0." "$out"
 out=$("$T" --help); expect "help" "usage: techpay" "$out"
 "$T" bogus >/dev/null 2>&1 && bad "unknown command exit 0" || ok
+
+# explain: why an answer came out; "-" reads one conversation
+out=$("$T" explain how much do sres make); rc=$?
+[ $rc -eq 0 ] && ok || bad "explain exit $rc"
+expect "explain spans" 'role[3-3]="sres"' "$out"
+expect "explain scores" 'intent scores: salary=' "$out"
+expect "explain chosen" 'chosen: salary role=Site Reliability Engineer' "$out"
+expect "explain answer" 'answer: Site Reliability Engineer: $140,000' "$out"
+out=$(printf 'how much do devops folks make\nand sre?\n' | "$T" explain -)
+expect "explain memory" 'conversation: last=salary role=DevOps Engineer' "$out"
+expect "explain follow-up" 'chosen: salary role=Site Reliability' "$out"
+out=$("$T" explain '!salary sre')
+expect "explain command" 'command: !salary sre' "$out"
+"$T" explain >/dev/null 2>&1 && bad "explain without text exit 0" || ok
 
 # console: a line in, the answer out, several in a row, EOF ends it
 out=$(printf 'salary sre\n!top 3\ntechpay, which roles need python?\n\nmore\n' |
