@@ -510,7 +510,7 @@ unranked_note(struct cmd_ctx *c, struct answer *a, int cat)
 
 static void
 say_top(struct cmd_ctx *c, int want, int asc, enum measure m, int cat,
-    struct answer *a)
+    int note, struct answer *a)
 {
 	const struct kb_role *all[LIST_MAX], *r[LIST_MAX];
 	int i, n, k;
@@ -541,9 +541,11 @@ say_top(struct cmd_ctx *c, int want, int asc, enum measure m, int cat,
 	}
 	for (i = 0; i < n; i++)
 		said_role(c, r[i]);
-	if (n == 1 && cat >= 0) {
-		fmt_printf(a, "%s in %s with a figure: ", asc ? "Lowest" :
-		    "Highest", c->kb->categories[cat].name);
+	if (n == 1) {
+		fmt_printf(a, "%s", asc ? "Lowest" : "Highest");
+		if (cat >= 0)
+			fmt_printf(a, " in %s", c->kb->categories[cat].name);
+		fmt_printf(a, " by %s with a figure: ", measure_name(m));
 		fmt_strong(a, r[0]->title);
 		fmt_text(a, ", ");
 		phrase_pay(a, r[0]);
@@ -558,7 +560,8 @@ say_top(struct cmd_ctx *c, int want, int asc, enum measure m, int cat,
 		ranked(a, r, n, m);
 		fmt_plain(a, ".");
 	}
-	unranked_note(c, a, cat);
+	if (note)
+		unranked_note(c, a, cat);
 }
 
 static void
@@ -1136,7 +1139,7 @@ cmd_top(struct cmd_ctx *c, const char *arg, struct answer *a)
 	int want = TOP_DEFAULT, asc = 0;
 
 	rank_args(arg, &want, &asc, &m);
-	say_top(c, want, asc, m, -1, a);
+	say_top(c, want, asc, m, -1, 1, a);
 }
 
 static void
@@ -1755,8 +1758,17 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		say_match(c, e->skills, e->nskills, unk, nunk, a);
 		break;
 	case I_TOP:
+		if (q->ends == 3 && e->count == 0) {
+			/* "which pays the most and which the least" */
+			say_top(c, 1, 0, pick(q->measure, MEASURE_MID),
+			    e->category, 0, a);
+			fmt_para(a);
+			say_top(c, 1, 1, pick(q->measure, MEASURE_MID),
+			    e->category, 1, a);
+			break;
+		}
 		say_top(c, e->count ? e->count : TOP_DEFAULT, q->lowest,
-		    pick(q->measure, MEASURE_MID), e->category, a);
+		    pick(q->measure, MEASURE_MID), e->category, 1, a);
 		break;
 	case I_ABOVE:
 	case I_BELOW:

@@ -778,6 +778,9 @@ question_parse(struct index *ix, const char *text, size_t len,
 				if (c->measure)
 					q->measure = c->measure;
 				q->lowest |= c->lowest;
+				/* "the most and the least": both ends */
+				if (c->kind == I_TOP && c->weight >= 3)
+					q->ends |= c->lowest ? 2 : 1;
 				if (n > longest)
 					longest = n;
 			}

@@ -120,6 +120,8 @@ struct intent {
 	enum intent_kind kind;
 	struct entities	 e;
 	int		 lowest;	/* rankings: lowest first */
+	int		 ends;		/* ranking words: 1 highest, 2 lowest,
+					 * 3 both ("the most and the least") */
 	enum measure_pick measure;
 	int		 cued;		/* the cue score that chose kind; 0:
 					 * chosen from the entities alone */
