@@ -341,7 +341,7 @@ static: $(B)/gen/kb_embed.c
 # build/fuzz/crash-TARGET-*: make it a regression case.
 
 FUZZ_TARGETS = fuzz_router fuzz_mxsync fuzz_kb fuzz_config fuzz_irc \
-	       fuzz_ircserver
+	       fuzz_ircserver fuzz_ircwire
 FUZZ_SECONDS ?= 30
 FUZZ_CC	 = clang
 FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -364,6 +364,13 @@ $(B)/fuzz/obj/intent_model.o: $(B)/gen/intent_model.c
 
 # includes bot/irc.c to reach its static handlers: every object but irc.o
 $(B)/fuzz/fuzz_ircserver: tests/fuzz/fuzz_ircserver.c bot/irc.c \
+    $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ))
+	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
+	    $(LDFLAGS) \
+	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS)
+
+# the same, with the link and libircclient's parser on real sockets
+$(B)/fuzz/fuzz_ircwire: tests/fuzz/fuzz_ircwire.c bot/irc.c \
     $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ))
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
 	    $(LDFLAGS) \

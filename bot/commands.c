@@ -1451,6 +1451,21 @@ cmd_reload(struct cmd_ctx *c, const char *arg, struct answer *a)
 	fmt_text(a, "Reloading the config and the knowledge.");
 }
 
+/*
+ * One channel or room, or 0 after saying why not: IRC takes a list
+ * ("#a,#b"), and "0" in it leaves every channel, so an owner's
+ * "!join #x,0" (or a command slipped in as an owner's) must not reach a
+ * JOIN.  No channel or room name holds a comma.
+ */
+static int
+one_place(struct answer *a, const char *where)
+{
+	if (strchr(where, ',') == NULL && strcmp(where, "0") != 0)
+		return 1;
+	fmt_text(a, "Not that: one channel or room at a time, by its name.");
+	return 0;
+}
+
 static void
 cmd_join(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
@@ -1460,6 +1475,8 @@ cmd_join(struct cmd_ctx *c, const char *arg, struct answer *a)
 		fmt_printf(a, "Usage: %sjoin CHANNEL-OR-ROOM", c->prefix);
 		return;
 	}
+	if (!one_place(a, where))
+		return;
 	set_action(a, ACT_JOIN, where);
 	fmt_text(a, "Joining ");
 	fmt_echo(a, where);
@@ -1480,6 +1497,8 @@ cmd_part(struct cmd_ctx *c, const char *arg, struct answer *a)
 		}
 		snprintf(where, sizeof(where), "%s", t);
 	}
+	if (!one_place(a, where))
+		return;
 	set_action(a, ACT_PART, where);
 	fmt_text(a, "Leaving ");
 	fmt_echo(a, where);

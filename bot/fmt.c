@@ -34,7 +34,7 @@ answer_reset(struct answer *a)
 	a->row_cells = a->rows = a->paras = 0;
 	a->action = ACT_NONE;
 	a->action_arg[0] = '\0';
-	a->free = a->notice = 0;
+	a->free = a->notice = a->echoes = 0;
 }
 
 static void
@@ -117,9 +117,15 @@ fmt_strong(struct answer *a, const char *s)
 void
 fmt_echo(struct answer *a, const char *s)
 {
-	char *clean = text_clean(s, strlen(s));
-	size_t n = strlen(clean), cut = n, chars = 0, i;
+	char *clean;
+	size_t n, cut, chars = 0, i;
 
+	if (a->echoes++ > 0) {
+		fmt_text(a, "\"…\"");
+		return;
+	}
+	clean = text_clean(s, strlen(s));
+	n = cut = strlen(clean);
 	for (i = 0; i < n; i++)
 		if (((unsigned char)clean[i] & 0xc0) != 0x80 &&
 		    chars++ == ECHO_MAX) {

@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "config.h"
+#include "confparse.h"
 #include "highlight.h"
 #include "irc.h"
 #include "link.h"
@@ -103,6 +104,16 @@ struct net {
 	int			 nops;
 	char			 joined[JOINED_MAX][64];
 	int			 njoined;
+	/* how MODE takes its arguments, from ISUPPORT (005) CHANMODES
+	 * and PREFIX: list modes (A), modes with an argument always (B)
+	 * or when set (C), and status modes (nick arguments); until then
+	 * RFC 1459's, with the common status modes.  Servers add modes
+	 * with arguments (InspIRCd's +j, +f, +L): without these a -o
+	 * after one takes the wrong argument and an op stays an op. */
+	char			 modes_list[32];
+	char			 modes_arg[32];
+	char			 modes_set_arg[32];
+	char			 modes_status[16];
 	char			 key[80];	/* "irc:NAME" for highlights */
 };
 
@@ -310,11 +321,14 @@ irc_split_at(const char *text, size_t len, size_t max)
 /*
  * Sends text to target in lines that fit, each starting with lead
  * ("nick: " in a channel, "" in private) so that every line of a long
- * answer says whom it is for.
+ * answer says whom it is for.  In a channel as NOTICE: an automatic
+ * reply, which by IRC's rule no bot answers (and the bot answers no
+ * NOTICE), so two bots in a channel cannot keep answering each other,
+ * as m.notice does on Matrix; in private as PRIVMSG, a conversation.
  */
 static void
 say(struct net *n, const char *origin, const char *target, const char *lead,
-    const char *text)
+    const char *text, int notice)
 {
 	size_t max = payload_max(n, target), len = strlen(text), cut;
 	size_t ll = strlen(lead);
@@ -324,8 +338,8 @@ say(struct net *n, const char *origin, const char *target, const char *lead,
 		ll = 0;
 	while (len > 0 && lines < n->cf->max_lines * 2) {
 		cut = irc_split_at(text, len, max - ll);
-		sendf_for(n, origin, "PRIVMSG %s :%.*s%.*s", target, (int)ll,
-		    lead, (int)cut, text);
+		sendf_for(n, origin, "%s %s :%.*s%.*s", notice ? "NOTICE" :
+		    "PRIVMSG", target, (int)ll, lead, (int)cut, text);
 		lines++;
 		text += cut;
 		len -= cut;
@@ -347,8 +361,9 @@ irc_act(struct adapter *ad, const struct message *m, enum action what,
 	for (i = 0; i < irc->nnets; i++) {
 		struct net *n = &irc->nets[i];
 
+		/* one channel: a list could hold "0", which parts all */
 		if (m->network == NULL || strcmp(n->key, m->network) != 0 ||
-		    !strchr("#&+!", arg[0]))
+		    !strchr("#&+!", arg[0]) || !valid_irc_word(arg))
 			continue;
 		if (what == ACT_JOIN)
 			sendf(n, 0, "JOIN %s", arg);
@@ -516,7 +531,7 @@ answer_as(struct net *n, const char *origin, const char *target, int direct,
 			    buf_str(&irc->ans.text));
 		else
 			say(n, origin, direct ? nick : target, direct ? "" :
-			    lead, buf_str(&irc->ans.text));
+			    lead, buf_str(&irc->ans.text), !direct);
 	}
 }
 
@@ -627,6 +642,41 @@ whois_reply(struct net *n, unsigned int code, const char **p,
 		}
 		free(iv->command);
 		memset(iv, 0, sizeof(*iv));
+	}
+}
+
+/* The modes of a new connection, until its ISUPPORT says otherwise. */
+static void
+modes_default(struct net *n)
+{
+	snprintf(n->modes_list, sizeof(n->modes_list), "beI");
+	snprintf(n->modes_arg, sizeof(n->modes_arg), "k");
+	snprintf(n->modes_set_arg, sizeof(n->modes_set_arg), "l");
+	snprintf(n->modes_status, sizeof(n->modes_status), "qaohv");
+}
+
+/* One ISUPPORT token: CHANMODES=A,B,C,D and PREFIX=(modes)symbols. */
+static void
+isupport(struct net *n, const char *tok)
+{
+	char *v[4] = { n->modes_list, n->modes_arg, n->modes_set_arg, NULL };
+	size_t len;
+	int i;
+
+	if (strncmp(tok, "CHANMODES=", 10) == 0) {
+		tok += 10;
+		for (i = 0; i < 3; i++) {
+			len = strcspn(tok, ",");
+			snprintf(v[i], sizeof(n->modes_list), "%.*s",
+			    (int)len, tok);
+			tok += len;
+			if (*tok == ',')
+				tok++;
+		}
+	} else if (strncmp(tok, "PREFIX=(", 8) == 0) {
+		tok += 8;
+		snprintf(n->modes_status, sizeof(n->modes_status), "%.*s",
+		    (int)strcspn(tok, ")"), tok);
 	}
 }
 
@@ -859,7 +909,9 @@ ev_part(irc_session_t *s, const char *ev, const char *origin,
 		op_forget(n, p[0], who);
 }
 
-/* MODE #chan +o-v nick1 nick2: follows o (and owner q, admin a). */
+/* MODE #chan +o-v nick1 nick2: follows o (and owner q, admin a, when
+ * the server has them as status modes), taking each mode's argument as
+ * the server's CHANMODES says. */
 static void
 ev_mode(irc_session_t *s, const char *ev, const char *origin,
     const char **p, unsigned int count)
@@ -878,11 +930,13 @@ ev_mode(irc_session_t *s, const char *ev, const char *origin,
 			plus = *m == '+';
 			continue;
 		}
-		if (strchr("oqa", *m)) {
-			if (arg < count)
+		if (strchr(n->modes_status, *m)) {
+			if (arg < count && strchr("oqa", *m))
 				op_set(n, p[0], p[arg], plus);
 			arg++;
-		} else if (strchr("vhbeIk", *m) || (*m == 'l' && plus))
+		} else if (strchr(n->modes_list, *m) ||
+		    strchr(n->modes_arg, *m) ||
+		    (plus && strchr(n->modes_set_arg, *m)))
 			arg++;	/* modes with an argument */
 	}
 }
@@ -1283,19 +1337,98 @@ untag(const char *line)
 	return buf_steal(&b);
 }
 
+/*
+ * Whether libircclient's parser can take line, read as it reads it (one
+ * space after the prefix, each space ends a parameter).  It dereferences
+ * what a server line does not have: the prefix of a NICK (or any line
+ * but PING), the second parameter of a NOTICE, the command of "000"
+ * (any three digits are a numeric, and it steps four bytes on); and a
+ * line that ends after its prefix or command sends it past the line
+ * into stale bytes.  So: a prefix, a command, a parameter after it, a
+ * numeric of three digits but not 000, two parameters for PRIVMSG and
+ * NOTICE.  Real servers send nothing else to a client; CAP,
+ * AUTHENTICATE and PASS errors are read before (registration_line).
+ */
+static int
+parsable(const char *line)
+{
+	const char *c = line, *p;
+	size_t len;
+	int params = 0;
+
+	if (*c == ':') {
+		c += strcspn(c, " ");
+		if (c == line + 1 || *c != ' ')
+			return 0;
+		c++;
+	} else if (strncmp(c, "PING ", 5) != 0)
+		return 0;
+	len = strcspn(c, " ");
+	if (len == 0 || c[len] != ' ' || c[len + 1] == '\0')
+		return 0;
+	if (isdigit((unsigned char)c[0]) && isdigit((unsigned char)c[1]) &&
+	    isdigit((unsigned char)c[2]) && (len != 3 ||
+	    strncmp(c, "000", 3) == 0))
+		return 0;
+	for (p = c + len + 1; *p; p++, params++) {
+		if (*p == ':') {
+			params++;
+			break;
+		}
+		p += strcspn(p, " ");
+		if (*p == '\0') {
+			params++;
+			break;
+		}
+	}
+	if ((len == 6 && strncmp(c, "NOTICE", 6) == 0) ||
+	    (len == 7 && strncmp(c, "PRIVMSG", 7) == 0))
+		return params >= 2;
+	return params >= 1;
+}
+
+/*
+ * RPL_ISUPPORT (005) read here, whole: libircclient hands its handlers
+ * ten parameters at most, and a server's 005 has more (CHANMODES is
+ * often past the tenth).
+ */
+static void
+isupport_line(struct net *n, const char *line)
+{
+	char *copy, *cmd, *par[16];
+	int np, i;
+
+	if (strncmp(line + strcspn(line, " "), " 005 ", 5) != 0)
+		return;
+	copy = xstrdup(line);
+	np = parse_line(copy, &cmd, par, 16);
+	/* me TOKEN[=VALUE]... :are supported by this server */
+	for (i = 1; strcmp(cmd, "005") == 0 && i + 1 < np; i++)
+		isupport(n, par[i]);
+	free(copy);
+}
+
 static int
 link_server_line(struct link *k, char *line, void *ctx)
 {
 	struct net *n = ctx;
 	char *clean;
+	int consumed = 1;
 
-	if (line[0] != '@')
-		return registration_line(n, line);
-	clean = untag(line);
-	if (!registration_line(n, clean))
-		link_pass(k, clean);	/* the untagged line, onwards */
-	free(clean);
-	return 1;
+	clean = line[0] == '@' ? untag(line) : line;
+	isupport_line(n, clean);
+	if (registration_line(n, clean))
+		;
+	else if (!parsable(clean))
+		log_debug("%s: a server line libircclient cannot parse; "
+		    "dropped", n->cf->name);
+	else if (clean == line)
+		consumed = 0;	/* onwards as it is */
+	else
+		link_pass(k, clean);	/* the untagged line */
+	if (clean != line)
+		free(clean);
+	return consumed;
 }
 
 /* ---- connection life ------------------------------------------------ */
@@ -1408,6 +1541,7 @@ link_ready(struct link *k, void *ctx)
 	irc_set_ctcp_version(n->sess, "techpay " TECHPAY_VERSION);
 	n->nick_try = 0;
 	snprintf(n->nick, sizeof(n->nick), "%s", n->cf->nicks[0]);
+	modes_default(n);
 	if (irc_connect(n->sess, "127.0.0.1", (unsigned short)link_local_port(k),
 	    NULL, n->nick, n->cf->user, n->cf->realname) != 0) {
 		log_error("%s: cannot start the IRC session: %s", n->cf->name,

@@ -5,7 +5,11 @@
  * debug level, a channel name, a Matrix kick reason).  They are written
  * with every control byte, newlines included, and every byte that is not
  * UTF-8, shown as '?': nobody can forge a log line, colour a terminal, or
- * leave bytes that break a log reader.  Text of our own that has several
+ * leave bytes that break a log reader.  The same goes for characters that
+ * are valid UTF-8 but act like controls: C1 (NEL, the 8-bit CSI), the
+ * line and paragraph separators, and format characters (bidi overrides
+ * and isolates, zero-width spaces), which would start a line, colour it
+ * or show it reversed.  Text of our own that has several
  * lines (config errors) goes through log_lines, one record per line.
  *
  * Under systemd (JOURNAL_STREAM names our stderr) each line starts with
@@ -70,6 +74,17 @@ log_parse_level(const char *s, enum log_level *out)
 	return -1;
 }
 
+/* A character of valid UTF-8 that a terminal or a log reader would act
+ * on: C1 controls, U+2028/U+2029, and format characters (Cf). */
+static int
+acts(utf8proc_int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+
+	return c == UTF8PROC_CATEGORY_CC || c == UTF8PROC_CATEGORY_CF ||
+	    c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
+}
+
 void
 log_msg(enum log_level l, const char *fmt, ...)
 {
@@ -110,19 +125,20 @@ log_msg(enum log_level l, const char *fmt, ...)
 	}
 	len = strlen(msg);
 	for (p = (const unsigned char *)msg; len > 0; p += k, len -= k) {
-		if (*p >= 0x20 && *p != 0x7f && *p < 0x80) {
+		k = 1;
+		if (*p >= 0x20 && *p != 0x7f && *p < 0x80)
 			fputc(*p, stderr);
-			k = 1;
-		} else if (*p >= 0x80 && (r = utf8proc_iterate(p,
+		else if (*p >= 0x80 && (r = utf8proc_iterate(p,
 		    (utf8proc_ssize_t)len, &cp)) > 0) {
-			/* utf8proc rejects overlongs and surrogates */
+			/* utf8proc rejects overlongs and surrogates; a
+			 * character that acts is one mark */
 			k = (size_t)r;
-			fwrite(p, 1, k, stderr);
-		}
-		else {
+			if (acts(cp))
+				fputc('?', stderr);
+			else
+				fwrite(p, 1, k, stderr);
+		} else
 			fputc('?', stderr);
-			k = 1;
-		}
 	}
 	fputc('\n', stderr);
 	free(big);

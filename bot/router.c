@@ -15,8 +15,9 @@
  * A conversation is one network, channel or room and person (the
  * adapter's struct message.where: on IRC the account or user@host, never
  * the nick).  It keeps its pending "more" and what its last answer was
- * about, for ROUTER_MEMORY_SECS; the least recently used is forgotten
- * first, and nothing is shared between people.
+ * about, each for ROUTER_MEMORY_SECS after it was said; the least
+ * recently used is forgotten first, and nothing is shared between
+ * people.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@
 struct convo {
 	char		*where;		/* NULL: a free slot */
 	char		*more;		/* the rest of the last answer */
+	time_t		 more_at;	/* when it was kept */
 	unsigned long	 used;		/* LRU stamp */
 	time_t		 at;		/* when it last spoke */
 	int		 has_said;
@@ -600,6 +602,13 @@ router_handle(struct router *r, const struct message *m, time_t now,
 	how = strncmp(body, r->prefix, plen) == 0 ? 0 :
 	    addressed(body, r->nick, m->names);
 	cv = m->where ? convo_find(r, m->where, 0) : NULL;
+	if (cv && cv->more && now - cv->more_at > ROUTER_MEMORY_SECS) {
+		/* forgotten: a "more" much later may be someone else's
+		 * (a shared host, an account lent), and no one waits that
+		 * long for the rest */
+		free(cv->more);
+		cv->more = NULL;
+	}
 	if (how == 0 && !m->direct && strncmp(body, r->prefix, plen) != 0) {
 		/* channel chatter is not for us, but a bare "more" from
 		 * the person whose answer was cut is */
@@ -684,6 +693,7 @@ run:
 			cv = convo_find(r, m->where, 1);
 		free(cv->more);
 		cv->more = a->more.len ? xstrdup(buf_str(&a->more)) : NULL;
+		cv->more_at = now;
 		cv->used = ++r->clock;
 		/* an answer about something replaces the memory; "more",
 		 * help and small talk leave it as it was */

@@ -240,8 +240,17 @@ text_clean(const char *in, size_t len)
 			c = p[i];	/* not UTF-8: read the byte as Latin-1 */
 			n = 1;
 		}
-		if (c < 0x20 || (c >= 0x7f && c < 0xa0))
-			c = ' ';
+		if (c >= 0xa0 && utf8proc_category(c) == UTF8PROC_CATEGORY_CF) {
+			/* bidi overrides and isolates (RLO shows the rest
+			 * of an echo reversed), zero-width spaces and
+			 * joiners, soft hyphens: like formatting, inside a
+			 * word nothing is left */
+			i += (size_t)n;
+			continue;
+		}
+		if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 ||
+		    c == 0x2029)
+			c = ' ';	/* and the line, paragraph separators */
 		other |= c >= 0x370;	/* past Latin: Greek and on */
 		cp[ncp++] = c;
 		i += (size_t)n;

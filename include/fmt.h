@@ -13,7 +13,7 @@
 #include "buf.h"
 #include "message.h"
 
-#define ECHO_MAX	40	/* characters of user text echoed back */
+#define ECHO_MAX	24	/* characters of user text echoed back */
 
 void	answer_init(struct answer *);
 void	answer_free(struct answer *);
@@ -30,8 +30,11 @@ void	fmt_plain(struct answer *, const char *);
 void	fmt_para(struct answer *);
 /* Emphasis: plain as is, <b> in HTML. */
 void	fmt_strong(struct answer *, const char *);
-/* User text echoed back: cleaned of control bytes, cut to ECHO_MAX
- * characters, in quotes. */
+/* User text echoed back, in quotes: cleaned (text_clean: no control or
+ * format characters) and cut to ECHO_MAX characters, once per answer; a
+ * later echo in the same answer is "…".  The bot is no megaphone: one
+ * line from someone cannot make it say a list of nicks (a mass
+ * highlight) or another bot's name several times. */
 void	fmt_echo(struct answer *, const char *);
 /* "$140,000"; "$140,000–$185,000" with "+" when open-ended. */
 void	fmt_money(struct answer *, long);

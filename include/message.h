@@ -60,6 +60,7 @@ struct answer {
 	char		action_arg[ACTION_ARG_MAX];
 	int		free;	/* "more", help: not counted by the limit */
 	int		notice;	/* to the asker alone (the limit's notice) */
+	int		echoes;	/* fmt_echo's so far */
 };
 
 #endif

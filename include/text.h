@@ -17,9 +17,11 @@
  * becomes "dévops"); IRC formatting goes without a trace (bold 0x02,
  * colour 0x03 with up to two digits and ",NN", hex colour 0x04 RRGGBB
  * and ",RRGGBB", reset 0x0f, monospace 0x11, reverse 0x16, italic 0x1d,
- * strikethrough 0x1e, underline 0x1f: "s\x02re" is "sre"); every other
- * control character (C0, DEL, C1, including CR, LF, TAB and NUL) becomes
- * a space.  In a word that has Latin letters, a letter of another script
+ * strikethrough 0x1e, underline 0x1f: "s\x02re" is "sre"), and so do
+ * Unicode format characters (category Cf: bidi overrides such as RLO,
+ * isolates, zero-width spaces and joiners, soft hyphens); every other
+ * control character (C0, DEL, C1, including CR, LF, TAB and NUL) and the
+ * line and paragraph separators become a space.  In a word that has Latin letters, a letter of another script
  * that looks like an ASCII letter (UTS #39 confusables, through ICU)
  * becomes that letter: Cyrillic "\u0455re" is "sre"; a word with no
  * Latin letter is kept.  The result never contains a byte below 0x20.

@@ -125,6 +125,43 @@ test_06_echo_limits(void **s)
 	answer_free(&a);
 }
 
+/* Counts the occurrences of needle in hay. */
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
+		n++;
+	return n;
+}
+
+static void
+test_07_echo_once_short_and_clean(void **s)
+{
+	struct answer a;
+
+	(void)s;
+	answer_init(&a);
+	/* RLO would show the rest of the bot's line reversed */
+	fmt_echo(&a, "\xe2\x80\xaeorez si yrals");
+	assert_string_equal(buf_str(&a.text), "\"orez si yrals\"");
+	answer_reset(&a);
+	/* one echo per answer, short: no list of nicks to highlight */
+	fmt_echo(&a, "alice bob carol dave erin frank gina hank");
+	fmt_text(&a, " and ");
+	fmt_echo(&a, "ivan judy karl liam mona");
+	assert_int_equal(count(buf_str(&a.text), "\"") , 4);
+	assert_null(strstr(buf_str(&a.text), "ivan"));
+	assert_null(strstr(buf_str(&a.text), "hank"));
+	assert_non_null(strstr(buf_str(&a.text), "\" and \"…\""));
+	/* a new answer may echo again */
+	answer_reset(&a);
+	fmt_echo(&a, "sre");
+	assert_string_equal(buf_str(&a.text), "\"sre\"");
+	answer_free(&a);
+}
+
 int
 main(void)
 {
@@ -135,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_04_cut_utf8),
 		cmocka_unit_test(test_05_cut_at_separator),
 		cmocka_unit_test(test_06_echo_limits),
+		cmocka_unit_test(test_07_echo_once_short_and_clean),
 	};
 
 	return cmocka_run_group_tests_name("fmt", t, NULL, NULL);

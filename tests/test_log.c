@@ -67,6 +67,26 @@ test_01_newline_in_message_stays_one_line(void **s)
 }
 
 static void
+forged_unicode(void)
+{
+	/* valid UTF-8 that still moves or hides text: NEL, the 8-bit CSI,
+	 * a line separator, RLO, an isolate, a zero-width space; é stays */
+	log_warn("kicked: %s", "a\xc2\x85" "b\xc2\x9b" "31m\xe2\x80\xa8"
+	    "c\xe2\x80\xae" "d\xe2\x81\xa6" "e\xe2\x80\x8b" "f\xc3\xa9");
+}
+
+static void
+test_04_c1_and_format_characters_shown_as_marks(void **s)
+{
+	char out[CAPTURE_MAX];
+
+	(void)s;
+	capture(forged_unicode, out, sizeof(out));
+	assert_int_equal(count_lines(out), 1);
+	assert_non_null(strstr(out, "kicked: a?b?31m?c?d?e?f\xc3\xa9\n"));
+}
+
+static void
 several(void)
 {
 	log_lines(LOG_ERROR, "  ", "a.ini:1: one\na.ini:2: two\n\n");
@@ -125,6 +145,7 @@ main(void)
 		cmocka_unit_test(test_01_newline_in_message_stays_one_line),
 		cmocka_unit_test(test_02_log_lines_one_record_per_line),
 		cmocka_unit_test(test_03_journal_lines_carry_priority_not_time),
+		cmocka_unit_test(test_04_c1_and_format_characters_shown_as_marks),
 	};
 
 	return cmocka_run_group_tests_name("log", t, NULL, NULL);

@@ -594,6 +594,108 @@ test_17_look_alikes(void **s)
 	    "Software Engineering Manager:");
 }
 
+/* The plain answer to text in where at now (private), "" for silence. */
+static const char *
+ask_at(const char *text, const char *where, time_t now, int owner)
+{
+	struct message m = { .text = text, .len = strlen(text),
+	    .where = where, .direct = 1, .owner = owner };
+
+	if (!router_handle(F.rt, &m, now, &F.a))
+		return "";
+	return buf_str(&F.a.text);
+}
+
+static void
+test_18_more_and_memory_expire(void **s)
+{
+	const time_t t0 = 1790000000;
+
+	(void)s;
+	assert_has(ask_at("!roles", "exp", t0, 0), "say \"more\"");
+	/* within ROUTER_MEMORY_SECS the rest is there */
+	assert_lacks(ask_at("more", "exp", t0 + ROUTER_MEMORY_SECS - 1, 0),
+	    "Nothing more");
+	/* then it is forgotten: whoever speaks later as this conversation
+	 * (a nick taken over, a shared host) gets nothing of it */
+	assert_has(ask_at("!roles", "exp", t0, 0), "say \"more\"");
+	assert_has(ask_at("more", "exp", t0 + ROUTER_MEMORY_SECS + 1, 0),
+	    "Nothing more");
+	/* a bare "more" in a channel finds nothing either: silence */
+	assert_has(ask_at("!roles", "exp2", t0, 0), "say \"more\"");
+	{
+		struct message m = { .text = "more", .len = 4,
+		    .where = "exp2" };
+
+		assert_false(router_handle(F.rt, &m,
+		    t0 + ROUTER_MEMORY_SECS + 1, &F.a));
+	}
+	/* what the last answer was about expires the same way */
+	assert_has(ask_at("!salary sre", "exp3", t0, 0), "Site Reliability");
+	assert_has(ask_at("and devops?", "exp3", t0 + 10, 0), "DevOps");
+	assert_lacks(ask_at("how much do they make", "exp3",
+	    t0 + 10 + ROUTER_MEMORY_SECS + 1, 0), "DevOps Engineer:");
+}
+
+/* Counts the occurrences of needle in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)) != NULL; hay += strlen(needle))
+		n++;
+	return n;
+}
+
+static void
+test_19_echo_once(void **s)
+{
+	const char *t;
+
+	(void)s;
+	/* two unknown sides: one short echo, not two lists of nicks */
+	t = ask("!compare alice bob carol dave erin frank vs gina hank ivan "
+	    "judy karl liam mona");
+	assert_int_equal(count_of(t, "\""), 4);
+	assert_lacks(t, "gina");
+	assert_lacks(t, "frank");
+	/* four unknown roles in a question */
+	t = ask("how much do alice engineers, bob developers, carol "
+	    "architects and dave analysts make");
+	assert_lacks(t, "bob");
+	assert_lacks(t, "carol");
+	assert_lacks(t, "dave");
+	t = ask("!help alice bob carol dave erin frank gina hank");
+	assert_lacks(t, "gina");
+	/* RLO reaches no answer */
+	t = ask("!salary \xe2\x80\xaeorez si yrals");
+	assert_lacks(t, "\xe2\x80\xae");
+}
+
+static void
+test_20_join_one_channel(void **s)
+{
+	const char *t;
+
+	(void)s;
+	/* on IRC "0" in a JOIN list leaves every channel; a list is not
+	 * one channel on any network */
+	t = ask_at("!join #x,0", "owner", 1790000000, 1);
+	assert_int_equal(F.a.action, ACT_NONE);
+	assert_has(t, "one channel");
+	t = ask_at("!join 0", "owner", 1790000000, 1);
+	assert_int_equal(F.a.action, ACT_NONE);
+	t = ask_at("!part #a,#b", "owner", 1790000000, 1);
+	assert_int_equal(F.a.action, ACT_NONE);
+	t = ask_at("!join #techpay", "owner", 1790000000, 1);
+	assert_int_equal(F.a.action, ACT_JOIN);
+	assert_string_equal(F.a.action_arg, "#techpay");
+	t = ask_at("!join !room:example.org", "owner", 1790000000, 1);
+	assert_int_equal(F.a.action, ACT_JOIN);
+	(void)t;
+}
+
 int
 main(void)
 {
@@ -615,6 +717,9 @@ main(void)
 		cmocka_unit_test(test_15_styled_and_lookalike_questions),
 		cmocka_unit_test(test_16_readings),
 		cmocka_unit_test(test_17_look_alikes),
+		cmocka_unit_test(test_18_more_and_memory_expire),
+		cmocka_unit_test(test_19_echo_once),
+		cmocka_unit_test(test_20_join_one_channel),
 	};
 
 	return cmocka_run_group_tests_name("router", t, fixture_setup,

@@ -234,6 +234,23 @@ test_13_controls_still_spaces(void **s)
 	check_norm("s\0re", 4, "s re");
 }
 
+static void
+test_14_format_characters_removed(void **s)
+{
+	(void)s;
+	/* RLO (the rest of a line shown reversed), LRE, PDF, an isolate */
+	CLEAN("\xe2\x80\xaeorez", "orez");
+	CLEAN("a\xe2\x80\xaa" "b\xe2\x80\xac" "c\xe2\x81\xa6" "d", "abcd");
+	/* zero-width space, joiner, soft hyphen, BOM, a tag character:
+	 * inside a word they leave nothing, as IRC formatting does */
+	CLEAN("s\xe2\x80\x8bre", "sre");
+	CLEAN("s\xe2\x80\x8dr\xc2\xad" "e\xef\xbb\xbf", "sre");
+	CLEAN("x\xf3\xa0\x80\x81y", "xy");
+	/* line and paragraph separators end a line: spaces */
+	CLEAN("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", "a b c");
+	check_norm("s\xe2\x80\x8bre", 6, "sre");
+}
+
 int
 main(void)
 {
@@ -251,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_11_lookalikes_folded),
 		cmocka_unit_test(test_12_other_scripts_kept),
 		cmocka_unit_test(test_13_controls_still_spaces),
+		cmocka_unit_test(test_14_format_characters_removed),
 	};
 	int rc;
 

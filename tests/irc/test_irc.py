@@ -249,8 +249,11 @@ class T01Talking(unittest.TestCase):
         u = User(PLAIN, "alice")
         u.pump(0.5)
         u.say("#techpay", "!salary sre")
-        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay", "pubmsg"), 10))
-        kind, src, target, text = u.from_bot("techpay", "pubmsg")[0]
+        # in a channel an answer is a NOTICE: no bot answers one
+        self.assertTrue(u.pump_until(lambda: u.from_bot("techpay",
+                                                        "pubnotice"), 10))
+        self.assertFalse(u.from_bot("techpay", "pubmsg"))
+        kind, src, target, text = u.from_bot("techpay", "pubnotice")[0]
         self.assertEqual(target, "#techpay")
         self.assertTrue(text.startswith("alice: Site Reliability Engineer: "
                                         "$140,000–$185,000"), text)
@@ -293,7 +296,7 @@ class T01Talking(unittest.TestCase):
         self.assertIn("continuous learning", " ".join(lines))
         for line in lines:
             # what the server relays stays within 512 bytes
-            relay = ":techpay!~techpay@127.0.0.1 PRIVMSG #techpay :%s\r\n" % line
+            relay = ":techpay!~techpay@127.0.0.1 NOTICE #techpay :%s\r\n" % line
             self.assertLessEqual(len(relay.encode()), 512)
         u.say("#techpay", "!more")
         self.assertTrue(u.pump_until(lambda: len(u.from_bot("techpay")) > 3,
@@ -328,7 +331,7 @@ class T02Flood(unittest.TestCase):
         self.addCleanup(bot.stop)
         ircobj = irc.client.IRC()
         conns, got = [], []
-        ircobj.add_global_handler("pubmsg", lambda c, e: got.append(
+        ircobj.add_global_handler("pubnotice", lambda c, e: got.append(
             (c.get_nickname(), e.source.nick, e.arguments[0])))
         joined = set()
         ircobj.add_global_handler("join", lambda c, e: joined.add(
@@ -773,6 +776,14 @@ class T09OwnerCommands(unittest.TestCase):
                                         for e in boss.events), 10)
             self.assertTrue(any(e[0] == "join" and e[1] == "techpay"
                                 for e in boss.events), boss.events)
+            # a list with "0" would part every channel: refused
+            boss.conn.privmsg("techpay", "!join #x,0")
+            self.assertTrue(boss.pump_until(lambda: any(
+                "one channel" in m[3] for m in boss.msgs), 5), boss.msgs)
+            mallory.pump(1.5)
+            self.assertFalse([e for e in mallory.events + boss.events
+                              if e[0] == "part" and e[1] == "techpay"],
+                             mallory.events)
             boss.conn.privmsg("techpay", "!ignore mallory")
             boss.pump(1)
             n = len(mallory.msgs)
@@ -790,6 +801,120 @@ class T09OwnerCommands(unittest.TestCase):
             boss.conn.disconnect()
             mallory.conn.disconnect()
             bot.stop()
+
+
+class T15Reflection(unittest.TestCase):
+    def test_01_two_bots_in_a_channel_never_answer_each_other(self):
+        """One line that makes one bot name the other (an @mention in
+        what it echoes) used to start a loop of answers until each
+        limit tripped.  Answers in a channel are NOTICEs now, and no
+        NOTICE is answered."""
+        a = Bot(PLAIN, nick="loopa")
+        b = Bot(PLAIN, nick="loopb")
+        a.start()
+        self.addCleanup(a.stop)
+        b.start()
+        self.addCleanup(b.stop)
+        mal = User(PLAIN, "mal")
+        self.addCleanup(mal.close)
+        mal.pump(1)
+        mal.say("#techpay", "loopa: !salary @loopb")
+        mal.say("#techpay", "loopb: !help @loopa @loopa @loopa")
+        mal.conn.notice("#techpay", "loopa: !salary sre")
+        mal.conn.notice("loopb", "!salary sre")
+        mal.pump(8)
+        said = [m for m in mal.msgs if m[1] in ("loopa", "loopb")]
+        # each bot answers mal's two lines (an @mention calls a bot
+        # anywhere), and never the other bot
+        self.assertLessEqual(len(said), 4, said)
+        self.assertEqual([m for m in said if not m[3].startswith("mal: ")],
+                         [], said)
+        self.assertFalse([m for m in said if "Site Reliability" in m[3]],
+                         said)
+
+
+class T16Modes(unittest.TestCase):
+    def test_01_mode_arguments_follow_chanmodes(self):
+        """A scripted server with InspIRCd's +j (joinflood, an argument
+        when set) in CHANMODES: "+j-o 5:10 opal" takes opal's op away.
+        Read as RFC 1459 modes, -o took "5:10" and opal stayed an
+        operator for !highlight."""
+        lsock = socket.socket()
+        lsock.bind(("127.0.0.1", 0))
+        lsock.listen(4)
+        lsock.settimeout(0.2)
+        self.addCleanup(lsock.close)
+        got = []
+        stop = threading.Event()
+
+        def serve():
+            c = None
+            while not stop.is_set() and c is None:
+                try:
+                    c, _ = lsock.accept()
+                except (socket.timeout, OSError):
+                    continue
+            if c is None:
+                return
+            c.settimeout(0.2)
+            data = b""
+
+            def lines():
+                nonlocal data
+                try:
+                    chunk = c.recv(4096)
+                except socket.timeout:
+                    return []
+                except OSError:
+                    stop.set()
+                    return []
+                if not chunk:
+                    stop.set()
+                data += chunk
+                *ls, data = data.split(b"\r\n")
+                got.extend(ls)
+                return ls
+            while not stop.is_set() and not any(
+                    l.startswith(b"USER ") for l in got):
+                lines()
+            # as InspIRCd sends it: CHANMODES past the tenth parameter,
+            # which libircclient would not hand on
+            c.sendall(b":irc.fake.test 001 modeb :Welcome\r\n"
+                      b":irc.fake.test 005 modeb AWAYLEN=200 CASEMAPPING="
+                      b"rfc1459 CHANLIMIT=#:20 CHANNELLEN=64 CHANTYPES=# "
+                      b"ELIST=CMNTU EXCEPTS=e EXTBAN=,ACNOQRSTUcjmprsz "
+                      b"HOSTLEN=64 INVEX=I KEYLEN=32 CHANMODES=IXbeg,k,Ffjl,"
+                      b"ABCDGKMNOPQRSTcimnprstuz PREFIX=(Yqaohv)!~&@%+ "
+                      b":are supported by this server\r\n"
+                      b":irc.fake.test 376 modeb :End of MOTD\r\n")
+            while not stop.is_set() and not any(
+                    l.startswith(b"JOIN #m") for l in got):
+                lines()
+            c.sendall(b":modeb!u@127.0.0.1 JOIN :#m\r\n"
+                      b":irc.fake.test 353 modeb = #m :modeb @opal\r\n"
+                      b":irc.fake.test 366 modeb #m :End of /NAMES\r\n"
+                      b":opal!o@127.0.0.1 MODE #m +j-o 5:10 opal\r\n"
+                      b":opal!o@127.0.0.1 PRIVMSG #m :!highlight off\r\n")
+            while not stop.is_set():
+                for l in lines():
+                    if l.startswith(b"PING"):
+                        c.sendall(b"PONG" + l[4:] + b"\r\n")
+            c.close()
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        self.addCleanup(t.join)
+        self.addCleanup(stop.set)
+        fake = Ngircd.__new__(Ngircd)      # only .port and .tls are read
+        fake.port, fake.tls = lsock.getsockname()[1], False
+        state = os.path.join(TMP, "modes-state")
+        bot = Bot(fake, nick="modeb", bot_extra="state_dir = %s" % state,
+                  extra="channels = #m")
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: any(b"#m :opal: " in l
+                                             for l in got), 10), got)
+        reply = [l for l in got if b"#m :opal: " in l][0]
+        self.assertIn(b"only channel operators", reply)
 
 
 class LooseServer:
@@ -868,10 +993,10 @@ class T11Core(unittest.TestCase):
         def ask(who, text, n):
             who.say("#techpay", text)
             self.assertTrue(who.pump_until(
-                lambda: len([m for m in who.from_bot("chatb", "pubmsg")
+                lambda: len([m for m in who.from_bot("chatb", "pubnotice")
                              if m[3].startswith(who.nick + ":")]) >= n,
                 10), who.msgs)
-            return [m[3] for m in who.from_bot("chatb", "pubmsg")
+            return [m[3] for m in who.from_bot("chatb", "pubnotice")
                     if m[3].startswith(who.nick + ":")][n - 1]
 
         a = ask(u, "chatb how much do devops folks take home", 1)
@@ -978,7 +1103,7 @@ class T11Core(unittest.TestCase):
         for _ in range(3):
             u.say("#techpay", "!salary sre")
         self.assertTrue(u.pump_until(
-            lambda: len(u.from_bot("rateb", "pubmsg")) >= 7, 20), u.msgs)
+            lambda: len(u.from_bot("rateb", "pubnotice")) >= 7, 20), u.msgs)
         u.conn.nick("gus_renamed")
         u.pump(1)
         u.say("#techpay", "!salary devops")
@@ -989,13 +1114,14 @@ class T11Core(unittest.TestCase):
         self.assertIn("more than 3 questions a minute", note[3])
         u.say("#techpay", "!salary ciso")
         u.pump(3)
-        self.assertEqual(len(u.from_bot("rateb", "pubmsg")), 7, u.msgs)
+        self.assertEqual(len(u.from_bot("rateb", "pubnotice")), 7, u.msgs)
         # the channel never saw the notice; someone else is still answered
-        self.assertFalse(w.from_bot("rateb", "pubnotice"))
+        self.assertFalse([m for m in w.from_bot("rateb")
+                          if "questions a minute" in m[3]], w.msgs)
         w.say("#techpay", "!salary ciso")
         self.assertTrue(w.pump_until(
             lambda: any(m[3].startswith("wes:") for m in
-                        w.from_bot("rateb", "pubmsg")), 10), w.msgs)
+                        w.from_bot("rateb", "pubnotice")), 10), w.msgs)
 
     def test_03_flood_with_nick_changes_and_ctcp_does_not_delay_others(self):
         srv = LooseServer("loose")
@@ -1018,9 +1144,9 @@ class T11Core(unittest.TestCase):
         v.say("#techpay", "!salary devops")
         self.assertTrue(v.pump_until(
             lambda: any(m[3].startswith("vic:") for m in
-                        v.from_bot("fairb", "pubmsg")), 20), v.msgs)
+                        v.from_bot("fairb", "pubnotice")), 20), v.msgs)
         waited = time.time() - start
-        before = len([m for m in v.from_bot("fairb", "pubmsg")
+        before = len([m for m in v.from_bot("fairb", "pubnotice")
                       if not m[3].startswith("vic:")])
         # one flood_interval (1 s) per line: a few lines, not the backlog
         self.assertLess(waited, 6.0, "waited %.1f s behind %d lines" %
@@ -1230,9 +1356,9 @@ class T06Operations(unittest.TestCase):
             u.say("#techpay", "!salary devops")
         u.pump(8)
         troll.pump(0.5)
-        answers = [m for m in u.from_bot("techpay", "pubmsg")
+        answers = [m for m in u.from_bot("techpay", "pubnotice")
                    if m[3].startswith("kate:")]
-        notices = [m for m in u.from_bot("techpay") if "notice" in m[0]]
+        notices = [m for m in u.from_bot("techpay", "privnotice")]
         self.assertEqual(len(answers), 3, u.msgs)
         self.assertEqual(len(notices), 1, u.msgs)
         self.assertIn("more than 3 questions a minute", notices[0][3])
