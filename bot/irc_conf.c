@@ -29,7 +29,8 @@ static const char *const net_keys[] = {
 	"server_password", "server_password_file", "sasl_mechanism",
 	"sasl_user", "sasl_password", "sasl_password_file", "sasl_required",
 	"sasl_timeout", "nickserv_password", "nickserv_password_file",
-	"nickserv_target", "channels", "channel_key_file", "highlights", "flood_burst", "flood_interval_ms", "max_lines",
+	"nickserv_target", "channels", "channel_key_file", "highlights",
+	"flood_burst", "flood_interval_ms", "max_lines",
 	"ping_after", "ping_timeout", "reconnect_min", "reconnect_max", NULL
 };
 
@@ -92,8 +93,8 @@ channel_key_files(struct parse *p, struct config_network *n, const char *v)
 		*sp++ = '\0';
 		sp += strspn(sp, " \t");
 		if (!strchr("#&+!", items[i][0]) || !valid_irc_word(items[i]))
-			perr(p, "channel_key_file: \"%s\" is not a channel name",
-			    items[i]);
+			perr(p, "channel_key_file: \"%s\" is not a channel "
+			    "name", items[i]);
 		for (j = 0; j < p->nkey_files[ni]; j++)
 			if (!strcasecmp(kf[j].name, items[i]))
 				perr(p, "channel_key_file: %s is given twice",

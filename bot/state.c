@@ -57,7 +57,7 @@ struct state {
 	sqlite3		*db;
 	sqlite3_stmt	*q[Q_COUNT];
 	char		*path;	/* as configured, for messages */
-	int		 dirfd;	/* state_dir, open while db is (see STATE_VFS) */
+	int		 dirfd;	/* state_dir, open as long as db (STATE_VFS) */
 };
 
 /* An int from a one-row pragma, or -1. */
