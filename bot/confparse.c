@@ -117,6 +117,46 @@ out:
 	return line;
 }
 
+/*
+ * A secret given as KEY = value, or as KEY_file = path (the file's first
+ * line, read_secret).  Every secret has both forms, so that none has to
+ * sit in a config that others may read (the unit's dynamic user needs
+ * it readable).  Both for one secret is an error rather than a silent
+ * choice: which one the server got would depend on the order of the
+ * lines.  *forms collects the forms met in the section (SECRET_*).  An
+ * empty value is neither: it clears an inline secret and names no file,
+ * so config.example's empty pairs stay valid.
+ */
+void
+set_secret(struct parse *p, const char *section, const char *k,
+    const char *v, char **dst, int *forms)
+{
+	size_t n = strlen(k);
+	int file = n > 5 && strcmp(k + n - 5, "_file") == 0;
+
+	if (*v == '\0' && file)
+		return;
+	if (*v != '\0') {
+		*forms |= file ? SECRET_FILE : SECRET_INLINE;
+		if (*forms == (SECRET_INLINE | SECRET_FILE)) {
+			n -= file ? 5 : 0;
+			perr(p, "[%s]: %.*s and %.*s_file: give one of them",
+			    section, (int)n, k, (int)n, k);
+		}
+	}
+	if (*dst) {
+		explicit_bzero(*dst, strlen(*dst));
+		free(*dst);
+		*dst = NULL;
+	}
+	if (file)
+		*dst = read_secret(p, k, v);
+	else if (*v != '\0') {
+		*dst = xstrdup(v);
+		p->cf->secrets = 1;
+	}
+}
+
 /* Edit distance of a and b (case-insensitive), capped at max + 1. */
 static int
 distance(const char *a, const char *b, int max)

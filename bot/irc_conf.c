@@ -28,8 +28,9 @@ static const char *const net_keys[] = {
 	"tls_key_file", "nick", "alt_nicks", "user", "realname",
 	"server_password", "server_password_file", "sasl_mechanism",
 	"sasl_user", "sasl_password", "sasl_password_file", "sasl_required",
-	"sasl_timeout", "nickserv_password", "nickserv_target", "channels",
-	"highlights", "flood_burst", "flood_interval_ms", "max_lines",
+	"sasl_timeout", "nickserv_password", "nickserv_password_file",
+	"nickserv_target", "channels", "channel_key_file", "highlights",
+	"flood_burst", "flood_interval_ms", "max_lines",
 	"ping_after", "ping_timeout", "reconnect_min", "reconnect_max", NULL
 };
 
@@ -48,18 +49,98 @@ config_network_defaults(struct config_network *n)
 	n->reconnect_max = 300;
 }
 
+/* Forgets network ni's channel_key_file list (keys zeroed). */
+static void
+free_key_files(struct parse *p, int ni)
+{
+	struct config_channel *kf = p->key_files[ni];
+	int i;
+
+	for (i = 0; i < p->nkey_files[ni]; i++) {
+		free(kf[i].name);
+		if (kf[i].key)
+			explicit_bzero(kf[i].key, strlen(kf[i].key));
+		free(kf[i].key);
+		kf[i].name = kf[i].key = NULL;
+	}
+	p->nkey_files[ni] = 0;
+}
+
 /*
- * server_password and server_password_file set the same password: the
- * second of them is an error rather than a silent choice (which one the
- * server gets would depend on the order of the lines).
+ * channel_key_file = #chan PATH, ...: a channel's key from a file, as
+ * the other *_file keys (a key in channels sits in the config, which the
+ * unit's dynamic user needs readable).  Read here, so that its errors
+ * carry this line; check_key_files hands each key to its channel once
+ * the file is read, since channels may come later.
  */
 static void
-server_password_key(struct parse *p, struct config_network *n, int key)
+channel_key_files(struct parse *p, struct config_network *n, const char *v)
 {
-	if (n->server_password_keys & ~key)
-		perr(p, "[network %s]: server_password and "
-		    "server_password_file: give one of them", n->name);
-	n->server_password_keys |= key;
+	int ni = (int)(n - p->cf->networks), i, j, m;
+	struct config_channel *kf = p->key_files[ni];
+	char *items[CONFIG_CHANNELS_MAX], *sp;
+
+	free_key_files(p, ni);		/* a repeated key replaces the list */
+	p->key_file_line[ni] = p->line;
+	m = split_list(p, "channel_key_file", v, items, CONFIG_CHANNELS_MAX);
+	for (i = 0; i < m; i++) {
+		if ((sp = strpbrk(items[i], " \t")) == NULL) {
+			perr(p, "channel_key_file: \"%s\" names no file (write "
+			    "%s PATH)", items[i], items[i]);
+			free(items[i]);
+			continue;
+		}
+		*sp++ = '\0';
+		sp += strspn(sp, " \t");
+		if (!strchr("#&+!", items[i][0]) || !valid_irc_word(items[i]))
+			perr(p, "channel_key_file: \"%s\" is not a channel "
+			    "name", items[i]);
+		for (j = 0; j < p->nkey_files[ni]; j++)
+			if (!strcasecmp(kf[j].name, items[i]))
+				perr(p, "channel_key_file: %s is given twice",
+				    items[i]);
+		kf[p->nkey_files[ni]].name = items[i];
+		/* a key is one word on the JOIN line */
+		if ((kf[p->nkey_files[ni]].key = read_secret(p,
+		    "channel_key_file", sp)) != NULL &&
+		    !valid_irc_word(kf[p->nkey_files[ni]].key))
+			perr(p, "channel_key_file: %s: a channel key has no "
+			    "spaces, commas or control bytes, and does not "
+			    "start with a colon", sp);
+		p->nkey_files[ni]++;
+	}
+}
+
+/*
+ * Each channel_key_file key goes to its channel, which must be one of
+ * channels and must not have a key there too (given both ways, as for
+ * the other secrets).  Frees what is not handed over.
+ */
+static void
+check_key_files(struct parse *p, struct config_network *n, int ni)
+{
+	struct config_channel *kf = p->key_files[ni];
+	int i, j, line = p->line;
+
+	p->line = p->key_file_line[ni];
+	for (i = 0; i < p->nkey_files[ni]; i++) {
+		for (j = 0; j < n->nchannels; j++)
+			if (!strcasecmp(kf[i].name, n->channels[j].name))
+				break;
+		if (j == n->nchannels)
+			perr(p, "[network %s]: channel_key_file: %s is not in "
+			    "channels", n->name, kf[i].name);
+		else if (n->channels[j].key)
+			perr(p, "[network %s]: %s has a key in channels and in "
+			    "channel_key_file: give one of them", n->name,
+			    kf[i].name);
+		else {
+			n->channels[j].key = kf[i].key;
+			kf[i].key = NULL;
+		}
+	}
+	free_key_files(p, ni);
+	p->line = line;
 }
 
 /*
@@ -100,9 +181,10 @@ static void
 net_key(struct parse *p, struct config_network *n, const char *k,
     const char *v)
 {
-	char *items[CONFIG_CHANNELS_MAX];
+	char *items[CONFIG_CHANNELS_MAX], sec[CONFIG_SECTION_LEN];
 	int i, m;
 
+	snprintf(sec, sizeof(sec), "network %s", n->name);
 	if (!strcmp(k, "servers")) {
 		/* a repeated key replaces the list (found by fuzz_config:
 		 * it used to append past the end of the array) */
@@ -170,17 +252,11 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 		set_str(&n->user, v);
 	else if (!strcmp(k, "realname"))
 		set_str(&n->realname, v);
-	else if (!strcmp(k, "server_password")) {
-		set_str(&n->server_password, v);
-		p->cf->secrets |= *v != '\0';
-		server_password_key(p, n, 1);
-	} else if (!strcmp(k, "server_password_file")) {
-		if (*v) {	/* empty: no file */
-			free(n->server_password);
-			n->server_password = read_secret(p, k, v);
-			server_password_key(p, n, 2);
-		}
-	} else if (!strcmp(k, "sasl_mechanism")) {
+	else if (!strcmp(k, "server_password") ||
+	    !strcmp(k, "server_password_file"))
+		set_secret(p, sec, k, v, &n->server_password,
+		    &n->server_password_forms);
+	else if (!strcmp(k, "sasl_mechanism")) {
 		if (!strcasecmp(v, "plain"))
 			n->sasl_mechanism = CONFIG_SASL_PLAIN;
 		else if (!strcasecmp(v, "external"))
@@ -194,22 +270,19 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 			    "or none", v);
 	} else if (!strcmp(k, "sasl_user"))
 		set_str(&n->sasl_user, v);
-	else if (!strcmp(k, "sasl_password")) {
-		set_str(&n->sasl_password, v);
-		p->cf->secrets |= *v != '\0';
-	} else if (!strcmp(k, "sasl_password_file")) {
-		if (*v) {	/* empty: keeps what the other key set */
-			free(n->sasl_password);
-			n->sasl_password = read_secret(p, k, v);
-		}
-	} else if (!strcmp(k, "sasl_required"))
+	else if (!strcmp(k, "sasl_password") ||
+	    !strcmp(k, "sasl_password_file"))
+		set_secret(p, sec, k, v, &n->sasl_password,
+		    &n->sasl_password_forms);
+	else if (!strcmp(k, "sasl_required"))
 		n->sasl_required = parse_bool(p, k, v);
 	else if (!strcmp(k, "sasl_timeout"))
 		n->sasl_timeout = parse_int(p, k, v, 1, 600);
-	else if (!strcmp(k, "nickserv_password")) {
-		set_str(&n->nickserv_password, v);
-		p->cf->secrets |= *v != '\0';
-	} else if (!strcmp(k, "nickserv_target")) {
+	else if (!strcmp(k, "nickserv_password") ||
+	    !strcmp(k, "nickserv_password_file"))
+		set_secret(p, sec, k, v, &n->nickserv_password,
+		    &n->nickserv_password_forms);
+	else if (!strcmp(k, "nickserv_target")) {
 		/* nick or nick@server: a message to nick@server reaches
 		 * only a user of that name on that server (RFC 2812 3.3.1) */
 		if (*v && (strpbrk(v, ",:") || strchr("#&+!", *v) ||
@@ -246,7 +319,9 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 				perr(p, "channels: \"%s\" is not a channel name",
 				    c->name);
 		}
-	} else if (!strcmp(k, "highlights")) {
+	} else if (!strcmp(k, "channel_key_file"))
+		channel_key_files(p, n, v);
+	else if (!strcmp(k, "highlights")) {
 		free_highlights(n->highlights, n->nhighlights);
 		n->nhighlights = parse_highlights(p, v, n->highlights, 0);
 		p->hl_line[n - p->cf->networks] = p->line;
@@ -264,12 +339,8 @@ net_key(struct parse *p, struct config_network *n, const char *k,
 		n->reconnect_min = parse_int(p, k, v, 1, 3600);
 	else if (!strcmp(k, "reconnect_max"))
 		n->reconnect_max = parse_int(p, k, v, 1, 86400);
-	else {
-		char sec[CONFIG_SECTION_LEN];
-
-		snprintf(sec, sizeof(sec), "network %s", n->name);
+	else
 		unknown_key(p, net_keys, k, sec);
-	}
 }
 
 /* The [network NAME] section called name: found, or made. */
@@ -509,6 +580,7 @@ irc_check(struct parse *p)
 			perr(p, "[network %s]: reconnect_min is above "
 			    "reconnect_max", n->name);
 		check_highlights(p, n, i);
+		check_key_files(p, n, i);
 		if (n->user == NULL)
 			n->user = xstrdup("techpay");
 		if (n->realname == NULL)

@@ -44,6 +44,9 @@ static void
 matrix_key(struct parse *p, struct config_matrix *m, const char *k,
     const char *v)
 {
+	char sec[CONFIG_SECTION_LEN];
+
+	snprintf(sec, sizeof(sec), "matrix %s", m->name);
 	if (!strcmp(k, "homeserver")) {
 		if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
 			perr(p, "homeserver: \"%s\" is not an http:// or "
@@ -70,23 +73,13 @@ matrix_key(struct parse *p, struct config_matrix *m, const char *k,
 			perr(p, "user_id: \"%s\" is not a Matrix user id "
 			    "(@name:server)", v);
 		set_str(&m->user_id, v);
-	} else if (!strcmp(k, "access_token")) {
-		set_str(&m->access_token, v);
-		p->cf->secrets |= *v != '\0';
-	} else if (!strcmp(k, "access_token_file")) {
-		if (*v) {	/* empty: keeps what the other key set */
-			free(m->access_token);
-			m->access_token = read_secret(p, k, v);
-		}
-	} else if (!strcmp(k, "password")) {
-		set_str(&m->password, v);
-		p->cf->secrets |= *v != '\0';
-	} else if (!strcmp(k, "password_file")) {
-		if (*v) {	/* empty: keeps what the other key set */
-			free(m->password);
-			m->password = read_secret(p, k, v);
-		}
-	} else if (!strcmp(k, "device_name"))
+	} else if (!strcmp(k, "access_token") ||
+	    !strcmp(k, "access_token_file"))
+		set_secret(p, sec, k, v, &m->access_token,
+		    &m->access_token_forms);
+	else if (!strcmp(k, "password") || !strcmp(k, "password_file"))
+		set_secret(p, sec, k, v, &m->password, &m->password_forms);
+	else if (!strcmp(k, "device_name"))
 		set_str(&m->device_name, v);
 	else if (!strcmp(k, "invite_from")) {
 		int i;
@@ -128,12 +121,8 @@ matrix_key(struct parse *p, struct config_matrix *m, const char *k,
 		m->reconnect_min = parse_int(p, k, v, 1, 3600);
 	else if (!strcmp(k, "reconnect_max"))
 		m->reconnect_max = parse_int(p, k, v, 1, 86400);
-	else {
-		char sec[CONFIG_SECTION_LEN];
-
-		snprintf(sec, sizeof(sec), "matrix %s", m->name);
+	else
 		unknown_key(p, matrix_keys, k, sec);
-	}
 }
 
 /* The [matrix NAME] section called name: found, or made. */

@@ -56,7 +56,8 @@ static const char schema[] =
 struct state {
 	sqlite3		*db;
 	sqlite3_stmt	*q[Q_COUNT];
-	char		*path;
+	char		*path;	/* as configured, for messages */
+	int		 dirfd;	/* state_dir, open as long as db (STATE_VFS) */
 };
 
 /* An int from a one-row pragma, or -1. */
@@ -118,28 +119,88 @@ check_store(struct state *st, char *err, size_t errlen)
 }
 
 /*
- * The directory holds access tokens: it must be ours and closed to group
- * and others, or anyone who can write there could swap in a database (or
- * a symlink) of their own and read what we store.  stat, not lstat: a
- * state_dir that is a symlink to a directory of ours is fine, and one to
- * someone else's directory is refused by the owner check.
+ * SQLite opens the database by name, again for -journal, -wal and -shm,
+ * and unlinks them by name: every one of those lookups would walk
+ * state_dir's path anew, so whoever can write a directory above it could
+ * swap in a directory of theirs after our checks (N3).  It is given
+ * "/proc/self/fd/DIRFD/techpay.db" instead: the kernel resolves the
+ * magic link to the directory we opened and checked, whatever its path
+ * now names, and the other files' names are that one plus a suffix.
+ *
+ * The unix VFS's xFullPathname would undo that: it expands every symlink
+ * of a name into the directory's textual path (strace shows the open of
+ * "/state/dir/techpay.db").  So the state store uses a copy of the unix
+ * VFS whose xFullPathname keeps the name as given; everything else is
+ * the unix VFS's own, which also opens every file O_NOFOLLOW.  A whole
+ * VFS over openat would be more code for the same effect, and
+ * unix-dotfile changes locking, not lookups.
+ */
+#define STATE_VFS	"techpay-dirfd"
+
+static int
+keep_pathname(sqlite3_vfs *vfs, const char *name, int len, char *out)
+{
+	(void)vfs;
+	if (name[0] != '/' || strlen(name) >= (size_t)len)
+		return SQLITE_CANTOPEN;
+	memcpy(out, name, strlen(name) + 1);
+	return SQLITE_OK;
+}
+
+/* Registers STATE_VFS once; the copy lives as long as the process. */
+static int
+state_vfs(void)
+{
+	static sqlite3_vfs vfs;
+	sqlite3_vfs *unix_vfs;
+
+	if (vfs.zName != NULL)
+		return 0;
+	if ((unix_vfs = sqlite3_vfs_find("unix")) == NULL)
+		return -1;
+	vfs = *unix_vfs;	/* its pAppData too: the unix locking style */
+	vfs.pNext = NULL;
+	vfs.zName = STATE_VFS;
+	vfs.xFullPathname = keep_pathname;
+	if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK) {
+		vfs.zName = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Opens state_dir once, following its path as systemd lays it out
+ * (StateDirectory= with DynamicUser= makes /var/lib/techpay a symlink
+ * to private/techpay, N4), and checks what was opened: the directory
+ * holds access tokens, so it must be ours and closed to group and
+ * others, or anyone who can write there could swap in a database (or a
+ * symlink) of their own and read what we store.  A symlink to someone
+ * else's directory is refused by the owner check.  The descriptor, or
+ * -1; the caller closes it.
  */
 static int
-check_dir(const char *dir, char *err, size_t errlen)
+open_dir(const char *dir, char *err, size_t errlen)
 {
 	struct stat sb;
+	int fd;
 
 	if (mkdir(dir, STATE_DIR_MODE) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "state_dir %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	if (stat(dir, &sb) == -1) {
-		snprintf(err, errlen, "state_dir %s: %s", dir, strerror(errno));
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "state_dir %s: %s", dir,
+		    errno == ENOTDIR ? "not a directory" : strerror(errno));
 		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		snprintf(err, errlen, "state_dir %s: %s", dir, strerror(errno));
+		goto fail;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
 		snprintf(err, errlen, "state_dir %s: not a directory", dir);
-		return -1;
+		goto fail;
 	}
 	if (sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH))) {
 		snprintf(err, errlen, "state_dir %s: must be owned by uid %lu "
@@ -147,39 +208,43 @@ check_dir(const char *dir, char *err, size_t errlen)
 		    "mode %03o); chown it or chmod 700 %s", dir,
 		    (unsigned long)geteuid(), (unsigned long)sb.st_uid,
 		    (unsigned)(sb.st_mode & 0777), dir);
-		return -1;
+		goto fail;
 	}
-	return 0;
+	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 /*
- * Creates the database file 0600 ourselves (SQLite would follow the
- * umask), never through a symlink, and makes an existing one private: a
- * file restored 0644 would otherwise stay readable, and SQLite gives the
- * -wal and -shm files the database file's mode.
+ * Creates the database file 0600 ourselves in the directory dfd (SQLite
+ * would follow the umask), never through a symlink, and makes an
+ * existing one private: a file restored 0644 would otherwise stay
+ * readable, and SQLite gives the -wal and -shm files the database file's
+ * mode.  sb gets what was checked.  path is for messages.
  */
 static int
-check_file(const char *path, char *err, size_t errlen)
+check_file(int dfd, const char *name, const char *path, struct stat *sb,
+    char *err, size_t errlen)
 {
-	struct stat sb;
 	int fd;
 
-	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	if ((fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    STATE_FILE_MODE)) == -1) {
 		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
 		    errno == ELOOP ? " (a symlink is not accepted)" : "");
 		return -1;
 	}
-	if (fstat(fd, &sb) == -1) {
+	if (fstat(fd, sb) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (!S_ISREG(sb.st_mode) || sb.st_uid != geteuid()) {
+	if (!S_ISREG(sb->st_mode) || sb->st_uid != geteuid()) {
 		snprintf(err, errlen, "%s: must be a regular file owned by "
 		    "uid %lu", path, (unsigned long)geteuid());
 		goto fail;
 	}
-	if ((sb.st_mode & 0777) != STATE_FILE_MODE &&
+	if ((sb->st_mode & 0777) != STATE_FILE_MODE &&
 	    fchmod(fd, STATE_FILE_MODE) == -1) {
 		snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
 		goto fail;
@@ -191,40 +256,79 @@ fail:
 	return -1;
 }
 
-struct state *
-state_open(const char *dir, char *err, size_t errlen)
+/*
+ * Opens st->dirfd's name with SQLite, through /proc/self/fd (see
+ * STATE_VFS), after making sure that name leads to the file just
+ * checked (want): without /proc mounted it would not, and the error
+ * would be SQLite's "unable to open database file".
+ */
+static int
+open_db(struct state *st, const char *name, const struct stat *want,
+    char *err, size_t errlen)
 {
-	struct state *st;
-	char *msg = NULL;
-	size_t n = strlen(dir);
-	int i;
+	char via[64], *msg = NULL;
+	struct stat sb;
 
-	st = xcalloc(1, sizeof(*st));
-	/* a path to the file itself (tests, tools): its directory is the
-	 * caller's business, the file is still checked */
-	if (n > 3 && strcmp(dir + n - 3, ".db") == 0)
-		st->path = xstrdup(dir);
-	else {
-		struct buf b = {0};
-
-		if (check_dir(dir, err, errlen) == -1) {
-			free(st);
-			return NULL;
-		}
-		buf_printf(&b, "%s/%s", dir, STATE_FILE);
-		st->path = buf_steal(&b);
+	snprintf(via, sizeof(via), "/proc/self/fd/%d/%s", st->dirfd, name);
+	if (fstatat(AT_FDCWD, via, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    sb.st_dev != want->st_dev || sb.st_ino != want->st_ino) {
+		snprintf(err, errlen, "%s: cannot be opened through %s (is "
+		    "/proc mounted?)", st->path, via);
+		return -1;
 	}
-	if (check_file(st->path, err, errlen) == -1)
-		goto fail;
-	/* NOFOLLOW again: the check above and this open are two lookups */
-	if (sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK ||
+	if (state_vfs() == -1) {
+		snprintf(err, errlen, "%s: SQLite has no unix VFS", st->path);
+		return -1;
+	}
+	if (sqlite3_open_v2(via, &st->db, SQLITE_OPEN_READWRITE,
+	    STATE_VFS) != SQLITE_OK ||
 	    sqlite3_exec(st->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", st->path,
 		    msg ? msg : st->db ? sqlite3_errmsg(st->db) : "no memory");
 		sqlite3_free(msg);
-		goto fail;
+		return -1;
 	}
+	return 0;
+}
+
+struct state *
+state_open(const char *dir, char *err, size_t errlen)
+{
+	struct state *st;
+	struct stat sb;
+	const char *name = STATE_FILE;
+	size_t n = strlen(dir);
+	int i;
+
+	st = xcalloc(1, sizeof(*st));
+	st->dirfd = -1;
+	/* a path to the file itself (tests, tools): its directory is the
+	 * caller's business, the file is still checked */
+	if (n > 3 && strcmp(dir + n - 3, ".db") == 0) {
+		const char *slash = strrchr(dir, '/');
+		char *parent = slash == NULL ? xstrdup(".") :
+		    slash == dir ? xstrdup("/") :
+		    xstrndup(dir, (size_t)(slash - dir));
+
+		name = slash ? slash + 1 : dir;
+		st->path = xstrdup(dir);
+		if ((st->dirfd = open(parent, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) == -1)
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		free(parent);
+		if (st->dirfd == -1)
+			goto fail;
+	} else {
+		struct buf b = {0};
+
+		if ((st->dirfd = open_dir(dir, err, errlen)) == -1)
+			goto fail;
+		buf_printf(&b, "%s/%s", dir, STATE_FILE);
+		st->path = buf_steal(&b);
+	}
+	if (check_file(st->dirfd, name, st->path, &sb, err, errlen) == -1 ||
+	    open_db(st, name, &sb, err, errlen) == -1)
+		goto fail;
 	sqlite3_busy_timeout(st->db, 2000);
 	if (check_store(st, err, errlen) == -1)
 		goto fail;
@@ -251,6 +355,9 @@ state_free(struct state *st)
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(st->q[i]);
 	sqlite3_close(st->db);
+	/* after the close: SQLite unlinks -wal and -shm through it */
+	if (st->dirfd != -1)
+		close(st->dirfd);
 	free(st->path);
 	free(st);
 }

@@ -70,7 +70,6 @@ struct config_network {
 	char			*user;
 	char			*realname;
 	char			*server_password;	/* PASS; NULL: none */
-	int			 server_password_keys;	/* 1 key, 2 file */
 	enum config_sasl	 sasl_mechanism;	/* as written */
 	char			*sasl_user;
 	char			*sasl_password;
@@ -78,6 +77,11 @@ struct config_network {
 	int			 sasl_timeout;	/* seconds */
 	char			*nickserv_password;
 	char			*nickserv_target;	/* NULL: "NickServ" */
+	/* while parsing: how each secret was given (confparse.h's
+	 * SECRET_INLINE, SECRET_FILE), to refuse both ways */
+	int			 server_password_forms;
+	int			 sasl_password_forms;
+	int			 nickserv_password_forms;
 	struct config_channel	 channels[CONFIG_CHANNELS_MAX];
 	int			 nchannels;
 	struct config_highlight	 highlights[CONFIG_CHANNELS_MAX];
@@ -98,6 +102,8 @@ struct config_matrix {
 	char		*user_id;	/* @techpay:example.org */
 	char		*access_token;	/* or password: log in once */
 	char		*password;
+	int		 access_token_forms;	/* as in config_network */
+	int		 password_forms;
 	char		*device_name;
 	char		*invite_from[CONFIG_LIST_MAX];	/* @user:hs or hs */
 	int		 ninvite_from;

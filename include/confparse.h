@@ -25,7 +25,18 @@ struct parse {
 	struct buf		 warns;	/* lines for config_load's warn */
 	int			 after_key;	/* an indented line continues */
 	int			 hl_line[CONFIG_NETWORKS_MAX];	/* highlights = */
+	/* channel_key_file's keys, per network: read at the key, handed
+	 * to their channels by irc_check once channels is known (which
+	 * frees what it does not hand over) */
+	struct config_channel	 key_files[CONFIG_NETWORKS_MAX]
+				    [CONFIG_CHANNELS_MAX];
+	int			 nkey_files[CONFIG_NETWORKS_MAX];
+	int			 key_file_line[CONFIG_NETWORKS_MAX];
 };
+
+/* How a secret was given, in a section's *_forms (set_secret). */
+#define SECRET_INLINE	1	/* KEY = value */
+#define SECRET_FILE	2	/* KEY_file = path */
 
 /*
  * A kind of [KIND NAME] section: open finds or makes the section called
@@ -49,6 +60,9 @@ void	pwarn(struct parse *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* The first line of a secret file (checked: mode, size, type). */
 char	*read_secret(struct parse *, const char *key, const char *path);
+/* KEY = value or KEY_file = path into *dst; both ways is an error. */
+void	 set_secret(struct parse *, const char *section, const char *k,
+	    const char *v, char **dst, int *forms);
 void	 unknown_key(struct parse *, const char *const *keys, const char *k,
 	    const char *section);
 char	*trimdup(const char *s, size_t n);

@@ -22,9 +22,11 @@
 struct state;
 
 /* Opens (creating) dir/STATE_FILE, or path itself when it ends in ".db";
- * NULL with err filled.  dir must be ours and not writable by group or
- * others; the file must not be a symlink, must be ours, and is made
- * STATE_FILE_MODE. */
+ * NULL with err filled.  dir (which may be a symlink, as systemd's
+ * StateDirectory= makes it) is opened once: it must be ours and not
+ * writable by group or others, and every file SQLite opens is in that
+ * directory, whatever its path names later.  The file must not be a
+ * symlink, must be ours, and is made STATE_FILE_MODE.  Needs /proc. */
 struct state	*state_open(const char *dir, char *err, size_t errlen);
 void		 state_free(struct state *);
 

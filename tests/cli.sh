@@ -122,6 +122,21 @@ expect "state_dir error" "state_dir $tmp/file/state: Not a directory" "$out"
 out=$("$T" run 2>&1); rc=$?
 [ $rc -eq 2 ] && ok || bad "run without -c: exit $rc, want 2"
 
+# the state directory as the unit's StateDirectory= with DynamicUser=
+# makes it: /var/lib/techpay is a symlink to private/techpay (N4).  The
+# highlights need the store, so a refusal would exit 1 at once.
+mkdir -p "$tmp/var/lib/private/techpay"
+chmod 700 "$tmp/var/lib/private" "$tmp/var/lib/private/techpay"
+ln -s private/techpay "$tmp/var/lib/techpay"
+printf '[bot]\nstate_dir = %s/var/lib/techpay\n[network t]\nservers = 127.0.0.1:1\ntls = no\nchannels = #t\nhighlights = #t\n' \
+    "$tmp" > "$tmp/layout.ini"
+out=$("$T" check-config -c "$tmp/layout.ini" 2>&1) && ok ||
+    bad "check-config, systemd's state layout: $out"
+out=$(timeout 3 "$T" run -c "$tmp/layout.ini" 2>&1); rc=$?
+[ $rc -eq 124 ] && ok || bad "run, systemd's state layout: exit $rc, want 124 (running): $out"
+[ "$(stat -c %a "$tmp/var/lib/private/techpay/techpay.db" 2>&1)" = 600 ] &&
+    ok || bad "run, systemd's state layout: no private/techpay/techpay.db"
+
 # systemd's Type=notify: READY=1 once the adapters have started (the
 # server here refuses connections: "on their way" is enough), and
 # STOPPING=1 at SIGTERM, on the socket named by $NOTIFY_SOCKET

@@ -43,7 +43,29 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	sed "s|/usr/bin/techpay|$d/usr/bin/techpay|g" "$u" > "$tmp/techpay.service"
 	systemd-analyze verify --man=no "$tmp/techpay.service" > "$tmp/v" 2>&1 &&
 	    ok || bad "systemd-analyze verify: $(cat "$tmp/v")"
+	# the override the unit's comment and README give for secrets (N11)
+	mkdir "$tmp/techpay.service.d"
+	printf '[Service]\nLoadCredential=sasl:/etc/techpay/sasl.pass\nLoadCredential=staff:/etc/techpay/staff.key\n' \
+	    > "$tmp/techpay.service.d/override.conf"
+	systemd-analyze verify --man=no "$tmp/techpay.service" > "$tmp/v" 2>&1 &&
+	    [ ! -s "$tmp/v" ] && ok ||
+	    bad "systemd-analyze verify with LoadCredential=: $(cat "$tmp/v")"
+	grep -q '^#   LoadCredential=sasl:/etc/techpay/sasl.pass$' "$u" && ok ||
+	    bad "unit: the LoadCredential= example is gone from its comment"
 fi
+# N11: under the unit's dynamic user techpay.ini is readable by others,
+# so every secret comes from a credential file (as systemd leaves them:
+# 0400, the service's) and the config holds none: no warning
+c=$tmp/credentials; mkdir -m 700 "$c"
+for s in server sasl nickserv staff token; do
+	echo "secret-$s" > "$c/$s"; chmod 400 "$c/$s"
+done
+printf '[bot]\nnick = paybot\nstate_dir = %s/state\n[network n]\nservers = irc.example.org\nserver_password_file = %s/server\nsasl_user = paybot\nsasl_password_file = %s/sasl\nchannels = #techpay, #staff\nchannel_key_file = #staff %s/staff\n[network o]\nservers = irc.example.net\nnickserv_password_file = %s/nickserv\nnickserv_target = NickServ@services.example.net\n[matrix m]\nhomeserver = https://hs.example.net\nuser_id = @paybot:hs.example.net\naccess_token_file = %s/token\ninvite_from = hs.example.net\n' \
+    "$tmp" "$c" "$c" "$c" "$c" "$c" > "$tmp/cred.ini"
+chmod 644 "$tmp/cred.ini"
+out=$("$d/usr/bin/techpay" check-config -c "$tmp/cred.ini" 2>&1) && ok ||
+    bad "check-config with every secret from a credential: $out"
+case "$out" in *warning*) bad "credentials warned about: $out" ;; *) ok ;; esac
 # the man pages format without warnings
 for m in "$d/usr/share/man/man1/techpay.1" "$d/usr/share/man/man5/techpay.ini.5"; do
 	w=$(groff -mdoc -Tutf8 -ww -z "$m" 2>&1)

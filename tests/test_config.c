@@ -509,6 +509,125 @@ test_21_homeserver_with_a_path(void **s)
 	done(cf);
 }
 
+/* ---- N11: every secret from a file, and not both ways ------------- */
+
+/* The errors of text, which must not load. */
+static void
+refused(const char *text, const char *want)
+{
+	struct config *cf = load_text(text, 0600);
+
+	if (cf != NULL)
+		fail_msg("accepted: %s", text);
+	if (strstr(err, want) == NULL)
+		fail_msg("want \"%s\" in: %s", want, err);
+	done(cf);
+}
+
+static void
+test_22_every_secret_has_a_file_form(void **s)
+{
+	char text[512], want[384], nk[128], ck[128];
+	struct config *cf;
+
+	(void)s;
+	/* put's answer is a static buffer: copied */
+	snprintf(nk, sizeof(nk), "%s", put("nickserv", "hunter2\n", 0600));
+	snprintf(ck, sizeof(ck), "%s", put("chankey", "k3y\n", 0600));
+	/* the key file before channels: handed over once both are read */
+	snprintf(text, sizeof(text), IRC "nickserv_password_file = %s\n"
+	    "nickserv_target = NickServ@services.example\n"
+	    "channel_key_file = #keyed %s\nchannels = #open, #Keyed\n", nk, ck);
+	assert_non_null(cf = load_text(text, 0644));
+	assert_string_equal(cf->networks[0].nickserv_password, "hunter2");
+	assert_string_equal(config_nickserv_target(&cf->networks[0]),
+	    "NickServ@services.example");
+	assert_null(cf->networks[0].channels[0].key);
+	assert_string_equal(cf->networks[0].channels[1].key, "k3y");
+	/* no secret in the file: it may be readable (the unit's dynamic
+	 * user needs that) without a warning */
+	assert_string_equal(warn_, "");
+	done(cf);
+	/* the same checks as every *_file secret */
+	snprintf(nk, sizeof(nk), "%s", put("nickserv-620", "hunter2\n",
+	    0620));
+	snprintf(text, sizeof(text), IRC "nickserv_password_file = %s\n", nk);
+	snprintf(want, sizeof(want), ":4: nickserv_password_file: %s is "
+	    "writable by group or others (chmod 600 %s)\n", nk, nk);
+	refused(text, want);
+	snprintf(text, sizeof(text), IRC "channels = #k\n"
+	    "channel_key_file = #k %s\n", scratch("no-such-key"));
+	snprintf(want, sizeof(want), ":5: channel_key_file: %s: No such file "
+	    "or directory\n", scratch("no-such-key"));
+	refused(text, want);
+	/* the channel must be joined, and the file named */
+	snprintf(text, sizeof(text), IRC "channels = #a\n"
+	    "channel_key_file = #b %s\n", ck);
+	refused(text, ":5: [network x]: channel_key_file: #b is not in "
+	    "channels\n");
+	refused(IRC "channels = #a\nchannel_key_file = #a\n",
+	    ":5: channel_key_file: \"#a\" names no file (write #a PATH)\n");
+	snprintf(text, sizeof(text), IRC "channels = #a\n"
+	    "channel_key_file = #a %s, #A %s\n", ck, ck);
+	refused(text, ":5: channel_key_file: #A is given twice\n");
+	/* a key is one word on the JOIN line */
+	snprintf(ck, sizeof(ck), "%s", put("chankey-sp", "two words\n",
+	    0600));
+	snprintf(text, sizeof(text), IRC "channels = #a\n"
+	    "channel_key_file = #a %s\n", ck);
+	refused(text, "a channel key has no spaces, commas or control bytes");
+}
+
+static void
+test_23_secret_given_both_ways(void **s)
+{
+	static const char *const keys[] = {
+		"server_password", "sasl_password", "nickserv_password", NULL
+	};
+	char text[512], want[256];
+	const char *f = put("secret", "hunter2\n", 0600);
+	struct config *cf;
+	int i;
+
+	(void)s;
+	for (i = 0; keys[i]; i++) {
+		/* either order: the second line is the error */
+		snprintf(text, sizeof(text), IRC "sasl_user = u\n%s = x\n"
+		    "%s_file = %s\n", keys[i], keys[i], f);
+		snprintf(want, sizeof(want), ":6: [network x]: %s and %s_file: "
+		    "give one of them\n", keys[i], keys[i]);
+		refused(text, want);
+		snprintf(text, sizeof(text), IRC "sasl_user = u\n%s_file = %s\n"
+		    "%s = x\n", keys[i], f, keys[i]);
+		refused(text, want);
+	}
+	snprintf(text, sizeof(text), "[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.example.net\nuser_id = @b:hs.example.net\n"
+	    "invite_from = hs.example.net\naccess_token = t\n"
+	    "access_token_file = %s\n", f);
+	refused(text, ":8: [matrix m]: access_token and access_token_file: "
+	    "give one of them\n");
+	snprintf(text, sizeof(text), "[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.example.net\nuser_id = @b:hs.example.net\n"
+	    "invite_from = hs.example.net\npassword_file = %s\npassword = p\n",
+	    f);
+	refused(text, ":8: [matrix m]: password and password_file: give one "
+	    "of them\n");
+	/* a channel's key in channels and from a file */
+	snprintf(text, sizeof(text), IRC "channels = #k inline\n"
+	    "channel_key_file = #k %s\n", f);
+	refused(text, ":5: [network x]: #k has a key in channels and in "
+	    "channel_key_file: give one of them\n");
+	/* an empty value is neither way: config.example's empty pairs */
+	snprintf(text, sizeof(text), IRC "server_password =\n"
+	    "server_password_file = %s\nnickserv_password_file =\n"
+	    "nickserv_password = pw\n", f);
+	assert_non_null(cf = load_text(text, 0600));
+	assert_string_equal(cf->networks[0].server_password, "hunter2");
+	assert_string_equal(cf->networks[0].nickserv_password, "pw");
+	done(cf);
+}
+
 static void
 cleanup(void)
 {
@@ -546,6 +665,8 @@ main(void)
 		cmocka_unit_test(test_19_secret_file_mode_size_type),
 		cmocka_unit_test(test_20_config_writable_by_others),
 		cmocka_unit_test(test_21_homeserver_with_a_path),
+		cmocka_unit_test(test_22_every_secret_has_a_file_form),
+		cmocka_unit_test(test_23_secret_given_both_ways),
 	};
 	int rc;
 

@@ -1,11 +1,16 @@
 /*
  * test_state.c -- the state store: values and handled ids survive a
  * reopen, a transaction commits all or nothing, the file is private, and
- * a bad directory is a clear error.
+ * a bad directory is a clear error.  The directory as systemd's
+ * DynamicUser= lays it out (a symlink into /var/lib/private) works (N4),
+ * and a directory swapped after the checks is not used (N3).
  */
 #include <sys/stat.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "testutil.h"
 #include "state.h"
@@ -221,6 +226,179 @@ test_08_newer_or_damaged_store_refused(void **s)
 	assert_non_null(strstr(err, "damaged"));
 }
 
+/* ---- N4, N3: the directory as systemd makes it, and swapped -------- */
+
+/*
+ * Interposed (the executable's definition comes before libsqlite3's):
+ * between() runs once, after state_open's checks and before SQLite opens
+ * anything, where a user who can write state_dir's parent would rename
+ * it away and put a directory of theirs in its place.
+ */
+static void (*between)(void);
+
+int
+sqlite3_open_v2(const char *name, sqlite3 **db, int flags, const char *vfs)
+{
+	int (*real)(const char *, sqlite3 **, int, const char *);
+	void (*fn)(void) = between;
+
+	*(void **)&real = dlsym(RTLD_NEXT, "sqlite3_open_v2");
+	between = NULL;
+	if (fn)
+		fn();
+	return real(name, db, flags, vfs);
+}
+
+static char lib[128], priv[128];
+
+/*
+ * StateDirectory=techpay with DynamicUser=yes, under dir: the directory
+ * is var/lib/private/techpay (var/lib/private 0700), and
+ * var/lib/techpay is a symlink to private/techpay (systemd.exec(5)).
+ */
+static void
+systemd_layout(void)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s/var", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/var/lib", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/var/lib/private", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(priv, sizeof(priv), "%s/var/lib/private/techpay", dir);
+	assert_int_equal(mkdir(priv, 0700), 0);
+	snprintf(lib, sizeof(lib), "%s/var/lib/techpay", dir);
+	assert_int_equal(symlink("private/techpay", lib), 0);
+}
+
+/* 1 if dir/name exists (not followed), 0 if not. */
+static int
+exists(const char *d, const char *name)
+{
+	char p[192];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s/%s", d, name);
+	return lstat(p, &sb) == 0;
+}
+
+static void
+test_09_systemd_layout(void **s)
+{
+	char err[512], p[192], *v;
+	struct state *st;
+	struct stat sb;
+
+	(void)s;
+	systemd_layout();
+	if ((st = state_open(lib, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(state_set(st, "matrix:m", "access_token", "T"), 0);
+	/* the WAL files sit beside the database, in the real directory */
+	assert_true(exists(priv, STATE_FILE "-wal"));
+	assert_true(exists(priv, STATE_FILE "-shm"));
+	state_free(st);
+	/* and SQLite removed them on close, through the same directory */
+	assert_false(exists(priv, STATE_FILE "-wal"));
+	if ((st = state_open(lib, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	v = state_get(st, "matrix:m", "access_token");
+	assert_string_equal(v, "T");
+	free(v);
+	state_free(st);
+	snprintf(p, sizeof(p), "%s/" STATE_FILE, priv);
+	assert_int_equal(lstat(p, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, STATE_FILE_MODE);
+}
+
+static void
+test_10_systemd_layout_planted(void **s)
+{
+	char err[512], p[192], target[192];
+	struct state *st;
+
+	(void)s;
+	systemd_layout();
+	/* a symlink planted for the database file itself */
+	snprintf(p, sizeof(p), "%s/" STATE_FILE, priv);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	assert_int_equal(symlink(target, p), 0);
+	assert_null(state_open(lib, err, sizeof(err)));
+	assert_non_null(strstr(err, "(a symlink is not accepted)"));
+	assert_false(exists(dir, "elsewhere"));
+	assert_int_equal(unlink(p), 0);
+	/* the real directory open to group or others */
+	assert_int_equal(chmod(priv, 0770), 0);
+	assert_null(state_open(lib, err, sizeof(err)));
+	assert_non_null(strstr(err, "not writable by group or others"));
+	assert_int_equal(chmod(priv, 0703), 0);
+	assert_null(state_open(lib, err, sizeof(err)));
+	assert_false(exists(priv, STATE_FILE));	/* nothing made there */
+	assert_int_equal(chmod(priv, 0700), 0);
+	if ((st = state_open(lib, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	state_free(st);
+	/* a symlink to another user's directory (root can make one) */
+	if (geteuid() != 0)
+		return;
+	assert_int_equal(chown(priv, 65534, 65534), 0);
+	assert_null(state_open(lib, err, sizeof(err)));
+	assert_non_null(strstr(err, "must be owned by uid 0"));
+}
+
+static char sd[128], ours[128];
+
+/* What the other user does, after the checks (see between). */
+static void
+swap_dir(void)
+{
+	char p[192];
+
+	assert_int_equal(rename(sd, ours), 0);
+	assert_int_equal(mkdir(sd, 0700), 0);
+	snprintf(p, sizeof(p), "%s/" STATE_FILE, sd);
+	assert_int_equal(close(open(p, O_CREAT | O_WRONLY, 0600)), 0);
+}
+
+static void
+test_11_dir_swapped_after_checks(void **s)
+{
+	char err[512], p[192], *v;
+	struct state *st;
+	struct stat sb;
+
+	(void)s;
+	snprintf(p, sizeof(p), "%s/shared", dir);	/* writable by all */
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(chmod(p, 0777), 0);
+	snprintf(sd, sizeof(sd), "%s/shared/sd", dir);
+	snprintf(ours, sizeof(ours), "%s/shared/sd.ours", dir);
+	assert_int_equal(mkdir(sd, 0700), 0);
+	between = swap_dir;
+	if ((st = state_open(sd, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	assert_null(between);	/* the swap happened */
+	assert_int_equal(state_set(st, "matrix:m", "access_token", "T"), 0);
+	/* nothing in the planted file, no WAL beside it */
+	snprintf(p, sizeof(p), "%s/" STATE_FILE, sd);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	assert_false(exists(sd, STATE_FILE "-wal"));
+	state_free(st);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	/* everything went to our directory, wherever it is now */
+	if ((st = state_open(ours, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	v = state_get(st, "matrix:m", "access_token");
+	assert_string_equal(v, "T");
+	free(v);
+	state_free(st);
+}
+
 int
 main(void)
 {
@@ -239,6 +417,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_08_newer_or_damaged_store_refused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_07_existing_db_made_private,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_09_systemd_layout, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_10_systemd_layout_planted,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_11_dir_swapped_after_checks,
 		    setup, teardown),
 	};
 
