@@ -916,13 +916,13 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 				    t->items[i].name);
 			fmt_text(a, ". In the guide's words:");
 		}
-		/* the guide's own lead-in, then its items */
-		if (t->intro && style != TOPIC_PROSE)
-			fmt_printf(a, "%s%s ", style == TOPIC_NAMED ? " " : "",
-			    t->intro);
+		/* a list: the guide's own lead-in, then its items (a named
+		 * list keeps its items first: the lead-in comes after) */
+		if (t->intro && style == TOPIC_LIST)
+			fmt_printf(a, "%s ", t->intro);
 		for (i = 0; i < t->nitems; i++) {
 			if (style == TOPIC_NAMED) {
-				fmt_text(a, i ? "; " : t->intro ? "" : " ");
+				fmt_text(a, i ? "; " : " ");
 				fmt_text(a, t->items[i].name);
 				fmt_text(a, ": ");
 				phrase_item(a, t->items[i].text);
@@ -936,6 +936,8 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		}
 		if (style != TOPIC_PROSE)
 			fmt_text(a, ".");
+		if (t->intro && style == TOPIC_NAMED)
+			fmt_printf(a, " %s", t->intro);
 		if (t->outro && style != TOPIC_PROSE)
 			fmt_printf(a, " %s", t->outro);
 	}
