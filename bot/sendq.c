@@ -7,6 +7,12 @@
  * small beside the 2 s the token bucket makes it wait.  A lane that
  * empties keeps its slot in the array for the next newcomer; slot 0 is
  * the bot's own.
+ *
+ * The next line comes from the lane that has had the fewest lines sent
+ * since it was made, ties in turn: plain turns made a newcomer wait one
+ * line per flooder (70 clones at 2 s a line: over two minutes), while
+ * this sends their line next, and the flooders, all served alike,
+ * still take turns among themselves.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +29,7 @@ struct slane {
 	char		*who;	/* NULL when free; "" for the bot's own */
 	struct sline	*head, *tail;
 	int		 n;
+	unsigned long	 served;	/* lines sent since it was made */
 };
 
 struct sendq {
@@ -113,6 +120,7 @@ lane_new(struct sendq *q, const char *who)
 		l = &q->lanes[q->nlanes++];
 	}
 	l->who = xstrdup(who);
+	l->served = 0;
 	return l;
 }
 
@@ -203,27 +211,32 @@ sendq_push(struct sendq *q, const char *who, char *line)
 char *
 sendq_pop(struct sendq *q)
 {
-	struct slane *l;
+	struct slane *l = NULL;
 	struct sline *x;
 	char *s;
-	int i, k;
+	int i, k, best = -1;
 
 	for (i = 0; i < q->nlanes; i++) {
 		k = (q->rr + i) % q->nlanes;
-		l = &q->lanes[k];
-		if ((x = l->head) == NULL)
-			continue;
-		if ((l->head = x->next) == NULL)
-			l->tail = NULL;
-		l->n--;
-		q->len--;
-		q->rr = (k + 1) % q->nlanes;
-		lane_done(q, l);
-		s = x->s;
-		free(x);
-		return s;
+		if (q->lanes[k].head != NULL && (l == NULL ||
+		    q->lanes[k].served < l->served)) {
+			l = &q->lanes[k];
+			best = k;
+		}
 	}
-	return NULL;
+	if (l == NULL)
+		return NULL;
+	x = l->head;
+	if ((l->head = x->next) == NULL)
+		l->tail = NULL;
+	l->n--;
+	l->served++;
+	q->len--;
+	q->rr = (best + 1) % q->nlanes;
+	lane_done(q, l);
+	s = x->s;
+	free(x);
+	return s;
 }
 
 int

@@ -9,7 +9,9 @@
  * own lane ("", for JOIN, NickServ, highlights) is not, but all lanes
  * together are: when the queue is full, a new line costs the largest
  * lane its newest line (or is itself dropped when its own lane is the
- * largest), so a flood never pushes out a quiet person's line.
+ * largest), so a flood never pushes out a quiet person's line.  The
+ * lane served least so far goes next (ties in turn), so a newcomer's
+ * line leaves ahead of the flooders' next ones.
  */
 #ifndef TECHPAY_SENDQ_H
 #define TECHPAY_SENDQ_H
@@ -25,7 +27,8 @@ void		 sendq_free(struct sendq *);
  * full, or the largest) or the newest of the largest lane.
  */
 int		 sendq_push(struct sendq *, const char *who, char *line);
-/* The next line, lanes in turn (the caller frees it), or NULL. */
+/* The next line (the caller frees it), or NULL: from the lane with the
+ * fewest lines sent since it was made, ties in turn. */
 char		*sendq_pop(struct sendq *);
 /* Lines waiting, and lanes that have any. */
 int		 sendq_len(const struct sendq *);

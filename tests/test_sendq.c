@@ -2,7 +2,8 @@
  * test_sendq.c -- the IRC send queue's lanes (bot/sendq.c): one lane per
  * person however many there are (the 64th is no different), each
  * capped, the whole bounded, an overflow paid by the largest lane and
- * never by a quiet person, and turns that reach everyone.
+ * never by a quiet person, and turns that reach everyone, a newcomer
+ * first.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -81,6 +82,10 @@ test_01_many_people_bounded_and_everyone_gets_a_turn(void **s)
 	assert_int_equal(sendq_lane_len(q, "lena@home"), 1);
 	k = turns_until(q, "PRIVMSG lena");
 	assert_true(k > 0 && k <= 202);
+	/* once the flooders have had lines, a newcomer goes next: one
+	 * line's wait, not one per flooder */
+	assert_int_equal(sendq_push(q, "ann@home", line("ann", 0)), 0);
+	assert_int_equal(turns_until(q, "PRIVMSG ann"), 1);
 	sendq_free(q);
 }
 
@@ -145,6 +150,11 @@ test_03_round_robin_and_lanes_reused(void **s)
 	assert_string_equal(l, "PRIVMSG b :line 0");
 	free(l);
 	assert_int_equal(sendq_lanes(q), 1);
+	/* a has had a line: a newcomer's goes first, then a's */
+	sendq_push(q, "d", line("d", 0));
+	l = sendq_pop(q);
+	assert_string_equal(l, "PRIVMSG d :line 0");
+	free(l);
 	sendq_push(q, "c", line("c", 0));	/* takes b's slot */
 	for (i = 0; (l = sendq_pop(q)) != NULL; i++)
 		free(l);
