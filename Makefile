@@ -58,11 +58,12 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
-	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c
+	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c \
+	   bot/sendq.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
-	   test_intent test_conversation
+	   test_intent test_conversation test_sendq
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -197,6 +198,7 @@ MODS_test_numbers  = $(M_ROUTER)
 MODS_test_router   = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy
+MODS_test_sendq    = buf sendq
 MODS_test_mxsync   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model # matrix_txn_id
 MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz

@@ -146,6 +146,7 @@ bot_answer(struct bot *b, struct adapter *from, const struct message *m,
 	struct message mm = *m;
 	struct person p;
 	long long now = loop_now_ms();
+	int free_answer;
 
 	person_of(m, &p);
 	if (m->sender && policy_is_ignored(b->policy, &p, now)) {
@@ -156,21 +157,28 @@ bot_answer(struct bot *b, struct adapter *from, const struct message *m,
 	mm.privileged = m->privileged || mm.owner;
 	if (!router_handle(b->router, &mm, time(NULL), a))
 		return 0;
-	/* the console has no sender: nobody to limit */
-	if (m->sender && !a->free && !mm.owner) {
-		switch (policy_rate(b->policy, &p, now)) {
+	/* the console has no sender: nobody to limit.  A free answer
+	 * (help, "more", a greeting) is free of the question budget, not
+	 * of a bound: it has one of its own (else one person could queue
+	 * any number of them, and hold every room's /sync) */
+	if (m->sender && !mm.owner) {
+		free_answer = a->free;	/* answer_reset clears it */
+		switch (free_answer ? policy_rate_free(b->policy, &p, now) :
+		    policy_rate(b->policy, &p, now)) {
 		case RATE_OK:
 			break;
 		case RATE_TELL:
 			answer_reset(a);
 			a->notice = 1;
-			fmt_printf(a, "That is more than %d questions a minute; "
+			fmt_printf(a, "That is more than %d %s a minute; "
 			    "I will answer you again in %d min.",
-			    policy_user_rate(b->policy),
+			    policy_user_rate(b->policy), free_answer ?
+			    "messages" : "questions",
 			    (policy_ignore_secs(b->policy) + 59) / 60);
 			fmt_finish(a, ANSWER_LINE_MAX);
-			log_info("%s: %s is over the question limit, ignored "
-			    "for %d s", p.network, p.mask,
+			log_info("%s: %s is over the %s limit, ignored "
+			    "for %d s", p.network, p.mask, free_answer ?
+			    "message" : "question",
 			    policy_ignore_secs(b->policy));
 			return 1;
 		case RATE_SILENT:

@@ -41,8 +41,11 @@ enum sasl_state { SASL_OFF, SASL_LS, SASL_REQ, SASL_AUTH, SASL_DONE,
 
 struct irc;
 
-#define INVITES_MAX	8	/* invites waiting for a WHOIS answer */
-#define WHOIS_WAIT_MS	5000	/* then what waits for WHOIS is dropped */
+#define INVITES_MAX	32	/* invites waiting for a WHOIS answer, one
+				   per person at most */
+#define WHOIS_WAIT_MS	5000	/* after it leaves the queue, what waits
+				   for WHOIS is dropped */
+#define WHOIS_WAIT_MAX_MS 120000	/* however long the queue */
 #define OPS_MAX		256	/* (channel, nick) pairs with +o or above */
 #define JOINED_MAX	64	/* channels we are in */
 
@@ -170,8 +173,10 @@ sendf(struct net *n, int urgent, const char *fmt, ...)
 }
 
 /* A line said for the person origin (nick!user@host): it waits in
- * their lane of the send queue, keyed by user@host so that a nick
- * change does not buy a new one. */
+ * their lane of the send queue, keyed as the limit keys them without
+ * an account (policy_person_key: user@host, or the host alone for an
+ * unverified "~" ident), so that neither a nick change nor a new ident
+ * buys a new lane. */
 static void
 sendf_for(struct net *n, const char *origin, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -179,11 +184,13 @@ sendf_for(struct net *n, const char *origin, const char *fmt, ...)
 static void
 sendf_for(struct net *n, const char *origin, const char *fmt, ...)
 {
-	const char *bang = origin ? strchr(origin, '!') : NULL;
+	struct person p = { n->key, origin ? origin : "", NULL };
+	char who[POLICY_KEY_MAX];
 	va_list ap;
 
+	policy_person_key(&p, who, sizeof(who));
 	va_start(ap, fmt);
-	vsendf(n, 0, bang ? bang + 1 : origin ? origin : "", fmt, ap);
+	vsendf(n, 0, who, fmt, ap);
 	va_end(ap);
 }
 
@@ -406,15 +413,55 @@ whois_slot(struct net *n)
 	return NULL;
 }
 
-/* Asks the server who origin is; what waits runs when it answers. */
+/* The look-up origin (as the limit knows them) is waiting for, or
+ * NULL. */
+static struct invite *
+whois_pending(struct net *n, const char *origin)
+{
+	struct person p = { n->key, origin, NULL };
+	char key[POLICY_KEY_MAX], k[POLICY_KEY_MAX];
+	long long now = loop_now_ms();
+	int i;
+
+	policy_person_key(&p, key, sizeof(key));
+	for (i = 0; i < INVITES_MAX; i++) {
+		struct invite *iv = &n->invites[i];
+
+		if (iv->nick[0] == '\0' || iv->expires < now)
+			continue;
+		p.mask = iv->origin;
+		policy_person_key(&p, k, sizeof(k));
+		if (strcmp(k, key) == 0)
+			return iv;
+	}
+	return NULL;
+}
+
+/*
+ * Asks the server who origin is; what waits runs when it answers.  One
+ * look-up per person at a time, counted like a question, and the WHOIS
+ * waits in the person's lane behind the token bucket like their answer
+ * would: many people's look-ups cannot crowd out the owner's, nor buy
+ * lines past the server's flood limit (and get the session throttled).
+ * The wait is counted from when the line can leave.
+ */
 static void
 whois_ask(struct net *n, const char *origin, const char *channel,
     const char *command, int direct)
 {
+	struct person p = { n->key, origin, NULL };
+	char who[POLICY_KEY_MAX];
 	struct invite *iv;
+	long long wait;
 
 	if (count_of(n, origin, NULL) == -1)
 		return;		/* a look-up costs like a question */
+	if (whois_pending(n, origin) != NULL) {
+		log_info("%s: a WHOIS look-up already waits for %s; its %s "
+		    "is dropped", n->cf->name, origin, command ?
+		    "owner command" : "invite");
+		return;
+	}
 	if ((iv = whois_slot(n)) == NULL) {
 		log_warn("%s: too many WHOIS look-ups waiting; dropped %s's",
 		    n->cf->name, origin);
@@ -425,9 +472,12 @@ whois_ask(struct net *n, const char *origin, const char *channel,
 	snprintf(iv->channel, sizeof(iv->channel), "%s", channel);
 	iv->command = command ? xstrdup(command) : NULL;
 	iv->direct = direct;
-	iv->expires = loop_now_ms() + WHOIS_WAIT_MS;
-	/* ahead of the answer queue: the wait must stay short */
-	sendf(n, 1, "WHOIS %s", iv->nick);
+	policy_person_key(&p, who, sizeof(who));
+	wait = WHOIS_WAIT_MS + (n->link ? (long long)link_turns(n->link,
+	    who) * n->cf->flood_interval_ms : 0);
+	iv->expires = loop_now_ms() + (wait < WHOIS_WAIT_MAX_MS ? wait :
+	    WHOIS_WAIT_MAX_MS);
+	sendf_for(n, origin, "WHOIS %s", iv->nick);
 }
 
 /* The nick changed or left: what waits for its WHOIS is void. */

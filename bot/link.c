@@ -31,13 +31,12 @@
 #include "link.h"
 #include "log.h"
 #include "resolve.h"
+#include "sendq.h"
 #include "text.h"
 
 #define LINK_INBUF_MAX	(64 * 1024)	/* a line longer than this is junk */
 #define LINK_QUEUE_MAX	4096		/* lines waiting for the bucket */
-#define LINK_LANES	64		/* people with lines waiting */
 #define LINK_LANE_MAX	32		/* lines one person may have waiting */
-#define LINK_WHO_MAX	96
 #define LINK_BACKLOG	8		/* intruders must not crowd us out */
 #define LINK_SETUP_MAX_MS 10000		/* to connect, then to shake hands */
 
@@ -50,17 +49,14 @@ struct qline {
 
 /*
  * The send queue is fair: urgent lines (PONG, QUIT, CAP, registration)
- * go first and are never dropped; then one line per lane in turn.  Lane
- * 0 holds the bot's own lines (JOIN, highlights); every other lane holds
- * what is said for one person, so a person with a long backlog delays
- * someone else by at most one line per turn, and a person over
- * LINK_LANE_MAX loses their own lines, not anyone else's.
+ * go first and are never dropped; then one line per lane in turn
+ * (sendq.h).  The bot's own lines (JOIN, highlights) have a lane; so
+ * does every person with lines waiting, however many people there are,
+ * so a person with a long backlog delays someone else by at most one
+ * line per turn, and a person over LINK_LANE_MAX loses their own lines,
+ * not anyone else's.  Past LINK_QUEUE_MAX lines in all, the largest
+ * lane loses its newest.
  */
-struct lane {
-	char		 who[LINK_WHO_MAX];	/* "" for lane 0 / free */
-	struct qline	*head, *tail;
-	int		 n;
-};
 
 struct link {
 	struct loop	*loop;
@@ -82,9 +78,8 @@ struct link {
 	struct buf	 to_server;	/* bytes released by the bucket */
 	size_t		 to_server_off;
 	struct qline	*uhead, *utail;		/* urgent */
-	struct lane	 lanes[LINK_LANES];
-	int		 rr;			/* the lane whose turn it is */
-	int		 nqueued;
+	struct sendq	*fair;			/* the rest, lane by lane */
+	int		 nurgent;
 	double		 tokens;
 	long long	 refill_at;	/* ms of the last refill */
 	long		 bucket_timer;
@@ -145,6 +140,7 @@ link_new(struct loop *l, const struct link_conf *c, const struct link_cbs *cbs,
 	k->lfd = k->cfd = k->ufd = -1;
 	k->tokens = c->flood_burst;
 	k->refill_at = loop_now_ms();
+	k->fair = sendq_new(LINK_LANE_MAX, LINK_QUEUE_MAX);
 	if (c->tls) {
 		k->ssl_ctx = SSL_CTX_new(TLS_client_method());
 		SSL_CTX_set_min_proto_version(k->ssl_ctx, TLS1_2_VERSION);
@@ -175,7 +171,15 @@ link_local_port(const struct link *k)
 int
 link_queued(const struct link *k)
 {
-	return k->nqueued;
+	return k->nurgent + sendq_len(k->fair);
+}
+
+int
+link_turns(const struct link *k, const char *who)
+{
+	/* every waiting lane gets a turn per line of who's own */
+	return k->nurgent + (sendq_lane_len(k->fair, who) + 1) *
+	    (sendq_lanes(k->fair) + 1);
 }
 
 static void
@@ -246,49 +250,43 @@ q_pop(struct qline **head, struct qline **tail)
 	return q;
 }
 
-/* The next line to send: urgent first, then the lanes in turn. */
-static struct qline *
+/* The next line to send (the caller frees it): urgent first, then the
+ * lanes in turn. */
+static char *
 next_line(struct link *k)
 {
 	struct qline *q;
-	int i, l;
+	char *s;
 
-	if ((q = q_pop(&k->uhead, &k->utail)) != NULL)
-		return q;
-	for (i = 0; i < LINK_LANES; i++) {
-		l = (k->rr + i) % LINK_LANES;
-		if ((q = q_pop(&k->lanes[l].head, &k->lanes[l].tail)) == NULL)
-			continue;
-		if (--k->lanes[l].n == 0)
-			k->lanes[l].who[0] = '\0';	/* free again */
-		k->rr = (l + 1) % LINK_LANES;
-		return q;
+	if ((q = q_pop(&k->uhead, &k->utail)) != NULL) {
+		s = q->s;
+		free(q);
+		k->nurgent--;
+		return s;
 	}
-	return NULL;
+	return sendq_pop(k->fair);
 }
 
 /* Moves queued lines to the upstream buffer as tokens allow. */
 static void
 drain(struct link *k)
 {
-	struct qline *q;
+	char *s;
 
 	if (k->state != L_READY)
 		return;
 	refill(k);
-	while (k->nqueued > 0 &&
+	while (link_queued(k) > 0 &&
 	    (k->tokens >= 1.0 || k->conf.flood_interval_ms <= 0) &&
-	    (q = next_line(k)) != NULL) {
+	    (s = next_line(k)) != NULL) {
 		k->tokens -= 1.0;
-		q->s[strlen(q->s) - 2] = '\0';
-		wire(k, "->", q->s);
-		q->s[strlen(q->s)] = '\r';
-		buf_puts(&k->to_server, q->s);
-		free(q->s);
-		free(q);
-		k->nqueued--;
+		s[strlen(s) - 2] = '\0';
+		wire(k, "->", s);
+		s[strlen(s)] = '\r';
+		buf_puts(&k->to_server, s);
+		free(s);
 	}
-	if (k->nqueued > 0 && k->bucket_timer == 0) {
+	if (link_queued(k) > 0 && k->bucket_timer == 0) {
 		long wait = (long)((1.0 - k->tokens) *
 		    k->conf.flood_interval_ms) + 1;
 
@@ -322,63 +320,30 @@ link_wire_line(const char *line, size_t n, char *out)
 	return m + 2;
 }
 
-/* The lane for who (NULL: the bot's own), or NULL when none is free. */
-static struct lane *
-lane_of(struct link *k, const char *who)
-{
-	struct lane *free_lane = NULL;
-	int i;
-
-	if (who == NULL || *who == '\0')
-		return &k->lanes[0];
-	for (i = 1; i < LINK_LANES; i++) {
-		if (k->lanes[i].n > 0 && strcmp(k->lanes[i].who, who) == 0)
-			return &k->lanes[i];
-		if (k->lanes[i].n == 0 && free_lane == NULL)
-			free_lane = &k->lanes[i];
-	}
-	if (free_lane)
-		snprintf(free_lane->who, sizeof(free_lane->who), "%s", who);
-	return free_lane;
-}
-
 /* Queues one line: cleaned, capped, CR LF added.  urgent goes first;
- * the rest waits in who's lane (see struct lane). */
+ * the rest waits in who's lane (see struct link's queue). */
 static void
 enqueue(struct link *k, const char *line, size_t n, int urgent,
     const char *who)
 {
-	struct lane *ln = NULL;
 	struct qline *q;
-	char *s;
+	char *s = xmalloc(IRC_MSG_MAX + 1);
 
-	if (!urgent) {
-		if (k->nqueued >= LINK_QUEUE_MAX) {
-			log_warn("%s: send queue full, dropping a line",
-			    k->host);
-			return;
-		}
-		if ((ln = lane_of(k, who)) == NULL)
-			ln = &k->lanes[0];	/* everyone is waiting */
-		else if (ln != &k->lanes[0] && ln->n >= LINK_LANE_MAX) {
-			log_debug("%s: %d lines already wait for %s; dropping "
-			    "one", k->host, ln->n, who);
-			return;
-		}
-	}
-	s = xmalloc(IRC_MSG_MAX + 1);
 	link_wire_line(line, n, s);
+	if (!urgent) {
+		if (sendq_push(k->fair, who, s) != 0)
+			log_debug("%s: send queue: %d lines wait for %s, %d in "
+			    "all; dropped one", k->host,
+			    sendq_lane_len(k->fair, who), who && *who ? who :
+			    "the bot", sendq_len(k->fair));
+		return;
+	}
 	q = xcalloc(1, sizeof(*q));
 	q->s = s;
-	if (urgent) {
-		q_push(&k->uhead, &k->utail, q);
-		/* urgent lines are few (PONG, QUIT, CAP): one token's debt */
-		k->tokens += 1.0;
-	} else {
-		q_push(&ln->head, &ln->tail, q);
-		ln->n++;
-	}
-	k->nqueued++;
+	q_push(&k->uhead, &k->utail, q);
+	/* urgent lines are few (PONG, QUIT, CAP): one token's debt */
+	k->tokens += 1.0;
+	k->nurgent++;
 }
 
 void
@@ -976,10 +941,11 @@ destroy(struct link *k)
 		loop_del_fd(k->loop, k->lfd);
 		close(k->lfd);
 	}
-	while ((q = next_line(k)) != NULL) {
+	while ((q = q_pop(&k->uhead, &k->utail)) != NULL) {
 		free(q->s);
 		free(q);
 	}
+	sendq_free(k->fair);
 	buf_free(&k->from_client);
 	buf_free(&k->from_server);
 	buf_free(&k->to_client);

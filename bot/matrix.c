@@ -57,6 +57,7 @@
 #define MX_SENDS_MAX	4	/* messages in flight per account */
 #define MX_MEMBER_MAX	2	/* joins and leaves in flight per account */
 #define MX_OUT_MAX	512	/* requests queued before /sync pauses */
+#define MX_SENDER_MAX	8	/* answers queued for one sender */
 #define MX_RETRY_SOON_MS 1000	/* a send's first retry after a 5xx */
 
 struct matrix;
@@ -103,6 +104,7 @@ struct out {
 	enum lane	 lane;
 	struct batch	*batch;		/* NULL: not caused by a sync */
 	struct evref	*ev;		/* NULL: answers no event */
+	char		*who;		/* the asker answered, or NULL */
 	struct out	*next;
 };
 
@@ -143,6 +145,7 @@ struct mx {
 	struct batch		*batches;	/* oldest first, uncommitted */
 	struct evref		*evs;		/* events being answered */
 	struct evref		*cur_ev;	/* on_message's, for out_push */
+	const char		*cur_who;	/* its sender, likewise */
 	int			 stopping;
 };
 
@@ -527,6 +530,7 @@ out_free(struct out *o)
 	free(o->path);
 	free(o->body);
 	free(o->what);
+	free(o->who);
 	free(o);
 }
 
@@ -552,6 +556,7 @@ out_push(struct mx *x, const char *method, struct buf *path, char *body,
 		o->batch->nout++;
 	if ((o->ev = x->cur_ev) != NULL)
 		o->ev->refs++;
+	o->who = x->cur_who ? xstrdup(x->cur_who) : NULL;
 	q = roomq_get(x, room);
 	free(room);
 	*q->tail = o;
@@ -682,6 +687,20 @@ out_kick(struct mx *x)
 	}
 	*pp = started;
 	buf_free(&u);
+}
+
+/* Answers queued for who, in every room. */
+static int
+queued_for(const struct mx *x, const char *who)
+{
+	const struct roomq *q;
+	const struct out *o;
+	int n = 0;
+
+	for (q = x->rooms; q; q = q->next)
+		for (o = q->head; o; o = o->next)
+			n += o->who && strcmp(o->who, who) == 0;
+	return n;
 }
 
 static void
@@ -852,7 +871,22 @@ on_message(const struct mx_msg *q, void *ctx)
 	}
 	log_debug("matrix %s: question %s in %s", x->cf.name, q->event_id,
 	    q->room_id);
-	send_answer(x, q, &m->ans);
+	/*
+	 * One sender's answers may wait, behind the homeserver's rate
+	 * limit, only up to MX_SENDER_MAX: past that the new one is
+	 * dropped (its event counts as handled), as IRC's lane cap does,
+	 * so no one person fills the queue to MX_OUT_MAX, where /sync
+	 * pauses for every room.
+	 */
+	if (queued_for(x, q->sender) >= MX_SENDER_MAX)
+		log_debug("matrix %s: %d answers already wait for %s; %s "
+		    "dropped", x->cf.name, MX_SENDER_MAX, q->sender,
+		    q->event_id);
+	else {
+		x->cur_who = q->sender;
+		send_answer(x, q, &m->ans);
+		x->cur_who = NULL;
+	}
 	ev_release(x, x->cur_ev);
 	x->cur_ev = NULL;
 }

@@ -1,9 +1,13 @@
 /*
  * policy.c -- owners, ignores and the per-person limit; see policy.h.
  *
- * The limit's table is a fixed array searched linearly: it is looked at
- * once per answer, and 1024 short string compares cost less than the
- * answer itself.
+ * The limit's tables are fixed arrays searched linearly: they are looked
+ * at once per answer, and 1024 short string compares cost less than the
+ * answer itself.  One table counts (questions and free answers apart),
+ * the other holds who is being ignored and until when: an ignore must
+ * outlive any amount of new people (the counts forget the oldest), and
+ * ignored people must not take the counts' places (a table full of
+ * them once left every newcomer sharing one slot, and its silence).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +20,14 @@ struct rate {
 	char		 key[POLICY_KEY_MAX];	/* "" when free */
 	long long	 window;	/* ms the window started */
 	long long	 seen;		/* ms of the last count */
-	long long	 ignored_until;
-	int		 count;
+	int		 count;		/* questions in the window */
+	int		 nfree;		/* free answers in the window */
 	int		 told;
+};
+
+struct silence {
+	char		 key[POLICY_KEY_MAX];	/* "" when free */
+	long long	 until;		/* ms; past: free again */
 };
 
 struct policy {
@@ -31,7 +40,7 @@ struct policy {
 	int		 user_rate;
 	int		 user_ignore_s;
 	struct rate	 rates[POLICY_RATE_SLOTS];
-	struct rate	 overflow;	/* shared when every slot is ignored */
+	struct silence	 ignored[POLICY_RATE_SLOTS];
 };
 
 /* rfc1459 casemapping: {}|^ are the lower case of []\~ */
@@ -158,16 +167,21 @@ void
 policy_person_key(const struct person *who, char *out, size_t n)
 {
 	const char *m = who->mask ? who->mask : "";
-	const char *bang = strchr(m, '!');
+	const char *net = who->network ? who->network : "";
+	const char *bang = strchr(m, '!'), *uh = bang ? bang + 1 : m;
+	const char *at = strchr(uh, '@');
 
 	if (who->account)
-		snprintf(out, n, "%s a:%s", who->network ? who->network : "",
-		    who->account);
+		snprintf(out, n, "%s a:%s", net, who->account);
+	else if (uh[0] == '~' && at != NULL)
+		/* an ident the server could not check says nothing */
+		snprintf(out, n, "%s h:~*%s", net, at);
 	else
-		snprintf(out, n, "%s h:%s", who->network ? who->network : "",
-		    bang ? bang + 1 : m);
+		snprintf(out, n, "%s h:%s", net, uh);
 }
 
+/* The count for key; a new one (in a free slot, or the one seen longest
+ * ago) when create is set. */
 static struct rate *
 rate_find(struct policy *p, const char *key, int create, long long now)
 {
@@ -183,23 +197,52 @@ rate_find(struct policy *p, const char *key, int create, long long now)
 		}
 		if (strcmp(r->key, key) == 0)
 			return r;
-		if (r->ignored_until > now)
-			continue;	/* never evicted while ignored */
 		if (victim == NULL || (victim->key[0] != '\0' &&
 		    r->seen < victim->seen))
 			victim = r;
 	}
 	if (!create)
 		return NULL;
-	if (victim == NULL)
-		victim = &p->overflow;	/* everyone here is ignored */
-	if (victim != &p->overflow || strcmp(victim->key, "*") != 0) {
-		memset(victim, 0, sizeof(*victim));
-		snprintf(victim->key, sizeof(victim->key), "%s",
-		    victim == &p->overflow ? "*" : key);
-		victim->window = now;
-	}
+	memset(victim, 0, sizeof(*victim));
+	snprintf(victim->key, sizeof(victim->key), "%s", key);
+	victim->window = now;
 	return victim;
+}
+
+/* The ignore on key, or NULL when none holds now. */
+static struct silence *
+silence_find(struct policy *p, const char *key, long long now)
+{
+	int i;
+
+	for (i = 0; i < POLICY_RATE_SLOTS; i++)
+		if (p->ignored[i].until > now &&
+		    strcmp(p->ignored[i].key, key) == 0)
+			return &p->ignored[i];
+	return NULL;
+}
+
+/* Ignores key until `until`: in its own slot, a free or lapsed one, or
+ * else the one that ends soonest (every slot ignores someone fresh:
+ * the newest offender matters more than the oldest one's last minutes). */
+static void
+silence_add(struct policy *p, const char *key, long long until,
+    long long now)
+{
+	struct silence *v = silence_find(p, key, now);
+	int i;
+
+	for (i = 0; v == NULL && i < POLICY_RATE_SLOTS; i++)
+		if (p->ignored[i].until <= now)
+			v = &p->ignored[i];
+	if (v == NULL) {
+		v = &p->ignored[0];
+		for (i = 1; i < POLICY_RATE_SLOTS; i++)
+			if (p->ignored[i].until < v->until)
+				v = &p->ignored[i];
+	}
+	snprintf(v->key, sizeof(v->key), "%s", key);
+	v->until = until;
 }
 
 int
@@ -207,39 +250,54 @@ policy_is_ignored(struct policy *p, const struct person *who,
     long long now)
 {
 	char key[POLICY_KEY_MAX];
-	struct rate *r;
 
 	if (list_match(p->ignore, p->nignore, who) ||
 	    list_match(p->added, p->nadded, who))
 		return 1;
 	policy_person_key(who, key, sizeof(key));
-	r = rate_find(p, key, 0, now);
-	return r != NULL && r->ignored_until > now;
+	return silence_find(p, key, now) != NULL;
+}
+
+/* Counts one question (is_free 0) or free answer against who's budget
+ * for it; see policy_rate. */
+static enum rate_verdict
+rate_count(struct policy *p, const struct person *who, int is_free,
+    long long now)
+{
+	char key[POLICY_KEY_MAX];
+	struct rate *r;
+	int *n;
+
+	policy_person_key(who, key, sizeof(key));
+	if (silence_find(p, key, now) != NULL)
+		return RATE_SILENT;
+	r = rate_find(p, key, 1, now);
+	r->seen = now;
+	if (now - r->window >= POLICY_WINDOW_MS) {
+		r->window = now;
+		r->count = r->nfree = 0;
+		r->told = 0;
+	}
+	n = is_free ? &r->nfree : &r->count;
+	if (++*n <= p->user_rate)
+		return RATE_OK;
+	silence_add(p, key, now + p->user_ignore_s * 1000LL, now);
+	if (r->told)
+		return RATE_SILENT;
+	r->told = 1;
+	return RATE_TELL;
 }
 
 enum rate_verdict
 policy_rate(struct policy *p, const struct person *who, long long now)
 {
-	char key[POLICY_KEY_MAX];
-	struct rate *r;
+	return rate_count(p, who, 0, now);
+}
 
-	policy_person_key(who, key, sizeof(key));
-	r = rate_find(p, key, 1, now);
-	r->seen = now;
-	if (r->ignored_until > now)
-		return RATE_SILENT;
-	if (now - r->window >= POLICY_WINDOW_MS) {
-		r->window = now;
-		r->count = 0;
-		r->told = 0;
-	}
-	if (++r->count <= p->user_rate)
-		return RATE_OK;
-	r->ignored_until = now + p->user_ignore_s * 1000LL;
-	if (r->told)
-		return RATE_SILENT;
-	r->told = 1;
-	return RATE_TELL;
+enum rate_verdict
+policy_rate_free(struct policy *p, const struct person *who, long long now)
+{
+	return rate_count(p, who, 1, now);
 }
 
 int

@@ -72,6 +72,9 @@ void		 link_send_for(struct link *, const char *who,
 		    const char *line);
 /* Lines waiting for the token bucket. */
 int		 link_queued(const struct link *);
+/* At most how many lines leave before one queued now for who (as in
+ * link_send_for), at one a flood interval. */
+int		 link_turns(const struct link *, const char *who);
 void		 link_free(struct link *);
 /*
  * The line as it goes on the wire: cut to IRC_MSG_MAX - 2 bytes on a

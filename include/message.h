@@ -58,7 +58,8 @@ struct answer {
 	int		paras;	/* <p> opened by fmt_para */
 	enum action	action;
 	char		action_arg[ACTION_ARG_MAX];
-	int		free;	/* "more", help: not counted by the limit */
+	int		free;	/* "more", help: their own budget, not
+				   the questions' (policy_rate_free) */
 	int		notice;	/* to the asker alone (the limit's notice) */
 	int		echoes;	/* fmt_echo's so far */
 };

@@ -20,7 +20,8 @@
 
 #define POLICY_LIST_MAX		64	/* owners, ignore masks (config and
 					 * run time together) */
-#define POLICY_RATE_SLOTS	1024	/* people tracked for the limit */
+#define POLICY_RATE_SLOTS	1024	/* people tracked for the limit, and
+					 * again for ignores */
 #define POLICY_KEY_MAX		192	/* network + account or user@host */
 #define POLICY_ERR_MAX		160
 #define POLICY_WINDOW_MS	60000	/* the rate limit's window */
@@ -65,18 +66,33 @@ int		 policy_is_ignored(struct policy *, const struct person *,
 
 /*
  * Counts one thing done for a person (an answer, a CTCP reply, a look-up
- * of who they are).  The key is the account, else user@host, never the
- * nick, so a nick change does not start over.  The table is bounded; a
- * full one forgets the person seen longest ago who is not being ignored,
- * so eviction never lifts an ignore early.
+ * of who they are).  The key is policy_person_key's, never the nick, so
+ * a nick change does not start over.  Over user_rate in the window, the
+ * person is ignored for user_ignore_s.  The table is bounded; a full one
+ * forgets the person seen longest ago.  Ignores are kept apart from the
+ * counts (POLICY_RATE_SLOTS of each), so that people being ignored never
+ * take the places of people who are not: eviction never lifts an ignore
+ * early, and a table full of ignores still counts newcomers one by one
+ * (only when every ignore slot is taken does the one ending soonest give
+ * way to a new one).
  */
 enum rate_verdict policy_rate(struct policy *, const struct person *,
 		    long long now_ms);
+/* The same for a free answer (help, "more", a greeting): free of the
+ * question budget, not of a bound; it has a budget of its own, as many
+ * a minute, and going over it is going over the limit. */
+enum rate_verdict policy_rate_free(struct policy *, const struct person *,
+		    long long now_ms);
 /*
- * Who a person is, for the limit and wherever else a nick must not count
- * (an IRC conversation): "irc:libera a:alice" when the network vouches
- * for an account, else "irc:libera h:~al@host", what follows the nick.
- * Written to out (at most POLICY_KEY_MAX bytes are needed; cut to n).
+ * Who a person is, for the limit, the IRC send queue's lanes and an IRC
+ * conversation, wherever a nick must not count: "irc:libera a:alice"
+ * when the network vouches for an account, else "irc:libera h:al@host",
+ * what follows the nick.  An ident with a "~" is one the server could
+ * not verify, the client's own choice: the key is then the host alone,
+ * "irc:libera h:~*@host", so a client cannot buy a new budget (or take
+ * a neighbour's) by sending another USER; everyone without identd on
+ * that address is one person.  Written to out (at most POLICY_KEY_MAX
+ * bytes are needed; cut to n).
  */
 void		 policy_person_key(const struct person *, char *out, size_t n);
 /* The limit and the silence, for the notice. */

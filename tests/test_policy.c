@@ -2,7 +2,9 @@
  * test_policy.c -- owners, ignores and the per-person limit: IRC mask
  * rules, owners by mask, account and Matrix id, run-time ignores that
  * would silence everyone or an owner, the limit keyed by account or
- * user@host (not the nick), its bounded table, and the backoff.
+ * user@host (not the nick; the host alone when the ident is unverified),
+ * free answers' own budget, its bounded tables (ignores never crowd out
+ * newcomers), and the backoff.
  */
 #include "testutil.h"
 #include "policy.h"
@@ -199,6 +201,104 @@ test_08_backoff_doubles_with_jitter_and_caps(void **s)
 	}
 }
 
+/* N1: help, "more" and greetings are free of the question budget, not
+ * of any bound: their own budget, the same notice once, then silence. */
+static void
+test_09_free_answers_have_a_budget_of_their_own(void **s)
+{
+	struct policy *p = mk(3);
+	struct person u = { "matrix:m", "@eve:x.org", "@eve:x.org" };
+	struct person v = { "matrix:m", "@ann:x.org", "@ann:x.org" };
+	int i;
+
+	(void)s;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(policy_rate_free(p, &u, 1000 + i), RATE_OK);
+	/* the question budget is untouched by them */
+	assert_int_equal(policy_rate(p, &v, 1003), RATE_OK);
+	assert_int_equal(policy_rate_free(p, &u, 1004), RATE_TELL);
+	assert_int_equal(policy_rate_free(p, &u, 1005), RATE_SILENT);
+	assert_int_equal(policy_rate(p, &u, 1006), RATE_SILENT);
+	assert_true(policy_is_ignored(p, &u, 1007));
+	/* help never ate a question's share: v asks two more */
+	assert_int_equal(policy_rate_free(p, &v, 1008), RATE_OK);
+	assert_int_equal(policy_rate(p, &v, 1009), RATE_OK);
+	assert_int_equal(policy_rate(p, &v, 1010), RATE_OK);
+	policy_free(p);
+}
+
+/* N5: with the table full of ignored people, newcomers are still
+ * counted one by one, not made to share one slot (the review's PoC). */
+static void
+test_10_ignored_people_never_crowd_out_newcomers(void **s)
+{
+	struct policy *p = mk(15);
+	char mask[64];
+	struct person who = { "irc:t", mask, NULL };
+	long long now = 1000000;
+	int i, k, ok = 0;
+
+	(void)s;
+	for (i = 0; i < POLICY_RATE_SLOTS; i++) {
+		snprintf(mask, sizeof(mask), "a%d!a%d@bot%d", i, i, i);
+		for (k = 0; k < 16; k++)
+			policy_rate(p, &who, now);
+	}
+	for (i = 0; i < 40; i++) {
+		snprintf(mask, sizeof(mask), "honest%d!h%d@home%d", i, i, i);
+		ok += policy_rate(p, &who, now + 1000 + i) == RATE_OK;
+	}
+	assert_int_equal(ok, 40);
+	/* and the attackers are still ignored, all but the few that the
+	 * newest ignores replaced once the ignore table itself was full */
+	snprintf(mask, sizeof(mask), "a%d!a%d@bot%d", POLICY_RATE_SLOTS - 1,
+	    POLICY_RATE_SLOTS - 1, POLICY_RATE_SLOTS - 1);
+	assert_true(policy_is_ignored(p, &who, now + 2000));
+	/* a newcomer who floods is ignored even then (the table is full of
+	 * fresh ignores: the one ending soonest gives way) */
+	snprintf(mask, sizeof(mask), "late!l@late");
+	for (k = 0; k < 15; k++)
+		assert_int_equal(policy_rate(p, &who, now + 3000), RATE_OK);
+	assert_int_equal(policy_rate(p, &who, now + 3001), RATE_TELL);
+	assert_true(policy_is_ignored(p, &who, now + 3002));
+	policy_free(p);
+}
+
+/* N6: a "~" ident is the client's own word: the host is the person, so
+ * new idents on one address buy no new budget; a verified ident (no
+ * "~") or an account still tells neighbours apart. */
+static void
+test_11_unverified_ident_counts_by_host(void **s)
+{
+	struct policy *p = mk(2);
+	struct person a = { "irc:n", "one!~ann@shared.host", NULL };
+	struct person b = { "irc:n", "two!~bob@shared.host", NULL };
+	struct person c = { "irc:n", "three!~ann@other.host", NULL };
+	struct person v1 = { "irc:n", "v!ann@id.host", NULL };
+	struct person v2 = { "irc:n", "w!bob@id.host", NULL };
+	struct person acct = { "irc:n", "x!~x@shared.host", "xacct" };
+	char k1[POLICY_KEY_MAX], k2[POLICY_KEY_MAX];
+
+	(void)s;
+	policy_person_key(&a, k1, sizeof(k1));
+	policy_person_key(&b, k2, sizeof(k2));
+	assert_string_equal(k1, k2);
+	assert_string_equal(k1, "irc:n h:~*@shared.host");
+	policy_person_key(&v1, k1, sizeof(k1));
+	assert_string_equal(k1, "irc:n h:ann@id.host");
+	assert_int_equal(policy_rate(p, &a, 0), RATE_OK);
+	assert_int_equal(policy_rate(p, &b, 1), RATE_OK);
+	assert_int_equal(policy_rate(p, &b, 2), RATE_TELL);
+	assert_true(policy_is_ignored(p, &a, 3));
+	assert_false(policy_is_ignored(p, &c, 3));
+	assert_false(policy_is_ignored(p, &acct, 3));
+	assert_int_equal(policy_rate(p, &v1, 4), RATE_OK);
+	assert_int_equal(policy_rate(p, &v1, 5), RATE_OK);
+	assert_int_equal(policy_rate(p, &v1, 6), RATE_TELL);
+	assert_int_equal(policy_rate(p, &v2, 7), RATE_OK);
+	policy_free(p);
+}
+
 int
 main(void)
 {
@@ -211,6 +311,9 @@ main(void)
 		cmocka_unit_test(test_06_ignore_add_refuses_everyone_and_owners),
 		cmocka_unit_test(test_07_configure_keeps_runtime_ignores),
 		cmocka_unit_test(test_08_backoff_doubles_with_jitter_and_caps),
+		cmocka_unit_test(test_09_free_answers_have_a_budget_of_their_own),
+		cmocka_unit_test(test_10_ignored_people_never_crowd_out_newcomers),
+		cmocka_unit_test(test_11_unverified_ident_counts_by_host),
 	};
 
 	return cmocka_run_group_tests_name("policy", t, NULL, NULL);

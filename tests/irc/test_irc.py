@@ -20,6 +20,7 @@ import time
 import unittest
 
 import irc.client
+import irc.connection
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
@@ -32,6 +33,16 @@ if __name__ == "__main__":
 else:   # imported by the Matrix suite for its IRC+Matrix case
     BOT = os.environ.get("TECHPAY_BOT", "build/techpay")
 TMP = tempfile.mkdtemp(prefix="techpay-irc-")
+_SOURCE = [1]
+
+
+def next_source():
+    """A loopback address of its own for each client (127.0.0.2 on).
+    ngircd marks every ident "~" (unverified), and the bot then counts
+    a person by host, so clients that share 127.0.0.1 would be one
+    person to it; people on different hosts are what the tests mean."""
+    _SOURCE[0] = _SOURCE[0] % 250 + 1
+    return "127.0.0.%d" % (_SOURCE[0] + 1)
 
 
 class Ngircd:
@@ -119,7 +130,8 @@ class Bot(BotProcess):
 class User:
     """A person in the channel, played by python3-irc."""
 
-    def __init__(self, server, nick, join="#techpay", username=None):
+    def __init__(self, server, nick, join="#techpay", username=None,
+                 source=None):
         self.ircobj = (irc.client.Reactor() if hasattr(irc.client, "Reactor")
                        else irc.client.IRC())
         self.msgs = []      # (type, source nick, target, text)
@@ -129,9 +141,12 @@ class User:
         if pw and " " in pw:    # python3-irc sends "PASS " + pw as it is
             pw = ":" + pw
         # the user name is the nick unless given (python3-irc's default)
+        fac = irc.connection.Factory(bind_address=(source or next_source(),
+                                                   0))
         self.conn = self.ircobj.server().connect("127.0.0.1", server.port,
                                                  nick, password=pw,
-                                                 username=username)
+                                                 username=username,
+                                                 connect_factory=fac)
         for ev in ("pubmsg", "privmsg", "pubnotice", "privnotice",
                    "ctcpreply"):
             self.conn.add_global_handler(ev, self._msg)
@@ -337,7 +352,10 @@ class T02Flood(unittest.TestCase):
         ircobj.add_global_handler("join", lambda c, e: joined.add(
             e.source.nick))
         for i in range(30):
-            c = ircobj.server().connect("127.0.0.1", PLAIN.port, "asker%d" % i)
+            c = ircobj.server().connect(
+                "127.0.0.1", PLAIN.port, "asker%d" % i,
+                connect_factory=irc.connection.Factory(
+                    bind_address=(next_source(), 0)))
             c.join("#techpay")
             conns.append(c)
         self.addCleanup(lambda: [c.disconnect("bye") for c in conns])
@@ -1087,7 +1105,7 @@ class T11Core(unittest.TestCase):
         self.assertNotIn("ChanKey4417", bot.logtext())
         self.assertIn("[keys redacted]", bot.logtext())
 
-    def test_02_limit_follows_user_host_not_nick_help_free_notice_private(self):
+    def test_02_limit_follows_user_host_not_nick_help_own_budget_notice_private(self):
         bot = Bot(PLAIN, nick="rateb",
                   bot_extra="user_rate = 3\nuser_ignore_seconds = 60")
         bot.start()
@@ -1097,13 +1115,15 @@ class T11Core(unittest.TestCase):
         w = User(PLAIN, "wes")
         self.addCleanup(w.close)
         u.pump(0.5)
-        for _ in range(3):          # help and more are free
+        # help and more are free of the question budget: they have
+        # their own (user_rate too), so 2 + 1 of them and 3 questions
+        for _ in range(2):
             u.say("#techpay", "!help")
         u.say("#techpay", "!more")
         for _ in range(3):
             u.say("#techpay", "!salary sre")
         self.assertTrue(u.pump_until(
-            lambda: len(u.from_bot("rateb", "pubnotice")) >= 7, 20), u.msgs)
+            lambda: len(u.from_bot("rateb", "pubnotice")) >= 6, 20), u.msgs)
         u.conn.nick("gus_renamed")
         u.pump(1)
         u.say("#techpay", "!salary devops")
@@ -1114,7 +1134,7 @@ class T11Core(unittest.TestCase):
         self.assertIn("more than 3 questions a minute", note[3])
         u.say("#techpay", "!salary ciso")
         u.pump(3)
-        self.assertEqual(len(u.from_bot("rateb", "pubnotice")), 7, u.msgs)
+        self.assertEqual(len(u.from_bot("rateb", "pubnotice")), 6, u.msgs)
         # the channel never saw the notice; someone else is still answered
         self.assertFalse([m for m in w.from_bot("rateb")
                           if "questions a minute" in m[3]], w.msgs)
@@ -1190,16 +1210,19 @@ class RawClient:
     here: ngircd stops reading a client's buffer at one, so it never
     reaches the bot (the unit and fuzz tests cover NUL)."""
 
-    def __init__(self, server, nick):
-        self.s = socket.create_connection(("127.0.0.1", server.port), 5)
+    def __init__(self, server, nick, user="x", join=True, source=None):
+        self.s = socket.create_connection(("127.0.0.1", server.port), 5,
+                                          (source or next_source(), 0))
         self.buf = b""
         self.lines = []
-        self.send(b"NICK " + nick.encode() + b"\r\nUSER x 0 * :x\r\n")
+        self.send(b"NICK " + nick.encode() + b"\r\nUSER " + user.encode() +
+                  b" 0 * :x\r\n")
         assert self.wait(lambda: any(b" 001 " in ln for ln in self.lines),
                          10), self.lines
-        self.send(b"JOIN #techpay\r\n")
-        assert self.wait(lambda: any(b" 366 " in ln for ln in self.lines),
-                         10)
+        if join:
+            self.send(b"JOIN #techpay\r\n")
+            assert self.wait(lambda: any(b" 366 " in ln
+                                         for ln in self.lines), 10)
 
     def send(self, data):
         self.s.sendall(data)
@@ -1597,6 +1620,44 @@ class T07SASL(unittest.TestCase):
                                  10), bot.logtext())
         self.assertNotIn("JOIN #pwned", bot.logtext())
 
+    def test_07_whois_one_per_person_inside_the_bucket(self):
+        # N10: without account-tag, an owner command from a non-owner
+        # costs a WHOIS; 15 people x 10 "!join" hold one look-up each,
+        # the WHOIS lines leave at the bucket's pace (4, then 1 a
+        # second), and the owner's own command still gets its WHOIS
+        self.assertTrue(self.net.register("boss3", "Boss-Pass-33"))
+        bot = Bot(self.net, nick="whoisb", bot_extra="owners = account:boss3")
+        bot.start()
+        self.addCleanup(bot.stop)
+        clones = []
+        self.addCleanup(lambda: [c.s.close() for c in clones])
+        for i in range(15):
+            clones.append(RawClient(self.net, "wc%02d" % i,
+                                    user="wc%02d" % i, join=False))
+        for c in clones:
+            c.send(b"PRIVMSG whoisb :!join #x\r\n" * 10)
+        time.sleep(3)
+        whois = [ln for ln in bot.logtext().splitlines()
+                 if "-> WHOIS " in ln]
+        self.assertLessEqual(len(whois), 4 + 3 + 1, whois)
+        real = User(self.net, "boss3", join=None)
+        self.addCleanup(real.close)
+        real.say("NickServ", "IDENTIFY Boss-Pass-33")
+        real.pump_until(lambda: any("now logged in" in m[3] or
+                                    "You are now" in m[3]
+                                    for m in real.msgs), 10)
+        n = len(real.msgs)
+        real.say("whoisb", "!ignore mallory3")
+        self.assertTrue(real.pump_until(
+            lambda: any("Ignoring" in m[3] for m in real.msgs[n:]), 60),
+            real.msgs)
+        log = bot.logtext()
+        for i in range(15):
+            self.assertLessEqual(log.count("-> WHOIS wc%02d" % i), 1,
+                                 "wc%02d" % i)
+        self.assertIn("a WHOIS look-up already waits for wc00", log)
+        self.assertNotIn("too many WHOIS look-ups", log)
+
     def test_06_nickserv_refusal_is_a_warning(self):
         self.assertTrue(self.net.register("nsbot", "Ns-Pass-6"))
         bot = Bot(self.net, nick="nsbot",
@@ -1953,6 +2014,75 @@ class T14AccountTag(unittest.TestCase):
         u.pump(0.5)
         u.say("#techpay", "!salary sre")
         self.assertTrue(u.pump_until(lambda: u.from_bot("tagbot"), 10))
+
+
+class T17ManyPeople(unittest.TestCase):
+    """Many people, or one person as many (the third security review):
+    free answers have a budget of their own (N1); the send queue has a
+    capped lane for every person however many there are (N2); a new
+    ident on the same address is no new person where the server marks
+    it unverified (N6); WHOIS look-ups are one per person, paced by the
+    token bucket (N10)."""
+
+    def test_01_seventy_clones_flooding_help_leave_room_for_a_question(self):
+        srv = LooseServer("lanes")
+        self.addCleanup(srv.stop)
+        bot = Bot(srv, nick="laneb", bot_extra="user_rate = 2",
+                  extra="flood_interval_ms = 200")
+        bot.start()
+        self.addCleanup(bot.stop)
+        clones = []
+        self.addCleanup(lambda: [c.s.close() for c in clones])
+        for i in range(70):         # each on its own address
+            clones.append(RawClient(srv, "cl%02d" % i, user="c%02d" % i,
+                                    join=False))
+        lena = User(srv, "lena")
+        self.addCleanup(lena.close)
+        for c in clones:
+            c.send(b"PRIVMSG laneb :!help\r\n" * 40)
+        for c in clones:            # the bot has read them all
+            c.pump(0.05)
+        time.sleep(2)
+        start = time.time()
+        lena.say("#techpay", "!salary sre")
+        # one turn per waiting person: 71 lanes at 0.2 s, with slack
+        self.assertTrue(lena.pump_until(
+            lambda: any(m[3].startswith("lena:") for m in
+                        lena.from_bot("laneb", "pubnotice")), 45),
+            "lena not answered in %.0f s" % (time.time() - start))
+        log = bot.logtext()
+        # each clone: two free answers and the notice, then silence;
+        # nobody's line was dropped to make room
+        self.assertEqual(log.count("is over the message limit"), 70)
+        self.assertNotIn("dropped one", log)
+
+    def test_02_new_idents_on_one_address_buy_no_new_budget(self):
+        bot = Bot(PLAIN, nick="hopb",
+                  bot_extra="user_rate = 2\nuser_ignore_seconds = 60")
+        bot.start()
+        self.addCleanup(bot.stop)
+        src = next_source()
+        a = User(PLAIN, "hop1", username="one", source=src)
+        self.addCleanup(a.close)
+        for _ in range(3):
+            a.say("#techpay", "!salary sre")
+        self.assertTrue(a.pump_until(
+            lambda: a.from_bot("hopb", "privnotice"), 15), a.msgs)
+        # the same address, another ident: ngircd says "~two", the
+        # client's own word; the bot sees the same person
+        b = User(PLAIN, "hop2", username="two", source=src)
+        self.addCleanup(b.close)
+        b.say("#techpay", "!salary devops")
+        b.pump(4)
+        self.assertFalse([m for m in b.from_bot("hopb")
+                          if m[3].startswith("hop2:")], b.msgs)
+        # someone on another address is still answered
+        c = User(PLAIN, "elsewhere")
+        self.addCleanup(c.close)
+        c.say("#techpay", "!salary devops")
+        self.assertTrue(c.pump_until(
+            lambda: any(m[3].startswith("elsewhere:") for m in
+                        c.from_bot("hopb", "pubnotice")), 10), c.msgs)
 
 
 class T05Config(unittest.TestCase):

@@ -601,6 +601,60 @@ class T12Rate(unittest.TestCase):
             bot.stop()
 
 
+    def test_02_free_answers_have_a_budget_and_sync_goes_on(self):
+        # N1 (third review): "!help" was never counted, so one user could
+        # queue any number of answers and, at 512 queued, pause /sync
+        # for every room.  Now help has a budget of its own (user_rate
+        # a minute, then the notice, then silence), and one sender has
+        # at most a few answers queued.  The bot is rate-limited by
+        # Synapse here (1/s, burst 2), so its queue really backs up.
+        bot = Bot(bot_extra="user_rate = 5\nuser_ignore_seconds = 60")
+        alice = Person("@alice:localhost", "alice-pw")
+        bob = Person("@bob:localhost", "bob-pw")
+        HS.limit(BOT_ID)
+        try:
+            bot.start()
+            busy = alice.create_room(invite=(BOT_ID, "@bob:localhost"))
+            calm = alice.create_room()
+            self.assertIsInstance(bob.run(bob.c.join(busy)),
+                                  nio.JoinResponse)
+            self.assertTrue(wait_for(lambda: alice.joined(busy) and
+                                     alice.joined(calm), 15))
+            asked = set()
+            for i in range(600):
+                asked.add(HS.api(
+                    "PUT", "/_matrix/client/v3/rooms/%s/send/"
+                    "m.room.message/h%d" % (urllib.parse.quote(busy), i),
+                    bob.token, {"msgtype": "m.text",
+                                "body": "!help"})["event_id"])
+            # seen only if the bot still syncs: 600 uncounted answers
+            # once paused /sync for every room
+            q = alice.send(calm, "!salary devops")
+            t0 = time.time()
+            self.assertTrue(alice.wait_answers(1, room=calm, to=q,
+                                               timeout=30),
+                            bot.logtext()[-3000:])
+            self.assertLess(time.time() - t0, 15.0)
+            time.sleep(5)
+            hist = HS.api("GET", "/_matrix/client/v3/rooms/%s/messages"
+                          "?dir=b&limit=1000" % urllib.parse.quote(busy),
+                          bob.token)["chunk"]
+            bodies = [ev["content"]["body"] for ev in hist
+                      if ev.get("sender") == BOT_ID and
+                      ev.get("content", {}).get("m.relates_to", {})
+                      .get("m.in_reply_to", {}).get("event_id") in asked]
+            self.assertLessEqual(len(bodies), 6, len(bodies))
+            self.assertEqual(len([b for b in bodies
+                                  if "more than 5 messages" in b]), 1,
+                             bodies[-3:])
+            self.assertIn("is over the message limit", bot.logtext())
+        finally:
+            HS.unlimit(BOT_ID)
+            alice.close()
+            bob.close()
+            bot.stop()
+
+
 class T07Hostile(RoomCase):
     """Events anyone can send: broken fields, huge and deep content."""
 
