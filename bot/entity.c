@@ -495,19 +495,23 @@ static const struct { const char *w; enum comparator cmp; } cmp_words[] = {
 	{ NULL, CMP_NONE }
 };
 
-/* The words of phrase (at most three) stand at word i, free. */
+/* The words of phrase stand at word i, free (compared in place: this
+ * runs for most words of every message). */
 static int
 words_at(const struct intent *q, int i, const char *phrase)
 {
-	char buf[Q_NAME_MAX], *w[4];
-	int n, k;
+	const char *p = phrase;
+	size_t n;
 
-	snprintf(buf, sizeof(buf), "%s", phrase);
-	n = text_words(buf, w, 4);
-	for (k = 0; k < n; k++)
-		if (i + k >= q->nwords || q->used[i + k] ||
-		    strcmp(q->words[i + k], w[k]) != 0)
+	while (*p) {
+		n = strcspn(p, " ");
+		if (i >= q->nwords || q->used[i] ||
+		    strncmp(q->words[i], p, n) != 0 || q->words[i][n] != '\0')
 			return 0;
+		i++;
+		for (p += n; *p == ' '; p++)
+			;
+	}
 	return 1;
 }
 

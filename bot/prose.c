@@ -72,9 +72,11 @@ prose_aspect_p(const double *ap, unsigned aspects)
 	double p = 0;
 	int a;
 
-	for (a = 0; a < ASPECT_COUNT; a++)
-		if (aspects & (1u << a))
+	for (; aspects != 0; aspects &= aspects - 1) {	/* each bit set */
+		a = __builtin_ctz(aspects);
+		if (a < ASPECT_COUNT)
 			p += ap[a];
+	}
 	return p;
 }
 
