@@ -185,8 +185,9 @@ phrase_modifiers(struct answer *a, unsigned mods, const char *word)
 		total += (mods & mod_phrases[i].m) != 0;
 	fmt_text(a, " The guides have nothing for ");
 	if (word && *word) {
-		fmt_echo(a, word);
-		fmt_text(a, ": ");
+		/* a word of the modifier table (or a currency sign), not
+		 * the asker's free text: said as it is, not as an echo */
+		fmt_printf(a, "\"%s\": ", word);
 	}
 	fmt_text(a, "the 2026 guide gives US-dollar averages only, with no "
 	    "figures for ");

@@ -196,6 +196,18 @@ test_11_explain(void **s)
 	buf_free(&t);
 }
 
+/* 12 a modifier is named even after a reading note used the echo */
+static void
+test_12_modifier_named(void **s)
+{
+	const char *a;
+
+	(void)s;
+	a = TALK("wats the salery for a cyber arhc in london");
+	assert_has(a, "taking \"cyber arhc\"");
+	assert_has(a, "nothing for \"london\"");
+}
+
 int
 main(void)
 {
@@ -211,6 +223,7 @@ main(void)
 		cmocka_unit_test(test_09_prose),
 		cmocka_unit_test(test_10_cite_line),
 		cmocka_unit_test(test_11_explain),
+		cmocka_unit_test(test_12_modifier_named),
 	};
 
 	return cmocka_run_group_tests_name("conversation", t, fixture_setup,
