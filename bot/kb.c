@@ -1314,20 +1314,6 @@ kb_role_by_id(const struct kb *kb, const char *id)
 	return NULL;
 }
 
-int
-kb_line_of(const struct kb_source *s, const char *quote)
-{
-	const char *at, *p;
-	int line = 1;
-
-	if (s->text == NULL || quote == NULL || *quote == '\0' ||
-	    (at = strstr(s->text, quote)) == NULL)
-		return 0;
-	for (p = s->text; p < at; p++)
-		line += *p == '\n';
-	return line;
-}
-
 const struct kb_topic *
 kb_topic_by_kind(const struct kb *kb, const char *kind, int nth)
 {

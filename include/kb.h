@@ -173,9 +173,6 @@ struct kb	*kb_load_embedded(char *err, size_t);
 void		 kb_free(struct kb *);
 
 const struct kb_role	*kb_role_by_id(const struct kb *, const char *);
-/* The 1-based line of the guide that holds quote verbatim; 0 if none
- * (or the guide's text is not loaded). */
-int			 kb_line_of(const struct kb_source *, const char *quote);
 /* The sentence of s that holds quote (a figure's line, a skill), of
  * role's part first (-1: any), or NULL: lines come from sentences.json,
  * never from searching the guide. */
