@@ -69,7 +69,7 @@ KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/
 # held-out fifth, which make eval measures
 LABELLED = $(wildcard tests/data/labelled/*.jsonl)
 
-.PHONY: eval all run test bench demo deps deps-build build check check-unit check-asan \
+.PHONY: eval answers all run test bench demo deps deps-build build check check-unit check-asan \
 	check-cli check-irc check-matrix check-fuzz fuzz static check-valgrind \
 	check-all install uninstall clean
 
@@ -431,6 +431,15 @@ $(B)/eval: tests/eval.c $(call mods,$(B)/obj,eval)
 eval: deps-build
 	@$(MAKE) --no-print-directory $(B)/eval
 	$(B)/eval $(EVAL) --failures $(B)/eval-failures.txt $(LABELLED)
+
+# Every answer (text, HTML, "more") to the example, chat and labelled
+# questions and to a few thousand made from the knowledge's names, in
+# build/answers.txt: a refactoring leaves it byte-identical.
+answers: deps-build
+	@$(MAKE) --no-print-directory $(B)/eval
+	$(B)/eval --dump $(wildcard tests/data/*.jsonl) $(LABELLED) \
+	    > $(B)/answers.txt
+	@grep -c '^Q ' $(B)/answers.txt | sed 's/$$/ answers in $(B)\/answers.txt/'
 
 # ---- install ------------------------------------------------------------
 

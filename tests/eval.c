@@ -5,6 +5,12 @@
  * share of correct answers per kind of question.
  *
  *   eval [--all | --train] [--failures FILE] FILE.jsonl...
+ *   eval --dump FILE.jsonl...
+ *
+ * --dump prints every answer (text, HTML and the "more" part) to every
+ * question of the files, follow-ups asked in their conversation, and to
+ * a few thousand questions made from the knowledge's names: the record a
+ * refactoring must leave byte-identical (make answers).
  *
  * By default only the held-out fifth (intent_heldout) is asked.  An
  * answer is correct when it has one string of each "must" group and
@@ -42,6 +48,7 @@ static int	 confusion[LABELS_MAX][LABELS_MAX];
 static struct kb *kb;
 static struct index *ix;
 static FILE	*failures;
+static int	 dumping;	/* --dump: print every answer whole */
 
 static struct tally *
 tally_of(struct tally *t, int *n, int max, const char *name)
@@ -84,6 +91,9 @@ ask(struct router *rt, const char *text, const char *where, char *intent,
 	answer_init(&a);
 	router_explain(rt, &m, (time_t)1790000000, &a, &trace);
 	out = xstrdup(buf_str(&a.text));
+	if (dumping)
+		printf("Q %s\nT %s\nH %s\nM %s\n", text, buf_str(&a.text),
+		    buf_str(&a.html), buf_str(&a.more));
 	snprintf(intent, isz, "none");
 	if ((p = strstr(buf_str(&trace), "\nintent: ")) != NULL) {
 		p += strlen("\nintent: ");
@@ -190,6 +200,128 @@ run_one(const cJSON *ex, int n)
 	router_free(rt);
 }
 
+/* --dump: follow-ups asked in one conversation, then every file line. */
+static int
+dump_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL, got[32];
+	size_t cap = 0;
+	int n = 0;
+
+	if (fp == NULL) {
+		perror(path);
+		return -1;
+	}
+	while (getline(&line, &cap, fp) > 0) {
+		cJSON *ex = cJSON_Parse(line);
+		const cJSON *t, *q = cJSON_GetObjectItem(ex, "ask");
+		struct router_opts o = { "!", "jobbot" };
+		struct router *rt;
+		char where[32];
+
+		if (!cJSON_IsString(q)) {
+			cJSON_Delete(ex);
+			continue;
+		}
+		rt = router_new(kb, ix, &o);
+		snprintf(where, sizeof(where), "dump/%d", n++);
+		printf("# %s:%d\n", path, n);
+		cJSON_ArrayForEach(t, cJSON_GetObjectItem(ex, "turns"))
+			if (cJSON_IsString(t))
+				free(ask(rt, t->valuestring, where, got,
+				    sizeof(got)));
+		free(ask(rt, q->valuestring, where, got, sizeof(got)));
+		free(ask(rt, "more", where, got, sizeof(got)));
+		router_free(rt);
+		cJSON_Delete(ex);
+	}
+	free(line);
+	fclose(fp);
+	return n;
+}
+
+/* tmpl with its first "%s" replaced by a, the second by b. */
+static void
+fill(char *q, size_t sz, const char *tmpl, const char *a, const char *b)
+{
+	struct buf out = {0};
+	const char *p;
+
+	for (p = tmpl; *p; p++)
+		if (p[0] == '%' && p[1] == 's') {
+			buf_printf(&out, "%s", a);
+			a = b;
+			p++;
+		} else
+			buf_printf(&out, "%c", *p);
+	snprintf(q, sz, "%s", buf_str(&out));
+	buf_free(&out);
+}
+
+/* Questions made from every role, skill and category name. */
+static void
+dump_generated(void)
+{
+	static const char *const one[] = {
+		"!salary %s", "!skills %s", "!role %s", "!source %s",
+		"how much does a %s make", "%s salary", "what does a %s do",
+		"skills for %s", "why is %s paid so well", "is %s worth it",
+		"%s pay in the undated guide", "%s midpoint", "%s spread",
+		"what tools does a %s use", "who hires %ss", "%s vs",
+		"i make 150k as a %s, lowball?", "%s and the pay",
+		"tell me about %s", "what goes wrong for a %s",
+	};
+	static const char *const two[] = {
+		"%s vs %s", "which pays more, %s or %s", "!compare %s %s",
+	};
+	static const char *const plain[] = {
+		"!top", "!top 3", "!help", "!help salary", "hi", "thanks",
+		"who made you", "where are the numbers from", "!list",
+		"lowest paying roles", "which roles start at 150k",
+		"meta skills", "negotiation tips", "what currency", "more",
+		"!match python sql", "role of the day", "what skills pay most",
+	};
+	struct router_opts o = { "!", "jobbot" };
+	struct router *rt = router_new(kb, ix, &o);
+	char q[512], got[32];
+	size_t i;
+	int r, s;
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		free(ask(rt, plain[i], "gen", got, sizeof(got)));
+	for (r = 0; r < kb->nroles; r++) {
+		const struct kb_role *a = &kb->roles[r];
+		const char *name[2] = { a->title,
+		    a->naliases ? a->aliases[0] : a->id };
+
+		for (s = 0; s < 2; s++)
+			for (i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+				fill(q, sizeof(q), one[i], name[s], "");
+				free(ask(rt, q, "gen", got, sizeof(got)));
+			}
+		for (s = 0; s < kb->nroles; s++)
+			for (i = 0; i < sizeof(two) / sizeof(two[0]); i++) {
+				fill(q, sizeof(q), two[i], a->title,
+				    kb->roles[s].title);
+				free(ask(rt, q, "gen", got, sizeof(got)));
+			}
+	}
+	for (s = 0; s < kb->nskills; s++) {
+		snprintf(q, sizeof(q), "which roles need %s",
+		    kb->skills[s].name);
+		free(ask(rt, q, "gen", got, sizeof(got)));
+		snprintf(q, sizeof(q), "!match %s", kb->skills[s].name);
+		free(ask(rt, q, "gen", got, sizeof(got)));
+	}
+	for (s = 0; s < kb->ncategories; s++) {
+		snprintf(q, sizeof(q), "top roles in %s",
+		    kb->categories[s].name);
+		free(ask(rt, q, "gen", got, sizeof(got)));
+	}
+	router_free(rt);
+}
+
 static int
 run_file(const char *path, int which)
 {
@@ -282,6 +414,8 @@ main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--all") == 0)
 			which = 2;
+		else if (strcmp(argv[i], "--dump") == 0)
+			dumping = 1;
 		else if (strcmp(argv[i], "--train") == 0)
 			which = 0;
 		else if (strcmp(argv[i], "--failures") == 0 && i + 1 < argc) {
@@ -291,7 +425,8 @@ main(int argc, char **argv)
 			}
 		} else {
 			fprintf(stderr, "usage: eval [--all | --train] "
-			    "[--failures FILE] FILE.jsonl...\n");
+			    "[--failures FILE] FILE.jsonl...\n"
+			    "       eval --dump FILE.jsonl...\n");
 			return 2;
 		}
 	}
@@ -299,6 +434,15 @@ main(int argc, char **argv)
 	    (ix = index_new(kb, NULL, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "eval: %s\n", err);
 		return 1;
+	}
+	if (dumping) {
+		for (; i < argc; i++)
+			if (dump_file(argv[i]) < 0)
+				rc = 1;
+		dump_generated();
+		index_free(ix);
+		kb_free(kb);
+		return rc;
 	}
 	printf("make eval: %s part of %d file(s)\n", which == 1 ? "held-out" :
 	    which == 0 ? "training" : "every", argc - i);
