@@ -183,7 +183,8 @@ prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
 	const struct kb_sentence *k, *best = NULL;
 	struct passage *p;
 	double score, top = 0, *sp, ap[ASPECT_COUNT] = {0}, lex, w;
-	int i, j, np, tier;
+	const char *words[Q_WORDS_MAX];
+	int i, j, np, nw, tier;
 
 	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
 		return 0;
@@ -193,8 +194,8 @@ prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
 	sp = xcalloc((size_t)c->kb->nsentences, sizeof(*sp));
 	sentence_p(c->kb, q, sp);
 	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
-	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
-	    PROSE_PASSAGES);
+	nw = intent_expand(intent_vocab_builtin.lex, q, words, Q_WORDS_MAX);
+	np = index_passages(c->ix, (char **)words, nw, -1, p, PROSE_PASSAGES);
 	for (i = 0; i < c->kb->nsentences; i++) {
 		k = &c->kb->sentences[i];
 		if ((q->e.guide == 1 || q->e.guide == 2) &&
@@ -269,9 +270,11 @@ prose_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
 {
 	const struct kb_topic *t;
 	struct passage p[TOPIC_ITEM_RANK];
-	int np, j, nth, i;
+	const char *words[Q_WORDS_MAX];
+	int np, j, nth, i, nw;
 
-	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
+	nw = intent_expand(intent_vocab_builtin.lex, q, words, Q_WORDS_MAX);
+	np = index_passages(c->ix, (char **)words, nw, -1, p,
 	    TOPIC_ITEM_RANK);
 	for (j = 0; j < np; j++)
 		for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;

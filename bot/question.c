@@ -369,6 +369,12 @@ static const struct cue cues[] = {
 	{ "sources", I_SOURCES, 4, 0, 0 }, { "which guides", I_SOURCES, 4, 0, 0 },
 	{ "your data", I_SOURCES, 4, 0, 0 },
 	{ "where do you get", I_SOURCES, 4, 0, 0 },
+	/* what the figures are: year, country, currency, basis */
+	{ "currency", I_DATA, 4, 0, 0 }, { "which country", I_DATA, 4, 0, 0 },
+	{ "what country", I_DATA, 4, 0, 0 }, { "up to date", I_DATA, 4, 0, 0 },
+	{ "how current", I_DATA, 4, 0, 0 }, { "how old", I_DATA, 3, 0, 0 },
+	{ "which year", I_DATA, 3, 0, 0 }, { "what year", I_DATA, 3, 0, 0 },
+	{ "outdated", I_DATA, 3, 0, 0 }, { "base or", I_DATA, 3, 0, 0 },
 	{ "source", I_CITE, 4, 0, 0 }, { "citation", I_CITE, 5, 0, 0 },
 	{ "cite", I_CITE, 5, 0, 0 }, { "says who", I_CITE, 5, 0, 0 },
 	{ "proof", I_CITE, 4, 0, 0 }, { "where does that", I_CITE, 4, 0, 0 },

@@ -273,6 +273,25 @@ names_subject(const struct entities *e)
 	    e->nskills > 0;
 }
 
+/* A follow-up with nothing to follow ("what currency" as a first
+ * message): what the model found next likeliest, else by its names. */
+static void
+not_again(struct intent *q)
+{
+	int i;
+
+	for (i = 0; i < 3 && q->top[i].kind != I_NONE; i++)
+		if (q->top[i].kind != I_AGAIN) {
+			q->kind = q->top[i].kind;
+			if (q->kind == I_PASSAGE && q->aspects[0].name) {
+				q->aspect = q->aspects[0].name;
+				q->aspect_p = q->aspects[0].p;
+			}
+			return;
+		}
+	q->kind = q->e.nroles + q->e.nunknown ? I_SALARY : I_NONE;
+}
+
 /* Fills what the question leaves to the conversation. */
 static void
 recall(struct intent *q, const struct said *last)
@@ -285,7 +304,7 @@ recall(struct intent *q, const struct said *last)
 		    3 - last->guide : 1;
 	if (last == NULL) {
 		if (q->kind == I_AGAIN)	/* nothing to repeat */
-			q->kind = named ? I_SALARY : I_NONE;
+			not_again(q);
 		return;
 	}
 	/* "k and the pay": nothing named anew, so what changed is the
