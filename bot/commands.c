@@ -894,16 +894,21 @@ say_roles(struct cmd_ctx *c, int cat, struct answer *a)
  * "text; text"; TOPIC_PROSE: the sentences as written. */
 enum { TOPIC_NAMED, TOPIC_LIST, TOPIC_PROSE };
 
+/* The topics of that kind (of one guide when guide is 1, the undated,
+ * or 2, the dated; else of both), each in its guide's words. */
 static void
 topic(struct cmd_ctx *c, struct answer *a, const char *kind,
-    const char *lead, int style)
+    const char *lead, int style, int guide)
 {
 	const struct kb_topic *t;
-	int nth, i;
+	int nth, i, shown = 0;
 
 	for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
 	    nth++) {
-		if (nth)
+		if ((guide == 1 || guide == 2) &&
+		    (guide == 2) != (t->source->year != 0))
+			continue;
+		if (shown++)
 			fmt_para(a);
 		fmt_strong(a, lead ? lead : t->title);
 		fmt_printf(a, " (%s): ", t->source->label);
@@ -941,7 +946,7 @@ topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		if (t->outro && style != TOPIC_PROSE)
 			fmt_printf(a, " %s", t->outro);
 	}
-	if (nth == 0)
+	if (shown == 0)
 		fmt_text(a, "The guides loaded have nothing on that.");
 }
 
@@ -1275,7 +1280,7 @@ cmd_tips(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
 	topic(c, a, "negotiation", "What to negotiate beyond base salary",
-	    TOPIC_NAMED);
+	    TOPIC_NAMED, 0);
 }
 
 static void
@@ -1283,7 +1288,7 @@ cmd_metaskills(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
 	topic(c, a, "meta-skills", "Meta skills that raise pay across roles",
-	    TOPIC_LIST);
+	    TOPIC_LIST, 0);
 }
 
 static void
@@ -1291,14 +1296,14 @@ cmd_keyskills(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
 	topic(c, a, "market-skills", "Key skills to increase your market "
-	    "value", TOPIC_NAMED);
+	    "value", TOPIC_NAMED, 0);
 }
 
 static void
 cmd_conclusions(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
-	topic(c, a, "conclusion", NULL, TOPIC_PROSE);
+	topic(c, a, "conclusion", NULL, TOPIC_PROSE, 0);
 }
 
 static void
@@ -1858,6 +1863,12 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	case I_COUNT:
 		say_passage(c, q, e->nroles ? (int)(e->roles[0] -
 		    c->kb->roles) : -1, a);
+		break;
+	case I_CONCLUSIONS:
+		/* "will ai automate these jobs away": that sentence; "the
+		 * 2026 guide's takeaway": that guide's */
+		if (prose_topic_item(c, q, "conclusion", a) == 0)
+			topic(c, a, "conclusion", NULL, TOPIC_PROSE, e->guide);
 		break;
 	case I_TIPS:
 	case I_KEYSKILLS:

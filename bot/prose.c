@@ -26,7 +26,8 @@
 #define PROSE_MIN	0.25	/* below this nothing fits */
 #define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
 #define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
-#define TOPIC_ITEM_RANK	3	/* an item this high answers alone */
+#define TOPIC_SENTENCE_MIN 0.9	/* a topic's sentence that fits this well
+				 * answers alone, not the whole list */
 
 /*
  * The best sentence or two of the guides for words, quoted with guide and
@@ -176,18 +177,53 @@ quote_with_line(struct cmd_ctx *c, const struct kb_sentence *k,
 	}
 }
 
-int
-prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
-    struct answer *a)
+/*
+ * Which sentences a choice is among: of a role (or its category's, a
+ * tier down), of a category, of anything (a subject's own first), or of
+ * one kind of topic.
+ */
+struct among {
+	int		 role, cat;
+	const char	*topic_kind;	/* "negotiation"...; NULL: by subject */
+};
+
+/* The tier of sentence k in what w allows (0 best), or -1: not in it. */
+static int
+tier_of(const struct cmd_ctx *c, const struct kb_sentence *k,
+    const struct among *w)
+{
+	const struct kb_topic *t;
+	int nth;
+
+	if (w->topic_kind == NULL)
+		return prose_subject(c, k, w->role, w->cat);
+	if (k->topic == NULL)
+		return -1;
+	for (nth = 0; (t = kb_topic_by_kind(c->kb, w->topic_kind, nth));
+	    nth++)
+		if (strcmp(t->id, k->topic) == 0)
+			return 0;
+	return -1;
+}
+
+/*
+ * The sentence of w that most likely answers q, and its score in *top:
+ * the aspect model's probability of its aspects, the sentence model's of
+ * it, and how high bm25 puts its line for the question's words and the
+ * guide words the lexicon brings; a near subject's sentence loses a tier.
+ * NULL when none reaches PROSE_MIN.
+ */
+static const struct kb_sentence *
+choose(struct cmd_ctx *c, const struct intent *q, const struct among *w,
+    double *top)
 {
 	const struct kb_sentence *k, *best = NULL;
 	struct passage *p;
-	double score, top = 0, *sp, ap[ASPECT_COUNT] = {0}, lex, w;
+	double score, *sp, ap[ASPECT_COUNT] = {0}, lex, wt;
 	const char *words[Q_WORDS_MAX];
 	int i, j, np, nw, tier;
 
-	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
-		return 0;
+	*top = 0;
 	for (i = 0; i < 4 && q->aspects[i].name; i++)
 		if ((j = kb_aspect_of(q->aspects[i].name)) >= 0)
 			ap[j] = q->aspects[i].p;
@@ -201,96 +237,94 @@ prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
 		if ((q->e.guide == 1 || q->e.guide == 2) &&
 		    (q->e.guide == 2) != (k->source->year != 0))
 			continue;
-		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
+		if ((tier = tier_of(c, k, w)) < 0)
 			continue;
 		score = prose_aspect_p(ap, k->aspects) + PROSE_LEARNED * sp[i];
 		/* the sentence's own words, or its line's (a neighbour
 		 * that matched: "invisible... everyone notices") */
 		for (j = 0, lex = 0; j < np; j++)
 			if (p[j].source == k->source && p[j].line == k->line) {
-				w = (1.0 - (double)j / np) *
+				wt = (1.0 - (double)j / np) *
 				    (strstr(p[j].text, k->text) != NULL ?
 				    PROSE_LEXICAL : PROSE_LEXICAL_LINE);
-				if (w > lex)
-					lex = w;
+				if (wt > lex)
+					lex = wt;
 			}
 		score += lex;
 		/* the subject's own sentences first, a near one when it
 		 * fits much better */
 		score -= PROSE_TIER * tier;
-		if (score >= PROSE_MIN && score > top) {
+		if (score >= PROSE_MIN && score > *top) {
 			best = k;
-			top = score;
+			*top = score;
 		}
 	}
 	free(p);
 	free(sp);
-	if (best == NULL)
-		return 0;
+	return best;
+}
+
+/* The sentence quoted: guide, subject, line, words. */
+static void
+quote(struct cmd_ctx *c, const struct kb_sentence *best, const char *title,
+    struct answer *a)
+{
 	fmt_printf(a, "The %s", best->source->label);
 	if (best->role >= 0)
 		fmt_printf(a, " on %s", c->kb->roles[best->role].title);
 	else if (best->category >= 0)
 		fmt_printf(a, " on %s", c->kb->categories[best->category].name);
+	else if (title) {
+		fmt_text(a, " on ");
+		fmt_strong(a, title);
+	}
 	fmt_printf(a, " (line %d): \"", best->line);
 	quote_with_line(c, best, a);
 	fmt_text(a, "\"");
 	if (best->role >= 0)
 		said_role(c, &c->kb->roles[best->role]);
 	said_cite_line(c, best->source, best->text, best->line);
+}
+
+int
+prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
+    struct answer *a)
+{
+	const struct kb_sentence *best;
+	struct among w = { role, q->e.category, NULL };
+	double top;
+
+	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
+		return 0;
+	if ((best = choose(c, q, &w, &top)) == NULL)
+		return 0;
+	quote(c, best, NULL, a);
 	return 1;
 }
 
-/* The question has a word of the item's name ("equity" of "Equity and
- * Stock Options"): it asks about that item, not the list. */
-static int
-names_item(const struct intent *q, const char *name)
-{
-	char stem[6];
-	int i;
-
-	for (i = 0; i < q->nwords; i++) {
-		if (strlen(q->words[i]) < 4)
-			continue;
-		snprintf(stem, sizeof(stem), "%s", q->words[i]);
-		if (strcasestr(name, stem))
-			return 1;
-	}
-	return 0;
-}
-
 /*
- * The one item of a topic's list a question is about ("does business
- * intelligence help my resume"): an item line among the best passages
- * for the question's words.  1 when one was quoted; 0 leaves the list.
+ * The one sentence of a topic a question is about ("can i negotiate
+ * money for certs", "does systems thinking pay"), chosen as prose answers
+ * are, when it fits well enough (TOPIC_SENTENCE_MIN); 1 when one was
+ * quoted, 0 leaves the whole list.
  */
 int
 prose_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
     struct answer *a)
 {
+	const struct kb_sentence *best;
 	const struct kb_topic *t;
-	struct passage p[TOPIC_ITEM_RANK];
-	const char *words[Q_WORDS_MAX];
-	int np, j, nth, i, nw;
+	struct among w = { -1, -1, kind };
+	double top;
+	int nth;
 
-	nw = intent_expand(intent_vocab_builtin.lex, q, words, Q_WORDS_MAX);
-	np = index_passages(c->ix, (char **)words, nw, -1, p,
-	    TOPIC_ITEM_RANK);
-	for (j = 0; j < np; j++)
-		for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
-		    nth++)
-			for (i = 0; i < t->nitems; i++) {
-				if (p[j].source != t->source ||
-				    strstr(p[j].text, t->items[i].text) == NULL ||
-				    !names_item(q, t->items[i].name))
-					continue;
-				fmt_printf(a, "The %s on ", t->source->label);
-				fmt_strong(a, t->title);
-				fmt_printf(a, " (line %d): %s: %s", p[j].line,
-				    t->items[i].name, t->items[i].text);
-				said_cite_line(c, t->source, t->items[i].text,
-				    p[j].line);
-				return 1;
-			}
-	return 0;
+	if (c->kb->nsentences == 0 ||
+	    (best = choose(c, q, &w, &top)) == NULL ||
+	    top < TOPIC_SENTENCE_MIN)
+		return 0;
+	for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL; nth++)
+		if (strcmp(t->id, best->topic) == 0)
+			break;
+	quote(c, best, t ? t->title : NULL, a);
+	return 1;
 }
