@@ -26,6 +26,8 @@
 #define PROSE_MIN	0.25	/* below this nothing fits */
 #define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
 #define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
+#define TOPIC_NAMED	0.6	/* what an item whose name the question has
+				 * gains */
 #define TOPIC_SENTENCE_MIN 0.9	/* a topic's sentence that fits this well
 				 * answers alone, not the whole list */
 
@@ -177,6 +179,45 @@ quote_with_line(struct cmd_ctx *c, const struct kb_sentence *k,
 	}
 }
 
+/* The question has a word of the item's name ("equity" of "Equity and
+ * Stock Options"): it asks about that item. */
+static int
+names_item(const struct intent *q, const char *name)
+{
+	char stem[6];
+	int i;
+
+	for (i = 0; i < q->nwords; i++) {
+		if (strlen(q->words[i]) < 4)
+			continue;
+		snprintf(stem, sizeof(stem), "%s", q->words[i]);
+		if (strcasestr(name, stem))
+			return 1;
+	}
+	return 0;
+}
+
+/* Sentence k is an item of a list whose name the question has ("is
+ * remote work worth anything": Remote Work Flexibility). */
+static int
+item_named(const struct cmd_ctx *c, const struct intent *q,
+    const struct kb_sentence *k)
+{
+	const struct kb_topic *t;
+	int i, j;
+
+	for (i = 0; i < c->kb->ntopics; i++) {
+		t = &c->kb->topics[i];
+		if (strcmp(t->id, k->topic) != 0)
+			continue;
+		for (j = 0; j < t->nitems; j++)
+			if (strstr(k->text, t->items[j].text) != NULL &&
+			    names_item(q, t->items[j].name))
+				return 1;
+	}
+	return 0;
+}
+
 /*
  * Which sentences a choice is among: of a role (or its category's, a
  * tier down), of a category, of anything (a subject's own first), or of
@@ -251,6 +292,8 @@ choose(struct cmd_ctx *c, const struct intent *q, const struct among *w,
 					lex = wt;
 			}
 		score += lex;
+		if (w->topic_kind && item_named(c, q, k))
+			score += TOPIC_NAMED;
 		/* the subject's own sentences first, a near one when it
 		 * fits much better */
 		score -= PROSE_TIER * tier;
