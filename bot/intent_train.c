@@ -27,6 +27,7 @@
 
 #define TRAIN_C		4.0	/* liblinear's C: cross-validated on the
 				 * training part, 2..8 were within 1% */
+#define CLASS_WEIGHT_POW 1.0	/* a class's weight: its rarity to this */
 #define WEIGHT_MIN	1e-2	/* smaller weights are left out: half the
 				 * table, the same answers (make eval) */
 
@@ -476,8 +477,8 @@ emit_model(FILE *out, struct set *s, const char *name)
 		for (i = 0; i < s->n; i++)
 			count += s->ex[i].label == k;
 		par.weight_label[k] = k;
-		par.weight[k] = count ? sqrt((double)s->n / (s->nlabels *
-		    count)) : 1;
+		par.weight[k] = count ? pow((double)s->n / (s->nlabels *
+		    count), CLASS_WEIGHT_POW) : 1;
 	}
 	if ((err = check_parameter(&prob, &par)) != NULL) {
 		fprintf(stderr, "intent_train: %s\n", err);

@@ -368,6 +368,10 @@ prose_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
 	for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL; nth++)
 		if (strcmp(t->id, best->topic) == 0)
 			break;
+	/* the list's lead-in ("several meta skills stand out:") asks
+	 * for the list */
+	if (t && t->nitems > 0 && t->intro && strstr(t->intro, best->text))
+		return 0;
 	quote(c, best, t ? t->title : NULL, a);
 	return 1;
 }
