@@ -864,30 +864,57 @@ say_cite(struct cmd_ctx *c, struct answer *a)
 	c->said = *l;
 }
 
+/* Role r is in what guide asks for: 0 any, 1 the undated guide, 2 the
+ * dated one, 4 both. */
+static int
+in_guide(const struct kb_role *r, int guide)
+{
+	int i, undated = 0, dated = 0;
+
+	for (i = 0; i < r->nsrc; i++) {
+		undated |= r->src[i].source->year == 0;
+		dated |= r->src[i].source->year != 0;
+	}
+	return guide == 1 ? undated : guide == 2 ? dated :
+	    guide == 4 ? undated && dated : 1;
+}
+
+/*
+ * The roles (of one category when cat >= 0, of one guide or both by
+ * guide, as in_guide): all of them plainly, so that the list fits one
+ * line; a category's under its name.
+ */
 static void
-say_roles(struct cmd_ctx *c, int cat, struct answer *a)
+say_roles(struct cmd_ctx *c, int cat, int guide, struct answer *a)
 {
 	const struct kb *kb = c->kb;
+	const struct kb_source *s = NULL;
 	int i, j, n;
 
-	if (cat < 0)
-		fmt_printf(a, "%d roles from the two guides — ", kb->nroles);
-	for (i = 0; i < kb->ncategories; i++) {
-		if (cat >= 0 && i != cat)
-			continue;
-		for (n = 0, j = 0; j < kb->nroles; j++)
-			n += kb->roles[j].category == i;
-		if (n == 0)
-			continue;
-		fmt_printf(a, "%s", cat < 0 && i > 0 ? "; " : "");
-		fmt_strong(a, kb->categories[i].name);
-		fmt_printf(a, cat >= 0 ? " (%d): " : ": ", n);
-		for (n = 0, j = 0; j < kb->nroles; j++)
-			if (kb->roles[j].category == i)
-				fmt_printf(a, "%s%s", n++ ? ", " : "",
-				    kb->roles[j].title);
-	}
-	fmt_text(a, ".");
+	for (n = 0, j = 0; j < kb->nroles; j++)
+		n += (cat < 0 || kb->roles[j].category == cat) &&
+		    in_guide(&kb->roles[j], guide);
+	for (i = 0; i < kb->nsources && (guide == 1 || guide == 2); i++)
+		if ((kb->sources[i].year != 0) == (guide == 2))
+			s = &kb->sources[i];
+	if (cat >= 0) {
+		fmt_strong(a, kb->categories[cat].name);
+		fmt_printf(a, " (%d", n);
+	} else
+		fmt_printf(a, "%d role%s", n, n == 1 ? "" : "s");
+	if (s)
+		fmt_printf(a, "%sin the %s", cat >= 0 ? ", " : " ", s->label);
+	else if (guide == 4)
+		fmt_printf(a, "%sin both guides", cat >= 0 ? ", " : " ");
+	else if (cat < 0)
+		fmt_text(a, " from the two guides");
+	fmt_text(a, cat >= 0 ? "): " : ": ");
+	for (n = 0, j = 0; j < kb->nroles; j++)
+		if ((cat < 0 || kb->roles[j].category == cat) &&
+		    in_guide(&kb->roles[j], guide))
+			fmt_printf(a, "%s%s", n++ ? ", " : "",
+			    kb->roles[j].title);
+	fmt_text(a, n ? "." : "none.");
 }
 
 /* TOPIC_NAMED: the names first, then "Name: text; ..."; TOPIC_LIST:
@@ -1272,7 +1299,7 @@ cmd_roles(struct cmd_ctx *c, const char *arg, struct answer *a)
 		fmt_text(a, ".");
 		return;
 	}
-	say_roles(c, cat, a);
+	say_roles(c, cat, 0, a);
 }
 
 static void
@@ -1821,7 +1848,7 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		say_same(c, q, a);
 		break;
 	case I_ROLES:
-		say_roles(c, e->category, a);
+		say_roles(c, e->category, e->guide, a);
 		break;
 	case I_CITE:
 		say_cite(c, a);
