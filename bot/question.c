@@ -222,7 +222,7 @@ static const struct cue cues[] = {
 	{ "biggest", I_TOP, 2, 0, 0 }, { "rank", I_TOP, 3, 0, 0 },
 	{ "ranking", I_TOP, 3, 0, 0 }, { "lowest", I_TOP, 3, 0, 1 },
 	{ "least", I_TOP, 3, 0, 1 }, { "worst", I_TOP, 3, 0, 1 },
-	{ "cheapest", I_TOP, 3, 0, 1 },
+	{ "cheapest", I_TOP, 3, 0, 1 }, { "bottom", I_TOP, 2, 0, 1 },
 	{ "top of the range", I_NONE, 0, PICK_MAX, 0 },
 	{ "ceiling", I_NONE, 0, PICK_MAX, 0 }, { "max", I_NONE, 0, PICK_MAX, 0 },
 	{ "maximum", I_NONE, 0, PICK_MAX, 0 },

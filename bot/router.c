@@ -302,6 +302,10 @@ recall(struct intent *q, const struct said *last)
 	if (e->guide == 3)	/* "the other guide": the one not just used */
 		e->guide = last && (last->guide == 1 || last->guide == 2) ?
 		    3 - last->guide : 1;
+	/* "rank devops, sre and cloud architect by pay": a ranking of the
+	 * roles named is a comparison of them */
+	if (q->kind == I_TOP && named >= 2)
+		q->kind = I_COMPARE;
 	if (last == NULL) {
 		if (q->kind == I_AGAIN)	/* nothing to repeat */
 			not_again(q);
