@@ -18,17 +18,17 @@
  * the match is too loose and the answer is "not covered". */
 #define PASSAGE_SCORE_MAX	(-2.0)
 #define PROSE_PASSAGES	24	/* the bm25 order a prose answer uses */
-#define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
+#define PROSE_LEXICAL	1.0	/* weight of the bm25 order against the
 				 * aspect's probability */
 #define PROSE_LEXICAL_LINE 0.3	/* of a neighbour's on the same line */
-#define PROSE_LEARNED	1.5	/* and of the sentence model's */
+#define PROSE_LEARNED	2.5	/* and of the sentence model's */
 #define PROSE_TOP	8	/* sentences the model names, at most */
-#define PROSE_MIN	0.25	/* below this nothing fits */
+#define PROSE_MIN	0.5	/* below this nothing fits */
 #define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
 #define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
 #define TOPIC_NAMED	0.6	/* what an item whose name the question has
 				 * gains */
-#define TOPIC_SENTENCE_MIN 0.9	/* a topic's sentence that fits this well
+#define TOPIC_SENTENCE_MIN 1.2	/* a topic's sentence that fits this well
 				 * answers alone, not the whole list */
 
 /*
