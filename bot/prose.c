@@ -226,6 +226,8 @@ item_named(const struct cmd_ctx *c, const struct intent *q,
 struct among {
 	int		 role, cat;
 	const char	*topic_kind;	/* "negotiation"...; NULL: by subject */
+	int		 soft;	/* role is the conversation's: a sentence of
+				 * no subject may answer too, a tier down */
 };
 
 /* The tier of sentence k in what w allows (0 best), or -1: not in it. */
@@ -236,6 +238,8 @@ tier_of(const struct cmd_ctx *c, const struct kb_sentence *k,
 	const struct kb_topic *t;
 	int nth;
 
+	if (w->soft && k->role < 0 && k->category < 0)
+		return 1;
 	if (w->topic_kind == NULL)
 		return prose_subject(c, k, w->role, w->cat);
 	if (k->topic == NULL)
@@ -334,11 +338,15 @@ prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
     struct answer *a)
 {
 	const struct kb_sentence *best;
-	struct among w = { role, q->e.category, NULL };
+	struct among w = { role, q->e.category, NULL, 0 };
 	double top;
 
 	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
 		return 0;
+	if (role < 0 && q->e.category < 0 && q->e.context_role) {
+		w.role = (int)(q->e.context_role - c->kb->roles);
+		w.soft = 1;
+	}
 	if ((best = choose(c, q, &w, &top)) == NULL)
 		return 0;
 	quote(c, best, NULL, a);
@@ -357,7 +365,7 @@ prose_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
 {
 	const struct kb_sentence *best;
 	const struct kb_topic *t;
-	struct among w = { -1, -1, kind };
+	struct among w = { -1, -1, kind, 0 };
 	double top;
 	int nth;
 

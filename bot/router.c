@@ -331,6 +331,9 @@ recall(struct intent *q, const struct said *last)
 		q->kind = I_SALARY;
 	/* memory fills gaps only: "how much do they make", not "tell me
 	 * about ai jobs" (a category) or "what about a frontend dev" */
+	if (q->kind == I_PASSAGE && !names_subject(e) && !e->refers &&
+	    last->nroles)
+		e->context_role = last->roles[0];
 	if (wants_role(q->kind) && !names_subject(e) && (q->kind != I_PASSAGE ||
 	    e->refers))
 		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX &&

@@ -110,6 +110,9 @@ struct entities {
 	unsigned	 mods;		/* enum modifier bits */
 	char		 mod_word[Q_NAME_MAX];	/* the first modifier, as typed */
 	int		 refers;	/* "that", "they", "those two": the last */
+	/* the conversation's role when this names none ("why tho" after
+	 * a blockchain question): a passage's near subject, not its own */
+	const struct kb_role *context_role;
 	int		 guide;		/* "the older guide": 1 undated, 2 the
 					 * dated one; 0 either; 3 "the other"
 					 * (the router makes it 1 or 2); 4
