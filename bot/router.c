@@ -319,9 +319,14 @@ recall(struct intent *q, const struct said *last)
 		q->kind = q->strong;
 	/* "and sre?", "same for data scientists", "in the older guide":
 	 * the last question, with what this one names */
-	if (q->kind == I_AGAIN)
+	if (q->kind == I_AGAIN) {
 		q->kind = last->kind == I_AGAIN || last->kind == I_NONE ?
 		    I_SALARY : last->kind;
+		if (q->measure == PICK_DEFAULT)
+			q->measure = (enum measure_pick)last->measure;
+		if (q->ends == 0)	/* "and the highest" says its own */
+			q->lowest |= last->lowest;
+	}
 	/* "and devops?": a name alone asks what was asked before */
 	if (!q->cued && named == 1 && wants_role(last->kind) &&
 	    last->kind != I_PASSAGE)
@@ -711,6 +716,9 @@ run:
 		    q.nwords == 0)
 			q.kind = I_HELLO;	/* just the name */
 		command_answer(&ctx, &q, a);
+		/* "and for blockchain" after a midpoint: the midpoint */
+		ctx.said.measure = q.measure;
+		ctx.said.lowest = q.lowest;
 		question_free(&q);
 	}
 	fmt_finish(a, m->max_bytes ? m->max_bytes : ANSWER_LINE_MAX);
