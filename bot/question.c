@@ -231,7 +231,7 @@ static const struct cue cues[] = {
 	{ "min", I_NONE, 0, PICK_MIN, 0 }, { "minimum", I_NONE, 0, PICK_MIN, 0 },
 	{ "midpoint", I_NONE, 0, PICK_MID, 0 },
 	{ "halfway", I_NONE, 0, PICK_MID, 0 },
-	{ "mid point", I_NONE, 0, PICK_MID, 0 },
+	{ "mid point", I_NONE, 0, PICK_MID, 0 }, { "mid", I_NONE, 0, PICK_MID, 0 },
 	{ "middle", I_NONE, 0, PICK_MID, 0 },
 	{ "tops out", I_NONE, 0, PICK_MAX, 0 },
 	{ "top end", I_NONE, 0, PICK_MAX, 0 },
