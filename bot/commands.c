@@ -1841,6 +1841,8 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 			say_spread(c, q, a);
 		else if (e->nunknown > 0)
 			say_unknowns(c, e, a);
+		else if (q->ends || q->lowest)
+			say_widths(c, q, a);	/* "the widest range" */
 		else
 			cmd_range(c, "", a);	/* no role: all of them */
 		break;

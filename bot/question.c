@@ -324,6 +324,9 @@ static const struct cue cues[] = {
 	{ "width", I_SPREAD, 5, 0, 0 }, { "wide", I_SPREAD, 3, 0, 0 },
 	{ "span", I_SPREAD, 4, 0, 0 }, { "spans", I_SPREAD, 4, 0, 0 },
 	{ "top and bottom", I_SPREAD, 3, 0, 0 },
+	{ "widest", I_SPREAD, 5, 0, 0 }, { "narrowest", I_SPREAD, 5, 0, 1 },
+	{ "tightest", I_SPREAD, 5, 0, 1 }, { "variation", I_SPREAD, 3, 0, 0 },
+	{ "vary", I_SPREAD, 3, 0, 0 },
 	{ "midpoint", I_SPREAD, 2, PICK_MID, 0 },
 	{ "same range", I_SAME, 6, 0, 0 }, { "same ranges", I_SAME, 6, 0, 0 },
 	{ "same pay", I_SAME, 6, 0, 0 }, { "same salary", I_SAME, 6, 0, 0 },
@@ -785,7 +788,8 @@ question_parse(struct index *ix, const char *text, size_t len,
 					q->measure = c->measure;
 				q->lowest |= c->lowest;
 				/* "the most and the least": both ends */
-				if (c->kind == I_TOP && c->weight >= 3)
+				if ((c->kind == I_TOP && c->weight >= 3) ||
+				    (c->kind == I_SPREAD && c->weight >= 5))
 					q->ends |= c->lowest ? 2 : 1;
 				if (n > longest)
 					longest = n;
