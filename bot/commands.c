@@ -843,13 +843,64 @@ say_data(struct cmd_ctx *c, struct answer *a)
 	c->said.kind = I_DATA;
 }
 
-/* "source?": the sentence behind the last answer. */
+/*
+ * "where's the 160k from": the role whose range has that figure (each,
+ * when several have it), or the role named; NULL when none.
+ */
+static const struct kb_role *
+cited_role(struct cmd_ctx *c, const struct entities *e, struct answer *a)
+{
+	const struct kb_role *r, *first = NULL;
+	int i, end, n;
+
+	if (e->nroles > 0)
+		return e->roles[0];
+	if (e->amount <= 0)
+		return NULL;
+	/* "$210,000 is the top figure for A and B": bottoms, then tops */
+	for (end = 0; end < 2; end++) {
+		for (n = 0, i = 0; i < c->kb->nroles; i++) {
+			r = &c->kb->roles[i];
+			if (r->figure == NULL || (end ? r->figure->pay.max :
+			    r->figure->pay.min) != e->amount)
+				continue;
+			if (first == NULL) {
+				fmt_money(a, e->amount);
+				fmt_text(a, " is");
+				first = r;
+			}
+			fmt_text(a, n++ ? " and " : end && first != r &&
+			    a->text.len ? "; and" : "");
+			if (n == 1)
+				fmt_printf(a, " the %s figure for ", end ?
+				    "top" : "bottom");
+			fmt_text(a, r->title);
+		}
+	}
+	if (first)
+		fmt_text(a, ". ");
+	return first;
+}
+
+/* "source?": the sentence behind the last answer, or behind the
+ * figure or role the question names. */
 static void
-say_cite(struct cmd_ctx *c, struct answer *a)
+say_cite(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 {
 	const struct said *l = c->last;
+	const struct kb_role *r;
 	int line;
 
+	if ((r = cited_role(c, &q->e, a)) != NULL) {
+		said_pay(c, r);
+		l = &c->said;
+	} else if (q->e.amount > 0) {
+		fmt_text(a, "No range in the guides has ");
+		fmt_money(a, q->e.amount);
+		fmt_printf(a, " as a figure, so no sentence of theirs says it "
+		    "(%stop lists their figures).", c->prefix);
+		return;
+	}
 	if (l == NULL || l->cite_source == NULL) {
 		fmt_printf(a, "Everything I say comes from two guides "
 		    "(%ssources); ask a question first and then \"source?\" "
@@ -861,7 +912,8 @@ say_cite(struct cmd_ctx *c, struct answer *a)
 	if (line > 0)
 		fmt_printf(a, ", line %d", line);
 	fmt_printf(a, ": \"%s\" (\"%s\")", l->cite, l->cite_source->title);
-	c->said = *l;
+	if (l != &c->said)
+		c->said = *l;
 }
 
 /* Role r is in what guide asks for: 0 any, 1 the undated guide, 2 the
@@ -1853,7 +1905,7 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		say_roles(c, e->category, e->guide, a);
 		break;
 	case I_CITE:
-		say_cite(c, a);
+		say_cite(c, q, a);
 		break;
 	case I_HELP:
 		for (i = 0; i < q->nwords; i++)

@@ -700,6 +700,25 @@ test_20_join_one_channel(void **s)
 	(void)t;
 }
 
+/* 21 "where's the 160k from": the sentence of the range with that
+ * figure, without a question before; a figure no range has: no quote */
+static void
+test_21_cite_a_figure(void **s)
+{
+	const char *t;
+
+	(void)s;
+	t = ask_where("where did the 160k come from", 28, 1, "cite1");
+	assert_has(t, "bottom figure for AI Research Scientist");
+	assert_has(t, "Average salary: $160,000 to $240,000+");
+	assert_has(t, "line ");
+	t = ask_where("whats the source for the 210k figure", 36, 1, "cite2");
+	assert_has(t, "top figure for AI Product Manager and Machine Learning");
+	t = ask_where("where does 999k come from", 25, 1, "cite3");
+	assert_has(t, "No range in the guides has $999,000");
+	assert_lacks(t, "Average salary");
+}
+
 int
 main(void)
 {
@@ -724,6 +743,7 @@ main(void)
 		cmocka_unit_test(test_18_more_and_memory_expire),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
+		cmocka_unit_test(test_21_cite_a_figure),
 	};
 
 	return cmocka_run_group_tests_name("router", t, fixture_setup,
