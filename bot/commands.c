@@ -797,10 +797,34 @@ say_match(struct cmd_ctx *c, const int *sk, int nsk, char **unknown,
  * has nothing close (the caller searches instead).
  */
 
+/* A prose question about a role's pay that may be asking its figures
+ * too ("do blockchain devs make good money"): the salary model thinks
+ * so this likely, and the aspect is the pay's. */
+#define PASSAGE_PAY_P	0.15
+
+static int
+asks_figures(const struct intent *q, const struct kb_role *r)
+{
+	int i;
+
+	if (r->figure == NULL || q->e.mods || q->aspect == NULL ||
+	    (strcmp(q->aspect, "pay_words") != 0 &&
+	    strcmp(q->aspect, "why_pays") != 0))
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (q->top[i].kind == I_SALARY && q->top[i].p >= PASSAGE_PAY_P)
+			return 1;
+	return 0;
+}
+
 static void
 say_passage(struct cmd_ctx *c, const struct intent *q, int role,
     struct answer *a)
 {
+	if (role >= 0 && asks_figures(q, &c->kb->roles[role])) {
+		say_salary(c, &c->kb->roles[role], 1, a);
+		fmt_text(a, " ");
+	}
 	if (prose_answer(c, q, role, a) > 0)
 		return;
 	if (role >= 0) {
@@ -1803,6 +1827,10 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 			if (q->measure == PICK_MID)	/* "and its midpoint" */
 				say_midpoint(a, e->roles[i]);
 		}
+		/* "does ai pm pay well": and what the guide says of it */
+		if (e->nroles == 1 && e->mods == 0)
+			prose_pay_words(c, q, (int)(e->roles[0] - c->kb->roles),
+			    a);
 		phrase_modifiers(a, e->mods, e->mod_word);
 		break;
 	case I_SKILLS:

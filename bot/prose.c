@@ -26,6 +26,8 @@
 #define PROSE_MIN	0.5	/* below this nothing fits */
 #define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
 #define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
+#define PAY_WORDS_P	0.15	/* a pay question this likely a prose one
+				 * gets the guide's words on that pay too */
 #define TOPIC_NAMED	0.6	/* what an item whose name the question has
 				 * gains */
 #define TOPIC_SENTENCE_MIN 1.2	/* a topic's sentence that fits this well
@@ -351,6 +353,26 @@ prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
 		return 0;
 	quote(c, best, NULL, a);
 	return 1;
+}
+
+void
+prose_pay_words(struct cmd_ctx *c, const struct intent *q, int role,
+    struct answer *a)
+{
+	const struct kb_sentence *best;
+	struct among w = { role, -1, NULL, 0 };
+	double top, passage = 0;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (q->top[i].kind == I_PASSAGE)
+			passage = q->top[i].p;
+	if (passage < PAY_WORDS_P || q->aspects[0].name == NULL ||
+	    (best = choose(c, q, &w, &top)) == NULL || best->role != role ||
+	    !(best->aspects & (1u << ASPECT_WHY_PAYS | 1u << ASPECT_PAY_WORDS)))
+		return;
+	fmt_text(a, " ");
+	quote(c, best, NULL, a);
 }
 
 /*
