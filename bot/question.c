@@ -432,28 +432,6 @@ static const struct cue cues[] = {
 	{ NULL, 0, 0, 0, 0 }
 };
 
-/* Guide words for a question's words, which a passage search also tries:
- * any word of the first list brings every word of the second. */
-static const struct { const char *words, *also; } expansions[] = {
-	{ "sector sectors industry", "industries companies" },
-	{ "area areas fields", "cluster" }, { "field", "cluster fields" },
-	{ "hire hires hiring", "recruiting demand" },
-	{ "common share", "pattern" },
-	{ "lucrative", "lucrative compensation premium" },
-	{ "pay pays paid", "compensation lucrative premium earns" },
-	{ "money", "compensation lucrative premium" },
-	{ "origin started came history", "pioneered originally" },
-	{ "invented created come", "pioneered" },
-	{ "cloud", "aws azure" }, { "clouds", "aws azure platforms" },
-	{ "platform work", "platforms" },
-	{ "languages", "languages python" }, { "language", "languages" },
-	{ "differ", "traditional translators" },
-	{ "difference", "traditional" }, { "future", "trends evolve" },
-	{ "demand", "demand sought" }, { "hardest", "aggressive" },
-	{ "big", "highest" }, { "well", "compensation" },
-	{ NULL, NULL }
-};
-
 /*
  * The parser's own words (stop words, written-out spellings, the first
  * word of each cue), as a hash set made on first use: question_word runs
@@ -714,17 +692,6 @@ phrase_at(struct intent *q, int i, const char *phrase)
 }
 
 
-/* The expansions of w, appended to more (split into pwords later). */
-static void
-add_expansion(struct buf *more, const char *w)
-{
-	int i;
-
-	for (i = 0; expansions[i].words; i++)
-		if (in_words(expansions[i].words, w))
-			buf_printf(more, " %s", expansions[i].also);
-}
-
 /*
  * The amounts of the raw text win over those of the words: "$185,000"
  * and "$150-160k" keep their punctuation there (text.c).  Two written
@@ -751,7 +718,6 @@ question_parse(struct index *ix, const char *text, size_t len,
 	int score[I_COUNT] = {0}, hits[Q_WORDS_MAX], i, k, n, best;
 	const struct cue *c;
 	const struct entities *e;
-	struct buf more = {0};
 	char *norm;
 	unsigned have;
 
@@ -856,11 +822,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 		if (stop_words[k] || q->npwords >= Q_WORDS_MAX)
 			continue;
 		q->pwords[q->npwords++] = q->words[i];
-		add_expansion(&more, q->words[i]);
 	}
-	q->extra = buf_steal(&more);
-	q->npwords += text_words(q->extra, q->pwords + q->npwords,
-	    Q_WORDS_MAX - q->npwords);
 }
 
 void
@@ -871,6 +833,5 @@ question_free(struct intent *q)
 	for (i = 0; i < Q_WORDS_MAX; i++)
 		free(q->owned[i]);
 	free(q->norm);
-	free(q->extra);
 	memset(q, 0, sizeof(*q));
 }

@@ -145,10 +145,10 @@ struct intent {
 		const char *name;	/* the model's label, static */
 		float	 p;
 	}		 aspects[4];	/* the best four, best first */
-	/* content words for a passage search (pointers into words) */
+	/* content words for a passage search (pointers into words; the
+	 * lexicon's guide words for them: intent_expand) */
 	char		*pwords[Q_WORDS_MAX];
 	int		 npwords;
-	char		*extra;		/* the guide words they bring, owned */
 	/* the normalised message, split; owned by the intent */
 	char		*norm;
 	char		*words[Q_WORDS_MAX];
