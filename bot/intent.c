@@ -117,16 +117,15 @@ intent_lexicon_find(const struct intent_lexicon *lex, const char *stem)
 
 	if (lex == NULL)
 		return -1;
+	/* the first of its entries: a chat word may stand for two */
 	for (hi = lex->n; lo < hi;) {
 		mid = (lo + hi) / 2;
-		if ((c = strcmp(stem, lex->from[mid])) == 0)
-			return mid;
-		if (c < 0)
+		if ((c = strcmp(stem, lex->from[mid])) <= 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return -1;
+	return lo < lex->n && strcmp(stem, lex->from[lo]) == 0 ? lo : -1;
 }
 
 int
@@ -142,10 +141,13 @@ intent_expand(const struct intent_lexicon *lex, const struct intent *q,
 		if (intent_stem(q->pwords[i], stem, sizeof(stem)) == -1 ||
 		    (k = intent_lexicon_find(lex, stem)) < 0)
 			continue;
-		for (j = 0; j < n && strcmp(out[j], lex->word[k]) != 0; j++)
-			;
-		if (j == n)
-			out[n++] = lex->word[k];
+		for (; k < lex->n && n < max && strcmp(lex->from[k], stem) ==
+		    0; k++) {
+			for (j = 0; j < n && strcmp(out[j], lex->word[k]); j++)
+				;
+			if (j == n)
+				out[n++] = lex->word[k];
+		}
 	}
 	return n;
 }
@@ -179,7 +181,9 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 		 * word's stem (stems of other words: no better, make cv) */
 		if (intent_stem(t, stem, sizeof(stem)) == 0 &&
 		    (k = intent_lexicon_find(lex, stem)) >= 0)
-			emit(fn, arg, "s", lex->to[k], NULL);
+			for (; k < lex->n && strcmp(lex->from[k], stem) == 0;
+			    k++)
+				emit(fn, arg, "s", lex->to[k], NULL);
 		if ((n = strlen(t)) < 4)
 			continue;
 		/* "#sal", "sal", ..., "ry#": the word's edges count */

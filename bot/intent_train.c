@@ -236,15 +236,16 @@ static int
 lex_cmp(const void *a, const void *b)
 {
 	int i = *(const int *)a, k = *(const int *)b;
+	int c = strcmp(lex_from[i], lex_from[k]);
 
-	return strcmp(lex_from[i], lex_from[k]);
+	return c ? c : i - k;	/* a chat word's entries in file order */
 }
 
 /*
  * Reads DIR/lexicon.txt ("guideword: chat, chat", # comments) into the
  * lexicon by stem: the guide word's own stem and each chat word's lead
- * to the guide word's.  A stem already taken by another entry is left
- * out (the first wins).
+ * to the guide word's; a chat word listed under two guide words stands
+ * for both ("areas": the guide's areas, and where jobs cluster).
  * A missing file is an empty lexicon; 0, or -1 on a line not of the form.
  */
 static int
@@ -280,7 +281,8 @@ read_lexicon(const char *dir)
 		    ", \t", &save) : strtok_r(NULL, ", \t", &save)) {
 			if (intent_stem(w, from, sizeof(from)) == -1)
 				continue;
-			for (k = 0; k < n && strcmp(lex_from[k], from); k++)
+			for (k = 0; k < n && (strcmp(lex_from[k], from) ||
+			    strcmp(lex_to[k], to)); k++)
 				;
 			if (k < n || n == LEX_MAX)
 				continue;

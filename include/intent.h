@@ -73,7 +73,8 @@ struct intent_lexicon {
  * word is not one to stem (too short or long, not letters). */
 int		 intent_stem(const char *word, char *out, size_t);
 
-/* The index in lex of a chat word's stem, or -1. */
+/* The index in lex of a chat word's stem's first entry (the next ones
+ * with the same from[] follow it), or -1. */
 int		 intent_lexicon_find(const struct intent_lexicon *,
 		    const char *stem);
 

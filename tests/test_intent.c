@@ -310,6 +310,39 @@ test_11_expand(void **st)
 	question_free(&q);
 }
 
+/* A chat word under two guide words: "areas" is the guide's own word
+ * and where its jobs "cluster". */
+static const char *const y_from[] = { "area", "area", "hacker" };
+static const char *const y_to[] = { "area", "cluster", "attack" };
+static const char *const y_word[] = { "areas", "cluster", "attackers" };
+static const struct intent_lexicon two_lex = { 3, y_from, y_to, y_word };
+
+/* 12 a chat word may stand for two guide words: both, in file order */
+static void
+test_12_two_guide_words(void **st)
+{
+	const char *w[Q_WORDS_MAX];
+	struct feats a;
+	struct intent q;
+	int n, i, cluster = 0;
+
+	(void)st;
+	assert_int_equal(intent_lexicon_find(&two_lex, "area"), 0);
+	assert_int_equal(intent_lexicon_find(&two_lex, "hacker"), 2);
+	assert_int_equal(intent_lexicon_find(&two_lex, "are"), -1);
+	assert_int_equal(intent_lexicon_find(&two_lex, "zz"), -1);
+	memset(&a, 0, sizeof(a));
+	question_parse(F.ix, "what areas pay best", 19, &q);
+	intent_features(&q, &two_lex, collect, &a);
+	assert_true(has(&a, "s:area"));
+	assert_true(has(&a, "s:cluster"));
+	n = intent_expand(&two_lex, &q, w, Q_WORDS_MAX);
+	for (i = q.npwords; i < n; i++)
+		cluster += strcmp(w[i], "cluster") == 0;
+	assert_int_equal(cluster, 1);
+	question_free(&q);
+}
+
 int
 main(void)
 {
@@ -325,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_09_stem),
 		cmocka_unit_test(test_10_lexicon_features),
 		cmocka_unit_test(test_11_expand),
+		cmocka_unit_test(test_12_two_guide_words),
 	};
 
 	return cmocka_run_group_tests_name("intent", t, fixture_setup,
