@@ -802,19 +802,26 @@ say_match(struct cmd_ctx *c, const int *sk, int nsk, char **unknown,
  * so this likely, and the aspect is the pay's. */
 #define PASSAGE_PAY_P	0.15
 
+/* The model found kind k this likely (PASSAGE_PAY_P) for q. */
 static int
-asks_figures(const struct intent *q, const struct kb_role *r)
+likely(const struct intent *q, enum intent_kind k)
 {
 	int i;
 
+	for (i = 0; i < 3; i++)
+		if (q->top[i].kind == k && q->top[i].p >= PASSAGE_PAY_P)
+			return 1;
+	return 0;
+}
+
+static int
+asks_figures(const struct intent *q, const struct kb_role *r)
+{
 	if (r->figure == NULL || q->e.mods || q->aspect == NULL ||
 	    (strcmp(q->aspect, "pay_words") != 0 &&
 	    strcmp(q->aspect, "why_pays") != 0))
 		return 0;
-	for (i = 0; i < 3; i++)
-		if (q->top[i].kind == I_SALARY && q->top[i].p >= PASSAGE_PAY_P)
-			return 1;
-	return 0;
+	return likely(q, I_SALARY);
 }
 
 static void
@@ -1970,6 +1977,13 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		/* FALLTHROUGH */
 	case I_NONE:
 	case I_COUNT:
+		/* "sysadmins make decent money or nah": the pay of a job
+		 * the guides lack, which no sentence of theirs answers
+		 * ("is managing engineers harder" names one in passing) */
+		if (e->nroles == 0 && e->nunknown > 0 && likely(q, I_SALARY)) {
+			say_unknowns(c, e, a);
+			break;
+		}
 		say_passage(c, q, e->nroles ? (int)(e->roles[0] -
 		    c->kb->roles) : -1, a);
 		break;
