@@ -183,6 +183,7 @@ static const struct cue cues[] = {
 	{ "more than", I_COMPARE, 3, 0, 0 }, { "better", I_COMPARE, 2, 0, 0 },
 	{ "out earn", I_COMPARE, 3, 0, 0 }, { "outearn", I_COMPARE, 3, 0, 0 },
 	{ "outearns", I_COMPARE, 3, 0, 0 }, { "higher", I_COMPARE, 1, 0, 0 },
+	{ "lower", I_COMPARE, 1, 0, 1 },
 	{ "difference between", I_COMPARE, 2, 0, 0 },
 	{ "which of", I_COMPARE, 1, 0, 0 }, { "two", I_COMPARE, 1, 0, 0 },
 	/* skills and roles */

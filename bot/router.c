@@ -273,6 +273,41 @@ names_subject(const struct entities *e)
 	    e->nskills > 0;
 }
 
+/* The question points back at more than one: "those", "both". */
+static int
+plural(const struct intent *q)
+{
+	static const char *const words[] = { "those", "these", "both",
+	    "them", "either", "two", "three", NULL };
+	int i, k;
+
+	for (i = 0; i < q->nwords; i++)
+		for (k = 0; words[k]; k++)
+			if (strcmp(q->words[i], words[k]) == 0)
+				return 1;
+	return 0;
+}
+
+/* The roles of this answer first, then those of the ones before, each
+ * once, SAID_RECENT_MAX at most. */
+static void
+keep_recent(struct said *now, const struct said *before)
+{
+	int i, k;
+
+	now->nrecent = 0;
+	for (i = 0; i < now->nroles && now->nrecent < SAID_RECENT_MAX; i++)
+		now->recent[now->nrecent++] = now->roles[i];
+	for (i = 0; before && i < before->nrecent &&
+	    now->nrecent < SAID_RECENT_MAX; i++) {
+		for (k = 0; k < now->nrecent &&
+		    now->recent[k] != before->recent[i]; k++)
+			;
+		if (k == now->nrecent)
+			now->recent[now->nrecent++] = before->recent[i];
+	}
+}
+
 /* A follow-up with nothing to follow ("what currency" as a first
  * message): what the model found next likeliest, else by its names. */
 static void
@@ -350,14 +385,22 @@ recall(struct intent *q, const struct said *last)
 		e->roles[1] = e->roles[0];
 		e->roles[0] = last->roles[0];
 		e->nroles = 2;
-	} else if (e->refers && named == 0 && last->nroles >= 2 &&
+	} else if (e->refers && named == 0 && (last->nroles >= 2 ||
+	    (plural(q) && last->nrecent >= 2)) &&
 	    (q->kind == I_TOP || q->kind == I_SALARY || q->kind == I_RANGE ||
 	    q->kind == I_COMPARE)) {
 		/* "which of those three has the lowest top end": a ranking
-		 * of the roles just named is a comparison of them */
+		 * of the roles just named (or asked one after the other) is
+		 * a comparison of them */
 		q->kind = I_COMPARE;
-		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
-			e->roles[e->nroles++] = last->roles[i];
+		if (last->nroles >= 2)
+			for (i = 0; i < last->nroles &&
+			    e->nroles < Q_ROLES_MAX; i++)
+				e->roles[e->nroles++] = last->roles[i];
+		else
+			for (i = last->nrecent - 1; i >= 0 &&
+			    e->nroles < Q_ROLES_MAX; i--)
+				e->roles[e->nroles++] = last->recent[i];
 	} else if ((q->kind == I_COMPARE || q->kind == I_DIFFERENCE) &&
 	    named == 0)
 		/* "which of those three", "compare them" */
@@ -733,6 +776,8 @@ run:
 		 * help and small talk leave it as it was */
 		if (ctx.said.nroles || ctx.said.nskills ||
 		    ctx.said.cite_source) {
+			keep_recent(&ctx.said, cv->has_said ? &cv->said :
+			    NULL);
 			cv->said = ctx.said;
 			cv->has_said = 1;
 			cv->at = now;

@@ -20,6 +20,8 @@ struct highlights;
 #define SAID_QUOTE_MAX	PASSAGE_TEXT_MAX
 
 /* What an answer was about: the router keeps it as the conversation. */
+#define SAID_RECENT_MAX	3	/* roles a plural "those" may go back to */
+
 struct said {
 	enum intent_kind kind;
 	const struct kb_role *roles[Q_ROLES_MAX];
@@ -28,6 +30,11 @@ struct said {
 	int		 nskills;
 	int		 guide;		/* the guide asked for; 0 either */
 	const char	*aspect;	/* a prose answer's aspect, or NULL */
+	/* the roles of the last answers, newest first, each once: "what
+	 * do sres earn", "and devops", "which of those has the lower
+	 * midpoint" */
+	const struct kb_role *recent[SAID_RECENT_MAX];
+	int		 nrecent;
 	int		 measure;	/* enum measure_pick the question took */
 	int		 lowest;	/* it asked for the lowest */
 	/* the sentence behind the answer's figure or claim */

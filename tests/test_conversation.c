@@ -208,6 +208,23 @@ test_12_modifier_named(void **s)
 	assert_has(a, "nothing for \"london\"");
 }
 
+/* 13 "those" goes back to the roles asked one after the other; a
+ * follow-up keeps the last question's measure */
+static void
+test_13_those_asked_in_turn(void **s)
+{
+	const char *a;
+
+	(void)s;
+	a = TALK("what do sres earn", "and devops",
+	    "and which of those has the lower midpoint");
+	assert_has(a, "Site Reliability Engineer");
+	assert_has(a, "Lowest midpoint: DevOps Engineer");
+	a = TALK("whats the midpoint for sre", "and for blockchain");
+	assert_has(a, "Blockchain Developer");
+	assert_has(a, "Midpoint $170,000");
+}
+
 int
 main(void)
 {
@@ -224,6 +241,7 @@ main(void)
 		cmocka_unit_test(test_10_cite_line),
 		cmocka_unit_test(test_11_explain),
 		cmocka_unit_test(test_12_modifier_named),
+		cmocka_unit_test(test_13_those_asked_in_turn),
 	};
 
 	return cmocka_run_group_tests_name("conversation", t, fixture_setup,
