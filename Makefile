@@ -52,7 +52,11 @@ HARDEN_LD = -pie -Wl,-z,relro,-z,now
 SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 
-LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
+# the index, one concern a file (include/index_int.h lists them)
+INDEX_MODS = index index_build index_typo index_names index_read \
+	   index_roles index_passages index_bm25
+INDEX_SRC = $(INDEX_MODS:%=bot/%.c)
+LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c $(INDEX_SRC) bot/fmt.c \
 	   bot/router.c bot/commands.c bot/numbers.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
@@ -136,7 +140,7 @@ $(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
 
 # The intent classifier, learned at build time (bot/intent_train.c,
 # liblinear) and compiled in: build/gen/intent_model.c.
-TRAIN_MODS = buf text kb kb_embed log index question entity intent
+TRAIN_MODS = buf text kb kb_embed log $(INDEX_MODS) question entity intent
 $(B)/intent_train: bot/intent_train.c $(TRAIN_MODS:%=$(B)/obj/%.o)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ \
 	    $(LDFLAGS) $(PKG_LIBS) -llinear -lm
@@ -181,7 +185,7 @@ $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 # module that starts calling one above it (a cycle) breaks these links.
 M_TEXT	 = buf text
 M_KB	 = $(M_TEXT) kb kb_embed
-M_INDEX	 = $(M_KB) log index
+M_INDEX	 = $(M_KB) log $(INDEX_MODS)
 M_QUESTION = $(M_INDEX) question entity intent intent_model
 M_FMT	 = $(M_TEXT) fmt phrase
 M_STATE	 = buf log state
