@@ -56,7 +56,10 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 INDEX_MODS = index index_build index_typo index_names index_read \
 	   index_roles index_passages index_bm25
 INDEX_SRC = $(INDEX_MODS:%=bot/%.c)
-LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c $(INDEX_SRC) bot/fmt.c \
+# the knowledge loader: the files, the records, the sentence map
+KB_MODS	 = kb kb_load kb_sentences
+KB_SRC	 = $(KB_MODS:%=bot/%.c)
+LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/router.c bot/commands.c bot/numbers.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
@@ -140,7 +143,7 @@ $(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
 
 # The intent classifier, learned at build time (bot/intent_train.c,
 # liblinear) and compiled in: build/gen/intent_model.c.
-TRAIN_MODS = buf text kb kb_embed log $(INDEX_MODS) question entity intent
+TRAIN_MODS = buf text json $(KB_MODS) kb_embed log $(INDEX_MODS) question entity intent
 $(B)/intent_train: bot/intent_train.c $(TRAIN_MODS:%=$(B)/obj/%.o)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ \
 	    $(LDFLAGS) $(PKG_LIBS) -llinear -lm
@@ -184,7 +187,7 @@ $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 # Each unit test links only the modules it needs, named by layer: a
 # module that starts calling one above it (a cycle) breaks these links.
 M_TEXT	 = buf text
-M_KB	 = $(M_TEXT) kb kb_embed
+M_KB	 = $(M_TEXT) json $(KB_MODS) kb_embed
 M_INDEX	 = $(M_KB) log $(INDEX_MODS)
 M_QUESTION = $(M_INDEX) question entity intent intent_model
 M_FMT	 = $(M_TEXT) fmt phrase
