@@ -139,6 +139,7 @@ $(B)/obj/%.o: bot/%.c
 	    -MMD -MP -c $< -o $@
 
 $(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
+	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(HARDEN) -c $< -o $@
 
 # The intent classifier, learned at build time (bot/intent_train.c,
@@ -153,6 +154,7 @@ $(B)/gen/intent_model.c: $(B)/intent_train $(LABELLED) $(KNOWLEDGE)
 	$(B)/intent_train $@.tmp knowledge $(LABELLED) && mv $@.tmp $@
 
 $(B)/obj/intent_model.o: $(B)/gen/intent_model.c
+	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(HARDEN) -c $< -o $@
 
 LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o \
