@@ -40,7 +40,8 @@ INSTALL	?= install
 SUBST	 = sed -e 's|/usr/local/bin/techpay|$(BINDIR)/techpay|g' \
 	       -e 's|/etc/techpay/|$(SYSCONFDIR)/techpay/|g'
 
-WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2
 BASE	 = -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION='"$(VERSION)"' -Iinclude
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lircclient -lm
