@@ -55,7 +55,7 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # the index, one concern a file (include/index_int.h lists them)
 INDEX_MODS = index index_build index_typo index_names index_read \
-	   index_roles index_passages index_bm25
+	   index_fts index_roles index_passages index_bm25
 INDEX_SRC = $(INDEX_MODS:%=bot/%.c)
 # the knowledge loader: the files, the records, the sentence map
 KB_MODS	 = kb kb_load kb_sentences

@@ -1,7 +1,7 @@
 /*
  * index.c -- the index object: compiles the kb into SQLite (in memory, or
- * in a cache file that is rebuilt whenever the knowledge changes), keeps
- * its statements prepared, and runs the FTS5 queries the lookups share.
+ * in a cache file that is rebuilt whenever the knowledge changes), and
+ * keeps its statements prepared.
  *
  * The tables and how they are built: index_build.c.  The lookups, by
  * concern: index_names.c, index_read.c, index_roles.c, index_passages.c
@@ -275,49 +275,4 @@ int
 index_from_cache(const struct index *ix)
 {
 	return ix->from_cache;
-}
-
-/* ---- FTS5 queries --------------------------------------------------- */
-
-static void
-fts_quote(struct buf *q, const char *w)
-{
-	buf_putc(q, '"');
-	for (; *w; w++) {
-		if (*w == '"')
-			buf_putc(q, '"');
-		buf_putc(q, *w);
-	}
-	buf_putc(q, '"');
-}
-
-void
-index_fts_expr(struct buf *q, const char *cols, char **w, int n, int any)
-{
-	int i;
-
-	if (cols)
-		buf_printf(q, "%s : (", cols);
-	for (i = 0; i < n; i++) {
-		if (i)
-			buf_puts(q, any ? " OR " : " ");
-		fts_quote(q, w[i]);
-	}
-	if (cols)
-		buf_putc(q, ')');
-}
-
-int
-index_fts_rows(struct index *ix, enum stmt_id id, const char *match, int *out,
-    int max)
-{
-	sqlite3_stmt *st = ix->st[id];
-	int n = 0;
-
-	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, max);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW)
-		out[n++] = sqlite3_column_int(st, 0) - 1;
-	sqlite3_reset(st);
-	return n;
 }

@@ -2,7 +2,8 @@
  * index_int.h -- what the index's parts share (bot/index*.c); private.
  *
  *   index.c           the index object: opened from a cache file or built
- *                     in memory, its statements, FTS5 queries
+ *                     in memory, its statements
+ *   index_fts.c       FTS5 queries: user words as quoted FTS5 strings
  *   index_build.c     the schema, and the tables built from a kb
  *   index_typo.c      typo keys: one-edit deletions (index_typo.h)
  *   index_names.c     the names, in memory, span by span
@@ -11,8 +12,11 @@
  *   index_passages.c  the guides cut into passages, and their search
  *   index_bm25.c      the passages ranked in memory (index_bm25.h)
  *
- * rid is a role's index in kb->roles plus one, sid a skill's plus one.
- * Nothing outside bot/index*.c includes this header.
+ * Calls go down the list's dependencies, never back: index.c opens with
+ * index_build.c, index_typo.c, index_names.c and index_bm25.c; the
+ * look-ups use index_fts.c, index_names.c and index_typo.c; none calls
+ * index.c.  rid is a role's index in kb->roles plus one, sid a skill's
+ * plus one.  Nothing outside bot/index*.c includes this header.
  */
 #ifndef TECHPAY_INDEX_INT_H
 #define TECHPAY_INDEX_INT_H
@@ -63,7 +67,7 @@ struct index {
 	struct pindex	*pix;		/* NULL: FTS5 ranks passages */
 };
 
-/* index.c: FTS5 queries */
+/* index_fts.c */
 /* MATCH expression over words: AND (all) or OR (any), within columns
  * (NULL: all); each word an FTS5 string, so no input is syntax. */
 void		 index_fts_expr(struct buf *, const char *cols, char **w,
