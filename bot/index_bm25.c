@@ -158,9 +158,9 @@ load_instance(struct ploader *l, const char *t, int row, int col)
 	}
 	pt = &p->terms[p->nterms - 1];
 	l->last = p->pool.s + pt->term;
-	pp = pt->n ? &p->posts[l->npost - 1] : NULL;
-	if (pp == NULL || pp->row != row) {
-		if (pp && pp->row > row)
+	/* the term's last posting, if it has one */
+	if (pt->n == 0 || p->posts[l->npost - 1].row != row) {
+		if (pt->n > 0 && p->posts[l->npost - 1].row > row)
 			return -1;
 		if ((size_t)l->npost == l->capp) {
 			l->capp = l->capp ? l->capp * 2 : 4096;
@@ -172,6 +172,7 @@ load_instance(struct ploader *l, const char *t, int row, int col)
 		pp->n[0] = pp->n[1] = 0;
 		pt->n++;
 	}
+	pp = &p->posts[l->npost - 1];
 	pp->n[col]++;
 	p->rows[row].size++;
 	p->ntokens++;
