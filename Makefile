@@ -41,7 +41,8 @@ INSTALL	?= install
 SUBST	 = sed -e 's|/usr/local/bin/techpay|$(BINDIR)/techpay|g' \
 	       -e 's|/etc/techpay/|$(SYSCONFDIR)/techpay/|g'
 
-WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2
 BASE	 = -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION='"$(VERSION)"' -Iinclude
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lircclient \
@@ -54,7 +55,14 @@ HARDEN_LD = -pie -Wl,-z,relro,-z,now
 SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 
-LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
+# the index, one concern a file (include/index_int.h lists them)
+INDEX_MODS = index index_build index_typo index_names index_read \
+	   index_fts index_roles index_passages index_bm25
+INDEX_SRC = $(INDEX_MODS:%=bot/%.c)
+# the knowledge loader: the files, the records, the sentence map
+KB_MODS	 = kb kb_load kb_sentences
+KB_SRC	 = $(KB_MODS:%=bot/%.c)
+LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/router.c bot/commands.c bot/numbers.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
@@ -134,11 +142,12 @@ $(B)/obj/%.o: bot/%.c
 	    -MMD -MP -c $< -o $@
 
 $(B)/obj/kb_embed.o: $(B)/gen/kb_embed.c
+	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(HARDEN) -c $< -o $@
 
 # The intent classifier, learned at build time (bot/intent_train.c,
 # liblinear) and compiled in: build/gen/intent_model.c.
-TRAIN_MODS = buf text kb kb_embed log index question entity intent
+TRAIN_MODS = buf text json $(KB_MODS) kb_embed log $(INDEX_MODS) question entity intent
 $(B)/intent_train: bot/intent_train.c $(TRAIN_MODS:%=$(B)/obj/%.o)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ \
 	    $(LDFLAGS) $(PKG_LIBS) -llinear -lm
@@ -149,6 +158,7 @@ $(B)/gen/intent_model.c: $(B)/intent_train $(LABELLED) $(KNOWLEDGE) \
 	$(B)/intent_train $@.tmp knowledge $(LABELLED) && mv $@.tmp $@
 
 $(B)/obj/intent_model.o: $(B)/gen/intent_model.c
+	@mkdir -p $(@D)
 	$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(HARDEN) -c $< -o $@
 
 LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o \
@@ -183,8 +193,8 @@ $(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
 # Each unit test links only the modules it needs, named by layer: a
 # module that starts calling one above it (a cycle) breaks these links.
 M_TEXT	 = buf text
-M_KB	 = $(M_TEXT) kb kb_embed
-M_INDEX	 = $(M_KB) log index
+M_KB	 = $(M_TEXT) json $(KB_MODS) kb_embed
+M_INDEX	 = $(M_KB) log $(INDEX_MODS)
 M_QUESTION = $(M_INDEX) question entity intent intent_model
 M_FMT	 = $(M_TEXT) fmt phrase
 M_STATE	 = buf log state

@@ -13,32 +13,8 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "json.h"
 #include "mxsync.h"
-
-/* A string member, or NULL when missing or not a string. */
-static const char *
-str(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const cJSON *
-obj(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsObject(v) ? v : NULL;
-}
-
-static const cJSON *
-arr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsArray(v) ? v : NULL;
-}
 
 void
 mx_strip_fallback(char *body)
@@ -63,9 +39,9 @@ mx_strip_fallback(char *body)
 static int
 mentions(const cJSON *content, const char *self)
 {
-	const cJSON *m = obj(content, "m.mentions"), *ids, *id;
+	const cJSON *m = json_obj(content, "m.mentions"), *ids, *id;
 
-	if (m == NULL || (ids = arr(m, "user_ids")) == NULL)
+	if (m == NULL || (ids = json_arr(m, "user_ids")) == NULL)
 		return 0;
 	cJSON_ArrayForEach(id, ids)
 		if (cJSON_IsString(id) && strcmp(id->valuestring, self) == 0)
@@ -87,11 +63,13 @@ own_join(const cJSON *evs, const char *self)
 	int i = 0, at = -1;
 
 	cJSON_ArrayForEach(ev, evs) {
-		t = str(ev, "type");
-		key = str(ev, "state_key");
+		t = json_str(ev, "type");
+		key = json_str(ev, "state_key");
 		if (t && strcmp(t, "m.room.member") == 0 && key &&
-		    strcmp(key, self) == 0 && (content = obj(ev, "content")) &&
-		    (ms = str(content, "membership")) && strcmp(ms, "join") == 0)
+		    strcmp(key, self) == 0 &&
+		    (content = json_obj(ev, "content")) &&
+		    (ms = json_str(content, "membership")) &&
+		    strcmp(ms, "join") == 0)
 			at = i;
 		i++;
 	}
@@ -102,9 +80,9 @@ static void
 message(const char *room, const cJSON *ev, const char *self, int before_join,
     const struct mxsync_cb *cb, void *ctx)
 {
-	const cJSON *content = obj(ev, "content"), *rel, *uns;
-	const char *type = str(ev, "type"), *id = str(ev, "event_id");
-	const char *sender = str(ev, "sender"), *mt, *body, *rt;
+	const cJSON *content = json_obj(ev, "content"), *rel, *uns;
+	const char *type = json_str(ev, "type"), *id = json_str(ev, "event_id");
+	const char *sender = json_str(ev, "sender"), *mt, *body, *rt;
 	struct mx_msg m;
 	char *copy;
 	size_t n;
@@ -124,22 +102,23 @@ message(const char *room, const cJSON *ev, const char *self, int before_join,
 	}
 	if (strcmp(type, "m.room.message") != 0 || strcmp(sender, self) == 0)
 		return;
-	if ((uns = obj(ev, "unsigned")) != NULL &&
+	if ((uns = json_obj(ev, "unsigned")) != NULL &&
 	    cJSON_GetObjectItemCaseSensitive(uns, "redacted_because"))
 		return;		/* redacted: nothing left to answer */
-	if ((mt = str(content, "msgtype")) == NULL || strcmp(mt, "m.text") != 0)
+	if ((mt = json_str(content, "msgtype")) == NULL ||
+	    strcmp(mt, "m.text") != 0)
 		return;		/* m.notice (bots), m.emote, images ... */
-	if ((body = str(content, "body")) == NULL || *body == '\0')
+	if ((body = json_str(content, "body")) == NULL || *body == '\0')
 		return;
-	if (obj(content, "m.new_content"))
+	if (json_obj(content, "m.new_content"))
 		return;
 	memset(&m, 0, sizeof(m));
-	if ((rel = obj(content, "m.relates_to")) != NULL) {
-		rt = str(rel, "rel_type");
+	if ((rel = json_obj(content, "m.relates_to")) != NULL) {
+		rt = json_str(rel, "rel_type");
 		if (rt && strcmp(rt, "m.replace") == 0)
 			return;	/* an edit of something already seen */
 		if (rt && strcmp(rt, "m.thread") == 0)
-			m.thread_root = str(rel, "event_id");
+			m.thread_root = json_str(rel, "event_id");
 	}
 	n = strlen(body);
 	if (n > MX_BODY_MAX)
@@ -160,8 +139,8 @@ static void
 power_levels(const char *room, const cJSON *ev, const struct mxsync_cb *cb,
     void *ctx)
 {
-	const cJSON *content = obj(ev, "content");
-	const char *key = str(ev, "state_key");
+	const cJSON *content = json_obj(ev, "content");
+	const char *key = json_str(ev, "state_key");
 	char *json;
 
 	if (content == NULL || key == NULL || *key != '\0' ||
@@ -178,20 +157,20 @@ static void
 created(const char *room, const cJSON *ev, const struct mxsync_cb *cb,
     void *ctx)
 {
-	const cJSON *content = obj(ev, "content"), *more, *id;
-	const char *sender = str(ev, "sender"), *ver;
+	const cJSON *content = json_obj(ev, "content"), *more, *id;
+	const char *sender = json_str(ev, "sender"), *ver;
 	struct buf ids = {0};
 	char *end;
 	long v;
 
 	if (content == NULL || sender == NULL || cb->creators == NULL)
 		return;
-	ver = str(content, "room_version");
+	ver = json_str(content, "room_version");
 	v = ver ? strtol(ver, &end, 10) : 1;	/* absent: version 1 */
 	if (ver && *end == '\0' && v < 12)
 		return;		/* older rooms list the creator in users */
 	buf_puts(&ids, sender);
-	if ((more = arr(content, "additional_creators")) != NULL)
+	if ((more = json_arr(content, "additional_creators")) != NULL)
 		cJSON_ArrayForEach(id, more)
 			if (cJSON_IsString(id) && !strchr(id->valuestring, ','))
 				buf_printf(&ids, ",%s", id->valuestring);
@@ -208,7 +187,7 @@ mx_power_level(const char *json, const char *user)
 
 	if (j == NULL)
 		return 0;
-	if ((users = obj(j, "users")) != NULL &&
+	if ((users = json_obj(j, "users")) != NULL &&
 	    cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(users, user)))
 		level = v->valueint;
 	else if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(j,
@@ -227,7 +206,7 @@ membership(const char *room, const cJSON *events, const char *self,
 	const char *type, *key, *ms, *sender;
 
 	cJSON_ArrayForEach(ev, events) {
-		type = str(ev, "type");
+		type = json_str(ev, "type");
 		if (type && strcmp(type, "m.room.power_levels") == 0) {
 			power_levels(room, ev, cb, ctx);
 			continue;
@@ -238,17 +217,18 @@ membership(const char *room, const cJSON *events, const char *self,
 		}
 		if (type == NULL || strcmp(type, "m.room.member") != 0)
 			continue;
-		key = str(ev, "state_key");
-		content = obj(ev, "content");
-		sender = str(ev, "sender");
+		key = json_str(ev, "state_key");
+		content = json_obj(ev, "content");
+		sender = json_str(ev, "sender");
 		if (key == NULL || strcmp(key, self) != 0 || content == NULL ||
-		    sender == NULL || (ms = str(content, "membership")) == NULL)
+		    sender == NULL ||
+		    (ms = json_str(content, "membership")) == NULL)
 			continue;
 		if ((strcmp(ms, "leave") == 0 && strcmp(sender, self) != 0) ||
 		    strcmp(ms, "ban") == 0)
 			if (cb->removed)
 				cb->removed(room, sender, ms,
-				    str(content, "reason"), ctx);
+				    json_str(content, "reason"), ctx);
 	}
 }
 
@@ -259,10 +239,11 @@ joined(const char *room, const cJSON *r, const char *self,
 	const cJSON *tl, *st, *evs, *ev;
 	int i = -1, join;
 
-	if ((st = obj(r, "state")) != NULL && (evs = arr(st, "events")))
+	if ((st = json_obj(r, "state")) != NULL &&
+	    (evs = json_arr(st, "events")))
 		membership(room, evs, self, cb, ctx);
-	if ((tl = obj(r, "timeline")) == NULL ||
-	    (evs = arr(tl, "events")) == NULL)
+	if ((tl = json_obj(r, "timeline")) == NULL ||
+	    (evs = json_arr(tl, "events")) == NULL)
 		return;
 	join = own_join(evs, self);
 	cJSON_ArrayForEach(ev, evs) {
@@ -270,7 +251,7 @@ joined(const char *room, const cJSON *r, const char *self,
 		if (!cJSON_IsObject(ev))
 			continue;
 		if (cJSON_GetObjectItemCaseSensitive(ev, "state_key")) {
-			const char *t = str(ev, "type");
+			const char *t = json_str(ev, "type");
 
 			if (t && strcmp(t, "m.room.power_levels") == 0)
 				power_levels(room, ev, cb, ctx);
@@ -289,17 +270,18 @@ invited(const char *room, const cJSON *r, const char *self,
 	const cJSON *is, *evs, *ev, *content;
 	const char *type, *key, *ms, *sender;
 
-	if ((is = obj(r, "invite_state")) == NULL ||
-	    (evs = arr(is, "events")) == NULL)
+	if ((is = json_obj(r, "invite_state")) == NULL ||
+	    (evs = json_arr(is, "events")) == NULL)
 		return;
 	cJSON_ArrayForEach(ev, evs) {
-		type = str(ev, "type");
-		key = str(ev, "state_key");
-		sender = str(ev, "sender");
-		content = obj(ev, "content");
+		type = json_str(ev, "type");
+		key = json_str(ev, "state_key");
+		sender = json_str(ev, "sender");
+		content = json_obj(ev, "content");
 		if (type == NULL || strcmp(type, "m.room.member") != 0 ||
 		    key == NULL || strcmp(key, self) != 0 || sender == NULL ||
-		    content == NULL || (ms = str(content, "membership")) == NULL ||
+		    content == NULL ||
+		    (ms = json_str(content, "membership")) == NULL ||
 		    strcmp(ms, "invite") != 0)
 			continue;
 		if (cb->invite)
@@ -316,9 +298,10 @@ left(const char *room, const cJSON *r, const char *self,
 {
 	const cJSON *o, *evs;
 
-	if ((o = obj(r, "state")) != NULL && (evs = arr(o, "events")))
+	if ((o = json_obj(r, "state")) != NULL && (evs = json_arr(o, "events")))
 		membership(room, evs, self, cb, ctx);
-	if ((o = obj(r, "timeline")) != NULL && (evs = arr(o, "events")))
+	if ((o = json_obj(r, "timeline")) != NULL &&
+	    (evs = json_arr(o, "events")))
 		membership(room, evs, self, cb, ctx);
 }
 
@@ -494,22 +477,22 @@ mxsync_parse(const char *json, size_t len, const char *self,
 			return NULL;
 		}
 	}
-	if ((nb = str(root, "next_batch")) == NULL || *nb == '\0') {
+	if ((nb = json_str(root, "next_batch")) == NULL || *nb == '\0') {
 		snprintf(err, errlen, "sync: no next_batch");
 		cJSON_Delete(root);
 		return NULL;
 	}
 	next = xstrdup(nb);
-	if ((rooms = obj(root, "rooms")) != NULL) {
-		if ((sect = obj(rooms, "invite")) != NULL)
+	if ((rooms = json_obj(root, "rooms")) != NULL) {
+		if ((sect = json_obj(rooms, "invite")) != NULL)
 			cJSON_ArrayForEach(r, sect)
 				if (cJSON_IsObject(r) && r->string)
 					invited(r->string, r, self, cb, ctx);
-		if ((sect = obj(rooms, "join")) != NULL)
+		if ((sect = json_obj(rooms, "join")) != NULL)
 			cJSON_ArrayForEach(r, sect)
 				if (cJSON_IsObject(r) && r->string)
 					joined(r->string, r, self, cb, ctx);
-		if ((sect = obj(rooms, "leave")) != NULL)
+		if ((sect = json_obj(rooms, "leave")) != NULL)
 			cJSON_ArrayForEach(r, sect)
 				if (cJSON_IsObject(r) && r->string)
 					left(r->string, r, self, cb, ctx);

@@ -211,6 +211,25 @@ say_against(struct cmd_ctx *c, enum comparator cmp, enum measure m,
 	fmt_plain(a, ".");
 }
 
+/* "; nearest above: $210,000 (Title), $10,000 more than $200,000", or
+ * below and less: the roles at all[i]'s measure, and how far from x. */
+static void
+say_nearest(struct cmd_ctx *c, struct answer *a,
+    const struct kb_role *const *all, int n, int i, enum measure m, long x)
+{
+	long v = measure_x2(all[i], m);
+	int up = v > 2 * x;
+
+	fmt_text(a, up ? "; nearest above: " : "; nearest below: ");
+	measure_money(a, all[i], m);
+	fmt_text(a, " (");
+	titles_at(c, a, all, n, m, v);
+	fmt_text(a, "), ");
+	fmt_money_x2(a, up ? v - 2 * x : 2 * x - v);
+	fmt_text(a, up ? " more than " : " less than ");
+	fmt_money(a, x);
+}
+
 /* "starts at", "tops out at", "midpoint of": the roles whose end is the
  * amount, or the nearest on either side with the difference. */
 static void
@@ -249,28 +268,10 @@ say_at(struct cmd_ctx *c, enum measure m, long x, struct answer *a)
 	fmt_printf(a, "No role's %s is ", measure_name(m));
 	fmt_money(a, x);
 	fmt_text(a, " in the guides");
-	if (above >= 0) {
-		v = measure_x2(all[above], m);
-		fmt_text(a, "; nearest above: ");
-		measure_money(a, all[above], m);
-		fmt_text(a, " (");
-		titles_at(c, a, all, n, m, v);
-		fmt_text(a, "), ");
-		fmt_money_x2(a, v - 2 * x);
-		fmt_text(a, " more than ");
-		fmt_money(a, x);
-	}
-	if (below >= 0) {
-		v = measure_x2(all[below], m);
-		fmt_text(a, "; nearest below: ");
-		measure_money(a, all[below], m);
-		fmt_text(a, " (");
-		titles_at(c, a, all, n, m, v);
-		fmt_text(a, "), ");
-		fmt_money_x2(a, 2 * x - v);
-		fmt_text(a, " less than ");
-		fmt_money(a, x);
-	}
+	if (above >= 0)
+		say_nearest(c, a, all, n, above, m, x);
+	if (below >= 0)
+		say_nearest(c, a, all, n, below, m, x);
 	fmt_text(a, ".");
 }
 

@@ -34,6 +34,12 @@ struct role_hit {
 	int			 nalts;
 };
 
+/*
+ * The index of kb, in memory (cache_path NULL) or in the file
+ * cache_path; NULL with err filled.  Who frees what: the index borrows
+ * kb, which must outlive it (index_free first, then kb_free), and keeps
+ * nothing of cache_path; index_free frees all the index holds.
+ */
 struct index	*index_new(const struct kb *, const char *cache_path,
 		    char *err, size_t errlen);
 void		 index_free(struct index *);

@@ -165,7 +165,9 @@ struct kb_file {
 
 /*
  * Each returns a kb, or NULL with every error found written to err as
- * lines of "file: path.to.field: what is wrong".
+ * lines of "file: path.to.field: what is wrong".  Who frees what: the kb
+ * keeps nothing of the files it is given (free them after the call); its
+ * strings are its own, and kb_free frees them with it.
  */
 struct kb	*kb_load_files(const struct kb_file *, int, char *err, size_t);
 struct kb	*kb_load_dir(const char *dir, char *err, size_t);

@@ -353,8 +353,14 @@ test_08_ends_of_the_range(void **s)
 	LACKS("what maxes out at 185k", "Cloud", "Data Scientist");
 	/* none exactly: the nearest on either side, with the difference */
 	EXPECT("which roles start at 152k", 152000, 0, "No role's",
-	    "Cybersecurity Architect", "$3,000 more than $152,000",
-	    "$2,000 less than $152,000");
+	    "nearest above: $155,000 (Cybersecurity Architect), "
+	    "$3,000 more than $152,000",
+	    "nearest below: $150,000 (Machine Learning Engineer and AI "
+	    "Product Manager), $2,000 less than $152,000");
+	/* one side only: nothing starts below the lowest */
+	EXPECT("which roles start at 100k", 100000, 0, "nearest above: ",
+	    "more than $100,000");
+	LACKS("which roles start at 100k", "nearest below");
 	EXPECT("roles with a midpoint of 180k", 180000, 0,
 	    "Machine Learning Engineer", "AI Product Manager");
 	EXPECT("what tops out at 240k", 240000, 0, "$240,000+",

@@ -1,0 +1,51 @@
+/*
+ * index_typo.h -- typo keys: the one-edit deletion table of a vocabulary.
+ *
+ * Private to the index's parts (bot/index*.c).  A vocabulary (the words
+ * of the role names, or of the skill names) is stored at build time
+ * under each term and each of its one-byte deletions; a typo within one
+ * edit shares such a key with its term, so the candidates for a word are
+ * a few indexed lookups, then checked by edit distance.  At open, a
+ * Bloom filter of the keys turns most lookups away without SQL.
+ */
+#ifndef TECHPAY_INDEX_TYPO_H
+#define TECHPAY_INDEX_TYPO_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#define TYPO_WORD_MAX	32	/* longer words are not corrected */
+
+struct typo;
+
+/* At build: fills table del (del, term) from the terms of table vocab
+ * (term); 0, or -1 on an SQLite error. */
+int		 typo_build(sqlite3 *, const char *vocab, const char *del);
+/*
+ * At open: the lookups of vocabulary terms and its deletion table del,
+ * and their Bloom filter.  The typo borrows db, which must outlive it
+ * (free the typo first); NULL on an SQLite error, with err filled.
+ */
+struct typo	*typo_open(sqlite3 *db, const char *terms, const char *del,
+		    char *err, size_t errlen);
+void		 typo_free(struct typo *);
+/* Edits allowed when correcting a word of len bytes (0: none). */
+int		 typo_limit(size_t len);
+/*
+ * Replaces *w by the nearest term when it is not a term itself; returns
+ * 1 if it did.  The replacement is malloc'd into *owned (the caller
+ * frees it).
+ */
+int		 typo_correct(struct typo *, char **w, char **owned);
+/*
+ * The terms nearest to w, all of those at the least distance up to
+ * *best (ties are kept: they may read as different names), appended to
+ * out[n..max) as malloc'd strings the caller frees; returns the new
+ * count.  A nearer term than *best drops those before it and lowers
+ * *best.  A word that is a term itself has nothing near it: -1.
+ */
+int		 typo_terms(struct typo *, const char *w, char **out, int n,
+		    int max, int *best);
+
+#endif
