@@ -1853,6 +1853,16 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 			say_unknowns(c, e, a);
 		break;
 	case I_COMPARE:
+		/* "frontend vs backend who makes more": skills, which the
+		 * guides give no pay for; the roles that list them */
+		if (e->nroles == 0 && e->nunknown == 0 && e->nskills > 0) {
+			fmt_text(a, "The guides don't cover pay for skills, "
+			    "only for roles. ");
+			skill_list(c->kb, e->skills, e->nskills, names,
+			    sizeof(names));
+			say_whoneeds(c, e->skills, e->nskills, names, a);
+			break;
+		}
 		/* "how do ML engineers compare to software engineers": what
 		 * the guide says about the pair, if it says something */
 		if (e->nroles == 1 && e->nunknown > 0 && say_pair(c, q, a))

@@ -441,7 +441,9 @@ fall_back(struct intent *q)
 			q->kind = I_SKILLS;
 		break;
 	case I_COMPARE:
-		if (named == 0)
+		/* "which pays more?": the ranking; skills alone are
+		 * compared by what the guides say of them */
+		if (named == 0 && e->nskills == 0)
 			q->kind = I_TOP;
 		break;
 	case I_ABOVE:

@@ -596,6 +596,11 @@ test_17_look_alikes(void **s)
 	/* "software engineer" is not "software engineering manager" */
 	assert_lacks(ask("!salary software engineer"),
 	    "Software Engineering Manager:");
+	/* skills compared for pay: no ranking, no figure */
+	a = ask("frontend vs backend who makes more");
+	assert_has(a, "don't cover pay for skills");
+	assert_lacks(a, "$");
+	assert_lacks(a, "Top ");
 }
 
 /* The plain answer to text in where at now (private), "" for silence. */
