@@ -402,7 +402,7 @@ recall(struct intent *q, const struct said *last)
 			    e->nroles < Q_ROLES_MAX; i--)
 				e->roles[e->nroles++] = last->recent[i];
 	} else if ((q->kind == I_COMPARE || q->kind == I_DIFFERENCE) &&
-	    named == 0)
+	    named == 0 && e->nskills == 0)
 		/* "which of those three", "compare them" */
 		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
 			e->roles[e->nroles++] = last->roles[i];
