@@ -192,9 +192,10 @@ bot_answer(struct bot *b, struct adapter *from, const struct message *m,
 			    policy_user_rate(b->policy), free_answer ?
 			    "messages" : "questions");
 			fmt_finish(a, ANSWER_LINE_MAX);
-			log_info("%s: %s shares an address over the %s limit; "
-			    "not answered this minute", p.network, p.mask,
-			    free_answer ? "message" : "question");
+			log_info("%s: %s not answered this minute: others "
+			    "at the same address spent its %s budget",
+			    p.network, p.mask, free_answer ? "message" :
+			    "question");
 			return 1;
 		case RATE_SILENT:
 			return 0;
