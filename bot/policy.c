@@ -191,13 +191,12 @@ policy_person_key(const struct person *who, char *out, size_t n)
 	const char *m = who->mask ? who->mask : "";
 	const char *net = who->network ? who->network : "";
 	const char *bang = strchr(m, '!'), *uh = bang ? bang + 1 : m;
-	const char *at = strchr(uh, '@');
 
+	/* the whole user@host, "~" ident or not: the limit's count is the
+	 * host's (count_key), but a conversation holds a private answer,
+	 * and two people on one address are two conversations */
 	if (who->account)
 		snprintf(out, n, "%s a:%s", net, who->account);
-	else if (uh[0] == '~' && at != NULL)
-		/* an ident the server could not check says nothing */
-		snprintf(out, n, "%s h:~*%s", net, at);
 	else
 		snprintf(out, n, "%s h:%s", net, uh);
 }
@@ -213,20 +212,26 @@ policy_member_key(const struct person *who, char *out, size_t n)
 		snprintf(out, n, "%s m:%s", net, who->mask ? who->mask : "");
 }
 
-/* What the limit counts: the account, else the host alone, whatever
- * the ident (the client's word where no identd answered, marked "~" or
- * not: InspIRCd without its ident module passes it through bare). */
+/* What the limit counts: the account, else user@host, or the host alone
+ * for a "~" ident, one the server could not verify (the client's own
+ * word: a new USER must not buy a new budget).  A server that passes
+ * idents through unchecked and unmarked (InspIRCd without its ident
+ * module) is trusted as it says; a neighbour who sends your ident
+ * shares your budget but never your silence (rate_count). */
 static void
 count_key(const struct person *who, char *out, size_t n)
 {
 	const char *m = who->mask ? who->mask : "";
 	const char *net = who->network ? who->network : "";
-	const char *at = strchr(m, '@');
+	const char *bang = strchr(m, '!'), *uh = bang ? bang + 1 : m;
+	const char *at = strchr(uh, '@');
 
 	if (who->account)
 		snprintf(out, n, "%s a:%s", net, who->account);
+	else if (uh[0] == '~' && at != NULL)
+		snprintf(out, n, "%s h:~*%s", net, at);
 	else
-		snprintf(out, n, "%s h:*%s", net, at ? at : m);
+		snprintf(out, n, "%s h:%s", net, uh);
 }
 
 /* FNV-1a, never 0 (a free member slot). */

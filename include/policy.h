@@ -70,9 +70,10 @@ int		 policy_is_ignored(struct policy *, const struct person *,
 
 /*
  * Counts one thing done for a person (an answer, a CTCP reply, a look-up
- * of who they are).  The budget is the account's, else the host's
- * (whatever the ident: a client chooses it), never the nick's, so
- * neither a nick change nor a new ident starts over.  Within it each
+ * of who they are).  The budget is the account's, else user@host's, or
+ * the host's alone where the ident is unverified ("~": the client's
+ * choice), never the nick's, so neither a nick change nor a new "~"
+ * ident starts over.  Within it each
  * member (policy_member_key: the account, else nick!user@host) is
  * counted apart: one over user_rate in the window is ignored for
  * user_ignore_s (RATE_TELL), what they asked no longer weighs on the
@@ -98,10 +99,10 @@ enum rate_verdict policy_rate_free(struct policy *, const struct person *,
  * Whose an IRC conversation (and its pending "more") is, wherever a
  * nick must not count: "irc:libera a:alice" when the network vouches
  * for an account, else "irc:libera h:al@host", what follows the nick,
- * so it follows a /nick.  An ident with a "~" is one the server could
- * not verify, the client's own choice: the key is then the host alone,
- * "irc:libera h:~*@host".  Written to out (at most POLICY_KEY_MAX bytes
- * are needed; cut to n).
+ * so it follows a /nick; the ident counts here even unverified ("~"):
+ * the host alone would give everyone without identd on one address
+ * the same conversation, and each other's "more" (convo_nick.py).
+ * Written to out (at most POLICY_KEY_MAX bytes are needed; cut to n).
  */
 void		 policy_person_key(const struct person *, char *out, size_t n);
 /* The one that goes over the limit and is ignored, and an IRC send

@@ -273,27 +273,30 @@ test_10_ignored_people_never_crowd_out_newcomers(void **s)
 	policy_free(p);
 }
 
-/* N6: an ident is the client's own word, "~" or not (InspIRCd without
- * its ident module passes it bare): the host is what is counted, so new
- * idents on one address buy no new budget; an account is counted
- * apart.  The conversation key still tells a verified ident apart. */
+/* N6: a "~" ident is the client's own word: the host is what is
+ * counted, so new idents on one address buy no new budget; a verified
+ * ident (no "~") or an account is counted apart.  The conversation key
+ * tells idents apart, "~" or not (convo_nick.py: one "more" per person,
+ * not per address). */
 static void
-test_11_any_ident_counts_by_host(void **s)
+test_11_unverified_ident_counts_by_host(void **s)
 {
 	struct policy *p = mk(2);
 	struct person a = { "irc:n", "one!~ann@shared.host", NULL };
 	struct person b = { "irc:n", "two!~bob@shared.host", NULL };
 	struct person c = { "irc:n", "three!~ann@other.host", NULL };
+	struct person d = { "irc:n", "four!~dan@shared.host", NULL };
 	struct person v1 = { "irc:n", "v!ann@id.host", NULL };
 	struct person v2 = { "irc:n", "w!bob@id.host", NULL };
 	struct person acct = { "irc:n", "x!~x@shared.host", "xacct" };
 	char k1[POLICY_KEY_MAX], k2[POLICY_KEY_MAX];
 
 	(void)s;
+	/* two conversations, though one budget */
 	policy_person_key(&a, k1, sizeof(k1));
 	policy_person_key(&b, k2, sizeof(k2));
-	assert_string_equal(k1, k2);
-	assert_string_equal(k1, "irc:n h:~*@shared.host");
+	assert_string_not_equal(k1, k2);
+	assert_string_equal(k1, "irc:n h:~ann@shared.host");
 	policy_person_key(&v1, k1, sizeof(k1));
 	assert_string_equal(k1, "irc:n h:ann@id.host");
 	policy_member_key(&v1, k1, sizeof(k1));
@@ -309,12 +312,14 @@ test_11_any_ident_counts_by_host(void **s)
 	assert_int_equal(policy_rate(p, &v1, 4), RATE_OK);
 	assert_int_equal(policy_rate(p, &v1, 5), RATE_OK);
 	assert_int_equal(policy_rate(p, &v1, 6), RATE_TELL);
-	/* a verified-looking ident on the same host is no new budget */
-	assert_int_equal(policy_rate(p, &v2, 7), RATE_SILENT);
-	assert_false(policy_is_ignored(p, &v2, 8));
-	/* once v1's silence (60 s) is over, the address takes people
-	 * again */
-	assert_int_equal(policy_rate(p, &v2, 6 + 60000), RATE_OK);
+	/* a verified ident is someone else */
+	assert_int_equal(policy_rate(p, &v2, 7), RATE_OK);
+	/* and a "~" newcomer on an address whose flooder is ignored gets
+	 * nothing until the silence (60 s) is over */
+	assert_int_equal(policy_rate(p, &b, 9), RATE_TELL);
+	assert_int_equal(policy_rate(p, &d, 10), RATE_SILENT);
+	assert_false(policy_is_ignored(p, &d, 11));
+	assert_int_equal(policy_rate(p, &d, 9 + 60000), RATE_OK);
 	policy_free(p);
 }
 
@@ -330,7 +335,7 @@ test_12_a_neighbour_flooding_cannot_get_you_ignored(void **s)
 	struct person lena = { "irc:t", "lena!lena@127.0.0.1", NULL };
 	struct person mal = { "irc:t", "mal!lena@127.0.0.1", NULL };
 	struct person mal2 = { "irc:t", "mal2!lena@127.0.0.1", NULL };
-	struct person ally = { "irc:t", "ally!x@127.0.0.1", NULL };
+	struct person ally = { "irc:t", "ally!lena@127.0.0.1", NULL };
 	int i;
 
 	(void)s;
@@ -382,7 +387,7 @@ main(void)
 		cmocka_unit_test(test_08_backoff_doubles_with_jitter_and_caps),
 		cmocka_unit_test(test_09_free_answers_have_a_budget_of_their_own),
 		cmocka_unit_test(test_10_ignored_people_never_crowd_out_newcomers),
-		cmocka_unit_test(test_11_any_ident_counts_by_host),
+		cmocka_unit_test(test_11_unverified_ident_counts_by_host),
 		cmocka_unit_test(test_12_a_neighbour_flooding_cannot_get_you_ignored),
 	};
 

@@ -2128,6 +2128,32 @@ class T17ManyPeople(unittest.TestCase):
         self.assertEqual(len(mal.from_bot("nbrb")), k, mal.msgs)
 
 
+    def test_04_a_neighbour_taking_your_nick_gets_not_your_more(self):
+        # convo_nick.py on a server that marks idents "~": alice asks
+        # privately, her answer is cut, she leaves; mallory, on the same
+        # address, takes her nick and says "more".  The host is one
+        # budget, but the conversation is alice's user@host.
+        bot = Bot(PLAIN, nick="cnvb", extra="max_lines = 1")
+        bot.start()
+        self.addCleanup(bot.stop)
+        src = next_source()
+        alice = User(PLAIN, "alice8", username="alice", source=src,
+                     join=None)
+        alice.say("cnvb", "which roles pay above $150k?")
+        self.assertTrue(alice.pump_until(
+            lambda: alice.from_bot("cnvb", "privmsg"), 10), alice.msgs)
+        self.assertIn('say "more"', alice.from_bot("cnvb", "privmsg")[-1][3])
+        alice.close()
+        time.sleep(1)
+        mal = User(PLAIN, "alice8", username="mallory", source=src,
+                   join=None)
+        self.addCleanup(mal.close)
+        mal.say("cnvb", "more")
+        self.assertTrue(mal.pump_until(
+            lambda: mal.from_bot("cnvb", "privmsg"), 10), mal.msgs)
+        self.assertIn("Nothing more", mal.from_bot("cnvb", "privmsg")[-1][3])
+
+
 class T05Config(unittest.TestCase):
     def test_01_check_config_reports_every_error(self):
         path = os.path.join(TMP, "bad.ini")
