@@ -644,6 +644,7 @@ static void
 test_22_nothing_more_said_once(void **s)
 {
 	const time_t t0 = 1790000000;
+	int i;
 
 	(void)s;
 	assert_has(ask_at("more", "nm", t0, 0), "Nothing more to show.");
@@ -655,10 +656,14 @@ test_22_nothing_more_said_once(void **s)
 	assert_has(ask_at("!salary sre", "nm", t0 + 5, 0), "Site Reliability");
 	assert_has(ask_at("more", "nm", t0 + 6, 0), "Nothing more to show.");
 	assert_string_equal(ask_at("more", "nm", t0 + 7, 0), "");
-	/* a cut answer: the rest, then nothing more, once */
-	assert_has(ask_at("!roles", "nm", t0 + 8, 0), "say \"more\"");
+	/* a cut answer: the rest, page by page, then nothing more, once */
+	assert_has(ask_at("!tips", "nm", t0 + 8, 0), "say \"more\"");
 	assert_lacks(ask_at("more", "nm", t0 + 9, 0), "Nothing more");
-	assert_has(ask_at("more", "nm", t0 + 10, 0), "Nothing more to show.");
+	for (i = 0; i < 20; i++)
+		if (strstr(ask_at("more", "nm", t0 + 10, 0),
+		    "Nothing more to show.") != NULL)
+			break;
+	assert_true(i < 20);
 	assert_string_equal(ask_at("more", "nm", t0 + 11, 0), "");
 }
 
