@@ -181,6 +181,22 @@ bot_answer(struct bot *b, struct adapter *from, const struct message *m,
 			    "message" : "question",
 			    policy_ignore_secs(b->policy));
 			return 1;
+		case RATE_SHARED:
+			/* a neighbour on the same address went over:
+			 * not this person's doing, so no silence */
+			answer_reset(a);
+			a->notice = 1;
+			fmt_printf(a, "That is more than %d %s a minute from "
+			    "your address, with others there; I will answer "
+			    "you again within a minute.",
+			    policy_user_rate(b->policy), free_answer ?
+			    "messages" : "questions");
+			fmt_finish(a, ANSWER_LINE_MAX);
+			log_info("%s: %s not answered this minute: others "
+			    "at the same address spent its %s budget",
+			    p.network, p.mask, free_answer ? "message" :
+			    "question");
+			return 1;
 		case RATE_SILENT:
 			return 0;
 		}

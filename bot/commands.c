@@ -1642,9 +1642,10 @@ static void
 cmd_more(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
-	if (c->pending_more == NULL || *c->pending_more == '\0')
+	if (c->pending_more == NULL || *c->pending_more == '\0') {
 		fmt_text(a, "Nothing more to show.");
-	else
+		c->nothing_more = 1;	/* said once (router.c) */
+	} else
 		fmt_text(a, c->pending_more);
 	a->free = 1;	/* the limit counts questions, not pages */
 }

@@ -146,10 +146,11 @@ static void
 sendf(struct net *n, int urgent, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* A line to the link: the bot's own (who NULL), or said for who. */
+/* A line to the link: the bot's own (who NULL), or said for who (a
+ * free answer's line when is_free: it waits for others' questions). */
 static void
-vsendf(struct net *n, int urgent, const char *who, const char *fmt,
-    va_list ap)
+vsendf(struct net *n, int urgent, const char *who, int is_free,
+    const char *fmt, va_list ap)
 {
 	char line[IRC_MSG_MAX * 2];
 
@@ -157,7 +158,7 @@ vsendf(struct net *n, int urgent, const char *who, const char *fmt,
 		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	if (who)
-		link_send_for(n->link, who, line);
+		link_send_for(n->link, who, line, is_free);
 	else
 		link_send(n->link, line, urgent);
 }
@@ -168,29 +169,34 @@ sendf(struct net *n, int urgent, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsendf(n, urgent, NULL, fmt, ap);
+	vsendf(n, urgent, NULL, 0, fmt, ap);
 	va_end(ap);
 }
 
-/* A line said for the person origin (nick!user@host): it waits in
- * their lane of the send queue, keyed as the limit keys them without
- * an account (policy_person_key: user@host, or the host alone for an
- * unverified "~" ident), so that neither a nick change nor a new ident
- * buys a new lane. */
+/*
+ * A line said for the person origin (nick!user@host): it waits in
+ * their lane of the send queue, keyed as the limit keys the one who
+ * goes over (policy_member_key), so that a neighbour on the same
+ * address, with the same ident even, is never in front of you; a new
+ * nick buys a lane but no lines (the address's budget is shared).
+ * is_free: a free answer's line (help, "more", the limit's notice),
+ * sent after other people's questions.
+ */
 static void
-sendf_for(struct net *n, const char *origin, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+sendf_for(struct net *n, const char *origin, int is_free, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
 
 static void
-sendf_for(struct net *n, const char *origin, const char *fmt, ...)
+sendf_for(struct net *n, const char *origin, int is_free, const char *fmt,
+    ...)
 {
 	struct person p = { n->key, origin ? origin : "", NULL };
 	char who[POLICY_KEY_MAX];
 	va_list ap;
 
-	policy_person_key(&p, who, sizeof(who));
+	policy_member_key(&p, who, sizeof(who));
 	va_start(ap, fmt);
-	vsendf(n, 0, who, fmt, ap);
+	vsendf(n, 0, who, is_free, fmt, ap);
 	va_end(ap);
 }
 
@@ -335,7 +341,7 @@ irc_split_at(const char *text, size_t len, size_t max)
  */
 static void
 say(struct net *n, const char *origin, const char *target, const char *lead,
-    const char *text, int notice)
+    const char *text, int notice, int is_free)
 {
 	size_t max = payload_max(n, target), len = strlen(text), cut;
 	size_t ll = strlen(lead);
@@ -345,8 +351,9 @@ say(struct net *n, const char *origin, const char *target, const char *lead,
 		ll = 0;
 	while (len > 0 && lines < n->cf->max_lines * 2) {
 		cut = irc_split_at(text, len, max - ll);
-		sendf_for(n, origin, "%s %s :%.*s%.*s", notice ? "NOTICE" :
-		    "PRIVMSG", target, (int)ll, lead, (int)cut, text);
+		sendf_for(n, origin, is_free, "%s %s :%.*s%.*s", notice ?
+		    "NOTICE" : "PRIVMSG", target, (int)ll, lead, (int)cut,
+		    text);
 		lines++;
 		text += cut;
 		len -= cut;
@@ -472,12 +479,12 @@ whois_ask(struct net *n, const char *origin, const char *channel,
 	snprintf(iv->channel, sizeof(iv->channel), "%s", channel);
 	iv->command = command ? xstrdup(command) : NULL;
 	iv->direct = direct;
-	policy_person_key(&p, who, sizeof(who));
+	policy_member_key(&p, who, sizeof(who));	/* its lane */
 	wait = WHOIS_WAIT_MS + (n->link ? (long long)link_turns(n->link,
 	    who) * n->cf->flood_interval_ms : 0);
 	iv->expires = loop_now_ms() + (wait < WHOIS_WAIT_MAX_MS ? wait :
 	    WHOIS_WAIT_MAX_MS);
-	sendf_for(n, origin, "WHOIS %s", iv->nick);
+	sendf_for(n, origin, 0, "WHOIS %s", iv->nick);
 }
 
 /* The nick changed or left: what waits for its WHOIS is void. */
@@ -575,13 +582,16 @@ answer_as(struct net *n, const char *origin, const char *target, int direct,
 	m.max_bytes = (size_t)n->cf->max_lines * (max - max / 6);
 	if (m.max_bytes > ROUTER_INPUT_MAX * 4)
 		m.max_bytes = ROUTER_INPUT_MAX * 4;
+	/* a free answer (help, "more") and the limit's notice wait for
+	 * other people's questions in the send queue */
 	if (bot_answer(irc->ad.bot, &irc->ad, &m, &irc->ans)) {
 		if (irc->ans.notice)	/* to the person alone */
-			sendf_for(n, origin, "NOTICE %s :%s", nick,
+			sendf_for(n, origin, 1, "NOTICE %s :%s", nick,
 			    buf_str(&irc->ans.text));
 		else
 			say(n, origin, direct ? nick : target, direct ? "" :
-			    lead, buf_str(&irc->ans.text), !direct);
+			    lead, buf_str(&irc->ans.text), !direct,
+			    irc->ans.free);
 	}
 }
 
@@ -858,7 +868,8 @@ ev_ctcp(irc_session_t *s, const char *ev, const char *tagged,
 		return;
 	origin_nick(origin, nick, sizeof(nick));
 	if (strcmp(p[0], "VERSION") == 0)
-		sendf_for(net_of(s), origin, "NOTICE %s :\001VERSION techpay "
+		sendf_for(net_of(s), origin, 0, "NOTICE %s :\001VERSION "
+		    "techpay "
 		    TECHPAY_VERSION " - answers from two guides to the "
 		    "highest-paying tech jobs\001", nick);
 	else if (strncmp(p[0], "PING", 4) == 0 && strlen(p[0]) < 200) {
@@ -866,8 +877,8 @@ ev_ctcp(irc_session_t *s, const char *ev, const char *tagged,
 
 		snprintf(reply, sizeof(reply), "%s", clean);
 		free(clean);
-		sendf_for(net_of(s), origin, "NOTICE %s :\001%s\001", nick,
-		    reply);
+		sendf_for(net_of(s), origin, 0, "NOTICE %s :\001%s\001",
+		    nick, reply);
 	}
 }
 

@@ -321,17 +321,18 @@ link_wire_line(const char *line, size_t n, char *out)
 }
 
 /* Queues one line: cleaned, capped, CR LF added.  urgent goes first;
- * the rest waits in who's lane (see struct link's queue). */
+ * the rest waits in who's lane (see struct link's queue), a free
+ * answer's line after other lanes' counted ones. */
 static void
 enqueue(struct link *k, const char *line, size_t n, int urgent,
-    const char *who)
+    const char *who, int is_free)
 {
 	struct qline *q;
 	char *s = xmalloc(IRC_MSG_MAX + 1);
 
 	link_wire_line(line, n, s);
 	if (!urgent) {
-		if (sendq_push(k->fair, who, s) != 0)
+		if (sendq_push(k->fair, who, s, is_free) != 0)
 			log_debug("%s: send queue: %d lines wait for %s, %d in "
 			    "all; dropped one", k->host,
 			    sendq_lane_len(k->fair, who), who && *who ? who :
@@ -352,18 +353,19 @@ link_send(struct link *k, const char *line, int urgent)
 	if (k->dead)
 		return;
 	enter(k);
-	enqueue(k, line, strlen(line), urgent, NULL);
+	enqueue(k, line, strlen(line), urgent, NULL, 0);
 	drain(k);
 	leave(k);
 }
 
 void
-link_send_for(struct link *k, const char *who, const char *line)
+link_send_for(struct link *k, const char *who, const char *line,
+    int is_free)
 {
 	if (k->dead)
 		return;
 	enter(k);
-	enqueue(k, line, strlen(line), 0, who);
+	enqueue(k, line, strlen(line), 0, who, is_free);
 	drain(k);
 	leave(k);
 }
@@ -505,7 +507,7 @@ client_line(struct link *k, char *line, size_t n)
 {
 	if (n == 0)
 		return;
-	enqueue(k, line, n, is_urgent(line, n), NULL);
+	enqueue(k, line, n, is_urgent(line, n), NULL, 0);
 }
 
 static void

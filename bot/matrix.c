@@ -58,6 +58,8 @@
 #define MX_MEMBER_MAX	2	/* joins and leaves in flight per account */
 #define MX_OUT_MAX	512	/* requests queued before /sync pauses */
 #define MX_SENDER_MAX	8	/* answers queued for one sender */
+#define MX_ROOM_MAX	32	/* answers queued for one room: many
+				 * senders cannot fill MX_OUT_MAX either */
 #define MX_RETRY_SOON_MS 1000	/* a send's first retry after a 5xx */
 
 struct matrix;
@@ -703,6 +705,24 @@ queued_for(const struct mx *x, const char *who)
 	return n;
 }
 
+/* Answers queued in room (its id, as the event gives it). */
+static int
+queued_in(const struct mx *x, const char *room)
+{
+	const struct roomq *q;
+	const struct out *o;
+	struct buf esc = {0};
+	int n = 0;
+
+	http_escape(&esc, room);	/* as out_push keys the queue */
+	for (q = x->rooms; q; q = q->next)
+		if (strcmp(q->room, buf_str(&esc)) == 0)
+			for (o = q->head; o; o = o->next)
+				n += o->who != NULL;
+	buf_free(&esc);
+	return n;
+}
+
 static void
 room_key(char *out, size_t n, const char *what, const char *room)
 {
@@ -876,11 +896,16 @@ on_message(const struct mx_msg *q, void *ctx)
 	 * limit, only up to MX_SENDER_MAX: past that the new one is
 	 * dropped (its event counts as handled), as IRC's lane cap does,
 	 * so no one person fills the queue to MX_OUT_MAX, where /sync
-	 * pauses for every room.
+	 * pauses for every room.  Nor does one room, however many people
+	 * ask in it: MX_ROOM_MAX answers wait there at most.
 	 */
 	if (queued_for(x, q->sender) >= MX_SENDER_MAX)
 		log_debug("matrix %s: %d answers already wait for %s; %s "
 		    "dropped", x->cf.name, MX_SENDER_MAX, q->sender,
+		    q->event_id);
+	else if (queued_in(x, q->room_id) >= MX_ROOM_MAX)
+		log_debug("matrix %s: %d answers already wait in %s; %s "
+		    "dropped", x->cf.name, MX_ROOM_MAX, q->room_id,
 		    q->event_id);
 	else {
 		x->cur_who = q->sender;

@@ -8,7 +8,15 @@
  * outlive any amount of new people (the counts forget the oldest), and
  * ignored people must not take the counts' places (a table full of
  * them once left every newcomer sharing one slot, and its silence).
+ *
+ * A count is an address's (or an account's), but the silence is the
+ * one member's who went over (nick!user@host): a count slot keeps its
+ * last few members, each with a count of its own, so that the one who
+ * floods is told and ignored, and the others behind the same address
+ * are not (the third review's N6: a neighbour who sent the victim's
+ * ident got the victim ignored).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +24,27 @@
 #include "buf.h"
 #include "policy.h"
 
+enum { CLS_QUESTION, CLS_FREE, NCLS };
+
+/* One of the people counted under an address: policy_member_key's,
+ * hashed (a collision only merges two members' counts). */
+struct member {
+	uint64_t	 id;		/* 0 when free */
+	long long	 seen;		/* ms of their last count */
+	int		 n[NCLS];	/* in the window */
+	int		 told;		/* of their silence, this window */
+	int		 told_shared;	/* of the address's, this window */
+};
+
 struct rate {
 	char		 key[POLICY_KEY_MAX];	/* "" when free */
 	long long	 window;	/* ms the window started */
 	long long	 seen;		/* ms of the last count */
-	int		 count;		/* questions in the window */
-	int		 nfree;		/* free answers in the window */
-	int		 told;
+	int		 n[NCLS];	/* questions, free answers: everyone's */
+	int		 refunded;	/* bit per class: this window's refund
+					 * is spent */
+	long long	 closed_until;	/* ms: no newcomers till then */
+	struct member	 m[POLICY_KEY_MEMBERS];
 };
 
 struct silence {
@@ -169,15 +191,85 @@ policy_person_key(const struct person *who, char *out, size_t n)
 	const char *m = who->mask ? who->mask : "";
 	const char *net = who->network ? who->network : "";
 	const char *bang = strchr(m, '!'), *uh = bang ? bang + 1 : m;
+
+	/* the whole user@host, "~" ident or not: the limit's count is the
+	 * host's (count_key), but a conversation holds a private answer,
+	 * and two people on one address are two conversations */
+	if (who->account)
+		snprintf(out, n, "%s a:%s", net, who->account);
+	else
+		snprintf(out, n, "%s h:%s", net, uh);
+}
+
+void
+policy_member_key(const struct person *who, char *out, size_t n)
+{
+	const char *net = who->network ? who->network : "";
+
+	if (who->account)
+		snprintf(out, n, "%s a:%s", net, who->account);
+	else
+		snprintf(out, n, "%s m:%s", net, who->mask ? who->mask : "");
+}
+
+/* What the limit counts: the account, else user@host, or the host alone
+ * for a "~" ident, one the server could not verify (the client's own
+ * word: a new USER must not buy a new budget).  A server that passes
+ * idents through unchecked and unmarked (InspIRCd without its ident
+ * module) is trusted as it says; a neighbour who sends your ident
+ * shares your budget but never your silence (rate_count). */
+static void
+count_key(const struct person *who, char *out, size_t n)
+{
+	const char *m = who->mask ? who->mask : "";
+	const char *net = who->network ? who->network : "";
+	const char *bang = strchr(m, '!'), *uh = bang ? bang + 1 : m;
 	const char *at = strchr(uh, '@');
 
 	if (who->account)
 		snprintf(out, n, "%s a:%s", net, who->account);
 	else if (uh[0] == '~' && at != NULL)
-		/* an ident the server could not check says nothing */
 		snprintf(out, n, "%s h:~*%s", net, at);
 	else
 		snprintf(out, n, "%s h:%s", net, uh);
+}
+
+/* FNV-1a, never 0 (a free member slot). */
+static uint64_t
+member_id(const char *key)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+/* id's member of r, or NULL. */
+static struct member *
+member_find(struct rate *r, uint64_t id)
+{
+	int i;
+
+	for (i = 0; i < POLICY_KEY_MEMBERS; i++)
+		if (r->m[i].id == id)
+			return &r->m[i];
+	return NULL;
+}
+
+/* A new member: a free slot, else the one seen longest ago. */
+static struct member *
+member_new(struct rate *r, uint64_t id)
+{
+	struct member *v = &r->m[0];
+	int i;
+
+	for (i = 0; i < POLICY_KEY_MEMBERS && v->id != 0; i++)
+		if (r->m[i].id == 0 || r->m[i].seen < v->seen)
+			v = &r->m[i];
+	memset(v, 0, sizeof(*v));
+	v->id = id;
+	return v;
 }
 
 /* The count for key; a new one (in a free slot, or the one seen longest
@@ -254,50 +346,84 @@ policy_is_ignored(struct policy *p, const struct person *who,
 	if (list_match(p->ignore, p->nignore, who) ||
 	    list_match(p->added, p->nadded, who))
 		return 1;
-	policy_person_key(who, key, sizeof(key));
+	policy_member_key(who, key, sizeof(key));
 	return silence_find(p, key, now) != NULL;
 }
 
-/* Counts one question (is_free 0) or free answer against who's budget
- * for it; see policy_rate. */
+/*
+ * Counts one question (cls CLS_QUESTION) or free answer against who's
+ * budget for it; see policy_rate.  Everyone behind an address shares
+ * its budget, and each is counted on their own too:
+ * - a member over user_rate of their own is ignored and told so; what
+ *   they asked is taken off the shared count (once a window: a second
+ *   flooder gets no second refund), and the address takes no newcomers
+ *   while the silence lasts, so a new nick or ident buys nothing;
+ * - a member under it, when the address as a whole is over, is not
+ *   answered this window, and told once why, but not ignored.
+ */
 static enum rate_verdict
-rate_count(struct policy *p, const struct person *who, int is_free,
+rate_count(struct policy *p, const struct person *who, int cls,
     long long now)
 {
-	char key[POLICY_KEY_MAX];
+	char key[POLICY_KEY_MAX], mkey[POLICY_KEY_MAX];
 	struct rate *r;
-	int *n;
+	struct member *m;
+	int i;
 
-	policy_person_key(who, key, sizeof(key));
-	if (silence_find(p, key, now) != NULL)
+	policy_member_key(who, mkey, sizeof(mkey));
+	if (silence_find(p, mkey, now) != NULL)
 		return RATE_SILENT;
+	count_key(who, key, sizeof(key));
 	r = rate_find(p, key, 1, now);
 	r->seen = now;
 	if (now - r->window >= POLICY_WINDOW_MS) {
 		r->window = now;
-		r->count = r->nfree = 0;
-		r->told = 0;
+		memset(r->n, 0, sizeof(r->n));
+		r->refunded = 0;
+		for (i = 0; i < POLICY_KEY_MEMBERS; i++) {
+			memset(r->m[i].n, 0, sizeof(r->m[i].n));
+			r->m[i].told = r->m[i].told_shared = 0;
+		}
 	}
-	n = is_free ? &r->nfree : &r->count;
-	if (++*n <= p->user_rate)
-		return RATE_OK;
-	silence_add(p, key, now + p->user_ignore_s * 1000LL, now);
-	if (r->told)
-		return RATE_SILENT;
-	r->told = 1;
-	return RATE_TELL;
+	if ((m = member_find(r, member_id(mkey))) == NULL) {
+		if (r->closed_until > now)
+			return RATE_SILENT;
+		m = member_new(r, member_id(mkey));
+	}
+	m->seen = now;
+	m->n[cls]++;
+	r->n[cls]++;
+	if (m->n[cls] > p->user_rate) {
+		silence_add(p, mkey, now + p->user_ignore_s * 1000LL, now);
+		if (!(r->refunded & (1 << cls))) {
+			r->n[cls] -= m->n[cls];
+			r->refunded |= 1 << cls;
+		}
+		r->closed_until = now + p->user_ignore_s * 1000LL;
+		if (m->told)
+			return RATE_SILENT;
+		m->told = 1;
+		return RATE_TELL;
+	}
+	if (r->n[cls] > p->user_rate) {
+		if (m->told_shared)
+			return RATE_SILENT;
+		m->told_shared = 1;
+		return RATE_SHARED;
+	}
+	return RATE_OK;
 }
 
 enum rate_verdict
 policy_rate(struct policy *p, const struct person *who, long long now)
 {
-	return rate_count(p, who, 0, now);
+	return rate_count(p, who, CLS_QUESTION, now);
 }
 
 enum rate_verdict
 policy_rate_free(struct policy *p, const struct person *who, long long now)
 {
-	return rate_count(p, who, 1, now);
+	return rate_count(p, who, CLS_FREE, now);
 }
 
 int

@@ -15,7 +15,8 @@
  * A conversation is one network, channel or room and person (the
  * adapter's struct message.where: on IRC the account or user@host, never
  * the nick).  It keeps its pending "more" and what its last answer was
- * about, each for ROUTER_MEMORY_SECS after it was said; the least
+ * about, each for ROUTER_MEMORY_SECS after it was said (a "more" with
+ * nothing pending is told so once, not at every "more"); the least
  * recently used is forgotten first, and nothing is shared between
  * people.
  */
@@ -35,6 +36,8 @@ struct convo {
 	char		*where;		/* NULL: a free slot */
 	char		*more;		/* the rest of the last answer */
 	time_t		 more_at;	/* when it was kept */
+	int		 told_nothing;	/* "Nothing more to show." was the
+					 * last answer: not said again */
 	unsigned long	 used;		/* LRU stamp */
 	time_t		 at;		/* when it last spoke */
 	int		 has_said;
@@ -766,10 +769,17 @@ run:
 		ctx.said.lowest = q.lowest;
 		question_free(&q);
 	}
+	if (ctx.nothing_more && cv && cv->told_nothing) {
+		/* "more", "more", "more" with nothing left: said once;
+		 * the next answer makes it worth saying again */
+		answer_reset(a);
+		goto out;
+	}
 	fmt_finish(a, m->max_bytes ? m->max_bytes : ANSWER_LINE_MAX);
 	if (m->where) {
 		if (cv == NULL)
 			cv = convo_find(r, m->where, 1);
+		cv->told_nothing = ctx.nothing_more;
 		free(cv->more);
 		cv->more = a->more.len ? xstrdup(buf_str(&a->more)) : NULL;
 		cv->more_at = now;

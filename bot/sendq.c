@@ -12,7 +12,11 @@
  * since it was made, ties in turn: plain turns made a newcomer wait one
  * line per flooder (70 clones at 2 s a line: over two minutes), while
  * this sends their line next, and the flooders, all served alike,
- * still take turns among themselves.
+ * still take turns among themselves.  A lane whose next line is a free
+ * answer's (help, "more", a greeting) waits while any lane's next line
+ * is a counted one's: 70 clones with a free line each once put two
+ * minutes of help in front of one honest question.  Free lines cannot
+ * starve a question, and questions are few (each person's budget).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,7 @@
 
 struct sline {
 	char		*s;
+	int		 is_free;	/* a free answer's: after questions */
 	struct sline	*next;
 };
 
@@ -166,7 +171,7 @@ drop_largest(struct sendq *q)
 }
 
 int
-sendq_push(struct sendq *q, const char *who, char *line)
+sendq_push(struct sendq *q, const char *who, char *line, int is_free)
 {
 	struct slane *l;
 	struct sline *x;
@@ -197,6 +202,7 @@ sendq_push(struct sendq *q, const char *who, char *line)
 		l = lane_new(q, who);
 	x = xcalloc(1, sizeof(*x));
 	x->s = line;
+	x->is_free = is_free != 0;
 	if (l->tail)
 		l->tail->next = x;
 	else
@@ -217,9 +223,16 @@ sendq_pop(struct sendq *q)
 	int i, k, best = -1;
 
 	for (i = 0; i < q->nlanes; i++) {
+		const struct slane *c;
+
 		k = (q->rr + i) % q->nlanes;
-		if (q->lanes[k].head != NULL && (l == NULL ||
-		    q->lanes[k].served < l->served)) {
+		c = &q->lanes[k];
+		if (c->head == NULL)
+			continue;
+		/* a counted line first, then the lane served least */
+		if (l == NULL || c->head->is_free < l->head->is_free ||
+		    (c->head->is_free == l->head->is_free &&
+		    c->served < l->served)) {
 			l = &q->lanes[k];
 			best = k;
 		}

@@ -54,6 +54,7 @@ struct cmd_ctx {
 	const struct message *msg;	/* who asked, where */
 	struct highlights *hl;		/* may be NULL */
 	struct said	 said;		/* filled by the handler */
+	int		 nothing_more;	/* set by "more" with none pending */
 };
 
 /* The answer was about r; said_pay: and its pay's sentence ("source?"). */

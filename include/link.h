@@ -67,9 +67,11 @@ void		 link_expect_peer(struct link *, int fd);
 /* Queues one line of the bot's own to the server (without CR LF). */
 void		 link_send(struct link *, const char *line, int urgent);
 /* Queues a line said for one person (who: a stable key such as their
- * account or user@host); see the fair queue in link.c. */
+ * account or nick!user@host); see the fair queue in link.c.  is_free:
+ * a free answer's line (help, "more"), sent after other people's
+ * counted ones (sendq.h). */
 void		 link_send_for(struct link *, const char *who,
-		    const char *line);
+		    const char *line, int is_free);
 /* Lines waiting for the token bucket. */
 int		 link_queued(const struct link *);
 /* At most how many lines leave before one queued now for who (as in

@@ -23,6 +23,8 @@
 #define POLICY_RATE_SLOTS	1024	/* people tracked for the limit, and
 					 * again for ignores */
 #define POLICY_KEY_MAX		192	/* network + account or user@host */
+#define POLICY_KEY_MEMBERS	8	/* people counted apart under one
+					 * address (nick!user@host) */
 #define POLICY_ERR_MAX		160
 #define POLICY_WINDOW_MS	60000	/* the rate limit's window */
 #define POLICY_RATE_DEFAULT	15	/* answers a minute */
@@ -47,7 +49,9 @@ struct policy_conf {
 enum rate_verdict {
 	RATE_OK,	/* answer */
 	RATE_TELL,	/* over the limit just now: say so once, privately */
-	RATE_SILENT	/* over the limit: say nothing */
+	RATE_SILENT,	/* over the limit: say nothing */
+	RATE_SHARED	/* not over, but the address as a whole is, this
+			 * window: say so once, privately; no silence */
 };
 
 struct policy	*policy_new(const struct policy_conf *);
@@ -66,9 +70,17 @@ int		 policy_is_ignored(struct policy *, const struct person *,
 
 /*
  * Counts one thing done for a person (an answer, a CTCP reply, a look-up
- * of who they are).  The key is policy_person_key's, never the nick, so
- * a nick change does not start over.  Over user_rate in the window, the
- * person is ignored for user_ignore_s.  The table is bounded; a full one
+ * of who they are).  The budget is the account's, else user@host's, or
+ * the host's alone where the ident is unverified ("~": the client's
+ * choice), never the nick's, so neither a nick change nor a new "~"
+ * ident starts over.  Within it each
+ * member (policy_member_key: the account, else nick!user@host) is
+ * counted apart: one over user_rate in the window is ignored for
+ * user_ignore_s (RATE_TELL), what they asked no longer weighs on the
+ * others, and the address takes no new member meanwhile (a new nick or
+ * ident gets RATE_SILENT); anyone else there, while the address is over
+ * as a whole, gets RATE_SHARED and is not ignored.  So a neighbour who
+ * floods cannot get you ignored.  The table is bounded; a full one
  * forgets the person seen longest ago.  Ignores are kept apart from the
  * counts (POLICY_RATE_SLOTS of each), so that people being ignored never
  * take the places of people who are not: eviction never lifts an ignore
@@ -84,17 +96,21 @@ enum rate_verdict policy_rate(struct policy *, const struct person *,
 enum rate_verdict policy_rate_free(struct policy *, const struct person *,
 		    long long now_ms);
 /*
- * Who a person is, for the limit, the IRC send queue's lanes and an IRC
- * conversation, wherever a nick must not count: "irc:libera a:alice"
- * when the network vouches for an account, else "irc:libera h:al@host",
- * what follows the nick.  An ident with a "~" is one the server could
- * not verify, the client's own choice: the key is then the host alone,
- * "irc:libera h:~*@host", so a client cannot buy a new budget (or take
- * a neighbour's) by sending another USER; everyone without identd on
- * that address is one person.  Written to out (at most POLICY_KEY_MAX
- * bytes are needed; cut to n).
+ * Whose an IRC conversation (and its pending "more") is, wherever a
+ * nick must not count: "irc:libera a:alice" when the network vouches
+ * for an account, else "irc:libera h:al@host", what follows the nick,
+ * so it follows a /nick; the ident counts here even unverified ("~"):
+ * the host alone would give everyone without identd on one address
+ * the same conversation, and each other's "more" (convo_nick.py).
+ * Written to out (at most POLICY_KEY_MAX bytes are needed; cut to n).
  */
 void		 policy_person_key(const struct person *, char *out, size_t n);
+/* The one that goes over the limit and is ignored, and an IRC send
+ * queue lane: "irc:libera a:alice", else "irc:libera m:nick!user@host"
+ * (a lane of one's own, so a neighbour's backlog is not in front of
+ * you; the budget they share bounds what new nicks can queue). */
+void		 policy_member_key(const struct person *, char *out,
+		    size_t n);
 /* The limit and the silence, for the notice. */
 int		 policy_user_rate(const struct policy *);
 int		 policy_ignore_secs(const struct policy *);

@@ -1,8 +1,9 @@
 /*
  * test_policy.c -- owners, ignores and the per-person limit: IRC mask
  * rules, owners by mask, account and Matrix id, run-time ignores that
- * would silence everyone or an owner, the limit keyed by account or
- * user@host (not the nick; the host alone when the ident is unverified),
+ * would silence everyone or an owner, the limit counted by account or
+ * host (not the nick nor the ident) and the silence put on the one who
+ * went over (nick!user@host), so a neighbour cannot get you ignored,
  * free answers' own budget, its bounded tables (ignores never crowd out
  * newcomers), and the backoff.
  */
@@ -85,20 +86,28 @@ test_04_nick_change_keeps_the_count(void **s)
 	struct policy *p = mk(2);
 	struct person a = { "irc:n", "one!id@host", NULL };
 	struct person b = { "irc:n", "two!id@host", NULL };
+	struct person c = { "irc:n", "three!id@host", NULL };
 	struct person other = { "irc:n", "one!id@elsewhere", NULL };
 	struct person acct1 = { "irc:n", "x!a@h1", "acct" };
 	struct person acct2 = { "irc:n", "y!b@h2", "acct" };
 
 	(void)s;
 	assert_int_equal(policy_rate(p, &a, 0), RATE_OK);
+	/* a new nick has the address's budget, spent: told, not answered */
 	assert_int_equal(policy_rate(p, &b, 1), RATE_OK);
-	assert_int_equal(policy_rate(p, &a, 2), RATE_TELL);
-	assert_true(policy_is_ignored(p, &b, 3));
-	assert_false(policy_is_ignored(p, &other, 3));
+	assert_int_equal(policy_rate(p, &b, 2), RATE_SHARED);
+	assert_int_equal(policy_rate(p, &b, 3), RATE_TELL);
+	assert_true(policy_is_ignored(p, &b, 4));
+	assert_false(policy_is_ignored(p, &other, 4));
+	/* and the next nick, while b is ignored, gets nothing, not even
+	 * a notice */
+	assert_int_equal(policy_rate(p, &c, 5), RATE_SILENT);
+	assert_int_equal(policy_rate(p, &c, 6), RATE_SILENT);
 	/* an account is one person wherever it connects from */
 	assert_int_equal(policy_rate(p, &acct1, 4), RATE_OK);
 	assert_int_equal(policy_rate(p, &acct2, 5), RATE_OK);
 	assert_int_equal(policy_rate(p, &acct1, 6), RATE_TELL);
+	assert_true(policy_is_ignored(p, &acct2, 7));
 	/* the same user@host on another network is someone else */
 	b.network = "irc:other";
 	assert_false(policy_is_ignored(p, &b, 7));
@@ -119,7 +128,7 @@ test_05_eviction_never_lifts_an_ignore(void **s)
 	assert_int_equal(policy_rate(p, &bad, 1), RATE_TELL);
 	/* many more people than slots, each seen once, later */
 	for (i = 0; i < POLICY_RATE_SLOTS * 2; i++) {
-		snprintf(mask, sizeof(mask), "n%d!u%d@h", i, i);
+		snprintf(mask, sizeof(mask), "n%d!u%d@h%d", i, i, i);
 		u.mask = mask;
 		assert_int_equal(policy_rate(p, &u, 10 + i), RATE_OK);
 	}
@@ -264,9 +273,11 @@ test_10_ignored_people_never_crowd_out_newcomers(void **s)
 	policy_free(p);
 }
 
-/* N6: a "~" ident is the client's own word: the host is the person, so
- * new idents on one address buy no new budget; a verified ident (no
- * "~") or an account still tells neighbours apart. */
+/* N6: a "~" ident is the client's own word: the host is what is
+ * counted, so new idents on one address buy no new budget; a verified
+ * ident (no "~") or an account is counted apart.  The conversation key
+ * tells idents apart, "~" or not (convo_nick.py: one "more" per person,
+ * not per address). */
 static void
 test_11_unverified_ident_counts_by_host(void **s)
 {
@@ -274,28 +285,91 @@ test_11_unverified_ident_counts_by_host(void **s)
 	struct person a = { "irc:n", "one!~ann@shared.host", NULL };
 	struct person b = { "irc:n", "two!~bob@shared.host", NULL };
 	struct person c = { "irc:n", "three!~ann@other.host", NULL };
+	struct person d = { "irc:n", "four!~dan@shared.host", NULL };
 	struct person v1 = { "irc:n", "v!ann@id.host", NULL };
 	struct person v2 = { "irc:n", "w!bob@id.host", NULL };
 	struct person acct = { "irc:n", "x!~x@shared.host", "xacct" };
 	char k1[POLICY_KEY_MAX], k2[POLICY_KEY_MAX];
 
 	(void)s;
+	/* two conversations, though one budget */
 	policy_person_key(&a, k1, sizeof(k1));
 	policy_person_key(&b, k2, sizeof(k2));
-	assert_string_equal(k1, k2);
-	assert_string_equal(k1, "irc:n h:~*@shared.host");
+	assert_string_not_equal(k1, k2);
+	assert_string_equal(k1, "irc:n h:~ann@shared.host");
 	policy_person_key(&v1, k1, sizeof(k1));
 	assert_string_equal(k1, "irc:n h:ann@id.host");
+	policy_member_key(&v1, k1, sizeof(k1));
+	assert_string_equal(k1, "irc:n m:v!ann@id.host");
+	policy_member_key(&acct, k1, sizeof(k1));
+	assert_string_equal(k1, "irc:n a:xacct");
 	assert_int_equal(policy_rate(p, &a, 0), RATE_OK);
 	assert_int_equal(policy_rate(p, &b, 1), RATE_OK);
-	assert_int_equal(policy_rate(p, &b, 2), RATE_TELL);
-	assert_true(policy_is_ignored(p, &a, 3));
-	assert_false(policy_is_ignored(p, &c, 3));
-	assert_false(policy_is_ignored(p, &acct, 3));
+	assert_int_equal(policy_rate(p, &b, 2), RATE_SHARED);
+	assert_false(policy_is_ignored(p, &a, 3));
+	assert_int_equal(policy_rate(p, &c, 3), RATE_OK);
+	assert_int_equal(policy_rate(p, &acct, 3), RATE_OK);
 	assert_int_equal(policy_rate(p, &v1, 4), RATE_OK);
 	assert_int_equal(policy_rate(p, &v1, 5), RATE_OK);
 	assert_int_equal(policy_rate(p, &v1, 6), RATE_TELL);
+	/* a verified ident is someone else */
 	assert_int_equal(policy_rate(p, &v2, 7), RATE_OK);
+	/* and a "~" newcomer on an address whose flooder is ignored gets
+	 * nothing until the silence (60 s) is over */
+	assert_int_equal(policy_rate(p, &b, 9), RATE_TELL);
+	assert_int_equal(policy_rate(p, &d, 10), RATE_SILENT);
+	assert_false(policy_is_ignored(p, &d, 11));
+	assert_int_equal(policy_rate(p, &d, 9 + 60000), RATE_OK);
+	policy_free(p);
+}
+
+/* N6, the review's test and shared_key.py: lena and mal share
+ * user@host; mal floods.  mal is told and ignored; lena, who asked
+ * before, is answered at once and never told she is over; mal's next
+ * nick gets nothing; a second flooder in the window gets no second
+ * refund, but still cannot get lena ignored. */
+static void
+test_12_a_neighbour_flooding_cannot_get_you_ignored(void **s)
+{
+	struct policy *p = mk(3);
+	struct person lena = { "irc:t", "lena!lena@127.0.0.1", NULL };
+	struct person mal = { "irc:t", "mal!lena@127.0.0.1", NULL };
+	struct person mal2 = { "irc:t", "mal2!lena@127.0.0.1", NULL };
+	struct person ally = { "irc:t", "ally!lena@127.0.0.1", NULL };
+	int i;
+
+	(void)s;
+	assert_int_equal(policy_rate(p, &lena, 0), RATE_OK);
+	assert_int_equal(policy_rate(p, &ally, 1), RATE_OK);
+	assert_int_equal(policy_rate(p, &mal, 2), RATE_OK);
+	assert_int_equal(policy_rate(p, &mal, 3), RATE_SHARED);
+	assert_int_equal(policy_rate(p, &mal, 4), RATE_SILENT);
+	assert_int_equal(policy_rate(p, &mal, 5), RATE_TELL);
+	for (i = 0; i < 20; i++)
+		assert_int_equal(policy_rate(p, &mal, 6 + i), RATE_SILENT);
+	assert_true(policy_is_ignored(p, &mal, 30));
+	assert_false(policy_is_ignored(p, &lena, 30));
+	/* mal's questions weigh on no one else */
+	assert_int_equal(policy_rate(p, &lena, 31), RATE_OK);
+	/* a new nick, while mal is ignored: nothing, and no notice */
+	assert_int_equal(policy_rate(p, &mal2, 32), RATE_SILENT);
+	assert_false(policy_is_ignored(p, &mal2, 33));
+	/* ally floods too: no second refund, so lena waits for the next
+	 * window, told once, but is never ignored */
+	assert_int_equal(policy_rate(p, &ally, 34), RATE_SHARED);
+	assert_int_equal(policy_rate(p, &ally, 35), RATE_SILENT);
+	assert_int_equal(policy_rate(p, &ally, 36), RATE_TELL);
+	assert_int_equal(policy_rate(p, &lena, 37), RATE_SHARED);
+	assert_false(policy_is_ignored(p, &lena, 38));
+	/* the next window: lena again, as ever */
+	assert_int_equal(policy_rate(p, &lena, 60000), RATE_OK);
+	assert_int_equal(policy_rate(p, &lena, 60001), RATE_OK);
+	/* free answers: the same, on a budget of their own */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(policy_rate_free(p, &lena, 60002 + i),
+		    RATE_OK);
+	assert_int_equal(policy_rate_free(p, &lena, 60010), RATE_TELL);
+	assert_true(policy_is_ignored(p, &lena, 60011));
 	policy_free(p);
 }
 
@@ -314,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_09_free_answers_have_a_budget_of_their_own),
 		cmocka_unit_test(test_10_ignored_people_never_crowd_out_newcomers),
 		cmocka_unit_test(test_11_unverified_ident_counts_by_host),
+		cmocka_unit_test(test_12_a_neighbour_flooding_cannot_get_you_ignored),
 	};
 
 	return cmocka_run_group_tests_name("policy", t, NULL, NULL);

@@ -646,6 +646,36 @@ test_18_more_and_memory_expire(void **s)
 	    t0 + 10 + ROUTER_MEMORY_SECS + 1, 0), "DevOps Engineer:");
 }
 
+/* "more" with nothing pending says so once, not at every "more" (a
+ * person who keeps typing it gets one line, and no one can make the
+ * bot repeat it); an answer in between makes it worth saying again. */
+static void
+test_22_nothing_more_said_once(void **s)
+{
+	const time_t t0 = 1790000000;
+	int i;
+
+	(void)s;
+	assert_has(ask_at("more", "nm", t0, 0), "Nothing more to show.");
+	assert_string_equal(ask_at("more", "nm", t0 + 1, 0), "");
+	assert_string_equal(ask_at("!more", "nm", t0 + 2, 0), "");
+	/* another person is told, once, too */
+	assert_has(ask_at("more", "nm2", t0 + 4, 0), "Nothing more");
+	/* an answer with nothing cut: the next "more" is told again */
+	assert_has(ask_at("!salary sre", "nm", t0 + 5, 0), "Site Reliability");
+	assert_has(ask_at("more", "nm", t0 + 6, 0), "Nothing more to show.");
+	assert_string_equal(ask_at("more", "nm", t0 + 7, 0), "");
+	/* a cut answer: the rest, page by page, then nothing more, once */
+	assert_has(ask_at("!tips", "nm", t0 + 8, 0), "say \"more\"");
+	assert_lacks(ask_at("more", "nm", t0 + 9, 0), "Nothing more");
+	for (i = 0; i < 20; i++)
+		if (strstr(ask_at("more", "nm", t0 + 10, 0),
+		    "Nothing more to show.") != NULL)
+			break;
+	assert_true(i < 20);
+	assert_string_equal(ask_at("more", "nm", t0 + 11, 0), "");
+}
+
 /* Counts the occurrences of needle in hay. */
 static int
 count_of(const char *hay, const char *needle)
@@ -746,6 +776,7 @@ main(void)
 		cmocka_unit_test(test_16_readings),
 		cmocka_unit_test(test_17_look_alikes),
 		cmocka_unit_test(test_18_more_and_memory_expire),
+		cmocka_unit_test(test_22_nothing_more_said_once),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),

@@ -655,6 +655,56 @@ class T12Rate(unittest.TestCase):
             bot.stop()
 
 
+    def test_03_one_room_holds_a_bounded_queue(self):
+        # The per-sender cap (8) alone let a room with many senders
+        # queue any number of answers, up to the 512 where /sync
+        # pauses for every room.  Here the room's sends fail (500) so
+        # its answers wait; 5 senders ask 8 each: 32 wait, 8 are
+        # dropped, and another room is still answered at once.
+        proxy = FaultProxy(HS.url)
+        bot = Bot(homeserver=proxy.url)
+        alice = Person("@alice:localhost", "alice-pw")
+        senders = []
+        try:
+            for i in range(4):
+                uid = HS.register("crowd%d" % i, "crowd-pw")
+                HS.unlimit(uid)
+                senders.append((uid, HS.login("crowd%d" % i, "crowd-pw")))
+            senders.append(("@bob:localhost", HS.login("bob", "bob-pw")))
+            bot.start()
+            busy = alice.create_room(invite=[BOT_ID] +
+                                     [u for u, _ in senders])
+            calm = alice.create_room()
+            for uid, tok in senders:
+                HS.api("POST", "/_matrix/client/v3/join/%s" %
+                       urllib.parse.quote(busy), tok, {})
+            self.assertTrue(wait_for(lambda: alice.joined(busy) and
+                                     alice.joined(calm), 15))
+            proxy.fail(r"/rooms/%s/send/" % re.escape(quoted(busy)), "PUT",
+                       10 ** 6)
+            for k, (uid, tok) in enumerate(senders):
+                for i in range(8):
+                    HS.api("PUT", "/_matrix/client/v3/rooms/%s/send/"
+                           "m.room.message/crowd%d-%d" % (
+                               urllib.parse.quote(busy), k, i), tok,
+                           {"msgtype": "m.text", "body": "!salary sre"})
+            line = "answers already wait in %s" % busy
+            self.assertTrue(wait_for(lambda: bot.logtext().count(line) >= 8,
+                                     30), bot.logtext()[-3000:])
+            q = alice.send(calm, "!salary devops")
+            t0 = time.time()
+            self.assertEqual(len(alice.wait_answers(1, to=q)), 1,
+                             bot.logtext()[-3000:])
+            self.assertLess(time.time() - t0, 10.0)
+            self.assertEqual(bot.logtext().count(line), 8)
+            self.assertIn("32 answers already wait in", bot.logtext())
+            self.assertNotIn("answers already wait for", bot.logtext())
+        finally:
+            alice.close()
+            bot.stop()
+            proxy.close()
+
+
 class T07Hostile(RoomCase):
     """Events anyone can send: broken fields, huge and deep content."""
 
