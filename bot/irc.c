@@ -604,15 +604,15 @@ join_all(struct net *n)
 		    n->cf->channels[i].key ? n->cf->channels[i].key : "");
 }
 
-static void
-regain(struct loop *l, long id, void *ctx)
+static long
+regain(struct loop *l, void *ctx)
 {
 	struct net *n = ctx;
 
-	(void)id;
-	n->regain_timer = loop_add_timer(l, REGAIN_EVERY_MS, regain, n);
+	(void)l;
 	if (n->state == NET_UP && strcasecmp(n->nick, n->cf->nicks[0]) != 0)
 		sendf(n, 0, "NICK %s", n->cf->nicks[0]);
+	return REGAIN_EVERY_MS;
 }
 
 static void
@@ -1114,13 +1114,12 @@ sasl_end(struct net *n, int ok, const char *why)
 	n->cap = CAP_DONE;
 }
 
-static void
-sasl_timeout(struct loop *l, long id, void *ctx)
+static long
+sasl_timeout(struct loop *l, void *ctx)
 {
 	struct net *n = ctx;
 
 	(void)l;
-	(void)id;
 	n->sasl_timer = 0;
 	if (n->link && n->sasl != SASL_OFF && n->sasl != SASL_DONE &&
 	    n->sasl != SASL_FAILED)
@@ -1130,6 +1129,7 @@ sasl_timeout(struct loop *l, long id, void *ctx)
 		link_send(n->link, "CAP END", 1);
 		n->cap = CAP_DONE;
 	}
+	return LOOP_NOMORE;
 }
 
 /* Splits ":prefix CMD a b :trailing" in place; returns the param count. */
@@ -1613,16 +1613,16 @@ link_closed(struct link *k, const char *why, void *ctx)
 	net_down(n, why);
 }
 
-static void
-reconnect_fire(struct loop *l, long id, void *ctx)
+static long
+reconnect_fire(struct loop *l, void *ctx)
 {
 	struct net *n = ctx;
 
 	(void)l;
-	(void)id;
 	n->reconnect_timer = 0;
 	n->server = (n->server + 1) % n->cf->nservers;
 	net_connect(n);
+	return LOOP_NOMORE;
 }
 
 /* Tears the connection down and, unless stopping, schedules the next. */

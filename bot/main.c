@@ -264,34 +264,34 @@ policy_of(const struct config *cf, struct policy_conf *pc)
 	pc->user_ignore_s = cf->user_ignore_s;
 }
 
-static void
-grace_check(struct loop *l, long id, void *ctx)
+/* Every 100 ms of the shutdown: stops the loop once all has gone out. */
+static long
+grace_check(struct loop *l, void *ctx)
 {
 	struct running *r = ctx;
 
-	(void)id;
-	if (pending(r) == 0)
-		loop_stop(l);
-	else
-		loop_add_timer(l, 100, grace_check, r);
+	if (pending(r) > 0)
+		return 100;
+	loop_stop(l);
+	return LOOP_NOMORE;
 }
 
 /* Handled event ids older than STATE_KEEP_EVENTS_S go, every few hours:
  * a busy room adds thousands a day. */
-static void
-prune_timer(struct loop *l, long id, void *ctx)
+static long
+prune_timer(struct loop *l, void *ctx)
 {
-	(void)id;
+	(void)l;
 	state_prune(ctx);
-	loop_add_timer(l, PRUNE_EVERY_MS, prune_timer, ctx);
+	return PRUNE_EVERY_MS;
 }
 
-static void
-grace_over(struct loop *l, long id, void *ctx)
+static long
+grace_over(struct loop *l, void *ctx)
 {
-	(void)id;
 	(void)ctx;
 	loop_stop(l);
+	return LOOP_NOMORE;
 }
 
 /* Every error of a config on one log line: "a; b; c" (a static buffer). */

@@ -583,15 +583,15 @@ out_done(struct mx *x, struct roomq *q)
 	roomq_gc(x, q);
 }
 
-static void
-on_out_timer(struct loop *l, long id, void *ctx)
+static long
+on_out_timer(struct loop *l, void *ctx)
 {
 	struct roomq *q = ctx;
 
 	(void)l;
-	(void)id;
 	q->timer = 0;
 	out_kick(q->x);
+	return LOOP_NOMORE;
 }
 
 /*
@@ -1020,15 +1020,15 @@ static const struct mxsync_cb sync_cb = {
 
 /* ---- control: login, whoami, profile, sync -------------------------- */
 
-static void
-on_ctl_timer(struct loop *l, long id, void *ctx)
+static long
+on_ctl_timer(struct loop *l, void *ctx)
 {
 	struct mx *x = ctx;
 
 	(void)l;
-	(void)id;
 	x->ctl_timer = 0;
 	ctl_next(x);
+	return LOOP_NOMORE;
 }
 
 /* A failed control request: wait and try the same step again. */

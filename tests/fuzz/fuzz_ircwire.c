@@ -164,14 +164,14 @@ srv_accept(struct loop *l, int fd, int ev, void *ctx)
 		loop_stop(l);
 }
 
-static void
-give_up(struct loop *l, long id, void *ctx)
+static long
+give_up(struct loop *l, void *ctx)
 {
 	long *timer = ctx;
 
-	(void)id;
 	*timer = 0;
 	loop_stop(l);
+	return LOOP_NOMORE;
 }
 
 int
