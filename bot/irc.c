@@ -24,6 +24,7 @@
 #include "confparse.h"
 #include "highlight.h"
 #include "irc.h"
+#include "irc_conf.h"
 #include "link.h"
 #include "log.h"
 #include "policy.h"
@@ -1833,15 +1834,21 @@ static void
 irc_highlights(struct adapter *ad, const struct config *cf,
     struct highlights *hl)
 {
+	const struct config_networks *ns = config_networks(cf);
 	char net[96];
 	int i;
 
 	(void)ad;
-	for (i = 0; i < cf->nnetworks; i++) {
-		snprintf(net, sizeof(net), "irc:%s", cf->networks[i].name);
-		hl_add_all(hl, net, cf->networks[i].highlights,
-		    cf->networks[i].nhighlights);
+	for (i = 0; i < ns->n; i++) {
+		snprintf(net, sizeof(net), "irc:%s", ns->v[i].name);
+		hl_add_all(hl, net, ns->v[i].highlights, ns->v[i].nhighlights);
 	}
+}
+
+static int
+irc_has(struct adapter *ad, const char *network)
+{
+	return net_by_key(ad->priv, network) != NULL;
 }
 
 /* A network of the config, copied: the config may go on a reload. */
@@ -1865,6 +1872,7 @@ net_add(struct irc *irc, const struct config_network *c)
 static void
 irc_reconfigure(struct adapter *ad, const struct config *cf)
 {
+	const struct config_networks *ns = config_networks(cf);
 	struct irc *irc = ad->priv;
 	struct config_network *old;
 	struct net *n;
@@ -1874,10 +1882,10 @@ irc_reconfigure(struct adapter *ad, const struct config *cf)
 		n = &irc->nets[i];
 		if (n->gone)
 			continue;
-		for (j = 0; j < cf->nnetworks; j++)
-			if (!strcmp(cf->networks[j].name, n->cf->name))
+		for (j = 0; j < ns->n; j++)
+			if (!strcmp(ns->v[j].name, n->cf->name))
 				break;
-		if (j == cf->nnetworks) {
+		if (j == ns->n) {
 			log_info("%s: removed from the config: disconnecting",
 			    n->cf->name);
 			n->gone = 1;
@@ -1888,7 +1896,7 @@ irc_reconfigure(struct adapter *ad, const struct config *cf)
 		 * next connect */
 		old = n->cf;
 		n->cf = xcalloc(1, sizeof(*n->cf));
-		config_network_copy(n->cf, &cf->networks[j]);
+		config_network_copy(n->cf, &ns->v[j]);
 		config_network_clear(old);
 		free(old);
 		if (n->server >= n->cf->nservers)
@@ -1896,16 +1904,16 @@ irc_reconfigure(struct adapter *ad, const struct config *cf)
 		if (n->state == NET_UP)
 			join_all(n);	/* joins any new channel */
 	}
-	for (j = 0; j < cf->nnetworks; j++) {
+	for (j = 0; j < ns->n; j++) {
 		for (i = 0; i < irc->nnets; i++)
 			if (!irc->nets[i].gone &&
-			    !strcmp(cf->networks[j].name, irc->nets[i].cf->name))
+			    !strcmp(ns->v[j].name, irc->nets[i].cf->name))
 				break;
 		if (i < irc->nnets)
 			continue;
-		if ((n = net_add(irc, &cf->networks[j])) == NULL) {
+		if ((n = net_add(irc, &ns->v[j])) == NULL) {
 			log_warn("%s: not added: at most %d networks",
-			    cf->networks[j].name, CONFIG_NETWORKS_MAX);
+			    ns->v[j].name, CONFIG_NETWORKS_MAX);
 			continue;
 		}
 		log_info("%s: added to the config: connecting", n->cf->name);
@@ -1921,7 +1929,7 @@ irc_new(struct bot *bot, const struct config *cf, struct state *st)
 	int i;
 
 	(void)st;
-	if (cf->nnetworks == 0)
+	if (config_networks(cf)->n == 0)
 		return NULL;
 	irc = xcalloc(1, sizeof(*irc));
 	irc->ad.ops = &irc_ops;
@@ -1949,13 +1957,14 @@ irc_new(struct bot *bot, const struct config *cf, struct state *st)
 	callbacks.event_unknown = ev_ignore;
 	callbacks.event_ctcp_rep = ev_ignore;
 	callbacks.event_ctcp_action = ev_ignore;
-	for (i = 0; i < cf->nnetworks; i++)
-		net_add(irc, &cf->networks[i]);
+	for (i = 0; i < config_networks(cf)->n; i++)
+		net_add(irc, &config_networks(cf)->v[i]);
 	return &irc->ad;
 }
 
 const struct adapter_ops irc_ops = {
 	.name = "irc",
+	.conf = &irc_config,
 	.new = irc_new,
 	.reconfigure = irc_reconfigure,
 	.start = irc_start,
@@ -1967,4 +1976,5 @@ const struct adapter_ops irc_ops = {
 	.highlights = irc_highlights,
 	.act = irc_act,
 	.line_max = irc_line_max,
+	.has = irc_has,
 };
