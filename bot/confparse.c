@@ -349,21 +349,11 @@ free_list(char **v, int n)
 	}
 }
 
-int
-valid_irc_word(const char *s)	/* no space, control, comma or colon start */
-{
-	if (*s == '\0' || *s == ':')
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == ',')
-			return 0;
-	return 1;
-}
-
-/* "TARGET [HH:MM[:SS]] [Zone]" items into out. */
+/* "TARGET [HH:MM[:SS]] [Zone]" items into out; the kind says what a
+ * target is (target_ok) and what it is called (what). */
 int
 parse_highlights(struct parse *p, const char *v, struct config_highlight *out,
-    int is_room)
+    const char *what, int (*target_ok)(const char *))
 {
 	char *items[CONFIG_CHANNELS_MAX], *tok, *save;
 	int i, n = split_list(p, "highlights", v, items, CONFIG_CHANNELS_MAX);
@@ -374,12 +364,9 @@ parse_highlights(struct parse *p, const char *v, struct config_highlight *out,
 		h->secs = -1;
 		tok = strtok_r(items[i], " \t", &save);
 		h->target = xstrdup(tok);
-		/* room ids: "!opaque:server", or "!opaque" since room
-		 * version 12 */
-		if (is_room ? h->target[0] != '!' || h->target[1] == '\0' :
-		    !strchr("#&+!", h->target[0]) || !valid_irc_word(h->target))
+		if (!target_ok(h->target))
 			perr(p, "highlights: \"%s\" is not a %s", h->target,
-			    is_room ? "room id (!id)" : "channel name");
+			    what);
 		while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
 			if (isdigit((unsigned char)tok[0])) {
 				if ((h->secs = tz_parse_time(tok)) < 0)

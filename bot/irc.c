@@ -21,7 +21,6 @@
 #include <openssl/evp.h>
 
 #include "config.h"
-#include "confparse.h"
 #include "highlight.h"
 #include "irc.h"
 #include "irc_conf.h"

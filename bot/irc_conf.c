@@ -40,6 +40,23 @@ config_network_defaults(struct config_network *n)
 	n->reconnect_max = 300;
 }
 
+int
+valid_irc_word(const char *s)
+{
+	if (*s == '\0' || *s == ':')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == ',')
+			return 0;
+	return 1;
+}
+
+static int
+channel_name(const char *s)
+{
+	return strchr("#&+!", s[0]) && valid_irc_word(s);
+}
+
 /* Forgets a network's channel_key_file list (keys zeroed). */
 static void
 free_key_files(struct config_network *n)
@@ -307,7 +324,8 @@ key_highlights(struct parse *p, void *sec, const char *k, const char *v)
 
 	(void)k;
 	free_highlights(n->highlights, n->nhighlights);
-	n->nhighlights = parse_highlights(p, v, n->highlights, 0);
+	n->nhighlights = parse_highlights(p, v, n->highlights, "channel name",
+	    channel_name);
 	n->hl_line = p->line;
 }
 

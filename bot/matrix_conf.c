@@ -105,6 +105,13 @@ key_rooms(struct parse *p, void *sec, const char *k, const char *v)
 			    "or alias (#name:server)", m->rooms[i]);
 }
 
+/* room ids: "!opaque:server", or "!opaque" since room version 12 */
+static int
+room_id(const char *s)
+{
+	return s[0] == '!' && s[1] != '\0';
+}
+
 static void
 key_highlights(struct parse *p, void *sec, const char *k, const char *v)
 {
@@ -112,7 +119,8 @@ key_highlights(struct parse *p, void *sec, const char *k, const char *v)
 
 	(void)k;
 	free_highlights(m->highlights, m->nhighlights);
-	m->nhighlights = parse_highlights(p, v, m->highlights, 1);
+	m->nhighlights = parse_highlights(p, v, m->highlights, "room id (!id)",
+	    room_id);
 }
 
 #define MX(f)		offsetof(struct config_matrix, f)

@@ -125,9 +125,9 @@ int	 parse_int(struct parse *, const char *key, const char *v, long lo,
 void	 set_str(char **dst, const char *v);
 int	 valid_nick(const char *n);
 void	 free_list(char **v, int n);
-int	 valid_irc_word(const char *s);
 int	 parse_highlights(struct parse *, const char *v,
-	    struct config_highlight *out, int matrix);
+	    struct config_highlight *out, const char *what,
+	    int (*target_ok)(const char *));
 void	 free_highlights(struct config_highlight *, int n);
 char	*dupnull(const char *s);
 

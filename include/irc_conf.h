@@ -90,6 +90,9 @@ struct config_networks {
 
 extern const struct config_kind irc_config;
 
+/* No space, control byte or comma, and no colon first: a word that
+ * goes on an IRC line as it is (a host, a channel, a key). */
+int		 valid_irc_word(const char *);
 /* A config's networks (an empty set when it has none). */
 const struct config_networks *config_networks(const struct config *);
 /* Applies the defaults of config.example to a network (for tests). */
