@@ -73,7 +73,8 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
-	   test_intent test_conversation test_sendq
+	   test_intent test_conversation test_sendq test_loop \
+	   test_adapters
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -217,7 +218,10 @@ MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz
 MODS_test_log	   = log
 MODS_test_http	   = buf log loop http
-MODS_test_config   = $(M_KB) log tz policy config confparse irc_conf matrix_conf
+MODS_test_loop	   = buf loop
+# the kinds of section are the adapters' (adapters.c): all of them
+MODS_test_config   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
+MODS_test_adapters = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_highlight = $(M_ROUTER)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 

@@ -1,9 +1,11 @@
 /*
  * config.c -- reads the INI configuration with libinih and checks it.
  *
- * libinih gives sections, keys and values; this file knows what each key
- * means.  Line numbers come from a reader that counts lines as inih asks
- * for them (Debian's libinih is built without INI_HANDLER_LINENO).
+ * libinih gives sections, keys and values; this file knows the keys of
+ * [bot] and hands each [KIND NAME] section to its kind, found by name
+ * among the adapters' (config_kind_at): it knows none of their keys.
+ * Line numbers come from a reader that counts lines as inih asks for
+ * them (Debian's libinih is built without INI_HANDLER_LINENO).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +32,6 @@
 #include "kb.h"
 #include "policy.h"
 #include "tz.h"
-
-
-
 
 /*
  * inih joins an indented line to the value above it (a multi-line value):
@@ -90,31 +90,6 @@ reader(char *str, int num, void *stream)
 
 
 
-/* The keys of each section, for "did you mean" (keep with the parsers). */
-static const char *const bot_keys[] = {
-	"prefix", "nick", "knowledge", "state_dir", "log_level", "owners",
-	"ignore", "user_rate", "user_ignore_seconds", "highlight_time",
-	"highlight_zone", "highlight_catchup_minutes", NULL
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 /*
  * Masks are matched against nick!user@host, accounts as account:NAME and
  * Matrix users as @name:server: a bare "alice" matches none of them, and
@@ -132,62 +107,132 @@ bare_nicks(struct parse *p, const char *k, char **v, int n)
 }
 
 static void
-bot_key(struct parse *p, const char *k, const char *v)
+key_prefix(struct parse *p, void *sec, const char *k, const char *v)
 {
-	struct config *cf = p->cf;
+	struct config *cf = sec;
 
-	if (!strcmp(k, "prefix")) {
-		if (*v == '\0' || strlen(v) > 8 || strchr(v, ' '))
-			perr(p, "prefix: 1 to 8 characters, no spaces");
-		else
-			set_str(&cf->prefix, v);
-	} else if (!strcmp(k, "nick")) {
-		if (!valid_nick(v))
-			perr(p, "nick: \"%s\" is not a valid nick", v);
-		set_str(&cf->nick, v);
-	} else if (!strcmp(k, "knowledge")) {
-		set_str(&cf->knowledge, v);
-		cf->knowledge_line = p->line;
-	} else if (!strcmp(k, "state_dir")) {
-		set_str(&cf->state_dir, v);
-		cf->state_dir_line = p->line;
-	}
-	else if (!strcmp(k, "log_level")) {
-		if (strcmp(v, "error") && strcmp(v, "warn") &&
-		    strcmp(v, "info") && strcmp(v, "debug"))
-			perr(p, "log_level: \"%s\" is not error, warn, info "
-			    "or debug", v);
-		set_str(&cf->log_level, v);
-	} else if (!strcmp(k, "owners")) {
-		free_list(cf->owners, cf->nowners);	/* a repeated key wins */
-		cf->nowners = split_list(p, k, v, cf->owners, CONFIG_LIST_MAX);
-		bare_nicks(p, k, cf->owners, cf->nowners);
-	} else if (!strcmp(k, "ignore")) {
-		free_list(cf->ignore, cf->nignore);
-		cf->nignore = split_list(p, k, v, cf->ignore, CONFIG_LIST_MAX);
-		bare_nicks(p, k, cf->ignore, cf->nignore);
-	}
-	else if (!strcmp(k, "user_rate"))
-		cf->user_rate = parse_int(p, k, v, 1, 1000);
-	else if (!strcmp(k, "user_ignore_seconds"))
-		cf->user_ignore_s = parse_int(p, k, v, 1, 86400);
-	else if (!strcmp(k, "highlight_time")) {
-		if ((cf->highlight_secs = tz_parse_time(v)) < 0) {
-			perr(p, "highlight_time: \"%s\" is not a time (HH:MM)",
-			    v);
-			cf->highlight_secs = 9 * 3600;
-		}
-	} else if (!strcmp(k, "highlight_zone")) {
-		if (!tz_valid(v))
-			perr(p, "highlight_zone: \"%s\" is not a time zone (an "
-			    "IANA name such as Europe/Berlin)", v);
-		else
-			set_str(&cf->highlight_zone, v);
-	} else if (!strcmp(k, "highlight_catchup_minutes"))
-		cf->highlight_catchup_s = 60 * parse_int(p, k, v, 0, 1440);
+	(void)k;
+	if (*v == '\0' || strlen(v) > 8 || strchr(v, ' '))
+		perr(p, "prefix: 1 to 8 characters, no spaces");
 	else
-		unknown_key(p, bot_keys, k, "bot");
+		set_str(&cf->prefix, v);
 }
+
+static void
+check_nick(struct parse *p, void *sec, const char *k, const char *v)
+{
+	(void)sec;
+	(void)k;
+	if (!valid_nick(v))
+		perr(p, "nick: \"%s\" is not a valid nick", v);
+}
+
+/* knowledge and state_dir: their lines, for config_check_start */
+static void
+key_knowledge(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config *cf = sec;
+
+	(void)k;
+	set_str(&cf->knowledge, v);
+	cf->knowledge_line = p->line;
+}
+
+static void
+key_state_dir(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config *cf = sec;
+
+	(void)k;
+	set_str(&cf->state_dir, v);
+	cf->state_dir_line = p->line;
+}
+
+static void
+check_log_level(struct parse *p, void *sec, const char *k, const char *v)
+{
+	(void)sec;
+	(void)k;
+	if (strcmp(v, "error") && strcmp(v, "warn") && strcmp(v, "info") &&
+	    strcmp(v, "debug"))
+		perr(p, "log_level: \"%s\" is not error, warn, info or debug",
+		    v);
+}
+
+/* owners and ignore: a repeated key wins */
+static void
+key_owners(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config *cf = sec;
+
+	free_list(cf->owners, cf->nowners);
+	cf->nowners = split_list(p, k, v, cf->owners, CONFIG_LIST_MAX);
+	bare_nicks(p, k, cf->owners, cf->nowners);
+}
+
+static void
+key_ignore(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config *cf = sec;
+
+	free_list(cf->ignore, cf->nignore);
+	cf->nignore = split_list(p, k, v, cf->ignore, CONFIG_LIST_MAX);
+	bare_nicks(p, k, cf->ignore, cf->nignore);
+}
+
+static void
+key_highlight_time(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config *cf = sec;
+
+	(void)k;
+	if ((cf->highlight_secs = tz_parse_time(v)) < 0) {
+		perr(p, "highlight_time: \"%s\" is not a time (HH:MM)", v);
+		cf->highlight_secs = 9 * 3600;
+	}
+}
+
+static void
+key_highlight_zone(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config *cf = sec;
+
+	(void)k;
+	if (!tz_valid(v))
+		perr(p, "highlight_zone: \"%s\" is not a time zone (an IANA "
+		    "name such as Europe/Berlin)", v);
+	else
+		set_str(&cf->highlight_zone, v);
+}
+
+static void
+key_catchup(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config *cf = sec;
+
+	cf->highlight_catchup_s = 60 * parse_int(p, k, v, 0, 1440);
+}
+
+#define BOT(f)		offsetof(struct config, f)
+#define FN(k, fn)	{ k, CONFIG_FN, 0, fn, 0, 0, 0 }
+
+/* The keys of [bot], in config.example's order. */
+static const struct config_key bot_keys[] = {
+	FN("prefix", key_prefix),
+	{ "nick", CONFIG_STR, BOT(nick), check_nick, 0, 0, 0 },
+	FN("knowledge", key_knowledge),
+	FN("state_dir", key_state_dir),
+	{ "log_level", CONFIG_STR, BOT(log_level), check_log_level, 0, 0, 0 },
+	FN("owners", key_owners),
+	FN("ignore", key_ignore),
+	{ "user_rate", CONFIG_INT, BOT(user_rate), NULL, 1, 1000, 0 },
+	{ "user_ignore_seconds", CONFIG_INT, BOT(user_ignore_s), NULL, 1,
+	    86400, 0 },
+	FN("highlight_time", key_highlight_time),
+	FN("highlight_zone", key_highlight_zone),
+	FN("highlight_catchup_minutes", key_catchup),
+	{ NULL, CONFIG_FN, 0, NULL, 0, 0, 0 }
+};
 
 /*
  * What config.example holds for a value the operator must choose.  A copy
@@ -195,126 +240,129 @@ bot_key(struct parse *p, const char *k, const char *v)
  * (it is what the network sees), the rest are warned about (they fail on
  * their own, at the first login).
  */
-static const struct {
-	const char	*key;
-	const char	*value;
-	int		 fatal;
-} placeholders[] = {
-	{ "nick",		CONFIG_NICK_PLACEHOLDER,	1 },
-	{ "password",		"change-me",			0 },
-	{ "sasl_password",	"change-me",			0 },
-	{ "server_password",	"change-me",			0 },
-	{ "nickserv_password",	"change-me",			0 },
-	{ "access_token",	"change-me",			0 },
-	{ "homeserver",		"https://matrix.example.org",	0 },
-	{ "user_id",		"@techpay:example.org",		0 },
-	{ "invite_from",	"@you:example.org",		0 },
-	{ "rooms",		"#techpay:example.org",		0 },
-	{ "owners",		"account:you",			0 },
+static const struct config_placeholder bot_placeholders[] = {
+	{ "nick",	CONFIG_NICK_PLACEHOLDER,	1 },
+	{ "owners",	"account:you",			0 },
+	{ NULL, NULL, 0 }
 };
 
+/* Any key of any section, by the tables of [bot] and of every kind. */
 static void
 placeholder(struct parse *p, const char *k, const char *v)
 {
-	size_t i;
+	const struct config_placeholder *ph;
+	int i;
 
-	for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
-		if (strcmp(k, placeholders[i].key) ||
-		    strcasecmp(v, placeholders[i].value))
-			continue;
-		if (placeholders[i].fatal)
-			perr(p, "%s: set %s (\"%s\" is config.example's "
-			    "placeholder)", k, k, v);
-		else
-			pwarn(p, "%s: \"%s\" is config.example's placeholder",
-			    k, v);
+	for (i = -1; i < p->cf->nkinds; i++) {
+		ph = i < 0 ? bot_placeholders : p->cf->kinds[i].kind->placeholders;
+		for (; ph && ph->key; ph++) {
+			if (strcmp(k, ph->key) || strcasecmp(v, ph->value))
+				continue;
+			if (ph->fatal)
+				perr(p, "%s: set %s (\"%s\" is config.example's "
+				    "placeholder)", k, k, v);
+			else
+				pwarn(p, "%s: \"%s\" is config.example's "
+				    "placeholder", k, v);
+		}
 	}
 }
 
+/* "[bot], [network NAME] or [matrix NAME]": the sections of the kinds
+ * known, after those, for the messages that list them. */
+static void
+section_list(const struct config *cf, const char *first, char *out,
+    size_t outlen)
+{
+	size_t o = 0;
+	int i;
 
+	out[0] = '\0';
+	if (first)
+		o = (size_t)snprintf(out, outlen, "%s", first);
+	for (i = 0; i < cf->nkinds && o < outlen; i++)
+		o += (size_t)snprintf(out + o, outlen - o, "%s[%s NAME]",
+		    o == 0 ? "" : i == cf->nkinds - 1 ? " or " : ", ",
+		    cf->kinds[i].kind->section);
+}
 
+/* The section called "KIND NAME" of a known kind: the kind's, or NULL. */
+static void *
+open_section(struct parse *p, const char *section)
+{
+	const struct config_kind *k;
+	size_t n = strcspn(section, " ");
+	int i;
 
-
-/*
- * The kinds of [KIND NAME] section, found by name as OpenSMTPD finds its
- * table backends: each kind is one adapter's, and its keys and checks sit
- * in a file of its own beside the adapter (irc_conf.c, matrix_conf.c).
- * A new kind of network is one line here.
- */
-static const struct section_kind *const section_kinds_[] = {
-	&irc_section, &matrix_section, NULL
-};
+	for (i = 0; i < p->cf->nkinds; i++) {
+		k = p->cf->kinds[i].kind;
+		if (strlen(k->section) == n && !strncmp(section, k->section, n) &&
+		    section[n] == ' ') {
+			p->kind = k;
+			return k->open(p, p->cf->kinds[i].set, section + n +
+			    strspn(section + n, " "));
+		}
+	}
+	p->kind = NULL;
+	return NULL;
+}
 
 static int
 handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
-	const struct section_kind *sk;
-	size_t n = strcspn(section, " ");
+	char list[CONFIG_SECTION_LEN * 2];
 	void *sec;
-	int k;
 
 	if (name == NULL)	/* a new section (INI_CALL_HANDLER_ON_NEW_SECTION) */
 		return 1;
 	placeholder(p, name, value);
 	if (!strcmp(section, "bot")) {
-		bot_key(p, name, value);
+		config_set(p, bot_keys, p->cf, "bot", name, value);
 		return 1;
 	}
-	for (k = 0; (sk = section_kinds_[k]) != NULL; k++)
-		if (strlen(sk->kind) == n && !strncmp(section, sk->kind, n) &&
-		    section[n] == ' ') {
-			if ((sec = sk->open(p, section + n +
-			    strspn(section + n, " "))) != NULL)
-				sk->key(p, sec, name, value);
-			return 1;
-		}
-	perr(p, "unknown section [%s] (use [bot], [network NAME] or "
-	    "[matrix NAME])", section);
+	if ((sec = open_section(p, section)) != NULL)
+		p->kind->key(p, sec, name, value);
+	else if (p->kind == NULL) {
+		section_list(p->cf, "[bot]", list, sizeof(list));
+		perr(p, "unknown section [%s] (use %s)", section, list);
+	}
 	return 1;
 }
 
-
-
-
-
-
-
 /*
- * Credentials sent without TLS to another machine: refused for a Matrix
- * homeserver unless allow_insecure_http says it is meant, and for SASL
- * PLAIN with sasl_required (asking for SASL is asking for a safe login);
- * otherwise a warning.  Loopback is fine: nothing crosses a network (the
- * tests, a local bouncer or homeserver).
+ * The whole file: something to connect to, state_dir where a kind or a
+ * highlight needs it, then each kind's own checks.
  */
-
-
-
-
 static void
 check(struct parse *p)
 {
-	const struct section_kind *sk;
+	const struct config_kind *k;
 	struct config *cf = p->cf;
-	int i, j;
+	char list[CONFIG_SECTION_LEN * 2];
+	int i, n = 0, nhl = 0;
 
 	p->line = 0;	/* whole-file errors carry line 0 */
-	if (cf->nnetworks == 0 && cf->nmatrix == 0)
-		perr(p, "no [network NAME] or [matrix NAME] section: nothing "
-		    "to connect to");
-	if (cf->nmatrix > 0 && cf->state_dir == NULL)
-		perr(p, "[matrix]: state_dir is missing in [bot] (the sync "
-		    "position and login are kept there)");
-	for (i = 0, j = 0; i < cf->nnetworks; i++)
-		j += cf->networks[i].nhighlights;
-	for (i = 0; i < cf->nmatrix; i++)
-		j += cf->matrix[i].nhighlights;
-	if (j > 0 && cf->state_dir == NULL)
+	for (i = 0; i < cf->nkinds; i++) {
+		n += cf->kinds[i].kind->count(cf->kinds[i].set);
+		nhl += cf->kinds[i].kind->nhighlights(cf->kinds[i].set);
+	}
+	if (n == 0) {
+		section_list(cf, NULL, list, sizeof(list));
+		perr(p, "no %s section: nothing to connect to", list);
+	}
+	for (i = 0; i < cf->nkinds; i++) {
+		k = cf->kinds[i].kind;
+		if (k->state_why && cf->state_dir == NULL &&
+		    k->count(cf->kinds[i].set) > 0)
+			perr(p, "[%s]: state_dir is missing in [bot] (%s)",
+			    k->section, k->state_why);
+	}
+	if (nhl > 0 && cf->state_dir == NULL)
 		perr(p, "highlights: state_dir is missing in [bot] (what was "
 		    "posted where is kept there)");
-	/* each kind of section checks its own */
-	for (i = 0; (sk = section_kinds_[i]) != NULL; i++)
-		sk->check(p);
+	for (i = 0; i < cf->nkinds; i++)
+		cf->kinds[i].kind->check(p, cf->kinds[i].set);
 }
 
 /*
@@ -350,9 +398,10 @@ struct config *
 config_load(const char *path, char *err, size_t errlen, char *warn,
     size_t warnlen)
 {
+	const struct config_kind *kind;
 	struct parse p = {0};
 	struct stat st;
-	int rc;
+	int rc, k;
 
 	err[0] = warn[0] = '\0';
 	p.cf = xcalloc(1, sizeof(*p.cf));
@@ -365,6 +414,11 @@ config_load(const char *path, char *err, size_t errlen, char *warn,
 	p.cf->highlight_secs = 9 * 3600;
 	p.cf->highlight_zone = xstrdup("UTC");
 	p.cf->highlight_catchup_s = 3 * 3600;
+	for (k = 0; (kind = config_kind_at(k)) != NULL &&
+	    p.cf->nkinds < CONFIG_KINDS_MAX; k++) {
+		p.cf->kinds[p.cf->nkinds].kind = kind;
+		p.cf->kinds[p.cf->nkinds++].set = kind->new();
+	}
 	if ((p.fp = open_config(path, &st, err, errlen)) == NULL) {
 		config_free(p.cf);
 		return NULL;
@@ -476,17 +530,43 @@ config_check_start(const struct config *cf, const char *kdir, char *err,
 const char *
 config_summary(const struct config *cf)
 {
-	static char s[96];
+	static char s[CONFIG_SECTION_LEN * 2];
+	size_t o = 0;
+	int i, n;
 
-	snprintf(s, sizeof(s), "%d IRC network%s, %d Matrix account%s",
-	    cf->nnetworks, cf->nnetworks == 1 ? "" : "s", cf->nmatrix,
-	    cf->nmatrix == 1 ? "" : "s");
+	s[0] = '\0';
+	for (i = 0; i < cf->nkinds && o < sizeof(s); i++) {
+		n = cf->kinds[i].kind->count(cf->kinds[i].set);
+		o += (size_t)snprintf(s + o, sizeof(s) - o, "%s%d %s%s",
+		    i ? ", " : "", n, cf->kinds[i].kind->noun, n == 1 ? "" :
+		    "s");
+	}
 	return s;
 }
 
+const void *
+config_sections(const struct config *cf, const struct config_kind *kind)
+{
+	int i;
 
+	for (i = 0; i < cf->nkinds; i++)
+		if (cf->kinds[i].kind == kind)
+			return cf->kinds[i].set;
+	return NULL;
+}
 
+const char *
+config_nick(const struct config *cf)
+{
+	const char *nick;
+	int i;
 
+	for (i = 0; i < cf->nkinds; i++)
+		if (cf->kinds[i].kind->nick &&
+		    (nick = cf->kinds[i].kind->nick(cf->kinds[i].set)) != NULL)
+			return nick;
+	return cf->nick;
+}
 
 void
 config_free(struct config *cf)
@@ -495,10 +575,8 @@ config_free(struct config *cf)
 
 	if (cf == NULL)
 		return;
-	for (i = 0; i < cf->nnetworks; i++)
-		config_network_clear(&cf->networks[i]);
-	for (i = 0; i < cf->nmatrix; i++)
-		config_matrix_clear(&cf->matrix[i]);
+	for (i = 0; i < cf->nkinds; i++)
+		cf->kinds[i].kind->free(cf->kinds[i].set);
 	free_list(cf->owners, cf->nowners);
 	free_list(cf->ignore, cf->nignore);
 	free(cf->path);

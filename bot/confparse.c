@@ -194,23 +194,61 @@ distance(const char *a, const char *b, int max)
  * An unknown key, with the nearest valid one of its section when a typo
  * (at most CONFIG_SUGGEST_MAX edits) explains it.
  */
-void
-unknown_key(struct parse *p, const char *const *keys, const char *k,
+static void
+unknown_key(struct parse *p, const struct config_key *keys, const char *k,
     const char *section)
 {
 	const char *best = NULL;
 	int i, d, bestd = CONFIG_SUGGEST_MAX + 1;
 
-	for (i = 0; keys[i]; i++)
-		if ((d = distance(k, keys[i], CONFIG_SUGGEST_MAX)) < bestd) {
+	for (i = 0; keys[i].name; i++)
+		if ((d = distance(k, keys[i].name, CONFIG_SUGGEST_MAX)) <
+		    bestd) {
 			bestd = d;
-			best = keys[i];
+			best = keys[i].name;
 		}
 	if (best)
 		perr(p, "unknown key \"%s\" in [%s]: did you mean %s?", k,
 		    section, best);
 	else
 		perr(p, "unknown key \"%s\" in [%s]", k, section);
+}
+
+void
+config_set(struct parse *p, const struct config_key *keys, void *sec,
+    const char *section, const char *k, const char *v)
+{
+	const struct config_key *row;
+	char *base = sec;
+
+	for (row = keys; row->name; row++)
+		if (strcmp(row->name, k) == 0)
+			break;
+	if (row->name == NULL) {
+		unknown_key(p, keys, k, section);
+		return;
+	}
+	if (row->check)
+		row->check(p, sec, k, v);
+	switch (row->type) {
+	case CONFIG_STR:
+		set_str((char **)(void *)(base + row->offset), v);
+		break;
+	case CONFIG_BOOL:
+		*(int *)(void *)(base + row->offset) = parse_bool(p, k, v);
+		break;
+	case CONFIG_INT:
+		*(int *)(void *)(base + row->offset) = parse_int(p, k, v,
+		    row->lo, row->hi);
+		break;
+	case CONFIG_SECRET:
+		set_secret(p, section, k, v,
+		    (char **)(void *)(base + row->offset),
+		    (int *)(void *)(base + row->forms));
+		break;
+	case CONFIG_FN:
+		break;
+	}
 }
 
 char *
@@ -311,21 +349,11 @@ free_list(char **v, int n)
 	}
 }
 
-int
-valid_irc_word(const char *s)	/* no space, control, comma or colon start */
-{
-	if (*s == '\0' || *s == ':')
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == ',')
-			return 0;
-	return 1;
-}
-
-/* "TARGET [HH:MM[:SS]] [Zone]" items into out. */
+/* "TARGET [HH:MM[:SS]] [Zone]" items into out; the kind says what a
+ * target is (target_ok) and what it is called (what). */
 int
 parse_highlights(struct parse *p, const char *v, struct config_highlight *out,
-    int is_room)
+    const char *what, int (*target_ok)(const char *))
 {
 	char *items[CONFIG_CHANNELS_MAX], *tok, *save;
 	int i, n = split_list(p, "highlights", v, items, CONFIG_CHANNELS_MAX);
@@ -336,12 +364,9 @@ parse_highlights(struct parse *p, const char *v, struct config_highlight *out,
 		h->secs = -1;
 		tok = strtok_r(items[i], " \t", &save);
 		h->target = xstrdup(tok);
-		/* room ids: "!opaque:server", or "!opaque" since room
-		 * version 12 */
-		if (is_room ? h->target[0] != '!' || h->target[1] == '\0' :
-		    !strchr("#&+!", h->target[0]) || !valid_irc_word(h->target))
+		if (!target_ok(h->target))
 			perr(p, "highlights: \"%s\" is not a %s", h->target,
-			    is_room ? "room id (!id)" : "channel name");
+			    what);
 		while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
 			if (isdigit((unsigned char)tok[0])) {
 				if ((h->secs = tz_parse_time(tok)) < 0)

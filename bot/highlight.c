@@ -572,16 +572,15 @@ hl_tick(struct highlights *h, time_t now)
 	return next;
 }
 
-static void
-on_timer(struct loop *l, long id, void *ctx)
+static long
+on_timer(struct loop *l, void *ctx)
 {
 	struct highlights *h = ctx;
 	struct timespec ts;
 	long long now_ms, delay;
 	time_t next;
 
-	(void)id;
-	h->timer = 0;
+	(void)l;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	next = hl_tick(h, ts.tv_sec);
 	/* the wall clock may jump: never sleep past HL_IDLE_S */
@@ -589,7 +588,7 @@ on_timer(struct loop *l, long id, void *ctx)
 		next = ts.tv_sec + HL_IDLE_S;
 	now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	delay = (long long)next * 1000 - now_ms;
-	h->timer = loop_add_timer(l, delay > 0 ? (long)delay : 0, on_timer, h);
+	return delay > 0 ? (long)delay : 0;
 }
 
 void

@@ -79,17 +79,17 @@ socket_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
 	return 0;
 }
 
-static void
-on_timeout(struct loop *l, long id, void *ctx)
+static long
+on_timeout(struct loop *l, void *ctx)
 {
 	struct http *h = ctx;
 	int running;
 
 	(void)l;
-	if (id == h->timer)
-		h->timer = 0;
+	h->timer = 0;	/* timer_cb replaces (deletes) any earlier one */
 	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	check_done(h);
+	return LOOP_NOMORE;
 }
 
 static int

@@ -21,9 +21,9 @@
 #include <openssl/evp.h>
 
 #include "config.h"
-#include "confparse.h"
 #include "highlight.h"
 #include "irc.h"
+#include "irc_conf.h"
 #include "link.h"
 #include "log.h"
 #include "policy.h"
@@ -614,15 +614,15 @@ join_all(struct net *n)
 		    n->cf->channels[i].key ? n->cf->channels[i].key : "");
 }
 
-static void
-regain(struct loop *l, long id, void *ctx)
+static long
+regain(struct loop *l, void *ctx)
 {
 	struct net *n = ctx;
 
-	(void)id;
-	n->regain_timer = loop_add_timer(l, REGAIN_EVERY_MS, regain, n);
+	(void)l;
 	if (n->state == NET_UP && strcasecmp(n->nick, n->cf->nicks[0]) != 0)
 		sendf(n, 0, "NICK %s", n->cf->nicks[0]);
+	return REGAIN_EVERY_MS;
 }
 
 static void
@@ -1125,13 +1125,12 @@ sasl_end(struct net *n, int ok, const char *why)
 	n->cap = CAP_DONE;
 }
 
-static void
-sasl_timeout(struct loop *l, long id, void *ctx)
+static long
+sasl_timeout(struct loop *l, void *ctx)
 {
 	struct net *n = ctx;
 
 	(void)l;
-	(void)id;
 	n->sasl_timer = 0;
 	if (n->link && n->sasl != SASL_OFF && n->sasl != SASL_DONE &&
 	    n->sasl != SASL_FAILED)
@@ -1141,6 +1140,7 @@ sasl_timeout(struct loop *l, long id, void *ctx)
 		link_send(n->link, "CAP END", 1);
 		n->cap = CAP_DONE;
 	}
+	return LOOP_NOMORE;
 }
 
 /* Splits ":prefix CMD a b :trailing" in place; returns the param count. */
@@ -1624,16 +1624,16 @@ link_closed(struct link *k, const char *why, void *ctx)
 	net_down(n, why);
 }
 
-static void
-reconnect_fire(struct loop *l, long id, void *ctx)
+static long
+reconnect_fire(struct loop *l, void *ctx)
 {
 	struct net *n = ctx;
 
 	(void)l;
-	(void)id;
 	n->reconnect_timer = 0;
 	n->server = (n->server + 1) % n->cf->nservers;
 	net_connect(n);
+	return LOOP_NOMORE;
 }
 
 /* Tears the connection down and, unless stopping, schedules the next. */
@@ -1844,15 +1844,21 @@ static void
 irc_highlights(struct adapter *ad, const struct config *cf,
     struct highlights *hl)
 {
+	const struct config_networks *ns = config_networks(cf);
 	char net[96];
 	int i;
 
 	(void)ad;
-	for (i = 0; i < cf->nnetworks; i++) {
-		snprintf(net, sizeof(net), "irc:%s", cf->networks[i].name);
-		hl_add_all(hl, net, cf->networks[i].highlights,
-		    cf->networks[i].nhighlights);
+	for (i = 0; i < ns->n; i++) {
+		snprintf(net, sizeof(net), "irc:%s", ns->v[i].name);
+		hl_add_all(hl, net, ns->v[i].highlights, ns->v[i].nhighlights);
 	}
+}
+
+static int
+irc_has(struct adapter *ad, const char *network)
+{
+	return net_by_key(ad->priv, network) != NULL;
 }
 
 /* A network of the config, copied: the config may go on a reload. */
@@ -1876,6 +1882,7 @@ net_add(struct irc *irc, const struct config_network *c)
 static void
 irc_reconfigure(struct adapter *ad, const struct config *cf)
 {
+	const struct config_networks *ns = config_networks(cf);
 	struct irc *irc = ad->priv;
 	struct config_network *old;
 	struct net *n;
@@ -1885,10 +1892,10 @@ irc_reconfigure(struct adapter *ad, const struct config *cf)
 		n = &irc->nets[i];
 		if (n->gone)
 			continue;
-		for (j = 0; j < cf->nnetworks; j++)
-			if (!strcmp(cf->networks[j].name, n->cf->name))
+		for (j = 0; j < ns->n; j++)
+			if (!strcmp(ns->v[j].name, n->cf->name))
 				break;
-		if (j == cf->nnetworks) {
+		if (j == ns->n) {
 			log_info("%s: removed from the config: disconnecting",
 			    n->cf->name);
 			n->gone = 1;
@@ -1899,7 +1906,7 @@ irc_reconfigure(struct adapter *ad, const struct config *cf)
 		 * next connect */
 		old = n->cf;
 		n->cf = xcalloc(1, sizeof(*n->cf));
-		config_network_copy(n->cf, &cf->networks[j]);
+		config_network_copy(n->cf, &ns->v[j]);
 		config_network_clear(old);
 		free(old);
 		if (n->server >= n->cf->nservers)
@@ -1907,16 +1914,16 @@ irc_reconfigure(struct adapter *ad, const struct config *cf)
 		if (n->state == NET_UP)
 			join_all(n);	/* joins any new channel */
 	}
-	for (j = 0; j < cf->nnetworks; j++) {
+	for (j = 0; j < ns->n; j++) {
 		for (i = 0; i < irc->nnets; i++)
 			if (!irc->nets[i].gone &&
-			    !strcmp(cf->networks[j].name, irc->nets[i].cf->name))
+			    !strcmp(ns->v[j].name, irc->nets[i].cf->name))
 				break;
 		if (i < irc->nnets)
 			continue;
-		if ((n = net_add(irc, &cf->networks[j])) == NULL) {
+		if ((n = net_add(irc, &ns->v[j])) == NULL) {
 			log_warn("%s: not added: at most %d networks",
-			    cf->networks[j].name, CONFIG_NETWORKS_MAX);
+			    ns->v[j].name, CONFIG_NETWORKS_MAX);
 			continue;
 		}
 		log_info("%s: added to the config: connecting", n->cf->name);
@@ -1932,7 +1939,7 @@ irc_new(struct bot *bot, const struct config *cf, struct state *st)
 	int i;
 
 	(void)st;
-	if (cf->nnetworks == 0)
+	if (config_networks(cf)->n == 0)
 		return NULL;
 	irc = xcalloc(1, sizeof(*irc));
 	irc->ad.ops = &irc_ops;
@@ -1960,13 +1967,14 @@ irc_new(struct bot *bot, const struct config *cf, struct state *st)
 	callbacks.event_unknown = ev_ignore;
 	callbacks.event_ctcp_rep = ev_ignore;
 	callbacks.event_ctcp_action = ev_ignore;
-	for (i = 0; i < cf->nnetworks; i++)
-		net_add(irc, &cf->networks[i]);
+	for (i = 0; i < config_networks(cf)->n; i++)
+		net_add(irc, &config_networks(cf)->v[i]);
 	return &irc->ad;
 }
 
 const struct adapter_ops irc_ops = {
 	.name = "irc",
+	.conf = &irc_config,
 	.new = irc_new,
 	.reconfigure = irc_reconfigure,
 	.start = irc_start,
@@ -1978,4 +1986,5 @@ const struct adapter_ops irc_ops = {
 	.highlights = irc_highlights,
 	.act = irc_act,
 	.line_max = irc_line_max,
+	.has = irc_has,
 };

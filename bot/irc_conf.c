@@ -1,6 +1,6 @@
 /*
  * irc_conf.c -- the [network NAME] sections: the IRC adapter's keys, their
- * defaults and checks, and the copy the adapter keeps (config.h).
+ * defaults and checks, and the copy the adapter keeps (irc_conf.h).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +21,9 @@
 #include "buf.h"
 #include "config.h"
 #include "confparse.h"
+#include "irc_conf.h"
 #include "policy.h"
 #include "tz.h"
-
-static const char *const net_keys[] = {
-	"servers", "tls", "tls_verify", "tls_ca_file", "tls_cert_file",
-	"tls_key_file", "nick", "alt_nicks", "user", "realname",
-	"server_password", "server_password_file", "sasl_mechanism",
-	"sasl_user", "sasl_password", "sasl_password_file", "sasl_required",
-	"sasl_timeout", "nickserv_password", "nickserv_password_file",
-	"nickserv_target", "channels", "channel_key_file", "highlights",
-	"flood_burst", "flood_interval_ms", "max_lines",
-	"ping_after", "ping_timeout", "reconnect_min", "reconnect_max", NULL
-};
 
 void
 config_network_defaults(struct config_network *n)
@@ -49,21 +40,38 @@ config_network_defaults(struct config_network *n)
 	n->reconnect_max = 300;
 }
 
-/* Forgets network ni's channel_key_file list (keys zeroed). */
-static void
-free_key_files(struct parse *p, int ni)
+int
+valid_irc_word(const char *s)
 {
-	struct config_channel *kf = p->key_files[ni];
+	if (*s == '\0' || *s == ':')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == ',')
+			return 0;
+	return 1;
+}
+
+static int
+channel_name(const char *s)
+{
+	return strchr("#&+!", s[0]) && valid_irc_word(s);
+}
+
+/* Forgets a network's channel_key_file list (keys zeroed). */
+static void
+free_key_files(struct config_network *n)
+{
+	struct config_channel *kf = n->key_files;
 	int i;
 
-	for (i = 0; i < p->nkey_files[ni]; i++) {
+	for (i = 0; i < n->nkey_files; i++) {
 		free(kf[i].name);
 		if (kf[i].key)
 			explicit_bzero(kf[i].key, strlen(kf[i].key));
 		free(kf[i].key);
 		kf[i].name = kf[i].key = NULL;
 	}
-	p->nkey_files[ni] = 0;
+	n->nkey_files = 0;
 }
 
 /*
@@ -74,14 +82,16 @@ free_key_files(struct parse *p, int ni)
  * the file is read, since channels may come later.
  */
 static void
-channel_key_files(struct parse *p, struct config_network *n, const char *v)
+key_channel_key_file(struct parse *p, void *sec, const char *k, const char *v)
 {
-	int ni = (int)(n - p->cf->networks), i, j, m;
-	struct config_channel *kf = p->key_files[ni];
+	struct config_network *n = sec;
+	struct config_channel *kf = n->key_files;
 	char *items[CONFIG_CHANNELS_MAX], *sp;
+	int i, j, m;
 
-	free_key_files(p, ni);		/* a repeated key replaces the list */
-	p->key_file_line[ni] = p->line;
+	(void)k;
+	free_key_files(n);		/* a repeated key replaces the list */
+	n->key_file_line = p->line;
 	m = split_list(p, "channel_key_file", v, items, CONFIG_CHANNELS_MAX);
 	for (i = 0; i < m; i++) {
 		if ((sp = strpbrk(items[i], " \t")) == NULL) {
@@ -95,19 +105,19 @@ channel_key_files(struct parse *p, struct config_network *n, const char *v)
 		if (!strchr("#&+!", items[i][0]) || !valid_irc_word(items[i]))
 			perr(p, "channel_key_file: \"%s\" is not a channel "
 			    "name", items[i]);
-		for (j = 0; j < p->nkey_files[ni]; j++)
+		for (j = 0; j < n->nkey_files; j++)
 			if (!strcasecmp(kf[j].name, items[i]))
 				perr(p, "channel_key_file: %s is given twice",
 				    items[i]);
-		kf[p->nkey_files[ni]].name = items[i];
+		kf[n->nkey_files].name = items[i];
 		/* a key is one word on the JOIN line */
-		if ((kf[p->nkey_files[ni]].key = read_secret(p,
+		if ((kf[n->nkey_files].key = read_secret(p,
 		    "channel_key_file", sp)) != NULL &&
-		    !valid_irc_word(kf[p->nkey_files[ni]].key))
+		    !valid_irc_word(kf[n->nkey_files].key))
 			perr(p, "channel_key_file: %s: a channel key has no "
 			    "spaces, commas or control bytes, and does not "
 			    "start with a colon", sp);
-		p->nkey_files[ni]++;
+		n->nkey_files++;
 	}
 }
 
@@ -117,13 +127,13 @@ channel_key_files(struct parse *p, struct config_network *n, const char *v)
  * the other secrets).  Frees what is not handed over.
  */
 static void
-check_key_files(struct parse *p, struct config_network *n, int ni)
+check_key_files(struct parse *p, struct config_network *n)
 {
-	struct config_channel *kf = p->key_files[ni];
+	struct config_channel *kf = n->key_files;
 	int i, j, line = p->line;
 
-	p->line = p->key_file_line[ni];
-	for (i = 0; i < p->nkey_files[ni]; i++) {
+	p->line = n->key_file_line;
+	for (i = 0; i < n->nkey_files; i++) {
 		for (j = 0; j < n->nchannels; j++)
 			if (!strcasecmp(kf[i].name, n->channels[j].name))
 				break;
@@ -139,7 +149,7 @@ check_key_files(struct parse *p, struct config_network *n, int ni)
 			kf[i].key = NULL;
 		}
 	}
-	free_key_files(p, ni);
+	free_key_files(n);
 	p->line = line;
 }
 
@@ -177,198 +187,221 @@ server_form(struct parse *p, const char *item)
 	return 1;
 }
 
+/* servers = host[:port], ...: a repeated key replaces the list (found
+ * by fuzz_config: it used to append past the end of the array). */
 static void
-net_key(struct parse *p, struct config_network *n, const char *k,
-    const char *v)
+key_servers(struct parse *p, void *sec, const char *k, const char *v)
 {
-	char *items[CONFIG_CHANNELS_MAX], sec[CONFIG_SECTION_LEN];
+	struct config_network *n = sec;
+	char *items[CONFIG_SERVERS_MAX], *colon;
+	struct config_server *s;
 	int i, m;
 
-	snprintf(sec, sizeof(sec), "network %s", n->name);
-	if (!strcmp(k, "servers")) {
-		/* a repeated key replaces the list (found by fuzz_config:
-		 * it used to append past the end of the array) */
-		for (i = 0; i < n->nservers; i++)
-			free(n->servers[i].host);
-		n->nservers = 0;
-		m = split_list(p, k, v, items, CONFIG_SERVERS_MAX);
-		for (i = 0; i < m; i++) {
-			char *colon;
-			struct config_server *s = &n->servers[n->nservers];
-
-			if (!server_form(p, items[i])) {
-				free(items[i]);
-				continue;
-			}
-			colon = strrchr(items[i], ':');
-
-			s->port = n->tls ? 6697 : 6667;
-			if (colon) {
-				*colon = '\0';
-				s->port = parse_int(p, "servers port", colon + 1,
-				    1, 65535);
-			} else
-				s->port = 0;	/* filled from tls below */
-			if (!valid_irc_word(items[i]))
-				perr(p, "servers: \"%s\" is not a host name",
-				    items[i]);
-			s->host = items[i];
-			n->nservers++;
+	for (i = 0; i < n->nservers; i++)
+		free(n->servers[i].host);
+	n->nservers = 0;
+	m = split_list(p, k, v, items, CONFIG_SERVERS_MAX);
+	for (i = 0; i < m; i++) {
+		s = &n->servers[n->nservers];
+		if (!server_form(p, items[i])) {
+			free(items[i]);
+			continue;
 		}
-	} else if (!strcmp(k, "tls"))
-		n->tls = parse_bool(p, k, v);
-	else if (!strcmp(k, "tls_verify"))
-		n->tls_verify = parse_bool(p, k, v);
-	else if (!strcmp(k, "tls_ca_file"))
-		set_str(&n->tls_ca_file, v);
-	else if (!strcmp(k, "tls_cert_file"))
-		set_str(&n->tls_cert_file, v);
-	else if (!strcmp(k, "tls_key_file"))
-		set_str(&n->tls_key_file, v);
-	else if (!strcmp(k, "nick") || !strcmp(k, "alt_nicks")) {
-		int main_nick = !strcmp(k, "nick");
-
-		m = split_list(p, k, v, items, CONFIG_NICKS_MAX);
-		for (i = 0; i < m; i++) {
-			if (!valid_nick(items[i]))
-				perr(p, "%s: \"%s\" is not a valid nick", k,
-				    items[i]);
-			if (main_nick && i == 0) {
-				free(n->nicks[0]);
-				n->nicks[0] = items[i];
-				if (n->nnicks == 0)
-					n->nnicks = 1;
-			} else if (n->nnicks < CONFIG_NICKS_MAX) {
-				if (n->nnicks == 0)
-					n->nnicks = 1;	/* slot 0 stays main */
-				n->nicks[n->nnicks++] = items[i];
-			} else {
-				perr(p, "%s: at most %d nicks", k,
-				    CONFIG_NICKS_MAX);
-				free(items[i]);
-			}
-		}
-	} else if (!strcmp(k, "user"))
-		set_str(&n->user, v);
-	else if (!strcmp(k, "realname"))
-		set_str(&n->realname, v);
-	else if (!strcmp(k, "server_password") ||
-	    !strcmp(k, "server_password_file"))
-		set_secret(p, sec, k, v, &n->server_password,
-		    &n->server_password_forms);
-	else if (!strcmp(k, "sasl_mechanism")) {
-		if (!strcasecmp(v, "plain"))
-			n->sasl_mechanism = CONFIG_SASL_PLAIN;
-		else if (!strcasecmp(v, "external"))
-			n->sasl_mechanism = CONFIG_SASL_EXTERNAL;
-		else if (!strcasecmp(v, "none"))
-			n->sasl_mechanism = CONFIG_SASL_NONE;
-		else if (*v == '\0')
-			n->sasl_mechanism = CONFIG_SASL_AUTO;
-		else
-			perr(p, "sasl_mechanism: \"%s\" is not plain, external "
-			    "or none", v);
-	} else if (!strcmp(k, "sasl_user"))
-		set_str(&n->sasl_user, v);
-	else if (!strcmp(k, "sasl_password") ||
-	    !strcmp(k, "sasl_password_file"))
-		set_secret(p, sec, k, v, &n->sasl_password,
-		    &n->sasl_password_forms);
-	else if (!strcmp(k, "sasl_required"))
-		n->sasl_required = parse_bool(p, k, v);
-	else if (!strcmp(k, "sasl_timeout"))
-		n->sasl_timeout = parse_int(p, k, v, 1, 600);
-	else if (!strcmp(k, "nickserv_password") ||
-	    !strcmp(k, "nickserv_password_file"))
-		set_secret(p, sec, k, v, &n->nickserv_password,
-		    &n->nickserv_password_forms);
-	else if (!strcmp(k, "nickserv_target")) {
-		/* nick or nick@server: a message to nick@server reaches
-		 * only a user of that name on that server (RFC 2812 3.3.1) */
-		if (*v && (strpbrk(v, ",:") || strchr("#&+!", *v) ||
-		    !valid_irc_word(v)))
-			perr(p, "nickserv_target: \"%s\" is not a nick or "
-			    "nick@server", v);
-		set_str(&n->nickserv_target, v);
-	} else if (!strcmp(k, "channels")) {
-		for (i = 0; i < n->nchannels; i++) {
-			free(n->channels[i].name);
-			free(n->channels[i].key);
-			n->channels[i].key = NULL;
-		}
-		n->nchannels = 0;
-		m = split_list(p, k, v, items, CONFIG_CHANNELS_MAX);
-		for (i = 0; i < m; i++) {
-			struct config_channel *c = &n->channels[n->nchannels++];
-			char *sp = strchr(items[i], ' ');
-
-			if (sp) {
-				*sp = '\0';
-				c->key = xstrdup(sp + 1 + strspn(sp + 1, " "));
-				/* a key is a secret like a password */
-				p->cf->secrets = 1;
-				if (strchr("#&", c->key[0]))
-					perr(p, "channels: \"%s %s\" looks like "
-					    "two channels: separate them with "
-					    "commas (a channel's key follows it "
-					    "after a space)", items[i], c->key);
-			}
-			c->name = items[i];
-			if (!strchr("#&+!", c->name[0]) ||
-			    !valid_irc_word(c->name))
-				perr(p, "channels: \"%s\" is not a channel name",
-				    c->name);
-		}
-	} else if (!strcmp(k, "channel_key_file"))
-		channel_key_files(p, n, v);
-	else if (!strcmp(k, "highlights")) {
-		free_highlights(n->highlights, n->nhighlights);
-		n->nhighlights = parse_highlights(p, v, n->highlights, 0);
-		p->hl_line[n - p->cf->networks] = p->line;
-	} else if (!strcmp(k, "flood_burst"))
-		n->flood_burst = parse_int(p, k, v, 1, 100);
-	else if (!strcmp(k, "flood_interval_ms"))
-		n->flood_interval_ms = parse_int(p, k, v, 0, 60000);
-	else if (!strcmp(k, "max_lines"))
-		n->max_lines = parse_int(p, k, v, 1, 20);
-	else if (!strcmp(k, "ping_after"))
-		n->ping_after = parse_int(p, k, v, 1, 3600);
-	else if (!strcmp(k, "ping_timeout"))
-		n->ping_timeout = parse_int(p, k, v, 1, 3600);
-	else if (!strcmp(k, "reconnect_min"))
-		n->reconnect_min = parse_int(p, k, v, 1, 3600);
-	else if (!strcmp(k, "reconnect_max"))
-		n->reconnect_max = parse_int(p, k, v, 1, 86400);
-	else
-		unknown_key(p, net_keys, k, sec);
-}
-
-/* The [network NAME] section called name: found, or made. */
-static void *
-open_network(struct parse *p, const char *name)
-{
-	struct config *cf = p->cf;
-	int i;
-
-	if (p->net && strcmp(p->net->name, name) == 0)
-		return p->net;
-	for (i = 0; i < cf->nnetworks; i++)
-		if (!strcmp(cf->networks[i].name, name))
-			return p->net = &cf->networks[i];
-	if (cf->nnetworks == CONFIG_NETWORKS_MAX) {
-		perr(p, "at most %d networks", CONFIG_NETWORKS_MAX);
-		return NULL;
+		if ((colon = strrchr(items[i], ':')) != NULL) {
+			*colon = '\0';
+			s->port = parse_int(p, "servers port", colon + 1, 1,
+			    65535);
+		} else
+			s->port = 0;	/* from tls, once the file is read */
+		if (!valid_irc_word(items[i]))
+			perr(p, "servers: \"%s\" is not a host name", items[i]);
+		s->host = items[i];
+		n->nservers++;
 	}
-	p->net = &cf->networks[cf->nnetworks++];
-	config_network_defaults(p->net);
-	p->net->name = xstrdup(name);
-	return p->net;
 }
+
+/* nick = main[, alt...] and alt_nicks = alt, ...: slot 0 is the main. */
+static void
+key_nicks(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config_network *n = sec;
+	char *items[CONFIG_NICKS_MAX];
+	int i, m, main_nick = !strcmp(k, "nick");
+
+	m = split_list(p, k, v, items, CONFIG_NICKS_MAX);
+	for (i = 0; i < m; i++) {
+		if (!valid_nick(items[i]))
+			perr(p, "%s: \"%s\" is not a valid nick", k, items[i]);
+		if (main_nick && i == 0) {
+			free(n->nicks[0]);
+			n->nicks[0] = items[i];
+			if (n->nnicks == 0)
+				n->nnicks = 1;
+		} else if (n->nnicks < CONFIG_NICKS_MAX) {
+			if (n->nnicks == 0)
+				n->nnicks = 1;	/* slot 0 stays main */
+			n->nicks[n->nnicks++] = items[i];
+		} else {
+			perr(p, "%s: at most %d nicks", k, CONFIG_NICKS_MAX);
+			free(items[i]);
+		}
+	}
+}
+
+static void
+key_sasl_mechanism(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config_network *n = sec;
+
+	(void)k;
+	if (!strcasecmp(v, "plain"))
+		n->sasl_mechanism = CONFIG_SASL_PLAIN;
+	else if (!strcasecmp(v, "external"))
+		n->sasl_mechanism = CONFIG_SASL_EXTERNAL;
+	else if (!strcasecmp(v, "none"))
+		n->sasl_mechanism = CONFIG_SASL_NONE;
+	else if (*v == '\0')
+		n->sasl_mechanism = CONFIG_SASL_AUTO;
+	else
+		perr(p, "sasl_mechanism: \"%s\" is not plain, external or "
+		    "none", v);
+}
+
+/* nick or nick@server: a message to nick@server reaches only a user of
+ * that name on that server (RFC 2812 3.3.1) */
+static void
+check_nickserv_target(struct parse *p, void *sec, const char *k,
+    const char *v)
+{
+	(void)sec;
+	(void)k;
+	if (*v && (strpbrk(v, ",:") || strchr("#&+!", *v) ||
+	    !valid_irc_word(v)))
+		perr(p, "nickserv_target: \"%s\" is not a nick or "
+		    "nick@server", v);
+}
+
+/* channels = #a, #b key, ...: a repeated key replaces the list. */
+static void
+key_channels(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config_network *n = sec;
+	char *items[CONFIG_CHANNELS_MAX], *sp;
+	struct config_channel *c;
+	int i, m;
+
+	for (i = 0; i < n->nchannels; i++) {
+		free(n->channels[i].name);
+		free(n->channels[i].key);
+		n->channels[i].key = NULL;
+	}
+	n->nchannels = 0;
+	m = split_list(p, k, v, items, CONFIG_CHANNELS_MAX);
+	for (i = 0; i < m; i++) {
+		c = &n->channels[n->nchannels++];
+		if ((sp = strchr(items[i], ' ')) != NULL) {
+			*sp = '\0';
+			c->key = xstrdup(sp + 1 + strspn(sp + 1, " "));
+			/* a key is a secret like a password */
+			p->cf->secrets = 1;
+			if (strchr("#&", c->key[0]))
+				perr(p, "channels: \"%s %s\" looks like two "
+				    "channels: separate them with commas (a "
+				    "channel's key follows it after a space)",
+				    items[i], c->key);
+		}
+		c->name = items[i];
+		if (!strchr("#&+!", c->name[0]) || !valid_irc_word(c->name))
+			perr(p, "channels: \"%s\" is not a channel name",
+			    c->name);
+	}
+}
+
+static void
+key_highlights(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config_network *n = sec;
+
+	(void)k;
+	free_highlights(n->highlights, n->nhighlights);
+	n->nhighlights = parse_highlights(p, v, n->highlights, "channel name",
+	    channel_name);
+	n->hl_line = p->line;
+}
+
+#define NET(f)		offsetof(struct config_network, f)
+#define STR(k, f)	{ k, CONFIG_STR, NET(f), NULL, 0, 0, 0 }
+#define BOOL(k, f)	{ k, CONFIG_BOOL, NET(f), NULL, 0, 0, 0 }
+#define INT(k, f, lo, hi) { k, CONFIG_INT, NET(f), NULL, lo, hi, 0 }
+#define SECRET(k, f)	{ k, CONFIG_SECRET, NET(f), NULL, 0, 0, NET(f##_forms) }
+#define FN(k, fn)	{ k, CONFIG_FN, 0, fn, 0, 0, 0 }
+
+/* The keys of a [network] section, in config.example's order. */
+static const struct config_key net_keys[] = {
+	FN("servers", key_servers),
+	BOOL("tls", tls),
+	BOOL("tls_verify", tls_verify),
+	STR("tls_ca_file", tls_ca_file),
+	STR("tls_cert_file", tls_cert_file),
+	STR("tls_key_file", tls_key_file),
+	FN("nick", key_nicks),
+	FN("alt_nicks", key_nicks),
+	STR("user", user),
+	STR("realname", realname),
+	SECRET("server_password", server_password),
+	SECRET("server_password_file", server_password),
+	FN("sasl_mechanism", key_sasl_mechanism),
+	STR("sasl_user", sasl_user),
+	SECRET("sasl_password", sasl_password),
+	SECRET("sasl_password_file", sasl_password),
+	BOOL("sasl_required", sasl_required),
+	INT("sasl_timeout", sasl_timeout, 1, 600),
+	SECRET("nickserv_password", nickserv_password),
+	SECRET("nickserv_password_file", nickserv_password),
+	{ "nickserv_target", CONFIG_STR, NET(nickserv_target),
+	    check_nickserv_target, 0, 0, 0 },
+	FN("channels", key_channels),
+	FN("channel_key_file", key_channel_key_file),
+	FN("highlights", key_highlights),
+	INT("flood_burst", flood_burst, 1, 100),
+	INT("flood_interval_ms", flood_interval_ms, 0, 60000),
+	INT("max_lines", max_lines, 1, 20),
+	INT("ping_after", ping_after, 1, 3600),
+	INT("ping_timeout", ping_timeout, 1, 3600),
+	INT("reconnect_min", reconnect_min, 1, 3600),
+	INT("reconnect_max", reconnect_max, 1, 86400),
+	{ NULL, CONFIG_FN, 0, NULL, 0, 0, 0 }
+};
 
 static void
 network_key(struct parse *p, void *sec, const char *k, const char *v)
 {
-	net_key(p, sec, k, v);
+	struct config_network *n = sec;
+	char label[CONFIG_SECTION_LEN];
+
+	snprintf(label, sizeof(label), "network %s", n->name);
+	config_set(p, net_keys, n, label, k, v);
+}
+
+/* The [network NAME] section called name: found, or made. */
+static void *
+open_network(struct parse *p, void *set, const char *name)
+{
+	struct config_networks *ns = set;
+	struct config_network *n;
+	int i;
+
+	for (i = 0; i < ns->n; i++)
+		if (!strcmp(ns->v[i].name, name))
+			return &ns->v[i];
+	if (ns->n == CONFIG_NETWORKS_MAX) {
+		perr(p, "at most %d networks", CONFIG_NETWORKS_MAX);
+		return NULL;
+	}
+	n = &ns->v[ns->n++];
+	config_network_defaults(n);
+	n->name = xstrdup(name);
+	return n;
 }
 
 enum config_sasl
@@ -457,11 +490,11 @@ check_nickserv(struct parse *p, const struct config_network *n)
  * out of channels) would wait every day for nothing.
  */
 static void
-check_highlights(struct parse *p, const struct config_network *n, int ni)
+check_highlights(struct parse *p, const struct config_network *n)
 {
 	int i, j, line = p->line;
 
-	p->line = p->hl_line[ni];
+	p->line = n->hl_line;
 	for (i = 0; i < n->nhighlights; i++) {
 		for (j = 0; j < n->nchannels; j++)
 			if (!strcasecmp(n->highlights[i].target,
@@ -494,6 +527,8 @@ config_network_copy(struct config_network *dst,
 	/* highlights are the highlights module's, not the network's */
 	memset(dst->highlights, 0, sizeof(dst->highlights));
 	dst->nhighlights = 0;
+	memset(dst->key_files, 0, sizeof(dst->key_files));	/* parsing's */
+	dst->nkey_files = 0;
 	dst->tls_ca_file = dupnull(src->tls_ca_file);
 	dst->tls_cert_file = dupnull(src->tls_cert_file);
 	dst->tls_key_file = dupnull(src->tls_key_file);
@@ -521,6 +556,7 @@ config_network_clear(struct config_network *n)
 		free(n->channels[j].key);
 	}
 	free_highlights(n->highlights, n->nhighlights);
+	free_key_files(n);
 	free(n->tls_ca_file);
 	free(n->tls_cert_file);
 	if (n->sasl_password)
@@ -543,13 +579,14 @@ config_network_clear(struct config_network *n)
 
 /* Every [network] section, once the file is read. */
 static void
-irc_check(struct parse *p)
+irc_check(struct parse *p, void *set)
 {
+	struct config_networks *ns = set;
 	struct config *cf = p->cf;
 	int i, j, remote;
 
-	for (i = 0; i < cf->nnetworks; i++) {
-		struct config_network *n = &cf->networks[i];
+	for (i = 0; i < ns->n; i++) {
+		struct config_network *n = &ns->v[i];
 
 		if (n->nservers == 0)
 			perr(p, "[network %s]: servers is missing", n->name);
@@ -579,15 +616,15 @@ irc_check(struct parse *p)
 		if (n->reconnect_min > n->reconnect_max)
 			perr(p, "[network %s]: reconnect_min is above "
 			    "reconnect_max", n->name);
-		check_highlights(p, n, i);
-		check_key_files(p, n, i);
+		check_highlights(p, n);
+		check_key_files(p, n);
 		if (n->user == NULL)
 			n->user = xstrdup("techpay");
 		if (n->realname == NULL)
 			n->realname = xstrdup("techpay salary bot");
 	}
-	for (i = 0; i < cf->nnetworks; i++) {
-		struct config_network *n = &cf->networks[i];
+	for (i = 0; i < ns->n; i++) {
+		struct config_network *n = &ns->v[i];
 
 		if (n->tls)
 			continue;
@@ -615,6 +652,76 @@ irc_check(struct parse *p)
 	}
 }
 
-const struct section_kind irc_section = {
-	"network", open_network, network_key, irc_check
+static void *
+irc_set_new(void)
+{
+	return xcalloc(1, sizeof(struct config_networks));
+}
+
+static void
+irc_set_free(void *set)
+{
+	struct config_networks *ns = set;
+	int i;
+
+	for (i = 0; i < ns->n; i++)
+		config_network_clear(&ns->v[i]);
+	free(ns);
+}
+
+static int
+irc_count(const void *set)
+{
+	return ((const struct config_networks *)set)->n;
+}
+
+static int
+irc_nhighlights(const void *set)
+{
+	const struct config_networks *ns = set;
+	int i, n = 0;
+
+	for (i = 0; i < ns->n; i++)
+		n += ns->v[i].nhighlights;
+	return n;
+}
+
+/* The first network's main nick: the name the answers go by. */
+static const char *
+irc_nick(const void *set)
+{
+	const struct config_networks *ns = set;
+
+	return ns->n > 0 ? ns->v[0].nicks[0] : NULL;
+}
+
+const struct config_networks *
+config_networks(const struct config *cf)
+{
+	static const struct config_networks none;
+	const struct config_networks *ns = config_sections(cf, &irc_config);
+
+	return ns ? ns : &none;
+}
+
+static const struct config_placeholder irc_placeholders[] = {
+	{ "sasl_password",	"change-me",	0 },
+	{ "server_password",	"change-me",	0 },
+	{ "nickserv_password",	"change-me",	0 },
+	{ NULL, NULL, 0 }
+};
+
+const struct config_kind irc_config = {
+	.section = "network",
+	.noun = "IRC network",
+	.state_why = NULL,
+	.placeholders = irc_placeholders,
+	.new = irc_set_new,
+	.open = open_network,
+	.key = network_key,
+	.check = irc_check,
+	.count = irc_count,
+	.nhighlights = irc_nhighlights,
+	.nick = irc_nick,
+	.free = irc_set_free,
 };

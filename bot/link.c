@@ -208,7 +208,7 @@ tls_error(struct link *k, const char *what)
 
 /* ---- the token bucket ------------------------------------------------ */
 
-static void bucket_fire(struct loop *, long, void *);
+static long bucket_fire(struct loop *, void *);
 
 static void
 refill(struct link *k)
@@ -295,17 +295,17 @@ drain(struct link *k)
 	flush_upstream(k);
 }
 
-static void
-bucket_fire(struct loop *l, long id, void *ctx)
+static long
+bucket_fire(struct loop *l, void *ctx)
 {
 	struct link *k = ctx;
 
 	(void)l;
-	(void)id;
-	k->bucket_timer = 0;
+	k->bucket_timer = 0;	/* drain arms a new one if lines wait */
 	enter(k);
 	drain(k);
 	leave(k);
+	return LOOP_NOMORE;
 }
 
 size_t
@@ -758,14 +758,13 @@ update_fds(struct link *k)
 }
 
 /* Once a second: is the server still there? */
-static void
-tick(struct loop *l, long id, void *ctx)
+static long
+tick(struct loop *l, void *ctx)
 {
 	struct link *k = ctx;
 	long long now = loop_now_ms();
 
-	(void)id;
-	k->tick_timer = loop_add_timer(l, 1000, tick, k);
+	(void)l;
 	if ((k->state == L_CONNECTING || k->state == L_HANDSHAKE) &&
 	    now - k->since > LINK_SETUP_MAX_MS) {
 		/* a plain-text IRC server waits for a line end that a
@@ -781,10 +780,10 @@ tick(struct loop *l, long id, void *ctx)
 			    "%d s", k->host, k->conf.port,
 			    LINK_SETUP_MAX_MS / 1000);
 		leave(k);
-		return;
+		return 1000;	/* unless the close freed k */
 	}
 	if (k->state != L_READY)
-		return;
+		return 1000;
 	enter(k);
 	if (k->ping_sent && now - k->ping_sent > k->conf.ping_timeout * 1000LL)
 		link_close(k, "ping timeout: no reply in %d s",
@@ -798,6 +797,7 @@ tick(struct loop *l, long id, void *ctx)
 		link_send(k, line, 1);
 	}
 	leave(k);
+	return 1000;
 }
 
 /* The listener libircclient connects to; 0, or -1 after closing. */

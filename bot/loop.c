@@ -1,5 +1,5 @@
 /*
- * loop.c -- poll(2) event loop with one-shot timers.
+ * loop.c -- poll(2) event loop with timers that may repeat.
  *
  * Small by design: a fixed table of descriptors and a linked list of
  * timers (a bot has a handful of each).
@@ -30,7 +30,9 @@ struct timer {
 struct loop {
 	struct fd_ev	 fds[LOOP_FDS_MAX];
 	int		 nfds;
-	struct timer	*timers;
+	struct timer	*timers;	/* sorted by deadline */
+	struct timer	*firing;	/* out of the list while it runs */
+	int		 firing_deleted;	/* loop_del_timer while it ran */
 	long		 next_id;
 	int		 stop;
 	volatile sig_atomic_t *flag;
@@ -121,21 +123,37 @@ loop_del_fd(struct loop *l, int fd)
 		}
 }
 
-long
-loop_add_timer(struct loop *l, long ms, loop_timer_cb *cb, void *ctx)
+/* A delay as a deadline: a huge ms would overflow into the past. */
+static long long
+deadline(long ms)
 {
-	struct timer *t = xcalloc(1, sizeof(*t)), **pp;
-
-	t->id = ++l->next_id;
-	t->when = loop_now_ms() + (ms < 0 ? 0 : ms > LOOP_TIMER_MAX_MS ?
+	return loop_now_ms() + (ms < 0 ? 0 : ms > LOOP_TIMER_MAX_MS ?
 	    LOOP_TIMER_MAX_MS : ms);
-	t->cb = cb;
-	t->ctx = ctx;
-	/* keep the list sorted by deadline */
+}
+
+/* Into the list, after the timers due at the same time (first come,
+ * first run). */
+static void
+insert(struct loop *l, struct timer *t)
+{
+	struct timer **pp;
+
 	for (pp = &l->timers; *pp && (*pp)->when <= t->when; pp = &(*pp)->next)
 		;
 	t->next = *pp;
 	*pp = t;
+}
+
+long
+loop_add_timer(struct loop *l, long ms, loop_timer_cb *cb, void *ctx)
+{
+	struct timer *t = xcalloc(1, sizeof(*t));
+
+	t->id = ++l->next_id;
+	t->when = deadline(ms);
+	t->cb = cb;
+	t->ctx = ctx;
+	insert(l, t);
 	return t->id;
 }
 
@@ -144,12 +162,43 @@ loop_del_timer(struct loop *l, long id)
 {
 	struct timer **pp, *t;
 
+	if (l->firing && l->firing->id == id) {
+		l->firing_deleted = 1;	/* freed when its callback returns */
+		return;
+	}
 	for (pp = &l->timers; (t = *pp) != NULL; pp = &t->next)
 		if (t->id == id) {
 			*pp = t->next;
 			free(t);
 			return;
 		}
+}
+
+/*
+ * Runs the timers that are due.  A callback's answer re-arms its timer;
+ * a repeat waits at least 1 ms, so that a timer returning 0 cannot keep
+ * the loop from its descriptors.
+ */
+static void
+run_timers(struct loop *l)
+{
+	struct timer *t;
+	long next;
+
+	while (l->timers && l->timers->when <= loop_now_ms() && !l->stop) {
+		t = l->timers;
+		l->timers = t->next;
+		l->firing = t;
+		l->firing_deleted = 0;
+		next = t->cb(l, t->ctx);
+		l->firing = NULL;
+		if (next == LOOP_NOMORE || l->firing_deleted) {
+			free(t);
+			continue;
+		}
+		t->when = deadline(next > 0 ? next : 1);
+		insert(l, t);
+	}
 }
 
 void
@@ -223,13 +272,6 @@ loop_run(struct loop *l)
 			if (still_registered(l, &ready[i]))
 				ready[i].cb(l, ready[i].fd, ready[i].events,
 				    ready[i].ctx);
-		while (l->timers && l->timers->when <= loop_now_ms() &&
-		    !l->stop) {
-			struct timer *t = l->timers;
-
-			l->timers = t->next;
-			t->cb(l, t->id, t->ctx);
-			free(t);
-		}
+		run_timers(l);
 	}
 }

@@ -169,78 +169,33 @@ load(const char *dir)
 	return kb;
 }
 
-/* The adapters of a running config, one per kind that has sections. */
-struct running {
-	struct adapter	*ads[ADAPTERS_MAX];
-	int		 nads;
+/* What `run` holds: the config and knowledge it serves, the bot, and
+ * the adapters of the config's sections. */
+struct run {
+	const char		*path;		/* the config file */
+	const char		*kdir;		/* -k, over the file's */
+	const char		*cache;		/* --index-cache */
+	struct config		*cf;
+	struct kb		*kb;
+	struct index		*ix;
+	struct state		*st;		/* NULL: no state_dir */
+	struct bot		*bot;
+	struct loop		*l;
+	struct adapters		*ads;
+	struct highlights	*hl;		/* NULL: no state_dir */
 };
-
-/* The highlights' poster: to the adapter that owns the network. */
-static int
-post(void *ctx, const char *network, const char *target, const char *id,
-    const struct answer *a)
-{
-	struct running *r = ctx;
-	const struct adapter_ops *ops = adapter_of_network(network);
-	int i;
-
-	for (i = 0; ops && i < r->nads; i++)
-		if (r->ads[i]->ops == ops && ops->post)
-			return ops->post(r->ads[i], network, target, id, a);
-	return -1;
-}
-
-/* The longest line target takes, as its adapter says (0: no limit). */
-static size_t
-line_max(void *ctx, const char *network, const char *target)
-{
-	struct running *r = ctx;
-	const struct adapter_ops *ops = adapter_of_network(network);
-	int i;
-
-	for (i = 0; ops && i < r->nads; i++)
-		if (r->ads[i]->ops == ops && ops->line_max)
-			return ops->line_max(r->ads[i], network, target);
-	return 0;
-}
 
 /* The config's highlight targets, then the run-time changes kept. */
 static struct highlights *
-highlights_new(const struct config *cf, struct state *st,
-    const struct kb *kb, struct running *run)
+highlights_new(struct run *r)
 {
-	struct highlights *hl = hl_new(st, kb, cf->highlight_secs,
-	    cf->highlight_zone, cf->highlight_catchup_s);
-	int i;
+	struct highlights *hl = hl_new(r->st, r->kb, r->cf->highlight_secs,
+	    r->cf->highlight_zone, r->cf->highlight_catchup_s);
 
-	for (i = 0; i < run->nads; i++)
-		if (run->ads[i]->ops->highlights)
-			run->ads[i]->ops->highlights(run->ads[i], cf, hl);
+	adapters_highlights(r->ads, r->cf, hl);
 	hl_load(hl);
-	hl_set_poster(hl, post, line_max, run);
+	hl_set_poster(hl, adapters_post, adapters_line_max, r->ads);
 	return hl;
-}
-
-static int
-pending(const struct running *r)
-{
-	int i, n = 0;
-
-	for (i = 0; i < r->nads; i++)
-		if (r->ads[i]->ops->pending)
-			n += r->ads[i]->ops->pending(r->ads[i]);
-	return n;
-}
-
-static int
-failed(const struct running *r)
-{
-	int i;
-
-	for (i = 0; i < r->nads; i++)
-		if (r->ads[i]->ops->failed && r->ads[i]->ops->failed(r->ads[i]))
-			return 1;
-	return 0;
 }
 
 /* An owner's "reload": the same as SIGHUP, acted on between polls. */
@@ -264,34 +219,32 @@ policy_of(const struct config *cf, struct policy_conf *pc)
 	pc->user_ignore_s = cf->user_ignore_s;
 }
 
-static void
-grace_check(struct loop *l, long id, void *ctx)
+/* Every 100 ms of the shutdown: stops the loop once all has gone out. */
+static long
+grace_check(struct loop *l, void *ctx)
 {
-	struct running *r = ctx;
-
-	(void)id;
-	if (pending(r) == 0)
-		loop_stop(l);
-	else
-		loop_add_timer(l, 100, grace_check, r);
+	if (adapters_pending(ctx) > 0)
+		return 100;
+	loop_stop(l);
+	return LOOP_NOMORE;
 }
 
 /* Handled event ids older than STATE_KEEP_EVENTS_S go, every few hours:
  * a busy room adds thousands a day. */
-static void
-prune_timer(struct loop *l, long id, void *ctx)
+static long
+prune_timer(struct loop *l, void *ctx)
 {
-	(void)id;
+	(void)l;
 	state_prune(ctx);
-	loop_add_timer(l, PRUNE_EVERY_MS, prune_timer, ctx);
+	return PRUNE_EVERY_MS;
 }
 
-static void
-grace_over(struct loop *l, long id, void *ctx)
+static long
+grace_over(struct loop *l, void *ctx)
 {
-	(void)id;
 	(void)ctx;
 	loop_stop(l);
+	return LOOP_NOMORE;
 }
 
 /* Every error of a config on one log line: "a; b; c" (a static buffer). */
@@ -331,6 +284,154 @@ load_knowledge(const char *dir, const char *cache, struct kb **kbp,
 	return 0;
 }
 
+/* check-config: the file, then what run would meet next (the knowledge
+ * and state_dir).  Takes cf. */
+static int
+check_config(const char *path, struct config *cf, const char *kdir)
+{
+	static char err[CONFIG_ERR_MAX], warn[CONFIG_WARN_MAX];
+	int n;
+
+	n = config_check_start(cf, kdir, err, sizeof(err), warn, sizeof(warn));
+	fputs(warn, stderr);
+	if (n > 0)
+		fputs(err, stderr);
+	else
+		printf("%s: ok (%s)\n", path, config_summary(cf));
+	config_free(cf);
+	return n > 0 ? 1 : 0;
+}
+
+/*
+ * The knowledge, the state store, the bot and the adapters of r->cf,
+ * started.  0; 1 when the bot must exit non-zero (the state store does
+ * not open: a supervisor must not take it for a stop); 2 when an adapter
+ * did not start (logged; the bot says goodbye to the others and exits).
+ */
+static int
+run_start(struct run *r)
+{
+	static char err[CONFIG_ERR_MAX];
+	struct router_opts ro;
+	struct policy_conf pc;
+	enum log_level lvl;
+
+	if (log_parse_level(r->cf->log_level, &lvl) == 0)
+		log_set_level(lvl);
+	if (load_knowledge(r->kdir ? r->kdir : r->cf->knowledge, r->cache,
+	    &r->kb, &r->ix) == -1)
+		return 1;
+	if (r->cf->state_dir && (r->st = state_open(r->cf->state_dir, err,
+	    sizeof(err))) == NULL) {
+		log_error("%s", err);
+		return 1;
+	}
+	if (r->st)
+		state_prune(r->st);
+	ro.prefix = r->cf->prefix;
+	ro.nick = config_nick(r->cf);
+	r->bot = bot_new(r->kb, r->ix, &ro);
+	policy_of(r->cf, &pc);
+	bot_set_policy(r->bot, &pc);
+	bot_on_reload(r->bot, reload_asked, NULL);
+	r->l = loop_new();
+	catch_signals();
+	loop_watch_flag(r->l, &any_signal);
+	r->ads = adapters_new(r->bot, r->cf, r->st);
+	if (adapters_start(r->ads, r->l) == -1)
+		return 2;
+	if (r->st) {	/* highlights need to remember what they posted */
+		loop_add_timer(r->l, PRUNE_EVERY_MS, prune_timer, r->st);
+		r->hl = highlights_new(r);
+		bot_set_highlights(r->bot, r->hl);
+		hl_start(r->hl, r->l);
+	}
+	return 0;
+}
+
+/* SIGHUP: the config (a broken file is logged and the old one kept),
+ * then the knowledge (likewise). */
+static void
+run_reload(struct run *r)
+{
+	static char err[CONFIG_ERR_MAX], warn[CONFIG_WARN_MAX];
+	struct config *ncf;
+	struct kb *nkb;
+	struct index *nix;
+	struct policy_conf pc;
+
+	sd_notify(0, "RELOADING=1");
+	log_info("SIGHUP: reloading %s and the knowledge", r->path);
+	ncf = config_load(r->path, err, sizeof(err), warn, sizeof(warn));
+	log_lines(LOG_WARN, "", warn);
+	if (ncf == NULL)
+		log_error("config not reloaded, keeping the old one: %s",
+		    one_line(err));
+	else {
+		adapters_reload(r->ads, ncf);
+		policy_of(ncf, &pc);
+		bot_set_policy(r->bot, &pc);	/* copies */
+		config_free(r->cf);
+		r->cf = ncf;
+	}
+	if (load_knowledge(r->kdir ? r->kdir : r->cf->knowledge, r->cache,
+	    &nkb, &nix) == -1)
+		log_error("knowledge not reloaded, the old one keeps serving");
+	else {
+		bot_set_knowledge(r->bot, nkb, nix);
+		if (r->hl)
+			hl_set_knowledge(r->hl, nkb);
+		index_free(r->ix);
+		kb_free(r->kb);
+		r->kb = nkb;
+		r->ix = nix;
+		log_info("knowledge reloaded: %d roles", r->kb->nroles);
+	}
+	sd_notify(0, "READY=1");
+}
+
+/* Until SIGTERM or SIGINT (or an adapter's fatal error: 1). */
+static int
+run_loop(struct run *r)
+{
+	while (!quit) {
+		loop_run(r->l);
+		any_signal = 0;
+		if (adapters_failed(r->ads))
+			return 1;
+		if (reload && !quit) {
+			reload = 0;
+			run_reload(r);
+		}
+	}
+	return 0;
+}
+
+/* QUIT everywhere, and the exit once it has gone out (or the grace is
+ * over); then everything is freed. */
+static void
+run_stop(struct run *r)
+{
+	if (r->ads) {
+		log_info("shutting down");
+		sd_notify(0, "STOPPING=1");
+		hl_free(r->hl);	/* no new posts; queued ones still go out */
+		bot_set_highlights(r->bot, NULL);
+		adapters_stop(r->ads);
+		loop_watch_flag(r->l, NULL);
+		loop_add_timer(r->l, SHUTDOWN_GRACE_MS, grace_over, NULL);
+		loop_add_timer(r->l, 100, grace_check, r->ads);
+		loop_run(r->l);
+		adapters_free(r->ads);
+	}
+	loop_free(r->l);
+	bot_free(r->bot);
+	state_free(r->st);
+	index_free(r->ix);
+	kb_free(r->kb);
+	config_free(r->cf);
+}
+
 /*
  * check-config and run.  SIGHUP reloads the config and the knowledge
  * without dropping connections (a broken new file is logged and the old
@@ -341,162 +442,53 @@ run_config(const char *cmd, const char *path, const char *kdir,
     const char *cache)
 {
 	static char err[CONFIG_ERR_MAX], warn[CONFIG_WARN_MAX];
-	struct config *cf, *ncf;
-	struct kb *kb = NULL, *nkb;
-	struct index *ix = NULL, *nix;
-	struct bot *bot;
-	struct loop *l;
-	struct running run;
-	const struct adapter_ops *ops;
-	struct adapter *ad;
-	struct policy_conf pc;
-	struct state *st = NULL;
-	struct highlights *hl = NULL;
-	struct router_opts ro;
-	enum log_level lvl;
-	int i, rc = 0;
+	struct run r = { path, kdir, cache, NULL, NULL, NULL, NULL, NULL, NULL,
+	    NULL, NULL };
+	int rc;
 
 	if (path == NULL) {
 		fprintf(stderr, "techpay: %s: give the config file with -c FILE\n",
 		    cmd);
 		return 2;
 	}
-	cf = config_load(path, err, sizeof(err), warn, sizeof(warn));
+	r.cf = config_load(path, err, sizeof(err), warn, sizeof(warn));
 	fputs(warn, stderr);
-	if (cf == NULL) {
+	if (r.cf == NULL) {
 		fputs(err, stderr);
 		return 1;
 	}
-	if (strcmp(cmd, "check-config") == 0) {
-		/* what run would meet next: the knowledge and state_dir */
-		i = config_check_start(cf, kdir, err, sizeof(err), warn,
-		    sizeof(warn));
-		fputs(warn, stderr);
-		if (i > 0) {
-			fputs(err, stderr);
-			config_free(cf);
-			return 1;
-		}
-		printf("%s: ok (%s)\n", path, config_summary(cf));
-		config_free(cf);
-		return 0;
-	}
-	if (log_parse_level(cf->log_level, &lvl) == 0)
-		log_set_level(lvl);
-	if (load_knowledge(kdir ? kdir : cf->knowledge, cache, &kb, &ix) == -1) {
-		config_free(cf);
+	if (strcmp(cmd, "check-config") == 0)
+		return check_config(path, r.cf, kdir);
+	if ((rc = run_start(&r)) == 1) {
+		run_stop(&r);
 		return 1;
 	}
-	if (cf->state_dir && (st = state_open(cf->state_dir, err,
-	    sizeof(err))) == NULL) {
-		log_error("%s", err);
-		rc = 1;	/* fatal: a supervisor must not take it for a stop */
-		goto out;
-	}
-	if (st)
-		state_prune(st);
-	ro.prefix = cf->prefix;
-	ro.nick = cf->nnetworks ? cf->networks[0].nicks[0] : cf->nick;
-	bot = bot_new(kb, ix, &ro);
-	policy_of(cf, &pc);
-	bot_set_policy(bot, &pc);
-	bot_on_reload(bot, reload_asked, NULL);
-	l = loop_new();
-	catch_signals();
-	loop_watch_flag(l, &any_signal);
-	memset(&run, 0, sizeof(run));
-	for (i = 0; (ops = adapter_at(i)) != NULL; i++)
-		if (ops->new && run.nads < ADAPTERS_MAX &&
-		    (ad = ops->new(bot, cf, st)) != NULL)
-			run.ads[run.nads++] = ad;
-	for (i = 0; i < run.nads; i++) {
-		ad = run.ads[i];
-		if (ad->ops->start(ad, l, err, sizeof(err)) == -1) {
-			log_error("%s", err);
-			quit = 1;
-			rc = 1;
-		}
-	}
-	if (st) {	/* highlights need to remember what they posted */
-		loop_add_timer(l, PRUNE_EVERY_MS, prune_timer, st);
-		hl = highlights_new(cf, st, kb, &run);
-		bot_set_highlights(bot, hl);
-		hl_start(hl, l);
-	}
+	if (rc == 2)
+		quit = 1;	/* an adapter did not start: goodbye to the rest */
 	log_info("techpay %s running (%s)", TECHPAY_VERSION,
-	    config_summary(cf));
+	    config_summary(r.cf));
 	/* systemd's Type=notify: the adapters have started (connections
 	 * may still be on their way); a no-op without $NOTIFY_SOCKET */
-	sd_notifyf(0, "READY=1\nSTATUS=running (%s)", config_summary(cf));
-	while (!quit) {
-		loop_run(l);
-		any_signal = 0;
-		if (failed(&run)) {
-			rc = 1;
-			break;
-		}
-		if (reload && !quit) {
-			reload = 0;
-			sd_notify(0, "RELOADING=1");
-			log_info("SIGHUP: reloading %s and the knowledge", path);
-			ncf = config_load(path, err, sizeof(err), warn,
-			    sizeof(warn));
-			log_lines(LOG_WARN, "", warn);
-			if (ncf == NULL) {
-				log_error("config not reloaded, keeping the "
-				    "old one: %s", one_line(err));
-			} else {
-				for (i = 0; i < run.nads; i++)
-					if (run.ads[i]->ops->reconfigure)
-						run.ads[i]->ops->reconfigure(
-						    run.ads[i], ncf);
-				policy_of(ncf, &pc);
-				bot_set_policy(bot, &pc);	/* copies */
-				config_free(cf);
-				cf = ncf;
-			}
-			if (load_knowledge(kdir ? kdir : cf->knowledge, cache,
-			    &nkb, &nix) == -1)
-				log_error("knowledge not reloaded, the old one "
-				    "keeps serving");
-			else {
-				bot_set_knowledge(bot, nkb, nix);
-				if (hl)
-					hl_set_knowledge(hl, nkb);
-				index_free(ix);
-				kb_free(kb);
-				kb = nkb;
-				ix = nix;
-				log_info("knowledge reloaded: %d roles",
-				    kb->nroles);
-			}
-			sd_notify(0, "READY=1");
-		}
-	}
-	log_info("shutting down");
-	sd_notify(0, "STOPPING=1");
-	hl_free(hl);	/* no new posts; queued ones still go out */
-	bot_set_highlights(bot, NULL);
-	for (i = 0; i < run.nads; i++)
-		run.ads[i]->ops->stop(run.ads[i]);
-	loop_watch_flag(l, NULL);
-	loop_add_timer(l, SHUTDOWN_GRACE_MS, grace_over, NULL);
-	loop_add_timer(l, 100, grace_check, &run);
-	loop_run(l);
-	for (i = 0; i < run.nads; i++)
-		run.ads[i]->ops->free(run.ads[i]);
-	loop_free(l);
-	bot_free(bot);
-out:
-	state_free(st);
-	index_free(ix);
-	kb_free(kb);
-	config_free(cf);
+	sd_notifyf(0, "READY=1\nSTATUS=running (%s)", config_summary(r.cf));
+	rc = run_loop(&r) || rc == 2;
+	run_stop(&r);
 	return rc;
 }
 
-int
-main(int argc, char **argv)
+/* The command line's options. */
+struct opts {
+	const char		*kdir;
+	const char		*cache;
+	const char		*cfpath;
+	struct router_opts	 ro;
+	int			 html;
+	int			 check;
+};
+
+/* Options into o; the index of the command word, or -1 with the exit
+ * code in *rc (--help, --version, a bad option). */
+static int
+parse_opts(int argc, char **argv, struct opts *o, int *rc)
 {
 	static const struct option opts[] = {
 		{ "knowledge", required_argument, NULL, 'k' },
@@ -510,118 +502,159 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *kdir = NULL, *cache = NULL, *cmd, *cfpath = NULL;
-	struct router_opts ro = { "!", "techpay" };
-	struct kb *kb = NULL;
-	struct index *ix = NULL;
-	struct bot *bot = NULL;
-	char err[1024];
-	int ch, html = 0, check = 0, rc = 1;
+	int ch;
 
-	log_init();	/* the journal, or a terminal/file */
 	/* GNU getopt permutes: options may come before or after the command
 	 * word; "--" ends them (for a question starting with '-') */
 	while ((ch = getopt_long(argc, argv, "hVc:", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': cfpath = optarg; break;
-		case 'k': kdir = optarg; break;
-		case 'I': cache = optarg; break;
-		case 'p': ro.prefix = optarg; break;
-		case 'n': ro.nick = optarg; break;
-		case 'H': html = 1; break;
-		case 'C': check = 1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("techpay %s\n", TECHPAY_VERSION); return 0;
-		default: usage(stderr); return 2;
+		case 'c': o->cfpath = optarg; break;
+		case 'k': o->kdir = optarg; break;
+		case 'I': o->cache = optarg; break;
+		case 'p': o->ro.prefix = optarg; break;
+		case 'n': o->ro.nick = optarg; break;
+		case 'H': o->html = 1; break;
+		case 'C': o->check = 1; break;
+		case 'h': usage(stdout); *rc = 0; return -1;
+		case 'V': printf("techpay %s\n", TECHPAY_VERSION); *rc = 0;
+			return -1;
+		default: usage(stderr); *rc = 2; return -1;
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return 2;
+		*rc = 2;
+		return -1;
 	}
-	cmd = argv[optind++];
-	if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "run") == 0) {
-		rc = run_config(cmd, cfpath, kdir, cache);
-		text_shutdown();
-		return rc;
+	return optind;
+}
+
+/* techpay index: --check, or build the cache. */
+static int
+index_cmd(struct kb *kb, const struct opts *o)
+{
+	struct index *ix;
+	char err[1024];
+
+	if (!o->check && o->cache == NULL) {
+		fprintf(stderr, "techpay: index: give --check or "
+		    "--index-cache FILE\n");
+		return 1;
 	}
-	if (strcmp(cmd, "console") != 0 && strcmp(cmd, "ask") != 0 &&
-	    strcmp(cmd, "index") != 0 && strcmp(cmd, "explain") != 0) {
-		fprintf(stderr, "techpay: unknown command \"%s\"\n", cmd);
-		usage(stderr);
-		return 2;
+	if (!o->check) {
+		if ((ix = index_new(kb, o->cache, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "techpay: %s\n", err);
+			return 1;
+		}
+		index_free(ix);
 	}
-	if (strlen(ro.prefix) > ROUTER_PREFIX_MAX) {
+	printf("knowledge ok: %d roles, %d skills, %d topics, %d sources\n",
+	    kb->nroles, kb->nskills, kb->ntopics, kb->nsources);
+	return 0;
+}
+
+/* techpay ask TEXT...: one message, answered as in a channel. */
+static int
+ask(struct bot *bot, int argc, char **argv, int html)
+{
+	struct buf q = {0};
+	struct answer a;
+	struct message m = { .where = "ask", .direct = 1 };
+	int i;
+
+	for (i = 0; i < argc; i++)
+		buf_printf(&q, "%s%s", q.len ? " " : "", argv[i]);
+	answer_init(&a);
+	m.text = buf_str(&q);
+	m.len = q.len;
+	if (bot_answer(bot, NULL, &m, &a)) {
+		puts(buf_str(&a.text));
+		if (html)
+			puts(buf_str(&a.html));
+	}
+	answer_free(&a);
+	buf_free(&q);
+	return 0;
+}
+
+/* techpay console: the terminal, until end of input or a signal. */
+static int
+console(struct bot *bot)
+{
+	struct loop *l = loop_new();
+	struct adapter *ad = console_new(bot, stdin, stdout);
+	char err[1024];
+	int rc = 1;
+
+	catch_signals();
+	loop_watch_flag(l, &quit);
+	if (ad->ops->start(ad, l, err, sizeof(err)) == -1)
+		fprintf(stderr, "techpay: %s\n", err);
+	else {
+		loop_run(l);
+		ad->ops->stop(ad);
+		rc = 0;
+	}
+	ad->ops->free(ad);
+	loop_free(l);
+	return rc;
+}
+
+/* console, ask, index and explain: the knowledge, without a config. */
+static int
+local(const char *cmd, const struct opts *o, int argc, char **argv)
+{
+	struct kb *kb;
+	struct index *ix = NULL;
+	struct bot *bot;
+	char err[1024];
+	int rc = 1;
+
+	if (strlen(o->ro.prefix) > ROUTER_PREFIX_MAX) {
 		fprintf(stderr, "techpay: --prefix: at most %d bytes\n",
 		    ROUTER_PREFIX_MAX);
 		return 2;
 	}
-	if ((kb = load(kdir)) == NULL)
+	if ((kb = load(o->kdir)) == NULL)
 		return 1;
-	if (strcmp(cmd, "index") == 0) {
-		if (!check && cache == NULL) {
-			fprintf(stderr, "techpay: index: give --check or "
-			    "--index-cache FILE\n");
-			goto out;
-		}
-		if (!check && (ix = index_new(kb, cache, err,
-		    sizeof(err))) == NULL) {
-			fprintf(stderr, "techpay: %s\n", err);
-			goto out;
-		}
-		printf("knowledge ok: %d roles, %d skills, %d topics, "
-		    "%d sources\n", kb->nroles, kb->nskills, kb->ntopics,
-		    kb->nsources);
-		rc = 0;
-		goto out;
-	}
-	if ((ix = index_new(kb, cache, err, sizeof(err))) == NULL) {
+	if (strcmp(cmd, "index") == 0)
+		rc = index_cmd(kb, o);
+	else if ((ix = index_new(kb, o->cache, err, sizeof(err))) == NULL)
 		fprintf(stderr, "techpay: %s\n", err);
-		goto out;
+	else if (strcmp(cmd, "explain") == 0)
+		rc = explain(kb, ix, &o->ro, argc, argv);
+	else {
+		bot = bot_new(kb, ix, &o->ro);
+		rc = strcmp(cmd, "ask") == 0 ?
+		    ask(bot, argc, argv, o->html) : console(bot);
+		bot_free(bot);
 	}
-	if (strcmp(cmd, "explain") == 0) {
-		rc = explain(kb, ix, &ro, argc - optind, argv + optind);
-		goto out;
-	}
-	bot = bot_new(kb, ix, &ro);
-	if (strcmp(cmd, "ask") == 0) {
-		struct buf q = {0};
-		struct answer a;
-		struct message m = { .where = "ask", .direct = 1 };
-
-		for (; optind < argc; optind++)
-			buf_printf(&q, "%s%s", q.len ? " " : "", argv[optind]);
-		answer_init(&a);
-		m.text = buf_str(&q);
-		m.len = q.len;
-		if (bot_answer(bot, NULL, &m, &a)) {
-			puts(buf_str(&a.text));
-			if (html)
-				puts(buf_str(&a.html));
-		}
-		answer_free(&a);
-		buf_free(&q);
-		rc = 0;
-	} else {
-		struct loop *l = loop_new();
-		struct adapter *ad = console_new(bot, stdin, stdout);
-
-		catch_signals();
-		loop_watch_flag(l, &quit);
-		if (ad->ops->start(ad, l, err, sizeof(err)) == -1)
-			fprintf(stderr, "techpay: %s\n", err);
-		else {
-			loop_run(l);
-			ad->ops->stop(ad);
-			rc = 0;
-		}
-		ad->ops->free(ad);
-		loop_free(l);
-	}
-out:
-	bot_free(bot);
 	index_free(ix);
 	kb_free(kb);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .ro = { "!", "techpay" } };
+	const char *cmd;
+	int i, rc = 1;
+
+	log_init();	/* the journal, or a terminal/file */
+	if ((i = parse_opts(argc, argv, &o, &rc)) == -1)
+		return rc;
+	cmd = argv[i++];
+	if (strcmp(cmd, "check-config") == 0 || strcmp(cmd, "run") == 0)
+		rc = run_config(cmd, o.cfpath, o.kdir, o.cache);
+	else if (strcmp(cmd, "console") == 0 || strcmp(cmd, "ask") == 0 ||
+	    strcmp(cmd, "index") == 0 || strcmp(cmd, "explain") == 0)
+		rc = local(cmd, &o, argc - i, argv + i);
+	else {
+		fprintf(stderr, "techpay: unknown command \"%s\"\n", cmd);
+		usage(stderr);
+		return 2;
+	}
 	text_shutdown();
 	return rc;
 }

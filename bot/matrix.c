@@ -149,6 +149,7 @@ struct mx {
 	struct evref		*cur_ev;	/* on_message's, for out_push */
 	const char		*cur_who;	/* its sender, likewise */
 	int			 stopping;
+	int			 gone;		/* removed by a reload */
 };
 
 struct matrix {
@@ -585,15 +586,15 @@ out_done(struct mx *x, struct roomq *q)
 	roomq_gc(x, q);
 }
 
-static void
-on_out_timer(struct loop *l, long id, void *ctx)
+static long
+on_out_timer(struct loop *l, void *ctx)
 {
 	struct roomq *q = ctx;
 
 	(void)l;
-	(void)id;
 	q->timer = 0;
 	out_kick(q->x);
+	return LOOP_NOMORE;
 }
 
 /*
@@ -1045,15 +1046,15 @@ static const struct mxsync_cb sync_cb = {
 
 /* ---- control: login, whoami, profile, sync -------------------------- */
 
-static void
-on_ctl_timer(struct loop *l, long id, void *ctx)
+static long
+on_ctl_timer(struct loop *l, void *ctx)
 {
 	struct mx *x = ctx;
 
 	(void)l;
-	(void)id;
 	x->ctl_timer = 0;
 	ctl_next(x);
+	return LOOP_NOMORE;
 }
 
 /* A failed control request: wait and try the same step again. */
@@ -1392,39 +1393,57 @@ ctl_next(struct mx *x)
 
 /* ---- the adapter ---------------------------------------------------- */
 
+/* Logs in (or checks the token) and starts syncing. */
+static void
+mx_start(struct mx *x)
+{
+	struct http_opts ho;
+
+	ho.ca_file = x->cf.tls_ca_file;
+	ho.verify = x->cf.tls_verify;
+	if (!x->cf.tls_verify)
+		log_warn("matrix %s: tls_verify = no: the homeserver's "
+		    "certificate is NOT checked", x->cf.name);
+	if (config_matrix_insecure(&x->cf))
+		log_warn("matrix %s: allow_insecure_http: the password and "
+		    "access token go to %s in clear", x->cf.name,
+		    x->cf.homeserver);
+	x->http = http_new(x->m->loop, &ho);
+	if (x->cf.access_token) {
+		x->token = xstrdup(x->cf.access_token);
+		x->token_is_config = 1;
+	} else
+		x->token = state_get(x->m->st, x->scope, "access_token");
+	x->phase = x->token ? PH_WHOAMI : PH_LOGIN;
+	x->catching_up = 1;
+	ctl_next(x);
+}
+
 static int
 matrix_start(struct adapter *ad, struct loop *l, char *err, size_t errlen)
 {
 	struct matrix *m = ad->priv;
-	struct http_opts ho;
 	int i;
 
 	(void)err;
 	(void)errlen;
 	m->loop = l;
-	for (i = 0; i < m->naccts; i++) {
-		struct mx *x = &m->accts[i];
-
-		ho.ca_file = x->cf.tls_ca_file;
-		ho.verify = x->cf.tls_verify;
-		if (!x->cf.tls_verify)
-			log_warn("matrix %s: tls_verify = no: the homeserver's "
-			    "certificate is NOT checked", x->cf.name);
-		if (config_matrix_insecure(&x->cf))
-			log_warn("matrix %s: allow_insecure_http: the password "
-			    "and access token go to %s in clear", x->cf.name,
-			    x->cf.homeserver);
-		x->http = http_new(l, &ho);
-		if (x->cf.access_token) {
-			x->token = xstrdup(x->cf.access_token);
-			x->token_is_config = 1;
-		} else
-			x->token = state_get(m->st, x->scope, "access_token");
-		x->phase = x->token ? PH_WHOAMI : PH_LOGIN;
-		x->catching_up = 1;
-		ctl_next(x);
-	}
+	for (i = 0; i < m->naccts; i++)
+		mx_start(&m->accts[i]);
 	return 0;
+}
+
+/* No more syncs; what is queued still goes out. */
+static void
+mx_stop(struct mx *x)
+{
+	x->stopping = 1;
+	if (x->ctl)
+		http_cancel(x->http, x->ctl);
+	x->ctl = NULL;
+	if (x->ctl_timer)
+		loop_del_timer(x->m->loop, x->ctl_timer);
+	x->ctl_timer = 0;
 }
 
 static void
@@ -1433,17 +1452,8 @@ matrix_stop(struct adapter *ad)
 	struct matrix *m = ad->priv;
 	int i;
 
-	for (i = 0; i < m->naccts; i++) {
-		struct mx *x = &m->accts[i];
-
-		x->stopping = 1;
-		if (x->ctl)
-			http_cancel(x->http, x->ctl);
-		x->ctl = NULL;
-		if (x->ctl_timer)
-			loop_del_timer(m->loop, x->ctl_timer);
-		x->ctl_timer = 0;
-	}
+	for (i = 0; i < m->naccts; i++)
+		mx_stop(&m->accts[i]);
 }
 
 static void
@@ -1517,47 +1527,109 @@ matrix_failed(struct adapter *ad)
 	return ((struct matrix *)ad->priv)->failed;
 }
 
+/* An account of the config, copied: the config may go on a reload. */
+static struct mx *
+mx_add(struct matrix *m, const struct config_matrix *c)
+{
+	struct mx *x;
+	const char *colon;
+
+	if (m->naccts == CONFIG_MATRIX_MAX)
+		return NULL;
+	x = &m->accts[m->naccts++];
+	x->m = m;
+	config_matrix_copy(&x->cf, c);
+	snprintf(x->scope, sizeof(x->scope), "matrix:%s", x->cf.name);
+	colon = strchr(x->cf.user_id, ':');
+	x->localpart = xstrndup(x->cf.user_id + 1,
+	    (size_t)(colon - x->cf.user_id - 1));
+	return x;
+}
+
+/* The account called name, not removed by a reload; or NULL. */
+static struct mx *
+mx_named(struct matrix *m, const char *name)
+{
+	int i;
+
+	for (i = 0; i < m->naccts; i++)
+		if (!m->accts[i].gone && strcmp(m->accts[i].cf.name, name) == 0)
+			return &m->accts[i];
+	return NULL;
+}
+
+/* The invite list and the limits change at once; the account itself
+ * (server, user, login) needs a restart. */
+static void
+mx_update(struct mx *x, const struct config_matrix *cm)
+{
+	struct config_matrix c;
+	int k;
+
+	config_matrix_copy(&c, cm);
+	for (k = 0; k < x->cf.ninvite_from; k++)
+		free(x->cf.invite_from[k]);
+	memcpy(x->cf.invite_from, c.invite_from, sizeof(c.invite_from));
+	x->cf.ninvite_from = c.ninvite_from;
+	c.ninvite_from = 0;
+	x->cf.max_bytes = c.max_bytes;
+	x->cf.reconnect_min = c.reconnect_min;
+	x->cf.reconnect_max = c.reconnect_max;
+	config_matrix_clear(&c);
+}
+
+/*
+ * Accounts gone from the config stop syncing (what they queued still
+ * goes out); new ones log in and sync, in a slot of their own (a removed
+ * account keeps its slot until the exit).
+ */
 static void
 matrix_reconfigure(struct adapter *ad, const struct config *cf)
 {
+	const struct config_accounts *as = config_accounts(cf);
 	struct matrix *m = ad->priv;
-	struct config_matrix c;
 	struct mx *x;
-	int i, j, k;
+	int i, j;
 
-	for (j = 0; j < cf->nmatrix; j++) {
-		for (i = 0; i < m->naccts; i++)
-			if (strcmp(m->accts[i].cf.name, cf->matrix[j].name) == 0)
+	for (i = 0; i < m->naccts; i++) {
+		x = &m->accts[i];
+		if (x->gone)
+			continue;
+		for (j = 0; j < as->n; j++)
+			if (strcmp(x->cf.name, as->v[j].name) == 0)
 				break;
-		if (i == m->naccts) {
-			log_warn("matrix %s: a new account starts after a "
-			    "restart", cf->matrix[j].name);
+		if (j < as->n)
+			continue;
+		log_info("matrix %s: removed from the config: stopping",
+		    x->cf.name);
+		x->gone = 1;
+		mx_stop(x);
+	}
+	for (j = 0; j < as->n; j++) {
+		if ((x = mx_named(m, as->v[j].name)) != NULL) {
+			mx_update(x, &as->v[j]);
 			continue;
 		}
-		/* the invite list and the limits change at once; the
-		 * account itself (server, user, login) needs a restart */
-		x = &m->accts[i];
-		config_matrix_copy(&c, &cf->matrix[j]);
-		for (k = 0; k < x->cf.ninvite_from; k++)
-			free(x->cf.invite_from[k]);
-		memcpy(x->cf.invite_from, c.invite_from, sizeof(c.invite_from));
-		x->cf.ninvite_from = c.ninvite_from;
-		c.ninvite_from = 0;
-		x->cf.max_bytes = c.max_bytes;
-		x->cf.reconnect_min = c.reconnect_min;
-		x->cf.reconnect_max = c.reconnect_max;
-		config_matrix_clear(&c);
+		if ((x = mx_add(m, &as->v[j])) == NULL) {
+			log_warn("matrix %s: not added: at most %d accounts",
+			    as->v[j].name, CONFIG_MATRIX_MAX);
+			continue;
+		}
+		log_info("matrix %s: added to the config: connecting",
+		    x->cf.name);
+		if (m->loop)
+			mx_start(x);
 	}
 }
 
 static struct adapter *
 matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 {
+	const struct config_accounts *as = config_accounts(cf);
 	struct matrix *m;
-	const char *colon;
 	int i;
 
-	if (cf->nmatrix == 0)
+	if (as->n == 0)
 		return NULL;
 	m = xcalloc(1, sizeof(*m));
 	m->ad.ops = &matrix_ops;
@@ -1565,17 +1637,22 @@ matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 	m->ad.priv = m;
 	m->st = st;
 	answer_init(&m->ans);
-	for (i = 0; i < cf->nmatrix; i++) {
-		struct mx *x = &m->accts[m->naccts++];
-
-		x->m = m;
-		config_matrix_copy(&x->cf, &cf->matrix[i]);
-		snprintf(x->scope, sizeof(x->scope), "matrix:%s", x->cf.name);
-		colon = strchr(x->cf.user_id, ':');
-		x->localpart = xstrndup(x->cf.user_id + 1,
-		    (size_t)(colon - x->cf.user_id - 1));
-	}
+	for (i = 0; i < as->n; i++)
+		mx_add(m, &as->v[i]);
 	return &m->ad;
+}
+
+static int
+matrix_has(struct adapter *ad, const char *network)
+{
+	struct matrix *m = ad->priv;
+	int i;
+
+	for (i = 0; i < m->naccts; i++)
+		if (!m->accts[i].gone &&
+		    strcmp(m->accts[i].scope, network) == 0)
+			return 1;
+	return 0;
 }
 
 /* A daily highlight: an m.notice with HTML, its txnId made from id. */
@@ -1615,14 +1692,14 @@ static void
 matrix_highlights(struct adapter *ad, const struct config *cf,
     struct highlights *hl)
 {
+	const struct config_accounts *as = config_accounts(cf);
 	char net[96];
 	int i;
 
 	(void)ad;
-	for (i = 0; i < cf->nmatrix; i++) {
-		snprintf(net, sizeof(net), "matrix:%s", cf->matrix[i].name);
-		hl_add_all(hl, net, cf->matrix[i].highlights,
-		    cf->matrix[i].nhighlights);
+	for (i = 0; i < as->n; i++) {
+		snprintf(net, sizeof(net), "matrix:%s", as->v[i].name);
+		hl_add_all(hl, net, as->v[i].highlights, as->v[i].nhighlights);
 	}
 }
 
@@ -1634,13 +1711,15 @@ matrix_line_max(struct adapter *ad, const char *network, const char *target)
 
 	(void)target;
 	for (i = 0; i < m->naccts; i++)
-		if (strcmp(m->accts[i].scope, network) == 0)
+		if (!m->accts[i].gone &&
+		    strcmp(m->accts[i].scope, network) == 0)
 			return (size_t)m->accts[i].cf.max_bytes;
 	return ANSWER_LINE_MAX;
 }
 
 const struct adapter_ops matrix_ops = {
 	.name = "matrix",
+	.conf = &matrix_config,
 	.new = matrix_new,
 	.reconfigure = matrix_reconfigure,
 	.start = matrix_start,
@@ -1652,4 +1731,5 @@ const struct adapter_ops matrix_ops = {
 	.highlights = matrix_highlights,
 	.act = matrix_act,
 	.line_max = matrix_line_max,
+	.has = matrix_has,
 };

@@ -1,6 +1,7 @@
 /*
  * matrix_conf.c -- the [matrix NAME] sections: the Matrix adapter's keys,
- * their defaults and checks, and the copy the adapter keeps (config.h).
+ * their defaults and checks, and the copy the adapter keeps
+ * (matrix_conf.h).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -9,6 +10,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +22,9 @@
 #include "buf.h"
 #include "config.h"
 #include "confparse.h"
+#include "matrix_conf.h"
 #include "policy.h"
 #include "tz.h"
-
-static const char *const matrix_keys[] = {
-	"homeserver", "user_id", "access_token", "access_token_file",
-	"password", "password_file", "device_name", "invite_from", "rooms",
-	"highlights", "tls_ca_file", "tls_verify", "allow_insecure_http",
-	"sync_timeout", "max_bytes", "reconnect_min", "reconnect_max", NULL
-};
 
 void
 config_matrix_defaults(struct config_matrix *m)
@@ -41,116 +37,150 @@ config_matrix_defaults(struct config_matrix *m)
 }
 
 static void
-matrix_key(struct parse *p, struct config_matrix *m, const char *k,
-    const char *v)
+key_homeserver(struct parse *p, void *sec, const char *k, const char *v)
 {
-	char sec[CONFIG_SECTION_LEN];
+	struct config_matrix *m = sec;
 
-	snprintf(sec, sizeof(sec), "matrix %s", m->name);
-	if (!strcmp(k, "homeserver")) {
-		if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
-			perr(p, "homeserver: \"%s\" is not an http:// or "
-			    "https:// URL", v);
-		set_str(&m->homeserver, v);
-		/* no trailing slash: paths are appended */
-		if (m->homeserver) {
-			size_t n = strlen(m->homeserver);
+	(void)k;
+	if (strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
+		perr(p, "homeserver: \"%s\" is not an http:// or https:// URL",
+		    v);
+	set_str(&m->homeserver, v);
+	/* no trailing slash: paths are appended */
+	if (m->homeserver) {
+		size_t n = strlen(m->homeserver);
 
-			while (n > 0 && m->homeserver[n - 1] == '/')
-				m->homeserver[--n] = '\0';
-		}
-		/* "https://hs/_matrix/client" would give ".../_matrix/client/
-		 * _matrix/client/v3/login": a 404 that looks like a bad
-		 * password */
-		if (m->homeserver && strstr(m->homeserver, "://") &&
-		    strchr(strstr(m->homeserver, "://") + 3, '/'))
-			perr(p, "homeserver: \"%s\" has a path: give the "
-			    "server's base URL (%.*s), the bot adds /_matrix/...",
-			    v, (int)(strchr(strstr(m->homeserver, "://") + 3,
-			    '/') - m->homeserver), m->homeserver);
-	} else if (!strcmp(k, "user_id")) {
-		if (v[0] != '@' || !strchr(v, ':') || strpbrk(v, " /"))
-			perr(p, "user_id: \"%s\" is not a Matrix user id "
-			    "(@name:server)", v);
-		set_str(&m->user_id, v);
-	} else if (!strcmp(k, "access_token") ||
-	    !strcmp(k, "access_token_file"))
-		set_secret(p, sec, k, v, &m->access_token,
-		    &m->access_token_forms);
-	else if (!strcmp(k, "password") || !strcmp(k, "password_file"))
-		set_secret(p, sec, k, v, &m->password, &m->password_forms);
-	else if (!strcmp(k, "device_name"))
-		set_str(&m->device_name, v);
-	else if (!strcmp(k, "invite_from")) {
-		int i;
-
-		free_list(m->invite_from, m->ninvite_from);
-		m->ninvite_from = split_list(p, k, v, m->invite_from,
-		    CONFIG_LIST_MAX);
-		for (i = 0; i < m->ninvite_from; i++)
-			if (m->invite_from[i][0] == '@' &&
-			    !strchr(m->invite_from[i], ':'))
-				perr(p, "invite_from: \"%s\" is not a user id "
-				    "(@name:server) or a server name",
-				    m->invite_from[i]);
-	} else if (!strcmp(k, "rooms")) {
-		int i;
-
-		free_list(m->rooms, m->nrooms);
-		m->nrooms = split_list(p, k, v, m->rooms, CONFIG_CHANNELS_MAX);
-		for (i = 0; i < m->nrooms; i++)
-			if ((m->rooms[i][0] != '!' && m->rooms[i][0] != '#') ||
-			    !strchr(m->rooms[i], ':'))
-				perr(p, "rooms: \"%s\" is not a room id "
-				    "(!id:server) or alias (#name:server)",
-				    m->rooms[i]);
-	} else if (!strcmp(k, "highlights")) {
-		free_highlights(m->highlights, m->nhighlights);
-		m->nhighlights = parse_highlights(p, v, m->highlights, 1);
-	} else if (!strcmp(k, "tls_ca_file"))
-		set_str(&m->tls_ca_file, v);
-	else if (!strcmp(k, "tls_verify"))
-		m->tls_verify = parse_bool(p, k, v);
-	else if (!strcmp(k, "allow_insecure_http"))
-		m->allow_insecure_http = parse_bool(p, k, v);
-	else if (!strcmp(k, "sync_timeout"))
-		m->sync_timeout = parse_int(p, k, v, 1, 300);
-	else if (!strcmp(k, "max_bytes"))
-		m->max_bytes = parse_int(p, k, v, 100, 30000);
-	else if (!strcmp(k, "reconnect_min"))
-		m->reconnect_min = parse_int(p, k, v, 1, 3600);
-	else if (!strcmp(k, "reconnect_max"))
-		m->reconnect_max = parse_int(p, k, v, 1, 86400);
-	else
-		unknown_key(p, matrix_keys, k, sec);
+		while (n > 0 && m->homeserver[n - 1] == '/')
+			m->homeserver[--n] = '\0';
+	}
+	/* "https://hs/_matrix/client" would give ".../_matrix/client/
+	 * _matrix/client/v3/login": a 404 that looks like a bad password */
+	if (m->homeserver && strstr(m->homeserver, "://") &&
+	    strchr(strstr(m->homeserver, "://") + 3, '/'))
+		perr(p, "homeserver: \"%s\" has a path: give the server's "
+		    "base URL (%.*s), the bot adds /_matrix/...", v,
+		    (int)(strchr(strstr(m->homeserver, "://") + 3, '/') -
+		    m->homeserver), m->homeserver);
 }
 
-/* The [matrix NAME] section called name: found, or made. */
-static void *
-open_matrix(struct parse *p, const char *name)
+static void
+check_user_id(struct parse *p, void *sec, const char *k, const char *v)
 {
-	struct config *cf = p->cf;
+	(void)sec;
+	(void)k;
+	if (v[0] != '@' || !strchr(v, ':') || strpbrk(v, " /"))
+		perr(p, "user_id: \"%s\" is not a Matrix user id "
+		    "(@name:server)", v);
+}
+
+/* A repeated key replaces the list. */
+static void
+key_invite_from(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config_matrix *m = sec;
 	int i;
 
-	if (p->mx && strcmp(p->mx->name, name) == 0)
-		return p->mx;
-	for (i = 0; i < cf->nmatrix; i++)
-		if (!strcmp(cf->matrix[i].name, name))
-			return p->mx = &cf->matrix[i];
-	if (cf->nmatrix == CONFIG_MATRIX_MAX) {
-		perr(p, "at most %d Matrix accounts", CONFIG_MATRIX_MAX);
-		return NULL;
-	}
-	p->mx = &cf->matrix[cf->nmatrix++];
-	config_matrix_defaults(p->mx);
-	p->mx->name = xstrdup(name);
-	return p->mx;
+	free_list(m->invite_from, m->ninvite_from);
+	m->ninvite_from = split_list(p, k, v, m->invite_from, CONFIG_LIST_MAX);
+	for (i = 0; i < m->ninvite_from; i++)
+		if (m->invite_from[i][0] == '@' &&
+		    !strchr(m->invite_from[i], ':'))
+			perr(p, "invite_from: \"%s\" is not a user id "
+			    "(@name:server) or a server name",
+			    m->invite_from[i]);
 }
+
+static void
+key_rooms(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config_matrix *m = sec;
+	int i;
+
+	free_list(m->rooms, m->nrooms);
+	m->nrooms = split_list(p, k, v, m->rooms, CONFIG_CHANNELS_MAX);
+	for (i = 0; i < m->nrooms; i++)
+		if ((m->rooms[i][0] != '!' && m->rooms[i][0] != '#') ||
+		    !strchr(m->rooms[i], ':'))
+			perr(p, "rooms: \"%s\" is not a room id (!id:server) "
+			    "or alias (#name:server)", m->rooms[i]);
+}
+
+/* room ids: "!opaque:server", or "!opaque" since room version 12 */
+static int
+room_id(const char *s)
+{
+	return s[0] == '!' && s[1] != '\0';
+}
+
+static void
+key_highlights(struct parse *p, void *sec, const char *k, const char *v)
+{
+	struct config_matrix *m = sec;
+
+	(void)k;
+	free_highlights(m->highlights, m->nhighlights);
+	m->nhighlights = parse_highlights(p, v, m->highlights, "room id (!id)",
+	    room_id);
+}
+
+#define MX(f)		offsetof(struct config_matrix, f)
+#define STR(k, f)	{ k, CONFIG_STR, MX(f), NULL, 0, 0, 0 }
+#define BOOL(k, f)	{ k, CONFIG_BOOL, MX(f), NULL, 0, 0, 0 }
+#define INT(k, f, lo, hi) { k, CONFIG_INT, MX(f), NULL, lo, hi, 0 }
+#define SECRET(k, f)	{ k, CONFIG_SECRET, MX(f), NULL, 0, 0, MX(f##_forms) }
+#define FN(k, fn)	{ k, CONFIG_FN, 0, fn, 0, 0, 0 }
+
+/* The keys of a [matrix] section, in config.example's order. */
+static const struct config_key matrix_keys[] = {
+	FN("homeserver", key_homeserver),
+	{ "user_id", CONFIG_STR, MX(user_id), check_user_id, 0, 0, 0 },
+	SECRET("access_token", access_token),
+	SECRET("access_token_file", access_token),
+	SECRET("password", password),
+	SECRET("password_file", password),
+	STR("device_name", device_name),
+	FN("invite_from", key_invite_from),
+	FN("rooms", key_rooms),
+	FN("highlights", key_highlights),
+	STR("tls_ca_file", tls_ca_file),
+	BOOL("tls_verify", tls_verify),
+	BOOL("allow_insecure_http", allow_insecure_http),
+	INT("sync_timeout", sync_timeout, 1, 300),
+	INT("max_bytes", max_bytes, 100, 30000),
+	INT("reconnect_min", reconnect_min, 1, 3600),
+	INT("reconnect_max", reconnect_max, 1, 86400),
+	{ NULL, CONFIG_FN, 0, NULL, 0, 0, 0 }
+};
 
 static void
 matrix_section_key(struct parse *p, void *sec, const char *k, const char *v)
 {
-	matrix_key(p, sec, k, v);
+	struct config_matrix *m = sec;
+	char label[CONFIG_SECTION_LEN];
+
+	snprintf(label, sizeof(label), "matrix %s", m->name);
+	config_set(p, matrix_keys, m, label, k, v);
+}
+
+/* The [matrix NAME] section called name: found, or made. */
+static void *
+open_matrix(struct parse *p, void *set, const char *name)
+{
+	struct config_accounts *as = set;
+	struct config_matrix *m;
+	int i;
+
+	for (i = 0; i < as->n; i++)
+		if (!strcmp(as->v[i].name, name))
+			return &as->v[i];
+	if (as->n == CONFIG_MATRIX_MAX) {
+		perr(p, "at most %d Matrix accounts", CONFIG_MATRIX_MAX);
+		return NULL;
+	}
+	m = &as->v[as->n++];
+	config_matrix_defaults(m);
+	m->name = xstrdup(name);
+	return m;
 }
 
 /* The host of an http:// URL (no user info, port or path) into out. */
@@ -229,13 +259,14 @@ config_matrix_clear(struct config_matrix *m)
 
 /* Every [matrix] section, once the file is read. */
 static void
-matrix_check(struct parse *p)
+matrix_check(struct parse *p, void *set)
 {
+	struct config_accounts *as = set;
 	struct config *cf = p->cf;
 	int i;
 
-	for (i = 0; i < cf->nmatrix; i++) {
-		struct config_matrix *m = &cf->matrix[i];
+	for (i = 0; i < as->n; i++) {
+		struct config_matrix *m = &as->v[i];
 
 		if (m->homeserver == NULL)
 			perr(p, "[matrix %s]: homeserver is missing", m->name);
@@ -258,8 +289,8 @@ matrix_check(struct parse *p)
 			perr(p, "[matrix %s]: tls_ca_file: %s: %s", m->name,
 			    m->tls_ca_file, strerror(errno));
 	}
-	for (i = 0; i < cf->nmatrix; i++) {
-		struct config_matrix *m = &cf->matrix[i];
+	for (i = 0; i < as->n; i++) {
+		struct config_matrix *m = &as->v[i];
 
 		if (!matrix_cleartext(m))
 			continue;
@@ -277,6 +308,70 @@ matrix_check(struct parse *p)
 	}
 }
 
-const struct section_kind matrix_section = {
-	"matrix", open_matrix, matrix_section_key, matrix_check
+static void *
+matrix_set_new(void)
+{
+	return xcalloc(1, sizeof(struct config_accounts));
+}
+
+static void
+matrix_set_free(void *set)
+{
+	struct config_accounts *as = set;
+	int i;
+
+	for (i = 0; i < as->n; i++)
+		config_matrix_clear(&as->v[i]);
+	free(as);
+}
+
+static int
+matrix_count(const void *set)
+{
+	return ((const struct config_accounts *)set)->n;
+}
+
+static int
+matrix_nhighlights(const void *set)
+{
+	const struct config_accounts *as = set;
+	int i, n = 0;
+
+	for (i = 0; i < as->n; i++)
+		n += as->v[i].nhighlights;
+	return n;
+}
+
+const struct config_accounts *
+config_accounts(const struct config *cf)
+{
+	static const struct config_accounts none;
+	const struct config_accounts *as = config_sections(cf, &matrix_config);
+
+	return as ? as : &none;
+}
+
+static const struct config_placeholder matrix_placeholders[] = {
+	{ "password",		"change-me",			0 },
+	{ "access_token",	"change-me",			0 },
+	{ "homeserver",		"https://matrix.example.org",	0 },
+	{ "user_id",		"@techpay:example.org",		0 },
+	{ "invite_from",	"@you:example.org",		0 },
+	{ "rooms",		"#techpay:example.org",		0 },
+	{ NULL, NULL, 0 }
+};
+
+const struct config_kind matrix_config = {
+	.section = "matrix",
+	.noun = "Matrix account",
+	.state_why = "the sync position and login are kept there",
+	.placeholders = matrix_placeholders,
+	.new = matrix_set_new,
+	.open = open_matrix,
+	.key = matrix_section_key,
+	.check = matrix_check,
+	.count = matrix_count,
+	.nhighlights = matrix_nhighlights,
+	.nick = NULL,	/* the account's user id is not a nick */
+	.free = matrix_set_free,
 };

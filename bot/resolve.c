@@ -106,8 +106,8 @@ detach(struct resolve *r)
 		req_free(r);	/* never started: no completion will come */
 }
 
-static void
-timeout(struct loop *l, long id, void *arg)
+static long
+timeout(struct loop *l, void *arg)
 {
 	struct resolve *r = arg;
 	resolve_cb cb = r->cb;
@@ -115,13 +115,13 @@ timeout(struct loop *l, long id, void *arg)
 	char err[RESOLVE_ERR_MAX];
 
 	(void)l;
-	(void)id;
 	r->timer = 0;
 	snprintf(err, sizeof(err), "%s: no answer from the resolver in %.1f s",
 	    r->host, r->timeout_ms / 1000.0);
 	detach(r);		/* may free r */
 	if (cb)
 		cb(NULL, err, ctx);
+	return LOOP_NOMORE;
 }
 
 struct resolve *

@@ -2,15 +2,19 @@
  * adapter.h -- a chat network as seen by the bot.
  *
  * The terminal, IRC and Matrix are adapters behind this one interface,
- * found by name in a table (adapter_at, adapter_of_network), as OpenSMTPD
- * finds its table backends.  An adapter turns its network's events into struct
+ * found by name in one table (adapters.c: adapter_at, adapter_of_network),
+ * as OpenSMTPD finds its table backends.  A kind with config sections
+ * points at its reader (conf: confparse.h), which the config reader finds
+ * through the same table.  An adapter turns its network's events into struct
  * message (message.h), hands them to the core (bot_answer), and delivers
  * the struct answer its own way: plain text for the terminal and IRC,
  * HTML for Matrix.  Who is an owner, who is ignored and how often a
  * person may ask is the core's business (policy.h), the same everywhere.
  *
  * The test of the design: an XMPP or Discord adapter maps its events to
- * struct message and fills in these ops; main.c does not change.
+ * struct message and fills in these ops, its sections' reader fills in a
+ * struct config_kind, and it is one line in adapters.c: main.c, bot.c and
+ * config.c do not change.
  */
 #ifndef TECHPAY_ADAPTER_H
 #define TECHPAY_ADAPTER_H
@@ -29,18 +33,21 @@
 struct bot;
 struct adapter;
 struct config;
+struct config_kind;
 struct state;
 struct highlights;
 
 struct adapter_ops {
 	const char	*name;	/* the kind, as in "irc:NAME" network keys */
+	/* The reader of its [KIND NAME] sections; NULL: it has none. */
+	const struct config_kind *conf;
 	/* The adapter for the config's sections of this kind, or NULL when
 	 * it has none.  Everything kept is copied: nothing borrowed from
 	 * the config outlives a reload.  NULL: not made from a config. */
 	struct adapter	*(*new)(struct bot *, const struct config *,
 			    struct state *);
 	/* A reloaded config: new limits, channels or rooms; sections gone
-	 * are disconnected, new ones connected. */
+	 * are disconnected, new ones connected (once started). */
 	void		(*reconfigure)(struct adapter *, const struct config *);
 	/* Registers with the loop; 0, or -1 with err filled. */
 	int		(*start)(struct adapter *, struct loop *, char *err,
@@ -67,6 +74,9 @@ struct adapter_ops {
 	/* The longest answer line target can take (bytes). */
 	size_t		(*line_max)(struct adapter *, const char *network,
 			    const char *target);
+	/* 1 when network ("irc:NAME") is one of its sections, connected or
+	 * on its way (not removed by a reload). */
+	int		(*has)(struct adapter *, const char *network);
 };
 
 struct adapter {
@@ -83,6 +93,42 @@ extern const struct adapter_ops console_ops;
 const struct adapter_ops *adapter_at(int i);
 /* The kind a network key ("irc:NAME") belongs to. */
 const struct adapter_ops *adapter_of_network(const char *network);
+
+/* ---- the adapters a config runs (adapters.c) ------------------------ */
+
+struct adapters;
+
+/*
+ * One adapter per kind of the registry that has sections in cf; bot and
+ * st are borrowed (they outlive the set), cf is not kept.  Freed by
+ * adapters_free.
+ */
+struct adapters	*adapters_new(struct bot *, const struct config *,
+		    struct state *);
+/* Starts every adapter; -1 when one failed (each failure is logged). */
+int		 adapters_start(struct adapters *, struct loop *);
+/*
+ * A reloaded config: each adapter reconfigures (its sections added or
+ * removed connect or disconnect), and a kind that had no sections gets
+ * its adapter now, started when the set is.
+ */
+void		 adapters_reload(struct adapters *, const struct config *);
+/* Registers every kind's highlight targets of cf. */
+void		 adapters_highlights(struct adapters *, const struct config *,
+		    struct highlights *);
+/* The highlights' poster and line limit (highlight.h's hl_set_poster),
+ * to the adapter of the network's kind; ctx is the set. */
+int		 adapters_post(void *ctx, const char *network,
+		    const char *target, const char *id, const struct answer *);
+size_t		 adapters_line_max(void *ctx, const char *network,
+		    const char *target);
+/* 1 when some adapter has network as a section (adapter_ops.has). */
+int		 adapters_has(const struct adapters *, const char *network);
+int		 adapters_pending(const struct adapters *);
+int		 adapters_failed(const struct adapters *);
+/* Says goodbye everywhere; queued lines may still go out. */
+void		 adapters_stop(struct adapters *);
+void		 adapters_free(struct adapters *);
 
 /* ---- the bot core that adapters call ------------------------------- */
 

@@ -18,7 +18,16 @@
 struct loop;
 
 typedef void loop_fd_cb(struct loop *, int fd, int events, void *ctx);
-typedef void loop_timer_cb(struct loop *, long id, void *ctx);
+/*
+ * A timer's callback returns when it wants to run again, as Redis' ae
+ * does: a delay in ms (0 to LOOP_TIMER_MAX_MS; the timer keeps its id),
+ * or LOOP_NOMORE, after which the loop frees the timer.  A periodic job
+ * is one timer that returns its period; a callback that deletes its own
+ * timer (loop_del_timer, directly or by freeing its owner) is not run
+ * again, whatever it returns.
+ */
+#define LOOP_NOMORE	(-1L)
+typedef long loop_timer_cb(struct loop *, void *ctx);
 
 struct loop	*loop_new(void);
 void		 loop_free(struct loop *);
@@ -29,10 +38,11 @@ void		 loop_del_fd(struct loop *, int fd);
 /* A longer delay is cut to this: deadlines are now + ms, and a huge ms
  * would overflow into the past and fire at once, in a loop. */
 #define LOOP_TIMER_MAX_MS	(86400L * 1000)
-/* One-shot timer after ms milliseconds (0 to LOOP_TIMER_MAX_MS); returns
- * its id (> 0). */
+/* A timer first run after ms milliseconds (0 to LOOP_TIMER_MAX_MS), then
+ * as its callback says; returns its id (> 0, never reused). */
 long		 loop_add_timer(struct loop *l, long ms, loop_timer_cb *cb,
 		    void *ctx);
+/* Deletes a timer; an id that has ended (LOOP_NOMORE) is ignored. */
 void		 loop_del_timer(struct loop *, long id);
 /* The loop stops when *flag becomes non-zero (set by a signal handler). */
 void		 loop_watch_flag(struct loop *, volatile sig_atomic_t *flag);

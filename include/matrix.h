@@ -13,7 +13,7 @@
 #define TECHPAY_MATRIX_H
 
 #include "adapter.h"
-#include "config.h"
+#include "matrix_conf.h"
 #include "state.h"
 
 #define MX_REQ_TIMEOUT_MS	30000	/* any request but /sync */

@@ -12,6 +12,7 @@
 
 #include "testutil.h"
 #include "config.h"
+#include "irc_conf.h"
 
 static char path[64];
 
@@ -43,7 +44,7 @@ test_01_bare_nickserv_warned(void **s)
 	    "tls = no\nnickserv_password = pw\n", warn, sizeof(warn));
 
 	(void)s;
-	assert_string_equal(config_nickserv_target(&cf->networks[0]),
+	assert_string_equal(config_nickserv_target(&config_networks(cf)->v[0]),
 	    "NickServ");
 	assert_non_null(strstr(warn, "IDENTIFY goes to whoever has the nick "
 	    "NickServ"));
@@ -60,7 +61,7 @@ test_02_target_on_the_services_server(void **s)
 	    sizeof(warn));
 
 	(void)s;
-	assert_string_equal(config_nickserv_target(&cf->networks[0]),
+	assert_string_equal(config_nickserv_target(&config_networks(cf)->v[0]),
 	    "NickServ@services.example");
 	assert_string_equal(warn, "");
 	config_free(cf);
@@ -76,7 +77,7 @@ test_03_not_with_sasl(void **s)
 
 	(void)s;
 	/* a failed SASL login used to fall back to IDENTIFY */
-	assert_null(config_nickserv_target(&cf->networks[0]));
+	assert_null(config_nickserv_target(&config_networks(cf)->v[0]));
 	assert_non_null(strstr(warn, "nickserv_password is not used with "
 	    "SASL"));
 	config_free(cf);
@@ -90,7 +91,7 @@ test_04_no_password_nothing_sent(void **s)
 	    warn, sizeof(warn));
 
 	(void)s;
-	assert_null(config_nickserv_target(&cf->networks[0]));
+	assert_null(config_nickserv_target(&config_networks(cf)->v[0]));
 	config_free(cf);
 }
 
@@ -155,7 +156,7 @@ test_06_two_channels_without_a_comma(void **s)
 	/* a real key is fine */
 	cf = load_text(NET "channels = #a sekrit, #b\n", 0600);
 	assert_non_null(cf);
-	assert_string_equal(cf->networks[0].channels[0].key, "sekrit");
+	assert_string_equal(config_networks(cf)->v[0].channels[0].key, "sekrit");
 	done(cf);
 }
 
@@ -282,7 +283,7 @@ test_10_secret_file_readable(void **s)
 	snprintf(text, sizeof(text), IRC "sasl_user = u\n"
 	    "sasl_password_file = %s\n", put("pw", "hunter2\nrest\n", 0600));
 	assert_non_null(cf = load_text(text, 0600));
-	assert_string_equal(cf->networks[0].sasl_password, "hunter2");
+	assert_string_equal(config_networks(cf)->v[0].sasl_password, "hunter2");
 	assert_string_equal(warn_, "");
 	done(cf);
 }
@@ -425,7 +426,7 @@ test_18_h_mm_accepted(void **s)
 	if (cf == NULL)
 		fail_msg("%s", err);
 	assert_int_equal(cf->highlight_secs, 9 * 3600);
-	assert_int_equal(cf->networks[0].highlights[0].secs, 7 * 3600 + 1800);
+	assert_int_equal(config_networks(cf)->v[0].highlights[0].secs, 7 * 3600 + 1800);
 	done(cf);
 }
 
@@ -539,11 +540,11 @@ test_22_every_secret_has_a_file_form(void **s)
 	    "nickserv_target = NickServ@services.example\n"
 	    "channel_key_file = #keyed %s\nchannels = #open, #Keyed\n", nk, ck);
 	assert_non_null(cf = load_text(text, 0644));
-	assert_string_equal(cf->networks[0].nickserv_password, "hunter2");
-	assert_string_equal(config_nickserv_target(&cf->networks[0]),
+	assert_string_equal(config_networks(cf)->v[0].nickserv_password, "hunter2");
+	assert_string_equal(config_nickserv_target(&config_networks(cf)->v[0]),
 	    "NickServ@services.example");
-	assert_null(cf->networks[0].channels[0].key);
-	assert_string_equal(cf->networks[0].channels[1].key, "k3y");
+	assert_null(config_networks(cf)->v[0].channels[0].key);
+	assert_string_equal(config_networks(cf)->v[0].channels[1].key, "k3y");
 	/* no secret in the file: it may be readable (the unit's dynamic
 	 * user needs that) without a warning */
 	assert_string_equal(warn_, "");
@@ -623,8 +624,8 @@ test_23_secret_given_both_ways(void **s)
 	    "server_password_file = %s\nnickserv_password_file =\n"
 	    "nickserv_password = pw\n", f);
 	assert_non_null(cf = load_text(text, 0600));
-	assert_string_equal(cf->networks[0].server_password, "hunter2");
-	assert_string_equal(cf->networks[0].nickserv_password, "pw");
+	assert_string_equal(config_networks(cf)->v[0].server_password, "hunter2");
+	assert_string_equal(config_networks(cf)->v[0].nickserv_password, "pw");
 	done(cf);
 }
 

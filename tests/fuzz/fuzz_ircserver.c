@@ -32,10 +32,11 @@ setup(void)
 {
 	static const char *const owners[] = { "account:boss", "boss!*@boss.host" };
 	static struct config cf;
+	static struct config_networks nets;
 	static char err[4096];
 	struct policy_conf pc = { owners, 2, NULL, 0, 5, 60 };
 	struct router_opts ro = { "!", "fzbot" };
-	struct config_network *c = &cf.networks[0];
+	struct config_network *c = &nets.v[0];
 	struct adapter *ad;
 	struct kb *kb;
 	struct index *ix;
@@ -48,7 +49,10 @@ setup(void)
 	bot = bot_new(kb, ix, &ro);
 	bot_set_policy(bot, &pc);
 	cf.prefix = (char *)"!";
-	cf.nnetworks = 1;
+	nets.n = 1;
+	cf.kinds[0].kind = &irc_config;
+	cf.kinds[0].set = &nets;
+	cf.nkinds = 1;
 	config_network_defaults(c);
 	c->name = (char *)"fz";
 	c->nicks[0] = (char *)"fzbot";

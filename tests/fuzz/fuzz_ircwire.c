@@ -50,10 +50,11 @@ setup(void)
 	static const char *const owners[] = { "account:boss",
 	    "boss!*@boss.host" };
 	static struct config cf;
+	static struct config_networks nets;
 	static char err[4096];
 	struct policy_conf pc = { owners, 2, NULL, 0, 5, 60 };
 	struct router_opts ro = { "!", "fzbot" };
-	struct config_network *c = &cf.networks[0];
+	struct config_network *c = &nets.v[0];
 	struct sockaddr_in sa = { 0 };
 	socklen_t salen = sizeof(sa);
 	struct adapter *ad;
@@ -76,7 +77,10 @@ setup(void)
 	bot = bot_new(kb, ix, &ro);
 	bot_set_policy(bot, &pc);
 	cf.prefix = (char *)"!";
-	cf.nnetworks = 1;
+	nets.n = 1;
+	cf.kinds[0].kind = &irc_config;
+	cf.kinds[0].set = &nets;
+	cf.nkinds = 1;
 	config_network_defaults(c);
 	c->name = (char *)"fz";
 	c->nicks[0] = (char *)"fzbot";
@@ -164,14 +168,14 @@ srv_accept(struct loop *l, int fd, int ev, void *ctx)
 		loop_stop(l);
 }
 
-static void
-give_up(struct loop *l, long id, void *ctx)
+static long
+give_up(struct loop *l, void *ctx)
 {
 	long *timer = ctx;
 
-	(void)id;
 	*timer = 0;
 	loop_stop(l);
+	return LOOP_NOMORE;
 }
 
 int

@@ -1203,6 +1203,38 @@ class T11Core(unittest.TestCase):
         after = log.split("second: removed from the config")[1]
         self.assertNotIn("second: connecting to", after)
 
+    def test_05_reload_adding_a_network_connects_it(self):
+        added = Ngircd("addedserver")
+        added.start()
+        self.addCleanup(added.stop)
+        bot = Bot(PLAIN, nick="reloadc")
+        bot.start()
+        self.addCleanup(bot.stop)
+        self.assertTrue(wait_for(lambda: "registered as" in bot.logtext(),
+                                 10), bot.logtext())
+        with open(bot.conf, "a") as f:
+            f.write("\n[network added]\nservers = 127.0.0.1:%d\n"
+                    "tls = no\nnick = reloadc\nchannels = #added\n"
+                    % added.port)
+        bot.proc.send_signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: "added: added to the config"
+                                 in bot.logtext(), 10), bot.logtext())
+        self.assertTrue(wait_for(lambda: bot.logtext().count("registered as")
+                                 == 2, 10), bot.logtext())
+        # answers on the new network, and still on the first
+        u = User(added, "sam", join="#added")
+        self.addCleanup(u.close)
+        u.pump(0.5)
+        u.say("#added", "!salary sre")
+        self.assertTrue(u.pump_until(lambda: u.from_bot("reloadc"), 10),
+                        u.msgs)
+        v = User(PLAIN, "tom")
+        self.addCleanup(v.close)
+        v.pump(0.5)
+        v.say("#techpay", "!salary sre")
+        self.assertTrue(v.pump_until(lambda: v.from_bot("reloadc"), 10))
+        self.assertNotIn("AddressSanitizer", bot.logtext())
+
 
 class RawClient:
     """A client that writes raw bytes: what python3-irc will not send

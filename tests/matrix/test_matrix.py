@@ -471,6 +471,57 @@ class T03Accounts(unittest.TestCase):
                      "[matrix y]: give access_token or password"):
             self.assertIn(want, r.stderr)
 
+    def test_05_reload_adds_then_removes_an_account(self):
+        second = "@techpay2:localhost"
+        HS.register("techpay2", "bot-password-2")
+        HS.unlimit(second)
+        bot = Bot()
+        bot.start()
+        alice = Person("@alice:localhost", "alice-pw")
+
+        def from_second(room):
+            return [ev for r, ev in alice.events if r == room and
+                    ev.get("sender") == second and
+                    ev.get("content", {}).get("msgtype") == "m.notice"]
+        try:
+            with open(bot.conf, "a") as f:
+                f.write("\n[matrix second]\nhomeserver = %s\n"
+                        "user_id = %s\npassword = bot-password-2\n"
+                        "invite_from = @alice:localhost\n" % (HS.url, second))
+            bot.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(wait_for(lambda: bot.logtext().count(
+                "signed in as") == 2, 20), bot.logtext())
+            self.assertIn("matrix second: added to the config",
+                          bot.logtext())
+            room = alice.create_room(invite=(second,))
+            self.assertTrue(wait_for(lambda: alice.joined(room, second), 15),
+                            bot.logtext())
+            alice.send(room, "!salary sre")
+            end = time.time() + 20
+            while time.time() < end and not from_second(room):
+                alice.pump(0.5)
+            self.assertEqual(len(from_second(room)), 1, bot.logtext())
+            # removed: that account stops, the first one goes on
+            with open(bot.conf) as f:
+                conf = f.read()
+            with open(bot.conf, "w") as f:
+                f.write(conf[:conf.index("[matrix second]")])
+            bot.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(wait_for(lambda: "matrix second: removed from "
+                                     "the config" in bot.logtext(), 10))
+            time.sleep(1)
+            alice.send(room, "!salary devops")
+            alice.pump(6)
+            self.assertEqual(len(from_second(room)), 1)
+            first = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(first), 15))
+            q = alice.send(first, "!salary sre")
+            self.assertEqual(len(alice.wait_answers(1, to=q)), 1)
+            self.assertNotIn("AddressSanitizer", bot.logtext())
+        finally:
+            alice.close()
+            bot.stop()
+
 
 class T05Highlights(unittest.TestCase):
     def test_01_posted_once_moderators_change_it(self):
@@ -1511,6 +1562,44 @@ class T04IrcAndMatrix(unittest.TestCase):
         finally:
             if alice:
                 alice.close()
+            bot.stop()
+            ircd.stop()
+
+    def test_03_reload_adds_irc_to_a_matrix_only_bot(self):
+        # the first [network] of a bot that had none: it used to be
+        # ignored until a restart (no IRC adapter existed to take it)
+        os.environ["TECHPAY_BOT"] = BOT
+        sys.path.insert(0, os.path.join(HERE, "..", "irc"))
+        import test_irc as irct
+        irct.TMP = os.path.join(TMP, "irc")
+        os.makedirs(irct.TMP, exist_ok=True)
+        ircd = irct.Ngircd("ngircd-added")
+        ircd.start()
+        bot = Bot()
+        carol = None
+        try:
+            bot.start()
+            self.assertNotIn("registered as", bot.logtext())
+            with open(bot.conf, "a") as f:
+                f.write("\n[network irc]\nservers = 127.0.0.1:%d\n"
+                        "tls = no\nnick = techpay\nchannels = #techpay\n"
+                        % ircd.port)
+            bot.proc.send_signal(signal.SIGHUP)
+            self.assertTrue(wait_for(lambda: "registered as" in
+                                     bot.logtext(), 10), bot.logtext())
+            self.assertIn("[network] sections added to the config",
+                          bot.logtext())
+            carol = irct.User(ircd, "carol")
+            time.sleep(0.5)
+            carol.conn.privmsg("#techpay", "!salary sre")
+            carol.pump_until(lambda: any("Site Reliability" in m[3]
+                                         for m in carol.msgs), 10)
+            self.assertTrue(any(m[1] == "techpay" and "Site Reliability"
+                                in m[3] for m in carol.msgs), carol.msgs)
+            self.assertNotIn("AddressSanitizer", bot.logtext())
+        finally:
+            if carol:
+                carol.close()
             bot.stop()
             ircd.stop()
 
