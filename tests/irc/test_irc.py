@@ -416,7 +416,7 @@ class T03Reconnect(unittest.TestCase):
         self.addCleanup(srv.stop)
         u = User(srv, "hank")
         u.pump(0.5)
-        u.say("#techpay", "!roles")
+        u.say("#techpay", "!tips")
         self.assertTrue(u.pump_until(lambda: u.from_bot("techpay"), 10))
         srv.stop()              # kill -9 while the rest is queued
         self.assertTrue(wait_for(lambda: "reconnecting in" in bot.logtext(),
@@ -974,7 +974,7 @@ class T11Core(unittest.TestCase):
             self.assertTrue(line.startswith("dora: "), lines)
         self.assertTrue(lines[-1].endswith('(say "more")'), lines)
         # a list is cut between items ("; "), never inside one
-        u.say("#techpay", "!roles")
+        u.say("#techpay", "!tips")
         u.pump_until(lambda: len(u.from_bot("coreb")) >= 5, 15)
         u.pump(2)
         items = [m[3] for m in u.from_bot("coreb")][3:]
