@@ -53,7 +53,9 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
 
 LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
-	   bot/router.c bot/commands.c bot/numbers.c bot/question.c bot/entity.c \
+	   bot/router.c bot/cmd.c bot/cmd_guide.c bot/cmd_admin.c \
+	   bot/say_role.c bot/say_list.c bot/say_intent.c \
+	   bot/numbers.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
@@ -63,7 +65,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/kb.c bot/index.c bot/fmt.c \
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
-	   test_intent test_conversation test_sendq
+	   test_intent test_conversation test_sendq test_commands
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -186,7 +188,11 @@ M_QUESTION = $(M_INDEX) question entity intent intent_model
 M_FMT	 = $(M_TEXT) fmt phrase
 M_STATE	 = buf log state
 M_HL	 = $(M_FMT) $(M_STATE) loop tz highlight
-M_ROUTER = $(M_QUESTION) $(M_HL) answer prose numbers commands router
+# the answer path: no scheduler, store, loop or clock (cmd_admin.c
+# reaches the highlights through the handle the core gives the router)
+M_SAY	 = $(M_QUESTION) $(M_FMT) answer prose numbers say_role say_list \
+	   say_intent
+M_ROUTER = $(M_SAY) cmd cmd_guide cmd_admin router
 MODS_test_text	   = $(M_TEXT)
 MODS_test_fmt	   = $(M_FMT)
 MODS_test_kb	   = $(M_ROUTER)
@@ -196,6 +202,7 @@ MODS_test_intent   = $(M_ROUTER)
 MODS_test_conversation = $(M_ROUTER)
 MODS_test_numbers  = $(M_ROUTER)
 MODS_test_router   = $(M_ROUTER)
+MODS_test_commands = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy
 MODS_test_sendq    = buf sendq
@@ -205,7 +212,7 @@ MODS_test_tz	   = buf tz
 MODS_test_log	   = log
 MODS_test_http	   = buf log loop http
 MODS_test_config   = $(M_KB) log tz policy config confparse irc_conf matrix_conf
-MODS_test_highlight = $(M_ROUTER)
+MODS_test_highlight = $(M_ROUTER) $(M_HL)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 
 .SECONDEXPANSION:
