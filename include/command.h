@@ -74,11 +74,11 @@ struct command {
 	const char	*name;
 	const char	*alias;		/* may be NULL */
 	struct cmd_args	 args;
+	enum cmd_who	 who;
 	const char	*usage;		/* the arguments as help shows them,
 					 * "" for none */
 	const char	*example;	/* arguments of an example, or NULL */
 	const char	*help;		/* one line */
-	enum cmd_who	 who;
 	int		 free;		/* free of the question rate limit */
 	int		 main;		/* in the short help */
 	cmd_handler	*handler;
