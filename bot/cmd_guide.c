@@ -282,7 +282,7 @@ cmd_roles(struct cmd_ctx *c, const char *arg, struct answer *a)
 		fmt_text(a, ".");
 		return;
 	}
-	say_roles(c, cat, a);
+	say_roles(c, cat, 0, a);
 }
 
 void
@@ -290,7 +290,7 @@ cmd_tips(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
 	say_topic(c, a, "negotiation", "What to negotiate beyond base salary",
-	    TOPIC_NAMED);
+	    TOPIC_NAMED, 0);
 }
 
 void
@@ -298,7 +298,7 @@ cmd_metaskills(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
 	say_topic(c, a, "meta-skills", "Meta skills that raise pay across "
-	    "roles", TOPIC_LIST);
+	    "roles", TOPIC_LIST, 0);
 }
 
 void
@@ -306,14 +306,14 @@ cmd_keyskills(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
 	say_topic(c, a, "market-skills", "Key skills to increase your market "
-	    "value", TOPIC_NAMED);
+	    "value", TOPIC_NAMED, 0);
 }
 
 void
 cmd_conclusions(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
-	say_topic(c, a, "conclusion", NULL, TOPIC_PROSE);
+	say_topic(c, a, "conclusion", NULL, TOPIC_PROSE, 0);
 }
 
 void

@@ -65,7 +65,8 @@ static const struct modword modwords[] = {
 	{ "asia", MOD_PLACE }, { "texas", MOD_PLACE },
 	{ "california", MOD_PLACE }, { "remote", MOD_PLACE },
 	{ "entry", MOD_LEVEL }, { "junior", MOD_LEVEL }, { "jr", MOD_LEVEL },
-	{ "senior", MOD_LEVEL }, { "sr", MOD_LEVEL }, { "mid", MOD_LEVEL },
+	{ "senior", MOD_LEVEL }, { "sr", MOD_LEVEL }, { "mid level", MOD_LEVEL },
+	{ "mid career", MOD_LEVEL }, { "midlevel", MOD_LEVEL },
 	{ "principal", MOD_LEVEL }, { "staff", MOD_LEVEL },
 	{ "intern", MOD_LEVEL }, { "graduate", MOD_LEVEL },
 	{ "new grad", MOD_LEVEL }, { "beginner", MOD_LEVEL },
@@ -119,6 +120,16 @@ static const char *const field_nouns[] = {
 	"careers", "work", "field", "fields", "skill", "skills", "side",
 	"world", "team", "teams", "knowledge", "experience", "background",
 	"tool", "tools", "category", "sector", "stuff", NULL
+};
+
+/* Words after an area's one-word name that keep it the area: "data
+ * people", "security folks" (besides field_nouns and the parser's own
+ * words). */
+static const char *const area_people[] = {
+	"people", "ppl", "folks", "guys", "person", "pros", "professionals",
+	"specialists", "experts", "engineers", "engineer", "devs",
+	"developers", "salary", "salaries", "pay", "money", "industry",
+	"sector", "space", "area", "areas", NULL
 };
 
 static int
@@ -239,6 +250,36 @@ fixed_spelling(struct intent *q, int j, const char *as)
 		q->words[j] = q->owned[j] = xstrdup(as);
 	}
 	free(k);
+}
+
+/*
+ * "a data breach", "cloud bills": an area's one-word name before a noun
+ * of the question's own names a kind of that noun, not the area, so
+ * the question is not about the area's roles.
+ */
+static void
+drop_compound_areas(struct intent *q, const struct took *t,
+    int (*table_word)(const char *))
+{
+	int i, areas = 0, dropped = 0;
+	const char *next;
+
+	for (i = 0; i < q->nwords; i++) {
+		if (q->used[i] != USED_CATEGORY)
+			continue;
+		areas++;
+		if (t[i].words != 1 || i + 1 == q->nwords || q->used[i + 1])
+			continue;
+		next = q->words[i + 1];
+		if (!isalpha((unsigned char)next[0]) || table_word(next) ||
+		    in_list(next, field_nouns) || in_list(next, area_people) ||
+		    in_list(next, title_stop))
+			continue;
+		q->used[i] = 0;
+		dropped++;
+	}
+	if (dropped && dropped == areas)
+		q->e.category = -1;
 }
 
 /*
@@ -589,6 +630,7 @@ entities_find(struct index *ix, struct intent *q,
 	find_guide(q);
 	find_numbers(q);
 	find_names(ix, q, t, table_word);
+	drop_compound_areas(q, t, table_word);
 	find_unknown_roles(q, t, table_word);
 	find_modifiers(q);
 	find_comparator(q);

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libstemmer.h>
+
 #include "intent.h"
 #include "text.h"
 
@@ -84,6 +86,72 @@ emit(void (*fn)(const char *, void *), void *arg, const char *kind,
 	fn(f, arg);
 }
 
+int
+intent_stem(const char *word, char *out, size_t sz)
+{
+	/* made once, kept for the process: Snowball's stemmers are
+	 * not thread-safe, and the bot reads questions on one thread */
+	static struct sb_stemmer *st;
+	const sb_symbol *r;
+	size_t n = strlen(word), i;
+
+	if (n < 3 || n >= INTENT_STEM_MAX || n >= sz)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)word[i]) && word[i] != '-')
+			return -1;
+	if (st == NULL && (st = sb_stemmer_new("english", NULL)) == NULL)
+		return -1;
+	if ((r = sb_stemmer_stem(st, (const sb_symbol *)word, (int)n)) ==
+	    NULL || (n = (size_t)sb_stemmer_length(st)) >= sz)
+		return -1;
+	memcpy(out, r, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int
+intent_lexicon_find(const struct intent_lexicon *lex, const char *stem)
+{
+	int lo = 0, hi, mid, c;
+
+	if (lex == NULL)
+		return -1;
+	/* the first of its entries: a chat word may stand for two */
+	for (hi = lex->n; lo < hi;) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(stem, lex->from[mid])) <= 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo < lex->n && strcmp(stem, lex->from[lo]) == 0 ? lo : -1;
+}
+
+int
+intent_expand(const struct intent_lexicon *lex, const struct intent *q,
+    const char **out, int max)
+{
+	char stem[INTENT_STEM_MAX];
+	int i, k, j, n = 0;
+
+	for (i = 0; i < q->npwords && n < max; i++)
+		out[n++] = q->pwords[i];
+	for (i = 0; i < q->npwords && n < max; i++) {
+		if (intent_stem(q->pwords[i], stem, sizeof(stem)) == -1 ||
+		    (k = intent_lexicon_find(lex, stem)) < 0)
+			continue;
+		for (; k < lex->n && n < max && strcmp(lex->from[k], stem) ==
+		    0; k++) {
+			for (j = 0; j < n && strcmp(out[j], lex->word[k]); j++)
+				;
+			if (j == n)
+				out[n++] = lex->word[k];
+		}
+	}
+	return n;
+}
+
 unsigned
 intent_hash(const char *s)
 {
@@ -91,12 +159,12 @@ intent_hash(const char *s)
 }
 
 void
-intent_features(const struct intent *q, void (*fn)(const char *, void *),
-    void *arg)
+intent_features(const struct intent *q, const struct intent_lexicon *lex,
+    void (*fn)(const char *, void *), void *arg)
 {
 	const struct entities *e = &q->e;
 	const char *prev = "^", *t;
-	char tri[4];
+	char tri[4], stem[INTENT_STEM_MAX];
 	int i, k, named = e->nroles + e->nunknown;
 	size_t n;
 
@@ -107,7 +175,16 @@ intent_features(const struct intent *q, void (*fn)(const char *, void *),
 		emit(fn, arg, "w", t, NULL);
 		emit(fn, arg, "b", prev, t);
 		prev = t;
-		if (t != q->words[i] || (n = strlen(t)) < 4)
+		if (t != q->words[i])
+			continue;
+		/* a guide word, or a chat word for one, as the guide
+		 * word's stem (stems of other words: no better, make cv) */
+		if (intent_stem(t, stem, sizeof(stem)) == 0 &&
+		    (k = intent_lexicon_find(lex, stem)) >= 0)
+			for (; k < lex->n && strcmp(lex->from[k], stem) == 0;
+			    k++)
+				emit(fn, arg, "s", lex->to[k], NULL);
+		if ((n = strlen(t)) < 4)
 			continue;
 		/* "#sal", "sal", ..., "ry#": the word's edges count */
 		for (k = -1; k + 3 <= (int)n + 1; k++) {
@@ -191,7 +268,7 @@ intent_read(const struct intent_vocab *v, struct intent *q)
 	struct reading r = { v, q };
 
 	q->nfeat = 0;
-	intent_features(q, read_feat, &r);
+	intent_features(q, v->lex, read_feat, &r);
 }
 
 int
@@ -304,8 +381,17 @@ intent_choose(const struct intent_vocab *v, const struct intent_model *im,
 	}
 }
 
+/* The fifth held out: 0 for the bot; make cv trains and asks each. */
+static unsigned heldout_fold;
+
+void
+intent_set_fold(unsigned fold)
+{
+	heldout_fold = fold % INTENT_FOLDS;
+}
+
 int
 intent_heldout(const char *id)
 {
-	return text_hash(id, strlen(id)) % 5 == 0;
+	return text_hash(id, strlen(id)) % INTENT_FOLDS == heldout_fold;
 }

@@ -1,7 +1,7 @@
 /*
  * intent_train.c -- learns the intent and aspect models at build time.
  *
- *   intent_train OUT.c KNOWLEDGE_DIR FILE.jsonl...
+ *   intent_train [--fold K] OUT.c KNOWLEDGE_DIR FILE.jsonl...
  *
  * Reads the labelled questions (each line {"id", "intent", "aspect"?,
  * "ask", ...}), leaves out the held-out fifth (intent_heldout), parses
@@ -27,6 +27,9 @@
 
 #define TRAIN_C		4.0	/* liblinear's C: cross-validated on the
 				 * training part, 2..8 were within 1% */
+#define SENTENCE_WEIGHT_MIN 5e-2	/* the sentence model's: its L2 weights
+				 * are many and small (make cv: the same) */
+#define CLASS_WEIGHT_POW 1.0	/* a class's weight: its rarity to this */
 #define WEIGHT_MIN	1e-2	/* smaller weights are left out: half the
 				 * table, the same answers (make eval) */
 
@@ -46,10 +49,17 @@ struct set {
 
 static struct set intents = { .solver = L2R_LR },
     aspects = { .solver = L2R_LR },
-    /* one class a sentence, a few examples each: L1 keeps it sparse */
-    sentences = { .solver = L1R_LR };
+    /* one class a sentence, a few examples each: L2 (its dual is the
+     * fastest here) with a higher cut keeps it small */
+    sentences = { .solver = L2R_LR_DUAL };
 static char	**vocab;	/* sorted, unique */
 static int	 nvocab;
+
+/* knowledge/lexicon.txt by stem, as intent.h's struct intent_lexicon */
+#define LEX_MAX		4096	/* chat words, all entries together */
+static char	*lex_from[LEX_MAX], *lex_to[LEX_MAX], *lex_word[LEX_MAX];
+static struct intent_lexicon lexicon = { 0, (const char *const *)lex_from,
+    (const char *const *)lex_to, (const char *const *)lex_word };
 
 static void
 add_feature(const char *f, void *arg)
@@ -93,7 +103,7 @@ add_example(struct set *s, const struct intent *q, const char *label)
 	e = &s->ex[s->n++];
 	memset(e, 0, sizeof(*e));
 	e->label = label_of(s, label);
-	intent_features(q, add_feature, e);
+	intent_features(q, &lexicon, add_feature, e);
 }
 
 static int
@@ -221,6 +231,118 @@ add_sentences(const struct kb *kb, struct index *ix)
 	}
 }
 
+/* lexicon.txt's entries in lexicon's arrays, so that from[] sorts them */
+static int
+lex_cmp(const void *a, const void *b)
+{
+	int i = *(const int *)a, k = *(const int *)b;
+	int c = strcmp(lex_from[i], lex_from[k]);
+
+	return c ? c : i - k;	/* a chat word's entries in file order */
+}
+
+/*
+ * Reads DIR/lexicon.txt ("guideword: chat, chat", # comments) into the
+ * lexicon by stem: the guide word's own stem and each chat word's lead
+ * to the guide word's; a chat word listed under two guide words stands
+ * for both ("areas": the guide's areas, and where jobs cluster).
+ * A missing file is an empty lexicon; 0, or -1 on a line not of the form.
+ */
+static int
+read_lexicon(const char *dir)
+{
+	char path[4096], *line = NULL, *colon, *w, *save;
+	char from[INTENT_STEM_MAX], to[INTENT_STEM_MAX];
+	char *f2[LEX_MAX], *t2[LEX_MAX], *w2[LEX_MAX];
+	int order[LEX_MAX], n = 0, i, k, lineno = 0;
+	size_t cap = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/lexicon.txt", dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (getline(&line, &cap, fp) > 0) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
+			continue;
+		if ((colon = strchr(line, ':')) == NULL) {
+			fprintf(stderr, "%s:%d: not \"guideword: chat words\"\n",
+			    path, lineno);
+			free(line);
+			fclose(fp);
+			return -1;
+		}
+		*colon = '\0';
+		if (intent_stem(line, to, sizeof(to)) == -1)
+			continue;
+		/* the guide word itself first: it stands for itself */
+		for (w = line; w != NULL; w = w == line ? strtok_r(colon + 1,
+		    ", \t", &save) : strtok_r(NULL, ", \t", &save)) {
+			if (intent_stem(w, from, sizeof(from)) == -1)
+				continue;
+			for (k = 0; k < n && (strcmp(lex_from[k], from) ||
+			    strcmp(lex_to[k], to)); k++)
+				;
+			if (k < n || n == LEX_MAX)
+				continue;
+			lex_from[n] = xstrdup(from);
+			lex_to[n] = xstrdup(to);
+			lex_word[n] = xstrdup(line);
+			order[n] = n;
+			n++;
+		}
+	}
+	free(line);
+	fclose(fp);
+	qsort(order, (size_t)n, sizeof(int), lex_cmp);
+	for (i = 0; i < n; i++) {
+		f2[i] = lex_from[order[i]];
+		t2[i] = lex_to[order[i]];
+		w2[i] = lex_word[order[i]];
+	}
+	memcpy(lex_from, f2, (size_t)n * sizeof(char *));
+	memcpy(lex_to, t2, (size_t)n * sizeof(char *));
+	memcpy(lex_word, w2, (size_t)n * sizeof(char *));
+	lexicon.n = n;
+	fprintf(stderr, "intent_train: %d chat words in the lexicon\n", n);
+	return 0;
+}
+
+/* C string literal of s (normalised words, but made safe). */
+static void
+emit_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20 ||
+		    (unsigned char)*s >= 0x7f)
+			fprintf(out, "\\%03o", (unsigned char)*s);
+		else
+			fputc(*s, out);
+	fputc('"', out);
+}
+
+static void
+emit_lexicon(FILE *out)
+{
+	const char *const *col[3] = { lexicon.from, lexicon.to, lexicon.word };
+	static const char *const name[3] = { "lex_from", "lex_to", "lex_word" };
+	int c, i;
+
+	for (c = 0; c < 3; c++) {
+		fprintf(out, "static const char *const %s[] = {\n", name[c]);
+		for (i = 0; i < lexicon.n; i++) {
+			fputc('\t', out);
+			emit_str(out, col[c][i]);
+			fputs(",\n", out);
+		}
+		fprintf(out, "\tNULL\n};\n");
+	}
+	fprintf(out, "const struct intent_lexicon intent_lexicon_builtin = "
+	    "{\n\t%d, lex_from, lex_to, lex_word\n};\n\n", lexicon.n);
+}
+
 static int
 vocab_id(const char *f)
 {
@@ -262,20 +384,13 @@ build_vocab(const struct set *const *sets, int nsets)
 static void
 emit_vocab(FILE *out)
 {
-	const char *p;
 	int i, nslots, *slots;
 
 	fprintf(out, "static const char *const vocab_feats[] = {\n");
 	for (i = 0; i < nvocab; i++) {
-		/* words are normalised text, but a C string is made safe */
-		fputs("\t\"", out);
-		for (p = vocab[i]; *p; p++)
-			if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 ||
-			    (unsigned char)*p >= 0x7f)
-				fprintf(out, "\\%03o", (unsigned char)*p);
-			else
-				fputc(*p, out);
-		fputs("\",\n", out);
+		fputc('\t', out);
+		emit_str(out, vocab[i]);
+		fputs(",\n", out);
 	}
 	fprintf(out, "};\n");
 	for (nslots = 1; nslots < 2 * nvocab; nslots *= 2)
@@ -294,7 +409,8 @@ emit_vocab(FILE *out)
 	for (i = 0; i < nslots; i++)
 		fprintf(out, "%s%d,", i % 16 ? " " : "\n\t", slots[i]);
 	fprintf(out, "\n};\nconst struct intent_vocab intent_vocab_builtin = "
-	    "{\n\t%d, vocab_feats, vocab_slots, %d\n};\n\n", nvocab, nslots);
+	    "{\n\t%d, vocab_feats, vocab_slots, %d, &intent_lexicon_builtin\n};"
+	    "\n\n", nvocab, nslots);
 	free(slots);
 	fprintf(stderr, "intent_train: %d features\n", nvocab);
 }
@@ -310,6 +426,13 @@ static void
 quiet(const char *s)
 {
 	(void)s;
+}
+
+/* The smallest weight a set's model keeps. */
+static double
+weight_min(const struct set *s)
+{
+	return s == &sentences ? SENTENCE_WEIGHT_MIN : WEIGHT_MIN;
 }
 
 /* Trains one set and writes it as a model named name. */
@@ -366,8 +489,8 @@ emit_model(FILE *out, struct set *s, const char *name)
 		for (i = 0; i < s->n; i++)
 			count += s->ex[i].label == k;
 		par.weight_label[k] = k;
-		par.weight[k] = count ? sqrt((double)s->n / (s->nlabels *
-		    count)) : 1;
+		par.weight[k] = count ? pow((double)s->n / (s->nlabels *
+		    count), CLASS_WEIGHT_POW) : 1;
 	}
 	if ((err = check_parameter(&prob, &par)) != NULL) {
 		fprintf(stderr, "intent_train: %s\n", err);
@@ -383,7 +506,7 @@ emit_model(FILE *out, struct set *s, const char *name)
 			/* liblinear's class k is our label m->label[k] */
 			double w = get_decfun_coef(m, i + 1, k);
 
-			if (w > -WEIGHT_MIN && w < WEIGHT_MIN)
+			if (w > -weight_min(s) && w < weight_min(s))
 				continue;
 			buf_printf(&cls, "%d,", m->label[k]);
 			buf_printf(&ws, "%.4ff,", w);
@@ -433,9 +556,15 @@ main(int argc, char **argv)
 	FILE *out;
 	int i, rc = 1;
 
+	if (argc > 2 && strcmp(argv[1], "--fold") == 0) {
+		/* make cv: another fifth held out */
+		intent_set_fold((unsigned)atoi(argv[2]));
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: intent_train OUT.c KNOWLEDGE_DIR "
-		    "FILE.jsonl...\n");
+		fprintf(stderr, "usage: intent_train [--fold K] OUT.c "
+		    "KNOWLEDGE_DIR FILE.jsonl...\n");
 		return 2;
 	}
 	if ((kb = kb_load_dir(argv[2], err, sizeof(err))) == NULL) {
@@ -448,6 +577,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	train_kb = kb;
+	if (read_lexicon(argv[2]) == -1) {
+		fprintf(stderr, "intent_train: %s/lexicon.txt: unreadable\n",
+		    argv[2]);
+		goto out;
+	}
 	for (i = 3; i < argc; i++)
 		if (read_file(ix, argv[i]) == -1)
 			goto out;
@@ -461,6 +595,7 @@ main(int argc, char **argv)
 	    "; do not edit. */\n#include \"intent.h\"\n\n");
 	build_vocab((const struct set *[]){ &intents, &aspects, &sentences },
 	    3);
+	emit_lexicon(out);
 	emit_vocab(out);
 	if (emit_model(out, &intents, "intent_model") == 0 &&
 	    emit_model(out, &aspects, "aspect_model") == 0 &&

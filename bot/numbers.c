@@ -623,6 +623,60 @@ say_spread(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	phrase_modifiers(a, e->mods, e->mod_word);
 }
 
+/* qsort order of roles by their range's width, widest first. */
+static int
+wider(const void *x, const void *y)
+{
+	const struct kb_pay *p = &(*(const struct kb_role *const *)x)->
+	    figure->pay, *o = &(*(const struct kb_role *const *)y)->
+	    figure->pay;
+	long a = p->max - p->min, b = o->max - o->min;
+
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/*
+ * "which job has the widest range": every range's width (the top
+ * figure minus the bottom one), widest first, or narrowest first when
+ * the question asks for the lowest; roles of one width together.
+ */
+void
+say_widths(struct cmd_ctx *c, const struct intent *q, struct answer *a)
+{
+	const struct kb_role *r[NUM_LIST_MAX];
+	const struct kb_pay *p;
+	int n = 0, i, j, k, lo, hi, step;
+
+	for (i = 0; i < c->kb->nroles && n < NUM_LIST_MAX; i++)
+		if (c->kb->roles[i].figure)
+			r[n++] = &c->kb->roles[i];
+	if (n == 0) {
+		fmt_text(a, "The guides loaded give no figures, so no range "
+		    "has a width.");
+		return;
+	}
+	qsort(r, (size_t)n, sizeof(r[0]), wider);
+	fmt_printf(a, "The salary ranges (the top figure minus the bottom "
+	    "one, %s), %s first: ", r[0]->figure->source->label,
+	    q->lowest ? "narrowest" : "widest");
+	lo = q->lowest ? n - 1 : 0;
+	hi = q->lowest ? -1 : n;
+	step = q->lowest ? -1 : 1;
+	for (i = lo, k = 0; i != hi; i = j, k++) {
+		p = &r[i]->figure->pay;
+		fmt_text(a, k ? "; " : "");
+		for (j = i; j != hi && wider(&r[j], &r[i]) == 0; j += step) {
+			fmt_text(a, j != i ? ", " : "");
+			fmt_text(a, r[j]->title);
+		}
+		fmt_text(a, p->open_ended ? " at least " : " ");
+		fmt_money(a, p->max - p->min);
+		fmt_text(a, " wide");	/* each difference says what it is */
+	}
+	fmt_text(a, ".");
+	said_pay(c, r[lo]);
+}
+
 /* x and y have the same range (whole), or the same measure m. */
 static int
 same_pay(const struct kb_role *x, const struct kb_role *y, int whole,

@@ -18,15 +18,20 @@
  * the match is too loose and the answer is "not covered". */
 #define PASSAGE_SCORE_MAX	(-2.0)
 #define PROSE_PASSAGES	24	/* the bm25 order a prose answer uses */
-#define PROSE_LEXICAL	0.6	/* weight of the bm25 order against the
+#define PROSE_LEXICAL	1.0	/* weight of the bm25 order against the
 				 * aspect's probability */
 #define PROSE_LEXICAL_LINE 0.3	/* of a neighbour's on the same line */
-#define PROSE_LEARNED	1.5	/* and of the sentence model's */
+#define PROSE_LEARNED	2.5	/* and of the sentence model's */
 #define PROSE_TOP	8	/* sentences the model names, at most */
-#define PROSE_MIN	0.25	/* below this nothing fits */
+#define PROSE_MIN	0.5	/* below this nothing fits */
 #define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
 #define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
-#define TOPIC_ITEM_RANK	3	/* an item this high answers alone */
+#define PAY_WORDS_P	0.15	/* a pay question this likely a prose one
+				 * gets the guide's words on that pay too */
+#define TOPIC_NAMED	0.6	/* what an item whose name the question has
+				 * gains */
+#define TOPIC_SENTENCE_MIN 1.2	/* a topic's sentence that fits this well
+				 * answers alone, not the whole list */
 
 /*
  * The best sentence or two of the guides for words, quoted with guide and
@@ -176,72 +181,8 @@ quote_with_line(struct cmd_ctx *c, const struct kb_sentence *k,
 	}
 }
 
-int
-prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
-    struct answer *a)
-{
-	const struct kb_sentence *k, *best = NULL;
-	struct passage *p;
-	double score, top = 0, *sp, ap[ASPECT_COUNT] = {0}, lex, w;
-	int i, j, np, tier;
-
-	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
-		return 0;
-	for (i = 0; i < 4 && q->aspects[i].name; i++)
-		if ((j = kb_aspect_of(q->aspects[i].name)) >= 0)
-			ap[j] = q->aspects[i].p;
-	sp = xcalloc((size_t)c->kb->nsentences, sizeof(*sp));
-	sentence_p(c->kb, q, sp);
-	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
-	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
-	    PROSE_PASSAGES);
-	for (i = 0; i < c->kb->nsentences; i++) {
-		k = &c->kb->sentences[i];
-		if ((q->e.guide == 1 || q->e.guide == 2) &&
-		    (q->e.guide == 2) != (k->source->year != 0))
-			continue;
-		if ((tier = prose_subject(c, k, role, q->e.category)) < 0)
-			continue;
-		score = prose_aspect_p(ap, k->aspects) + PROSE_LEARNED * sp[i];
-		/* the sentence's own words, or its line's (a neighbour
-		 * that matched: "invisible... everyone notices") */
-		for (j = 0, lex = 0; j < np; j++)
-			if (p[j].source == k->source && p[j].line == k->line) {
-				w = (1.0 - (double)j / np) *
-				    (strstr(p[j].text, k->text) != NULL ?
-				    PROSE_LEXICAL : PROSE_LEXICAL_LINE);
-				if (w > lex)
-					lex = w;
-			}
-		score += lex;
-		/* the subject's own sentences first, a near one when it
-		 * fits much better */
-		score -= PROSE_TIER * tier;
-		if (score >= PROSE_MIN && score > top) {
-			best = k;
-			top = score;
-		}
-	}
-	free(p);
-	free(sp);
-	if (best == NULL)
-		return 0;
-	fmt_printf(a, "The %s", best->source->label);
-	if (best->role >= 0)
-		fmt_printf(a, " on %s", c->kb->roles[best->role].title);
-	else if (best->category >= 0)
-		fmt_printf(a, " on %s", c->kb->categories[best->category].name);
-	fmt_printf(a, " (line %d): \"", best->line);
-	quote_with_line(c, best, a);
-	fmt_text(a, "\"");
-	if (best->role >= 0)
-		said_role(c, &c->kb->roles[best->role]);
-	said_cite_line(c, best->source, best->text, best->line);
-	return 1;
-}
-
 /* The question has a word of the item's name ("equity" of "Equity and
- * Stock Options"): it asks about that item, not the list. */
+ * Stock Options"): it asks about that item. */
 static int
 names_item(const struct intent *q, const char *name)
 {
@@ -258,36 +199,209 @@ names_item(const struct intent *q, const char *name)
 	return 0;
 }
 
+/* Sentence k is an item of a list whose name the question has ("is
+ * remote work worth anything": Remote Work Flexibility). */
+static int
+item_named(const struct cmd_ctx *c, const struct intent *q,
+    const struct kb_sentence *k)
+{
+	const struct kb_topic *t;
+	int i, j;
+
+	for (i = 0; i < c->kb->ntopics; i++) {
+		t = &c->kb->topics[i];
+		if (strcmp(t->id, k->topic) != 0)
+			continue;
+		for (j = 0; j < t->nitems; j++)
+			if (strstr(k->text, t->items[j].text) != NULL &&
+			    names_item(q, t->items[j].name))
+				return 1;
+	}
+	return 0;
+}
+
 /*
- * The one item of a topic's list a question is about ("does business
- * intelligence help my resume"): an item line among the best passages
- * for the question's words.  1 when one was quoted; 0 leaves the list.
+ * Which sentences a choice is among: of a role (or its category's, a
+ * tier down), of a category, of anything (a subject's own first), or of
+ * one kind of topic.
+ */
+struct among {
+	int		 role, cat;
+	const char	*topic_kind;	/* "negotiation"...; NULL: by subject */
+	int		 soft;	/* role is the conversation's: a sentence of
+				 * no subject may answer too, a tier down */
+};
+
+/* The tier of sentence k in what w allows (0 best), or -1: not in it. */
+static int
+tier_of(const struct cmd_ctx *c, const struct kb_sentence *k,
+    const struct among *w)
+{
+	const struct kb_topic *t;
+	int nth;
+
+	if (w->soft && k->role < 0 && k->category < 0)
+		return 1;
+	if (w->topic_kind == NULL)
+		return prose_subject(c, k, w->role, w->cat);
+	if (k->topic == NULL)
+		return -1;
+	for (nth = 0; (t = kb_topic_by_kind(c->kb, w->topic_kind, nth));
+	    nth++)
+		if (strcmp(t->id, k->topic) == 0)
+			return 0;
+	return -1;
+}
+
+/*
+ * The sentence of w that most likely answers q, and its score in *top:
+ * the aspect model's probability of its aspects, the sentence model's of
+ * it, and how high bm25 puts its line for the question's words and the
+ * guide words the lexicon brings; a near subject's sentence loses a tier.
+ * NULL when none reaches PROSE_MIN.
+ */
+static const struct kb_sentence *
+choose(struct cmd_ctx *c, const struct intent *q, const struct among *w,
+    double *top)
+{
+	const struct kb_sentence *k, *best = NULL;
+	struct passage *p;
+	double score, *sp, ap[ASPECT_COUNT] = {0}, lex, wt;
+	const char *words[Q_WORDS_MAX];
+	int i, j, np, nw, tier;
+
+	*top = 0;
+	for (i = 0; i < 4 && q->aspects[i].name; i++)
+		if ((j = kb_aspect_of(q->aspects[i].name)) >= 0)
+			ap[j] = q->aspects[i].p;
+	sp = xcalloc((size_t)c->kb->nsentences, sizeof(*sp));
+	sentence_p(c->kb, q, sp);
+	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
+	nw = intent_expand(intent_vocab_builtin.lex, q, words, Q_WORDS_MAX);
+	np = index_passages(c->ix, (char **)words, nw, -1, p, PROSE_PASSAGES);
+	for (i = 0; i < c->kb->nsentences; i++) {
+		k = &c->kb->sentences[i];
+		if ((q->e.guide == 1 || q->e.guide == 2) &&
+		    (q->e.guide == 2) != (k->source->year != 0))
+			continue;
+		if ((tier = tier_of(c, k, w)) < 0)
+			continue;
+		score = prose_aspect_p(ap, k->aspects) + PROSE_LEARNED * sp[i];
+		/* the sentence's own words, or its line's (a neighbour
+		 * that matched: "invisible... everyone notices") */
+		for (j = 0, lex = 0; j < np; j++)
+			if (p[j].source == k->source && p[j].line == k->line) {
+				wt = (1.0 - (double)j / np) *
+				    (strstr(p[j].text, k->text) != NULL ?
+				    PROSE_LEXICAL : PROSE_LEXICAL_LINE);
+				if (wt > lex)
+					lex = wt;
+			}
+		score += lex;
+		if (w->topic_kind && item_named(c, q, k))
+			score += TOPIC_NAMED;
+		/* the subject's own sentences first, a near one when it
+		 * fits much better */
+		score -= PROSE_TIER * tier;
+		if (score >= PROSE_MIN && score > *top) {
+			best = k;
+			*top = score;
+		}
+	}
+	free(p);
+	free(sp);
+	return best;
+}
+
+/* The sentence quoted: guide, subject, line, words. */
+static void
+quote(struct cmd_ctx *c, const struct kb_sentence *best, const char *title,
+    struct answer *a)
+{
+	fmt_printf(a, "The %s", best->source->label);
+	if (best->role >= 0)
+		fmt_printf(a, " on %s", c->kb->roles[best->role].title);
+	else if (best->category >= 0)
+		fmt_printf(a, " on %s", c->kb->categories[best->category].name);
+	else if (title) {
+		fmt_text(a, " on ");
+		fmt_strong(a, title);
+	}
+	fmt_printf(a, " (line %d): \"", best->line);
+	quote_with_line(c, best, a);
+	fmt_text(a, "\"");
+	if (best->role >= 0)
+		said_role(c, &c->kb->roles[best->role]);
+	said_cite_line(c, best->source, best->text, best->line);
+}
+
+int
+prose_answer(struct cmd_ctx *c, const struct intent *q, int role,
+    struct answer *a)
+{
+	const struct kb_sentence *best;
+	struct among w = { role, q->e.category, NULL, 0 };
+	double top;
+
+	if (q->aspects[0].name == NULL || c->kb->nsentences == 0)
+		return 0;
+	if (role < 0 && q->e.category < 0 && q->e.context_role) {
+		w.role = (int)(q->e.context_role - c->kb->roles);
+		w.soft = 1;
+	}
+	if ((best = choose(c, q, &w, &top)) == NULL)
+		return 0;
+	quote(c, best, NULL, a);
+	return 1;
+}
+
+void
+prose_pay_words(struct cmd_ctx *c, const struct intent *q, int role,
+    struct answer *a)
+{
+	const struct kb_sentence *best;
+	struct among w = { role, -1, NULL, 0 };
+	double top, passage = 0;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (q->top[i].kind == I_PASSAGE)
+			passage = q->top[i].p;
+	if (passage < PAY_WORDS_P || q->aspects[0].name == NULL ||
+	    (best = choose(c, q, &w, &top)) == NULL || best->role != role ||
+	    !(best->aspects & (1u << ASPECT_WHY_PAYS | 1u << ASPECT_PAY_WORDS)))
+		return;
+	fmt_text(a, " ");
+	quote(c, best, NULL, a);
+}
+
+/*
+ * The one sentence of a topic a question is about ("can i negotiate
+ * money for certs", "does systems thinking pay"), chosen as prose answers
+ * are, when it fits well enough (TOPIC_SENTENCE_MIN); 1 when one was
+ * quoted, 0 leaves the whole list.
  */
 int
 prose_topic_item(struct cmd_ctx *c, const struct intent *q, const char *kind,
     struct answer *a)
 {
+	const struct kb_sentence *best;
 	const struct kb_topic *t;
-	struct passage p[TOPIC_ITEM_RANK];
-	int np, j, nth, i;
+	struct among w = { -1, -1, kind, 0 };
+	double top;
+	int nth;
 
-	np = index_passages(c->ix, (char **)q->pwords, q->npwords, -1, p,
-	    TOPIC_ITEM_RANK);
-	for (j = 0; j < np; j++)
-		for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
-		    nth++)
-			for (i = 0; i < t->nitems; i++) {
-				if (p[j].source != t->source ||
-				    strstr(p[j].text, t->items[i].text) == NULL ||
-				    !names_item(q, t->items[i].name))
-					continue;
-				fmt_printf(a, "The %s on ", t->source->label);
-				fmt_strong(a, t->title);
-				fmt_printf(a, " (line %d): %s: %s", p[j].line,
-				    t->items[i].name, t->items[i].text);
-				said_cite_line(c, t->source, t->items[i].text,
-				    p[j].line);
-				return 1;
-			}
-	return 0;
+	if (c->kb->nsentences == 0 ||
+	    (best = choose(c, q, &w, &top)) == NULL ||
+	    top < TOPIC_SENTENCE_MIN)
+		return 0;
+	for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL; nth++)
+		if (strcmp(t->id, best->topic) == 0)
+			break;
+	/* the list's lead-in ("several meta skills stand out:") asks
+	 * for the list */
+	if (t && t->nitems > 0 && t->intro && strstr(t->intro, best->text))
+		return 0;
+	quote(c, best, t ? t->title : NULL, a);
+	return 1;
 }

@@ -222,7 +222,7 @@ static const struct cue cues[] = {
 	{ "biggest", I_TOP, 2, 0, 0 }, { "rank", I_TOP, 3, 0, 0 },
 	{ "ranking", I_TOP, 3, 0, 0 }, { "lowest", I_TOP, 3, 0, 1 },
 	{ "least", I_TOP, 3, 0, 1 }, { "worst", I_TOP, 3, 0, 1 },
-	{ "cheapest", I_TOP, 3, 0, 1 },
+	{ "cheapest", I_TOP, 3, 0, 1 }, { "bottom", I_TOP, 2, 0, 1 },
 	{ "top of the range", I_NONE, 0, PICK_MAX, 0 },
 	{ "ceiling", I_NONE, 0, PICK_MAX, 0 }, { "max", I_NONE, 0, PICK_MAX, 0 },
 	{ "maximum", I_NONE, 0, PICK_MAX, 0 },
@@ -231,7 +231,7 @@ static const struct cue cues[] = {
 	{ "min", I_NONE, 0, PICK_MIN, 0 }, { "minimum", I_NONE, 0, PICK_MIN, 0 },
 	{ "midpoint", I_NONE, 0, PICK_MID, 0 },
 	{ "halfway", I_NONE, 0, PICK_MID, 0 },
-	{ "mid point", I_NONE, 0, PICK_MID, 0 },
+	{ "mid point", I_NONE, 0, PICK_MID, 0 }, { "mid", I_NONE, 0, PICK_MID, 0 },
 	{ "middle", I_NONE, 0, PICK_MID, 0 },
 	{ "tops out", I_NONE, 0, PICK_MAX, 0 },
 	{ "top end", I_NONE, 0, PICK_MAX, 0 },
@@ -324,6 +324,9 @@ static const struct cue cues[] = {
 	{ "width", I_SPREAD, 5, 0, 0 }, { "wide", I_SPREAD, 3, 0, 0 },
 	{ "span", I_SPREAD, 4, 0, 0 }, { "spans", I_SPREAD, 4, 0, 0 },
 	{ "top and bottom", I_SPREAD, 3, 0, 0 },
+	{ "widest", I_SPREAD, 5, 0, 0 }, { "narrowest", I_SPREAD, 5, 0, 1 },
+	{ "tightest", I_SPREAD, 5, 0, 1 }, { "variation", I_SPREAD, 3, 0, 0 },
+	{ "vary", I_SPREAD, 3, 0, 0 },
 	{ "midpoint", I_SPREAD, 2, PICK_MID, 0 },
 	{ "same range", I_SAME, 6, 0, 0 }, { "same ranges", I_SAME, 6, 0, 0 },
 	{ "same pay", I_SAME, 6, 0, 0 }, { "same salary", I_SAME, 6, 0, 0 },
@@ -369,6 +372,12 @@ static const struct cue cues[] = {
 	{ "sources", I_SOURCES, 4, 0, 0 }, { "which guides", I_SOURCES, 4, 0, 0 },
 	{ "your data", I_SOURCES, 4, 0, 0 },
 	{ "where do you get", I_SOURCES, 4, 0, 0 },
+	/* what the figures are: year, country, currency, basis */
+	{ "currency", I_DATA, 4, 0, 0 }, { "which country", I_DATA, 4, 0, 0 },
+	{ "what country", I_DATA, 4, 0, 0 }, { "up to date", I_DATA, 4, 0, 0 },
+	{ "how current", I_DATA, 4, 0, 0 }, { "how old", I_DATA, 3, 0, 0 },
+	{ "which year", I_DATA, 3, 0, 0 }, { "what year", I_DATA, 3, 0, 0 },
+	{ "outdated", I_DATA, 3, 0, 0 }, { "base or", I_DATA, 3, 0, 0 },
 	{ "source", I_CITE, 4, 0, 0 }, { "citation", I_CITE, 5, 0, 0 },
 	{ "cite", I_CITE, 5, 0, 0 }, { "says who", I_CITE, 5, 0, 0 },
 	{ "proof", I_CITE, 4, 0, 0 }, { "where does that", I_CITE, 4, 0, 0 },
@@ -421,28 +430,6 @@ static const struct cue cues[] = {
 	{ "price of", I_OFFTOPIC, 5, 0, 0 }, { "crypto", I_OFFTOPIC, 4, 0, 0 },
 	{ "btc", I_OFFTOPIC, 5, 0, 0 }, { "bitcoin", I_OFFTOPIC, 5, 0, 0 }, { "resume for me", I_OFFTOPIC, 6, 0, 0 },
 	{ NULL, 0, 0, 0, 0 }
-};
-
-/* Guide words for a question's words, which a passage search also tries:
- * any word of the first list brings every word of the second. */
-static const struct { const char *words, *also; } expansions[] = {
-	{ "sector sectors industry", "industries companies" },
-	{ "area areas fields", "cluster" }, { "field", "cluster fields" },
-	{ "hire hires hiring", "recruiting demand" },
-	{ "common share", "pattern" },
-	{ "lucrative", "lucrative compensation premium" },
-	{ "pay pays paid", "compensation lucrative premium earns" },
-	{ "money", "compensation lucrative premium" },
-	{ "origin started came history", "pioneered originally" },
-	{ "invented created come", "pioneered" },
-	{ "cloud", "aws azure" }, { "clouds", "aws azure platforms" },
-	{ "platform work", "platforms" },
-	{ "languages", "languages python" }, { "language", "languages" },
-	{ "differ", "traditional translators" },
-	{ "difference", "traditional" }, { "future", "trends evolve" },
-	{ "demand", "demand sought" }, { "hardest", "aggressive" },
-	{ "big", "highest" }, { "well", "compensation" },
-	{ NULL, NULL }
 };
 
 /*
@@ -705,17 +692,6 @@ phrase_at(struct intent *q, int i, const char *phrase)
 }
 
 
-/* The expansions of w, appended to more (split into pwords later). */
-static void
-add_expansion(struct buf *more, const char *w)
-{
-	int i;
-
-	for (i = 0; expansions[i].words; i++)
-		if (in_words(expansions[i].words, w))
-			buf_printf(more, " %s", expansions[i].also);
-}
-
 /*
  * The amounts of the raw text win over those of the words: "$185,000"
  * and "$150-160k" keep their punctuation there (text.c).  Two written
@@ -742,7 +718,6 @@ question_parse(struct index *ix, const char *text, size_t len,
 	int score[I_COUNT] = {0}, hits[Q_WORDS_MAX], i, k, n, best;
 	const struct cue *c;
 	const struct entities *e;
-	struct buf more = {0};
 	char *norm;
 	unsigned have;
 
@@ -779,7 +754,8 @@ question_parse(struct index *ix, const char *text, size_t len,
 					q->measure = c->measure;
 				q->lowest |= c->lowest;
 				/* "the most and the least": both ends */
-				if (c->kind == I_TOP && c->weight >= 3)
+				if ((c->kind == I_TOP && c->weight >= 3) ||
+				    (c->kind == I_SPREAD && c->weight >= 5))
 					q->ends |= c->lowest ? 2 : 1;
 				if (n > longest)
 					longest = n;
@@ -846,11 +822,7 @@ question_parse(struct index *ix, const char *text, size_t len,
 		if (stop_words[k] || q->npwords >= Q_WORDS_MAX)
 			continue;
 		q->pwords[q->npwords++] = q->words[i];
-		add_expansion(&more, q->words[i]);
 	}
-	q->extra = buf_steal(&more);
-	q->npwords += text_words(q->extra, q->pwords + q->npwords,
-	    Q_WORDS_MAX - q->npwords);
 }
 
 void
@@ -861,6 +833,5 @@ question_free(struct intent *q)
 	for (i = 0; i < Q_WORDS_MAX; i++)
 		free(q->owned[i]);
 	free(q->norm);
-	free(q->extra);
 	memset(q, 0, sizeof(*q));
 }

@@ -273,6 +273,25 @@ names_subject(const struct entities *e)
 	    e->nskills > 0;
 }
 
+/* A follow-up with nothing to follow ("what currency" as a first
+ * message): what the model found next likeliest, else by its names. */
+static void
+not_again(struct intent *q)
+{
+	int i;
+
+	for (i = 0; i < 3 && q->top[i].kind != I_NONE; i++)
+		if (q->top[i].kind != I_AGAIN) {
+			q->kind = q->top[i].kind;
+			if (q->kind == I_PASSAGE && q->aspects[0].name) {
+				q->aspect = q->aspects[0].name;
+				q->aspect_p = q->aspects[0].p;
+			}
+			return;
+		}
+	q->kind = q->e.nroles + q->e.nunknown ? I_SALARY : I_NONE;
+}
+
 /* Fills what the question leaves to the conversation. */
 static void
 recall(struct intent *q, const struct said *last)
@@ -283,9 +302,13 @@ recall(struct intent *q, const struct said *last)
 	if (e->guide == 3)	/* "the other guide": the one not just used */
 		e->guide = last && (last->guide == 1 || last->guide == 2) ?
 		    3 - last->guide : 1;
+	/* "rank devops, sre and cloud architect by pay": a ranking of the
+	 * roles named is a comparison of them */
+	if (q->kind == I_TOP && named >= 2)
+		q->kind = I_COMPARE;
 	if (last == NULL) {
 		if (q->kind == I_AGAIN)	/* nothing to repeat */
-			q->kind = named ? I_SALARY : I_NONE;
+			not_again(q);
 		return;
 	}
 	/* "k and the pay": nothing named anew, so what changed is the
@@ -296,9 +319,14 @@ recall(struct intent *q, const struct said *last)
 		q->kind = q->strong;
 	/* "and sre?", "same for data scientists", "in the older guide":
 	 * the last question, with what this one names */
-	if (q->kind == I_AGAIN)
+	if (q->kind == I_AGAIN) {
 		q->kind = last->kind == I_AGAIN || last->kind == I_NONE ?
 		    I_SALARY : last->kind;
+		if (q->measure == PICK_DEFAULT)
+			q->measure = (enum measure_pick)last->measure;
+		if (q->ends == 0)	/* "and the highest" says its own */
+			q->lowest |= last->lowest;
+	}
 	/* "and devops?": a name alone asks what was asked before */
 	if (!q->cued && named == 1 && wants_role(last->kind) &&
 	    last->kind != I_PASSAGE)
@@ -308,6 +336,9 @@ recall(struct intent *q, const struct said *last)
 		q->kind = I_SALARY;
 	/* memory fills gaps only: "how much do they make", not "tell me
 	 * about ai jobs" (a category) or "what about a frontend dev" */
+	if (q->kind == I_PASSAGE && !names_subject(e) && !e->refers &&
+	    last->nroles)
+		e->context_role = last->roles[0];
 	if (wants_role(q->kind) && !names_subject(e) && (q->kind != I_PASSAGE ||
 	    e->refers))
 		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX &&
@@ -664,6 +695,9 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 	if (q.kind == I_NONE && q.npwords == 0 && how == 2 && q.nwords == 0)
 		q.kind = I_HELLO;	/* just the name */
 	command_answer(ctx, &q, a);
+	/* "and for blockchain" after a midpoint: the midpoint */
+	ctx->said.measure = q.measure;
+	ctx->said.lowest = q.lowest;
 	question_free(&q);
 	return 1;
 }

@@ -24,7 +24,7 @@ static const struct {
 } intent_commands[] = {
 	{ I_RANGE, CMD_RANGE }, { I_TIPS, CMD_TIPS },
 	{ I_METASKILLS, CMD_METASKILLS }, { I_KEYSKILLS, CMD_KEYSKILLS },
-	{ I_CONCLUSIONS, CMD_CONCLUSIONS }, { I_SOURCES, CMD_SOURCES },
+	{ I_SOURCES, CMD_SOURCES },
 	{ I_HIGHLIGHT, CMD_HIGHLIGHT }, { I_MORE, CMD_MORE },
 };
 
@@ -160,6 +160,10 @@ answer_roles(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 			if (q->measure == PICK_MID)	/* "and its midpoint" */
 				say_midpoint(a, e->roles[i]);
 		}
+		/* "does ai pm pay well": and what the guide says of it */
+		if (e->nroles == 1 && e->mods == 0)
+			prose_pay_words(c, q, (int)(e->roles[0] - c->kb->roles),
+			    a);
 		phrase_modifiers(a, e->mods, e->mod_word);
 		break;
 	case I_SKILLS:
@@ -241,6 +245,8 @@ answer_lists(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 			say_spread(c, q, a);
 		else if (e->nunknown > 0)
 			say_unknowns(c, e, a);
+		else if (q->ends || q->lowest)
+			say_widths(c, q, a);	/* "the widest range" */
 		else
 			say_range(c, a);	/* no role: all of them */
 		break;
@@ -248,10 +254,10 @@ answer_lists(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		say_same(c, q, a);
 		break;
 	case I_ROLES:
-		say_roles(c, e->category, a);
+		say_roles(c, e->category, e->guide, a);
 		break;
 	case I_CITE:
-		say_cite(c, a);
+		say_cite(c, q, a);
 		break;
 	case I_DATA:
 		say_data(c, a);
@@ -343,8 +349,23 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		/* FALLTHROUGH */
 	case I_NONE:
 	case I_COUNT:
+		/* "sysadmins make decent money or nah": the pay of a job
+		 * the guides lack, which no sentence of theirs answers
+		 * ("is managing engineers harder" names one in passing) */
+		if (e->nroles == 0 && e->nunknown > 0 &&
+		    likely_kind(q, I_SALARY)) {
+			say_unknowns(c, e, a);
+			return;
+		}
 		say_passage(c, q, e->nroles ? (int)(e->roles[0] -
 		    c->kb->roles) : -1, a);
+		return;
+	case I_CONCLUSIONS:
+		/* "will ai automate these jobs away": that sentence; "the
+		 * 2026 guide's takeaway": that guide's */
+		if (prose_topic_item(c, q, "conclusion", a) == 0)
+			say_topic(c, a, "conclusion", NULL, TOPIC_PROSE,
+			    e->guide);
 		return;
 	case I_TIPS:
 	case I_KEYSKILLS:
@@ -358,7 +379,7 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	default:
 		break;
 	}
-	/* range, tips, metaskills, keyskills, conclusions, sources,
-	 * highlight, more: the command the intent is */
+	/* range, tips, metaskills, keyskills, sources, highlight, more:
+	 * the command the intent is */
 	answer_command(c, q->kind, a);
 }

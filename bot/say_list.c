@@ -328,12 +328,42 @@ say_match(struct cmd_ctx *c, const int *sk, int nsk, char **unknown,
 	free(f);
 }
 
+/* A prose question about a role's pay that may be asking its figures
+ * too ("do blockchain devs make good money"): the salary model thinks
+ * so this likely, and the aspect is the pay's. */
+#define PASSAGE_PAY_P	0.15
+
+int
+likely_kind(const struct intent *q, enum intent_kind k)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (q->top[i].kind == k && q->top[i].p >= PASSAGE_PAY_P)
+			return 1;
+	return 0;
+}
+
+static int
+asks_figures(const struct intent *q, const struct kb_role *r)
+{
+	if (r->figure == NULL || q->e.mods || q->aspect == NULL ||
+	    (strcmp(q->aspect, "pay_words") != 0 &&
+	    strcmp(q->aspect, "why_pays") != 0))
+		return 0;
+	return likely_kind(q, I_SALARY);
+}
+
 /* A prose question: the sentence of the map (prose.c), else what the
  * guides have on the role, else a bm25 quote, else not covered. */
 void
 say_passage(struct cmd_ctx *c, const struct intent *q, int role,
     struct answer *a)
 {
+	if (role >= 0 && asks_figures(q, &c->kb->roles[role])) {
+		say_salary(c, &c->kb->roles[role], 1, a);
+		fmt_text(a, " ");
+	}
 	if (prose_answer(c, q, role, a) > 0)
 		return;
 	if (role >= 0) {
@@ -376,13 +406,64 @@ say_data(struct cmd_ctx *c, struct answer *a)
 	c->said.kind = I_DATA;
 }
 
-/* "source?": the sentence behind the last answer. */
+/*
+ * "where's the 160k from": the role whose range has that figure (each,
+ * when several have it), or the role named; NULL when none.
+ */
+static const struct kb_role *
+cited_role(struct cmd_ctx *c, const struct entities *e, struct answer *a)
+{
+	const struct kb_role *r, *first = NULL;
+	int i, end, n;
+
+	if (e->nroles > 0)
+		return e->roles[0];
+	if (e->amount <= 0)
+		return NULL;
+	/* "$210,000 is the top figure for A and B": bottoms, then tops */
+	for (end = 0; end < 2; end++) {
+		for (n = 0, i = 0; i < c->kb->nroles; i++) {
+			r = &c->kb->roles[i];
+			if (r->figure == NULL || (end ? r->figure->pay.max :
+			    r->figure->pay.min) != e->amount)
+				continue;
+			if (first == NULL) {
+				fmt_money(a, e->amount);
+				fmt_text(a, " is");
+				first = r;
+			}
+			fmt_text(a, n++ ? " and " : end && first != r &&
+			    a->text.len ? "; and" : "");
+			if (n == 1)
+				fmt_printf(a, " the %s figure for ", end ?
+				    "top" : "bottom");
+			fmt_text(a, r->title);
+		}
+	}
+	if (first)
+		fmt_text(a, ". ");
+	return first;
+}
+
+/* "source?": the sentence behind the last answer, or behind the
+ * figure or role the question names. */
 void
-say_cite(struct cmd_ctx *c, struct answer *a)
+say_cite(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 {
 	const struct said *l = c->last;
+	const struct kb_role *r;
 	int line;
 
+	if ((r = cited_role(c, &q->e, a)) != NULL) {
+		said_pay(c, r);
+		l = &c->said;
+	} else if (q->e.amount > 0) {
+		fmt_text(a, "No range in the guides has ");
+		fmt_money(a, q->e.amount);
+		fmt_printf(a, " as a figure, so no sentence of theirs says it "
+		    "(%stop lists their figures).", c->prefix);
+		return;
+	}
 	if (l == NULL || l->cite_source == NULL) {
 		fmt_printf(a, "Everything I say comes from two guides "
 		    "(%ssources); ask a question first and then \"source?\" "
@@ -394,45 +475,78 @@ say_cite(struct cmd_ctx *c, struct answer *a)
 	if (line > 0)
 		fmt_printf(a, ", line %d", line);
 	fmt_printf(a, ": \"%s\" (\"%s\")", l->cite, l->cite_source->title);
-	c->said = *l;
+	if (l != &c->said)
+		c->said = *l;
 }
 
+/* Role r is in what guide asks for: 0 any, 1 the undated guide, 2 the
+ * dated one, 4 both. */
+static int
+in_guide(const struct kb_role *r, int guide)
+{
+	int i, undated = 0, dated = 0;
+
+	for (i = 0; i < r->nsrc; i++) {
+		undated |= r->src[i].source->year == 0;
+		dated |= r->src[i].source->year != 0;
+	}
+	return guide == 1 ? undated : guide == 2 ? dated :
+	    guide == 4 ? undated && dated : 1;
+}
+
+/*
+ * The roles (of one category when cat >= 0, of one guide or both by
+ * guide, as in_guide): all of them plainly, so that the list fits one
+ * line; a category's under its name.
+ */
 void
-say_roles(struct cmd_ctx *c, int cat, struct answer *a)
+say_roles(struct cmd_ctx *c, int cat, int guide, struct answer *a)
 {
 	const struct kb *kb = c->kb;
+	const struct kb_source *s = NULL;
 	int i, j, n;
 
-	if (cat < 0)
-		fmt_printf(a, "%d roles from the two guides — ", kb->nroles);
-	for (i = 0; i < kb->ncategories; i++) {
-		if (cat >= 0 && i != cat)
-			continue;
-		for (n = 0, j = 0; j < kb->nroles; j++)
-			n += kb->roles[j].category == i;
-		if (n == 0)
-			continue;
-		fmt_printf(a, "%s", cat < 0 && i > 0 ? "; " : "");
-		fmt_strong(a, kb->categories[i].name);
-		fmt_printf(a, cat >= 0 ? " (%d): " : ": ", n);
-		for (n = 0, j = 0; j < kb->nroles; j++)
-			if (kb->roles[j].category == i)
-				fmt_printf(a, "%s%s", n++ ? ", " : "",
-				    kb->roles[j].title);
-	}
-	fmt_text(a, ".");
+	for (n = 0, j = 0; j < kb->nroles; j++)
+		n += (cat < 0 || kb->roles[j].category == cat) &&
+		    in_guide(&kb->roles[j], guide);
+	for (i = 0; i < kb->nsources && (guide == 1 || guide == 2); i++)
+		if ((kb->sources[i].year != 0) == (guide == 2))
+			s = &kb->sources[i];
+	if (cat >= 0) {
+		fmt_strong(a, kb->categories[cat].name);
+		fmt_printf(a, " (%d", n);
+	} else
+		fmt_printf(a, "%d role%s", n, n == 1 ? "" : "s");
+	if (s)
+		fmt_printf(a, "%sin the %s", cat >= 0 ? ", " : " ", s->label);
+	else if (guide == 4)
+		fmt_printf(a, "%sin both guides", cat >= 0 ? ", " : " ");
+	else if (cat < 0)
+		fmt_text(a, " from the two guides");
+	fmt_text(a, cat >= 0 ? "): " : ": ");
+	for (n = 0, j = 0; j < kb->nroles; j++)
+		if ((cat < 0 || kb->roles[j].category == cat) &&
+		    in_guide(&kb->roles[j], guide))
+			fmt_printf(a, "%s%s", n++ ? ", " : "",
+			    kb->roles[j].title);
+	fmt_text(a, n ? "." : "none.");
 }
 
+/* The topics of that kind (of one guide when guide is 1, the undated,
+ * or 2, the dated; else of both), each in its guide's words. */
 void
 say_topic(struct cmd_ctx *c, struct answer *a, const char *kind,
-    const char *lead, enum topic_style style)
+    const char *lead, enum topic_style style, int guide)
 {
 	const struct kb_topic *t;
-	int nth, i;
+	int nth, i, shown = 0;
 
 	for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
 	    nth++) {
-		if (nth)
+		if ((guide == 1 || guide == 2) &&
+		    (guide == 2) != (t->source->year != 0))
+			continue;
+		if (shown++)
 			fmt_para(a);
 		fmt_strong(a, lead ? lead : t->title);
 		fmt_printf(a, " (%s): ", t->source->label);
@@ -470,7 +584,7 @@ say_topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		if (t->outro && style != TOPIC_PROSE)
 			fmt_printf(a, " %s", t->outro);
 	}
-	if (nth == 0)
+	if (shown == 0)
 		fmt_text(a, "The guides loaded have nothing on that.");
 }
 

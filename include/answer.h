@@ -29,6 +29,8 @@ struct said {
 	int		 nskills;
 	int		 guide;		/* the guide asked for; 0 either */
 	const char	*aspect;	/* a prose answer's aspect, or NULL */
+	int		 measure;	/* enum measure_pick the question took */
+	int		 lowest;	/* it asked for the lowest */
 	/* the sentence behind the answer's figure or claim */
 	const struct kb_source *cite_source;
 	int		 cite_line;	/* from the sentence map; 0: none */

@@ -27,6 +27,7 @@ struct intent_vocab {
 	const char *const *feats;
 	const int	*slots;
 	int		 nslots;
+	const struct intent_lexicon *lex;	/* the words it was read with */
 };
 
 /* A learned model: vocabulary feature i's weights are the pairs
@@ -46,15 +47,49 @@ struct intent_model {
  * that line in sentences.json), learned from the prose questions and the
  * sentences' own words. */
 extern const struct intent_vocab intent_vocab_builtin;
+extern const struct intent_lexicon intent_lexicon_builtin;
 extern const struct intent_model intent_model_builtin;
 extern const struct intent_model aspect_model_builtin;
 extern const struct intent_model sentence_model_builtin;
+
+/*
+ * The words people use for the guides' words (knowledge/lexicon.txt:
+ * "attackers: hackers, black-hats"), by stem: a question's "hackers"
+ * becomes the feature of the guide's "attackers" too, so a sentence
+ * the models learned from its own words is found by the chat word.
+ * from[] (stems of the chat words) sorted; to[i] the guide word's stem,
+ * word[i] the guide word as written (for a passage search).
+ */
+struct intent_lexicon {
+	int		 n;
+	const char *const *from;
+	const char *const *to;
+	const char *const *word;
+};
+
+#define INTENT_STEM_MAX	32	/* bytes of a stem; longer words have none */
+
+/* The Snowball English stem of word (lowercase) in out, or -1 when the
+ * word is not one to stem (too short or long, not letters). */
+int		 intent_stem(const char *word, char *out, size_t);
+
+/* The index in lex of a chat word's stem's first entry (the next ones
+ * with the same from[] follow it), or -1. */
+int		 intent_lexicon_find(const struct intent_lexicon *,
+		    const char *stem);
+
+/* q's passage words, then the guide words the lexicon gives for them
+ * (not already there), in out[max]; how many.  They point into q and
+ * lex: valid while both are. */
+int		 intent_expand(const struct intent_lexicon *,
+		    const struct intent *q, const char **out, int max);
 
 /* FNV-1a of a feature's name: the model's slots are laid out by it. */
 unsigned	 intent_hash(const char *);
 
 /* Calls fn with each feature of q (a parsed question). */
 void		 intent_features(const struct intent *q,
+		    const struct intent_lexicon *lex,
 		    void (*fn)(const char *feat, void *), void *arg);
 
 /* Looks q's features up in v once, into q->feat (each once, as trained):
@@ -80,5 +115,9 @@ void		 intent_choose(const struct intent_vocab *,
 /* 1 if the labelled question with this id is in the held-out part (a
  * fifth, by a hash of the id): never trained on, measured by make eval. */
 int		 intent_heldout(const char *id);
+/* Which fifth is held out (0 unless make cv says; a tool's setting,
+ * never the bot's). */
+#define INTENT_FOLDS	5
+void		 intent_set_fold(unsigned fold);
 
 #endif

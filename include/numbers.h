@@ -25,6 +25,9 @@ void	say_position(struct cmd_ctx *, const struct intent *q,
 	    struct answer *);
 /* I_SPREAD: each named role's range and its width (q names one at
  * least). */
+/* Every range's width, widest first (the lowest: narrowest first). */
+void	say_widths(struct cmd_ctx *, const struct intent *q,
+	    struct answer *);
 void	say_spread(struct cmd_ctx *, const struct intent *q,
 	    struct answer *);
 /* I_SAME: the roles whose ranges are identical (or share the end the

@@ -22,6 +22,10 @@ int	prose_quote_passages(struct cmd_ctx *, char **words, int nwords,
 	    int role, int guide, struct answer *);
 /* "is equity worth negotiating for": the item of the topic of kind that
  * q names, quoted; 1 when one was, 0 leaves the list to the caller. */
+/* After a role's pay: the guide's words on why it pays or how well,
+ * when the question likely asks that too ("does ai pm pay well"). */
+void	prose_pay_words(struct cmd_ctx *, const struct intent *q, int role,
+	    struct answer *);
 int	prose_topic_item(struct cmd_ctx *, const struct intent *q,
 	    const char *kind, struct answer *);
 

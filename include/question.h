@@ -110,6 +110,9 @@ struct entities {
 	unsigned	 mods;		/* enum modifier bits */
 	char		 mod_word[Q_NAME_MAX];	/* the first modifier, as typed */
 	int		 refers;	/* "that", "they", "those two": the last */
+	/* the conversation's role when this names none ("why tho" after
+	 * a blockchain question): a passage's near subject, not its own */
+	const struct kb_role *context_role;
 	int		 guide;		/* "the older guide": 1 undated, 2 the
 					 * dated one; 0 either; 3 "the other"
 					 * (the router makes it 1 or 2); 4
@@ -142,10 +145,10 @@ struct intent {
 		const char *name;	/* the model's label, static */
 		float	 p;
 	}		 aspects[4];	/* the best four, best first */
-	/* content words for a passage search (pointers into words) */
+	/* content words for a passage search (pointers into words; the
+	 * lexicon's guide words for them: intent_expand) */
 	char		*pwords[Q_WORDS_MAX];
 	int		 npwords;
-	char		*extra;		/* the guide words they bring, owned */
 	/* the normalised message, split; owned by the intent */
 	char		*norm;
 	char		*words[Q_WORDS_MAX];

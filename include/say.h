@@ -65,18 +65,24 @@ void	say_match(struct cmd_ctx *, const int *sk, int nsk, char **unknown,
 	    int nunknown, struct answer *);
 /* Words of a parsed message that are no skill, cue or filler. */
 int	unknown_words(const struct intent *, char **out, int max);
+/* The model found kind k likely enough (PASSAGE_PAY_P) for q. */
+int	likely_kind(const struct intent *, enum intent_kind k);
 void	say_passage(struct cmd_ctx *, const struct intent *, int role,
 	    struct answer *);
 void	say_data(struct cmd_ctx *, struct answer *);
-void	say_cite(struct cmd_ctx *, struct answer *);
-void	say_roles(struct cmd_ctx *, int cat, struct answer *);
+/* "source?": the sentence behind the last answer, or behind the figure
+ * or role the question names. */
+void	say_cite(struct cmd_ctx *, const struct intent *, struct answer *);
+/* The roles of category cat (-1: all), of guide 1 or 2, or 4 both (0:
+ * either). */
+void	say_roles(struct cmd_ctx *, int cat, int guide, struct answer *);
 void	say_sources(struct cmd_ctx *, struct answer *);
 
-/* A topic of the guides (kb_topic_by_kind): TOPIC_NAMED: the names
- * first, then "Name: text; ..."; TOPIC_LIST: "text; text"; TOPIC_PROSE:
- * the sentences as written. */
+/* A topic of the guides (kb_topic_by_kind), of guide 1 or 2 or both
+ * (0): TOPIC_NAMED: the names first, then "Name: text; ..."; TOPIC_LIST:
+ * "text; text"; TOPIC_PROSE: the sentences as written. */
 enum topic_style { TOPIC_NAMED, TOPIC_LIST, TOPIC_PROSE };
 void	say_topic(struct cmd_ctx *, struct answer *, const char *kind,
-	    const char *lead, enum topic_style);
+	    const char *lead, enum topic_style, int guide);
 
 #endif

@@ -6,6 +6,11 @@
  *
  *   eval [--all | --train] [--failures FILE] FILE.jsonl...
  *   eval --dump FILE.jsonl...
+ *   eval --fold K --tally FILE.jsonl...
+ *
+ * --fold asks another fifth (make cv: five models, each trained without
+ * its fifth, together ask every question once); --tally prints only
+ * "kind questions answers-ok intents-ok" lines for make cv to add up.
  *
  * --dump prints every answer (text, HTML and the "more" part) to every
  * question of the files, follow-ups asked in their conversation, and to
@@ -49,6 +54,7 @@ static struct kb *kb;
 static struct index *ix;
 static FILE	*failures;
 static int	 dumping;	/* --dump: print every answer whole */
+static int	 tally_only;	/* --tally: "kind n answers intents" lines */
 
 static struct tally *
 tally_of(struct tally *t, int *n, int max, const char *name)
@@ -414,6 +420,10 @@ main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--all") == 0)
 			which = 2;
+		else if (strcmp(argv[i], "--fold") == 0 && i + 1 < argc)
+			intent_set_fold((unsigned)atoi(argv[++i]));
+		else if (strcmp(argv[i], "--tally") == 0)
+			tally_only = 1;
 		else if (strcmp(argv[i], "--dump") == 0)
 			dumping = 1;
 		else if (strcmp(argv[i], "--train") == 0)
@@ -444,12 +454,18 @@ main(int argc, char **argv)
 		kb_free(kb);
 		return rc;
 	}
-	printf("make eval: %s part of %d file(s)\n", which == 1 ? "held-out" :
+	if (!tally_only)
+		printf("make eval: %s part of %d file(s)\n", which == 1 ? "held-out" :
 	    which == 0 ? "training" : "every", argc - i);
 	for (; i < argc; i++)
 		if (run_file(argv[i], which) < 0)
 			rc = 1;
-	report();
+	if (tally_only)
+		for (i = 0; i < nkinds; i++)
+			printf("%s %d %d %d\n", kinds[i].name, kinds[i].n,
+			    kinds[i].answer_ok, kinds[i].intent_ok);
+	else
+		report();
 	if (failures)
 		fclose(failures);
 	index_free(ix);

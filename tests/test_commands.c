@@ -464,7 +464,7 @@ static void
 test_14_intents_run_their_row(void **s)
 {
 	static const struct { enum intent_kind kind; enum cmd_id cmd; } t[] = {
-		{ I_RANGE, CMD_RANGE }, { I_CONCLUSIONS, CMD_CONCLUSIONS },
+		{ I_RANGE, CMD_RANGE }, { I_HIGHLIGHT, CMD_HIGHLIGHT },
 		{ I_SOURCES, CMD_SOURCES }, { I_MORE, CMD_MORE },
 	};
 	struct cmd_ctx c;

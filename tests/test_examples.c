@@ -65,6 +65,23 @@ say(const char *text, const char *where)
 	return say_to(text, where, 0);
 }
 
+/* ans has one string of each of ex's "must" groups. */
+static int
+has_musts(const cJSON *ex, const char *ans)
+{
+	const cJSON *g, *alt;
+	int hit;
+
+	cJSON_ArrayForEach(g, cJSON_GetObjectItem(ex, "must")) {
+		hit = 0;
+		cJSON_ArrayForEach(alt, g)
+			hit |= contains(ans, alt->valuestring);
+		if (!hit)
+			return 0;
+	}
+	return 1;
+}
+
 static int
 check_one(const cJSON *ex, int *groups, int n)
 {
@@ -163,8 +180,9 @@ test_01_examples(void **s)
 
 #define REACH_PREFIX	40	/* bytes of a sentence that must be quoted */
 #define LABELLED_DIR	"tests/data/labelled"	/* our own set, *.jsonl */
-/* Prose answers quoting no sentence of the aspect asked, at most, in
- * percent of the questions labelled with an aspect (measured: 6). */
+/* Prose answers quoting no sentence of the aspect asked, and not the
+ * one the question was written for, at most, in percent of the
+ * questions labelled with an aspect (measured: 3, 16 of 522). */
 #define WRONG_ASPECT_MAX	8
 
 /* What a prose question may be answered with (sentences.json aspects
@@ -259,7 +277,9 @@ test_02_sentences_reached(void **s)
 			/* every sentence quoted is reached; the answer is of
 			 * another aspect when none of the prose sentences it
 			 * quotes tells the one asked (a short sentence comes
-			 * with its neighbours of the same line) */
+			 * with its neighbours of the same line) and it is not
+			 * the sentence the question was written for (whose
+			 * aspect its writer may have named otherwise) */
 			int prose_quoted = 0, of_aspect = 0;
 
 			for (i = 0; i < kb->nsentences; i++) {
@@ -275,7 +295,7 @@ test_02_sentences_reached(void **s)
 				}
 			}
 			nasp += aspect >= 0;
-			if (prose_quoted && !of_aspect) {
+			if (prose_quoted && !of_aspect && !has_musts(ex, ans)) {
 				fprintf(stderr, "%s (%s) quotes no sentence of "
 				    "that aspect: %.120s\n",
 				    cJSON_GetObjectItem(ex, "id")->valuestring,

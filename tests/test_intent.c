@@ -44,7 +44,7 @@ features_of(const char *text, struct feats *s)
 
 	memset(s, 0, sizeof(*s));
 	question_parse(F.ix, text, strlen(text), &q);
-	intent_features(&q, collect, s);
+	intent_features(&q, &intent_lexicon_builtin, collect, s);
 	question_free(&q);
 }
 
@@ -103,7 +103,7 @@ static const char *const m_labels[] = { "hello", "salary", "position" };
 static const struct intent_model hand = { 3, m_off, m_cls, m_w, m_bias,
     m_labels };
 static int m_slots[4];
-static struct intent_vocab hand_vocab = { 2, m_feats, m_slots, 4 };
+static struct intent_vocab hand_vocab = { 2, m_feats, m_slots, 4, NULL };
 
 /* The slots laid out as intent_train lays them. */
 static void
@@ -234,6 +234,115 @@ test_08_builtin_reads(void **st)
 	}
 }
 
+/* 9 Snowball stems of lowercase words; other words have none */
+static void
+test_09_stem(void **st)
+{
+	char out[INTENT_STEM_MAX];
+
+	(void)st;
+	assert_int_equal(intent_stem("negotiating", out, sizeof(out)), 0);
+	assert_string_equal(out, "negoti");
+	assert_int_equal(intent_stem("negotiation", out, sizeof(out)), 0);
+	assert_string_equal(out, "negoti");
+	assert_int_equal(intent_stem("ab", out, sizeof(out)), -1);
+	assert_int_equal(intent_stem("Hello", out, sizeof(out)), -1);
+	assert_int_equal(intent_stem("150k", out, sizeof(out)), -1);
+	assert_int_equal(intent_stem("attackers", out, 4), -1);
+}
+
+/* A lexicon made by hand: chat stems sorted, each to a guide word's. */
+static const char *const x_from[] = { "attack", "blackhat", "hacker" };
+static const char *const x_to[] = { "attack", "attack", "attack" };
+static const char *const x_word[] = { "attackers", "attackers",
+    "attackers" };
+static const struct intent_lexicon hand_lex = { 3, x_from, x_to, x_word };
+
+/* 10 a chat word is read as the guide word it stands for */
+static void
+test_10_lexicon_features(void **st)
+{
+	struct feats a, b;
+	struct intent q;
+
+	(void)st;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	question_parse(F.ix, "are hackers using ai now", 24, &q);
+	intent_features(&q, &hand_lex, collect, &a);
+	question_free(&q);
+	question_parse(F.ix, "ai tools empower attackers", 26, &q);
+	intent_features(&q, &hand_lex, collect, &b);
+	question_free(&q);
+	assert_true(has(&a, "s:attack"));
+	assert_true(has(&b, "s:attack"));
+	assert_int_equal(intent_lexicon_find(&hand_lex, "hacker"), 2);
+	assert_int_equal(intent_lexicon_find(&hand_lex, "zebra"), -1);
+	assert_int_equal(intent_lexicon_find(&hand_lex, "aardvark"), -1);
+	assert_int_equal(intent_lexicon_find(NULL, "hacker"), -1);
+	/* without a lexicon, no stem features at all */
+	memset(&a, 0, sizeof(a));
+	question_parse(F.ix, "are hackers using ai now", 24, &q);
+	intent_features(&q, NULL, collect, &a);
+	question_free(&q);
+	assert_false(has(&a, "s:attack"));
+	assert_false(has(&a, "s:hacker"));
+}
+
+/* 11 a passage search also tries the guide words, each once */
+static void
+test_11_expand(void **st)
+{
+	const char *w[Q_WORDS_MAX];
+	struct intent q;
+	int n, i, seen = 0;
+
+	(void)st;
+	question_parse(F.ix, "do hackers and blackhats use ai", 31, &q);
+	n = intent_expand(&hand_lex, &q, w, Q_WORDS_MAX);
+	assert_true(n > q.npwords);
+	for (i = 0; i < q.npwords; i++)
+		assert_ptr_equal(w[i], q.pwords[i]);
+	for (i = q.npwords; i < n; i++)
+		seen += strcmp(w[i], "attackers") == 0;
+	assert_int_equal(seen, 1);
+	assert_int_equal(intent_expand(&hand_lex, &q, w, 1), 1);
+	question_free(&q);
+}
+
+/* A chat word under two guide words: "areas" is the guide's own word
+ * and where its jobs "cluster". */
+static const char *const y_from[] = { "area", "area", "hacker" };
+static const char *const y_to[] = { "area", "cluster", "attack" };
+static const char *const y_word[] = { "areas", "cluster", "attackers" };
+static const struct intent_lexicon two_lex = { 3, y_from, y_to, y_word };
+
+/* 12 a chat word may stand for two guide words: both, in file order */
+static void
+test_12_two_guide_words(void **st)
+{
+	const char *w[Q_WORDS_MAX];
+	struct feats a;
+	struct intent q;
+	int n, i, cluster = 0;
+
+	(void)st;
+	assert_int_equal(intent_lexicon_find(&two_lex, "area"), 0);
+	assert_int_equal(intent_lexicon_find(&two_lex, "hacker"), 2);
+	assert_int_equal(intent_lexicon_find(&two_lex, "are"), -1);
+	assert_int_equal(intent_lexicon_find(&two_lex, "zz"), -1);
+	memset(&a, 0, sizeof(a));
+	question_parse(F.ix, "what areas pay best", 19, &q);
+	intent_features(&q, &two_lex, collect, &a);
+	assert_true(has(&a, "s:area"));
+	assert_true(has(&a, "s:cluster"));
+	n = intent_expand(&two_lex, &q, w, Q_WORDS_MAX);
+	for (i = q.npwords; i < n; i++)
+		cluster += strcmp(w[i], "cluster") == 0;
+	assert_int_equal(cluster, 1);
+	question_free(&q);
+}
+
 int
 main(void)
 {
@@ -246,6 +355,10 @@ main(void)
 		cmocka_unit_test(test_06_heldout),
 		cmocka_unit_test(test_07_builtin_labels),
 		cmocka_unit_test(test_08_builtin_reads),
+		cmocka_unit_test(test_09_stem),
+		cmocka_unit_test(test_10_lexicon_features),
+		cmocka_unit_test(test_11_expand),
+		cmocka_unit_test(test_12_two_guide_words),
 	};
 
 	return cmocka_run_group_tests_name("intent", t, fixture_setup,

@@ -448,6 +448,34 @@ test_12_source(void **s)
 	assert_has(a, "inside the range");
 }
 
+/* 13 no role: every range's width, widest (or narrowest) first */
+static void
+test_13_widths(void **s)
+{
+	char *a;
+	int i;
+
+	(void)s;
+	a = num("which job has the widest salary range", 0, 0);
+	assert_has(a, "widest first");
+	assert_has(a, "AI Research Scientist at least $80,000");
+	assert_true(strstr(a, "$80,000") < strstr(a, "$45,000"));
+	for (i = 0; i < F.kb->nroles; i++)
+		if (F.kb->roles[i].figure)
+			assert_has(a, F.kb->roles[i].title);
+		else
+			assert_lacks(a, F.kb->roles[i].title);
+	free(a);
+	a = num("narrowest range?", 0, 0);
+	assert_has(a, "narrowest first");
+	assert_true(strstr(a, "$45,000") < strstr(a, "$80,000"));
+	free(a);
+	/* a role named: its own spread, not the list */
+	a = num("how wide is the sre range", 0, 0);
+	assert_lacks(a, "first:");
+	free(a);
+}
+
 int
 main(void)
 {
@@ -464,6 +492,7 @@ main(void)
 		cmocka_unit_test(test_10_between_and_holding),
 		cmocka_unit_test(test_11_never_converted),
 		cmocka_unit_test(test_12_source),
+		cmocka_unit_test(test_13_widths),
 	};
 
 	return cmocka_run_group_tests_name("numbers", t, fixture_setup,
