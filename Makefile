@@ -62,8 +62,11 @@ INDEX_SRC = $(INDEX_MODS:%=bot/%.c)
 # the knowledge loader: the files, the records, the sentence map
 KB_MODS	 = kb kb_load kb_sentences
 KB_SRC	 = $(KB_MODS:%=bot/%.c)
+# the commands: the table and its dispatch, their handlers, the answers
+CMD_MODS = cmd cmd_guide cmd_admin say_role say_list say_intent
 LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
-	   bot/router.c bot/commands.c bot/numbers.c bot/question.c bot/entity.c \
+	   bot/router.c $(CMD_MODS:%=bot/%.c) \
+	   bot/numbers.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
@@ -74,7 +77,7 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation test_sendq test_loop \
-	   test_adapters
+	   test_adapters test_commands
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -200,7 +203,11 @@ M_QUESTION = $(M_INDEX) question entity intent intent_model
 M_FMT	 = $(M_TEXT) fmt phrase
 M_STATE	 = buf log state
 M_HL	 = $(M_FMT) $(M_STATE) loop tz highlight
-M_ROUTER = $(M_QUESTION) $(M_HL) answer prose numbers commands router
+# the answer path: no scheduler, store, loop or clock (cmd_admin.c
+# reaches the highlights through the handle the core gives the router)
+M_SAY	 = $(M_QUESTION) $(M_FMT) answer prose numbers say_role say_list \
+	   say_intent
+M_ROUTER = $(M_SAY) cmd cmd_guide cmd_admin router
 MODS_test_text	   = $(M_TEXT)
 MODS_test_fmt	   = $(M_FMT)
 MODS_test_kb	   = $(M_ROUTER)
@@ -210,6 +217,7 @@ MODS_test_intent   = $(M_ROUTER)
 MODS_test_conversation = $(M_ROUTER)
 MODS_test_numbers  = $(M_ROUTER)
 MODS_test_router   = $(M_ROUTER)
+MODS_test_commands = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy
 MODS_test_sendq    = buf sendq
@@ -222,7 +230,7 @@ MODS_test_loop	   = buf loop
 # the kinds of section are the adapters' (adapters.c): all of them
 MODS_test_config   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_adapters = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
-MODS_test_highlight = $(M_ROUTER)
+MODS_test_highlight = $(M_ROUTER) $(M_HL)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 
 .SECONDEXPANSION:

@@ -2,7 +2,7 @@
  * answer.c -- what every answer shares: noting what it was about (its
  * roles, and the sentence behind its claim with the line the sentence
  * map gives), naming a measure and a ranking's guide, and a ranking with
- * its ties.  commands.c, numbers.c and prose.c answer; this is below
+ * its ties.  say_*.c, numbers.c and prose.c answer; this is below
  * all three, so they never call each other for these.
  */
 #include <stdio.h>

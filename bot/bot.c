@@ -11,6 +11,7 @@
 
 #include "adapter.h"
 #include "command.h"
+#include "highlight.h"
 #include "log.h"
 #include "loop.h"
 #include "policy.h"
@@ -21,6 +22,7 @@ struct bot {
 	struct policy	*policy;
 	void		(*on_reload)(void *);
 	void		*reload_ctx;
+	struct daily	 daily;		/* the highlights "!highlight" reaches */
 };
 
 struct bot *
@@ -58,10 +60,14 @@ bot_policy(struct bot *b)
 	return b->policy;
 }
 
+/* The router reaches the scheduler only through b->daily: the answers
+ * link without it (answer.h). */
 void
 bot_set_highlights(struct bot *b, struct highlights *hl)
 {
-	router_set_highlights(b->router, hl);
+	b->daily.ops = &hl_daily_ops;
+	b->daily.ctx = hl;
+	router_set_daily(b->router, hl ? &b->daily : NULL);
 }
 
 void
@@ -90,7 +96,7 @@ bot_owner_command(struct bot *b, const char *text)
 {
 	const struct command *cmd = command_of(text, b->prefix);
 
-	return cmd != NULL && (cmd->flags & CMD_OWNER);
+	return cmd != NULL && cmd->who == CMD_OWNERS;
 }
 
 int

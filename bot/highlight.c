@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "buf.h"
 #include "config.h"
 #include "highlight.h"
@@ -616,3 +617,55 @@ hl_kick(struct highlights *h)
 		loop_del_timer(h->loop, h->timer);
 	h->timer = loop_add_timer(h->loop, 0, on_timer, h);
 }
+
+/* ---- what "!highlight" reaches (answer.h's struct daily) ---- */
+
+static const struct kb_role *
+daily_today(void *ctx, const char *network, const char *target, time_t now)
+{
+	return hl_today(ctx, network, target, now);
+}
+
+static int
+daily_turn(void *ctx, const char *network, const char *target, int on)
+{
+	return hl_switch(ctx, network, target, on) == -1 ? DAILY_FULL : 0;
+}
+
+static int
+daily_set_time(void *ctx, const char *network, const char *target,
+    const char *hhmm, const char *zone)
+{
+	int secs;
+
+	if ((secs = tz_parse_time(hhmm)) < 0)
+		return DAILY_BAD_TIME;
+	if (zone && !tz_valid(zone))
+		return DAILY_BAD_ZONE;
+	return hl_set_time(ctx, network, target, secs, zone) == -1 ?
+	    DAILY_FULL : 0;
+}
+
+static void
+daily_status(void *ctx, const char *network, const char *target, time_t now,
+    struct daily_status *st)
+{
+	struct tz_date today;
+	time_t when;
+
+	memset(st, 0, sizeof(*st));
+	hl_settings(ctx, network, target, &st->on, &st->secs, st->zone,
+	    sizeof(st->zone));
+	if (!st->on || hl_next(ctx, network, target, now, &when) != 0 ||
+	    tz_local(st->zone, when, &st->next) != 0 ||
+	    tz_local(st->zone, now, &today) != 0)
+		return;
+	st->has_next = 1;
+	st->due = when <= now;
+	st->next_today = st->next.year == today.year &&
+	    st->next.month == today.month && st->next.day == today.day;
+}
+
+const struct daily_ops hl_daily_ops = {
+	daily_today, daily_turn, daily_set_time, daily_status
+};

@@ -2,7 +2,7 @@
  * numbers.c -- the answers about amounts of money (numbers.h).
  *
  * index_rank orders the roles by a figure; these answers only filter
- * that order and print it with ranked() (commands.c), so there is one
+ * that order and print it with ranked() (answer.c), so there is one
  * ranking.  The amount asked is the asker's and is said as such; what is
  * worked out is a midpoint or a difference of two figures, and the words
  * next to it say which.  An amount in another currency, per hour or

@@ -54,7 +54,7 @@ struct router {
 	struct convo		*convos[ROUTER_CONVOS];
 	int			 nconvos;
 	unsigned long		 clock;
-	struct highlights	*hl;
+	const struct daily	*daily;	/* the caller's, or NULL */
 	struct buf		*trace;	/* router_explain's, or NULL */
 };
 
@@ -105,9 +105,9 @@ router_set_knowledge(struct router *r, const struct kb *kb, struct index *ix)
 }
 
 void
-router_set_highlights(struct router *r, struct highlights *hl)
+router_set_daily(struct router *r, const struct daily *d)
 {
-	r->hl = hl;
+	r->daily = d;
 }
 
 /* The conversation at where; a new one when create (in a new slot, or
@@ -624,6 +624,8 @@ router_explain(struct router *r, const struct message *m, time_t now,
 
 /* ---- one message ------------------------------------------------- */
 
+/* Whether a bare command word ("techpay: salary sre", a private chat)
+ * runs the command: its argument kind says what must follow. */
 static int
 bare_command(struct router *r, const struct command *cmd, const char *args)
 {
@@ -631,13 +633,17 @@ bare_command(struct router *r, const struct command *cmd, const char *args)
 
 	while (*args == ' ')
 		args++;
-	/* "roles with identical pay ranges" is a question */
-	if (strcmp(cmd->usage, "[category]") == 0)
+	switch (cmd->args.kind) {
+	case ARG_NONE:		/* "range of salaries?" is a question */
+		return *args == '\0';
+	case ARG_CATEGORY:	/* "roles with identical pay ranges" too */
 		return *args == '\0' || index_find_category(r->ix, args) >= 0;
-	if (strcmp(cmd->usage, "ROLE") != 0)
-		return *args == '\0' || cmd->usage[0] != '\0';
-	index_find_role(r->ix, args, &hit);
-	return hit.role != NULL;
+	case ARG_ROLE:		/* "skills for devops" too */
+		index_find_role(r->ix, args, &hit);
+		return hit.role != NULL;
+	default:
+		return 1;
+	}
 }
 
 /* "more", "More!", "more please": the word alone, as people type it. */
@@ -657,20 +663,129 @@ bare_more(const char *body)
 	return body[n] == '\0';
 }
 
+/*
+ * The command body is, with *args after its word: a bare command word
+ * after the name or in a private chat, or a prefixed one (an unknown
+ * one is help in private).  NULL for a question, or with *quiet for
+ * silence: an unknown !word in a channel may be another bot's.
+ */
+static const struct command *
+which_command(struct router *r, const struct message *m, int how,
+    char *body, char **args, int *quiet)
+{
+	const struct command *cmd;
+	size_t plen = strlen(r->prefix), n = strcspn(body, " ");
+
+	if ((m->direct || how == 2) && (cmd = command_find(body, n)) != NULL &&
+	    cmd->who != CMD_OWNERS && bare_command(r, cmd, body + n)) {
+		*args = body + n;
+		return cmd;
+	}
+	if (strncmp(body, r->prefix, plen) != 0)
+		return NULL;
+	body += plen;
+	n = strcspn(body, " ");
+	if ((cmd = command_find(body, n)) != NULL) {
+		*args = body + n;
+		return cmd;
+	}
+	if (!m->direct) {
+		*quiet = 1;
+		return NULL;
+	}
+	*args = body;
+	return &commands[CMD_HELP];
+}
+
+static void
+run_command(struct router *r, struct cmd_ctx *ctx, const struct command *cmd,
+    char *args, struct answer *a)
+{
+	size_t n;
+
+	while (*args == ' ')
+		args++;
+	/* trailing spaces and question marks are not part of a name */
+	n = strlen(args);
+	while (n > 0 && (args[n - 1] == ' ' || args[n - 1] == '?'))
+		args[--n] = '\0';
+	if (r->trace)
+		buf_printf(r->trace, "command: %s%s %s\n", r->prefix, cmd->name,
+		    args);
+	command_run(ctx, cmd, args, a);
+}
+
+/* A natural question: read, completed from the conversation and
+ * answered; 0 for silence. */
+static int
+run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
+    int how, char *body, struct answer *a)
+{
+	struct intent q;
+
+	read_clauses(r, body, &q);
+	if (q.kind == I_AGAIN && ctx->last && ctx->last->aspect &&
+	    q.aspect == NULL)
+		q.aspect = ctx->last->aspect;
+	if (r->trace)
+		trace_parse(r->trace, r, &q);
+	recall(&q, ctx->last);
+	fall_back(&q);
+	if (r->trace)
+		trace_state(r->trace, ctx->last, &q);
+	if ((q.kind == I_NONE && how == 1 && !m->direct) ||
+	    (q.kind == I_ACK && !m->direct)) {
+		/* named at the end, nothing asked; "lol techpay", "cool
+		 * techpay": a channel needs no reply */
+		question_free(&q);
+		return 0;
+	}
+	if (q.kind == I_NONE && q.npwords == 0 && how == 2 && q.nwords == 0)
+		q.kind = I_HELLO;	/* just the name */
+	command_answer(ctx, &q, a);
+	/* "and for blockchain" after a midpoint: the midpoint */
+	ctx->said.measure = q.measure;
+	ctx->said.lowest = q.lowest;
+	question_free(&q);
+	return 1;
+}
+
+/* Keeps the rest of the answer for "more" and, when it was about
+ * something, what it was about. */
+static void
+remember(struct router *r, struct convo *cv, const char *where,
+    struct cmd_ctx *ctx, time_t now, const struct answer *a)
+{
+	if (cv == NULL)
+		cv = convo_find(r, where, 1);
+	cv->told_nothing = ctx->nothing_more;
+	free(cv->more);
+	cv->more = a->more.len ? xstrdup(buf_str(&a->more)) : NULL;
+	cv->more_at = now;
+	cv->used = ++r->clock;
+	/* an answer about something replaces the memory; "more", help and
+	 * small talk leave it as it was */
+	if (ctx->said.nroles || ctx->said.nskills || ctx->said.cite_source) {
+		keep_recent(&ctx->said, cv->has_said ? &cv->said : NULL);
+		cv->said = ctx->said;
+		cv->has_said = 1;
+		cv->at = now;
+	}
+}
+
 int
 router_handle(struct router *r, const struct message *m, time_t now,
     struct answer *a)
 {
-	const struct command *cmd = NULL;
+	const struct command *cmd;
 	struct cmd_ctx ctx = {
 		.kb = r->kb, .ix = r->ix, .prefix = r->prefix, .nick = r->nick,
-		.now = now, .msg = m, .hl = r->hl
+		.now = now, .msg = m, .daily = r->daily
 	};
 	struct convo *cv;
-	struct intent q;
-	char *clean, *body, *args;
+	char *clean, *body, *args = NULL;
 	size_t plen = strlen(r->prefix), n;
-	int how, answered = 0;
+	int how, quiet = 0, answered = 0;
 
 	answer_reset(a);
 	n = m->len > ROUTER_INPUT_MAX ? ROUTER_INPUT_MAX : m->len;
@@ -693,81 +808,23 @@ router_handle(struct router *r, const struct message *m, time_t now,
 		 * the person whose answer was cut is */
 		if (cv == NULL || cv->more == NULL || !bare_more(body))
 			goto out;
-		cmd = command_find("more", 4);
-		args = body + strlen(body);
 		ctx.pending_more = cv->more;
-		goto run;
-	}
-	while (*body == ' ')
-		body++;
-
-	if (cv && cv->has_said && now - cv->at > ROUTER_MEMORY_SECS)
-		cv->has_said = 0;	/* forgotten */
-	ctx.pending_more = cv ? cv->more : NULL;
-	ctx.last = cv && cv->has_said ? &cv->said : NULL;
-
-	/* after the name or in a private chat a command needs no prefix:
-	 * "techpay: salary sre" (when what follows is a role for a role's
-	 * command: "skills for devops" is a question) */
-	n = strcspn(body, " ");
-	if ((m->direct || how == 2) && (cmd = command_find(body, n)) != NULL &&
-	    !(cmd->flags & CMD_OWNER) && bare_command(r, cmd, body + n)) {
-		args = body + n;
-		goto run;
-	}
-	cmd = NULL;
-	if (strncmp(body, r->prefix, plen) == 0) {
-		body += plen;
-		n = strcspn(body, " ");
-		if ((cmd = command_find(body, n)) == NULL) {
-			/* an unknown !word may be another bot's: stay quiet
-			 * in channels, explain in private */
-			if (!m->direct)
-				goto out;
-			cmd = command_find("help", 4);
-			args = body;
-		} else
-			args = body + n;
-run:
-		while (*args == ' ')
-			args++;
-		/* trailing spaces and question marks are not part of a name */
-		n = strlen(args);
-		while (n > 0 && (args[n - 1] == ' ' || args[n - 1] == '?'))
-			args[--n] = '\0';
-		if (r->trace)
-			buf_printf(r->trace, "command: %s%s %s\n", r->prefix,
-			    cmd->name, args);
-		if ((cmd->flags & CMD_OWNER) && !m->owner)
-			fmt_text(a, "Sorry, only the bot's owners can do that.");
-		else
-			cmd->handler(&ctx, args, a);
+		run_command(r, &ctx, &commands[CMD_MORE], body + strlen(body),
+		    a);
 	} else {
-		read_clauses(r, body, &q);
-		if (q.kind == I_AGAIN && ctx.last && ctx.last->aspect &&
-		    q.aspect == NULL)
-			q.aspect = ctx.last->aspect;
-		if (r->trace)
-			trace_parse(r->trace, r, &q);
-		recall(&q, ctx.last);
-		fall_back(&q);
-		if (r->trace)
-			trace_state(r->trace, ctx.last, &q);
-		if ((q.kind == I_NONE && how == 1 && !m->direct) ||
-		    (q.kind == I_ACK && !m->direct)) {
-			/* named at the end, nothing asked; "lol techpay",
-			 * "cool techpay": a channel needs no reply */
-			question_free(&q);
+		while (*body == ' ')
+			body++;
+		if (cv && cv->has_said && now - cv->at > ROUTER_MEMORY_SECS)
+			cv->has_said = 0;	/* forgotten */
+		ctx.pending_more = cv ? cv->more : NULL;
+		ctx.last = cv && cv->has_said ? &cv->said : NULL;
+		cmd = which_command(r, m, how, body, &args, &quiet);
+		if (quiet)
 			goto out;
-		}
-		if (q.kind == I_NONE && q.npwords == 0 && how == 2 &&
-		    q.nwords == 0)
-			q.kind = I_HELLO;	/* just the name */
-		command_answer(&ctx, &q, a);
-		/* "and for blockchain" after a midpoint: the midpoint */
-		ctx.said.measure = q.measure;
-		ctx.said.lowest = q.lowest;
-		question_free(&q);
+		if (cmd)
+			run_command(r, &ctx, cmd, args, a);
+		else if (!run_question(r, &ctx, m, how, body, a))
+			goto out;
 	}
 	if (ctx.nothing_more && cv && cv->told_nothing) {
 		/* "more", "more", "more" with nothing left: said once;
@@ -776,25 +833,8 @@ run:
 		goto out;
 	}
 	fmt_finish(a, m->max_bytes ? m->max_bytes : ANSWER_LINE_MAX);
-	if (m->where) {
-		if (cv == NULL)
-			cv = convo_find(r, m->where, 1);
-		cv->told_nothing = ctx.nothing_more;
-		free(cv->more);
-		cv->more = a->more.len ? xstrdup(buf_str(&a->more)) : NULL;
-		cv->more_at = now;
-		cv->used = ++r->clock;
-		/* an answer about something replaces the memory; "more",
-		 * help and small talk leave it as it was */
-		if (ctx.said.nroles || ctx.said.nskills ||
-		    ctx.said.cite_source) {
-			keep_recent(&ctx.said, cv->has_said ? &cv->said :
-			    NULL);
-			cv->said = ctx.said;
-			cv->has_said = 1;
-			cv->at = now;
-		}
-	}
+	if (m->where)
+		remember(r, cv, m->where, &ctx, now, a);
 	answered = 1;
 out:
 	free(clean);

@@ -2,7 +2,7 @@
  * answer.h -- what every answer shares (answer.c): the context a handler
  * answers in (struct cmd_ctx), what its answer was about (struct said,
  * kept by the router as the conversation), and the pieces the answers
- * of commands.c, numbers.c and prose.c all use.
+ * of say_*.c, numbers.c and prose.c all use.
  */
 #ifndef TECHPAY_ANSWER_H
 #define TECHPAY_ANSWER_H
@@ -13,9 +13,10 @@
 #include "index.h"
 #include "kb.h"
 #include "question.h"
+#include "tz.h"
 
 struct message;
-struct highlights;
+struct command;
 
 #define SAID_QUOTE_MAX	PASSAGE_TEXT_MAX
 
@@ -43,6 +44,49 @@ struct said {
 	char		 cite[SAID_QUOTE_MAX];
 };
 
+/*
+ * The daily highlight as "!highlight" reaches it: the core gives the
+ * router a handle (highlight.c's hl_daily_ops over its scheduler), so
+ * the answers link without the scheduler, its store, loop or clock.
+ * network and target name the channel or room; ctx is the handle's.
+ */
+#define DAILY_FULL	(-1)	/* no more settings can be kept */
+#define DAILY_BAD_TIME	(-2)	/* not HH:MM[:SS] */
+#define DAILY_BAD_ZONE	(-3)	/* no such IANA zone */
+
+struct daily_status {
+	int		 on;
+	int		 secs;		/* the post's local time of day */
+	char		 zone[TZ_NAME_MAX];
+	int		 has_next;	/* 0: when it posts next is unknown */
+	int		 due;		/* the next post goes out now */
+	int		 next_today;	/* on the local date of now */
+	struct tz_date	 next;		/* the next post, local */
+};
+
+struct daily_ops {
+	/* The role of target's local date at now (network NULL: the
+	 * default target's); NULL when there is none. */
+	const struct kb_role *(*today)(void *ctx, const char *network,
+			    const char *target, time_t now);
+	/* On or off: 0, or DAILY_FULL. */
+	int		 (*turn)(void *ctx, const char *network,
+			    const char *target, int on);
+	/* The time "HH:MM" and the zone (NULL: the one it has): 0, or a
+	 * DAILY_* error, the time checked first. */
+	int		 (*set_time)(void *ctx, const char *network,
+			    const char *target, const char *hhmm,
+			    const char *zone);
+	void		 (*status)(void *ctx, const char *network,
+			    const char *target, time_t now,
+			    struct daily_status *);
+};
+
+struct daily {
+	const struct daily_ops *ops;
+	void		*ctx;
+};
+
 struct cmd_ctx {
 	const struct kb	*kb;
 	struct index	*ix;
@@ -52,7 +96,8 @@ struct cmd_ctx {
 	const char	*pending_more;	/* this conversation's, or NULL */
 	const struct said *last;	/* the conversation so far, or NULL */
 	const struct message *msg;	/* who asked, where */
-	struct highlights *hl;		/* may be NULL */
+	const struct daily *daily;	/* may be NULL: no scheduler */
+	const struct command *cmd;	/* the command running, or NULL */
 	struct said	 said;		/* filled by the handler */
 	int		 nothing_more;	/* set by "more" with none pending */
 };

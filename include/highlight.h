@@ -108,5 +108,10 @@ void		 hl_start(struct highlights *, struct loop *);
 void		 hl_stop(struct highlights *);
 void		 hl_kick(struct highlights *);
 
+/* The scheduler as "!highlight" reaches it (answer.h's struct daily):
+ * the core hands the router { &hl_daily_ops, h }. */
+struct daily_ops;
+extern const struct daily_ops hl_daily_ops;
+
 
 #endif

@@ -10,7 +10,7 @@
  * statistic, taxes, an employer).  Then the intent, scored from a table of
  * cue words over the words the entities left, and from which entities
  * are there.  entity.c finds the entities, question.c the intent; neither
- * answers anything: commands.c does, from the struct intent.
+ * answers anything: say_intent.c does, from the struct intent.
  */
 #ifndef TECHPAY_QUESTION_H
 #define TECHPAY_QUESTION_H

@@ -35,7 +35,7 @@ struct router_opts {
 };
 
 
-struct highlights;
+struct daily;
 
 struct router	*router_new(const struct kb *, struct index *,
 		    const struct router_opts *);
@@ -43,8 +43,9 @@ void		 router_free(struct router *);
 /* Swaps in a new knowledge base (after a reload); drops pending "more". */
 void		 router_set_knowledge(struct router *, const struct kb *,
 		    struct index *);
-/* The highlights that "!highlight" shows and changes; NULL: none. */
-void		 router_set_highlights(struct router *, struct highlights *);
+/* The daily highlight that "!highlight" shows and changes (answer.h),
+ * kept by the caller while it is set; NULL: none. */
+void		 router_set_daily(struct router *, const struct daily *);
 /* 1 with an answer in a (already cut by fmt_finish), 0 for silence. */
 int		 router_handle(struct router *, const struct message *,
 		    time_t now, struct answer *a);

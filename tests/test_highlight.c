@@ -421,12 +421,13 @@ static void
 test_11_command_on_off_and_refusal(void **s)
 {
 	struct highlights *h = sched("UTC", "09:00");
+	struct daily d = { &hl_daily_ops, h };	/* as bot.c hands it over */
 	struct message m = { .text = "!highlight off", .where = "c",
 	    .network = NET, .target = CHAN };
 	const struct kb_role *r;
 
 	(void)s;
-	router_set_highlights(F.rt, h);
+	router_set_daily(F.rt, &d);
 	m.len = strlen(m.text);
 	assert_int_equal(router_handle(F.rt, &m, 1790000000, &F.a), 1);
 	assert_has(buf_str(&F.a.text), "only channel operators");
@@ -464,7 +465,7 @@ test_11_command_on_off_and_refusal(void **s)
 	router_handle(F.rt, &m, 1790000000, &F.a);
 	r = hl_today(h, NET, CHAN, 1790000000);
 	assert_has(buf_str(&F.a.text), r->title);
-	router_set_highlights(F.rt, NULL);
+	router_set_daily(F.rt, NULL);
 	hl_free(h);
 }
 

@@ -262,7 +262,7 @@ test_09_every_command_answers(void **s)
 		assert_true(strlen(ask(q)) > 0);
 		assert_clean(ask(q));
 		snprintf(q, sizeof(q), "!help %s", c->name);
-		if (c->flags & CMD_OWNER)	/* only owners see these */
+		if (c->who == CMD_OWNERS)	/* only owners see these */
 			assert_has(ask(q), "No command");
 		else
 			assert_has(ask(q), c->help);
