@@ -626,6 +626,26 @@ router_explain(struct router *r, const struct message *m, time_t now,
 
 /* Whether a bare command word ("techpay: salary sre", a private chat)
  * runs the command: its argument kind says what must follow. */
+#define BARE_TEXT_WORDS	2	/* words a bare command's text may have */
+
+/* How many words s has. */
+static int
+words_in(const char *s)
+{
+	int n = 0;
+
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			break;
+		n++;
+		while (*s && *s != ' ')
+			s++;
+	}
+	return n;
+}
+
 static int
 bare_command(struct router *r, const struct command *cmd, const char *args)
 {
@@ -641,6 +661,9 @@ bare_command(struct router *r, const struct command *cmd, const char *args)
 	case ARG_ROLE:		/* "skills for devops" too */
 		index_find_role(r->ix, args, &hit);
 		return hit.role != NULL;
+	case ARG_TEXT:		/* "top 3", but "rank devops, sre and cloud
+				 * architect by pay" is a question */
+		return words_in(args) <= BARE_TEXT_WORDS;
 	default:
 		return 1;
 	}

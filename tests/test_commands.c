@@ -343,6 +343,15 @@ test_11_bare_commands_by_kind(void **s)
 	free(with);
 	/* "range of salaries?" asks the same thing, but as a question */
 	assert_lacks(ask_one("range of the pay in the guides"), "Usage");
+	/* a text row bare with a few words ("top 3"); with more, the
+	 * words are a question: the roles it names are compared */
+	with = xstrdup(ask_one("!top 3"));
+	assert_string_equal(ask_one("top 3"), with);
+	free(with);
+	assert_has(ask_one("rank devops, sre and cloud architect by pay"),
+	    "DevOps Engineer: $130,000");
+	assert_lacks(ask_one("rank devops, sre and cloud architect by pay"),
+	    "Top 5");
 }
 
 static void
