@@ -113,14 +113,15 @@ intent_stem(const char *word, char *out, size_t sz)
 int
 intent_lexicon_find(const struct intent_lexicon *lex, const char *stem)
 {
-	int lo = 0, hi, mid, c;
+	int lo = 0, hi, mid;
 
 	if (lex == NULL)
 		return -1;
-	/* the first of its entries: a chat word may stand for two */
+	/* the first of its entries: a chat word may stand for two (the
+	 * lower bound; bsearch(3) may land on any of them) */
 	for (hi = lex->n; lo < hi;) {
 		mid = (lo + hi) / 2;
-		if ((c = strcmp(stem, lex->from[mid])) <= 0)
+		if (strcmp(stem, lex->from[mid]) <= 0)
 			hi = mid;
 		else
 			lo = mid + 1;
