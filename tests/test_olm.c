@@ -910,6 +910,7 @@ test_18_megolm_replayed_index_seen_by_the_caller(void **s)
 	int n = 0;
 
 	(void)s;
+	memset(t, 0, sizeof(t));
 	room_open(&r, 3);
 	assert_int_equal(vz_inbound_id(r.in, sid, sizeof(sid), NULL, err,
 	    sizeof(err)), 0);
