@@ -69,7 +69,8 @@ int		 vz_account_ed25519(const struct vz_account *, char *out,
 int		 vz_account_sign(const struct vz_account *, const void *msg,
 		    size_t msglen, char *out, size_t outsz, size_t *outlen,
 		    char *err, size_t errlen);
-/* How many one-time keys to keep on the server (vodozemac's advice). */
+/* How many one-time keys to keep on the server (vodozemac's advice);
+ * 0 for NULL. */
 size_t		 vz_account_max_one_time_keys(const struct vz_account *);
 /* Makes n (at most VZ_OTK_GENERATE_MAX) new unpublished one-time keys. */
 int		 vz_account_generate_one_time_keys(struct vz_account *, size_t n,
@@ -147,7 +148,8 @@ int		 vz_group_id(const struct vz_group *, char *out, size_t outsz,
  * secret: sent only over Olm). */
 int		 vz_group_key(const struct vz_group *, char *out, size_t outsz,
 		    size_t *outlen, char *err, size_t errlen);
-/* The index the next message will have (messages sent so far). */
+/* The index the next message will have (messages sent so far); 0 for
+ * NULL. */
 uint32_t	 vz_group_index(const struct vz_group *);
 /* A buffer size that always fits the ciphertext of len plaintext bytes,
  * or 0 when len is over VZ_INPUT_MAX. */
@@ -168,7 +170,7 @@ struct vz_inbound *vz_inbound_import(const char *exported_key, char *err,
 void		 vz_inbound_free(struct vz_inbound *);
 int		 vz_inbound_id(const struct vz_inbound *, char *out, size_t outsz,
 		    size_t *outlen, char *err, size_t errlen);
-/* The first message index this session can decrypt. */
+/* The first message index this session can decrypt; 0 for NULL. */
 uint32_t	 vz_inbound_first_index(const struct vz_inbound *);
 /* The session exported at its first known index, base64 (a secret). */
 int		 vz_inbound_export(const struct vz_inbound *, char *out,
