@@ -22,7 +22,7 @@ PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl libsystemd libedit \
 BUILD_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libircclient-dev libinih-dev libssl-dev \
 	   libcurl4-openssl-dev libsystemd-dev libedit-dev liblinear-dev \
-	   libicu-dev libstemmer-dev tzdata
+	   libicu-dev libstemmer-dev tzdata cargo-web rustc-web
 TEST_PKGS = libcmocka-dev ngircd python3-irc openssl inspircd \
 	   atheme-services python3-venv clang libclang-rt-14-dev clang-tidy \
 	   cppcheck valgrind mandoc systemd man-db groff-base
@@ -77,7 +77,7 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation test_sendq test_loop \
-	   test_adapters test_commands
+	   test_adapters test_commands test_olm
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -132,6 +132,30 @@ deps:
 		fi; \
 	fi
 
+# ---- the encryption library (Rust) -------------------------------------
+# bot/vz/: the C ABI over vodozemac (Olm, Megolm) that include/vz.h
+# declares, built as a static library with Debian's cargo-web and
+# rustc-web.  Full paths: a rustup toolchain earlier in PATH is not the
+# one meant.  Cargo.lock pins every crate; cargo fetches them from
+# crates.io on the first build (README: building offline).  The leading
+# + lets cargo share make's job slots.
+
+CARGO	 = /usr/bin/cargo
+RUSTC	 = /usr/bin/rustc
+VZ_SRC	 = bot/vz/Cargo.toml bot/vz/Cargo.lock $(wildcard bot/vz/src/*.rs)
+VZ_LIB	 = $(B)/vz/release/libtechpay_vz.a
+# what Rust's standard library in it needs from the system
+# (cargo rustc -- --print native-static-libs)
+VZ_SYSLIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl
+
+VZ_CARGO = cd bot/vz && CARGO_TARGET_DIR="$(CURDIR)/$(B)/vz" RUSTC=$(RUSTC) \
+	   $(CARGO)
+
+# cargo leaves an up-to-date library as it is: touched so make agrees
+$(VZ_LIB): $(VZ_SRC)
+	+$(VZ_CARGO) build --release --locked --quiet
+	@touch $@
+
 # ---- the bot ----------------------------------------------------------
 
 build: $(B)/techpay
@@ -168,8 +192,9 @@ $(B)/obj/intent_model.o: $(B)/gen/intent_model.c
 LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o \
 	   $(B)/obj/intent_model.o
 
-$(B)/techpay: $(LIB_OBJ) $(B)/obj/main.o
-	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(B)/techpay: $(LIB_OBJ) $(B)/obj/main.o $(VZ_LIB)
+	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) \
+	    $(VZ_SYSLIBS)
 
 # ---- sanitizer build ----------------------------------------------------
 
@@ -189,8 +214,10 @@ $(B)/asan/intent_model.o: $(B)/gen/intent_model.c
 ASAN_OBJ = $(LIB_SRC:bot/%.c=$(B)/asan/%.o) $(B)/asan/kb_embed.o \
 	   $(B)/asan/intent_model.o
 
-$(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# the Rust library is not instrumented, but its allocations go through
+# ASan's malloc, so a handle C forgets to free is a reported leak
+$(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o $(VZ_LIB)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(VZ_SYSLIBS)
 
 # ---- tests ------------------------------------------------------------
 
@@ -231,24 +258,34 @@ MODS_test_loop	   = buf loop
 MODS_test_config   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_adapters = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_highlight = $(M_ROUTER) $(M_HL)
+MODS_test_olm	   =
+# the suites that call the encryption library link it
+VZ_test_olm	   = $(VZ_LIB)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 
 .SECONDEXPANSION:
 $(B)/tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) \
-    $$(call mods,$(B)/obj,$$*)
+    $$(call mods,$(B)/obj,$$*) $$(VZ_$$*)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(HARDEN) $(PKG_CFLAGS) \
 	    -Itests -o $@ $< $(call mods,$(B)/obj,$*) $(HARDEN_LD) $(LDFLAGS) \
-	    $(PKG_LIBS) -lcmocka
+	    $(VZ_$*) $(PKG_LIBS) -lcmocka \
+	    $(if $(VZ_$*),$(VZ_SYSLIBS))
 
 $(B)/asan-tests/%: tests/%.c tests/testutil.h $(wildcard include/*.h) \
-    $$(call mods,$(B)/asan,$$*)
+    $$(call mods,$(B)/asan,$$*) $$(VZ_$$*)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SAN) $(PKG_CFLAGS) \
 	    $(LDFLAGS) -Itests -o $@ $< \
-	    $(call mods,$(B)/asan,$*) $(PKG_LIBS) -lcmocka
+	    $(call mods,$(B)/asan,$*) $(VZ_$*) $(PKG_LIBS) -lcmocka \
+	    $(if $(VZ_$*),$(VZ_SYSLIBS))
 
+# bot/vz's own tests (the panic catching at the boundary) first, in Rust
 check-unit: $(TESTS:%=$(B)/tests/%) $(B)/techpay
+	+@log="$(CURDIR)/$(B)/vz/test.log"; \
+	    ($(VZ_CARGO) test --release --locked --quiet) > "$$log" 2>&1 || \
+	    { cat "$$log"; echo "vz (rust): FAILED"; exit 1; }; \
+	    sed -n 's/^test result: /vz (rust): /p' "$$log"
 	@sh tests/run.sh "unit" $(TESTS:%=$(B)/tests/%)
 
 check-asan: $(TESTS:%=$(B)/asan-tests/%) $(B)/asan/techpay
@@ -368,7 +405,7 @@ static: $(B)/gen/kb_embed.c
 # build/fuzz/crash-TARGET-*: make it a regression case.
 
 FUZZ_TARGETS = fuzz_router fuzz_mxsync fuzz_kb fuzz_config fuzz_irc \
-	       fuzz_ircserver fuzz_ircwire
+	       fuzz_ircserver fuzz_ircwire fuzz_olm
 FUZZ_SECONDS ?= 30
 FUZZ_CC	 = clang
 FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -402,6 +439,34 @@ $(B)/fuzz/fuzz_ircwire: tests/fuzz/fuzz_ircwire.c bot/irc.c \
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
 	    $(LDFLAGS) \
 	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS)
+
+# The encryption library again, with libFuzzer's coverage counters and
+# comparison hooks compiled into it and into vodozemac (rustc's LLVM
+# pass, as cargo-fuzz adds it), so the fuzzer sees the Rust branches;
+# overflow checks and debug assertions on, so a bug is a panic, which
+# fuzz_olm reports as a crash.
+VZ_FUZZ_LIB = $(B)/fuzz/libtechpay_vz.a
+VZ_FUZZ_RUSTFLAGS = -Cpasses=sancov-module \
+	   -Cllvm-args=-sanitizer-coverage-level=4 \
+	   -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
+	   -Cllvm-args=-sanitizer-coverage-pc-table \
+	   -Cllvm-args=-sanitizer-coverage-trace-compares \
+	   -Coverflow-checks=on -Cdebug-assertions=on
+
+# (--target: RUSTFLAGS then leave the build scripts alone)
+$(VZ_FUZZ_LIB): $(VZ_SRC)
+	+host=$$($(RUSTC) -vV | sed -n 's/^host: //p') && cd bot/vz && \
+	    CARGO_TARGET_DIR="$(CURDIR)/$(B)/fuzz/vz" RUSTC=$(RUSTC) \
+	    RUSTFLAGS="$(VZ_FUZZ_RUSTFLAGS)" $(CARGO) build --release \
+	    --locked --quiet --target $$host && \
+	    cp "$(CURDIR)/$(B)/fuzz/vz/$$host/release/libtechpay_vz.a" \
+	    "$(CURDIR)/$@"
+
+# only the library: no module of the bot is in its path
+$(B)/fuzz/fuzz_olm: tests/fuzz/fuzz_olm.c include/vz.h $(VZ_FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer \
+	    $(LDFLAGS) -o $@ $< $(VZ_FUZZ_LIB) $(VZ_SYSLIBS)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
