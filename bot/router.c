@@ -377,8 +377,9 @@ recall(struct intent *q, const struct said *last)
 	if (q->kind == I_PASSAGE && !names_subject(e) && !e->refers &&
 	    last->nroles)
 		e->context_role = last->roles[0];
+	/* ...and "which job has the widest range" asks about them all */
 	if (wants_role(q->kind) && !names_subject(e) && (q->kind != I_PASSAGE ||
-	    e->refers))
+	    e->refers) && (q->ends == 0 || e->refers))
 		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX &&
 		    (i < 1 || q->kind != I_PASSAGE); i++)
 			e->roles[e->nroles++] = last->roles[i];
