@@ -164,8 +164,7 @@ command_usage(struct cmd_ctx *c, struct answer *a)
 		    cmd->example);
 }
 
-/* The words of s (separated by spaces); *end: where word max ends. */
-static int
+int
 count_words(const char *s, int max, const char **end)
 {
 	int n = 0;

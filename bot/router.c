@@ -629,28 +629,11 @@ router_explain(struct router *r, const struct message *m, time_t now,
  * runs the command: its argument kind says what must follow. */
 #define BARE_TEXT_WORDS	2	/* words a bare command's text may have */
 
-/* How many words s has. */
-static int
-words_in(const char *s)
-{
-	int n = 0;
-
-	while (*s) {
-		while (*s == ' ')
-			s++;
-		if (*s == '\0')
-			break;
-		n++;
-		while (*s && *s != ' ')
-			s++;
-	}
-	return n;
-}
-
 static int
 bare_command(struct router *r, const struct command *cmd, const char *args)
 {
 	struct role_hit hit;
+	const char *end;
 
 	while (*args == ' ')
 		args++;
@@ -664,7 +647,8 @@ bare_command(struct router *r, const struct command *cmd, const char *args)
 		return hit.role != NULL;
 	case ARG_TEXT:		/* "top 3", but "rank devops, sre and cloud
 				 * architect by pay" is a question */
-		return words_in(args) <= BARE_TEXT_WORDS;
+		return count_words(args, BARE_TEXT_WORDS + 1, &end) <=
+		    BARE_TEXT_WORDS;
 	default:
 		return 1;
 	}

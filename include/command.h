@@ -109,4 +109,8 @@ cmd_handler	 cmd_help, cmd_salary, cmd_skills, cmd_role, cmd_compare,
 		 cmd_keyskills, cmd_conclusions, cmd_sources, cmd_more,
 		 cmd_highlight, cmd_reload, cmd_join, cmd_part, cmd_ignore;
 
+/* The words of s (separated by spaces), counted up to max; *end:
+ * where word max ends, else the end of s. */
+int	count_words(const char *s, int max, const char **end);
+
 #endif
