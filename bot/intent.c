@@ -305,6 +305,9 @@ feasible(enum intent_kind k, const struct intent *q)
 	case I_AMOUNT:
 	case I_BETWEEN:
 		return q->e.amount > 0;
+	case I_WHONEEDS:
+		/* "which jobs do you know": no skill, so not who needs one */
+		return q->e.nskills > 0 || q->e.refers;
 	case I_COMPARE:
 		/* one role against an amount is an amount question */
 		return q->e.amount == 0 || q->e.nroles + q->e.nunknown >= 2;

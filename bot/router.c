@@ -347,6 +347,11 @@ recall(struct intent *q, const struct said *last)
 	if (last == NULL) {
 		if (q->kind == I_AGAIN)	/* nothing to repeat */
 			not_again(q);
+		/* "where do your numbers come from" with nothing said
+		 * yet: the sources ("where's the 160k from" names its
+		 * figure) */
+		if (q->kind == I_CITE && q->e.amount == 0)
+			q->kind = I_SOURCES;
 		return;
 	}
 	/* "k and the pay": nothing named anew, so what changed is the
@@ -437,6 +442,11 @@ fall_back(struct intent *q)
 	case I_ROLE:
 		if (named == 0)
 			q->kind = I_ROLES;
+		break;
+	case I_ROLES:
+		/* "does the 2026 guide mention ciso": that role, in it */
+		if (named > 0)
+			q->kind = I_ROLE;
 		break;
 	case I_NEEDS:
 		if (e->nroles == 0)

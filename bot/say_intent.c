@@ -227,6 +227,10 @@ answer_lists(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		say_match(c, e->skills, e->nskills, unk, nunk, a);
 		break;
 	case I_TOP:
+		if (e->guide == 1) {	/* the undated guide: words only */
+			say_pay_words(c, e->guide, e->category, a);
+			break;
+		}
 		if (q->ends == 3 && e->count == 0) {
 			/* "which pays the most and which the least" */
 			say_top(c, 1, 0, pick(q->measure, MEASURE_MID),

@@ -647,3 +647,42 @@ say_sources(struct cmd_ctx *c, struct answer *a)
 	    "and the 2026 guide's Cloud Solutions Architect are one role. "
 	    "Figures are quoted, never estimated.", kb->nroles);
 }
+
+/*
+ * "which job does the undated guide say pays the most": a guide without
+ * figures ranks nothing, so what it says of each role's pay, quoted, in
+ * the knowledge's order.  The caller has seen that guide has no figure.
+ */
+void
+say_pay_words(struct cmd_ctx *c, int guide, int cat, struct answer *a)
+{
+	const struct kb_role_source *s;
+	const struct kb_role *r;
+	int i, k, n = 0;
+
+	for (i = 0; i < c->kb->nroles; i++) {
+		r = &c->kb->roles[i];
+		if (cat >= 0 && r->category != cat)
+			continue;
+		for (k = 0; k < r->nsrc; k++) {
+			s = &r->src[k];
+			if ((s->source->year != 0) != (guide == 2) ||
+			    s->pay.words == NULL)
+				continue;
+			if (n++ == 0)
+				fmt_printf(a, "The %s gives no figures and ranks "
+				    "no role by pay; what it says of each one's "
+				    "pay: ", s->source->label);
+			else
+				fmt_text(a, "; ");
+			fmt_strong(a, r->title);
+			fmt_printf(a, ": \"%s\"", s->pay.words);
+			said_role(c, r);
+			break;
+		}
+	}
+	if (n == 0)
+		fmt_text(a, "That guide says nothing of these roles' pay.");
+	else
+		fmt_text(a, ".");
+}
