@@ -615,6 +615,71 @@ find_guide(struct intent *q)
 	}
 }
 
+/* 1 if typed word w is word n of a name, or they share NAMESAKE_STEM
+ * letters or more ("science", "scientist"; "cyber", "cybersecurity"). */
+#define NAMESAKE_STEM	4
+static int
+same_stem(const char *w, const char *n, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < len && w[k] && tolower((unsigned char)n[k]) == w[k];
+	    k++)
+		;
+	return (k == len && w[k] == '\0') || k >= NAMESAKE_STEM;
+}
+
+/* How many of the typed words some name of r holds (its title, its
+ * aliases, its titles in the guides). */
+static int
+namesake_score(const struct kb_role *r, char **w, int n)
+{
+	const char *names[64], *p, *e;
+	int nn = 0, i, k, got = 0, hit;
+
+	names[nn++] = r->title;
+	for (i = 0; i < r->naliases && nn < 64; i++)
+		names[nn++] = r->aliases[i];
+	for (i = 0; i < n; i++) {
+		for (hit = 0, k = 0; k < nn && !hit; k++)
+			for (p = names[k]; *p && !hit; p = *e ? e + 1 : e) {
+				for (e = p; *e && *e != ' ' && *e != '-'; e++)
+					;
+				hit = same_stem(w[i], p, (size_t)(e - p));
+			}
+		got += hit;
+	}
+	return got;
+}
+
+/* The category's role its typed words name best, when one alone does. */
+static void
+find_cat_role(struct index *ix, struct intent *q)
+{
+	const struct kb *kb = index_kb(ix);
+	char *w[Q_WORDS_MAX];
+	int i, n = 0, s, best = 0, tie = 0;
+
+	q->e.cat_role = NULL;
+	if (q->e.category < 0)
+		return;
+	for (i = 0; i < q->nwords; i++)
+		if (q->used[i] == USED_CATEGORY)
+			w[n++] = q->words[i];
+	for (i = 0; i < kb->nroles && n > 0; i++) {
+		if (kb->roles[i].category != q->e.category)
+			continue;
+		if ((s = namesake_score(&kb->roles[i], w, n)) > best) {
+			best = s;
+			tie = 0;
+			q->e.cat_role = &kb->roles[i];
+		} else if (s == best && s > 0)
+			tie = 1;
+	}
+	if (tie)
+		q->e.cat_role = NULL;
+}
+
 void
 entities_find(struct index *ix, struct intent *q,
     int (*table_word)(const char *))
@@ -634,6 +699,7 @@ entities_find(struct index *ix, struct intent *q,
 	find_unknown_roles(q, t, table_word);
 	find_modifiers(q);
 	find_comparator(q);
+	find_cat_role(ix, q);
 	for (i = 0; i < q->nwords; i++)
 		if (!q->used[i] && in_list(q->words[i], refer_words))
 			q->e.refers = 1;

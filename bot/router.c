@@ -389,7 +389,8 @@ recall(struct intent *q, const struct said *last)
 		    (i < 1 || q->kind != I_PASSAGE); i++)
 			e->roles[e->nroles++] = last->roles[i];
 	if (q->kind == I_COMPARE && named == 1 && e->nroles == 1 &&
-	    last->nroles >= 1 && last->roles[0] != e->roles[0]) {
+	    e->category < 0 && last->nroles >= 1 &&
+	    last->roles[0] != e->roles[0]) {
 		/* "is that more than a data scientist" */
 		e->roles[1] = e->roles[0];
 		e->roles[0] = last->roles[0];
@@ -411,7 +412,7 @@ recall(struct intent *q, const struct said *last)
 			    e->nroles < Q_ROLES_MAX; i--)
 				e->roles[e->nroles++] = last->recent[i];
 	} else if ((q->kind == I_COMPARE || q->kind == I_DIFFERENCE) &&
-	    named == 0 && e->nskills == 0)
+	    !names_subject(e))
 		/* "which of those three", "compare them" */
 		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
 			e->roles[e->nroles++] = last->roles[i];
@@ -420,9 +421,31 @@ recall(struct intent *q, const struct said *last)
 			e->skills[e->nskills++] = last->skills[i];
 }
 
+/* A role compared with a field: the field's own role when its words
+ * name one, else its roles with a figure (as many as fit). */
+static void
+add_field(struct intent *q, const struct kb *kb)
+{
+	struct entities *e = &q->e;
+	const struct kb_role *r;
+	int i, k;
+
+	for (i = 0; i < kb->nroles && e->nroles < Q_ROLES_MAX; i++) {
+		r = &kb->roles[i];
+		if (e->cat_role ? r != e->cat_role : r->category !=
+		    e->category || r->figure == NULL)
+			continue;
+		for (k = 0; k < e->nroles && e->roles[k] != r; k++)
+			;
+		if (k == e->nroles)
+			e->roles[e->nroles++] = r;
+	}
+	e->category = -1;
+}
+
 /* What a question becomes when the entities it needs are missing. */
 static void
-fall_back(struct intent *q)
+fall_back(struct intent *q, const struct kb *kb)
 {
 	struct entities *e = &q->e;
 	int named = e->nroles + e->nunknown;
@@ -455,6 +478,10 @@ fall_back(struct intent *q)
 			q->kind = I_SKILLS;
 		break;
 	case I_COMPARE:
+		/* "data science or devops": the field's own role; "the
+		 * blockchain person or the ml person": the field's roles */
+		if (e->category >= 0 && named >= 1)
+			add_field(q, kb);
 		/* "which pays more?": the ranking; skills alone are
 		 * compared by what the guides say of them */
 		if (named == 0 && e->nskills == 0)
@@ -748,7 +775,7 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 	if (r->trace)
 		trace_parse(r->trace, r, &q);
 	recall(&q, ctx->last);
-	fall_back(&q);
+	fall_back(&q, r->kb);
 	if (r->trace)
 		trace_state(r->trace, ctx->last, &q);
 	if ((q.kind == I_NONE && how == 1 && !m->direct) ||

@@ -99,6 +99,10 @@ struct entities {
 	int		 skills[Q_SKILLS_MAX];	/* kb->skills indices */
 	int		 nskills;
 	int		 category;	/* kb->categories index, or -1 */
+	/* the one role of that category its words name best ("data
+	 * science": Data Scientist; "ml": none, three roles say ml), for
+	 * a comparison of it with a role; NULL */
+	const struct kb_role *cat_role;
 	char		 unknown[Q_UNKNOWN_MAX][Q_NAME_MAX];	/* job titles */
 	int		 nunknown;
 	char		 unknown_skill[Q_UNKNOWN_MAX][Q_NAME_MAX];

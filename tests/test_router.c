@@ -687,6 +687,33 @@ count_of(const char *hay, const char *needle)
 	return n;
 }
 
+/* A field compared with a role is the field's own role when its words
+ * name one, else its roles; memory never stands in for it; a gap asked
+ * "at the top" is the labelled difference of the two figures. */
+static void
+test_23_field_compared(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	assert_has(ask_at("techpay: devops salary", "fc", t0, 0), "DevOps");
+	a = ask_at("techpay: data science or sre, which pays more", "fc",
+	    t0 + 1, 0);
+	assert_has(a, "Data Scientist");
+	assert_has(a, "Site Reliability Engineer");
+	assert_lacks(a, "DevOps");
+	a = ask_at("techpay: the blockchain person or the ml person", "fc",
+	    t0 + 2, 0);
+	assert_has(a, "Blockchain Developer");
+	assert_has(a, "Machine Learning Engineer");
+	assert_has(a, "AI Research Scientist");
+	a = ask_at("techpay: blockchain or data science, whats the gap at "
+	    "the max", "fc", t0 + 3, 0);
+	assert_has(a, "$20,000 more than Data Scientist");
+	assert_has(a, "difference of the guide's figures");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -777,6 +804,7 @@ main(void)
 		cmocka_unit_test(test_17_look_alikes),
 		cmocka_unit_test(test_18_more_and_memory_expire),
 		cmocka_unit_test(test_22_nothing_more_said_once),
+		cmocka_unit_test(test_23_field_compared),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),
