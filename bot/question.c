@@ -186,6 +186,15 @@ static const struct cue cues[] = {
 	{ "lower", I_COMPARE, 1, 0, 1 },
 	{ "difference between", I_COMPARE, 2, 0, 0 },
 	{ "which of", I_COMPARE, 1, 0, 0 }, { "two", I_COMPARE, 1, 0, 0 },
+	/* what tells two jobs apart */
+	{ "difference", I_DIFFERENCE, 2, 0, 0 },
+	{ "differ", I_DIFFERENCE, 2, 0, 0 },
+	{ "different", I_DIFFERENCE, 2, 0, 0 },
+	{ "separates", I_DIFFERENCE, 2, 0, 0 },
+	{ "same thing", I_DIFFERENCE, 3, 0, 0 },
+	{ "who does what", I_DIFFERENCE, 3, 0, 0 },
+	{ "what each does", I_DIFFERENCE, 3, 0, 0 },
+	{ "does what", I_DIFFERENCE, 3, 0, 0 },
 	/* skills and roles */
 	{ "which roles", I_WHONEEDS, 2, 0, 0 },
 	{ "what roles", I_WHONEEDS, 2, 0, 0 },

@@ -499,6 +499,29 @@ fall_back(struct intent *q, const struct kb *kb)
 	}
 }
 
+/*
+ * Two roles or more, asked about together: their pay when the message
+ * speaks of pay or of an end of the range ("ml engineer vs ai pm salary,
+ * any diff"), what tells them apart when it speaks only of the jobs
+ * ("devops vs sre, who does what", "difference between a ciso and a
+ * security architect"), else as the model read it.
+ */
+static void
+pair_question(struct intent *q)
+{
+	unsigned long long pay = 1ULL << I_SALARY, jobs = 1ULL << I_ROLE |
+	    1ULL << I_DIFFERENCE;
+
+	if ((q->kind != I_COMPARE && q->kind != I_DIFFERENCE) ||
+	    q->e.nroles + q->e.nunknown < 2)
+		return;
+	if ((q->cues & pay) || q->measure != PICK_DEFAULT || q->ends ||
+	    q->lowest || q->e.amount)
+		q->kind = I_COMPARE;
+	else if (q->cues & jobs)
+		q->kind = I_DIFFERENCE;
+}
+
 /* ---- clauses ------------------------------------------------------ */
 
 /* Small talk and nothing: a clause that asks no question. */
@@ -776,6 +799,7 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 		trace_parse(r->trace, r, &q);
 	recall(&q, ctx->last);
 	fall_back(&q, r->kb);
+	pair_question(&q);
 	if (r->trace)
 		trace_state(r->trace, ctx->last, &q);
 	if ((q.kind == I_NONE && how == 1 && !m->direct) ||
