@@ -467,9 +467,10 @@ fall_back(struct intent *q, const struct kb *kb)
 			q->kind = I_ROLES;
 		break;
 	case I_ROLES:
-		/* "does the 2026 guide mention ciso": that role, in it */
+		/* "does the 2026 guide mention ciso": that role, in it;
+		 * "ds vs ai pm roles explained": what tells them apart */
 		if (named > 0)
-			q->kind = I_ROLE;
+			q->kind = named == 1 ? I_ROLE : I_DIFFERENCE;
 		break;
 	case I_NEEDS:
 		if (e->nroles == 0)
@@ -622,6 +623,11 @@ trace_parse(struct buf *t, const struct router *r, const struct intent *q)
 		buf_printf(t, " skill=%s", r->kb->skills[e->skills[i]].name);
 	if (e->category >= 0)
 		buf_printf(t, " category=%s", r->kb->categories[e->category].name);
+	for (i = 0; i < e->nxroles; i++)
+		buf_printf(t, " left-out=%s", e->xroles[i]->title);
+	if (e->xcategory >= 0)
+		buf_printf(t, " left-out=%s",
+		    r->kb->categories[e->xcategory].name);
 	for (i = 0; i < e->nunknown; i++)
 		buf_printf(t, " not-covered=\"%s\"", e->unknown[i]);
 	if (e->amount)

@@ -38,19 +38,26 @@ unranked_note(struct cmd_ctx *c, struct answer *a, int cat)
 
 void
 say_top(struct cmd_ctx *c, int want, int asc, enum measure m, int cat,
-    int note, struct answer *a)
+    const struct entities *out, int note, struct answer *a)
 {
 	const struct kb_role *all[LIST_MAX], *r[LIST_MAX];
-	int i, n, k;
+	int i, n, k, j;
 
 	if (want < 1)
 		want = TOP_DEFAULT;
 	if (want > TOP_MAX)
 		want = TOP_MAX;
 	k = index_rank(c->ix, m, asc, 0, all, LIST_MAX);
-	for (n = 0, i = 0; i < k; i++)
-		if (cat < 0 || all[i]->category == cat)
+	for (n = 0, i = 0; i < k; i++) {
+		if ((cat >= 0 && all[i]->category != cat) || (out &&
+		    out->xcategory >= 0 && all[i]->category == out->xcategory))
+			continue;
+		for (j = 0; out && j < out->nxroles && out->xroles[j] !=
+		    all[i]; j++)
+			;
+		if (out == NULL || j == out->nxroles)
 			r[n++] = all[i];
+	}
 	/* keep every role tied with the last one shown */
 	for (i = want; i < n; i++)
 		if (measure_x2(r[i], m) != measure_x2(r[want - 1], m))
@@ -77,6 +84,10 @@ say_top(struct cmd_ctx *c, int want, int asc, enum measure m, int cat,
 		fmt_strong(a, r[0]->title);
 		fmt_text(a, ", ");
 		phrase_pay(a, r[0]);
+		if (m == MEASURE_MID) {	/* the figure it was ranked by */
+			fmt_text(a, ", midpoint ");
+			fmt_money_x2(a, measure_x2(r[0], m));
+		}
 		fmt_text(a, ".");
 		said_pay(c, r[0]);
 	} else {

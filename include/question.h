@@ -99,6 +99,11 @@ struct entities {
 	int		 skills[Q_SKILLS_MAX];	/* kb->skills indices */
 	int		 nskills;
 	int		 category;	/* kb->categories index, or -1 */
+	/* what the message leaves out: "non ai", "besides research
+	 * scientists", "not a management role"; -1, none */
+	int		 xcategory;
+	const struct kb_role *xroles[Q_ROLES_MAX];
+	int		 nxroles;
 	/* the one role of that category its words name best ("data
 	 * science": Data Scientist; "ml": none, three roles say ml), for
 	 * a comparison of it with a role; NULL */
@@ -110,7 +115,9 @@ struct entities {
 	long		 amount;	/* $150k, 150,000, 150 thousand; 0 */
 	long		 amount2;	/* a second: "between 150 and 200k"; 0 */
 	enum comparator	 cmp;		/* what the amount is to pay */
-	int		 count;		/* "top 5"; 0 */
+	int		 count;		/* "top 5", "the three"; Q_COUNT_ALL
+					 * for "all", "every"; 1 for one
+					 * ("the lowest paying role"); 0 */
 	unsigned	 mods;		/* enum modifier bits */
 	char		 mod_word[Q_NAME_MAX];	/* the first modifier, as typed */
 	int		 refers;	/* "that", "they", "those two": the last */
@@ -122,6 +129,8 @@ struct entities {
 					 * (the router makes it 1 or 2); 4
 					 * "both guides" */
 };
+
+#define Q_COUNT_ALL	1000	/* "rank them all": as many as there are */
 
 struct intent {
 	enum intent_kind kind;

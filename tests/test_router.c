@@ -714,6 +714,41 @@ test_23_field_compared(void **s)
 	assert_has(a, "difference of the guide's figures");
 }
 
+/* Rankings read how many are asked for in words ("the three", "all",
+ * one for a singular head) and what is left out ("non ai", "besides
+ * research scientists", "not a management role"). */
+static void
+test_24_ranking_words(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	a = ask_at("techpay: the three worst paid ones", "rw", t0, 0);
+	assert_has(a, "Lowest 3");
+	a = ask_at("techpay: rank them all by the top of their range", "rw",
+	    t0 + 1, 0);
+	assert_has(a, "Top 10 by top of range");
+	a = ask_at("techpay: lowest earning role and how much", "rw", t0 + 2,
+	    0);
+	assert_has(a, "Lowest by midpoint with a figure: DevOps Engineer, "
+	    "$130,000");
+	a = ask_at("techpay: which non-ai job pays the most", "rw", t0 + 3, 0);
+	assert_has(a, "Software Engineering Manager");
+	assert_lacks(a, "AI Research Scientist");
+	a = ask_at("techpay: best paid ai role besides research scientist",
+	    "rw", t0 + 4, 0);
+	assert_has(a, "Machine Learning Engineer");
+	assert_lacks(a, "AI Research Scientist");
+	a = ask_at("techpay: highest paying job thats not a management role",
+	    "rw", t0 + 5, 0);
+	assert_has(a, "AI Research Scientist");
+	assert_lacks(a, "Software Engineering Manager");
+	/* "more than devops" compares: "than" alone leaves nothing out */
+	a = ask_at("techpay: is sre paid more than devops", "rw", t0 + 6, 0);
+	assert_has(a, "DevOps Engineer");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -805,6 +840,7 @@ main(void)
 		cmocka_unit_test(test_18_more_and_memory_expire),
 		cmocka_unit_test(test_22_nothing_more_said_once),
 		cmocka_unit_test(test_23_field_compared),
+		cmocka_unit_test(test_24_ranking_words),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),
