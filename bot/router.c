@@ -32,6 +32,10 @@
 #include "router.h"
 #include "text.h"
 
+/* A follow-up's own aspect, when the aspect model is this sure of it;
+ * else the last question's is kept ("same question for devops"). */
+#define ASPECT_OWN_P	0.5f
+
 struct convo {
 	char		*where;		/* NULL: a free slot */
 	char		*more;		/* the rest of the last answer */
@@ -653,6 +657,9 @@ trace_parse(struct buf *t, const struct router *r, const struct intent *q)
 	buf_printf(t, "\nintent: %s", intent_name(q->kind));
 	if (q->aspect)
 		buf_printf(t, "\naspect: %s=%.2f", q->aspect, q->aspect_p);
+	for (i = 0; i < 4 && q->aspects[i].name; i++)
+		buf_printf(t, "%s%s=%.2f", i ? " " : "\naspect scores: ",
+		    q->aspects[i].name, q->aspects[i].p);
 	buf_putc(t, '\n');
 }
 
@@ -799,8 +806,18 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 
 	read_clauses(r, body, &q);
 	if (q.kind == I_AGAIN && ctx->last && ctx->last->aspect &&
-	    q.aspect == NULL)
+	    q.aspect == NULL) {
 		q.aspect = ctx->last->aspect;
+		/* "same question for devops", "and blockchain devs" (no
+		 * word of its own to search for): the aspect asked then,
+		 * unless this message says its own ("and who hires them") */
+		if (q.aspects[0].p < ASPECT_OWN_P || q.npwords == 0) {
+			memset(q.aspects, 0, sizeof(q.aspects));
+			q.aspects[0].name = ctx->last->aspect;
+			q.aspects[0].p = 1.0f;
+			q.aspect_p = 1.0f;
+		}
+	}
 	if (r->trace)
 		trace_parse(r->trace, r, &q);
 	recall(&q, ctx->last);
