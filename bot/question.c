@@ -153,6 +153,7 @@ static const struct cue cues[] = {
 	{ "money", I_SALARY, 1, 0, 0 }, { "remuneration", I_SALARY, 3, 0, 0 },
 	{ "package", I_SALARY, 1, 0, 0 }, { "figure", I_SALARY, 1, 0, 0 },
 	{ "worth", I_SALARY, 1, 0, 0 }, { "rake in", I_SALARY, 3, 0, 0 },
+	{ "number", I_SALARY, 1, 0, 0 },
 	/* skills */
 	{ "skill", I_SKILLS, 3, 0, 0 }, { "skills", I_SKILLS, 3, 0, 0 },
 	{ "learn", I_SKILLS, 3, 0, 0 }, { "study", I_SKILLS, 3, 0, 0 },

@@ -334,6 +334,35 @@ not_again(struct intent *q)
 	q->kind = q->e.nroles + q->e.nunknown ? I_SALARY : I_NONE;
 }
 
+/* The role-taking intent the message's own words point to: the
+ * model's likeliest among its best three, else the cue words' (the
+ * measure or modifier of a pay question: salary); unchanged if none. */
+static void
+about_last(struct intent *q)
+{
+	static const enum intent_kind order[] = { I_SPREAD, I_POSITION,
+	    I_SKILLS, I_SALARY, I_ROLE };
+	size_t k;
+	int i;
+
+	if (q->measure == PICK_DEFAULT && q->e.mods == 0 &&
+	    !(q->cues & (1ULL << I_SALARY | 1ULL << I_SKILLS |
+	    1ULL << I_SPREAD | 1ULL << I_POSITION)))
+		return;
+	for (i = 0; i < 3 && q->top[i].kind != I_NONE; i++)
+		if (wants_role(q->top[i].kind) &&
+		    q->top[i].kind != I_PASSAGE) {
+			q->kind = q->top[i].kind;
+			return;
+		}
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		if (q->cues & (1ULL << order[k])) {
+			q->kind = order[k];
+			return;
+		}
+	q->kind = I_SALARY;
+}
+
 /* Fills what the question leaves to the conversation. */
 static void
 recall(struct intent *q, const struct said *last)
@@ -378,6 +407,15 @@ recall(struct intent *q, const struct said *last)
 	if (!q->cued && named == 1 && wants_role(last->kind) &&
 	    last->kind != I_PASSAGE)
 		q->kind = last->kind;
+	/* "money", "middle of that", "what's that per hour", "how big is
+	 * that gap": nothing named, but words about a role's pay or
+	 * skills, which the model read as something else; the last
+	 * answer's role is what they are about */
+	if (!names_subject(e) && last->nroles && (q->kind == I_NONE ||
+	    q->kind == I_ACK || q->kind == I_DATA || q->kind == I_HELP ||
+	    q->kind == I_OFFTOPIC || (q->kind == I_CITE &&
+	    q->measure != PICK_DEFAULT)))
+		about_last(q);
 	/* "in euros?", "and for a senior?": the last pay question again */
 	if (q->kind == I_NONE && e->mods && named == 0 && last->nroles)
 		q->kind = I_SALARY;

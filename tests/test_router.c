@@ -749,6 +749,32 @@ test_24_ranking_words(void **s)
 	assert_has(a, "DevOps Engineer");
 }
 
+/* Follow-ups that name nothing: words about pay ("money", "middle of
+ * that", "what's that per hour", "how big is that gap") are about the
+ * last answer's role; "same question for devops" keeps the aspect. */
+static void
+test_25_followups_fill_gaps(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	assert_has(ask_at("techpay: whats a cloud solutions architect", "fg",
+	    t0, 0), "Cloud");
+	assert_has(ask_at("techpay: money", "fg", t0 + 1, 0), "$145,000");
+	assert_has(ask_at("techpay: sem range", "fg", t0 + 2, 0), "$170,000");
+	assert_has(ask_at("techpay: middle of that", "fg", t0 + 3, 0),
+	    "$200,000");
+	assert_has(ask_at("techpay: cybersecurity architect salary", "fg",
+	    t0 + 4, 0), "$220,000");
+	assert_has(ask_at("techpay: how big is that gap", "fg", t0 + 5, 0),
+	    "$65,000");
+	a = ask_at("techpay: why do sres earn so much", "fg", t0 + 6, 0);
+	assert_has(a, "competitive salaries");
+	a = ask_at("techpay: same question for devops", "fg", t0 + 7, 0);
+	assert_has(a, "DevOps enables that acceleration");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -841,6 +867,7 @@ main(void)
 		cmocka_unit_test(test_22_nothing_more_said_once),
 		cmocka_unit_test(test_23_field_compared),
 		cmocka_unit_test(test_24_ranking_words),
+		cmocka_unit_test(test_25_followups_fill_gaps),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),
