@@ -401,7 +401,9 @@ static const struct cue cues[] = {
 	{ "role of the day", I_HIGHLIGHT, 6, 0, 0 },
 	{ "highlight", I_HIGHLIGHT, 5, 0, 0 },
 	{ "more$", I_MORE, 3, 0, 0 }, { "go on", I_MORE, 3, 0, 0 },
-	{ "continue", I_MORE, 3, 0, 0 },
+	{ "continue", I_MORE, 3, 0, 0 }, { "keep going", I_MORE, 3, 0, 0 },
+	{ "go ahead", I_MORE, 2, 0, 0 }, { "and then", I_MORE, 1, 0, 0 },
+	{ "the rest", I_MORE, 3, 0, 0 }, { "next", I_MORE, 2, 0, 0 },
 	/* what the guides say in prose */
 	{ "^why", I_PASSAGE, 6, 0, 0 }, { "^how come", I_PASSAGE, 6, 0, 0 },
 	{ "why", I_PASSAGE, 4, 0, 0 }, { "where", I_PASSAGE, 2, 0, 0 },

@@ -35,6 +35,8 @@
 /* A follow-up's own aspect, when the aspect model is this sure of it;
  * else the last question's is kept ("same question for devops"). */
 #define ASPECT_OWN_P	0.5f
+/* Words of a message that asks for the rest ("ok go on then pls") */
+#define MORE_WORDS_MAX	5
 
 struct convo {
 	char		*where;		/* NULL: a free slot */
@@ -858,6 +860,11 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 	}
 	if (r->trace)
 		trace_parse(r->trace, r, &q);
+	/* "go on", "continue pls", "keep going": the rest of the last
+	 * answer, when there is a rest and nothing new is asked */
+	if ((q.cues & 1ULL << I_MORE) && ctx->pending_more &&
+	    !names_subject(&q.e) && q.nwords <= MORE_WORDS_MAX)
+		q.kind = I_MORE;
 	recall(&q, ctx->last);
 	fall_back(&q, r->kb);
 	pair_question(&q);
