@@ -365,9 +365,85 @@ about_last(struct intent *q)
 	q->kind = I_SALARY;
 }
 
+/* 1 if word w is in the message. */
+static int
+has_word(const struct intent *q, const char *w)
+{
+	int i;
+
+	for (i = 0; i < q->nwords; i++)
+		if (strcmp(q->words[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if a word of the title begins as w does ("architect", "arch"). */
+static int
+title_has(const char *title, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = title; *p; p++)
+		if ((p == title || p[-1] == ' ' || p[-1] == '-') &&
+		    strncasecmp(p, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * "the cloud one", "the architect one, what skills", "the other data
+ * job", "the other one": one of the roles just talked about (or of the
+ * field named), told apart by a word or by "other"; 1 when exactly one
+ * fits, which the question then names.
+ */
+static int
+pick_recent(struct intent *q, const struct said *last, const struct kb *kb)
+{
+	struct entities *e = &q->e;
+	const struct kb_role *cand[SAID_RECENT_MAX + 16], *r;
+	int n = 0, i, k, other = has_word(q, "other");
+	const char *w = e->nunknown == 1 && strchr(e->unknown[0], ' ') ==
+	    NULL ? e->unknown[0] : NULL;
+
+	if (e->nroles > 0 || e->nunknown > 1 || (e->nunknown && !w) ||
+	    !(has_word(q, "one") || other))
+		return 0;
+	if (e->category < 0 && !w && !other)
+		return 0;
+	if (e->cat_role && !other)
+		cand[n++] = e->cat_role;
+	else
+		for (i = 0; i < last->nrecent; i++)
+			cand[n++] = last->recent[i];
+	for (i = 0; e->category >= 0 && (other || !e->cat_role) &&
+	    n < (int)(sizeof(cand) /
+	    sizeof(cand[0])) && i < kb->nroles; i++)
+		if (kb->roles[i].category == e->category)
+			cand[n++] = &kb->roles[i];
+	for (i = 0, k = 0; i < n; i++) {
+		r = cand[i];
+		if ((e->category >= 0 && r->category != e->category) ||
+		    (w && !title_has(r->title, w)) ||
+		    (other && last->nroles && r == last->roles[0]))
+			continue;
+		if (k == 0 || cand[0] != r)
+			cand[k++] = r;
+		if (k > 1)
+			return 0;
+	}
+	if (k != 1)
+		return 0;
+	e->roles[0] = cand[0];
+	e->nroles = 1;
+	e->nunknown = 0;
+	e->category = -1;
+	return 1;
+}
+
 /* Fills what the question leaves to the conversation. */
 static void
-recall(struct intent *q, const struct said *last)
+recall(struct intent *q, const struct said *last, const struct kb *kb)
 {
 	struct entities *e = &q->e;
 	int named = e->nroles + e->nunknown, i;
@@ -389,6 +465,8 @@ recall(struct intent *q, const struct said *last)
 			q->kind = I_SOURCES;
 		return;
 	}
+	if (pick_recent(q, last, kb))
+		named = 1;
 	/* "k and the pay": nothing named anew, so what changed is the
 	 * question itself, which its cue words say */
 	if (q->kind == I_AGAIN && !names_subject(e) && !e->guide &&
@@ -865,7 +943,7 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 	if ((q.cues & 1ULL << I_MORE) && ctx->pending_more &&
 	    !names_subject(&q.e) && q.nwords <= MORE_WORDS_MAX)
 		q.kind = I_MORE;
-	recall(&q, ctx->last);
+	recall(&q, ctx->last, r->kb);
 	fall_back(&q, r->kb);
 	pair_question(&q);
 	if (r->trace)

@@ -537,9 +537,14 @@ say_roles(struct cmd_ctx *c, int cat, int guide, struct answer *a)
 	fmt_text(a, cat >= 0 ? "): " : ": ");
 	for (n = 0, j = 0; j < kb->nroles; j++)
 		if ((cat < 0 || kb->roles[j].category == cat) &&
-		    in_guide(&kb->roles[j], guide))
+		    in_guide(&kb->roles[j], guide)) {
 			fmt_printf(a, "%s%s", n++ ? ", " : "",
 			    kb->roles[j].title);
+			/* a field's few roles: "the architect one", "which
+			 * of those pays more" */
+			if (cat >= 0)
+				said_role(c, &kb->roles[j]);
+		}
 	fmt_text(a, n ? "." : "none.");
 }
 

@@ -775,6 +775,31 @@ test_25_followups_fill_gaps(void **s)
 	assert_has(a, "DevOps enables that acceleration");
 }
 
+/* "the cloud one", "the other data job", "the architect one", "the
+ * other one": one of the roles just talked about, or of the field. */
+static void
+test_26_pick_recent(void **s)
+{
+	const time_t t0 = 1790000000;
+
+	(void)s;
+	assert_has(ask_at("techpay: devops salary", "pr", t0, 0), "DevOps");
+	assert_has(ask_at("techpay: ok the cloud one", "pr", t0 + 1, 0),
+	    "Cloud Architect: $145,000");
+	assert_has(ask_at("techpay: tell me about the data scientist role",
+	    "pr", t0 + 2, 0), "Data Scientist");
+	assert_has(ask_at("techpay: the other data job", "pr", t0 + 3, 0),
+	    "Big Data Engineer");
+	assert_has(ask_at("techpay: which roles are in security", "pr",
+	    t0 + 4, 0), "Cybersecurity");
+	assert_has(ask_at("techpay: the architect one, what skills", "pr",
+	    t0 + 5, 0), "Cybersecurity Architect skills");
+	assert_has(ask_at("techpay: tell me about the ciso", "pr", t0 + 6, 0),
+	    "Chief Information Security Officer");
+	assert_has(ask_at("techpay: the other one", "pr", t0 + 7, 0),
+	    "Cybersecurity Architect");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -868,6 +893,7 @@ main(void)
 		cmocka_unit_test(test_23_field_compared),
 		cmocka_unit_test(test_24_ranking_words),
 		cmocka_unit_test(test_25_followups_fill_gaps),
+		cmocka_unit_test(test_26_pick_recent),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),
