@@ -413,8 +413,9 @@ pick_recent(struct intent *q, const struct said *last, const struct kb *kb)
 		return 0;
 	if (e->cat_role && !other)
 		cand[n++] = e->cat_role;
-	else
-		for (i = 0; i < last->nrecent; i++)
+	else	/* "the other one" alone: of the last two */
+		for (i = 0; i < last->nrecent && (i < 2 || w ||
+		    e->category >= 0); i++)
 			cand[n++] = last->recent[i];
 	for (i = 0; e->category >= 0 && (other || !e->cat_role) &&
 	    n < (int)(sizeof(cand) /
