@@ -289,8 +289,7 @@ void
 cmd_tips(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
-	say_topic(c, a, "negotiation", "What to negotiate beyond base salary",
-	    TOPIC_NAMED, 0);
+	say_topic(c, a, "negotiation", NULL, TOPIC_NAMED, 0);
 }
 
 void

@@ -569,16 +569,21 @@ say_topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		if (t->nitems > 0)
 			said_cite(c, t->source, t->items[0].text);
 		if (style == TOPIC_NAMED) {
-			/* every item named briefly, the details after */
+			/* every item named briefly, the details after, in
+			 * the guide's words from its lead-in on ("...only
+			 * half the battle... consider the following
+			 * components:") */
 			for (i = 0; i < t->nitems; i++)
 				fmt_printf(a, "%s%s", i ? ", " : "",
 				    t->items[i].name);
-			fmt_text(a, ". In the guide's words:");
+			fmt_text(a, t->intro ? ". " : ". In the guide's "
+			    "words:");
 		}
-		/* a list: the guide's own lead-in, then its items (a named
-		 * list keeps its items first: the lead-in comes after) */
+		/* the guide's own lead-in, then its items */
+		if (t->intro && style != TOPIC_PROSE)
+			fmt_text(a, t->intro);
 		if (t->intro && style == TOPIC_LIST)
-			fmt_printf(a, "%s ", t->intro);
+			fmt_text(a, " ");
 		for (i = 0; i < t->nitems; i++) {
 			if (style == TOPIC_NAMED) {
 				fmt_text(a, i ? "; " : " ");
@@ -595,8 +600,6 @@ say_topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		}
 		if (style != TOPIC_PROSE)
 			fmt_text(a, ".");
-		if (t->intro && style == TOPIC_NAMED)
-			fmt_printf(a, " %s", t->intro);
 		if (t->outro && style != TOPIC_PROSE)
 			fmt_printf(a, " %s", t->outro);
 	}
