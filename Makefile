@@ -59,8 +59,9 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 INDEX_MODS = index index_build index_typo index_names index_read \
 	   index_fts index_roles index_passages index_bm25
 INDEX_SRC = $(INDEX_MODS:%=bot/%.c)
-# the knowledge loader: the files, the records, the sentence map
-KB_MODS	 = kb kb_load kb_sentences
+# the knowledge loader: the files, the records, the sentence map, and the
+# arena the records are copied into
+KB_MODS	 = kb kb_load kb_sentences arena
 KB_SRC	 = $(KB_MODS:%=bot/%.c)
 # the commands: the table and its dispatch, their handlers, the answers
 CMD_MODS = cmd cmd_guide cmd_admin say_role say_list say_intent
@@ -77,7 +78,7 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation test_sendq test_loop \
-	   test_adapters test_commands test_olm
+	   test_adapters test_commands test_olm test_arena
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -259,6 +260,7 @@ MODS_test_config   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_adapters = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_highlight = $(M_ROUTER) $(M_HL)
 MODS_test_olm	   =
+MODS_test_arena	   = buf arena
 # the suites that call the encryption library link it
 VZ_test_olm	   = $(VZ_LIB)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
