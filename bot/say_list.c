@@ -19,19 +19,22 @@
 #include "text.h"
 
 /* Roles without a figure (of a category, or all), named so rankings are
- * not mistaken as complete. */
+ * not mistaken as complete: the kb lists them, so a ranking of 100,000
+ * roles does not walk them all. */
 static void
 unranked_note(struct cmd_ctx *c, struct answer *a, int cat)
 {
+	const struct kb_role *r;
 	int i, n = 0;
 
-	for (i = 0; i < c->kb->nroles; i++)
-		if (c->kb->roles[i].figure == NULL &&
-		    (cat < 0 || c->kb->roles[i].category == cat)) {
+	for (i = 0; i < c->kb->nunranked; i++) {
+		r = &c->kb->roles[c->kb->unranked[i]];
+		if (cat < 0 || r->category == cat) {
 			fmt_text(a, n++ ? ", " : " Not ranked (no figure in "
 			    "the guides): ");
-			fmt_text(a, c->kb->roles[i].title);
+			fmt_text(a, r->title);
 		}
+	}
 	if (n)
 		fmt_text(a, ".");
 }
