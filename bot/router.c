@@ -324,6 +324,12 @@ not_again(struct intent *q)
 {
 	int i;
 
+	/* "2026 guide numbers for cloud architects": its cue words */
+	if (q->strong != I_NONE && q->strong != I_AGAIN && names_subject(&q->e)
+	    && wants_role(q->strong)) {
+		q->kind = q->strong;
+		return;
+	}
 	for (i = 0; i < 3 && q->top[i].kind != I_NONE; i++)
 		if (q->top[i].kind != I_AGAIN) {
 			q->kind = q->top[i].kind;
@@ -572,6 +578,19 @@ fall_back(struct intent *q, const struct kb *kb)
 {
 	struct entities *e = &q->e;
 	int named = e->nroles + e->nunknown;
+
+	/* one role and both ends of its range: "gap between the lowest
+	 * and highest sre pay", "min to max"; their average, its midpoint */
+	if (e->nroles == 1 && e->nunknown == 0 && (q->both_ends ||
+	    q->mean) && (q->kind == I_SALARY || q->kind == I_TOP ||
+	    q->kind == I_COMPARE || q->kind == I_SPREAD || q->kind ==
+	    I_RANGE)) {
+		if (q->mean) {
+			q->kind = I_SALARY;
+			q->measure = PICK_MID;
+		} else
+			q->kind = I_SPREAD;
+	}
 
 	switch (q->kind) {
 	case I_SALARY:

@@ -139,6 +139,9 @@ struct intent {
 	int		 ends;		/* ranking words: 1 highest, 2 lowest,
 					 * 3 both ("the most and the least") */
 	enum measure_pick measure;
+	int		 both_ends;	/* both ends of a range named ("min to
+					 * max", "lowest and highest") */
+	int		 mean;		/* "average of", "middle": a midpoint */
 	int		 cued;		/* the cue score that chose kind; 0:
 					 * chosen from the entities alone */
 	unsigned long long cues;	/* 1 << kind for each intent cued */

@@ -800,6 +800,32 @@ test_26_pick_recent(void **s)
 	    "Cybersecurity Architect");
 }
 
+/* One role and both ends of its range: how wide it is; "the average of
+ * the min and max": its labelled midpoint (the guide's "average salary"
+ * alone is not). */
+static void
+test_27_range_ends(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	a = ask_at("techpay: gap between lowest and highest sre pay", "re",
+	    t0, 0);
+	assert_has(a, "$45,000 wide");
+	a = ask_at("techpay: ai product manager min to max difference", "re",
+	    t0 + 1, 0);
+	assert_has(a, "$60,000 wide");
+	a = ask_at("techpay: avg of the min and max for sre", "re", t0 + 2, 0);
+	assert_has(a, "Midpoint $162,500");
+	a = ask_at("techpay: whats the midpt of blockchain dev pay", "re",
+	    t0 + 3, 0);
+	assert_has(a, "Midpoint $170,000");
+	a = ask_at("techpay: whats the average salary for a devops engineer",
+	    "re", t0 + 4, 0);
+	assert_has(a, "$130,000");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -894,6 +920,7 @@ main(void)
 		cmocka_unit_test(test_24_ranking_words),
 		cmocka_unit_test(test_25_followups_fill_gaps),
 		cmocka_unit_test(test_26_pick_recent),
+		cmocka_unit_test(test_27_range_ends),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),
