@@ -34,7 +34,7 @@
 
 /* A follow-up's own aspect, when the aspect model is this sure of it;
  * else the last question's is kept ("same question for devops"). */
-#define ASPECT_OWN_P	0.5f
+#define ASPECT_OWN_P	0.6f
 /* Words of a message that asks for the rest ("ok go on then pls") */
 #define MORE_WORDS_MAX	5
 
