@@ -448,6 +448,8 @@ pick_recent(struct intent *q, const struct said *last, const struct kb *kb)
 	return 1;
 }
 
+static int	unknown_subject(struct intent *);
+
 /* Fills what the question leaves to the conversation. */
 static void
 recall(struct intent *q, const struct said *last, const struct kb *kb)
@@ -494,6 +496,11 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 	if (!q->cued && named == 1 && wants_role(last->kind) &&
 	    last->kind != I_PASSAGE)
 		q->kind = last->kind;
+	/* "how much is rent in nyc": something new, not covered; memory
+	 * does not stand in for it */
+	if (q->kind == I_SALARY && !names_subject(e) && !e->refers &&
+	    !q->measure && !q->lowest && unknown_subject(q))
+		named = 1;
 	/* "money", "middle of that", "what's that per hour", "how big is
 	 * that gap": nothing named, but words about a role's pay or
 	 * skills, which the model read as something else; the last
@@ -572,6 +579,88 @@ add_field(struct intent *q, const struct kb *kb)
 	e->category = -1;
 }
 
+static int
+in_list_of(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(*list, w) == 0)
+			return 1;
+	return 0;
+}
+
+/* Words that ask about the jobs in general ("pay across tech", "the
+ * overall range"): a pay question with no role is then the whole range. */
+static const char *const general_words[] = {
+	"tech", "jobs", "roles", "overall", "all", "range", "ranges",
+	"industry", "field", "fields", "careers", "guide", "guides",
+	"everything", "everyone", "across", "market", "these", "them",
+	"positions", "salaries", "figures", "numbers", "job", "role",
+	"it", "they", "that", "those", NULL
+};
+
+/* Chat filler, never a subject ("no i meant the pay", "and its pay"). */
+static const char *const filler_words[] = {
+	"its", "his", "her", "meant", "mean", "guess", "wonder", "wondering",
+	"curious", "asking", "asked", "heard", "hear", "pls", "plz", "thx",
+	"thanks", "cool", "right", "sure", "kinda", "sorta", "rn", "idk",
+	"ur", "u", "im", "ive", "dont", "doesnt", "isnt", "whats", "hows",
+	"wats", "wat", "gonna", "wanna", "exactly", "even", "maybe",
+	"probably", "usually", "typically", "again", "ah", "oh", "hmm", NULL
+};
+
+/* Words a subject does not start with ("how much is rent"). */
+static const char *const stop_before[] = {
+	"what", "whats", "how", "is", "a", "an", "the", "do", "does", "for",
+	"of", "in", "much", "my", "i", "me", NULL
+};
+
+/*
+ * A pay question or ranking that names nothing the bot knows, but words
+ * it does not know ("scrum master pay", "rent in nyc", "cheapest flight
+ * to lisbon"): those words, first span, as a subject not covered, so the
+ * answer is never the overall range or a ranking for something else.
+ * 1 when one was found.
+ */
+static int
+unknown_subject(struct intent *q)
+{
+	struct entities *e = &q->e;
+	char stem[INTENT_STEM_MAX];
+	int i, k, from = -1, to;
+
+	for (k = 0; k < q->npwords && from < 0; k++) {
+		for (i = 0; i < q->nwords && q->words[i] != q->pwords[k]; i++)
+			;
+		if (i < q->nwords && q->used[i] == USED_NOT &&
+		    isalpha((unsigned char)q->words[i][0]) &&
+		    !in_list_of(q->words[i], general_words) &&
+		    !in_list_of(q->words[i], filler_words) &&
+		    (intent_stem(q->words[i], stem, sizeof(stem)) == -1 ||
+		    intent_lexicon_find(&intent_lexicon_builtin, stem) < 0))
+			from = i;
+	}
+	if (from < 0 || e->nunknown >= Q_UNKNOWN_MAX)
+		return 0;
+	/* the words around it that nothing else took: "scrum master",
+	 * "help desk tech" */
+	for (to = from; to + 1 < q->nwords && q->used[to + 1] == USED_NOT &&
+	    isalpha((unsigned char)q->words[to + 1][0]) && to - from < 2; to++)
+		;
+	for (; from > 0 && q->used[from - 1] == USED_NOT &&
+	    isalpha((unsigned char)q->words[from - 1][0]) && to - from < 2 &&
+	    !in_list_of(q->words[from - 1], stop_before); from--)
+		;
+	e->unknown[e->nunknown][0] = '\0';
+	for (i = from; i <= to; i++) {
+		size_t n = strlen(e->unknown[e->nunknown]);
+
+		snprintf(e->unknown[e->nunknown] + n, Q_NAME_MAX - n, "%s%s",
+		    i > from ? " " : "", q->words[i]);
+	}
+	e->nunknown++;
+	return 1;
+}
+
 /* What a question becomes when the entities it needs are missing. */
 static void
 fall_back(struct intent *q, const struct kb *kb)
@@ -595,7 +684,16 @@ fall_back(struct intent *q, const struct kb *kb)
 	switch (q->kind) {
 	case I_SALARY:
 		/* no role: a category's, or "lowest midpoint", is a
-		 * ranking; else the overall range */
+		 * ranking; else the overall range, unless it names
+		 * something the guides do not cover */
+		if (named == 0 && e->category < 0 && !q->lowest &&
+		    !q->measure && unknown_subject(q))
+			break;
+		/* "sysadmin salary": the guides pay roles, not skills */
+		if (named == 0 && e->category < 0 && e->nskills > 0) {
+			q->kind = I_COMPARE;
+			break;
+		}
 		if (named == 0)
 			q->kind = e->category >= 0 || q->lowest || q->measure ?
 			    I_TOP : I_RANGE;
