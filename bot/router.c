@@ -763,6 +763,30 @@ pair_question(struct intent *q)
 		q->kind = I_DIFFERENCE;
 }
 
+/* "good morning", "thanks a lot", "ok cool": every word small talk of
+ * one kind, which decides whatever the model read. */
+static void
+small_talk(struct intent *q)
+{
+	static const enum intent_kind talk[] = { I_HELLO, I_THANKS, I_ACK };
+	unsigned long long bits = 0;
+	size_t k;
+	int i;
+
+	if (q->nwords == 0 || q->nwords > 4 || names_subject(&q->e))
+		return;
+	for (i = 0; i < q->nwords; i++)
+		if (q->used[i] != USED_CUE)
+			return;
+	for (k = 0; k < sizeof(talk) / sizeof(talk[0]); k++)
+		bits |= 1ULL << talk[k];
+	if ((q->cues & ~bits) != 0)
+		return;
+	for (k = 0; k < sizeof(talk) / sizeof(talk[0]); k++)
+		if (q->cues == 1ULL << talk[k])
+			q->kind = talk[k];
+}
+
 /* ---- clauses ------------------------------------------------------ */
 
 /* Small talk and nothing: a clause that asks no question. */
@@ -1061,6 +1085,7 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 	if ((q.cues & 1ULL << I_MORE) && ctx->pending_more &&
 	    !names_subject(&q.e) && q.nwords <= MORE_WORDS_MAX)
 		q.kind = I_MORE;
+	small_talk(&q);
 	recall(&q, ctx->last, r->kb);
 	fall_back(&q, r->kb);
 	pair_question(&q);

@@ -853,6 +853,22 @@ test_28_unknown_subject(void **s)
 	assert_has(a, "Site Reliability Engineer");
 }
 
+/* Small talk of one kind decides; help and the bot's name by phrase. */
+static void
+test_29_small_talk(void **s)
+{
+	const time_t t0 = 1790000000;
+
+	(void)s;
+	assert_has(ask_at("techpay: good morning", "st", t0, 0), "Hi!");
+	assert_has(ask_at("techpay: thanks a lot", "st", t0 + 1, 0),
+	    "welcome");
+	assert_has(ask_at("techpay: give me some example questions", "st",
+	    t0 + 2, 0), "!salary");
+	assert_has(ask_at("techpay: whats ur name", "st", t0 + 3, 0),
+	    "I'm techpay");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -949,6 +965,7 @@ main(void)
 		cmocka_unit_test(test_26_pick_recent),
 		cmocka_unit_test(test_27_range_ends),
 		cmocka_unit_test(test_28_unknown_subject),
+		cmocka_unit_test(test_29_small_talk),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),
