@@ -256,6 +256,8 @@ main(void)
 	kb = generate(&load_ms, &load_cpu);
 	if (kb == NULL)
 		return 1;
+	printf("after the load: RSS %ld kB, peak %ld kB (the input files "
+	    "were held during it)\n", vm_kb("VmRSS:"), vm_kb("VmHWM:"));
 	t0 = now_us();
 	c0 = cpu_ms();
 	ix = index_new(kb, NULL, err, sizeof(err));
@@ -269,6 +271,8 @@ main(void)
 	    "index build %.0f ms, total %.2f s (CPU: load %.0f ms, build "
 	    "%.0f ms)\n", kb->nroles, kb->nskills, load_ms, build_ms,
 	    (load_ms + build_ms) / 1e3, load_cpu, build_cpu);
+	printf("after the index build: RSS %ld kB, peak %ld kB\n",
+	    vm_kb("VmRSS:"), vm_kb("VmHWM:"));
 	rt = router_new(kb, ix, NULL);
 	for (i = 0; i < 8; i++) {
 		word((i * 12347L % GEN_ROLES) * 3 + 1000, w);
