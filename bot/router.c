@@ -470,7 +470,8 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 		/* "where do your numbers come from" with nothing said
 		 * yet: the sources ("where's the 160k from" names its
 		 * figure) */
-		if (q->kind == I_CITE && q->e.amount == 0)
+		if (q->kind == I_CITE && q->e.amount == 0 &&
+		    !names_subject(&q->e))
 			q->kind = I_SOURCES;
 		return;
 	}
@@ -905,7 +906,12 @@ trace_parse(struct buf *t, const struct router *r, const struct intent *q)
 	if (e->mods)
 		buf_printf(t, " modifier=\"%s\"", e->mod_word);
 	if (e->guide)
-		buf_printf(t, " guide=%s", e->guide == 2 ? "dated" : "undated");
+		buf_printf(t, " guide=%s", e->guide == 2 ? "dated" :
+		    e->guide == 4 ? "both" : e->guide == 3 ? "other" :
+		    "undated");
+	if (e->guide_only)
+		buf_printf(t, " only-in=%s", e->guide_only == 2 ? "dated" :
+		    "undated");
 	if (e->refers)
 		buf_puts(t, " refers-back");
 	if (e->corrected)

@@ -78,6 +78,8 @@ void	say_data(struct cmd_ctx *, struct answer *);
 void	say_cite(struct cmd_ctx *, const struct intent *, struct answer *);
 /* The roles of category cat (-1: all), of guide 1 or 2, or 4 both (0:
  * either). */
+/* say_roles' guide GUIDE_ONLY + 1 or + 2: the roles only that guide has */
+#define GUIDE_ONLY	4
 void	say_roles(struct cmd_ctx *, int cat, int guide, struct answer *);
 void	say_sources(struct cmd_ctx *, struct answer *);
 
