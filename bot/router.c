@@ -596,7 +596,8 @@ static const char *const general_words[] = {
 	"industry", "field", "fields", "careers", "guide", "guides",
 	"everything", "everyone", "across", "market", "these", "them",
 	"positions", "salaries", "figures", "numbers", "job", "role",
-	"it", "they", "that", "those", NULL
+	"it", "they", "that", "those", "gig", "gigs", "work", "career",
+	"paying", "paid", "pays", "earners", "earning", "money", NULL
 };
 
 /* Chat filler, never a subject ("no i meant the pay", "and its pay"). */
