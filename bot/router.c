@@ -663,6 +663,19 @@ unknown_subject(struct intent *q)
 	return 1;
 }
 
+/* 1 if the guides have a sentence of this aspect about role r. */
+static int
+role_says(const struct kb *kb, const struct kb_role *r, enum kb_aspect a)
+{
+	int i, id = (int)(r - kb->roles);
+
+	for (i = 0; i < kb->nsentences; i++)
+		if (kb->sentences[i].role == id &&
+		    (kb->sentences[i].aspects & 1u << a))
+			return 1;
+	return 0;
+}
+
 /* What a question becomes when the entities it needs are missing. */
 static void
 fall_back(struct intent *q, const struct kb *kb)
@@ -729,6 +742,18 @@ fall_back(struct intent *q, const struct kb *kb)
 		 * compared by what the guides say of them */
 		if (named == 0 && e->nskills == 0)
 			q->kind = I_TOP;
+		break;
+	case I_TIPS:
+		/* "do engineering managers get bonuses": what the guides
+		 * say of that role's bonuses and equity, when they do */
+		if (e->nroles == 1 && role_says(kb, e->roles[0],
+		    ASPECT_NEGOTIATION)) {
+			q->kind = I_PASSAGE;
+			memset(q->aspects, 0, sizeof(q->aspects));
+			q->aspect = q->aspects[0].name =
+			    kb_aspect_names[ASPECT_NEGOTIATION];
+			q->aspect_p = q->aspects[0].p = 1.0f;
+		}
 		break;
 	case I_ABOVE:
 	case I_BELOW:

@@ -869,6 +869,22 @@ test_29_small_talk(void **s)
 	    "I'm techpay");
 }
 
+/* Bonuses and equity of a named role: its own sentence when the guides
+ * have one, else the general advice. */
+static void
+test_30_role_tips(void **s)
+{
+	const time_t t0 = 1790000000;
+
+	(void)s;
+	assert_has(ask_at("techpay: do engineering managers get bonuses",
+	    "rt", t0, 0), "performance-based bonuses");
+	assert_has(ask_at("techpay: do ai research scientists get equity",
+	    "rt", t0 + 1, 0), "equity packages");
+	assert_has(ask_at("techpay: do devops engineers get equity", "rt",
+	    t0 + 2, 0), "stock grants");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -966,6 +982,7 @@ main(void)
 		cmocka_unit_test(test_27_range_ends),
 		cmocka_unit_test(test_28_unknown_subject),
 		cmocka_unit_test(test_29_small_talk),
+		cmocka_unit_test(test_30_role_tips),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),
