@@ -814,6 +814,40 @@ small_talk(struct intent *q)
 			q->kind = talk[k];
 }
 
+/*
+ * "should i go into management for the money", "what explains cloud
+ * architect pay": pay words, but a question the guides answer in prose.
+ * The intent model is unsure of the pay question and has the passage
+ * among its best three, and the aspect model is sure of an aspect that
+ * no figure answers: the passage.
+ */
+#define PROSE_SALARY_P	0.75f	/* the pay question's, unsure */
+#define PROSE_SECOND_P	0.1f	/* the passage's, among the best three */
+#define PROSE_ASPECT_P	0.5f	/* and its aspect's */
+static void
+pay_or_prose(struct intent *q)
+{
+	static const enum kb_aspect why[] = { ASPECT_WHY_PAYS, ASPECT_ADVICE,
+	    ASPECT_RISK, ASPECT_TREND };
+	int k, a, i;
+
+	for (i = 1; i < 3 && q->top[i].kind != I_PASSAGE; i++)
+		;
+	if (q->kind != I_SALARY || q->top[0].kind != I_SALARY ||
+	    q->top[0].p >= PROSE_SALARY_P || i == 3 ||
+	    q->top[i].p < PROSE_SECOND_P || q->aspects[0].name == NULL ||
+	    q->aspects[0].p < PROSE_ASPECT_P || q->measure != PICK_DEFAULT ||
+	    q->e.mods)
+		return;
+	a = kb_aspect_of(q->aspects[0].name);
+	for (k = 0; k < (int)(sizeof(why) / sizeof(why[0])); k++)
+		if (a == (int)why[k]) {
+			q->kind = I_PASSAGE;
+			q->aspect = q->aspects[0].name;
+			q->aspect_p = q->aspects[0].p;
+		}
+}
+
 /* ---- clauses ------------------------------------------------------ */
 
 /* Small talk and nothing: a clause that asks no question. */
@@ -1118,6 +1152,7 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 	    !names_subject(&q.e) && q.nwords <= MORE_WORDS_MAX)
 		q.kind = I_MORE;
 	small_talk(&q);
+	pay_or_prose(&q);
 	recall(&q, ctx->last, r->kb);
 	fall_back(&q, r->kb);
 	pair_question(&q);
