@@ -282,6 +282,33 @@ names_subject(const struct entities *e)
 	    e->nskills > 0;
 }
 
+/* Adds r to e's roles unless it is there or they are full. */
+static void
+add_role_once(struct entities *e, const struct kb_role *r)
+{
+	int k;
+
+	for (k = 0; k < e->nroles && e->roles[k] != r; k++)
+		;
+	if (k == e->nroles && e->nroles < Q_ROLES_MAX)
+		e->roles[e->nroles++] = r;
+}
+
+/* "which one pays more": a comparative, of the last two. */
+static int
+comparative(const struct intent *q)
+{
+	static const char *const words[] = { "more", "less", "better",
+	    "higher", "lower", "worse", NULL };
+	int i, k;
+
+	for (i = 0; i < q->nwords; i++)
+		for (k = 0; words[k]; k++)
+			if (strcmp(q->words[i], words[k]) == 0)
+				return 1;
+	return 0;
+}
+
 /* The question points back at more than one: "those", "both". */
 static int
 plural(const struct intent *q)
@@ -481,7 +508,9 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 	 * question itself, which its cue words say */
 	if (q->kind == I_AGAIN && !names_subject(e) && !e->guide &&
 	    e->amount == 0 && e->mods == 0 && q->strong != I_NONE &&
-	    q->strong != I_AGAIN)
+	    q->strong != I_AGAIN && !(q->measure != PICK_DEFAULT &&
+	    last->nroles == 1 && (last->kind == I_SALARY ||
+	    last->kind == I_SPREAD)))	/* "and the top end": same role */
 		q->kind = q->strong;
 	/* "and sre?", "same for data scientists", "in the older guide":
 	 * the last question, with what this one names */
@@ -533,7 +562,7 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 		e->roles[0] = last->roles[0];
 		e->nroles = 2;
 	} else if (e->refers && named == 0 && (last->nroles >= 2 ||
-	    (plural(q) && last->nrecent >= 2)) &&
+	    ((plural(q) || comparative(q)) && last->nrecent >= 2)) &&
 	    (q->kind == I_TOP || q->kind == I_SALARY || q->kind == I_RANGE ||
 	    q->kind == I_COMPARE)) {
 		/* "which of those three has the lowest top end": a ranking
@@ -541,18 +570,18 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 		 * a comparison of them */
 		q->kind = I_COMPARE;
 		if (last->nroles >= 2)
-			for (i = 0; i < last->nroles &&
-			    e->nroles < Q_ROLES_MAX; i++)
-				e->roles[e->nroles++] = last->roles[i];
-		else
-			for (i = last->nrecent - 1; i >= 0 &&
-			    e->nroles < Q_ROLES_MAX; i--)
-				e->roles[e->nroles++] = last->recent[i];
+			for (i = 0; i < last->nroles; i++)
+				add_role_once(e, last->roles[i]);
+		else	/* "which one": the last two; "those three" */
+			for (i = (plural(q) ? last->nrecent : 2) - 1; i >= 0;
+			    i--)
+				if (i < last->nrecent)
+					add_role_once(e, last->recent[i]);
 	} else if ((q->kind == I_COMPARE || q->kind == I_DIFFERENCE) &&
 	    !names_subject(e))
 		/* "which of those three", "compare them" */
-		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
-			e->roles[e->nroles++] = last->roles[i];
+		for (i = 0; i < last->nroles; i++)
+			add_role_once(e, last->roles[i]);
 	if (q->kind == I_MATCH && e->nskills == 0)
 		for (i = 0; i < last->nskills; i++)
 			e->skills[e->nskills++] = last->skills[i];

@@ -195,7 +195,10 @@ say_compare(struct cmd_ctx *c, const struct kb_role *r0,
 		fmt_money_x2(a, m0);
 		fmt_text(a, " vs ");
 		fmt_money_x2(a, m1);
-		if (m0 == m1)
+		if (r0->figure->pay.min == r1->figure->pay.min &&
+		    r0->figure->pay.max == r1->figure->pay.max)
+			fmt_text(a, ": the same range, a tie.");
+		else if (m0 == m1)
 			fmt_text(a, ": a tie.");
 		else {
 			fmt_text(a, ": ");
