@@ -477,6 +477,19 @@ pick_recent(struct intent *q, const struct said *last, const struct kb *kb)
 
 static int	unknown_subject(struct intent *);
 
+/* 1 if word i is one of the message's content words (no stop word),
+ * letters first. */
+static int
+is_pword(const struct intent *q, int i)
+{
+	int k;
+
+	for (k = 0; k < q->npwords; k++)
+		if (q->pwords[k] == q->words[i])
+			return isalpha((unsigned char)q->words[i][0]);
+	return 0;
+}
+
 /* Fills what the question leaves to the conversation. */
 static void
 recall(struct intent *q, const struct said *last, const struct kb *kb)
@@ -673,12 +686,12 @@ unknown_subject(struct intent *q)
 	if (from < 0 || e->nunknown >= Q_UNKNOWN_MAX)
 		return 0;
 	/* the words around it that nothing else took: "scrum master",
-	 * "help desk tech" */
+	 * "help desk tech" (content words only: not "twins in the") */
 	for (to = from; to + 1 < q->nwords && q->used[to + 1] == USED_NOT &&
-	    isalpha((unsigned char)q->words[to + 1][0]) && to - from < 2; to++)
+	    is_pword(q, to + 1) && to - from < 2; to++)
 		;
 	for (; from > 0 && q->used[from - 1] == USED_NOT &&
-	    isalpha((unsigned char)q->words[from - 1][0]) && to - from < 2 &&
+	    is_pword(q, from - 1) && to - from < 2 &&
 	    !in_list_of(q->words[from - 1], stop_before); from--)
 		;
 	e->unknown[e->nunknown][0] = '\0';
@@ -724,6 +737,12 @@ fall_back(struct intent *q, const struct kb *kb)
 		} else
 			q->kind = I_SPREAD;
 	}
+	/* "difference in midpoint between blockchain and data science":
+	 * a role and a field, compared */
+	if (e->nroles == 1 && e->cat_role && e->cat_role != e->roles[0] &&
+	    (q->kind == I_SALARY || q->kind == I_SPREAD) &&
+	    (q->cues & (1ULL << I_COMPARE | 1ULL << I_DIFFERENCE)))
+		q->kind = I_COMPARE;
 
 	switch (q->kind) {
 	case I_SALARY:
