@@ -401,7 +401,9 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	case I_CONCLUSIONS:
 		/* "will ai automate these jobs away": that sentence; "the
 		 * 2026 guide's takeaway": that guide's */
-		if (prose_topic_item(c, q, "conclusion", a) == 0)
+		if (e->guide == 4)	/* "final thoughts of both guides" */
+			say_topic_each(c, a, "conclusion");
+		else if (prose_topic_item(c, q, "conclusion", a) == 0)
 			say_topic(c, a, "conclusion", NULL, TOPIC_PROSE,
 			    e->guide);
 		return;

@@ -713,3 +713,28 @@ say_pay_words(struct cmd_ctx *c, int guide, int cat, struct answer *a)
 	else
 		fmt_text(a, ".");
 }
+
+/*
+ * "final thoughts of both guides": each guide's topic of this kind by its
+ * first item, the dated guide's first, so both fit one line.
+ */
+void
+say_topic_each(struct cmd_ctx *c, struct answer *a, const char *kind)
+{
+	const struct kb_topic *t;
+	int pass, nth, shown = 0;
+
+	for (pass = 2; pass >= 1; pass--)
+		for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
+		    nth++) {
+			if ((t->source->year != 0) != (pass == 2) ||
+			    t->nitems == 0)
+				continue;
+			if (shown++)
+				fmt_text(a, " ");
+			fmt_strong(a, t->title);
+			fmt_printf(a, " (%s): %s", t->source->label,
+			    t->items[0].text);
+			said_cite(c, t->source, t->items[0].text);
+		}
+}

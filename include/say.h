@@ -87,6 +87,7 @@ void	say_sources(struct cmd_ctx *, struct answer *);
  * (0): TOPIC_NAMED: the names first, then "Name: text; ..."; TOPIC_LIST:
  * "text; text"; TOPIC_PROSE: the sentences as written. */
 enum topic_style { TOPIC_NAMED, TOPIC_LIST, TOPIC_PROSE };
+void	say_topic_each(struct cmd_ctx *, struct answer *, const char *kind);
 void	say_topic(struct cmd_ctx *, struct answer *, const char *kind,
 	    const char *lead, enum topic_style, int guide);
 
