@@ -217,6 +217,10 @@ take_refs(struct index *ix, struct entities *e, const struct name_ref *refs,
 		} else if (refs[k].kind == NAME_CATEGORY && !role &&
 		    e->category < 0)
 			e->category = refs[k].target;
+		else if (refs[k].kind == NAME_CATEGORY && !role &&
+		    e->category != refs[k].target && e->category2 < 0)
+			e->category2 = refs[k].target;	/* "security or
+							 * cloud" */
 	}
 	return role ? NAME_ROLE : skill ? NAME_SKILL : NAME_CATEGORY;
 }
@@ -829,6 +833,7 @@ entities_find(struct index *ix, struct intent *q,
 		t[i].words = 0;
 	}
 	q->e.category = -1;
+	q->e.category2 = -1;
 	q->e.xcategory = -1;
 	find_guide(q);
 	find_guide_only(q);

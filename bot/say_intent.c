@@ -255,6 +255,14 @@ answer_lists(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		}
 		say_top(c, e->count ? e->count : TOP_DEFAULT, q->lowest,
 		    pick(q->measure, MEASURE_MID), e->category, e, 1, a);
+		if (e->category >= 0 && e->category2 >= 0) {
+			/* "which earns the most in security and which in
+			 * cloud": each field in turn */
+			fmt_para(a);
+			say_top(c, e->count ? e->count : TOP_DEFAULT,
+			    q->lowest, pick(q->measure, MEASURE_MID),
+			    e->category2, e, 1, a);
+		}
 		break;
 	case I_ABOVE:
 	case I_BELOW:

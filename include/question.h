@@ -99,6 +99,8 @@ struct entities {
 	int		 skills[Q_SKILLS_MAX];	/* kb->skills indices */
 	int		 nskills;
 	int		 category;	/* kb->categories index, or -1 */
+	int		 category2;	/* a second one named ("the most in
+					 * security and in cloud"), or -1 */
 	/* what the message leaves out: "non ai", "besides research
 	 * scientists", "not a management role"; -1, none */
 	int		 xcategory;

@@ -744,6 +744,11 @@ test_24_ranking_words(void **s)
 	    "rw", t0 + 5, 0);
 	assert_has(a, "AI Research Scientist");
 	assert_lacks(a, "Software Engineering Manager");
+	/* two fields: each in turn */
+	a = ask_at("techpay: which role earns the most in security and which "
+	    "in cloud", "rw", t0 + 7, 0);
+	assert_has(a, "Highest in Cybersecurity");
+	assert_has(a, "Highest in Cloud and infrastructure");
 	/* "more than devops" compares: "than" alone leaves nothing out */
 	a = ask_at("techpay: is sre paid more than devops", "rw", t0 + 6, 0);
 	assert_has(a, "DevOps Engineer");
