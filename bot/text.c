@@ -297,8 +297,14 @@ norm_ascii(const char *in, size_t len)
 			free(out);
 			return NULL;
 		}
-		if (c == '\'')
+		if (c == '\'') {
+			/* "an em's job", "what's": the 's goes, so the
+			 * word is the name ("ems" would be none) */
+			if (i + 1 < len && (in[i + 1] | 32) == 's' &&
+			    (i + 2 == len || !isalnum((unsigned char)in[i + 2])))
+				i++;
 			continue;
+		}
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || (prev_alnum && (c == '+' ||
 		    c == '#'))) {
@@ -348,8 +354,14 @@ text_norm(const char *in, size_t len)
 		n = utf8proc_iterate(folded + i, flen - i, &cp);
 		if (n <= 0)
 			break;
-		if (is_apostrophe(cp))
+		if (is_apostrophe(cp)) {
+			/* the 's of "an em's job", as norm_ascii */
+			if (i + n < flen && folded[i + n] == 's' &&
+			    (i + n + 1 == flen ||
+			    !isalnum(folded[i + n + 1])))
+				n++;
 			continue;
+		}
 		if (is_alnum_cp(cp) ||
 		    (prev_alnum && (cp == '+' || cp == '#'))) {
 			if (pending_space && b.len > 0)
