@@ -652,10 +652,16 @@ say_range(struct cmd_ctx *c, struct answer *a)
 void
 say_sources(struct cmd_ctx *c, struct answer *a)
 {
+	static const char *const small[] = { "no", "one", "two", "three",
+	    "four", "five" };
 	const struct kb *kb = c->kb;
 	int i, j, k, nrole, nfig;
 
-	fmt_printf(a, "I answer only from %d guides: ", kb->nsources);
+	if (kb->nsources < 6)	/* "two guides" reads better than "2" */
+		fmt_printf(a, "I answer only from %s guide%s: ",
+		    small[kb->nsources], kb->nsources == 1 ? "" : "s");
+	else
+		fmt_printf(a, "I answer only from %d guides: ", kb->nsources);
 	for (i = 0; i < kb->nsources; i++) {
 		const struct kb_source *s = &kb->sources[i];
 
