@@ -132,15 +132,6 @@ static const char *const area_people[] = {
 	"sector", "space", "area", "areas", NULL
 };
 
-static int
-in_list(const char *w, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(*list, w) == 0)
-			return 1;
-	return 0;
-}
-
 /* w is a (first) word of a modifier: never a typo of a name. */
 static int
 is_modword(const char *w)
@@ -276,8 +267,8 @@ drop_compound_areas(struct intent *q, const struct took *t,
 			continue;
 		next = q->words[i + 1];
 		if (!isalpha((unsigned char)next[0]) || table_word(next) ||
-		    in_list(next, field_nouns) || in_list(next, area_people) ||
-		    in_list(next, title_stop))
+		    text_in_list(next, field_nouns) || text_in_list(next, area_people) ||
+		    text_in_list(next, title_stop))
 			continue;
 		q->used[i] = 0;
 		dropped++;
@@ -311,18 +302,18 @@ left_out(const struct intent *q, int i)
 	char two[2 * Q_NAME_MAX];
 	int k = i - 1;
 
-	if (k >= 0 && in_list(q->words[k], articles))
+	if (k >= 0 && text_in_list(q->words[k], articles))
 		k--;
 	if (k < 0 || q->used[k] == USED_ROLE || q->used[k] == USED_CATEGORY)
 		return 0;
 	if (k >= 1) {
 		snprintf(two, sizeof(two), "%s %s", q->words[k - 1],
 		    q->words[k]);
-		if (in_list(two, leave_out_two))
+		if (text_in_list(two, leave_out_two))
 			return 1;
 	}
 	/* "than" and "from" alone compare ("more than devops") */
-	return in_list(q->words[k], leave_out) &&
+	return text_in_list(q->words[k], leave_out) &&
 	    strcmp(q->words[k], "than") != 0 &&
 	    strcmp(q->words[k], "from") != 0;
 }
@@ -426,12 +417,12 @@ title_head(struct intent *q, int i, const struct took *t,
 		return 1;
 	if ((q->used[i] != USED_SKILL && q->used[i] != USED_CATEGORY) ||
 	    t[i].words != 1 ||
-	    (i + 1 < q->nwords && in_list(q->words[i + 1], field_nouns)))
+	    (i + 1 < q->nwords && text_in_list(q->words[i + 1], field_nouns)))
 		return 0;
-	if (plural || (prev && in_list(prev, articles)))
+	if (plural || (prev && text_in_list(prev, articles)))
 		return 1;
 	return prev && !isdigit((unsigned char)prev[0]) &&
-	    !in_list(prev, title_stop) && (q->used[i - 1] == USED_SKILL ||
+	    !text_in_list(prev, title_stop) && (q->used[i - 1] == USED_SKILL ||
 	    q->used[i - 1] == USED_CATEGORY ||
 	    (!q->used[i - 1] && !table_word(prev)));
 }
@@ -454,9 +445,9 @@ find_unknown_roles(struct intent *q, const struct took *t,
 		while (from > 0 && i - from < 2 &&
 		    (!q->used[from - 1] || t[from - 1].kind != NAME_ROLE) &&
 		    q->used[from - 1] != USED_OTHER &&
-		    !in_list(q->words[from - 1], title_stop) &&
+		    !text_in_list(q->words[from - 1], title_stop) &&
 		    (!table_word(q->words[from - 1]) ||
-		    in_list(q->words[from - 1], title_cue_words)) &&
+		    text_in_list(q->words[from - 1], title_cue_words)) &&
 		    !isdigit((unsigned char)q->words[from - 1][0]))
 			from--;
 		/* "lead"/"head" only as the last word of a title */
@@ -589,8 +580,8 @@ find_count(struct intent *q)
 				break;
 			}
 	for (i = 0; i < q->nwords; i++) {
-		one |= in_list(q->words[i], one_heads);
-		many |= in_list(q->words[i], many_heads);
+		one |= text_in_list(q->words[i], one_heads);
+		many |= text_in_list(q->words[i], many_heads);
 	}
 	if (q->e.count == 0 && one && !many)
 		q->e.count = 1;
@@ -713,8 +704,8 @@ find_guide_only(struct intent *q)
 	struct entities *e = &q->e;
 
 	for (i = 0; i < q->nwords; i++) {
-		only |= in_list(q->words[i], only_words);
-		lack |= in_list(q->words[i], lack_words);
+		only |= text_in_list(q->words[i], only_words);
+		lack |= text_in_list(q->words[i], lack_words);
 	}
 	e->guide_only = 0;
 	if (e->guide_first == 0 || (e->guide != 1 && e->guide != 2 &&
@@ -849,6 +840,6 @@ entities_find(struct index *ix, struct intent *q,
 		q->e.category = -1;
 	all = find_count(q);
 	for (i = 0; i < q->nwords && !all; i++)	/* "them all": all */
-		if (!q->used[i] && in_list(q->words[i], refer_words))
+		if (!q->used[i] && text_in_list(q->words[i], refer_words))
 			q->e.refers = 1;
 }

@@ -294,19 +294,26 @@ add_role_once(struct entities *e, const struct kb_role *r)
 		e->roles[e->nroles++] = r;
 }
 
+/* 1 if a word of the message is one of list's. */
+static int
+any_word(const struct intent *q, const char *const *list)
+{
+	int i;
+
+	for (i = 0; i < q->nwords; i++)
+		if (text_in_list(q->words[i], list))
+			return 1;
+	return 0;
+}
+
 /* "which one pays more": a comparative, of the last two. */
 static int
 comparative(const struct intent *q)
 {
 	static const char *const words[] = { "more", "less", "better",
 	    "higher", "lower", "worse", NULL };
-	int i, k;
 
-	for (i = 0; i < q->nwords; i++)
-		for (k = 0; words[k]; k++)
-			if (strcmp(q->words[i], words[k]) == 0)
-				return 1;
-	return 0;
+	return any_word(q, words);
 }
 
 /* The question points back at more than one: "those", "both". */
@@ -315,13 +322,8 @@ plural(const struct intent *q)
 {
 	static const char *const words[] = { "those", "these", "both",
 	    "them", "either", "two", "three", NULL };
-	int i, k;
 
-	for (i = 0; i < q->nwords; i++)
-		for (k = 0; words[k]; k++)
-			if (strcmp(q->words[i], words[k]) == 0)
-				return 1;
-	return 0;
+	return any_word(q, words);
 }
 
 /* The roles of this answer first, then those of the ones before, each
@@ -402,12 +404,9 @@ about_last(struct intent *q)
 static int
 has_word(const struct intent *q, const char *w)
 {
-	int i;
+	const char *const one[] = { w, NULL };
 
-	for (i = 0; i < q->nwords; i++)
-		if (strcmp(q->words[i], w) == 0)
-			return 1;
-	return 0;
+	return any_word(q, one);
 }
 
 /* 1 if a word of the title begins as w does ("architect", "arch"). */
@@ -622,15 +621,6 @@ add_field(struct intent *q, const struct kb *kb)
 	e->category = -1;
 }
 
-static int
-in_list_of(const char *w, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(*list, w) == 0)
-			return 1;
-	return 0;
-}
-
 /* Words that ask about the jobs in general ("pay across tech", "the
  * overall range"): a pay question with no role is then the whole range. */
 static const char *const general_words[] = {
@@ -677,8 +667,8 @@ unknown_subject(struct intent *q)
 			;
 		if (i < q->nwords && q->used[i] == USED_NOT &&
 		    isalpha((unsigned char)q->words[i][0]) &&
-		    !in_list_of(q->words[i], general_words) &&
-		    !in_list_of(q->words[i], filler_words) &&
+		    !text_in_list(q->words[i], general_words) &&
+		    !text_in_list(q->words[i], filler_words) &&
 		    (intent_stem(q->words[i], stem, sizeof(stem)) == -1 ||
 		    intent_lexicon_find(&intent_lexicon_builtin, stem) < 0))
 			from = i;
@@ -692,7 +682,7 @@ unknown_subject(struct intent *q)
 		;
 	for (; from > 0 && q->used[from - 1] == USED_NOT &&
 	    is_pword(q, from - 1) && to - from < 2 &&
-	    !in_list_of(q->words[from - 1], stop_before); from--)
+	    !text_in_list(q->words[from - 1], stop_before); from--)
 		;
 	e->unknown[e->nunknown][0] = '\0';
 	for (i = from; i <= to; i++) {

@@ -400,6 +400,15 @@ key_word(struct buf *b, const char *w, size_t n)
 		buf_add(b, w, n);
 }
 
+int
+text_in_list(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(*list, w) == 0)
+			return 1;
+	return 0;
+}
+
 char *
 text_key(const char *norm)
 {

@@ -50,6 +50,9 @@ char	*text_norm(const char *in, size_t len);
  * has to be consistent, not linguistically right.
  */
 char	*text_key(const char *norm);
+
+/* 1 if w is one of list's words (NULL-terminated). */
+int	 text_in_list(const char *w, const char *const *list);
 /* FNV-1a of the n bytes at s: tables laid out by it (the intent model's
  * features, the parser's own words). */
 unsigned text_hash(const char *s, size_t n);
