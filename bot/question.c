@@ -167,7 +167,9 @@ static const struct cue cues[] = {
 	{ "prerequisites", I_SKILLS, 3, 0, 0 }, { "need", I_SKILLS, 1, 0, 0 },
 	{ "required", I_SKILLS, 2, 0, 0 }, { "require", I_SKILLS, 1, 0, 0 },
 	{ "become", I_SKILLS, 1, 0, 0 }, { "get into", I_SKILLS, 2, 0, 0 },
-	{ "break into", I_SKILLS, 2, 0, 0 },
+	{ "break into", I_SKILLS, 2, 0, 0 }, { "get good at", I_SKILLS, 4, 0, 0 },
+	{ "toolkit", I_SKILLS, 3, 0, 0 }, { "prep", I_SKILLS, 2, 0, 0 },
+	{ "skill wise", I_SKILLS, 4, 0, 0 },
 	/* what the job is */
 	{ "do$", I_ROLE, 3, 0, 0 }, { "actually do", I_ROLE, 3, 0, 0 },
 	{ "day to day", I_ROLE, 3, 0, 0 }, { "daily", I_ROLE, 1, 0, 0 },

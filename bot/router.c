@@ -752,12 +752,14 @@ fall_back(struct intent *q, const struct kb *kb)
 			    I_TOP : I_RANGE;
 		break;
 	case I_SKILLS:
-		if (named == 0)
-			q->kind = I_KEYSKILLS;
-		break;
 	case I_ROLE:
-		if (named == 0)
-			q->kind = I_ROLES;
+		/* "toolkit for data science jobs", "what do cloud people
+		 * do": the field's own role, when its words name one */
+		if (named == 0 && e->cat_role) {
+			e->roles[e->nroles++] = e->cat_role;
+			e->category = -1;
+		} else if (named == 0)
+			q->kind = q->kind == I_SKILLS ? I_KEYSKILLS : I_ROLES;
 		break;
 	case I_ROLES:
 		/* "does the 2026 guide mention ciso": that role, in it;
