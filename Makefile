@@ -102,12 +102,12 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/bench build $(SYNAPSE_STAMP)
 	$(B)/bench
-	/usr/bin/python3 tests/irc/bench_irc.py $(B)/techpay
-	$(SYNAPSE_VENV)/bin/python tests/matrix/bench_matrix.py $(B)/techpay
+	/usr/bin/python3 tests/bench/bench_irc.py $(B)/techpay
+	$(SYNAPSE_VENV)/bin/python tests/bench/bench_matrix.py $(B)/techpay
 
 demo: deps
 	@$(MAKE) --no-print-directory build
-	sh tests/irc/demo.sh $(B)/techpay
+	sh tests/bench/demo.sh $(B)/techpay
 
 # ---- dependencies ---------------------------------------------------
 
@@ -503,7 +503,7 @@ check-fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 # libraries the daemon loads for its networks (libcurl, libsystemd, ...)
 MODS_bench = $(M_ROUTER)
 
-$(B)/bench: tests/bench.c $(call mods,$(B)/obj,bench)
+$(B)/bench: tests/bench/bench.c $(call mods,$(B)/obj,bench)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) -O2 -g $(HARDEN) $(PKG_CFLAGS) \
 	    -o $@ $< $(call mods,$(B)/obj,bench) $(HARDEN_LD) $(LDFLAGS) \
