@@ -79,7 +79,7 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation test_sendq test_loop \
-	   test_adapters test_commands test_olm
+	   test_adapters test_commands test_olm test_bot
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -261,6 +261,7 @@ MODS_test_config   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_adapters = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_highlight = $(M_ROUTER) $(M_HL)
 MODS_test_olm	   =
+MODS_test_bot	   = $(M_ROUTER) $(M_HL) policy bot
 # the suites that call the encryption library link it
 VZ_test_olm	   = $(VZ_LIB)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
