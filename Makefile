@@ -80,7 +80,8 @@ TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation test_sendq test_loop \
-	   test_adapters test_commands test_olm test_arena test_notify
+	   test_adapters test_commands test_olm test_arena test_notify \
+	   test_bot
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -103,12 +104,12 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/bench build $(SYNAPSE_STAMP)
 	$(B)/bench
-	/usr/bin/python3 tests/irc/bench_irc.py $(B)/techpay
-	$(SYNAPSE_VENV)/bin/python tests/matrix/bench_matrix.py $(B)/techpay
+	/usr/bin/python3 tests/bench/bench_irc.py $(B)/techpay
+	$(SYNAPSE_VENV)/bin/python tests/bench/bench_matrix.py $(B)/techpay
 
 demo: deps
 	@$(MAKE) --no-print-directory build
-	sh tests/irc/demo.sh $(B)/techpay
+	sh tests/bench/demo.sh $(B)/techpay
 
 # ---- dependencies ---------------------------------------------------
 
@@ -264,6 +265,7 @@ MODS_test_highlight = $(M_ROUTER) $(M_HL)
 MODS_test_olm	   =
 MODS_test_arena	   = buf arena
 MODS_test_notify   = notify
+MODS_test_bot	   = $(M_ROUTER) $(M_HL) policy bot
 # the suites that call the encryption library link it
 VZ_test_olm	   = $(VZ_LIB)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
@@ -506,7 +508,7 @@ check-fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 # libraries the daemon loads for its networks (libcurl, libircclient, ...)
 MODS_bench = $(M_ROUTER)
 
-$(B)/bench: tests/bench.c $(call mods,$(B)/obj,bench)
+$(B)/bench: tests/bench/bench.c $(call mods,$(B)/obj,bench)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(CPPFLAGS) -O2 -g $(HARDEN) $(PKG_CFLAGS) \
 	    -o $@ $< $(call mods,$(B)/obj,bench) $(HARDEN_LD) $(LDFLAGS) \

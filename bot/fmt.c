@@ -262,36 +262,43 @@ fmt_list_end(struct answer *a)
 	buf_puts(&a->html, "</ul>");
 }
 
-/*
- * Where to cut s so that the line is at most max bytes: at the last "; "
- * or ". " (an item's end or a sentence's, whichever comes later), else
- * ", " or space boundary that fits, never inside a character.
- */
-static size_t
-cut_point(const char *s, size_t len, size_t max)
+size_t
+fmt_cut(const char *s, size_t len, size_t max, enum fmt_back back)
 {
-	static const char *const seps[] = { ", ", " " };	/* else these */
-	size_t lim = utf8_cut(s, len, max), i, k;
+	/* an item's end or a sentence's, whichever comes later; else a
+	 * clause's; else a word's */
+	static const char *const seps[][2] = { { "; ", ". " }, { ", ", NULL },
+	    { " ", NULL } };
+	size_t lim, i, k, j, from;
 
-	for (i = lim; i > max / 2; i--)
-		if (i + 2 <= len && (memcmp(s + i, "; ", 2) == 0 ||
-		    memcmp(s + i, ". ", 2) == 0))
-			return i + 1;
+	if (len <= max)
+		return len;
+	lim = utf8_cut(s, len, max);
 	for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
-		size_t sl = strlen(seps[k]);
+		size_t sl = strlen(seps[k][0]);
 
-		for (i = lim; i > max / 2; i--)
-			if (i + sl <= len && memcmp(s + i, seps[k], sl) == 0)
-				return i + (sl > 1 ? 1 : 0);
+		/* how far back an item may pull the cut; a word, half */
+		if (sl == 1 || back == FMT_BACK_HALF)
+			from = max / 2;
+		else if (back == FMT_BACK_QUARTER)
+			from = max - max / 4;
+		else
+			continue;	/* FMT_BACK_WORDS */
+		/* an item's ';' stays on the line: it must fit too */
+		for (i = sl > 1 && lim > 0 ? lim - 1 : lim; i > from; i--)
+			for (j = 0; j < 2 && seps[k][j] != NULL; j++)
+				if (i + sl <= len &&
+				    memcmp(s + i, seps[k][j], sl) == 0)
+					return i + (sl > 1 ? 1 : 0);
 	}
 	return lim;
 }
 
-static void
-split(struct buf *line, struct buf *rest, const char *src, size_t len,
-    size_t max)
+void
+fmt_cut_line(struct buf *line, struct buf *rest, const char *src, size_t len,
+    size_t max, const char *mark, enum fmt_back back)
 {
-	size_t mark = strlen(MORE_MARK), cut;
+	size_t ml = strlen(mark), cut;
 
 	buf_reset(line);
 	buf_reset(rest);
@@ -299,11 +306,11 @@ split(struct buf *line, struct buf *rest, const char *src, size_t len,
 		buf_add(line, src, len);
 		return;
 	}
-	cut = cut_point(src, len, max - mark);
+	cut = fmt_cut(src, len, max > ml ? max - ml : 0, back);
 	buf_add(line, src, cut);
 	while (line->len > 0 && line->s[line->len - 1] == ' ')
 		buf_truncate(line, line->len - 1);
-	buf_puts(line, MORE_MARK);
+	buf_puts(line, mark);
 	while (cut < len && src[cut] == ' ')
 		cut++;
 	buf_add(rest, src + cut, len - cut);
@@ -318,14 +325,16 @@ fmt_finish(struct answer *a, size_t max)
 		buf_puts(&a->html, "</p>");
 		a->paras = 0;
 	}
-	split(&a->text, &a->more, full, strlen(full), max);
+	fmt_cut_line(&a->text, &a->more, full, strlen(full), max, MORE_MARK,
+	    FMT_BACK_HALF);
 	free(full);
 }
 
 void
 fmt_continue(struct answer *a, const char *src, size_t max)
 {
-	split(&a->text, &a->more, src, strlen(src), max);
+	fmt_cut_line(&a->text, &a->more, src, strlen(src), max, MORE_MARK,
+	    FMT_BACK_HALF);
 	buf_reset(&a->html);
 	html_escape(&a->html, buf_str(&a->text));
 }

@@ -495,26 +495,11 @@ hl_today(struct highlights *h, const char *network, const char *target,
 
 /* ---- the scheduler ------------------------------------------------------ */
 
-/* Cuts b to at most max bytes at a space (UTF-8 safe), ending in "…". */
-static void
-one_line(struct buf *b, size_t max)
-{
-	size_t cut;
-
-	if (b->len <= max)
-		return;
-	cut = utf8_cut(b->s, b->len, max - strlen("…"));
-	while (cut > max / 2 && b->s[cut] != ' ')
-		cut--;
-	buf_truncate(b, cut);
-	buf_puts(b, "…");
-}
-
 time_t
 hl_tick(struct highlights *h, time_t now)
 {
 	time_t next = now + 2 * 86400, when;	/* on_timer caps the sleep */
-	char v[16], id[HL_KEY_MAX + 16];
+	char v[16], id[HL_KEY_MAX + 16], *full;
 	size_t max;
 	int i, ymd, act;
 
@@ -535,10 +520,15 @@ hl_tick(struct highlights *h, time_t now)
 			max = h->line_max ? h->line_max(h->post_ctx,
 			    t->network, t->target) : 0;
 			if (max > 0 && h->ans.text.len > max) {
-				/* one line (IRC): shorter, then cut at a word */
+				/* one line (IRC): the brief form, cut once
+				 * by the one cutter, at a word */
 				answer_reset(&h->ans);
 				hl_format(h->kb, r, &h->ans, 1);
-				one_line(&h->ans.text, max);
+				full = buf_steal(&h->ans.text);
+				fmt_cut_line(&h->ans.text, &h->ans.more, full,
+				    strlen(full), max, "…", FMT_BACK_WORDS);
+				buf_reset(&h->ans.more);	/* no "more" */
+				free(full);
 			}
 			snprintf(id, sizeof(id), "%s|%d", t->key, ymd);
 			if (h->post == NULL || h->post(h->post_ctx, t->network,

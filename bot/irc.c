@@ -436,8 +436,9 @@ irc_post(struct adapter *ad, const char *network, const char *target,
 	(void)id;
 	if (n == NULL || n->state != NET_UP || !joined_is(n, target))
 		return -1;
-	sendf(n, 0, "PRIVMSG %s :%.*s", target,
-	    (int)utf8_cut(text, strlen(text), payload_max(n, target)), text);
+	/* cut once, by the scheduler, for irc_line_max (which is never
+	 * more than payload_max) */
+	sendf(n, 0, "PRIVMSG %s :%s", target, text);
 	return 0;
 }
 

@@ -120,37 +120,18 @@ payload_max(struct net *n, const char *target)
 	return over < IRC_MSG_MAX - 64 ? IRC_MSG_MAX - over : 64;
 }
 
-size_t
-irc_split_at(const char *text, size_t len, size_t max)
-{
-	size_t cut = utf8_cut(text, len, max), i;
-
-	if (cut >= len)
-		return cut;
-	/* between items ("; ", ". ") in the last quarter, then a space in
-	 * the second half: a reader should never get "(no figure |" on
-	 * one line and "in the guides)" on the next */
-	for (i = cut; i > max - max / 4 && i > 1; i--)
-		if (text[i] == ' ' && (text[i - 1] == ';' ||
-		    text[i - 1] == '.'))
-			return i;
-	for (i = cut; i > max / 2; i--)
-		if (text[i] == ' ')
-			return i;
-	return cut;
-}
-
 /*
  * Sends text to target in lines that fit, each starting with lead
  * ("nick: " in a channel, "" in private) so that every line of a long
- * answer says whom it is for.  In a channel as NOTICE: an automatic
+ * answer says whom it is for, cut by the one cutter (fmt_cut: an item
+ * in the last quarter, else a word).  In a channel as NOTICE: an automatic
  * reply, which by IRC's rule no bot answers (and the bot answers no
  * NOTICE), so two bots in a channel cannot keep answering each other,
  * as m.notice does on Matrix; in private as PRIVMSG, a conversation.
  */
 static void
-net_say(struct net *n, const char *origin, const char *target, const char *lead,
-    const char *text, int notice, int is_free)
+net_say(struct net *n, const char *origin, const char *target,
+    const char *lead, const char *text, int notice, int is_free)
 {
 	size_t max = payload_max(n, target), len = strlen(text), cut;
 	size_t ll = strlen(lead);
@@ -159,7 +140,7 @@ net_say(struct net *n, const char *origin, const char *target, const char *lead,
 	if (ll > max / 2)
 		ll = 0;
 	while (len > 0 && lines < n->cf->max_lines * 2) {
-		cut = irc_split_at(text, len, max - ll);
+		cut = fmt_cut(text, len, max - ll, FMT_BACK_QUARTER);
 		sendf_for(n, origin, is_free, "%s %s :%.*s%.*s", notice ?
 		    "NOTICE" : "PRIVMSG", target, (int)ll, lead, (int)cut,
 		    text);

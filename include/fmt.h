@@ -4,8 +4,8 @@
  * Command handlers describe an answer with these calls (text, emphasis,
  * a table of rows) and never produce markup themselves, so they do not
  * know which network asked: IRC and the terminal send `text`, Matrix sends
- * `html` as formatted_body.  fmt_finish() cuts the plain line to at most
- * ANSWER_LINE_MAX bytes on a UTF-8 boundary and keeps the rest for "more".
+ * `html` as formatted_body.  fmt_finish() cuts the plain line for the
+ * adapter's line (fmt_cut, the one cutter) and keeps the rest for "more".
  */
 #ifndef TECHPAY_FMT_H
 #define TECHPAY_FMT_H
@@ -62,7 +62,28 @@ void	fmt_li_begin(struct answer *, const char *sep);
 void	fmt_li_end(struct answer *);
 void	fmt_list_end(struct answer *);
 
-/* Cuts text to one line of at most max bytes; the rest goes to `more`. */
+/*
+ * The one cutter, for answers, IRC's lines and highlights alike.
+ * fmt_cut: where to end the first line of s (len bytes) within max bytes:
+ * after an item ("; ", then ". ", then ", ") if one is close enough to
+ * the end, else at a word (a space) in the second half, else at the last
+ * whole UTF-8 character; len when it all fits.  back says how far back an
+ * item may pull the cut: half the line for an answer (a list: whole
+ * items read better), a quarter for a line of an answer that was cut
+ * already (IRC's lines: long ones), none for prose (a highlight: words
+ * only, so that its summary starts on the line).
+ * fmt_cut_line: line gets src cut so, ended by mark when something was
+ * left (mark counted in max); rest what was left, its leading spaces
+ * skipped.
+ */
+enum fmt_back { FMT_BACK_HALF, FMT_BACK_QUARTER, FMT_BACK_WORDS };
+
+size_t	fmt_cut(const char *s, size_t len, size_t max, enum fmt_back back);
+void	fmt_cut_line(struct buf *line, struct buf *rest, const char *src,
+	    size_t len, size_t max, const char *mark, enum fmt_back back);
+
+/* Cuts text to one line of at most max bytes (fmt_cut_line, with a
+ * "more" mark); the rest goes to `more`. */
 void	fmt_finish(struct answer *, size_t max);
 
 /* Moves the next chunk of src (a pending "more") into a's text. */

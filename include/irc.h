@@ -15,11 +15,6 @@
 #define IRC_USER_MAX	10	/* user part of our prefix, as servers cap it */
 #define IRC_HOST_MAX	63	/* host part, worst case */
 
-/* Where to end the first line of text within max bytes: between items
- * ("; ", ". ") in the last quarter, else at a space in the second half,
- * never inside a UTF-8 character. */
-size_t		 irc_split_at(const char *text, size_t len, size_t max);
-
 extern const struct adapter_ops irc_ops;
 
 #endif

@@ -82,6 +82,8 @@ void		 link_free(struct link *);
  * The line as it goes on the wire: cut to IRC_MSG_MAX - 2 bytes on a
  * UTF-8 boundary, CR, LF and NUL replaced by spaces, CR LF and a NUL
  * added.  out holds IRC_MSG_MAX + 1 bytes; returns the length with CR LF.
+ * Not a cutter of text: answers and highlights come cut to fit (fmt_cut);
+ * this is the wire's guard for any line, the bot's own commands too.
  */
 size_t		 link_wire_line(const char *line, size_t n, char *out);
 

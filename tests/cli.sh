@@ -262,7 +262,7 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 s.listen(1)
 port = s.getsockname()[1]
-r = subprocess.run(["sh", os.path.join("tests", "irc", "demo.sh"), sys.argv[1]],
+r = subprocess.run(["sh", os.path.join("tests", "bench", "demo.sh"), sys.argv[1]],
                    env=dict(os.environ, DEMO_PORT=str(port)),
                    capture_output=True, text=True, timeout=30)
 print("exit", r.returncode, r.stderr.strip(), "running" in r.stdout)

@@ -1,4 +1,4 @@
-/* test_fmt.c -- money, HTML escaping, tables and the 400-byte cut. */
+/* test_fmt.c -- money, HTML escaping, tables and the one cutter. */
 #include "testutil.h"
 
 static void
@@ -162,10 +162,107 @@ test_07_echo_once_short_and_clean(void **s)
 	answer_free(&a);
 }
 
+/* The one cutter: what fits is not cut, whatever back says. */
+static void
+test_08_cut_fits_whole(void **s)
+{
+	(void)s;
+	assert_int_equal(fmt_cut("a; b c", 6, 6, FMT_BACK_HALF), 6);
+	assert_int_equal(fmt_cut("a; b c", 6, 40, FMT_BACK_WORDS), 6);
+	assert_int_equal(fmt_cut("", 0, 0, FMT_BACK_QUARTER), 0);
+}
+
+/* Items first: "; " before ". " before ", ", the ';' kept on the line. */
+static void
+test_09_cut_items_in_order(void **s)
+{
+	const char *t = "aaaa, bbbb. cccc; dddd eeee";
+
+	(void)s;
+	assert_int_equal(fmt_cut(t, strlen(t), 24, FMT_BACK_HALF), 17);
+	assert_int_equal(t[17 - 1], ';');
+	/* no "; " in reach: the ". " */
+	assert_int_equal(fmt_cut(t, strlen(t), 15, FMT_BACK_HALF), 11);
+	assert_int_equal(t[11 - 1], '.');
+}
+
+/* back: an item far from the end does not pull the cut in a quarter
+ * or with words only; a word does. */
+static void
+test_10_cut_back_limits_items(void **s)
+{
+	const char *t = "aaaaaaaa; bbb ccc ddd eee fff ggg";
+	size_t len = strlen(t);
+
+	(void)s;
+	/* max 30: the "; " at 8 is past half (15): not an item in reach */
+	assert_int_equal(fmt_cut(t, len, 30, FMT_BACK_HALF), 29);
+	assert_int_equal(fmt_cut(t, len, 14, FMT_BACK_HALF), 9);
+	assert_int_equal(fmt_cut(t, len, 14, FMT_BACK_QUARTER), 13);
+	assert_int_equal(fmt_cut(t, len, 14, FMT_BACK_WORDS), 13);
+}
+
+/* No space in the second half: the last whole UTF-8 character. */
+static void
+test_11_cut_utf8_exact_without_space(void **s)
+{
+	const char *t = "ab\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";	/* abéééé */
+	size_t c;
+
+	(void)s;
+	c = fmt_cut(t, strlen(t), 5, FMT_BACK_WORDS);
+	assert_int_equal(c, 4);
+	c = fmt_cut(t, strlen(t), 7, FMT_BACK_HALF);
+	assert_int_equal(c, 6);
+}
+
+/* fmt_cut_line: the mark counts in max, trailing spaces go, the rest
+ * starts at its first word. */
+static void
+test_12_cut_line_mark_and_rest(void **s)
+{
+	struct buf line = {0}, rest = {0};
+	const char *t = "one two three four five";
+
+	(void)s;
+	fmt_cut_line(&line, &rest, t, strlen(t), 14, "…", FMT_BACK_WORDS);
+	assert_string_equal(buf_str(&line), "one two…");
+	assert_true(line.len <= 14);
+	assert_string_equal(buf_str(&rest), "three four five");
+	fmt_cut_line(&line, &rest, t, strlen(t), 100, "…", FMT_BACK_WORDS);
+	assert_string_equal(buf_str(&line), t);
+	fmt_cut_line(&line, &rest, t, strlen(t), strlen(t), "…",
+	    FMT_BACK_HALF);
+	assert_string_equal(buf_str(&line), t);
+	assert_string_equal(buf_str(&rest), "");
+	buf_free(&line);
+	buf_free(&rest);
+}
+
+/* Every cut of a long mixed text is at most max, on a character
+ * boundary, and moves forward. */
+static void
+test_13_cut_never_over_max(void **s)
+{
+	const char *t = "Rôle: ingénieur; salaire — $140,000. Compétences, "
+	    "Kubernetes, Go; fin.";
+	size_t len = strlen(t), max, c;
+	enum fmt_back b;
+
+	(void)s;
+	for (b = FMT_BACK_HALF; b <= FMT_BACK_WORDS; b++)
+		for (max = 4; max < len + 2; max++) {
+			c = fmt_cut(t, len, max, b);
+			assert_true(c <= max || c == len);
+			assert_true(c > 0);
+			assert_true(((unsigned char)t[c] & 0xc0) != 0x80);
+		}
+}
+
 /* A sentence's end after an item's ("half the battle; ... base
  * salary. When evaluating..."): the line keeps the later one. */
 static void
-test_08_cut_at_later_sentence(void **s)
+test_14_cut_at_later_sentence(void **s)
 {
 	struct answer a;
 	int i;
@@ -195,7 +292,13 @@ main(void)
 		cmocka_unit_test(test_05_cut_at_separator),
 		cmocka_unit_test(test_06_echo_limits),
 		cmocka_unit_test(test_07_echo_once_short_and_clean),
-		cmocka_unit_test(test_08_cut_at_later_sentence),
+		cmocka_unit_test(test_08_cut_fits_whole),
+		cmocka_unit_test(test_09_cut_items_in_order),
+		cmocka_unit_test(test_10_cut_back_limits_items),
+		cmocka_unit_test(test_11_cut_utf8_exact_without_space),
+		cmocka_unit_test(test_12_cut_line_mark_and_rest),
+		cmocka_unit_test(test_13_cut_never_over_max),
+		cmocka_unit_test(test_14_cut_at_later_sentence),
 	};
 
 	return cmocka_run_group_tests_name("fmt", t, NULL, NULL);

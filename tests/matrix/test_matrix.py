@@ -31,10 +31,9 @@ import nio
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "lib")]
-from harness import BotProcess, free_port, port_open, run_suite, \
-    wait_for  # noqa: E402
+from harness import BotProcess, run_suite, wait_for  # noqa: E402
 from fault_proxy import FaultProxy  # noqa: E402
-from synapse import Synapse  # noqa: E402
+from synapse import Synapse, Pantalaimon  # noqa: E402
 
 BOT = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1
                       else "build/techpay")
@@ -1093,7 +1092,7 @@ def quoted(room):
     return urllib.parse.quote(room, safe="-._~")
 
 
-class T12Stall(unittest.TestCase):
+class T16Stall(unittest.TestCase):
     """A room whose sends cannot succeed holds back no other room."""
 
     def test_01_forbidden_room_dropped_once_others_answered(self):
@@ -1295,60 +1294,6 @@ class T14RoomsKey(unittest.TestCase):
         self.assertNotIn('"#ok:h"', r.stderr)
         self.assertNotIn('"!ok:h"', r.stderr)
 
-class Pantalaimon:
-    """The E2EE proxy in front of the test Synapse, on 127.0.0.1 only,
-    with the configuration the README gives for a headless bot."""
-
-    def __init__(self, workdir):
-        self.dir = os.path.join(workdir, "pantalaimon")
-        self.data = os.path.join(self.dir, "data")
-        os.makedirs(self.data)
-        self.port = free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
-        self.conf = os.path.join(self.dir, "pantalaimon.conf")
-        self.log = os.path.join(self.dir, "pantalaimon.log")
-        self.proc = None
-        # SSL (verify the homeserver's certificate) stays at its default:
-        # the test homeserver is plain http on loopback
-        with open(self.conf, "w") as f:
-            f.write("[Default]\nLogLevel = Info\nNotifications = Off\n\n"
-                    "[local-matrix]\nHomeserver = %s\n"
-                    "ListenAddress = 127.0.0.1\nListenPort = %d\n"
-                    "UseKeyring = No\nIgnoreVerification = True\n"
-                    % (HS.url, self.port))
-
-    def start(self):
-        self.logf = open(self.log, "a")
-        self.proc = subprocess.Popen([PANTALAIMON, "-c", self.conf,
-                                      "--data-path", self.data],
-                                     stdout=self.logf,
-                                     stderr=subprocess.STDOUT)
-        end = time.time() + 30
-        while time.time() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError("pantalaimon exited:\n" + self.logtext())
-            if port_open(self.port):
-                return
-            time.sleep(0.1)
-        raise RuntimeError("pantalaimon did not listen in 30 s:\n" +
-                           self.logtext())
-
-    def stop(self):
-        if self.proc:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
-            self.logf.close()
-
-    def logtext(self):
-        with open(self.log) as f:
-            return f.read()
-
-
 class E2EPerson(Person):
     """Someone with a real E2EE device: matrix-nio's e2e extra (vodozemac)
     and a store of its own, so what it sends in an encrypted room is
@@ -1434,7 +1379,7 @@ class T15Encrypted(unittest.TestCase):
         # nio warns of every event it cannot decrypt: the fake ones of
         # T01Talking's encrypted room, in alice's other rooms
         logging.getLogger("nio").setLevel(logging.ERROR)
-        cls.pan = Pantalaimon(TMP)
+        cls.pan = Pantalaimon(TMP, HS.url, PANTALAIMON)
         cls.pan.start()
         cls.alice = E2EPerson("@alice:localhost", "alice-pw")
 

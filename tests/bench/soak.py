@@ -18,8 +18,7 @@ import time
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [os.path.join(HERE, "..", "lib"),
-                os.path.join(HERE, "..", "matrix")]
+sys.path[:0] = [os.path.join(HERE, "..", "lib")]
 from harness import free_port, start_ngircd  # noqa: E402
 from synapse import Synapse  # noqa: E402
 

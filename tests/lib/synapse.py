@@ -1,4 +1,5 @@
-"""synapse.py -- a real Synapse homeserver on loopback, for the tests.
+"""synapse.py -- a real Synapse homeserver on loopback, and pantalaimon in
+front of it when a test wants one.
 
 Generates a config with Synapse's own --generate-config, then sets what
 the tests need: one client listener on 127.0.0.1, SQLite, a registration
@@ -9,31 +10,30 @@ through the admin API.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import yaml
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "lib"))
-from harness import free_port  # noqa: E402
+from harness import Process, free_port, port_open
 
 SERVER_NAME = "localhost"
 SECRET = "techpay-test-shared-secret"
 
 
-class Synapse:
+class Synapse(Process):
+    """One Synapse in workdir/synapse; rc_*: its rc_message limit."""
+
     def __init__(self, workdir, rc_per_second=0.5, rc_burst=3):
         self.dir = os.path.join(workdir, "synapse")
         os.makedirs(self.dir, exist_ok=True)
+        Process.__init__(self, os.path.join(self.dir, "stdout.log"))
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.conf = os.path.join(self.dir, "homeserver.yaml")
-        self.log = os.path.join(self.dir, "stdout.log")
-        self.proc = None
         subprocess.run([sys.executable, "-m", "synapse.app.homeserver",
                         "--server-name", SERVER_NAME,
                         "--config-path", self.conf,
@@ -82,41 +82,21 @@ class Synapse:
         with open(self.conf, "w") as f:
             yaml.safe_dump(c, f)
 
+    def answering(self):
+        try:
+            urllib.request.urlopen(self.url + "/_matrix/client/versions",
+                                   timeout=1)
+            return True
+        except (urllib.error.URLError, ConnectionError, OSError):
+            return False
+
     def start(self):
-        self.logf = open(self.log, "a")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "synapse.app.homeserver",
-             "-c", self.conf], stdout=self.logf, stderr=subprocess.STDOUT,
-            cwd=self.dir)
-        end = time.time() + 60
-        while time.time() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError("synapse exited:\n" + self.logtext())
-            try:
-                urllib.request.urlopen(self.url +
-                                       "/_matrix/client/versions", timeout=1)
-                return
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.1)
-        raise RuntimeError("synapse did not answer /versions in 60 s")
+        self.start_ready([sys.executable, "-m", "synapse.app.homeserver",
+                          "-c", self.conf], self.answering, 60,
+                         "synapse (/versions)", cwd=self.dir)
 
     def stop(self, sig=None):
-        if self.proc:
-            if sig:
-                self.proc.send_signal(sig)
-            else:
-                self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
-            self.logf.close()
-
-    def logtext(self):
-        with open(self.log) as f:
-            return f.read()
+        Process.stop(self, sig or signal.SIGTERM, 20)
 
     def register(self, user, password, admin=False):
         subprocess.run(
@@ -159,3 +139,36 @@ class Synapse:
             "type": "m.login.password",
             "identifier": {"type": "m.id.user", "user": user},
             "password": password})["access_token"]
+
+
+class Pantalaimon(Process):
+    """The E2EE proxy (binary: its path; it has a venv of its own) in
+    front of the homeserver at hs_url, on 127.0.0.1 only, in
+    workdir/pantalaimon, with the configuration the README gives for a
+    headless bot."""
+
+    def __init__(self, workdir, hs_url, binary):
+        self.dir = os.path.join(workdir, "pantalaimon")
+        self.data = os.path.join(self.dir, "data")
+        os.makedirs(self.data)
+        Process.__init__(self, os.path.join(self.dir, "pantalaimon.log"))
+        self.binary = binary
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.conf = os.path.join(self.dir, "pantalaimon.conf")
+        # SSL (verify the homeserver's certificate) stays at its default:
+        # the test homeserver is plain http on loopback
+        with open(self.conf, "w") as f:
+            f.write("[Default]\nLogLevel = Info\nNotifications = Off\n\n"
+                    "[local-matrix]\nHomeserver = %s\n"
+                    "ListenAddress = 127.0.0.1\nListenPort = %d\n"
+                    "UseKeyring = No\nIgnoreVerification = True\n"
+                    % (hs_url, self.port))
+
+    def start(self):
+        self.start_ready([self.binary, "-c", self.conf, "--data-path",
+                          self.data], lambda: port_open(self.port), 30,
+                         "pantalaimon")
+
+    def stop(self):
+        Process.stop(self, signal.SIGTERM, 10)
