@@ -6,6 +6,7 @@
  * plain bm25 quote when the map has nothing.  Each quote carries the
  * line its sentence has in the map.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,28 @@ sentence_of_label(const struct kb *kb, const char *label)
 	return -1;
 }
 
+/*
+ * The map's sentence of each of the model's labels, found once for a
+ * knowledge (by its hash: a reload with other sentences finds them
+ * again), not by a scan of the map for each label of every question.
+ */
+static const int *
+label_sentences(const struct kb *kb, const struct intent_model *m)
+{
+	static int idx[INTENT_CLASSES_MAX];
+	static uint64_t for_hash;
+	static int for_n = -1;
+	int i;
+
+	if (for_n != kb->nsentences || for_hash != kb->hash) {
+		for (i = 0; i < m->nclass; i++)
+			idx[i] = sentence_of_label(kb, m->labels[i]);
+		for_hash = kb->hash;
+		for_n = kb->nsentences;
+	}
+	return idx;
+}
+
 /* sp[i]: how likely the map's sentence i answers q, by the sentence
  * model (its best PROSE_TOP; the rest 0). */
 static void
@@ -112,10 +135,12 @@ sentence_p(const struct kb *kb, const struct intent *q, double *sp)
 {
 	const struct intent_model *m = &sentence_model_builtin;
 	double p[INTENT_CLASSES_MAX];
+	const int *of;
 	int i, k, best, idx;
 
 	if (m->nclass == 0 || m->nclass > INTENT_CLASSES_MAX)
 		return;
+	of = label_sentences(kb, m);
 	intent_score(m, q, p);
 	for (k = 0; k < PROSE_TOP; k++) {
 		for (best = 0, i = 1; i < m->nclass; i++)
@@ -123,7 +148,7 @@ sentence_p(const struct kb *kb, const struct intent *q, double *sp)
 				best = i;
 		if (p[best] <= 0)
 			break;
-		if ((idx = sentence_of_label(kb, m->labels[best])) >= 0)
+		if ((idx = of[best]) >= 0 && idx < kb->nsentences)
 			sp[idx] = p[best];
 		p[best] = 0;
 	}
