@@ -35,6 +35,9 @@
 /* A follow-up's own aspect, when the aspect model is this sure of it;
  * else the last question's is kept ("same question for devops"). */
 #define ASPECT_OWN_P	0.6f
+/* A data question ("which country") the model is this sure of is one,
+ * whatever pay words it has */
+#define ABOUT_LAST_DATA_P	0.6f
 /* Words of a message that asks for the rest ("ok go on then pls") */
 #define MORE_WORDS_MAX	5
 
@@ -320,8 +323,9 @@ comparative(const struct intent *q)
 static int
 plural(const struct intent *q)
 {
+	/* "which of those three", not "the three worst paid ones" */
 	static const char *const words[] = { "those", "these", "both",
-	    "them", "either", "two", "three", NULL };
+	    "them", "either", NULL };
 
 	return any_word(q, words);
 }
@@ -548,7 +552,10 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 	 * skills, which the model read as something else; the last
 	 * answer's role is what they are about */
 	if (!names_subject(e) && last->nroles && (q->kind == I_NONE ||
-	    q->kind == I_ACK || q->kind == I_DATA || q->kind == I_HELP ||
+	    q->kind == I_ACK || q->kind == I_HELP ||
+	    /* "are these salaries for the us" is about the data, surely */
+	    (q->kind == I_DATA && (e->mods || q->measure != PICK_DEFAULT ||
+	    q->top[0].p < ABOUT_LAST_DATA_P)) ||
 	    q->kind == I_OFFTOPIC || (q->kind == I_CITE &&
 	    q->measure != PICK_DEFAULT)))
 		about_last(q);
