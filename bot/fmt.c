@@ -320,12 +320,16 @@ void
 fmt_finish(struct answer *a, size_t max)
 {
 	char *full = buf_steal(&a->text);
+	size_t n = strlen(full);
 
+	/* a sentence's end left for more that never came */
+	while (n > 0 && full[n - 1] == ' ')
+		full[--n] = '\0';
 	if (a->paras > 0) {
 		buf_puts(&a->html, "</p>");
 		a->paras = 0;
 	}
-	fmt_cut_line(&a->text, &a->more, full, strlen(full), max, MORE_MARK,
+	fmt_cut_line(&a->text, &a->more, full, n, max, MORE_MARK,
 	    FMT_BACK_HALF);
 	free(full);
 }
