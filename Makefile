@@ -410,7 +410,7 @@ static: $(B)/gen/kb_embed.c
 # build/fuzz/crash-TARGET-*: make it a regression case.
 
 FUZZ_TARGETS = fuzz_router fuzz_mxsync fuzz_kb fuzz_config fuzz_irc \
-	       fuzz_ircserver fuzz_ircwire fuzz_olm
+	       fuzz_ircserver fuzz_ircwire fuzz_olm fuzz_mxcrypto
 FUZZ_SECONDS ?= 30
 FUZZ_CC	 = clang
 FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
