@@ -22,21 +22,7 @@
 #include "json.h"
 #include "log.h"
 #include "mx_crypto.h"
-
-#define PICKLE_MAX	(64 * 1024)	/* an account's pickle is ~10 KB */
-#define OTK_JSON_MAX	(16 * 1024)	/* VZ_OTK_GENERATE_MAX keys */
-
-struct mxc {
-	struct state	*st;
-	char		*scope;
-	char		*user;
-	char		*device;
-	uint8_t		 key[VZ_PICKLE_KEY_LEN];
-	struct vz_account *acct;
-	char		 curve[VZ_KEY_SIZE];
-	char		 ed[VZ_KEY_SIZE];
-	int		 uploaded;	/* device keys on the server */
-};
+#include "mx_crypto_int.h"
 
 /* ---- canonical JSON ---- */
 
@@ -134,8 +120,8 @@ mxc_canonical(const cJSON *v, struct buf *out)
 
 /* The Ed25519 signature of obj's canonical JSON without signatures and
  * unsigned, added as obj.signatures[user]["ed25519:DEVICE"]. */
-static int
-sign_json(struct mxc *x, cJSON *obj)
+int
+mxc_sign_json(struct mxc *x, cJSON *obj)
 {
 	cJSON *sigs, *mine, *copy = cJSON_Duplicate(obj, 1);
 	struct buf b = {0};
@@ -259,8 +245,8 @@ mxc_pickle_key(const char *file, const char *state_dir, uint8_t *key,
 
 /* ---- the account ---- */
 
-static int
-save_account(struct mxc *x)
+int
+mxc_save_account(struct mxc *x)
 {
 	char *p = xmalloc(PICKLE_MAX), err[VZ_ERR_MAX];
 	int rc = -1;
@@ -325,7 +311,7 @@ mxc_open(struct state *st, const char *scope, const char *user_id,
 			goto fail;
 		}
 		x->uploaded = 0;
-		if (save_account(x) == -1 || state_crypto_put(st, scope,
+		if (mxc_save_account(x) == -1 || state_crypto_put(st, scope,
 		    "account", "device", device_id) == -1 ||
 		    state_crypto_put(st, scope, "account", "uploaded", "0") ==
 		    -1) {
@@ -400,7 +386,7 @@ device_keys(struct mxc *x)
 	cJSON_AddStringToObject(keys, name, x->curve);
 	snprintf(name, sizeof(name), "ed25519:%s", x->device);
 	cJSON_AddStringToObject(keys, name, x->ed);
-	if (sign_json(x, d) == -1) {
+	if (mxc_sign_json(x, d) == -1) {
 		cJSON_Delete(d);
 		return NULL;
 	}
@@ -423,7 +409,7 @@ add_keys(struct mxc *x, cJSON *dst, const char *json, int fallback)
 		cJSON_AddStringToObject(o, "key", k->valuestring);
 		if (fallback)
 			cJSON_AddTrueToObject(o, "fallback");
-		if (sign_json(x, o) == -1) {
+		if (mxc_sign_json(x, o) == -1) {
 			cJSON_Delete(o);
 			continue;
 		}
@@ -462,7 +448,7 @@ mxc_upload_body(struct mxc *x, struct buf *out)
 	} else
 		cJSON_Delete(o);
 	free(otk);
-	if (n == 0 || save_account(x) == -1) {
+	if (n == 0 || mxc_save_account(x) == -1) {
 		cJSON_Delete(body);
 		return 0;
 	}
@@ -484,7 +470,7 @@ mxc_uploaded(struct mxc *x, const char *body, char *err, size_t errlen)
 		return -1;
 	}
 	x->uploaded = 1;
-	if (save_account(x) == -1 || state_crypto_put(x->st, x->scope,
+	if (mxc_save_account(x) == -1 || state_crypto_put(x->st, x->scope,
 	    "account", "uploaded", "1") == -1) {
 		snprintf(err, errlen, "the published keys could not be "
 		    "saved in the state store");
@@ -519,7 +505,7 @@ mxc_key_counts(struct mxc *x, long otk_count, int fallback_unused)
 			changed = due = 1;
 	}
 	if (changed)
-		save_account(x);
+		mxc_save_account(x);
 	return due || !x->uploaded;
 }
 
@@ -537,8 +523,8 @@ struct olm_try {
 	int		 tried;
 };
 
-static void
-save_session(struct mxc *x, const char *sender_key, struct vz_session *s)
+void
+mxc_save_session(struct mxc *x, const char *sender_key, struct vz_session *s)
 {
 	char id[VZ_ID_SIZE], err[VZ_ERR_MAX], rowid[VZ_KEY_SIZE + VZ_ID_SIZE];
 	char *p = xmalloc(PICKLE_MAX);
@@ -575,7 +561,7 @@ try_session(const char *id, const char *value, long long at, void *ctx)
 	    sizeof(err)) == 1) || t->type == VZ_OLM_NORMAL) {
 		if (vz_session_decrypt(s, t->type, t->body, t->out, t->outsz,
 		    &t->outlen, err, sizeof(err)) == 0) {
-			save_session(t->x, t->sender_key, s);
+			mxc_save_session(t->x, t->sender_key, s);
 			t->done = 1;
 		}
 	}
@@ -638,8 +624,8 @@ olm_decrypt(struct mxc *x, const cJSON *content, char **plain, char *err,
 			return -1;
 		}
 		/* the one-time key it used is gone: saved at once */
-		save_account(x);
-		save_session(x, sk, s);
+		mxc_save_account(x);
+		mxc_save_session(x, sk, s);
 		vz_session_free(s);
 		t.done = 1;
 	}

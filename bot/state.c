@@ -580,7 +580,8 @@ state_crypto_each(struct state *st, const char *scope, const char *kind,
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	for (i = 0; i < n; i++) {
-		if (!stop && fn(rows[i].id, rows[i].value, rows[i].at, ctx))
+		if (fn && !stop && fn(rows[i].id, rows[i].value, rows[i].at,
+		    ctx))
 			stop = 1;
 		explicit_bzero(rows[i].value, strlen(rows[i].value));
 		free(rows[i].id);

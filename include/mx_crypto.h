@@ -164,4 +164,59 @@ void		 mxc_unwait(struct mxc *, const char *event_id);
  * one log line each; returns how many. */
 int		 mxc_expire(struct mxc *, time_t now);
 
+/* ---- writing: the devices of others, room keys, Megolm ---- */
+
+#define MXC_ROTATE_MSGS		100	/* m.room.encryption's defaults */
+#define MXC_ROTATE_MS		(7L * 24 * 3600 * 1000)
+#define MXC_CLAIM_TIMEOUT_MS	10000
+
+/* A device list to fetch again: device_lists.changed named the user. */
+void		 mxc_devices_changed(struct mxc *, const char *user);
+/*
+ * The /keys/query body for those of users (n of them) whose devices are
+ * not known or have changed: 1 with out filled, 0 when none needs it.
+ */
+int		 mxc_query_body(struct mxc *, const char *const *users, int n,
+		    struct buf *out);
+/*
+ * The answer to that query: each device whose user and device id match
+ * and whose keys its own Ed25519 key signs is kept (one that changed its
+ * Ed25519 key is not: logged); a device that is no longer listed is
+ * forgotten.  How many devices are kept, -1 with err when the answer is
+ * not JSON.
+ */
+int		 mxc_query_result(struct mxc *, const char *body, char *err,
+		    size_t errlen);
+/* The /keys/claim body for the devices of users with no Olm session
+ * yet: 1 with out filled, 0 when none lacks one. */
+int		 mxc_claim_body(struct mxc *, const char *const *users, int n,
+		    struct buf *out);
+/* The answer: a one-time key its device signs opens an Olm session to
+ * it.  How many sessions were opened; -1 when the answer is not JSON. */
+int		 mxc_claim_result(struct mxc *, const char *body, char *err,
+		    size_t errlen);
+/*
+ * The room's outbound Megolm session readied for users: a new one when
+ * there is none, when it has sent rot_msgs messages or is rot_ms old
+ * (now_ms), or when a device it was shared with is no longer among the
+ * members' (a person left, a device was removed).  Then the
+ * /sendToDevice body (m.room.encrypted, each m.room_key sealed for one
+ * device over Olm) for the devices that lack it: 1 with out filled, 0
+ * when every device has it; those devices count as having it once
+ * mxc_shared() is called after the send succeeded.
+ */
+int		 mxc_share_body(struct mxc *, const char *room_id,
+		    const char *const *users, int n, long rot_msgs,
+		    long long rot_ms, long long now_ms, struct buf *out,
+		    char *err, size_t errlen);
+void		 mxc_shared(struct mxc *, const char *room_id);
+/*
+ * The m.room.encrypted content of an event (type, content) for room_id,
+ * under its outbound session (mxc_share_body first): m.relates_to stays
+ * in clear.  The session is saved before the content is given.
+ */
+int		 mxc_encrypt(struct mxc *, const char *room_id, const char *type,
+		    const cJSON *content, struct buf *out, char *err,
+		    size_t errlen);
+
 #endif

@@ -62,9 +62,9 @@ int		 state_crypto_put(struct state *, const char *scope,
 		    const char *kind, const char *id, const char *value);
 int		 state_crypto_del(struct state *, const char *scope,
 		    const char *kind, const char *id);
-/* Calls fn for each row of scope/kind whose id starts with prefix
- * (NULL: every one), oldest first, until fn returns non-zero; returns
- * how many rows there were. */
+/* Calls fn (NULL: none, only counts) for each row of scope/kind whose
+ * id starts with prefix (NULL: every one), oldest first, until fn
+ * returns non-zero; returns how many rows there were. */
 int		 state_crypto_each(struct state *, const char *scope,
 		    const char *kind, const char *prefix, state_crypto_fn *fn,
 		    void *ctx);

@@ -778,6 +778,438 @@ test_10_malformed_dropped_with_a_message(void **s)
 	state_free(st);
 }
 
+/* ---- writing ---- */
+
+/* Alice's device keys as /keys/query lists them, signed by her. */
+static cJSON *
+alice_device(struct alice *a, const char *user, const char *dev, int forge)
+{
+	cJSON *d = cJSON_CreateObject(), *k, *sg;
+	struct buf b = {0};
+	char name[64], sig[VZ_SIG_SIZE], e[VZ_ERR_MAX];
+
+	cJSON_AddStringToObject(d, "user_id", user);
+	cJSON_AddStringToObject(d, "device_id", dev);
+	k = cJSON_AddArrayToObject(d, "algorithms");
+	cJSON_AddItemToArray(k, cJSON_CreateString(MXC_OLM));
+	k = cJSON_AddObjectToObject(d, "keys");
+	snprintf(name, sizeof(name), "curve25519:%s", dev);
+	cJSON_AddStringToObject(k, name, a->curve);
+	snprintf(name, sizeof(name), "ed25519:%s", dev);
+	cJSON_AddStringToObject(k, name, a->ed);
+	assert_int_equal(mxc_canonical(d, &b), 0);
+	assert_int_equal(vz_account_sign(a->acct, buf_str(&b), b.len, sig,
+	    sizeof(sig), NULL, e, sizeof(e)), 0);
+	if (forge)
+		sig[3] = sig[3] == 'A' ? 'B' : 'A';
+	sg = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "signatures"),
+	    user);
+	cJSON_AddStringToObject(sg, name, sig);
+	/* unsigned is not signed: a server may add to it */
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(d, "unsigned"),
+	    "device_display_name", "Alice's phone");
+	buf_free(&b);
+	return d;
+}
+
+/* A /keys/query answer: the devices of the users given in pairs of
+ * (user, device object). */
+static char *
+query_answer(int n, ...)
+{
+	cJSON *j = cJSON_CreateObject(), *dk = cJSON_AddObjectToObject(j,
+	    "device_keys"), *u, *d;
+	const char *user;
+	va_list ap;
+	char *s;
+	int i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		user = va_arg(ap, const char *);
+		d = va_arg(ap, cJSON *);
+		if ((u = cJSON_GetObjectItemCaseSensitive(dk, user)) == NULL)
+			u = cJSON_AddObjectToObject(dk, user);
+		if (d)
+			cJSON_AddItemToObject(u, cJSON_GetObjectItemCaseSensitive(
+			    d, "device_id")->valuestring, d);
+	}
+	va_end(ap);
+	cJSON_AddObjectToObject(j, "failures");
+	s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	return s;
+}
+
+/* Alice's one-time key, signed by her, as /keys/claim answers. */
+static char *
+claim_answer(struct alice *a, const char *user, const char *dev, int forge)
+{
+	char otks[4096], sig[VZ_SIG_SIZE], e[VZ_ERR_MAX], name[64], *s;
+	cJSON *j, *k, *o, *res;
+	struct buf b = {0};
+
+	assert_int_equal(vz_account_generate_one_time_keys(a->acct, 1, e,
+	    sizeof(e)), 0);
+	assert_int_equal(vz_account_one_time_keys(a->acct, otks, sizeof(otks),
+	    NULL, e, sizeof(e)), 0);
+	vz_account_mark_published(a->acct, e, sizeof(e));
+	j = cJSON_Parse(otks);
+	k = j->child;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "key", k->valuestring);
+	assert_int_equal(mxc_canonical(o, &b), 0);
+	assert_int_equal(vz_account_sign(a->acct, buf_str(&b), b.len, sig,
+	    sizeof(sig), NULL, e, sizeof(e)), 0);
+	if (forge)
+		sig[3] = sig[3] == 'A' ? 'B' : 'A';
+	snprintf(name, sizeof(name), "ed25519:%s", dev);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(
+	    cJSON_AddObjectToObject(o, "signatures"), user), name, sig);
+	snprintf(name, sizeof(name), "signed_curve25519:%s", k->string);
+	res = cJSON_CreateObject();
+	cJSON_AddItemToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(
+	    cJSON_AddObjectToObject(res, "one_time_keys"), user), dev), name,
+	    o);
+	s = cJSON_PrintUnformatted(res);
+	cJSON_Delete(res);
+	cJSON_Delete(j);
+	buf_free(&b);
+	return s;
+}
+
+static void
+test_11_device_lists_verified(void **s)
+{
+	struct state *st = store();
+	struct mxc *x = bot_open(st, NULL);
+	const char *users[] = { ALICE, "@bob:example.org" };
+	struct alice a, b, m;
+	struct buf q = {0};
+	char *ans;
+	int n = 0;
+
+	(void)s;
+	alice_new(&a);
+	alice_new(&b);
+	alice_new(&m);
+	assert_int_equal(mxc_query_body(x, users, 2, &q), 1);
+	assert_string_equal(buf_str(&q), "{\"device_keys\":{\"" ALICE
+	    "\":[],\"@bob:example.org\":[]}}");
+	/* Alice's phone, Bob's forged laptop, one listed under another id */
+	ans = query_answer(4, ALICE, alice_device(&a, ALICE, "PHONE", 0),
+	    "@bob:example.org", alice_device(&b, "@bob:example.org", "LAPTOP",
+	    1), ALICE, alice_device(&m, ALICE, "TABLET", 0),
+	    "@bob:example.org", alice_device(&m, ALICE, "SPY", 0));
+	assert_int_equal(mxc_query_result(x, ans, err, sizeof(err)), 2);
+	free(ans);
+	state_crypto_each(st, "matrix:t", "device", NULL, count_row, &n);
+	assert_int_equal(n, 2);	/* PHONE and TABLET */
+	buf_reset(&q);
+	assert_int_equal(mxc_query_body(x, users, 2, &q), 0);
+	/* the tablet's key changes (another device claims its id), and the
+	 * phone is removed */
+	mxc_devices_changed(x, ALICE);
+	mxc_devices_changed(x, "@carol:example.org");	/* not tracked */
+	assert_int_equal(mxc_query_body(x, users, 2, &q), 1);
+	assert_string_equal(buf_str(&q), "{\"device_keys\":{\"" ALICE
+	    "\":[]}}");
+	ans = query_answer(1, ALICE, alice_device(&b, ALICE, "TABLET", 0));
+	assert_int_equal(mxc_query_result(x, ans, err, sizeof(err)), 0);
+	free(ans);
+	n = 0;
+	state_crypto_each(st, "matrix:t", "device", NULL, count_row, &n);
+	assert_int_equal(n, 1);
+	ans = state_crypto_get(st, "matrix:t", "device", ALICE "|TABLET");
+	assert_non_null(strstr(ans, m.ed));	/* the first key stays */
+	free(ans);
+	assert_int_equal(mxc_query_result(x, "[1", err, sizeof(err)), -1);
+	buf_free(&q);
+	alice_free(&a);
+	alice_free(&b);
+	alice_free(&m);
+	mxc_free(x);
+	state_free(st);
+}
+
+/* The bot knows Alice's device (queried) and has an Olm session to it
+ * (claimed). */
+static void
+bot_knows(struct mxc *x, struct alice *a, const char *user,
+    const char *dev)
+{
+	struct buf q = {0};
+	char *ans;
+
+	ans = query_answer(1, user, alice_device(a, user, dev, 0));
+	assert_true(mxc_query_result(x, ans, err, sizeof(err)) >= 1);
+	free(ans);
+	if (mxc_claim_body(x, &user, 1, &q) == 1) {
+		ans = claim_answer(a, user, dev, 0);
+		assert_int_equal(mxc_claim_result(x, ans, err, sizeof(err)), 1);
+		free(ans);
+	}
+	buf_free(&q);
+}
+
+static void
+test_12_claimed_keys_verified(void **s)
+{
+	struct state *st = store();
+	struct mxc *x = bot_open(st, NULL);
+	const char *users[] = { ALICE };
+	struct buf q = {0};
+	struct alice a;
+	char *ans;
+
+	(void)s;
+	alice_new(&a);
+	ans = query_answer(1, ALICE, alice_device(&a, ALICE, "PHONE", 0));
+	mxc_query_result(x, ans, err, sizeof(err));
+	free(ans);
+	assert_int_equal(mxc_claim_body(x, users, 1, &q), 1);
+	assert_string_equal(buf_str(&q), "{\"one_time_keys\":{\"" ALICE "\":"
+	    "{\"PHONE\":\"signed_curve25519\"}},\"timeout\":10000}");
+	ans = claim_answer(&a, ALICE, "PHONE", 1);	/* forged */
+	assert_int_equal(mxc_claim_result(x, ans, err, sizeof(err)), 0);
+	free(ans);
+	buf_reset(&q);
+	assert_int_equal(mxc_claim_body(x, users, 1, &q), 1);
+	ans = claim_answer(&a, ALICE, "PHONE", 0);
+	assert_int_equal(mxc_claim_result(x, ans, err, sizeof(err)), 1);
+	free(ans);
+	buf_reset(&q);
+	assert_int_equal(mxc_claim_body(x, users, 1, &q), 0);
+	buf_free(&q);
+	alice_free(&a);
+	mxc_free(x);
+	state_free(st);
+}
+
+/* Alice's device reads a /sendToDevice body: the m.room_key for her,
+ * as an inbound Megolm session (NULL when the body has none for her). */
+static struct vz_inbound *
+alice_receive(struct alice *a, const char *body, const char *user,
+    const char *dev, const char *room)
+{
+	cJSON *j = cJSON_Parse(body), *c, *m, *p;
+	char plain[BIG], e[VZ_ERR_MAX];
+	struct vz_inbound *in;
+	size_t n;
+	int type;
+
+	c = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "messages"), user), dev);
+	if (c == NULL) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+	    c, "ciphertext"), a->curve);
+	assert_non_null(m);
+	type = cJSON_GetObjectItemCaseSensitive(m, "type")->valueint;
+	if (type == VZ_OLM_PREKEY && (a->olm == NULL || vz_session_matches(
+	    a->olm, cJSON_GetObjectItemCaseSensitive(m, "body")->valuestring,
+	    e, sizeof(e)) != 1)) {
+		vz_session_free(a->olm);
+		a->olm = vz_account_inbound_session(a->acct,
+		    cJSON_GetObjectItemCaseSensitive(c,
+		    "sender_key")->valuestring,
+		    cJSON_GetObjectItemCaseSensitive(m, "body")->valuestring,
+		    plain, sizeof(plain), &n, e, sizeof(e));
+		assert_non_null(a->olm);
+	} else
+		assert_int_equal(vz_session_decrypt(a->olm, type,
+		    cJSON_GetObjectItemCaseSensitive(m, "body")->valuestring,
+		    plain, sizeof(plain), &n, e, sizeof(e)), 0);
+	cJSON_Delete(j);
+	j = cJSON_Parse(plain);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(j,
+	    "type")->valuestring, "m.room_key");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(j,
+	    "recipient")->valuestring, user);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "recipient_keys"),
+	    "ed25519")->valuestring, a->ed);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(j,
+	    "sender")->valuestring, BOT);
+	p = cJSON_GetObjectItemCaseSensitive(j, "content");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(p,
+	    "room_id")->valuestring, room);
+	in = vz_inbound_new(cJSON_GetObjectItemCaseSensitive(p,
+	    "session_key")->valuestring, e, sizeof(e));
+	assert_non_null(in);
+	cJSON_Delete(j);
+	return in;
+}
+
+/* Alice reads an m.room.encrypted content of the bot's: its body. */
+static char *
+alice_read(struct vz_inbound *in, const char *content, const char *room)
+{
+	cJSON *c = cJSON_Parse(content), *j;
+	char plain[BIG], e[VZ_ERR_MAX], *body;
+	uint32_t ix;
+
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(c,
+	    "algorithm")->valuestring, MXC_MEGOLM);
+	if (vz_inbound_decrypt(in, cJSON_GetObjectItemCaseSensitive(c,
+	    "ciphertext")->valuestring, plain, sizeof(plain), NULL, &ix, e,
+	    sizeof(e)) == -1) {
+		cJSON_Delete(c);
+		return NULL;
+	}
+	cJSON_Delete(c);
+	j = cJSON_Parse(plain);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(j,
+	    "room_id")->valuestring, room);
+	body = strdup(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "content"),
+	    "body")->valuestring);
+	cJSON_Delete(j);
+	return body;
+}
+
+static void
+answer(struct mxc *x, const char *text, struct buf *out)
+{
+	cJSON *c = cJSON_CreateObject(), *r;
+
+	cJSON_AddStringToObject(c, "msgtype", "m.notice");
+	cJSON_AddStringToObject(c, "body", text);
+	r = cJSON_AddObjectToObject(cJSON_AddObjectToObject(c, "m.relates_to"),
+	    "m.in_reply_to");
+	cJSON_AddStringToObject(r, "event_id", "$q");
+	buf_reset(out);
+	assert_int_equal(mxc_encrypt(x, ROOM, "m.room.message", c, out, err,
+	    sizeof(err)), 0);
+	cJSON_Delete(c);
+}
+
+static void
+test_13_share_then_encrypt(void **s)
+{
+	struct state *st = store();
+	struct mxc *x = bot_open(st, NULL);
+	const char *users[] = { ALICE, "@bob:example.org" };
+	struct buf b = {0}, m = {0};
+	struct vz_inbound *ia, *ib;
+	struct alice a, bob;
+	char *body;
+	cJSON *c;
+
+	(void)s;
+	alice_new(&a);
+	alice_new(&bob);
+	assert_int_equal(mxc_encrypt(x, ROOM, "m.room.message", NULL, &m, err,
+	    sizeof(err)), -1);	/* nothing shared yet */
+	bot_knows(x, &a, ALICE, "PHONE");
+	bot_knows(x, &bob, "@bob:example.org", "LAPTOP");
+	assert_int_equal(mxc_share_body(x, ROOM, users, 2, 100, MXC_ROTATE_MS,
+	    1000, &b, err, sizeof(err)), 1);
+	ia = alice_receive(&a, buf_str(&b), ALICE, "PHONE", ROOM);
+	ib = alice_receive(&bob, buf_str(&b), "@bob:example.org", "LAPTOP",
+	    ROOM);
+	mxc_shared(x, ROOM);
+	buf_reset(&b);
+	assert_int_equal(mxc_share_body(x, ROOM, users, 2, 100, MXC_ROTATE_MS,
+	    2000, &b, err, sizeof(err)), 0);	/* all have it */
+	answer(x, "Staff engineers earn most.", &m);
+	/* the relation in clear, the body not */
+	assert_non_null(strstr(buf_str(&m), "\"m.relates_to\":{\"m.in_reply_to"
+	    "\":{\"event_id\":\"$q\"}}"));
+	assert_null(strstr(buf_str(&m), "Staff"));
+	body = alice_read(ia, buf_str(&m), ROOM);
+	assert_string_equal(body, "Staff engineers earn most.");
+	free(body);
+	body = alice_read(ib, buf_str(&m), ROOM);
+	assert_string_equal(body, "Staff engineers earn most.");
+	free(body);
+	c = cJSON_Parse(buf_str(&m));
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(c,
+	    "sender_key")->valuestring, mxc_curve25519(x));
+	cJSON_Delete(c);
+	vz_inbound_free(ia);
+	vz_inbound_free(ib);
+	/* Bob leaves: a new session, which only Alice gets */
+	buf_reset(&b);
+	assert_int_equal(mxc_share_body(x, ROOM, users, 1, 100, MXC_ROTATE_MS,
+	    3000, &b, err, sizeof(err)), 1);
+	assert_null(alice_receive(&bob, buf_str(&b), "@bob:example.org",
+	    "LAPTOP", ROOM));
+	ia = alice_receive(&a, buf_str(&b), ALICE, "PHONE", ROOM);
+	/* a send that failed (no mxc_shared): the key goes again */
+	buf_reset(&b);
+	assert_int_equal(mxc_share_body(x, ROOM, users, 1, 100, MXC_ROTATE_MS,
+	    3000, &b, err, sizeof(err)), 1);
+	vz_inbound_free(alice_receive(&a, buf_str(&b), ALICE, "PHONE", ROOM));
+	mxc_shared(x, ROOM);
+	answer(x, "Second answer.", &m);
+	body = alice_read(ia, buf_str(&m), ROOM);
+	assert_string_equal(body, "Second answer.");
+	free(body);
+	vz_inbound_free(ia);
+	buf_free(&b);
+	buf_free(&m);
+	alice_free(&a);
+	alice_free(&bob);
+	mxc_free(x);
+	state_free(st);
+}
+
+static void
+test_14_rotation(void **s)
+{
+	struct state *st = store();
+	struct mxc *x = bot_open(st, NULL);
+	const char *users[] = { ALICE };
+	struct buf b = {0}, m = {0};
+	struct vz_inbound *ia;
+	struct alice a;
+	char *body;
+	int i;
+
+	(void)s;
+	alice_new(&a);
+	bot_knows(x, &a, ALICE, "PHONE");
+	assert_int_equal(mxc_share_body(x, ROOM, users, 1, 3, 60000, 0, &b,
+	    err, sizeof(err)), 1);
+	ia = alice_receive(&a, buf_str(&b), ALICE, "PHONE", ROOM);
+	mxc_shared(x, ROOM);
+	for (i = 0; i < 3; i++) {
+		buf_reset(&b);
+		assert_int_equal(mxc_share_body(x, ROOM, users, 1, 3, 60000,
+		    1000, &b, err, sizeof(err)), 0);
+		answer(x, "a", &m);
+	}
+	/* three sent: the fourth needs a new session */
+	buf_reset(&b);
+	assert_int_equal(mxc_share_body(x, ROOM, users, 1, 3, 60000, 1000, &b,
+	    err, sizeof(err)), 1);
+	mxc_shared(x, ROOM);
+	answer(x, "fourth", &m);
+	assert_null(alice_read(ia, buf_str(&m), ROOM));	/* not the old one */
+	vz_inbound_free(ia);
+	ia = alice_receive(&a, buf_str(&b), ALICE, "PHONE", ROOM);
+	body = alice_read(ia, buf_str(&m), ROOM);
+	assert_string_equal(body, "fourth");
+	free(body);
+	vz_inbound_free(ia);
+	/* a minute later: new again; and the sessions survive a restart */
+	mxc_free(x);
+	x = bot_open(st, NULL);
+	buf_reset(&b);
+	assert_int_equal(mxc_share_body(x, ROOM, users, 1, 3, 60000, 30000, &b,
+	    err, sizeof(err)), 0);
+	assert_int_equal(mxc_share_body(x, ROOM, users, 1, 3, 60000, 61000, &b,
+	    err, sizeof(err)), 1);
+	buf_free(&b);
+	buf_free(&m);
+	alice_free(&a);
+	mxc_free(x);
+	state_free(st);
+}
+
 int
 main(void)
 {
@@ -801,6 +1233,14 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_10_malformed_dropped_with_a_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_11_device_lists_verified,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_12_claimed_keys_verified,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_13_share_then_encrypt,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_14_rotation, setup,
+		    teardown),
 	};
 
 	log_set_level(LOG_ERROR);	/* the drops' warnings are expected */
