@@ -72,7 +72,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c \
-	   bot/sendq.c bot/mx_crypto.c bot/mx_share.c
+	   bot/sendq.c bot/mx_crypto.c bot/mx_share.c bot/mx_e2ee.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
