@@ -16,12 +16,12 @@
 # as root; otherwise the exact apt-get command is printed.
 
 CC	?= cc
-PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl libsystemd libedit \
+PKGS	 = libcjson libutf8proc sqlite3 inih openssl libcurl libedit \
 	   icu-uc icu-i18n
 # what building and "make run" need; the tests need the rest too
 BUILD_PKGS = build-essential pkg-config libcjson-dev libutf8proc-dev \
 	   libsqlite3-dev libircclient-dev libinih-dev libssl-dev \
-	   libcurl4-openssl-dev libsystemd-dev libedit-dev liblinear-dev \
+	   libcurl4-openssl-dev libedit-dev liblinear-dev \
 	   libicu-dev libstemmer-dev tzdata cargo-web rustc-web
 TEST_PKGS = libcmocka-dev ngircd python3-irc openssl inspircd \
 	   atheme-services python3-venv clang libclang-rt-14-dev clang-tidy \
@@ -59,8 +59,9 @@ SAN	 = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 INDEX_MODS = index index_build index_typo index_names index_read \
 	   index_fts index_roles index_passages index_bm25
 INDEX_SRC = $(INDEX_MODS:%=bot/%.c)
-# the knowledge loader: the files, the records, the sentence map
-KB_MODS	 = kb kb_load kb_sentences
+# the knowledge loader: the files, the records, the sentence map, and the
+# arena the records are copied into
+KB_MODS	 = kb kb_load kb_sentences arena
 KB_SRC	 = $(KB_MODS:%=bot/%.c)
 # the commands: the table and its dispatch, their handlers, the answers
 CMD_MODS = cmd cmd_guide cmd_admin say_role say_list say_intent
@@ -71,13 +72,16 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
 	   bot/irc.c bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
+	   bot/matrix_events.c bot/matrix_queue.c \
 	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c \
-	   bot/sendq.c bot/mx_crypto.c bot/mx_share.c bot/mx_e2ee.c
+	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_share.c \
+	   bot/mx_e2ee.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation test_sendq test_loop \
-	   test_adapters test_commands test_olm test_mxcrypto
+	   test_adapters test_commands test_olm test_arena test_notify \
+	   test_mxcrypto
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -259,6 +263,8 @@ MODS_test_config   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_adapters = $(LIB_SRC:bot/%.c=%) kb_embed intent_model
 MODS_test_highlight = $(M_ROUTER) $(M_HL)
 MODS_test_olm	   =
+MODS_test_arena	   = buf arena
+MODS_test_notify   = notify
 MODS_test_mxcrypto = $(M_STATE) json mx_crypto mx_share
 # the suites that call the encryption library link it
 VZ_test_olm	   = $(VZ_LIB)
@@ -505,7 +511,7 @@ check-fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 
 # The answer path's modules only, and only the libraries they use
 # (--as-needed): the peak RSS it prints is the answer path's, not that of
-# libraries the daemon loads for its networks (libcurl, libsystemd, ...)
+# libraries the daemon loads for its networks (libcurl, libircclient, ...)
 MODS_bench = $(M_ROUTER)
 
 $(B)/bench: tests/bench.c $(call mods,$(B)/obj,bench)

@@ -207,7 +207,7 @@ cmd_top(struct cmd_ctx *c, const char *arg, struct answer *a)
 	int want = TOP_DEFAULT, asc = 0;
 
 	rank_args(arg, &want, &asc, &m);
-	say_top(c, want, asc, m, -1, 1, a);
+	say_top(c, want, asc, m, -1, NULL, 1, a);
 }
 
 static void
@@ -289,8 +289,7 @@ void
 cmd_tips(struct cmd_ctx *c, const char *arg, struct answer *a)
 {
 	(void)arg;
-	say_topic(c, a, "negotiation", "What to negotiate beyond base salary",
-	    TOPIC_NAMED, 0);
+	say_topic(c, a, "negotiation", NULL, TOPIC_NAMED, 0);
 }
 
 void

@@ -288,6 +288,56 @@ drop_compound_areas(struct intent *q, const struct took *t,
  * typos).  Two readings as close that name different roles are asked
  * back, as an unknown title, never guessed.
  */
+/* Words that leave out the name after them ("other than", "apart from"
+ * are two words). */
+static const char *const leave_out[] = {
+	"not", "non", "besides", "except", "excluding", "without", "but",
+	"than", "from", NULL
+};
+static const char *const leave_out_two[] = {
+	"other than", "apart from", "aside from", "rather than", NULL
+};
+
+/* 1 if the name at word i is left out: "non ai", "not a management
+ * role", "besides research scientists", "other than devops". */
+static int
+left_out(const struct intent *q, int i)
+{
+	static const char *const articles[] = { "a", "an", "the", NULL };
+	char two[2 * Q_NAME_MAX];
+	int k = i - 1;
+
+	if (k >= 0 && in_list(q->words[k], articles))
+		k--;
+	if (k < 0 || q->used[k] == USED_ROLE || q->used[k] == USED_CATEGORY)
+		return 0;
+	if (k >= 1) {
+		snprintf(two, sizeof(two), "%s %s", q->words[k - 1],
+		    q->words[k]);
+		if (in_list(two, leave_out_two))
+			return 1;
+	}
+	/* "than" and "from" alone compare ("more than devops") */
+	return in_list(q->words[k], leave_out) &&
+	    strcmp(q->words[k], "than") != 0 &&
+	    strcmp(q->words[k], "from") != 0;
+}
+
+/* The name read at i is left out: kept apart, not asked about. */
+static void
+leave_name_out(struct index *ix, struct entities *e,
+    const struct name_ref *refs, int nrefs)
+{
+	const struct kb *kb = index_kb(ix);
+	int k;
+
+	for (k = 0; k < nrefs; k++)
+		if (refs[k].kind == NAME_ROLE && e->nxroles < Q_ROLES_MAX)
+			e->xroles[e->nxroles++] = &kb->roles[refs[k].target];
+		else if (refs[k].kind == NAME_CATEGORY && e->xcategory < 0)
+			e->xcategory = refs[k].target;
+}
+
 static void
 find_names(struct index *ix, struct intent *q, struct took *t,
     int (*table_word)(const char *))
@@ -317,6 +367,13 @@ find_names(struct index *ix, struct intent *q, struct took *t,
 			if (q->e.nunknown < Q_UNKNOWN_MAX)
 				copy_name(q->e.unknown[q->e.nunknown++], typed,
 				    i, i + r.len - 1);
+			for (j = i; j < i + r.len; j++)
+				q->used[j] = USED_OTHER;
+			i += r.len - 1;
+			continue;
+		}
+		if (left_out(q, i)) {
+			leave_name_out(ix, &q->e, r.refs, r.nrefs);
 			for (j = i; j < i + r.len; j++)
 				q->used[j] = USED_OTHER;
 			i += r.len - 1;
@@ -492,6 +549,51 @@ find_numbers(struct intent *q)
 }
 
 /*
+ * How many are asked for in words: "the three worst paid", "rank them
+ * all" (all: not the last answer's roles, whatever "them" says), or one
+ * ("the lowest paying role", "best paid job": a singular head; a plural
+ * anywhere keeps the default).  Grows by a line.
+ */
+static const struct { const char *w; int n; } count_words[] = {
+	{ "two", 2 }, { "three", 3 }, { "four", 4 }, { "five", 5 },
+	{ "six", 6 }, { "seven", 7 }, { "eight", 8 }, { "nine", 9 },
+	{ "ten", 10 }, { "dozen", 12 }, { "all", Q_COUNT_ALL },
+	{ "every", Q_COUNT_ALL }, { "everything", Q_COUNT_ALL },
+	{ NULL, 0 }
+};
+static const char *const one_heads[] = {
+	"role", "job", "position", "gig", "career", "title", "occupation",
+	"profession", NULL
+};
+static const char *const many_heads[] = {
+	"roles", "jobs", "positions", "gigs", "careers", "titles", "ones",
+	"occupations", "professions", "fields", "areas", "categories", NULL
+};
+
+/* 1 when the message asks for all there are ("rank all 10"). */
+static int
+find_count(struct intent *q)
+{
+	int i, k, one = 0, many = 0, all = 0;
+
+	for (i = 0; i < q->nwords; i++)
+		for (k = 0; count_words[k].w && !q->used[i]; k++)
+			if (strcmp(q->words[i], count_words[k].w) == 0) {
+				all |= count_words[k].n == Q_COUNT_ALL;
+				if (q->e.count == 0)
+					q->e.count = count_words[k].n;
+				break;
+			}
+	for (i = 0; i < q->nwords; i++) {
+		one |= in_list(q->words[i], one_heads);
+		many |= in_list(q->words[i], many_heads);
+	}
+	if (q->e.count == 0 && one && !many)
+		q->e.count = 1;
+	return all;
+}
+
+/*
  * Comparators, strongest first: a direction wins over the end of the
  * range a phrase names ("starts above 150k" is above, compared at the
  * bottom: the cue "start" picks that end).  Their words are left for the
@@ -615,18 +717,84 @@ find_guide(struct intent *q)
 	}
 }
 
+/* 1 if typed word w is word n of a name, or they share NAMESAKE_STEM
+ * letters or more ("science", "scientist"; "cyber", "cybersecurity"). */
+#define NAMESAKE_STEM	4
+static int
+same_stem(const char *w, const char *n, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < len && w[k] && tolower((unsigned char)n[k]) == w[k];
+	    k++)
+		;
+	return (k == len && w[k] == '\0') || k >= NAMESAKE_STEM;
+}
+
+/* How many of the typed words some name of r holds (its title, its
+ * aliases, its titles in the guides). */
+static int
+namesake_score(const struct kb_role *r, char **w, int n)
+{
+	const char *names[64], *p, *e;
+	int nn = 0, i, k, got = 0, hit;
+
+	names[nn++] = r->title;
+	for (i = 0; i < r->naliases && nn < 64; i++)
+		names[nn++] = r->aliases[i];
+	for (i = 0; i < n; i++) {
+		for (hit = 0, k = 0; k < nn && !hit; k++)
+			for (p = names[k]; *p && !hit; p = *e ? e + 1 : e) {
+				for (e = p; *e && *e != ' ' && *e != '-'; e++)
+					;
+				hit = same_stem(w[i], p, (size_t)(e - p));
+			}
+		got += hit;
+	}
+	return got;
+}
+
+/* The category's role its typed words name best, when one alone does. */
+static void
+find_cat_role(struct index *ix, struct intent *q)
+{
+	const struct kb *kb = index_kb(ix);
+	char *w[Q_WORDS_MAX];
+	int i, n = 0, s, best = 0, tie = 0;
+
+	q->e.cat_role = NULL;
+	if (q->e.category < 0)
+		return;
+	for (i = 0; i < q->nwords; i++)
+		if (q->used[i] == USED_CATEGORY)
+			w[n++] = q->words[i];
+	for (i = 0; i < kb->nroles && n > 0; i++) {
+		if (kb->roles[i].category != q->e.category)
+			continue;
+		if ((s = namesake_score(&kb->roles[i], w, n)) > best) {
+			best = s;
+			tie = 0;
+			q->e.cat_role = &kb->roles[i];
+		} else if (s == best && s > 0)
+			tie = 1;
+	}
+	if (tie)
+		q->e.cat_role = NULL;
+}
+
 void
 entities_find(struct index *ix, struct intent *q,
     int (*table_word)(const char *))
 {
 	struct took t[Q_WORDS_MAX];
-	int i;
+	int i, all;
 
 	for (i = 0; i < Q_WORDS_MAX; i++) {
 		t[i].kind = -1;
 		t[i].words = 0;
 	}
 	q->e.category = -1;
+	q->e.xcategory = -1;
 	find_guide(q);
 	find_numbers(q);
 	find_names(ix, q, t, table_word);
@@ -634,7 +802,12 @@ entities_find(struct index *ix, struct intent *q,
 	find_unknown_roles(q, t, table_word);
 	find_modifiers(q);
 	find_comparator(q);
-	for (i = 0; i < q->nwords; i++)
+	find_cat_role(ix, q);
+	/* "without ai knowledge, i hate ai": left out wins */
+	if (q->e.category >= 0 && q->e.category == q->e.xcategory)
+		q->e.category = -1;
+	all = find_count(q);
+	for (i = 0; i < q->nwords && !all; i++)	/* "them all": all */
 		if (!q->used[i] && in_list(q->words[i], refer_words))
 			q->e.refers = 1;
 }

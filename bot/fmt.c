@@ -264,14 +264,19 @@ fmt_list_end(struct answer *a)
 
 /*
  * Where to cut s so that the line is at most max bytes: at the last "; "
- * or ". " or ", " or space boundary that fits, never inside a character.
+ * or ". " (an item's end or a sentence's, whichever comes later), else
+ * ", " or space boundary that fits, never inside a character.
  */
 static size_t
 cut_point(const char *s, size_t len, size_t max)
 {
-	static const char *const seps[] = { "; ", ". ", ", ", " " };
+	static const char *const seps[] = { ", ", " " };	/* else these */
 	size_t lim = utf8_cut(s, len, max), i, k;
 
+	for (i = lim; i > max / 2; i--)
+		if (i + 2 <= len && (memcmp(s + i, "; ", 2) == 0 ||
+		    memcmp(s + i, ". ", 2) == 0))
+			return i + 1;
 	for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
 		size_t sl = strlen(seps[k]);
 

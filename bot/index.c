@@ -233,9 +233,8 @@ index_new(const struct kb *kb, const char *cache_path, char *err,
 			    sqlite3_errmsg(ix->db));
 			goto fail;
 		}
-	if ((ix->rtypo = typo_open(ix->db, "rterm", "rdel", err,
-	    errlen)) == NULL || (ix->stypo = typo_open(ix->db, "sterm",
-	    "sdel", err, errlen)) == NULL)
+	if ((ix->rtypo = typo_open(ix->db, "rterm", err, errlen)) == NULL ||
+	    (ix->stypo = typo_open(ix->db, "sterm", err, errlen)) == NULL)
 		goto fail;
 	if (names_load(ix->db, &ix->names) == -1) {
 		snprintf(err, errlen, "index: %s", sqlite3_errmsg(ix->db));

@@ -17,9 +17,9 @@
  *                               (index_passages.c), ranked in memory
  *                               from passage_fts's postings (passage_inst,
  *                               an fts5vocab read at open: index_bm25.c)
- *   rterm/sterm, rdel/sdel      the vocabulary of role/skill names (from
- *                               fts5vocab over the names) and its typo
- *                               keys (index_typo.c)
+ *   rterm/sterm                 the vocabulary of role/skill names (from
+ *                               fts5vocab over the names), whose typo
+ *                               keys are made at open (index_typo.c)
  *
  * rid is the role's index in kb->roles plus one, sid the skill's plus one.
  */
@@ -32,7 +32,6 @@
 #include "buf.h"
 #include "index.h"
 #include "index_int.h"
-#include "index_typo.h"
 #include "text.h"
 
 static const char schema_sql[] =
@@ -72,10 +71,6 @@ static const char index_sql[] =
     "CREATE TABLE sterm(term TEXT PRIMARY KEY) WITHOUT ROWID;"
     "INSERT INTO rterm SELECT term FROM rword_v;"
     "INSERT INTO sterm SELECT term FROM sword_v;"
-    "CREATE TABLE rdel(del TEXT, term TEXT, PRIMARY KEY(del, term))"
-    "  WITHOUT ROWID;"
-    "CREATE TABLE sdel(del TEXT, term TEXT, PRIMARY KEY(del, term))"
-    "  WITHOUT ROWID;"
     "DROP TABLE rword_v; DROP TABLE sword_v;"
     "DROP TABLE rword; DROP TABLE sword;"
     /* kept: read at open (pindex_load), no temp schema needed */
@@ -97,11 +92,43 @@ index_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 
 /* ---- building ------------------------------------------------------- */
 
+/*
+ * The rows of name, nword and role_skill are gathered in memory and
+ * inserted at the end in their primary key's order: appending to a
+ * B-tree costs a fraction of inserting at random (a third of the build
+ * at 100,000 roles).  INSERT OR IGNORE kept a key's first row; seq says
+ * which came first.
+ */
+struct name_row {
+	const char	*key;		/* set once the pool stops growing */
+	size_t		 at;		/* the key's offset in the pool */
+	size_t		 seq;
+	int		 kind, target;
+};
+
+struct pair {
+	int		 a, b;
+};
+
 struct builder {
 	sqlite3		*db;
 	sqlite3_stmt	*name, *role, *rskill, *rfts, *sfts, *rword, *sword;
 	sqlite3_stmt	*nword, *passage, *pfts;
+	struct buf	 pool;		/* name keys and words, NUL-separated */
+	struct name_row	*names;
+	size_t		 nnames, capnames;
+	size_t		*words;		/* offsets in pool */
+	size_t		 nwords, capwords;
+	struct pair	*rskills;	/* (sid, rid) */
+	size_t		 nrskills, caprskills;
 };
+
+#define GROW(p, n, cap) do {						\
+	if ((n) == (cap)) {						\
+		(cap) = (cap) ? (cap) * 2 : 1024;			\
+		(p) = xrealloc((p), (cap) * sizeof(*(p)));		\
+	}								\
+} while (0)
 
 static void
 add_name(struct builder *b, const char *text, int kind, int target)
@@ -110,19 +137,101 @@ add_name(struct builder *b, const char *text, int kind, int target)
 	char *w[INDEX_QUERY_WORDS * 2];
 	int n, i;
 
-	sqlite3_bind_text(b->name, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(b->name, 2, kind);
-	sqlite3_bind_int(b->name, 3, target);
-	sqlite3_step(b->name);	/* a repeated key of one record is fine */
-	sqlite3_reset(b->name);
+	GROW(b->names, b->nnames, b->capnames);
+	b->names[b->nnames].at = b->pool.len;
+	b->names[b->nnames].seq = b->nnames;
+	b->names[b->nnames].kind = kind;
+	b->names[b->nnames++].target = target;
+	buf_add(&b->pool, key, strlen(key) + 1);
 	n = text_words(key, w, INDEX_QUERY_WORDS * 2);
 	for (i = 0; i < n; i++) {
-		sqlite3_bind_text(b->nword, 1, w[i], -1, SQLITE_STATIC);
-		sqlite3_step(b->nword);		/* known words are ignored */
-		sqlite3_reset(b->nword);
+		GROW(b->words, b->nwords, b->capwords);
+		b->words[b->nwords++] = b->pool.len;
+		buf_add(&b->pool, w[i], strlen(w[i]) + 1);
 	}
 	free(norm);
 	free(key);
+}
+
+static int
+cmp_name_row(const void *x, const void *y)
+{
+	const struct name_row *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+
+	if (c == 0)
+		c = (a->kind > b->kind) - (a->kind < b->kind);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int
+cmp_pair(const void *x, const void *y)
+{
+	const struct pair *a = x, *b = y;
+
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return (a->b > b->b) - (a->b < b->b);
+}
+
+static int
+step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The gathered rows, each table in its key's order; 0 or -1. */
+static int
+flush_rows(struct builder *b)
+{
+	const char **w = xcalloc(b->nwords + 1, sizeof(*w));
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < b->nnames; i++)
+		b->names[i].key = b->pool.s + b->names[i].at;
+	if (b->nnames > 0)
+		qsort(b->names, b->nnames, sizeof(*b->names), cmp_name_row);
+	for (i = 0; i < b->nnames && rc == 0; i++) {
+		if (i > 0 && b->names[i].kind == b->names[i - 1].kind &&
+		    strcmp(b->names[i].key, b->names[i - 1].key) == 0)
+			continue;	/* a repeated key of one record */
+		sqlite3_bind_text(b->name, 1, b->names[i].key, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(b->name, 2, b->names[i].kind);
+		sqlite3_bind_int(b->name, 3, b->names[i].target);
+		rc = step(b->name);
+	}
+	for (i = 0; i < b->nwords; i++)
+		w[i] = b->pool.s + b->words[i];
+	if (b->nwords > 0)
+		qsort(w, b->nwords, sizeof(*w), cmp_str);
+	for (i = 0; i < b->nwords && rc == 0; i++) {
+		if (i > 0 && strcmp(w[i], w[i - 1]) == 0)
+			continue;	/* known words */
+		sqlite3_bind_text(b->nword, 1, w[i], -1, SQLITE_STATIC);
+		rc = step(b->nword);
+	}
+	free(w);
+	if (b->nrskills > 0)
+		qsort(b->rskills, b->nrskills, sizeof(*b->rskills), cmp_pair);
+	for (i = 0; i < b->nrskills && rc == 0; i++) {
+		if (i > 0 && cmp_pair(&b->rskills[i], &b->rskills[i - 1]) == 0)
+			continue;	/* a skill a role lists twice */
+		sqlite3_bind_int(b->rskill, 1, b->rskills[i].a);
+		sqlite3_bind_int(b->rskill, 2, b->rskills[i].b);
+		rc = step(b->rskill);
+	}
+	return rc;
 }
 
 static void
@@ -144,35 +253,45 @@ build_role(struct builder *b, const struct kb *kb, int i, struct buf *texts)
 	add_name(b, r->title, NAME_ROLE, i);
 	for (j = 0; j < r->naliases; j++) {
 		add_name(b, r->aliases[j], NAME_ROLE, i);
-		buf_printf(&aliases, "%s%s", j ? " | " : "", r->aliases[j]);
+		if (j)
+			buf_puts(&aliases, " | ");
+		buf_puts(&aliases, r->aliases[j]);
 	}
 	for (j = 0; j < r->nsrc; j++) {
 		const struct kb_role_source *s = &r->src[j];
 
 		if (strcmp(s->title, r->title) != 0) {
-			buf_printf(&title, " | %s", s->title);
+			buf_puts(&title, " | ");
+			buf_puts(&title, s->title);
 			add_name(b, s->title, NAME_ROLE, i);
 		}
-		buf_printf(&desc, "%s %s ", s->description, s->summary);
-		for (k = 0; k < s->nresp; k++)
-			buf_printf(&desc, "%s ", s->resp[k]);
+		buf_puts(&desc, s->description);
+		buf_putc(&desc, ' ');
+		buf_puts(&desc, s->summary);
+		buf_putc(&desc, ' ');
+		for (k = 0; k < s->nresp; k++) {
+			buf_puts(&desc, s->resp[k]);
+			buf_putc(&desc, ' ');
+		}
 		for (k = 0; k < s->nskills; k++) {
-			buf_printf(&skills, "%s | ", s->skills[k].text);
+			buf_puts(&skills, s->skills[k].text);
+			buf_puts(&skills, " | ");
 			for (m = 0; m < s->skills[k].nrefs; m++) {
 				int sid = s->skills[k].refs[m];
 
-				buf_printf(&skills, "%s | ", kb->skills[sid].name);
-				buf_printf(&texts[sid], "%s | ",
-				    s->skills[k].text);
-				sqlite3_bind_int(b->rskill, 1, sid + 1);
-				sqlite3_bind_int(b->rskill, 2, i + 1);
-				sqlite3_step(b->rskill);	/* dups ignored */
-				sqlite3_reset(b->rskill);
+				buf_puts(&skills, kb->skills[sid].name);
+				buf_puts(&skills, " | ");
+				buf_puts(&texts[sid], s->skills[k].text);
+				buf_puts(&texts[sid], " | ");
+				GROW(b->rskills, b->nrskills, b->caprskills);
+				b->rskills[b->nrskills].a = sid + 1;
+				b->rskills[b->nrskills++].b = i + 1;
 			}
 		}
 	}
 	/* the vocabulary wants the words, not one row per name */
-	buf_printf(&title, " | %s", buf_str(&aliases));
+	buf_puts(&title, " | ");
+	buf_puts(&title, buf_str(&aliases));
 	add_word(b->rword, buf_str(&title));
 	buf_truncate(&title, title.len - aliases.len - 3);
 	sqlite3_bind_int(b->rfts, 1, i + 1);
@@ -218,7 +337,8 @@ build_skill(struct builder *b, const struct kb *kb, int i,
 	for (j = 0; j < s->naliases; j++) {
 		add_name(b, s->aliases[j], NAME_SKILL, i);
 		add_word(b->sword, s->aliases[j]);
-		buf_printf(&aliases, "%s | ", s->aliases[j]);
+		buf_puts(&aliases, s->aliases[j]);
+		buf_puts(&aliases, " | ");
 	}
 	sqlite3_bind_int(b->sfts, 1, i + 1);
 	sqlite3_bind_text(b->sfts, 2, s->name, -1, SQLITE_STATIC);
@@ -272,11 +392,10 @@ index_build(sqlite3 *db, const struct kb *kb, char *err, size_t errlen)
 		for (j = 0; j < c->naliases; j++)
 			add_name(&b, c->aliases[j], NAME_CATEGORY, i);
 	}
-	if (index_build_passages(kb, b.passage, b.pfts) == -1)
+	if (flush_rows(&b) == -1 ||
+	    index_build_passages(kb, b.passage, b.pfts) == -1)
 		goto out_texts;
-	if (index_exec(db, index_sql, err, errlen) == -1 ||
-	    typo_build(db, "rterm", "rdel") == -1 ||
-	    typo_build(db, "sterm", "sdel") == -1)
+	if (index_exec(db, index_sql, err, errlen) == -1)
 		goto out_texts;
 	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)kb->hash);
 	{
@@ -305,6 +424,10 @@ out:
 	sqlite3_finalize(b.nword);
 	sqlite3_finalize(b.passage);
 	sqlite3_finalize(b.pfts);
+	buf_free(&b.pool);
+	free(b.names);
+	free(b.words);
+	free(b.rskills);
 	if (rc == -1)
 		sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
 	return rc;

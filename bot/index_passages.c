@@ -9,6 +9,7 @@
  * memory (index_bm25.c), or by FTS5 when a word is no single token.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,23 +43,77 @@ starts_with_word(const char *s, const char *const *words)
 	return 0;
 }
 
+/*
+ * The roles' headings: each guide's title of a role, (source, title) ->
+ * the first role with it, in an open-addressing table, so a guide's line
+ * is one probe and not a pass over every role (100,000 of them).
+ */
+struct heading {
+	const struct kb_source	*src;	/* NULL: a free slot */
+	const char		*title;
+	int			 role;
+};
+
+struct headings {
+	struct heading	*ent;
+	size_t		 mask;		/* slots - 1, a power of two */
+};
+
+static size_t
+heading_hash(const struct kb_source *src, const char *t)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uintptr_t)src;
+
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static void
+headings_build(struct headings *hs, const struct kb *kb)
+{
+	size_t n = 0, cap = 16, j;
+	int i, k;
+
+	for (i = 0; i < kb->nroles; i++)
+		n += (size_t)kb->roles[i].nsrc;
+	while (cap < 2 * n)
+		cap *= 2;
+	hs->ent = xcalloc(cap, sizeof(*hs->ent));
+	hs->mask = cap - 1;
+	for (i = 0; i < kb->nroles; i++)
+		for (k = 0; k < kb->roles[i].nsrc; k++) {
+			const struct kb_role_source *s = &kb->roles[i].src[k];
+
+			for (j = heading_hash(s->source, s->title) & hs->mask;
+			    hs->ent[j].src != NULL; j = (j + 1) & hs->mask)
+				if (hs->ent[j].src == s->source &&
+				    strcmp(hs->ent[j].title, s->title) == 0)
+					break;
+			if (hs->ent[j].src == NULL) {	/* the first wins */
+				hs->ent[j].src = s->source;
+				hs->ent[j].title = s->title;
+				hs->ent[j].role = i;
+			}
+		}
+}
+
 /* The role whose heading this line is in source src ("3. Title" or
  * "Title"), or -1. */
 static int
-heading_role(const struct kb *kb, const struct kb_source *src,
+heading_role(const struct headings *hs, const struct kb_source *src,
     const char *line)
 {
 	const char *t = line;
-	int i, j;
+	size_t j;
 
 	while (isdigit((unsigned char)*t))
 		t++;
 	t = (t > line && t[0] == '.' && t[1] == ' ') ? t + 2 : line;
-	for (i = 0; i < kb->nroles; i++)
-		for (j = 0; j < kb->roles[i].nsrc; j++)
-			if (kb->roles[i].src[j].source == src &&
-			    strcmp(kb->roles[i].src[j].title, t) == 0)
-				return i;
+	for (j = heading_hash(src, t) & hs->mask; hs->ent[j].src != NULL;
+	    j = (j + 1) & hs->mask)
+		if (hs->ent[j].src == src && strcmp(hs->ent[j].title, t) == 0)
+			return hs->ent[j].role;
 	return -1;
 }
 
@@ -184,10 +239,12 @@ index_build_passages(const struct kb *kb, sqlite3_stmt *passage,
     sqlite3_stmt *pfts)
 {
 	struct pctx pc = { .passage = passage, .pfts = pfts, .kb = kb };
+	struct headings hs;
 	char *text, *line, *next, *label = NULL, *heading = NULL;
 	size_t n;
 	int s, rc = 0, role;
 
+	headings_build(&hs, kb);
 	for (s = 0; s < kb->nsources && rc == 0; s++) {
 		if (kb->sources[s].text == NULL)
 			continue;
@@ -208,7 +265,7 @@ index_build_passages(const struct kb *kb, sqlite3_stmt *passage,
 				line[--n] = '\0';
 			if (n == 0)
 				continue;
-			if ((role = heading_role(kb, &kb->sources[s], line))
+			if ((role = heading_role(&hs, &kb->sources[s], line))
 			    >= 0 || is_heading(line, n)) {
 				pc.rid = role;
 				free(heading);
@@ -243,6 +300,7 @@ index_build_passages(const struct kb *kb, sqlite3_stmt *passage,
 		}
 		free(text);
 	}
+	free(hs.ent);
 	free(label);
 	free(heading);
 	buf_free(&pc.about);

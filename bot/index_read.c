@@ -66,6 +66,8 @@ static const struct { const char *from, *to; } short_forms[] = {
 };
 
 #define READINGS_MAX	8	/* ways one word may be read */
+#define SHORT_MIN	3	/* letters of a cut-off name word ("ful") */
+#define SKELETON_MIN	4	/* letters of a vowel-less one ("rsrch") */
 
 struct reading {
 	char	*text;		/* key word(s) as read, owned */
@@ -97,6 +99,57 @@ add_reading(struct name_reader *rd, int j, char *text, int cost,
 	rd->r[j][k].cost = cost;
 	rd->r[j][k].role_only = role_only;
 	rd->nr[j]++;
+}
+
+/*
+ * 1 if key is name word w as people shorten it in chat: cut off after
+ * SHORT_MIN letters or more ("ful" full, "archit" architect), or written
+ * without its vowels after the first letter, whole or cut ("rsrch"
+ * research, "engnr" engineer, "dvlpr" developer, "archt" architect).
+ * Read only inside a role's name of two words or more, like a short
+ * form, so "ful" alone never becomes a role.
+ */
+static int
+shortened(const char *key, const char *w)
+{
+	size_t n = strlen(key), i, k;
+
+	if (n < SHORT_MIN || key[0] != w[0] || strlen(w) <= n)
+		return 0;
+	if (strncmp(key, w, n) == 0)
+		return 1;
+	if (n < SKELETON_MIN)
+		return 0;
+	for (i = 1, k = 1; key[i] && w[k]; k++) {
+		if (strchr("aeiou", w[k]) != NULL && key[i] != w[k])
+			continue;
+		if (key[i] != w[k])
+			return 0;
+		i++;
+	}
+	return key[i] == '\0';
+}
+
+static void
+add_shortened(struct index *ix, struct name_reader *rd, int j, const char *key)
+{
+	const struct names *nm = &ix->names;
+	const char *w;
+	int lo = 0, hi = nm->nwords, mid;
+
+	/* the words are sorted: those that start with key's letter */
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((unsigned char)nm->pool.s[nm->words[mid]] <
+		    (unsigned char)key[0])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < nm->nwords && (w = nm->pool.s + nm->words[lo])[0] ==
+	    key[0]; lo++)
+		if (shortened(key, w))
+			add_reading(rd, j, xstrdup(w), 2, 1);
 }
 
 /* "datascientist", "bigdata": split where both halves are name words. */
@@ -144,6 +197,7 @@ index_reader(struct index *ix, char **words, int n, const unsigned char *fix)
 		if ((fix && !fix[j]) || index_name_word(ix, key))
 			continue;
 		add_glued(ix, rd, j, key);
+		add_shortened(ix, rd, j, key);
 		len = strlen(words[j]);
 		if ((best = typo_limit(len)) == 0 || len > TYPO_WORD_MAX)
 			continue;

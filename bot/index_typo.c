@@ -2,10 +2,12 @@
  * index_typo.c -- typo keys: each term of a vocabulary under itself and
  * each of its one-byte deletions (see index_typo.h).
  *
- * Tables (built by index_build.c from the fts5vocab of the names):
- *   rterm/sterm(term)           the words of role/skill names
- *   rdel/sdel(del, term)        each term under itself and under each of
- *                               its one-byte deletions
+ * The vocabularies are tables rterm/sterm(term) of the index: the words
+ * of role/skill names (built by index_build.c from the fts5vocab of the
+ * names).  The deletion keys are not stored: at open each term's keys
+ * are hashed into one sorted array of (hash, term), a few hundred
+ * milliseconds at 100,000 roles where the table of them took seconds to
+ * build and was a third of the index's memory.
  *
  * A word within one insertion, deletion, substitution or adjacent
  * transposition of a term shares a key with it: the word itself or one
@@ -22,22 +24,19 @@
 #include "index_typo.h"
 #include "text.h"
 
-/*
- * A word is corrected by looking up the word and each of its one-byte
- * deletions: a dozen SQL probes for a word, nearly all for keys no term
- * has.  A Bloom filter of the table's keys, read at open, turns most of
- * them away without SQL; it is never wrong about a key that is there, so
- * the probes that are made find what they did.
- */
-struct bloom {
-	uint64_t	*bits;		/* NULL: probe everything */
-	uint64_t	 mask;		/* bit count - 1, a power of two */
+/* A deletion key of a term: its hash, and the term (an index into the
+ * terms, which are in byte order, as the table gives them). */
+struct delkey {
+	uint64_t	 hash;
+	uint32_t	 term;
 };
 
 struct typo {
-	sqlite3_stmt	*has;		/* SELECT 1 FROM terms WHERE term = ?1 */
-	sqlite3_stmt	*del;		/* SELECT term FROM del WHERE del = ?1 */
-	struct bloom	 bloom;		/* the keys of del */
+	struct buf	 pool;		/* the terms, each NUL-terminated */
+	size_t		*terms;		/* offsets in pool, in byte order */
+	size_t		 nterms;
+	struct delkey	*keys;		/* by hash, then term */
+	size_t		 nkeys;
 };
 
 /*
@@ -52,90 +51,9 @@ deletion_key(char *key, const char *w, size_t len, size_t i)
 	key[len - (i < len)] = '\0';
 }
 
-/* ---- building ------------------------------------------------------- */
-
-struct del_pair {
-	char	key[TYPO_WORD_MAX + 1];
-	int	term;		/* index into the term list */
-};
-
-static int
-cmp_del(const void *a, const void *b)
-{
-	const struct del_pair *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : (x->term > y->term) - (x->term < y->term);
-}
-
-/*
- * Fills a deletion table from a vocabulary: each term under itself and
- * under each one-byte deletion of it.  The pairs are sorted first so
- * that the B-tree is appended to, not written at random (a third of
- * the time at 100,000 roles).
- */
-int
-typo_build(sqlite3 *db, const char *vocab, const char *del)
-{
-	sqlite3_stmt *sel = NULL, *ins = NULL;
-	struct del_pair *p = NULL;
-	char **terms = NULL, sql[128];
-	size_t np = 0, capp = 0, nt = 0, capt = 0, i, k;
-	int rc = -1;
-
-	snprintf(sql, sizeof(sql), "SELECT term FROM %s", vocab);
-	if (sqlite3_prepare_v2(db, sql, -1, &sel, NULL) != SQLITE_OK)
-		goto out;
-	while (sqlite3_step(sel) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(sel, 0);
-		size_t n = strlen(t);
-
-		if (n > TYPO_WORD_MAX)
-			continue;
-		if (nt == capt) {
-			capt = capt ? capt * 2 : 1024;
-			terms = xrealloc(terms, capt * sizeof(*terms));
-		}
-		terms[nt] = xstrdup(t);
-		for (i = 0; i <= n; i++) {	/* i == n: the term itself */
-			if (np == capp) {
-				capp = capp ? capp * 2 : 8192;
-				p = xrealloc(p, capp * sizeof(*p));
-			}
-			deletion_key(p[np].key, t, n, i);
-			p[np++].term = (int)nt;
-		}
-		nt++;
-	}
-	if (np > 0)	/* qsort(NULL, 0, ...) is undefined */
-		qsort(p, np, sizeof(*p), cmp_del);
-	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO %s VALUES(?, ?)",
-	    del);
-	if (sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK)
-		goto out;
-	for (k = 0; k < np; k++) {
-		sqlite3_bind_text(ins, 1, p[k].key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, terms[p[k].term], -1, SQLITE_STATIC);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			goto out;
-		sqlite3_reset(ins);
-	}
-	rc = 0;
-out:
-	for (i = 0; i < nt; i++)
-		free(terms[i]);
-	free(terms);
-	free(p);
-	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	return rc;
-}
-
-/* ---- the Bloom filter ----------------------------------------------- */
-
-/* FNV-1a, 64 bits; a key's bits are h + i * (h's upper half). */
+/* FNV-1a, 64 bits. */
 static uint64_t
-bloom_hash(const char *s)
+key_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -144,102 +62,85 @@ bloom_hash(const char *s)
 	return h;
 }
 
-#define BLOOM_K		4	/* bits a key sets */
-
-static void
-bloom_add(struct bloom *bl, const char *key)
-{
-	uint64_t h = bloom_hash(key), h2 = (h >> 32) | 1, b;
-	int i;
-
-	for (i = 0; i < BLOOM_K; i++, h += h2) {
-		b = h & bl->mask;
-		bl->bits[b >> 6] |= 1ULL << (b & 63);
-	}
-}
-
-/* 0 when key is certainly not in the table. */
+/* 1 if key is term itself or term without one of its bytes: a hash
+ * that matched by chance is no key of the term. */
 static int
-bloom_has(const struct bloom *bl, const char *key)
+is_key_of(const char *key, size_t klen, const char *term)
 {
-	uint64_t h, h2, b;
-	int i;
+	size_t tlen = strlen(term), i;
 
-	if (bl->bits == NULL)
-		return 1;
-	h = bloom_hash(key);
-	h2 = (h >> 32) | 1;
-	for (i = 0; i < BLOOM_K; i++, h += h2) {
-		b = h & bl->mask;
-		if (!(bl->bits[b >> 6] & (1ULL << (b & 63))))
-			return 0;
-	}
-	return 1;
+	if (tlen == klen)
+		return memcmp(key, term, klen) == 0;
+	if (tlen != klen + 1)
+		return 0;
+	for (i = 0; i < klen && key[i] == term[i]; i++)
+		;
+	return memcmp(key + i, term + i + 1, klen - i) == 0;
 }
 
-/* At least sixteen bits a key: an absent key is probed anyway about once
- * in 400. */
-static void
-bloom_load(sqlite3 *db, const char *table, struct bloom *bl)
+static int
+cmp_key(const void *a, const void *b)
 {
-	sqlite3_stmt *st = NULL;
-	char sql[64];
-	uint64_t nbits = 1024;
-	const char *k;
-	int rc;
+	const struct delkey *x = a, *y = b;
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	while (nbits < 16 * (uint64_t)sqlite3_column_int64(st, 0))
-		nbits *= 2;
-	sqlite3_finalize(st);
-	snprintf(sql, sizeof(sql), "SELECT del FROM %s", table);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	bl->bits = xcalloc(nbits / 64, sizeof(*bl->bits));
-	bl->mask = nbits - 1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((k = (const char *)sqlite3_column_text(st, 0)) != NULL)
-			bloom_add(bl, k);
-	if (rc != SQLITE_DONE) {
-		free(bl->bits);		/* a partial filter would be wrong */
-		bl->bits = NULL;
-	}
-out:
-	sqlite3_finalize(st);
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->term > y->term) - (x->term < y->term);
 }
 
 /* ---- opening -------------------------------------------------------- */
 
-/* "SELECT what FROM table WHERE col = ?1", kept prepared. */
-static int
-prepare(sqlite3 *db, const char *what, const char *table, const char *col,
-    sqlite3_stmt **st)
-{
-	char sql[128];
-
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE %s = ?1", what,
-	    table, col);
-	return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
-	    NULL) == SQLITE_OK ? 0 : -1;
-}
-
 struct typo *
-typo_open(sqlite3 *db, const char *terms, const char *del, char *err,
-    size_t errlen)
+typo_open(sqlite3 *db, const char *vocab, char *err, size_t errlen)
 {
 	struct typo *t = xcalloc(1, sizeof(*t));
+	sqlite3_stmt *st = NULL;
+	size_t capt = 0, capk = 0, n, i, k;
+	char sql[96], key[TYPO_WORD_MAX + 1];
+	const char *w;
+	int rc;
 
-	if (prepare(db, "1", terms, "term", &t->has) == -1 ||
-	    prepare(db, "term", del, "del", &t->del) == -1) {
-		snprintf(err, errlen, "index: %s", sqlite3_errmsg(db));
-		typo_free(t);
-		return NULL;
+	snprintf(sql, sizeof(sql), "SELECT term FROM %s ORDER BY term", vocab);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((w = (const char *)sqlite3_column_text(st, 0)) == NULL ||
+		    (n = strlen(w)) > TYPO_WORD_MAX)
+			continue;	/* longer words are not corrected */
+		if (t->nterms == capt) {
+			capt = capt ? capt * 2 : 1024;
+			t->terms = xrealloc(t->terms, capt * sizeof(*t->terms));
+		}
+		t->terms[t->nterms] = t->pool.len;
+		buf_add(&t->pool, w, n + 1);	/* the NUL too */
+		for (i = 0; i <= n; i++) {	/* i == n: the term itself */
+			if (t->nkeys == capk) {
+				capk = capk ? capk * 2 : 8192;
+				t->keys = xrealloc(t->keys,
+				    capk * sizeof(*t->keys));
+			}
+			deletion_key(key, w, n, i);
+			t->keys[t->nkeys].hash = key_hash(key);
+			t->keys[t->nkeys++].term = (uint32_t)t->nterms;
+		}
+		t->nterms++;
 	}
-	bloom_load(db, del, &t->bloom);
+	if (rc != SQLITE_DONE || t->nterms > UINT32_MAX)
+		goto fail;
+	sqlite3_finalize(st);
+	if (t->nkeys > 0)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(t->keys, t->nkeys, sizeof(*t->keys), cmp_key);
+	/* a term with a doubled letter has a key twice ("kavoon") */
+	for (i = k = 0; i < t->nkeys; i++)
+		if (k == 0 || cmp_key(&t->keys[k - 1], &t->keys[i]) != 0)
+			t->keys[k++] = t->keys[i];
+	t->nkeys = k;
 	return t;
+fail:
+	snprintf(err, errlen, "index: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	typo_free(t);
+	return NULL;
 }
 
 void
@@ -247,10 +148,58 @@ typo_free(struct typo *t)
 {
 	if (t == NULL)
 		return;
-	sqlite3_finalize(t->has);
-	sqlite3_finalize(t->del);
-	free(t->bloom.bits);
+	buf_free(&t->pool);
+	free(t->terms);
+	free(t->keys);
 	free(t);
+}
+
+/* The first of the keys hashed as key (nkeys when none is). */
+static size_t
+keys_lower(const struct typo *t, uint64_t h)
+{
+	size_t lo = 0, hi = t->nkeys, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->keys[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The terms under key, in byte order, one at a time: *at starts at
+ * SIZE_MAX and is the cursor; NULL after the last.
+ */
+static const char *
+key_next(const struct typo *t, const char *key, uint64_t h, size_t *at)
+{
+	size_t klen = strlen(key);
+	const char *term;
+
+	*at = *at == SIZE_MAX ? keys_lower(t, h) : *at + 1;
+	for (; *at < t->nkeys && t->keys[*at].hash == h; (*at)++) {
+		term = t->pool.s + t->terms[t->keys[*at].term];
+		if (is_key_of(key, klen, term))
+			return term;
+	}
+	return NULL;
+}
+
+/* 1 if w is a term of the vocabulary. */
+static int
+is_term(const struct typo *t, const char *w)
+{
+	size_t at = SIZE_MAX, n = strlen(w);
+	const char *term;
+
+	while ((term = key_next(t, w, key_hash(w), &at)) != NULL)
+		if (strlen(term) == n)
+			return 1;
+	return 0;
 }
 
 /* ---- looking up ----------------------------------------------------- */
@@ -274,9 +223,9 @@ static int
 near_terms(struct typo *ty, const char *w, char **out, int n, int max,
     int *best, int enough)
 {
-	sqlite3_stmt *st = ty->del;
-	size_t len = strlen(w), i;
+	size_t len = strlen(w), i, at;
 	char key[TYPO_WORD_MAX + 1];
+	const char *t;
 	int d, k, self = 0;
 
 	if (len > TYPO_WORD_MAX)
@@ -284,12 +233,8 @@ near_terms(struct typo *ty, const char *w, char **out, int n, int max,
 	for (i = 0; i <= len && !self && !(n > 0 && *best <= enough);
 	    i++) {
 		deletion_key(key, w, len, i);
-		if (!bloom_has(&ty->bloom, key))
-			continue;
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *t = (const char *)sqlite3_column_text(st, 0);
-
+		at = SIZE_MAX;
+		while ((t = key_next(ty, key, key_hash(key), &at)) != NULL) {
 			if ((d = text_editdist(w, len, t, strlen(t), *best)) >
 			    *best)
 				continue;
@@ -307,7 +252,6 @@ near_terms(struct typo *ty, const char *w, char **out, int n, int max,
 			if (k == n && n < max)
 				out[n++] = xstrdup(t);
 		}
-		sqlite3_reset(st);
 	}
 	if (self) {
 		while (n > 0)
@@ -333,18 +277,13 @@ int
 typo_correct(struct typo *ty, char **w, char **owned)
 {
 	size_t len = strlen(*w);
-	int found, best = typo_limit(len);
+	int best = typo_limit(len);
 	char *term;
 
 	if (best == 0 || len > TYPO_WORD_MAX)
 		return 0;
-	if (bloom_has(&ty->bloom, *w)) {
-		sqlite3_bind_text(ty->has, 1, *w, -1, SQLITE_STATIC);
-		found = sqlite3_step(ty->has) == SQLITE_ROW;
-		sqlite3_reset(ty->has);
-		if (found)
-			return 0;
-	}
+	if (is_term(ty, *w))
+		return 0;
 	if (near_terms(ty, *w, &term, 0, 1, &best, 1) <= 0)
 		return 0;
 	*owned = term;

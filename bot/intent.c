@@ -8,7 +8,8 @@
  * (with the message's start and end), character trigrams of the words
  * left as typed (typos keep most of theirs), what the entities found
  * (how many roles, a skill, an amount...) and the intents the cue table
- * matched, as Snips NLU feeds its gazetteers to its classifier.
+ * matched, as Snips NLU feeds its gazetteers to its classifier; and the
+ * stem of every word as typed, names included, for the sentence model.
  */
 #include <ctype.h>
 #include <math.h>
@@ -226,6 +227,13 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 		if (q->cues & (1ULL << k))
 			emit(fn, arg, "k", intent_name((enum intent_kind)k),
 			    NULL);
+	/* every word's own stem, a name's too ("devops" of "is devops a
+	 * resume booster"): which sentence, not which intent (only the
+	 * sentence model is trained on them); last, so that a long
+	 * message that fills q->feat loses these first */
+	for (i = 0; i < q->nwords; i++)
+		if (intent_stem(q->words[i], stem, sizeof(stem)) == 0)
+			emit(fn, arg, INTENT_TERM, stem, NULL);
 }
 
 struct reading {
@@ -305,6 +313,9 @@ feasible(enum intent_kind k, const struct intent *q)
 	case I_AMOUNT:
 	case I_BETWEEN:
 		return q->e.amount > 0;
+	case I_WHONEEDS:
+		/* "which jobs do you know": no skill, so not who needs one */
+		return q->e.nskills > 0 || q->e.refers;
 	case I_COMPARE:
 		/* one role against an amount is an amount question */
 		return q->e.amount == 0 || q->e.nroles + q->e.nunknown >= 2;

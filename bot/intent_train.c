@@ -61,10 +61,22 @@ static char	*lex_from[LEX_MAX], *lex_to[LEX_MAX], *lex_word[LEX_MAX];
 static struct intent_lexicon lexicon = { 0, (const char *const *)lex_from,
     (const char *const *)lex_to, (const char *const *)lex_word };
 
+/* The example being read, and whether it takes a word's own stem
+ * (INTENT_TERM): the sentence model's, not the intent's or aspect's. */
+struct reading {
+	struct example	*e;
+	int		 terms;
+};
+
 static void
 add_feature(const char *f, void *arg)
 {
-	struct example *e = arg;
+	struct reading *r = arg;
+	struct example *e = r->e;
+
+	if (!r->terms && strncmp(f, INTENT_TERM ":", sizeof(INTENT_TERM)) ==
+	    0)
+		return;
 
 	if (e->nfeats == e->cap) {
 		e->cap = e->cap ? e->cap * 2 : 64;
@@ -95,6 +107,7 @@ static void
 add_example(struct set *s, const struct intent *q, const char *label)
 {
 	struct example *e;
+	struct reading r;
 
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 256;
@@ -103,7 +116,9 @@ add_example(struct set *s, const struct intent *q, const char *label)
 	e = &s->ex[s->n++];
 	memset(e, 0, sizeof(*e));
 	e->label = label_of(s, label);
-	intent_features(q, &lexicon, add_feature, e);
+	r.e = e;
+	r.terms = s == &sentences;
+	intent_features(q, &lexicon, add_feature, &r);
 }
 
 static int

@@ -3,11 +3,12 @@
  * embedded at build time, parsed, hashed, turned into a kb, freed; and
  * the look-ups by id.
  *
- * Files are parsed with cJSON and the trees are kept: every string in the
- * records points into them.  The records are read and checked by
- * kb_load.c and kb_sentences.c; errors are collected (several per run)
- * and reported as "file: path.to.field: what is wrong"; any error means
- * no kb at all.
+ * Files are parsed with cJSON one at a time; the records are read and
+ * checked by kb_load.c and kb_sentences.c, which copy what the kb keeps
+ * into its arena, and each tree is freed as soon as it has been read
+ * (at 100,000 roles the trees were three quarters of the memory).
+ * Errors are collected (several per run) and reported as "file:
+ * path.to.field: what is wrong"; any error means no kb at all.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "json.h"
 #include "kb.h"
@@ -28,11 +30,6 @@
 #define KB_MAX_ERRORS	20
 #define KB_FILE_MAX	(8 * 1024 * 1024)	/* a knowledge file above this is a mistake */
 #define KB_TOTAL_MAX	(32 * 1024 * 1024)	/* and all of them together */
-
-struct trees {
-	cJSON	**roots;
-	int	  n;
-};
 
 /* ---- entry points --------------------------------------------------- */
 
@@ -59,17 +56,13 @@ file_named(const struct kb_file *f, int n, const char *name)
 	return NULL;
 }
 
-/* The file's root object, kept in tr; NULL with the error collected. */
+/* The file's root object (the caller frees it: cJSON_Delete); NULL with
+ * the error collected. */
 static cJSON *
-parse(struct ld *ld, struct trees *tr, const struct kb_file *f)
+parse(struct ld *ld, const struct kb_file *f)
 {
-	cJSON *root;
-
 	ld->je.file = f->name;
-	if ((root = json_parse_object(&ld->je, f->data, f->len)) == NULL)
-		return NULL;
-	tr->roots[tr->n++] = root;
-	return root;
+	return json_parse_object(&ld->je, f->data, f->len);
 }
 
 static void
@@ -79,56 +72,12 @@ report_missing(struct ld *ld, const char *name)
 	json_err(&ld->je, "(file)", "missing");
 }
 
-static void
-free_role(struct kb_role *r)
-{
-	int i, j;
-
-	for (i = 0; i < r->nsrc; i++) {
-		struct kb_role_source *s = &r->src[i];
-
-		for (j = 0; j < s->nskills; j++)
-			free(s->skills[j].refs);
-		free(s->skills);
-		free(s->pay_notes);
-		free(s->resp);
-		free(s->notes);
-	}
-	free(r->src);
-	free(r->aliases);
-}
-
 void
 kb_free(struct kb *kb)
 {
-	struct trees *tr;
-	int i;
-
 	if (kb == NULL)
 		return;
-	/* free every slot that was allocated, counted or not */
-	for (i = 0; kb->roles && kb->roles[i].id != NULL; i++)
-		free_role(&kb->roles[i]);
-	free(kb->roles);
-	for (i = 0; i < kb->nskills; i++)
-		free(kb->skills[i].aliases);
-	free(kb->skills);
-	for (i = 0; i < kb->ncategories; i++)
-		free(kb->categories[i].aliases);
-	free(kb->categories);
-	for (i = 0; i < kb->ntopics; i++)
-		free(kb->topics[i].items);
-	free(kb->topics);
-	free(kb->sentences);
-	for (i = 0; i < kb->nsources; i++)
-		free(kb->sources[i].text);
-	free(kb->sources);
-	if ((tr = kb->trees) != NULL) {
-		for (i = 0; i < tr->n; i++)
-			cJSON_Delete(tr->roots[i]);
-		free(tr->roots);
-		free(tr);
-	}
+	arena_free(kb->arena);
 	free(kb);
 }
 
@@ -153,8 +102,7 @@ static const struct {
 };
 
 static void
-load_fixed(struct ld *ld, struct trees *tr, const struct kb_file *sorted,
-    int n)
+load_fixed(struct ld *ld, const struct kb_file *sorted, int n)
 {
 	const struct kb_file *f;
 	cJSON *root;
@@ -165,11 +113,12 @@ load_fixed(struct ld *ld, struct trees *tr, const struct kb_file *sorted,
 			report_missing(ld, fixed[i].name);
 			continue;
 		}
-		if ((root = parse(ld, tr, f)) == NULL)
+		if ((root = parse(ld, f)) == NULL)
 			continue;
 		json_check_keys(&ld->je, root, "",
 		    (const char *[]){ fixed[i].key, NULL });
 		fixed[i].load(ld, root);
+		cJSON_Delete(root);
 	}
 }
 
@@ -188,31 +137,31 @@ load_guides(struct ld *ld, const struct kb_file *sorted, int n)
 			continue;
 		snprintf(gname, sizeof(gname), "guides/%s", src->file);
 		if ((f = file_named(sorted, n, gname)) != NULL) {
-			src->text = xstrndup(f->data, f->len);
+			src->text = arena_strndup(ld->kb->arena, f->data,
+			    f->len);
 			src->textlen = strlen(src->text);	/* to a NUL */
 		}
 	}
 }
 
 static void
-load_roles(struct ld *ld, struct trees *tr, const struct kb_file *sorted,
-    int n, int nroles)
+load_roles(struct ld *ld, const struct kb_file *sorted, int n, int nroles)
 {
 	cJSON *root;
 	int i;
 
-	/* one spare zeroed slot ends the array for kb_free */
-	ld->kb->roles = xcalloc((size_t)nroles + 1, sizeof(*ld->kb->roles));
+	ld->kb->roles = arena_calloc(ld->kb->arena, (size_t)nroles + 1,
+	    sizeof(*ld->kb->roles));
 	for (i = 0; i < n; i++) {
 		if (strncmp(sorted[i].name, "roles/", 6) != 0)
 			continue;
-		if ((root = parse(ld, tr, &sorted[i])) == NULL)
+		if ((root = parse(ld, &sorted[i])) == NULL)
 			continue;
 		kb_load_role(ld, root, sorted[i].name);
-		/* a rejected role keeps its slot's allocations: clear them
-		 * (all of them: fuzz_kb found aliases leaking from a role
-		 * without an id) */
-		free_role(&ld->kb->roles[ld->kb->nroles]);
+		cJSON_Delete(root);
+		/* a rejected role leaves its slot to the next (what it
+		 * copied stays in the arena, freed with the kb, which an
+		 * error discards anyway) */
 		memset(&ld->kb->roles[ld->kb->nroles], 0,
 		    sizeof(struct kb_role));
 	}
@@ -222,20 +171,32 @@ load_roles(struct ld *ld, struct trees *tr, const struct kb_file *sorted,
 	}
 }
 
+/* The roles a ranking cannot place, once, in kb order. */
+static void
+list_unranked(struct kb *kb)
+{
+	int *v, i, n = 0;
+
+	for (i = 0; i < kb->nroles; i++)
+		n += kb->roles[i].figure == NULL;
+	v = arena_calloc(kb->arena, (size_t)n + 1, sizeof(*v));
+	for (i = 0; i < kb->nroles; i++)
+		if (kb->roles[i].figure == NULL)
+			v[kb->nunranked++] = i;
+	kb->unranked = v;
+}
+
 struct kb *
 kb_load_files(const struct kb_file *files, int n, char *err, size_t errlen)
 {
 	struct ld ld = { .je.max = KB_MAX_ERRORS };
-	struct trees *tr;
 	struct kb_file *sorted;
 	const struct kb_file *f;
 	cJSON *root;
 	int i, nroles = 0;
 
 	ld.kb = xcalloc(1, sizeof(*ld.kb));
-	tr = xcalloc(1, sizeof(*tr));
-	tr->roots = xcalloc((size_t)n + 1, sizeof(*tr->roots));
-	ld.kb->trees = tr;
+	ld.kb->arena = arena_new();
 
 	/* roles in name order, so the kb is the same whatever the listing */
 	sorted = xcalloc((size_t)n + 1, sizeof(*sorted));
@@ -251,16 +212,18 @@ kb_load_files(const struct kb_file *files, int n, char *err, size_t errlen)
 		if (strncmp(sorted[i].name, "roles/", 6) == 0)
 			nroles++;
 	}
-	load_fixed(&ld, tr, sorted, n);
+	load_fixed(&ld, sorted, n);
 	load_guides(&ld, sorted, n);
-	load_roles(&ld, tr, sorted, n, nroles);
+	load_roles(&ld, sorted, n, nroles);
 	/* optional: without it prose questions fall back to the search */
 	if ((f = file_named(sorted, n, "sentences.json")) != NULL &&
-	    (root = parse(&ld, tr, f)) != NULL) {
+	    (root = parse(&ld, f)) != NULL) {
 		json_check_keys(&ld.je, root, "",
 		    (const char *[]){"sentences", NULL});
 		kb_load_sentences(&ld, root);
+		cJSON_Delete(root);
 	}
+	list_unranked(ld.kb);
 	free(sorted);
 	kb_ld_free(&ld);
 	if (ld.je.n > 0) {

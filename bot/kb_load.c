@@ -5,6 +5,9 @@
  * Checking is strict because the knowledge is written by hand: unknown
  * keys, wrong types, dangling skill references, duplicate ids and
  * aliases are all errors, collected in ld->je (json.h) with their paths.
+ *
+ * What a record keeps is copied into the kb's arena as it is read
+ * (keep(), keep_strs()): the tree it came from is freed after its file.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "json.h"
 #include "kb.h"
@@ -105,6 +109,64 @@ kb_ld_free(struct ld *ld)
 	seen_free(&ld->skill_ids);
 }
 
+int
+kb_ld_role(const struct ld *ld, const char *id)
+{
+	const struct seen_ent *e = seen_get(&ld->role_ids, id);
+
+	return e ? e->val : -1;
+}
+
+/* ---- what the kb keeps, copied out of the tree ------------------------ */
+
+/* s (a string of the tree, or NULL) in the kb's arena. */
+static const char *
+keep(struct ld *ld, const char *s)
+{
+	return s ? arena_strdup(ld->kb->arena, s) : NULL;
+}
+
+/* A vector of json_get_strs (freed here) as a NULL-terminated vector of
+ * the arena's strings; NULL stays NULL. */
+static const char **
+keep_strs(struct ld *ld, const char **v, int n)
+{
+	const char **w;
+	int i;
+
+	if (v == NULL)
+		return NULL;
+	w = arena_calloc(ld->kb->arena, (size_t)n + 1, sizeof(*w));
+	for (i = 0; i < n; i++)
+		w[i] = keep(ld, v[i]);
+	free(v);
+	return w;
+}
+
+/* A required or nullable string field, kept. */
+static const char *
+get_str(struct ld *ld, const cJSON *obj, const char *path, const char *key,
+    int nullable)
+{
+	return keep(ld, json_get_str(&ld->je, obj, path, key, nullable));
+}
+
+static const char **
+get_strs(struct ld *ld, const cJSON *obj, const char *path, const char *key,
+    int *count)
+{
+	const char **v = json_get_strs(&ld->je, obj, path, key, 0, count);
+
+	return keep_strs(ld, v, *count);
+}
+
+static void *
+arena_array(struct ld *ld, const cJSON *a, size_t size)
+{
+	return arena_calloc(ld->kb->arena, (size_t)cJSON_GetArraySize(a),
+	    size);
+}
+
 /* ---- fields every record has ------------------------------------------ */
 
 static int
@@ -132,7 +194,7 @@ get_id(struct ld *ld, const cJSON *obj, const char *path)
 		    id);
 		return NULL;
 	}
-	return id;
+	return keep(ld, id);
 }
 
 static const struct kb_source *
@@ -216,7 +278,7 @@ kb_load_sources(struct ld *ld, const cJSON *root)
 
 	if (a == NULL)
 		return;
-	kb->sources = xcalloc((size_t)cJSON_GetArraySize(a), sizeof(*kb->sources));
+	kb->sources = arena_array(ld, a, sizeof(*kb->sources));
 	cJSON_ArrayForEach(it, a) {
 		struct kb_source *s = &kb->sources[kb->nsources];
 
@@ -227,9 +289,9 @@ kb_load_sources(struct ld *ld, const cJSON *root)
 		}
 		json_check_keys(&ld->je, it, p, source_keys);
 		s->id = get_id(ld, it, p);
-		s->file = json_get_str(&ld->je, it, p, "file", 0);
-		s->title = json_get_str(&ld->je, it, p, "title", 0);
-		s->label = json_get_str(&ld->je, it, p, "label", 0);
+		s->file = get_str(ld, it, p, "file", 0);
+		s->title = get_str(ld, it, p, "title", 0);
+		s->label = get_str(ld, it, p, "label", 0);
 		s->year = (int)json_get_int(&ld->je, it, p, "year", 1900, 2200,
 		    1);
 		if (s->id == NULL || s->label == NULL)
@@ -256,8 +318,7 @@ kb_load_categories(struct ld *ld, const cJSON *root)
 
 	if (a == NULL)
 		return;
-	kb->categories = xcalloc((size_t)cJSON_GetArraySize(a),
-	    sizeof(*kb->categories));
+	kb->categories = arena_array(ld, a, sizeof(*kb->categories));
 	cJSON_ArrayForEach(it, a) {
 		struct kb_category *c = &kb->categories[kb->ncategories];
 
@@ -268,13 +329,11 @@ kb_load_categories(struct ld *ld, const cJSON *root)
 		}
 		json_check_keys(&ld->je, it, p, category_keys);
 		c->id = get_id(ld, it, p);
-		c->name = json_get_str(&ld->je, it, p, "name", 0);
-		c->aliases = json_get_strs(&ld->je, it, p, "aliases", 0,
-		    &c->naliases);
+		c->name = get_str(ld, it, p, "name", 0);
+		c->aliases = get_strs(ld, it, p, "aliases", &c->naliases);
 		c->source = get_source_ref(ld, it, p, "source");
-		c->heading = json_get_str(&ld->je, it, p, "heading", 1);
+		c->heading = get_str(ld, it, p, "heading", 1);
 		if (c->id == NULL || c->name == NULL) {
-			free(c->aliases);
 			c->aliases = NULL;
 			continue;
 		}
@@ -296,7 +355,7 @@ kb_load_skills(struct ld *ld, const cJSON *root)
 
 	if (a == NULL)
 		return;
-	kb->skills = xcalloc((size_t)cJSON_GetArraySize(a), sizeof(*kb->skills));
+	kb->skills = arena_array(ld, a, sizeof(*kb->skills));
 	cJSON_ArrayForEach(it, a) {
 		struct kb_skill *s = &kb->skills[kb->nskills];
 
@@ -307,11 +366,9 @@ kb_load_skills(struct ld *ld, const cJSON *root)
 		}
 		json_check_keys(&ld->je, it, p, skill_keys);
 		s->id = get_id(ld, it, p);
-		s->name = json_get_str(&ld->je, it, p, "name", 0);
-		s->aliases = json_get_strs(&ld->je, it, p, "aliases", 0,
-		    &s->naliases);
+		s->name = get_str(ld, it, p, "name", 0);
+		s->aliases = get_strs(ld, it, p, "aliases", &s->naliases);
 		if (s->id == NULL || s->name == NULL) {
-			free(s->aliases);
 			s->aliases = NULL;
 			continue;
 		}
@@ -356,7 +413,7 @@ load_pay(struct ld *ld, const cJSON *rs, const char *path,
 	}
 	if (cJSON_GetObjectItemCaseSensitive(pay, "words")) {
 		json_check_keys(&ld->je, pay, p, pay_words_keys);
-		py->words = json_get_str(&ld->je, pay, p, "words", 0);
+		py->words = get_str(ld, pay, p, "words", 0);
 		return;
 	}
 	json_check_keys(&ld->je, pay, p, pay_fig_keys);
@@ -364,10 +421,10 @@ load_pay(struct ld *ld, const cJSON *rs, const char *path,
 	py->min = json_get_int(&ld->je, pay, p, "min", 1, 100000000, 0);
 	py->max = json_get_int(&ld->je, pay, p, "max", 1, 100000000, 0);
 	py->open_ended = json_get_bool(&ld->je, pay, p, "open_ended");
-	py->currency = json_get_str(&ld->je, pay, p, "currency", 0);
+	py->currency = get_str(ld, pay, p, "currency", 0);
 	py->year = (int)json_get_int(&ld->je, pay, p, "year", 1900, 2200, 0);
-	py->basis = json_get_str(&ld->je, pay, p, "basis", 0);
-	py->quote = json_get_str(&ld->je, pay, p, "quote", 0);
+	py->basis = get_str(ld, pay, p, "basis", 0);
+	py->quote = get_str(ld, pay, p, "quote", 0);
 	if (py->min && py->max && py->min > py->max) {
 		json_path(q, sizeof(q), p, "min");
 		json_err(&ld->je, q, "%ld is above max %ld", py->min, py->max);
@@ -396,7 +453,7 @@ load_skill_uses(struct ld *ld, const cJSON *rs, const char *path,
 
 	if (a == NULL)
 		return;
-	s->skills = xcalloc((size_t)cJSON_GetArraySize(a), sizeof(*s->skills));
+	s->skills = arena_array(ld, a, sizeof(*s->skills));
 	cJSON_ArrayForEach(it, a) {
 		struct kb_skill_use *u = &s->skills[s->nskills];
 		const cJSON *refs;
@@ -407,11 +464,11 @@ load_skill_uses(struct ld *ld, const cJSON *rs, const char *path,
 			continue;
 		}
 		json_check_keys(&ld->je, it, p, skilluse_keys);
-		u->text = json_get_str(&ld->je, it, p, "text", 0);
+		u->text = get_str(ld, it, p, "text", 0);
 		refs = json_get_arr(&ld->je, it, p, "refs", 1);
 		if (u->text == NULL || refs == NULL)
 			continue;
-		u->refs = xcalloc((size_t)cJSON_GetArraySize(refs), sizeof(int));
+		u->refs = arena_array(ld, refs, sizeof(int));
 		json_path(q, sizeof(q), p, "refs");
 		j = 0;
 		cJSON_ArrayForEach(r, refs) {
@@ -442,11 +499,11 @@ load_role_source(struct ld *ld, const cJSON *it, const char *p,
 {
 	json_check_keys(&ld->je, it, p, rolesrc_keys);
 	s->source = get_source_ref(ld, it, p, "source");
-	s->title = json_get_str(&ld->je, it, p, "title", 0);
+	s->title = get_str(ld, it, p, "title", 0);
 	s->rank = (int)json_get_int(&ld->je, it, p, "rank", 1, 1000, 1);
-	s->section = json_get_str(&ld->je, it, p, "section", 1);
-	s->description = json_get_str(&ld->je, it, p, "description", 0);
-	s->summary = json_get_str(&ld->je, it, p, "summary", 0);
+	s->section = get_str(ld, it, p, "section", 1);
+	s->description = get_str(ld, it, p, "description", 0);
+	s->summary = get_str(ld, it, p, "summary", 0);
 	if (s->summary && s->description &&
 	    strstr(s->description, s->summary) == NULL) {
 		char q[256];
@@ -456,12 +513,10 @@ load_role_source(struct ld *ld, const cJSON *it, const char *p,
 		    "must be quoted verbatim from description");
 	}
 	load_pay(ld, it, p, s);
-	s->pay_notes = json_get_strs(&ld->je, it, p, "pay_notes", 0,
-	    &s->npay_notes);
-	s->resp = json_get_strs(&ld->je, it, p, "responsibilities", 0,
-	    &s->nresp);
+	s->pay_notes = get_strs(ld, it, p, "pay_notes", &s->npay_notes);
+	s->resp = get_strs(ld, it, p, "responsibilities", &s->nresp);
 	load_skill_uses(ld, it, p, s);
-	s->notes = json_get_strs(&ld->je, it, p, "notes", 0, &s->nnotes);
+	s->notes = get_strs(ld, it, p, "notes", &s->nnotes);
 }
 
 static const char *const role_keys[] = {
@@ -484,9 +539,8 @@ kb_load_role(struct ld *ld, const cJSON *root, const char *fname)
 	}
 	json_check_keys(&ld->je, root, "", role_keys);
 	r->id = get_id(ld, root, "");
-	r->title = json_get_str(&ld->je, root, "", "title", 0);
-	r->aliases = json_get_strs(&ld->je, root, "", "aliases", 0,
-	    &r->naliases);
+	r->title = get_str(ld, root, "", "title", 0);
+	r->aliases = get_strs(ld, root, "", "aliases", &r->naliases);
 	base = strrchr(fname, '/') ? strrchr(fname, '/') + 1 : fname;
 	if (r->id) {
 		snprintf(want, sizeof(want), "%s.json", r->id);
@@ -507,15 +561,14 @@ kb_load_role(struct ld *ld, const cJSON *root, const char *fname)
 			json_err(&ld->je, "category", "unknown category \"%s\"",
 			    cat);
 	}
-	r->category_source = json_get_str(&ld->je, root, "", "category_source",
-	    0);
+	r->category_source = get_str(ld, root, "", "category_source", 0);
 	if (r->category_source && strcmp(r->category_source, "editor") != 0 &&
 	    find_source(kb, r->category_source) == NULL)
 		json_err(&ld->je, "category_source",
 		    "\"%s\" is neither a source id nor \"editor\"",
 		    r->category_source);
 	if ((a = json_get_arr(&ld->je, root, "", "sources", 1)) != NULL) {
-		r->src = xcalloc((size_t)cJSON_GetArraySize(a), sizeof(*r->src));
+		r->src = arena_array(ld, a, sizeof(*r->src));
 		i = 0;
 		cJSON_ArrayForEach(it, a) {
 			json_path_index(p, sizeof(p), "sources", i++);
@@ -573,7 +626,7 @@ kb_load_topics(struct ld *ld, const cJSON *root)
 
 	if (a == NULL)
 		return;
-	kb->topics = xcalloc((size_t)cJSON_GetArraySize(a), sizeof(*kb->topics));
+	kb->topics = arena_array(ld, a, sizeof(*kb->topics));
 	cJSON_ArrayForEach(it, a) {
 		struct kb_topic *t = &kb->topics[kb->ntopics];
 
@@ -584,11 +637,11 @@ kb_load_topics(struct ld *ld, const cJSON *root)
 		}
 		json_check_keys(&ld->je, it, p, topic_keys);
 		t->id = get_id(ld, it, p);
-		t->kind = json_get_str(&ld->je, it, p, "kind", 0);
+		t->kind = get_str(ld, it, p, "kind", 0);
 		t->source = get_source_ref(ld, it, p, "source");
-		t->title = json_get_str(&ld->je, it, p, "title", 0);
-		t->intro = json_get_str(&ld->je, it, p, "intro", 1);
-		t->outro = json_get_str(&ld->je, it, p, "outro", 1);
+		t->title = get_str(ld, it, p, "title", 0);
+		t->intro = get_str(ld, it, p, "intro", 1);
+		t->outro = get_str(ld, it, p, "outro", 1);
 		if (t->kind) {
 			for (k = 0; topic_kinds[k]; k++)
 				if (strcmp(topic_kinds[k], t->kind) == 0)
@@ -601,8 +654,7 @@ kb_load_topics(struct ld *ld, const cJSON *root)
 		}
 		if ((items = json_get_arr(&ld->je, it, p, "items", 1)) == NULL)
 			continue;
-		t->items = xcalloc((size_t)cJSON_GetArraySize(items),
-		    sizeof(*t->items));
+		t->items = arena_array(ld, items, sizeof(*t->items));
 		j = 0;
 		cJSON_ArrayForEach(x, items) {
 			snprintf(q, sizeof(q), "%s.items[%d]", p, j++);
@@ -611,10 +663,10 @@ kb_load_topics(struct ld *ld, const cJSON *root)
 				continue;
 			}
 			json_check_keys(&ld->je, x, q, item_keys);
-			t->items[t->nitems].name = json_get_str(&ld->je, x, q,
-			    "name", 0);
-			t->items[t->nitems].text = json_get_str(&ld->je, x, q,
-			    "text", 0);
+			t->items[t->nitems].name = get_str(ld, x, q, "name",
+			    0);
+			t->items[t->nitems].text = get_str(ld, x, q, "text",
+			    0);
 			t->nitems++;
 		}
 		if (t->id)

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "json.h"
 #include "kb.h"
@@ -72,10 +73,7 @@ load_sentence_subject(struct ld *ld, struct kb_sentence *s, const char *subj,
 			json_err(&ld->je, path, "no topic \"%s\"", subj + 6);
 		return;
 	}
-	for (i = 0; i < ld->kb->nroles; i++)
-		if (strcmp(ld->kb->roles[i].id, subj) == 0)
-			s->role = i;
-	if (s->role < 0)
+	if ((s->role = kb_ld_role(ld, subj)) < 0)
 		json_err(&ld->je, path,
 		    "no role, category:ID, topic:ID or guide "
 		    "\"%s\"", subj);
@@ -94,8 +92,8 @@ kb_load_sentences(struct ld *ld, const cJSON *root)
 
 	if (arr == NULL)
 		return;
-	ld->kb->sentences = xcalloc((size_t)cJSON_GetArraySize(arr) + 1,
-	    sizeof(*ld->kb->sentences));
+	ld->kb->sentences = arena_calloc(ld->kb->arena,
+	    (size_t)cJSON_GetArraySize(arr) + 1, sizeof(*ld->kb->sentences));
 	cJSON_ArrayForEach(it, arr) {
 		json_path_index(p, sizeof(p), "sentences", i++);
 		s = &ld->kb->sentences[ld->kb->nsentences];
@@ -105,7 +103,8 @@ kb_load_sentences(struct ld *ld, const cJSON *root)
 		src = json_get_str(&ld->je, it, p, "source", 0);
 		s->line = (int)json_get_int(&ld->je, it, p, "line", 1,
 		    100000, 0);
-		s->text = json_get_str(&ld->je, it, p, "text", 0);
+		if ((line = json_get_str(&ld->je, it, p, "text", 0)) != NULL)
+			s->text = arena_strdup(ld->kb->arena, line);
 		subj = json_get_str(&ld->je, it, p, "subject", 0);
 		for (k = 0; src && k < ld->kb->nsources; k++)
 			if (strcmp(ld->kb->sources[k].id, src) == 0)

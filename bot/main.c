@@ -13,7 +13,6 @@
  * form too), --help, --version.
  */
 #include <getopt.h>
-#include <systemd/sd-daemon.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "index.h"
 #include "highlight.h"
 #include "log.h"
+#include "notify.h"
 #include "policy.h"
 #include "router.h"
 #include "state.h"
@@ -359,8 +359,10 @@ run_reload(struct run *r)
 	struct kb *nkb;
 	struct index *nix;
 	struct policy_conf pc;
+	char nerr[NOTIFY_ERR_MAX];
 
-	sd_notify(0, "RELOADING=1");
+	if (notify_reloading(nerr, sizeof(nerr)) == -1)
+		log_warn("sd_notify: %s", nerr);
 	log_info("SIGHUP: reloading %s and the knowledge", r->path);
 	ncf = config_load(r->path, err, sizeof(err), warn, sizeof(warn));
 	log_lines(LOG_WARN, "", warn);
@@ -387,7 +389,8 @@ run_reload(struct run *r)
 		r->ix = nix;
 		log_info("knowledge reloaded: %d roles", r->kb->nroles);
 	}
-	sd_notify(0, "READY=1");
+	if (notify_send("READY=1", nerr, sizeof(nerr)) == -1)
+		log_warn("sd_notify: %s", nerr);
 }
 
 /* Until SIGTERM or SIGINT (or an adapter's fatal error: 1). */
@@ -412,9 +415,12 @@ run_loop(struct run *r)
 static void
 run_stop(struct run *r)
 {
+	char nerr[NOTIFY_ERR_MAX];
+
 	if (r->ads) {
 		log_info("shutting down");
-		sd_notify(0, "STOPPING=1");
+		if (notify_send("STOPPING=1", nerr, sizeof(nerr)) == -1)
+			log_warn("sd_notify: %s", nerr);
 		hl_free(r->hl);	/* no new posts; queued ones still go out */
 		bot_set_highlights(r->bot, NULL);
 		adapters_stop(r->ads);
@@ -444,6 +450,7 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	static char err[CONFIG_ERR_MAX], warn[CONFIG_WARN_MAX];
 	struct run r = { path, kdir, cache, NULL, NULL, NULL, NULL, NULL, NULL,
 	    NULL, NULL };
+	char nerr[NOTIFY_ERR_MAX];
 	int rc;
 
 	if (path == NULL) {
@@ -469,7 +476,9 @@ run_config(const char *cmd, const char *path, const char *kdir,
 	    config_summary(r.cf));
 	/* systemd's Type=notify: the adapters have started (connections
 	 * may still be on their way); a no-op without $NOTIFY_SOCKET */
-	sd_notifyf(0, "READY=1\nSTATUS=running (%s)", config_summary(r.cf));
+	if (notify_sendf(nerr, sizeof(nerr), "READY=1\nSTATUS=running (%s)",
+	    config_summary(r.cf)) == -1)
+		log_warn("sd_notify: %s", nerr);
 	rc = run_loop(&r) || rc == 2;
 	run_stop(&r);
 	return rc;

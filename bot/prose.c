@@ -24,7 +24,7 @@
 #define PROSE_LEARNED	2.5	/* and of the sentence model's */
 #define PROSE_TOP	8	/* sentences the model names, at most */
 #define PROSE_MIN	0.5	/* below this nothing fits */
-#define PROSE_TIER	0.3	/* what a sentence of a near subject loses */
+#define PROSE_TIER	0.4	/* what a sentence of a near subject loses */
 #define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
 #define PAY_WORDS_P	0.15	/* a pay question this likely a prose one
 				 * gets the guide's words on that pay too */

@@ -153,6 +153,8 @@ static const struct cue cues[] = {
 	{ "money", I_SALARY, 1, 0, 0 }, { "remuneration", I_SALARY, 3, 0, 0 },
 	{ "package", I_SALARY, 1, 0, 0 }, { "figure", I_SALARY, 1, 0, 0 },
 	{ "worth", I_SALARY, 1, 0, 0 }, { "rake in", I_SALARY, 3, 0, 0 },
+	{ "number", I_SALARY, 1, 0, 0 }, { "numbers", I_SALARY, 1, 0, 0 },
+	{ "figures", I_SALARY, 1, 0, 0 },
 	/* skills */
 	{ "skill", I_SKILLS, 3, 0, 0 }, { "skills", I_SKILLS, 3, 0, 0 },
 	{ "learn", I_SKILLS, 3, 0, 0 }, { "study", I_SKILLS, 3, 0, 0 },
@@ -186,6 +188,14 @@ static const struct cue cues[] = {
 	{ "lower", I_COMPARE, 1, 0, 1 },
 	{ "difference between", I_COMPARE, 2, 0, 0 },
 	{ "which of", I_COMPARE, 1, 0, 0 }, { "two", I_COMPARE, 1, 0, 0 },
+	/* what tells two jobs apart */
+	{ "difference", I_DIFFERENCE, 2, 0, 0 },
+	{ "differ", I_DIFFERENCE, 2, 0, 0 },
+	{ "separates", I_DIFFERENCE, 2, 0, 0 },
+	{ "same thing", I_DIFFERENCE, 3, 0, 0 },
+	{ "who does what", I_DIFFERENCE, 3, 0, 0 },
+	{ "what each does", I_DIFFERENCE, 3, 0, 0 },
+	{ "does what", I_DIFFERENCE, 3, 0, 0 },
 	/* skills and roles */
 	{ "which roles", I_WHONEEDS, 2, 0, 0 },
 	{ "what roles", I_WHONEEDS, 2, 0, 0 },
@@ -225,6 +235,12 @@ static const struct cue cues[] = {
 	{ "least", I_TOP, 3, 0, 1 }, { "worst", I_TOP, 3, 0, 1 },
 	{ "cheapest", I_TOP, 3, 0, 1 }, { "bottom", I_TOP, 2, 0, 1 },
 	{ "top of the range", I_NONE, 0, PICK_MAX, 0 },
+	{ "top of their range", I_NONE, 0, PICK_MAX, 0 },
+	{ "top of its range", I_NONE, 0, PICK_MAX, 0 },
+	{ "top of range", I_NONE, 0, PICK_MAX, 0 },
+	{ "bottom of their range", I_NONE, 0, PICK_MIN, 0 },
+	{ "bottom of its range", I_NONE, 0, PICK_MIN, 0 },
+	{ "bottom of range", I_NONE, 0, PICK_MIN, 0 },
 	{ "ceiling", I_NONE, 0, PICK_MAX, 0 }, { "max", I_NONE, 0, PICK_MAX, 0 },
 	{ "maximum", I_NONE, 0, PICK_MAX, 0 },
 	{ "bottom of the range", I_NONE, 0, PICK_MIN, 0 },
@@ -327,7 +343,10 @@ static const struct cue cues[] = {
 	{ "top and bottom", I_SPREAD, 3, 0, 0 },
 	{ "widest", I_SPREAD, 5, 0, 0 }, { "narrowest", I_SPREAD, 5, 0, 1 },
 	{ "tightest", I_SPREAD, 5, 0, 1 }, { "variation", I_SPREAD, 3, 0, 0 },
-	{ "vary", I_SPREAD, 3, 0, 0 },
+	{ "vary", I_SPREAD, 3, 0, 0 }, { "swing", I_SPREAD, 3, 0, 0 },
+	{ "gap", I_SPREAD, 2, 0, 0 }, { "band", I_SPREAD, 1, 0, 0 },
+	{ "midpt", I_SPREAD, 2, PICK_MID, 0 },
+	{ "mid pt", I_SPREAD, 2, PICK_MID, 0 },
 	{ "midpoint", I_SPREAD, 2, PICK_MID, 0 },
 	{ "same range", I_SAME, 6, 0, 0 }, { "same ranges", I_SAME, 6, 0, 0 },
 	{ "same pay", I_SAME, 6, 0, 0 }, { "same salary", I_SAME, 6, 0, 0 },
@@ -386,7 +405,9 @@ static const struct cue cues[] = {
 	{ "role of the day", I_HIGHLIGHT, 6, 0, 0 },
 	{ "highlight", I_HIGHLIGHT, 5, 0, 0 },
 	{ "more$", I_MORE, 3, 0, 0 }, { "go on", I_MORE, 3, 0, 0 },
-	{ "continue", I_MORE, 3, 0, 0 },
+	{ "continue", I_MORE, 3, 0, 0 }, { "keep going", I_MORE, 3, 0, 0 },
+	{ "go ahead", I_MORE, 2, 0, 0 }, { "and then", I_MORE, 1, 0, 0 },
+	{ "the rest", I_MORE, 3, 0, 0 }, { "next", I_MORE, 2, 0, 0 },
 	/* what the guides say in prose */
 	{ "^why", I_PASSAGE, 6, 0, 0 }, { "^how come", I_PASSAGE, 6, 0, 0 },
 	{ "why", I_PASSAGE, 4, 0, 0 }, { "where", I_PASSAGE, 2, 0, 0 },
@@ -717,6 +738,7 @@ question_parse(struct index *ix, const char *text, size_t len,
     struct intent *q)
 {
 	int score[I_COUNT] = {0}, hits[Q_WORDS_MAX], i, k, n, best;
+	int low = 0, high = 0;
 	const struct cue *c;
 	const struct entities *e;
 	char *norm;
@@ -754,6 +776,10 @@ question_parse(struct index *ix, const char *text, size_t len,
 				if (c->measure)
 					q->measure = c->measure;
 				q->lowest |= c->lowest;
+				low |= c->lowest || c->measure == PICK_MIN;
+				high |= (c->kind == I_TOP && !c->lowest) ||
+				    c->measure == PICK_MAX;
+				q->mean |= c->measure == PICK_MID;
 				/* "the most and the least": both ends */
 				if ((c->kind == I_TOP && c->weight >= 3) ||
 				    (c->kind == I_SPREAD && c->weight >= 5))
@@ -767,6 +793,13 @@ question_parse(struct index *ix, const char *text, size_t len,
 		for (k = 0; k < hits[i]; k++)
 			if (!q->used[i + k])
 				q->used[i + k] = USED_CUE;
+	q->both_ends = low && high;
+	/* "the average of the min and max" (the guide's "average salary"
+	 * alone is no midpoint) */
+	for (i = 0; i < q->nwords && q->both_ends; i++)
+		q->mean |= strcmp(q->words[i], "average") == 0 ||
+		    strcmp(q->words[i], "avg") == 0 ||
+		    strcmp(q->words[i], "mean") == 0;
 
 	/* what the entities say */
 	have = (e->nroles + e->nunknown > 0 ? NEED_ROLE : 0) |

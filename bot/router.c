@@ -32,6 +32,12 @@
 #include "router.h"
 #include "text.h"
 
+/* A follow-up's own aspect, when the aspect model is this sure of it;
+ * else the last question's is kept ("same question for devops"). */
+#define ASPECT_OWN_P	0.6f
+/* Words of a message that asks for the rest ("ok go on then pls") */
+#define MORE_WORDS_MAX	5
+
 struct convo {
 	char		*where;		/* NULL: a free slot */
 	char		*more;		/* the rest of the last answer */
@@ -318,6 +324,12 @@ not_again(struct intent *q)
 {
 	int i;
 
+	/* "2026 guide numbers for cloud architects": its cue words */
+	if (q->strong != I_NONE && q->strong != I_AGAIN && names_subject(&q->e)
+	    && wants_role(q->strong)) {
+		q->kind = q->strong;
+		return;
+	}
 	for (i = 0; i < 3 && q->top[i].kind != I_NONE; i++)
 		if (q->top[i].kind != I_AGAIN) {
 			q->kind = q->top[i].kind;
@@ -330,9 +342,115 @@ not_again(struct intent *q)
 	q->kind = q->e.nroles + q->e.nunknown ? I_SALARY : I_NONE;
 }
 
+/* The role-taking intent the message's own words point to: the
+ * model's likeliest among its best three, else the cue words' (the
+ * measure or modifier of a pay question: salary); unchanged if none. */
+static void
+about_last(struct intent *q)
+{
+	static const enum intent_kind order[] = { I_SPREAD, I_POSITION,
+	    I_SKILLS, I_SALARY, I_ROLE };
+	size_t k;
+	int i;
+
+	if (q->measure == PICK_DEFAULT && q->e.mods == 0 &&
+	    !(q->cues & (1ULL << I_SALARY | 1ULL << I_SKILLS |
+	    1ULL << I_SPREAD | 1ULL << I_POSITION)))
+		return;
+	for (i = 0; i < 3 && q->top[i].kind != I_NONE; i++)
+		if (wants_role(q->top[i].kind) &&
+		    q->top[i].kind != I_PASSAGE) {
+			q->kind = q->top[i].kind;
+			return;
+		}
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		if (q->cues & (1ULL << order[k])) {
+			q->kind = order[k];
+			return;
+		}
+	q->kind = I_SALARY;
+}
+
+/* 1 if word w is in the message. */
+static int
+has_word(const struct intent *q, const char *w)
+{
+	int i;
+
+	for (i = 0; i < q->nwords; i++)
+		if (strcmp(q->words[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if a word of the title begins as w does ("architect", "arch"). */
+static int
+title_has(const char *title, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = title; *p; p++)
+		if ((p == title || p[-1] == ' ' || p[-1] == '-') &&
+		    strncasecmp(p, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * "the cloud one", "the architect one, what skills", "the other data
+ * job", "the other one": one of the roles just talked about (or of the
+ * field named), told apart by a word or by "other"; 1 when exactly one
+ * fits, which the question then names.
+ */
+static int
+pick_recent(struct intent *q, const struct said *last, const struct kb *kb)
+{
+	struct entities *e = &q->e;
+	const struct kb_role *cand[SAID_RECENT_MAX + 16], *r;
+	int n = 0, i, k, other = has_word(q, "other");
+	const char *w = e->nunknown == 1 && strchr(e->unknown[0], ' ') ==
+	    NULL ? e->unknown[0] : NULL;
+
+	if (e->nroles > 0 || e->nunknown > 1 || (e->nunknown && !w) ||
+	    !(has_word(q, "one") || other))
+		return 0;
+	if (e->category < 0 && !w && !other)
+		return 0;
+	if (e->cat_role && !other)
+		cand[n++] = e->cat_role;
+	else	/* "the other one" alone: of the last two */
+		for (i = 0; i < last->nrecent && (i < 2 || w ||
+		    e->category >= 0); i++)
+			cand[n++] = last->recent[i];
+	for (i = 0; e->category >= 0 && (other || !e->cat_role) &&
+	    n < (int)(sizeof(cand) /
+	    sizeof(cand[0])) && i < kb->nroles; i++)
+		if (kb->roles[i].category == e->category)
+			cand[n++] = &kb->roles[i];
+	for (i = 0, k = 0; i < n; i++) {
+		r = cand[i];
+		if ((e->category >= 0 && r->category != e->category) ||
+		    (w && !title_has(r->title, w)) ||
+		    (other && last->nroles && r == last->roles[0]))
+			continue;
+		if (k == 0 || cand[0] != r)
+			cand[k++] = r;
+		if (k > 1)
+			return 0;
+	}
+	if (k != 1)
+		return 0;
+	e->roles[0] = cand[0];
+	e->nroles = 1;
+	e->nunknown = 0;
+	e->category = -1;
+	return 1;
+}
+
 /* Fills what the question leaves to the conversation. */
 static void
-recall(struct intent *q, const struct said *last)
+recall(struct intent *q, const struct said *last, const struct kb *kb)
 {
 	struct entities *e = &q->e;
 	int named = e->nroles + e->nunknown, i;
@@ -347,8 +465,15 @@ recall(struct intent *q, const struct said *last)
 	if (last == NULL) {
 		if (q->kind == I_AGAIN)	/* nothing to repeat */
 			not_again(q);
+		/* "where do your numbers come from" with nothing said
+		 * yet: the sources ("where's the 160k from" names its
+		 * figure) */
+		if (q->kind == I_CITE && q->e.amount == 0)
+			q->kind = I_SOURCES;
 		return;
 	}
+	if (pick_recent(q, last, kb))
+		named = 1;
 	/* "k and the pay": nothing named anew, so what changed is the
 	 * question itself, which its cue words say */
 	if (q->kind == I_AGAIN && !names_subject(e) && !e->guide &&
@@ -369,6 +494,15 @@ recall(struct intent *q, const struct said *last)
 	if (!q->cued && named == 1 && wants_role(last->kind) &&
 	    last->kind != I_PASSAGE)
 		q->kind = last->kind;
+	/* "money", "middle of that", "what's that per hour", "how big is
+	 * that gap": nothing named, but words about a role's pay or
+	 * skills, which the model read as something else; the last
+	 * answer's role is what they are about */
+	if (!names_subject(e) && last->nroles && (q->kind == I_NONE ||
+	    q->kind == I_ACK || q->kind == I_DATA || q->kind == I_HELP ||
+	    q->kind == I_OFFTOPIC || (q->kind == I_CITE &&
+	    q->measure != PICK_DEFAULT)))
+		about_last(q);
 	/* "in euros?", "and for a senior?": the last pay question again */
 	if (q->kind == I_NONE && e->mods && named == 0 && last->nroles)
 		q->kind = I_SALARY;
@@ -384,7 +518,8 @@ recall(struct intent *q, const struct said *last)
 		    (i < 1 || q->kind != I_PASSAGE); i++)
 			e->roles[e->nroles++] = last->roles[i];
 	if (q->kind == I_COMPARE && named == 1 && e->nroles == 1 &&
-	    last->nroles >= 1 && last->roles[0] != e->roles[0]) {
+	    e->category < 0 && last->nroles >= 1 &&
+	    last->roles[0] != e->roles[0]) {
 		/* "is that more than a data scientist" */
 		e->roles[1] = e->roles[0];
 		e->roles[0] = last->roles[0];
@@ -406,7 +541,7 @@ recall(struct intent *q, const struct said *last)
 			    e->nroles < Q_ROLES_MAX; i--)
 				e->roles[e->nroles++] = last->recent[i];
 	} else if ((q->kind == I_COMPARE || q->kind == I_DIFFERENCE) &&
-	    named == 0 && e->nskills == 0)
+	    !names_subject(e))
 		/* "which of those three", "compare them" */
 		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
 			e->roles[e->nroles++] = last->roles[i];
@@ -415,12 +550,47 @@ recall(struct intent *q, const struct said *last)
 			e->skills[e->nskills++] = last->skills[i];
 }
 
+/* A role compared with a field: the field's own role when its words
+ * name one, else its roles with a figure (as many as fit). */
+static void
+add_field(struct intent *q, const struct kb *kb)
+{
+	struct entities *e = &q->e;
+	const struct kb_role *r;
+	int i, k;
+
+	for (i = 0; i < kb->nroles && e->nroles < Q_ROLES_MAX; i++) {
+		r = &kb->roles[i];
+		if (e->cat_role ? r != e->cat_role : r->category !=
+		    e->category || r->figure == NULL)
+			continue;
+		for (k = 0; k < e->nroles && e->roles[k] != r; k++)
+			;
+		if (k == e->nroles)
+			e->roles[e->nroles++] = r;
+	}
+	e->category = -1;
+}
+
 /* What a question becomes when the entities it needs are missing. */
 static void
-fall_back(struct intent *q)
+fall_back(struct intent *q, const struct kb *kb)
 {
 	struct entities *e = &q->e;
 	int named = e->nroles + e->nunknown;
+
+	/* one role and both ends of its range: "gap between the lowest
+	 * and highest sre pay", "min to max"; their average, its midpoint */
+	if (e->nroles == 1 && e->nunknown == 0 && (q->both_ends ||
+	    q->mean) && (q->kind == I_SALARY || q->kind == I_TOP ||
+	    q->kind == I_COMPARE || q->kind == I_SPREAD || q->kind ==
+	    I_RANGE)) {
+		if (q->mean) {
+			q->kind = I_SALARY;
+			q->measure = PICK_MID;
+		} else
+			q->kind = I_SPREAD;
+	}
 
 	switch (q->kind) {
 	case I_SALARY:
@@ -438,6 +608,12 @@ fall_back(struct intent *q)
 		if (named == 0)
 			q->kind = I_ROLES;
 		break;
+	case I_ROLES:
+		/* "does the 2026 guide mention ciso": that role, in it;
+		 * "ds vs ai pm roles explained": what tells them apart */
+		if (named > 0)
+			q->kind = named == 1 ? I_ROLE : I_DIFFERENCE;
+		break;
 	case I_NEEDS:
 		if (e->nroles == 0)
 			q->kind = e->nskills ? I_WHONEEDS : I_NONE;
@@ -445,6 +621,10 @@ fall_back(struct intent *q)
 			q->kind = I_SKILLS;
 		break;
 	case I_COMPARE:
+		/* "data science or devops": the field's own role; "the
+		 * blockchain person or the ml person": the field's roles */
+		if (e->category >= 0 && named >= 1)
+			add_field(q, kb);
 		/* "which pays more?": the ranking; skills alone are
 		 * compared by what the guides say of them */
 		if (named == 0 && e->nskills == 0)
@@ -460,6 +640,29 @@ fall_back(struct intent *q)
 	default:
 		break;
 	}
+}
+
+/*
+ * Two roles or more, asked about together: their pay when the message
+ * speaks of pay or of an end of the range ("ml engineer vs ai pm salary,
+ * any diff"), what tells them apart when it speaks only of the jobs
+ * ("devops vs sre, who does what", "difference between a ciso and a
+ * security architect"), else as the model read it.
+ */
+static void
+pair_question(struct intent *q)
+{
+	unsigned long long pay = 1ULL << I_SALARY, jobs = 1ULL << I_ROLE |
+	    1ULL << I_DIFFERENCE;
+
+	if ((q->kind != I_COMPARE && q->kind != I_DIFFERENCE) ||
+	    q->e.nroles + q->e.nunknown < 2)
+		return;
+	if ((q->cues & pay) || q->measure != PICK_DEFAULT || q->ends ||
+	    q->lowest || q->e.amount)
+		q->kind = I_COMPARE;
+	else if (q->cues & jobs)
+		q->kind = I_DIFFERENCE;
 }
 
 /* ---- clauses ------------------------------------------------------ */
@@ -562,6 +765,11 @@ trace_parse(struct buf *t, const struct router *r, const struct intent *q)
 		buf_printf(t, " skill=%s", r->kb->skills[e->skills[i]].name);
 	if (e->category >= 0)
 		buf_printf(t, " category=%s", r->kb->categories[e->category].name);
+	for (i = 0; i < e->nxroles; i++)
+		buf_printf(t, " left-out=%s", e->xroles[i]->title);
+	if (e->xcategory >= 0)
+		buf_printf(t, " left-out=%s",
+		    r->kb->categories[e->xcategory].name);
 	for (i = 0; i < e->nunknown; i++)
 		buf_printf(t, " not-covered=\"%s\"", e->unknown[i]);
 	if (e->amount)
@@ -587,6 +795,9 @@ trace_parse(struct buf *t, const struct router *r, const struct intent *q)
 	buf_printf(t, "\nintent: %s", intent_name(q->kind));
 	if (q->aspect)
 		buf_printf(t, "\naspect: %s=%.2f", q->aspect, q->aspect_p);
+	for (i = 0; i < 4 && q->aspects[i].name; i++)
+		buf_printf(t, "%s%s=%.2f", i ? " " : "\naspect scores: ",
+		    q->aspects[i].name, q->aspects[i].p);
 	buf_putc(t, '\n');
 }
 
@@ -733,12 +944,28 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 
 	read_clauses(r, body, &q);
 	if (q.kind == I_AGAIN && ctx->last && ctx->last->aspect &&
-	    q.aspect == NULL)
+	    q.aspect == NULL) {
 		q.aspect = ctx->last->aspect;
+		/* "same question for devops", "and blockchain devs" (no
+		 * word of its own to search for): the aspect asked then,
+		 * unless this message says its own ("and who hires them") */
+		if (q.aspects[0].p < ASPECT_OWN_P || q.npwords == 0) {
+			memset(q.aspects, 0, sizeof(q.aspects));
+			q.aspects[0].name = ctx->last->aspect;
+			q.aspects[0].p = 1.0f;
+			q.aspect_p = 1.0f;
+		}
+	}
 	if (r->trace)
 		trace_parse(r->trace, r, &q);
-	recall(&q, ctx->last);
-	fall_back(&q);
+	/* "go on", "continue pls", "keep going": the rest of the last
+	 * answer, when there is a rest and nothing new is asked */
+	if ((q.cues & 1ULL << I_MORE) && ctx->pending_more &&
+	    !names_subject(&q.e) && q.nwords <= MORE_WORDS_MAX)
+		q.kind = I_MORE;
+	recall(&q, ctx->last, r->kb);
+	fall_back(&q, r->kb);
+	pair_question(&q);
 	if (r->trace)
 		trace_state(r->trace, ctx->last, &q);
 	if ((q.kind == I_NONE && how == 1 && !m->direct) ||

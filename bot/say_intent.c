@@ -227,17 +227,21 @@ answer_lists(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		say_match(c, e->skills, e->nskills, unk, nunk, a);
 		break;
 	case I_TOP:
-		if (q->ends == 3 && e->count == 0) {
+		if (e->guide == 1) {	/* the undated guide: words only */
+			say_pay_words(c, e->guide, e->category, a);
+			break;
+		}
+		if (q->ends == 3 && e->count <= 1) {
 			/* "which pays the most and which the least" */
 			say_top(c, 1, 0, pick(q->measure, MEASURE_MID),
-			    e->category, 0, a);
+			    e->category, e, 0, a);
 			fmt_para(a);
 			say_top(c, 1, 1, pick(q->measure, MEASURE_MID),
-			    e->category, 1, a);
+			    e->category, e, 1, a);
 			break;
 		}
 		say_top(c, e->count ? e->count : TOP_DEFAULT, q->lowest,
-		    pick(q->measure, MEASURE_MID), e->category, 1, a);
+		    pick(q->measure, MEASURE_MID), e->category, e, 1, a);
 		break;
 	case I_ABOVE:
 	case I_BELOW:

@@ -19,38 +19,48 @@
 #include "text.h"
 
 /* Roles without a figure (of a category, or all), named so rankings are
- * not mistaken as complete. */
+ * not mistaken as complete: the kb lists them, so a ranking of 100,000
+ * roles does not walk them all. */
 static void
 unranked_note(struct cmd_ctx *c, struct answer *a, int cat)
 {
+	const struct kb_role *r;
 	int i, n = 0;
 
-	for (i = 0; i < c->kb->nroles; i++)
-		if (c->kb->roles[i].figure == NULL &&
-		    (cat < 0 || c->kb->roles[i].category == cat)) {
+	for (i = 0; i < c->kb->nunranked; i++) {
+		r = &c->kb->roles[c->kb->unranked[i]];
+		if (cat < 0 || r->category == cat) {
 			fmt_text(a, n++ ? ", " : " Not ranked (no figure in "
 			    "the guides): ");
-			fmt_text(a, c->kb->roles[i].title);
+			fmt_text(a, r->title);
 		}
+	}
 	if (n)
 		fmt_text(a, ".");
 }
 
 void
 say_top(struct cmd_ctx *c, int want, int asc, enum measure m, int cat,
-    int note, struct answer *a)
+    const struct entities *out, int note, struct answer *a)
 {
 	const struct kb_role *all[LIST_MAX], *r[LIST_MAX];
-	int i, n, k;
+	int i, n, k, j;
 
 	if (want < 1)
 		want = TOP_DEFAULT;
 	if (want > TOP_MAX)
 		want = TOP_MAX;
 	k = index_rank(c->ix, m, asc, 0, all, LIST_MAX);
-	for (n = 0, i = 0; i < k; i++)
-		if (cat < 0 || all[i]->category == cat)
+	for (n = 0, i = 0; i < k; i++) {
+		if ((cat >= 0 && all[i]->category != cat) || (out &&
+		    out->xcategory >= 0 && all[i]->category == out->xcategory))
+			continue;
+		for (j = 0; out && j < out->nxroles && out->xroles[j] !=
+		    all[i]; j++)
+			;
+		if (out == NULL || j == out->nxroles)
 			r[n++] = all[i];
+	}
 	/* keep every role tied with the last one shown */
 	for (i = want; i < n; i++)
 		if (measure_x2(r[i], m) != measure_x2(r[want - 1], m))
@@ -77,6 +87,10 @@ say_top(struct cmd_ctx *c, int want, int asc, enum measure m, int cat,
 		fmt_strong(a, r[0]->title);
 		fmt_text(a, ", ");
 		phrase_pay(a, r[0]);
+		if (m == MEASURE_MID) {	/* the figure it was ranked by */
+			fmt_text(a, ", midpoint ");
+			fmt_money_x2(a, measure_x2(r[0], m));
+		}
 		fmt_text(a, ".");
 		said_pay(c, r[0]);
 	} else {
@@ -526,9 +540,14 @@ say_roles(struct cmd_ctx *c, int cat, int guide, struct answer *a)
 	fmt_text(a, cat >= 0 ? "): " : ": ");
 	for (n = 0, j = 0; j < kb->nroles; j++)
 		if ((cat < 0 || kb->roles[j].category == cat) &&
-		    in_guide(&kb->roles[j], guide))
+		    in_guide(&kb->roles[j], guide)) {
 			fmt_printf(a, "%s%s", n++ ? ", " : "",
 			    kb->roles[j].title);
+			/* a field's few roles: "the architect one", "which
+			 * of those pays more" */
+			if (cat >= 0)
+				said_role(c, &kb->roles[j]);
+		}
 	fmt_text(a, n ? "." : "none.");
 }
 
@@ -553,16 +572,21 @@ say_topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		if (t->nitems > 0)
 			said_cite(c, t->source, t->items[0].text);
 		if (style == TOPIC_NAMED) {
-			/* every item named briefly, the details after */
+			/* every item named briefly, the details after, in
+			 * the guide's words from its lead-in on ("...only
+			 * half the battle... consider the following
+			 * components:") */
 			for (i = 0; i < t->nitems; i++)
 				fmt_printf(a, "%s%s", i ? ", " : "",
 				    t->items[i].name);
-			fmt_text(a, ". In the guide's words:");
+			fmt_text(a, t->intro ? ". " : ". In the guide's "
+			    "words:");
 		}
-		/* a list: the guide's own lead-in, then its items (a named
-		 * list keeps its items first: the lead-in comes after) */
+		/* the guide's own lead-in, then its items */
+		if (t->intro && style != TOPIC_PROSE)
+			fmt_text(a, t->intro);
 		if (t->intro && style == TOPIC_LIST)
-			fmt_printf(a, "%s ", t->intro);
+			fmt_text(a, " ");
 		for (i = 0; i < t->nitems; i++) {
 			if (style == TOPIC_NAMED) {
 				fmt_text(a, i ? "; " : " ");
@@ -579,8 +603,6 @@ say_topic(struct cmd_ctx *c, struct answer *a, const char *kind,
 		}
 		if (style != TOPIC_PROSE)
 			fmt_text(a, ".");
-		if (t->intro && style == TOPIC_NAMED)
-			fmt_printf(a, " %s", t->intro);
 		if (t->outro && style != TOPIC_PROSE)
 			fmt_printf(a, " %s", t->outro);
 	}
@@ -646,4 +668,43 @@ say_sources(struct cmd_ctx *c, struct answer *a)
 	fmt_printf(a, ". %d roles in all; the undated guide's Cloud Architect "
 	    "and the 2026 guide's Cloud Solutions Architect are one role. "
 	    "Figures are quoted, never estimated.", kb->nroles);
+}
+
+/*
+ * "which job does the undated guide say pays the most": a guide without
+ * figures ranks nothing, so what it says of each role's pay, quoted, in
+ * the knowledge's order.  The caller has seen that guide has no figure.
+ */
+void
+say_pay_words(struct cmd_ctx *c, int guide, int cat, struct answer *a)
+{
+	const struct kb_role_source *s;
+	const struct kb_role *r;
+	int i, k, n = 0;
+
+	for (i = 0; i < c->kb->nroles; i++) {
+		r = &c->kb->roles[i];
+		if (cat >= 0 && r->category != cat)
+			continue;
+		for (k = 0; k < r->nsrc; k++) {
+			s = &r->src[k];
+			if ((s->source->year != 0) != (guide == 2) ||
+			    s->pay.words == NULL)
+				continue;
+			if (n++ == 0)
+				fmt_printf(a, "The %s gives no figures and ranks "
+				    "no role by pay; what it says of each one's "
+				    "pay: ", s->source->label);
+			else
+				fmt_text(a, "; ");
+			fmt_strong(a, r->title);
+			fmt_printf(a, ": \"%s\"", s->pay.words);
+			said_role(c, r);
+			break;
+		}
+	}
+	if (n == 0)
+		fmt_text(a, "That guide says nothing of these roles' pay.");
+	else
+		fmt_text(a, ".");
 }

@@ -250,7 +250,21 @@ say_compare_n(struct cmd_ctx *c, const struct kb_role *const *r, int n,
 		fmt_strong(a, t->title);
 		fmt_text(a, " (");
 		fmt_money_x2(a, measure_x2(t, m));
-		fmt_text(a, ").");
+		fmt_text(a, ")");
+		if (nf == 2 && measure_x2(fig[0], m) != measure_x2(fig[1], m)) {
+			/* "how much more at the top": the difference of
+			 * the two figures, labelled */
+			const struct kb_role *o = lowest ? fig[0] : fig[1];
+
+			fmt_text(a, ", ");
+			fmt_money_x2(a, measure_x2(fig[0], m) -
+			    measure_x2(fig[1], m));
+			fmt_printf(a, " %s than %s (", lowest ? "less" :
+			    "more", o->title);
+			fmt_money_x2(a, measure_x2(o, m));
+			fmt_text(a, "); a difference of the guide's figures");
+		}
+		fmt_text(a, ".");
 		return;
 	}
 	fmt_printf(a, " By %s: ", measure_name(m));

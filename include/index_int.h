@@ -29,7 +29,7 @@
 #include "index.h"
 
 /* a cache of another schema is rebuilt */
-#define SCHEMA_VERSION	"8"
+#define SCHEMA_VERSION	"9"
 
 /* The statements an index keeps prepared (index.c's stmt_sql). */
 enum stmt_id {

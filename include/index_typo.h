@@ -1,12 +1,12 @@
 /*
- * index_typo.h -- typo keys: the one-edit deletion table of a vocabulary.
+ * index_typo.h -- typo keys: the one-edit deletions of a vocabulary.
  *
  * Private to the index's parts (bot/index*.c).  A vocabulary (the words
- * of the role names, or of the skill names) is stored at build time
- * under each term and each of its one-byte deletions; a typo within one
- * edit shares such a key with its term, so the candidates for a word are
- * a few indexed lookups, then checked by edit distance.  At open, a
- * Bloom filter of the keys turns most lookups away without SQL.
+ * of the role names, or of the skill names) is read at open and each
+ * term hashed under itself and each of its one-byte deletions; a typo
+ * within one edit shares such a key with its term, so the candidates
+ * for a word are a few look-ups in memory, then checked by edit
+ * distance.
  */
 #ifndef TECHPAY_INDEX_TYPO_H
 #define TECHPAY_INDEX_TYPO_H
@@ -19,16 +19,12 @@
 
 struct typo;
 
-/* At build: fills table del (del, term) from the terms of table vocab
- * (term); 0, or -1 on an SQLite error. */
-int		 typo_build(sqlite3 *, const char *vocab, const char *del);
 /*
- * At open: the lookups of vocabulary terms and its deletion table del,
- * and their Bloom filter.  The typo borrows db, which must outlive it
- * (free the typo first); NULL on an SQLite error, with err filled.
+ * At open: the terms of table vocab (term) and their deletion keys, in
+ * memory (db is not kept); NULL on an SQLite error, with err filled.
  */
-struct typo	*typo_open(sqlite3 *db, const char *terms, const char *del,
-		    char *err, size_t errlen);
+struct typo	*typo_open(sqlite3 *db, const char *vocab, char *err,
+		    size_t errlen);
 void		 typo_free(struct typo *);
 /* Edits allowed when correcting a word of len bytes (0: none). */
 int		 typo_limit(size_t len);

@@ -17,6 +17,8 @@
 #include "question.h"
 
 #define INTENT_FEAT_MAX	64	/* bytes of one feature's name */
+#define INTENT_TERM	"t"	/* kind of the features of a word's stem,
+				 * names' too: the sentence model's only */
 #define INTENT_CLASSES_MAX 512	/* the sentence model has one a sentence */
 
 /* The features the models know, shared by the three: feats sorted

@@ -7,8 +7,10 @@
  * aliases) and either returns a complete kb or none at all: the bot never
  * serves a half-loaded index.
  *
- * The records are plain read-only data.  Their strings point into the
- * parsed JSON trees that the kb keeps, so kb_free() releases everything.
+ * The records are plain read-only data.  Everything they hold (arrays,
+ * vectors, strings, the guides' text) is copied into the kb's one arena
+ * (arena.h) as it is read; the parsed JSON is freed file by file, and
+ * kb_free() releases everything at once.
  */
 #ifndef TECHPAY_KB_H
 #define TECHPAY_KB_H
@@ -25,8 +27,8 @@ struct kb_source {
 	const char	*label;		/* "2026 guide": how answers name it */
 	int		 year;		/* 0 when undated */
 	/* the guide itself (guides/FILE), for passages and citations; NULL
-	 * when the knowledge came without it.  Owned by the kb. */
-	char		*text;
+	 * when the knowledge came without it.  In the kb's arena. */
+	const char	*text;
 	size_t		 textlen;
 };
 
@@ -151,8 +153,12 @@ struct kb {
 	int			 ntopics;
 	struct kb_sentence	*sentences;	/* in guide order */
 	int			 nsentences;
+	/* the roles without a figure, in kb order (indices into roles):
+	 * what a ranking leaves out, named without walking every role */
+	const int		*unranked;
+	int			 nunranked;
 	uint64_t		 hash;	/* FNV-1a of every input byte and name */
-	void			*trees;	/* the cJSON roots (private) */
+	struct arena		*arena;	/* all of the above (private) */
 };
 
 /* One knowledge file in memory: name relative to the knowledge dir
@@ -167,7 +173,7 @@ struct kb_file {
  * Each returns a kb, or NULL with every error found written to err as
  * lines of "file: path.to.field: what is wrong".  Who frees what: the kb
  * keeps nothing of the files it is given (free them after the call); its
- * strings are its own, and kb_free frees them with it.
+ * records and strings are in its arena, and kb_free frees them with it.
  */
 struct kb	*kb_load_files(const struct kb_file *, int, char *err, size_t);
 struct kb	*kb_load_dir(const char *dir, char *err, size_t);

@@ -49,6 +49,9 @@ void	 kb_load_topics(struct ld *, const cJSON *root);
 void	 kb_load_role(struct ld *, const cJSON *root, const char *fname);
 /* frees the id and alias sets */
 void	 kb_ld_free(struct ld *);
+/* the index in kb->roles of the accepted role id, or -1 (a hash look-up:
+ * the sentence map names roles by id) */
+int	 kb_ld_role(const struct ld *, const char *id);
 
 /* kb_sentences.c */
 void	 kb_load_sentences(struct ld *, const cJSON *root);

@@ -99,6 +99,15 @@ struct entities {
 	int		 skills[Q_SKILLS_MAX];	/* kb->skills indices */
 	int		 nskills;
 	int		 category;	/* kb->categories index, or -1 */
+	/* what the message leaves out: "non ai", "besides research
+	 * scientists", "not a management role"; -1, none */
+	int		 xcategory;
+	const struct kb_role *xroles[Q_ROLES_MAX];
+	int		 nxroles;
+	/* the one role of that category its words name best ("data
+	 * science": Data Scientist; "ml": none, three roles say ml), for
+	 * a comparison of it with a role; NULL */
+	const struct kb_role *cat_role;
 	char		 unknown[Q_UNKNOWN_MAX][Q_NAME_MAX];	/* job titles */
 	int		 nunknown;
 	char		 unknown_skill[Q_UNKNOWN_MAX][Q_NAME_MAX];
@@ -106,7 +115,9 @@ struct entities {
 	long		 amount;	/* $150k, 150,000, 150 thousand; 0 */
 	long		 amount2;	/* a second: "between 150 and 200k"; 0 */
 	enum comparator	 cmp;		/* what the amount is to pay */
-	int		 count;		/* "top 5"; 0 */
+	int		 count;		/* "top 5", "the three"; Q_COUNT_ALL
+					 * for "all", "every"; 1 for one
+					 * ("the lowest paying role"); 0 */
 	unsigned	 mods;		/* enum modifier bits */
 	char		 mod_word[Q_NAME_MAX];	/* the first modifier, as typed */
 	int		 refers;	/* "that", "they", "those two": the last */
@@ -119,6 +130,8 @@ struct entities {
 					 * "both guides" */
 };
 
+#define Q_COUNT_ALL	1000	/* "rank them all": as many as there are */
+
 struct intent {
 	enum intent_kind kind;
 	struct entities	 e;
@@ -126,6 +139,9 @@ struct intent {
 	int		 ends;		/* ranking words: 1 highest, 2 lowest,
 					 * 3 both ("the most and the least") */
 	enum measure_pick measure;
+	int		 both_ends;	/* both ends of a range named ("min to
+					 * max", "lowest and highest") */
+	int		 mean;		/* "average of", "middle": a midpoint */
 	int		 cued;		/* the cue score that chose kind; 0:
 					 * chosen from the entities alone */
 	unsigned long long cues;	/* 1 << kind for each intent cued */

@@ -53,7 +53,10 @@ const struct kb_role_source *nth_source(const struct kb_role *, int nth);
 /* The want best-paid (asc: lowest) by m, of category cat (-1: all);
  * note: name the roles without a figure. */
 void	say_top(struct cmd_ctx *, int want, int asc, enum measure m, int cat,
-	    int note, struct answer *);
+	    const struct entities *out, int note, struct answer *);
+/* What a guide without figures says of each role's pay, quoted: its
+ * answer to a ranking. */
+void	say_pay_words(struct cmd_ctx *, int guide, int cat, struct answer *);
 void	say_bound(struct cmd_ctx *, long amount, int below, enum measure m,
 	    struct answer *);
 void	say_range(struct cmd_ctx *, struct answer *);

@@ -46,7 +46,7 @@ expect "console 3" 'Data Scientist' "$out"
     bad "console: 4 answers for 4 questions (the empty line is ignored): $out"
 # "more" continues the previous answer in the console
 out=$(printf '!tips\nmore\n' | "$T" console)
-expect "console more" 'Professional Development' "$(printf '%s\n' "$out" | sed -n 2p)"
+expect "console more" 'One-time payments' "$(printf '%s\n' "$out" | sed -n 2p)"
 # a long line, CR/LF inside and raw Latin-1 are one question each
 out=$(printf '!skills d\351vops\r\n' | "$T" console)
 expect "latin-1" 'Jenkins' "$out"

@@ -162,6 +162,28 @@ test_07_echo_once_short_and_clean(void **s)
 	answer_free(&a);
 }
 
+/* A sentence's end after an item's ("half the battle; ... base
+ * salary. When evaluating..."): the line keeps the later one. */
+static void
+test_08_cut_at_later_sentence(void **s)
+{
+	struct answer a;
+	int i;
+
+	(void)s;
+	answer_init(&a);
+	fmt_text(&a, "Lead: one; two");
+	for (i = 0; i < 40; i++)
+		fmt_text(&a, " word");
+	fmt_text(&a, ". Second sentence");
+	for (i = 0; i < 60; i++)
+		fmt_text(&a, " more");
+	fmt_finish(&a, ANSWER_LINE_MAX);
+	assert_true(a.text.len <= ANSWER_LINE_MAX);
+	assert_memory_equal(a.more.s, "Second sentence", 15);
+	answer_free(&a);
+}
+
 int
 main(void)
 {
@@ -173,6 +195,7 @@ main(void)
 		cmocka_unit_test(test_05_cut_at_separator),
 		cmocka_unit_test(test_06_echo_limits),
 		cmocka_unit_test(test_07_echo_once_short_and_clean),
+		cmocka_unit_test(test_08_cut_at_later_sentence),
 	};
 
 	return cmocka_run_group_tests_name("fmt", t, NULL, NULL);

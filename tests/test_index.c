@@ -80,6 +80,12 @@ test_03_typos_and_encodings(void **s)
 		{ "cloud sol architect", "cloud-architect" },
 		{ "chief info sec officer", "ciso" },
 		{ "bc dev", "blockchain-developer" },
+		/* name words cut off or written without vowels */
+		{ "ful stack developrs", "full-stack-developer" },
+		{ "ai archit", "ai-architect" },
+		{ "ai rsrch scientist", "ai-research-scientist" },
+		{ "ml engnr", "machine-learning-engineer" },
+		{ "cloud archt", "cloud-architect" },
 		{ "d\xe9vops", "devops-engineer" },
 		{ "D\xc3\x89VOPS", "devops-engineer" },
 	};
@@ -111,6 +117,8 @@ test_04_not_covered(void **s)
 		"senior software engineer",
 		/* short forms alone are no role */
 		"bc", "arch",
+		/* a cut-off word alone, or in no role's name, is none */
+		"ful", "archit", "engnr", "rsrch", "ful archit",
 	};
 	struct role_hit h;
 	size_t i;

@@ -35,7 +35,7 @@ squash(const char *s)
 		    (unsigned char)s[1] == 0xa0) {
 			space = 1;
 			s += 2;
-		} else if (memcmp(s, "\xe2\x80\xa2", 3) == 0) {	/* • */
+		} else if (strncmp(s, "\xe2\x80\xa2", 3) == 0) {	/* • */
 			space = 1;
 			s += 3;
 		} else {
@@ -355,6 +355,59 @@ test_13_load_dir_errors(void **s)
 	assert_has(err, "/nonexistent-techpay/: (dir):");
 }
 
+/* The kb keeps nothing of its input: loaded from copies that are then
+ * overwritten, it reads as the fixture does; and it lists the roles
+ * without a figure, in order. */
+static void
+test_14_kb_owns_its_records(void **s)
+{
+	char err[KB_ERR_MAX];
+	struct kb_file *f;
+	struct kb *kb;
+	int i, j, k = 0;
+
+	(void)s;
+	f = calloc((size_t)kb_embedded_nfiles, sizeof(*f));
+	for (i = 0; i < kb_embedded_nfiles; i++) {
+		f[i].name = kb_embedded_files[i].name;
+		f[i].len = kb_embedded_files[i].len;
+		f[i].data = xstrndup(kb_embedded_files[i].data, f[i].len);
+	}
+	kb = kb_load_files(f, kb_embedded_nfiles, err, sizeof(err));
+	assert_non_null(kb);
+	for (i = 0; i < kb_embedded_nfiles; i++) {
+		memset((char *)f[i].data, '#', f[i].len);
+		free((char *)f[i].data);
+	}
+	free(f);
+	assert_int_equal(kb->nroles, F.kb->nroles);
+	for (i = 0; i < kb->nroles; i++) {
+		assert_string_equal(kb->roles[i].title, F.kb->roles[i].title);
+		for (j = 0; j < kb->roles[i].naliases; j++)
+			assert_string_equal(kb->roles[i].aliases[j],
+			    F.kb->roles[i].aliases[j]);
+		assert_null(kb->roles[i].aliases[kb->roles[i].naliases]);
+		assert_string_equal(kb->roles[i].primary->description,
+		    F.kb->roles[i].primary->description);
+		if (kb->roles[i].figure == NULL) {
+			assert_true(k < kb->nunranked);
+			assert_int_equal(kb->unranked[k++], i);
+		}
+	}
+	assert_int_equal(k, kb->nunranked);
+	assert_int_equal(kb->nunranked, 4);	/* test_01: 14, 10 ranked */
+	assert_int_equal(kb->nsentences, F.kb->nsentences);
+	for (i = 0; i < kb->nsentences; i++) {
+		assert_string_equal(kb->sentences[i].text,
+		    F.kb->sentences[i].text);
+		assert_int_equal(kb->sentences[i].role,
+		    F.kb->sentences[i].role);
+	}
+	assert_memory_equal(kb->sources[0].text, F.kb->sources[0].text,
+	    F.kb->sources[0].textlen);
+	kb_free(kb);
+}
+
 int
 main(void)
 {
@@ -372,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_11_missing_file_and_id_mismatch),
 		cmocka_unit_test(test_12_errors_collected),
 		cmocka_unit_test(test_13_load_dir_errors),
+		cmocka_unit_test(test_14_kb_owns_its_records),
 	};
 
 	return cmocka_run_group_tests_name("kb", t, fixture_setup,

@@ -326,7 +326,7 @@ test_11_more_per_conversation(void **s)
 	assert_has(ask_where("more", 4, 1, "bob"), "Nothing more");
 	t = ask_where("more", 4, 1, "alice");
 	assert_lacks(t, "Nothing more");
-	assert_has(t, "Professional Development");
+	assert_has(t, "One-time payments");	/* the details */
 	/* the rest, part by part, then nothing (bounded) */
 	for (i = 0; i < 5 && strstr(t, "Nothing more") == NULL; i++)
 		t = ask_where("more", 4, 1, "alice");
@@ -687,6 +687,145 @@ count_of(const char *hay, const char *needle)
 	return n;
 }
 
+/* A field compared with a role is the field's own role when its words
+ * name one, else its roles; memory never stands in for it; a gap asked
+ * "at the top" is the labelled difference of the two figures. */
+static void
+test_23_field_compared(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	assert_has(ask_at("techpay: devops salary", "fc", t0, 0), "DevOps");
+	a = ask_at("techpay: data science or sre, which pays more", "fc",
+	    t0 + 1, 0);
+	assert_has(a, "Data Scientist");
+	assert_has(a, "Site Reliability Engineer");
+	assert_lacks(a, "DevOps");
+	a = ask_at("techpay: the blockchain person or the ml person", "fc",
+	    t0 + 2, 0);
+	assert_has(a, "Blockchain Developer");
+	assert_has(a, "Machine Learning Engineer");
+	assert_has(a, "AI Research Scientist");
+	a = ask_at("techpay: blockchain or data science, whats the gap at "
+	    "the max", "fc", t0 + 3, 0);
+	assert_has(a, "$20,000 more than Data Scientist");
+	assert_has(a, "difference of the guide's figures");
+}
+
+/* Rankings read how many are asked for in words ("the three", "all",
+ * one for a singular head) and what is left out ("non ai", "besides
+ * research scientists", "not a management role"). */
+static void
+test_24_ranking_words(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	a = ask_at("techpay: the three worst paid ones", "rw", t0, 0);
+	assert_has(a, "Lowest 3");
+	a = ask_at("techpay: rank them all by the top of their range", "rw",
+	    t0 + 1, 0);
+	assert_has(a, "Top 10 by top of range");
+	a = ask_at("techpay: lowest earning role and how much", "rw", t0 + 2,
+	    0);
+	assert_has(a, "Lowest by midpoint with a figure: DevOps Engineer, "
+	    "$130,000");
+	a = ask_at("techpay: which non-ai job pays the most", "rw", t0 + 3, 0);
+	assert_has(a, "Software Engineering Manager");
+	assert_lacks(a, "AI Research Scientist");
+	a = ask_at("techpay: best paid ai role besides research scientist",
+	    "rw", t0 + 4, 0);
+	assert_has(a, "Machine Learning Engineer");
+	assert_lacks(a, "AI Research Scientist");
+	a = ask_at("techpay: highest paying job thats not a management role",
+	    "rw", t0 + 5, 0);
+	assert_has(a, "AI Research Scientist");
+	assert_lacks(a, "Software Engineering Manager");
+	/* "more than devops" compares: "than" alone leaves nothing out */
+	a = ask_at("techpay: is sre paid more than devops", "rw", t0 + 6, 0);
+	assert_has(a, "DevOps Engineer");
+}
+
+/* Follow-ups that name nothing: words about pay ("money", "middle of
+ * that", "what's that per hour", "how big is that gap") are about the
+ * last answer's role; "same question for devops" keeps the aspect. */
+static void
+test_25_followups_fill_gaps(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	assert_has(ask_at("techpay: whats a cloud solutions architect", "fg",
+	    t0, 0), "Cloud");
+	assert_has(ask_at("techpay: money", "fg", t0 + 1, 0), "$145,000");
+	assert_has(ask_at("techpay: sem range", "fg", t0 + 2, 0), "$170,000");
+	assert_has(ask_at("techpay: middle of that", "fg", t0 + 3, 0),
+	    "$200,000");
+	assert_has(ask_at("techpay: cybersecurity architect salary", "fg",
+	    t0 + 4, 0), "$220,000");
+	assert_has(ask_at("techpay: how big is that gap", "fg", t0 + 5, 0),
+	    "$65,000");
+	a = ask_at("techpay: why do sres earn so much", "fg", t0 + 6, 0);
+	assert_has(a, "competitive salaries");
+	a = ask_at("techpay: same question for devops", "fg", t0 + 7, 0);
+	assert_has(a, "DevOps enables that acceleration");
+}
+
+/* "the cloud one", "the other data job", "the architect one", "the
+ * other one": one of the roles just talked about, or of the field. */
+static void
+test_26_pick_recent(void **s)
+{
+	const time_t t0 = 1790000000;
+
+	(void)s;
+	assert_has(ask_at("techpay: devops salary", "pr", t0, 0), "DevOps");
+	assert_has(ask_at("techpay: ok the cloud one", "pr", t0 + 1, 0),
+	    "Cloud Architect: $145,000");
+	assert_has(ask_at("techpay: tell me about the data scientist role",
+	    "pr", t0 + 2, 0), "Data Scientist");
+	assert_has(ask_at("techpay: the other data job", "pr", t0 + 3, 0),
+	    "Big Data Engineer");
+	assert_has(ask_at("techpay: which roles are in security", "pr",
+	    t0 + 4, 0), "Cybersecurity");
+	assert_has(ask_at("techpay: the architect one, what skills", "pr",
+	    t0 + 5, 0), "Cybersecurity Architect skills");
+	assert_has(ask_at("techpay: tell me about the ciso", "pr", t0 + 6, 0),
+	    "Chief Information Security Officer");
+	assert_has(ask_at("techpay: the other one", "pr", t0 + 7, 0),
+	    "Cybersecurity Architect");
+}
+
+/* One role and both ends of its range: how wide it is; "the average of
+ * the min and max": its labelled midpoint (the guide's "average salary"
+ * alone is not). */
+static void
+test_27_range_ends(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	a = ask_at("techpay: gap between lowest and highest sre pay", "re",
+	    t0, 0);
+	assert_has(a, "$45,000 wide");
+	a = ask_at("techpay: ai product manager min to max difference", "re",
+	    t0 + 1, 0);
+	assert_has(a, "$60,000 wide");
+	a = ask_at("techpay: avg of the min and max for sre", "re", t0 + 2, 0);
+	assert_has(a, "Midpoint $162,500");
+	a = ask_at("techpay: whats the midpt of blockchain dev pay", "re",
+	    t0 + 3, 0);
+	assert_has(a, "Midpoint $170,000");
+	a = ask_at("techpay: whats the average salary for a devops engineer",
+	    "re", t0 + 4, 0);
+	assert_has(a, "$130,000");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -777,6 +916,11 @@ main(void)
 		cmocka_unit_test(test_17_look_alikes),
 		cmocka_unit_test(test_18_more_and_memory_expire),
 		cmocka_unit_test(test_22_nothing_more_said_once),
+		cmocka_unit_test(test_23_field_compared),
+		cmocka_unit_test(test_24_ranking_words),
+		cmocka_unit_test(test_25_followups_fill_gaps),
+		cmocka_unit_test(test_26_pick_recent),
+		cmocka_unit_test(test_27_range_ends),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),

@@ -1,0 +1,311 @@
+/*
+ * matrix_events.c -- a sync's events, for the Matrix adapter
+ * (matrix_int.h): mxsync_parse calls these for each.
+ *
+ * A question goes to the core (bot_answer) and its answer to the room's
+ * queue; an invite is accepted or declined (invite_from); the room state
+ * a later question needs (direct chats, power levels, creators, the
+ * encryption notice given) goes with the sync's batch, committed with
+ * its position.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "matrix_int.h"
+
+/* Both ways out: the asker's (another room) and the operator's (the
+ * proxy, README "Encrypted rooms"). */
+#define ENCRYPTED_NOTICE "I can't read encrypted messages, so I can't " \
+	"answer questions in this room. Ask me in a room without " \
+	"encryption, or ask my operator to run me behind pantalaimon " \
+	"(an end-to-end encryption proxy)."
+/* The reason on the leave that rejects an invite: the inviter sees it
+ * ("techpay rejected the invite: ...") without the bot joining the room
+ * to say it, so nothing is posted where nobody asked for the bot. */
+#define DECLINE_REASON	"I only join rooms when invited by my operators " \
+	"(invite_from); ask them to add me."
+
+/* A direct chat: the invite said is_direct (as clients do for DMs).  A
+ * room of two is not enough: people make small rooms with a bot too. */
+static int
+is_direct(struct mx *x, const char *room)
+{
+	char key[MX_KEY_MAX], *d;
+	int direct;
+
+	mx_room_key(key, sizeof(key), "direct", room);
+	d = mx_batch_get(x, key);
+	direct = d && strcmp(d, "1") == 0;
+	free(d);
+	return direct;
+}
+
+/* A creator of a version 12 room, or a moderator: power level 50 or
+ * more (owners are the core's business). */
+static int
+privileged(struct mx *x, const char *room, const char *sender)
+{
+	char key[MX_KEY_MAX], *pl;
+	int level;
+
+	mx_room_key(key, sizeof(key), "creators", room);
+	if ((pl = mx_batch_get(x, key)) != NULL) {
+		size_t n = strlen(sender);
+		const char *p;
+
+		for (p = pl; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+			if (strncmp(p, sender, n) == 0 &&
+			    (p[n] == '\0' || p[n] == ',')) {
+				free(pl);
+				return 1;
+			}
+		free(pl);
+	}
+	mx_room_key(key, sizeof(key), "power_levels", room);
+	pl = mx_batch_get(x, key);
+	level = mx_power_level(pl, sender);
+	free(pl);
+	return level >= 50;
+}
+
+static void
+send_answer(struct mx *x, const struct mx_msg *q, const struct answer *a)
+{
+	cJSON *c = cJSON_CreateObject(), *rel, *rep, *men, *ids;
+	struct buf path = {0}, what = {0};
+	const char *html = buf_str(&a->html);
+	char txn[33], *body;
+
+	cJSON_AddStringToObject(c, "msgtype", "m.notice");
+	cJSON_AddStringToObject(c, "body", buf_str(&a->text));
+	if (*html) {
+		cJSON_AddStringToObject(c, "format", "org.matrix.custom.html");
+		cJSON_AddStringToObject(c, "formatted_body", html);
+	}
+	rel = cJSON_AddObjectToObject(c, "m.relates_to");
+	if (q->thread_root) {
+		cJSON_AddStringToObject(rel, "rel_type", "m.thread");
+		cJSON_AddStringToObject(rel, "event_id", q->thread_root);
+		cJSON_AddFalseToObject(rel, "is_falling_back");
+	}
+	rep = cJSON_AddObjectToObject(rel, "m.in_reply_to");
+	cJSON_AddStringToObject(rep, "event_id", q->event_id);
+	men = cJSON_AddObjectToObject(c, "m.mentions");
+	ids = cJSON_AddArrayToObject(men, "user_ids");
+	cJSON_AddItemToArray(ids, cJSON_CreateString(q->sender));
+	body = cJSON_PrintUnformatted(c);
+	cJSON_Delete(c);
+
+	matrix_txn_id(q->event_id, txn);
+	buf_puts(&path, API "/rooms/");
+	http_escape(&path, q->room_id);
+	buf_printf(&path, "/send/m.room.message/%s", txn);
+	buf_printf(&what, "answer to %s in %s", q->event_id, q->room_id);
+	mx_out_push(x, "PUT", &path, body, buf_str(&what));
+	buf_free(&what);
+}
+
+static void
+on_message(const struct mx_msg *q, void *ctx)
+{
+	struct mx *x = ctx;
+	struct matrix *m = x->m;
+	struct message msg;
+	const char *text = q->body, *names[ROUTER_NAMES_MAX];
+	char where[512];
+	int n = 0;
+
+	if (x->first_sync || mx_batch_has_id(x, q->event_id))
+		return;		/* history before our first start, or done */
+	memset(&msg, 0, sizeof(msg));
+	/* the router finds our names anywhere in the line and removes them
+	 * (a pill's text is the display name) */
+	if (x->display)
+		names[n++] = x->display;
+	if (x->self)
+		names[n++] = x->self;
+	if (x->localpart)
+		names[n++] = x->localpart;
+	names[n] = NULL;
+	msg.names = names;
+	if (q->mentions_self || is_direct(x, q->room_id))
+		msg.direct = 1;
+	snprintf(where, sizeof(where), "%s/%s/%s", x->cf.name, q->room_id,
+	    q->sender);
+	msg.text = text;
+	msg.len = strlen(text);
+	msg.where = where;
+	msg.max_bytes = (size_t)x->cf.max_bytes;
+	msg.network = x->scope;
+	msg.target = q->room_id;
+	/* the homeserver vouches for the sender: the id is the account */
+	msg.sender = q->sender;
+	msg.account = q->sender;
+	msg.privileged = privileged(x, q->room_id, q->sender);
+	answer_reset(&m->ans);
+	/* the answer and an owner action's requests (made inside
+	 * bot_answer, through matrix_act) hold the event: it is marked
+	 * handled when the last of them is done */
+	x->cur_ev = mx_ev_new(x, q->event_id);
+	if (!bot_answer(m->ad.bot, &m->ad, &msg, &m->ans)) {
+		mx_ev_drop(x, x->cur_ev);	/* chatter: nothing to remember */
+		x->cur_ev = NULL;
+		return;
+	}
+	log_debug("matrix %s: question %s in %s", x->cf.name, q->event_id,
+	    q->room_id);
+	/*
+	 * One sender's answers may wait, behind the homeserver's rate
+	 * limit, only up to MX_SENDER_MAX: past that the new one is
+	 * dropped (its event counts as handled), as IRC's lane cap does,
+	 * so no one person fills the queue to MX_OUT_MAX, where /sync
+	 * pauses for every room.  Nor does one room, however many people
+	 * ask in it: MX_ROOM_MAX answers wait there at most.
+	 */
+	if (mx_queued_for(x, q->sender) >= MX_SENDER_MAX)
+		log_debug("matrix %s: %d answers already wait for %s; %s "
+		    "dropped", x->cf.name, MX_SENDER_MAX, q->sender,
+		    q->event_id);
+	else if (mx_queued_in(x, q->room_id) >= MX_ROOM_MAX)
+		log_debug("matrix %s: %d answers already wait in %s; %s "
+		    "dropped", x->cf.name, MX_ROOM_MAX, q->room_id,
+		    q->event_id);
+	else {
+		x->cur_who = q->sender;
+		send_answer(x, q, &m->ans);
+		x->cur_who = NULL;
+	}
+	mx_ev_release(x, x->cur_ev);
+	x->cur_ev = NULL;
+}
+
+static int
+invite_allowed(const struct config_matrix *cf, const char *sender)
+{
+	const char *server = strchr(sender, ':');
+	int i;
+
+	for (i = 0; i < cf->ninvite_from; i++) {
+		const char *a = cf->invite_from[i];
+
+		if (a[0] == '@' ? strcmp(a, sender) == 0 :
+		    server && strcasecmp(a, server + 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+on_invite(const char *room, const char *sender, int is_direct, void *ctx)
+{
+	struct mx *x = ctx;
+	struct buf path = {0}, what = {0};
+	char key[MX_KEY_MAX];
+	cJSON *c;
+
+	if (!invite_allowed(&x->cf, sender)) {
+		/*
+		 * Rejected with a reason on the leave (a client shows "...
+		 * rejected the invite: REASON" to the inviter) rather than
+		 * joining to post a notice and leaving: simpler, and the bot
+		 * never appears in a room it was not allowed into.
+		 */
+		log_info("matrix %s: invite to %s from %s declined (not in "
+		    "invite_from)", x->cf.name, room, sender);
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "reason", DECLINE_REASON);
+		buf_puts(&path, API "/rooms/");
+		http_escape(&path, room);
+		buf_puts(&path, "/leave");
+		buf_printf(&what, "decline the invite to %s", room);
+		mx_out_push(x, "POST", &path, cJSON_PrintUnformatted(c),
+		    buf_str(&what));
+		cJSON_Delete(c);
+		buf_free(&what);
+		return;
+	}
+	log_info("matrix %s: invited to %s by %s; joining", x->cf.name, room,
+	    sender);
+	if (is_direct) {
+		mx_room_key(key, sizeof(key), "direct", room);
+		mx_batch_set(x, key, "1");
+	}
+	buf_puts(&path, API "/join/");
+	http_escape(&path, room);
+	buf_printf(&what, "join %s", room);
+	mx_out_push(x, "POST", &path, xstrdup("{}"), buf_str(&what));
+	buf_free(&what);
+}
+
+static void
+on_removed(const char *room, const char *sender, const char *membership,
+    const char *reason, void *ctx)
+{
+	struct mx *x = ctx;
+
+	log_warn("matrix %s: %s from %s by %s%s%s", x->cf.name,
+	    strcmp(membership, "ban") == 0 ? "banned" : "removed", room,
+	    sender, reason ? ": " : "", reason ? reason : "");
+}
+
+static void
+on_encrypted(const char *room, void *ctx)
+{
+	struct mx *x = ctx;
+	struct buf path = {0}, what = {0};
+	char key[MX_KEY_MAX], txn[33], *told;
+	cJSON *c;
+
+	if (x->first_sync)
+		return;		/* history before our first start */
+	/* once per room, for good: the key is committed with the batch, so
+	 * a restart (or a replay of this sync) finds it */
+	mx_room_key(key, sizeof(key), "encrypted_notice", room);
+	if ((told = mx_batch_get(x, key)) != NULL) {
+		free(told);
+		return;
+	}
+	mx_batch_set(x, key, "1");
+	log_info("matrix %s: an encrypted message in %s that I cannot read; "
+	    "saying so once", x->cf.name, room);
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "msgtype", "m.notice");
+	cJSON_AddStringToObject(c, "body", ENCRYPTED_NOTICE);
+	matrix_txn_id(key, txn);
+	buf_puts(&path, API "/rooms/");
+	http_escape(&path, room);
+	buf_printf(&path, "/send/m.room.message/%s", txn);
+	buf_printf(&what, "encryption notice in %s", room);
+	mx_out_push(x, "PUT", &path, cJSON_PrintUnformatted(c), buf_str(&what));
+	cJSON_Delete(c);
+	buf_free(&what);
+}
+
+static void
+on_power_levels(const char *room, const char *json, void *ctx)
+{
+	struct mx *x = ctx;
+	char key[MX_KEY_MAX];
+
+	mx_room_key(key, sizeof(key), "power_levels", room);
+	mx_batch_set(x, key, json);
+}
+
+static void
+on_creators(const char *room, const char *ids, void *ctx)
+{
+	struct mx *x = ctx;
+	char key[MX_KEY_MAX];
+
+	mx_room_key(key, sizeof(key), "creators", room);
+	mx_batch_set(x, key, ids);
+}
+
+const struct mxsync_cb mx_sync_cb = {
+	on_message, on_invite, on_removed, on_encrypted, on_power_levels,
+	on_creators
+};
+
