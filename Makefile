@@ -356,6 +356,8 @@ check-matrix: $(B)/asan/techpay $(SYNAPSE_STAMP) \
     $(PANTA_VENV)/.installed
 	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
 	    tests/matrix/test_matrix.py $(B)/asan/techpay
+	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
+	    tests/matrix/test_e2ee.py $(B)/asan/techpay
 
 check-all:
 	@$(MAKE) --no-print-directory check-unit
