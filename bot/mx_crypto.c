@@ -848,8 +848,8 @@ mxc_decrypt(struct mxc *x, const char *room_id, const cJSON *ev,
 	j = cJSON_Parse(plain);
 	explicit_bzero(plain, plen);
 	free(plain);
-	if (j == NULL || (s = json_str(j, "type")) == NULL ||
-	    (pc = json_obj(j, "content")) == NULL) {
+	if (j == NULL || json_str(j, "type") == NULL ||
+	    json_obj(j, "content") == NULL) {
 		snprintf(err, errlen, "%s: the plaintext is not an event", id);
 		goto out;
 	}

@@ -289,14 +289,49 @@ otk_ok(const char *user, const char *dev, const char *ed, const cJSON *o)
 	return rc;
 }
 
+/* One device's claimed key d (signed_curve25519:ID -> {key, ...}):
+ * an Olm session to it when the device signed it; 1 if one was made. */
+static int
+claim_one(struct mxc *x, const char *user, const char *dev, const cJSON *d)
+{
+	const char *curve, *ed, *key;
+	char id[DEVICE_ID_MAX], verr[VZ_ERR_MAX], *dv;
+	const cJSON *k = cJSON_IsObject(d) ? d->child : NULL;
+	struct vz_session *s;
+	cJSON *v;
+	int made = 0;
+
+	if (snprintf(id, sizeof(id), "%s|%s", user, dev) >= (int)sizeof(id) ||
+	    (dv = state_crypto_get(x->st, x->scope, "device", id)) == NULL)
+		return 0;	/* not a device we asked for */
+	v = cJSON_Parse(dv);
+	free(dv);
+	curve = json_str(v, "curve");
+	ed = json_str(v, "ed");
+	if (curve == NULL || ed == NULL || k == NULL || k->string == NULL ||
+	    strncmp(k->string, "signed_curve25519:", 18) != 0 ||
+	    (key = json_str(k, "key")) == NULL ||
+	    otk_ok(user, dev, ed, k) == -1)
+		log_warn("%s: no usable one-time key for device %s of %s",
+		    x->scope, dev, user);
+	else if ((s = vz_account_outbound_session(x->acct, curve, key, verr,
+	    sizeof(verr))) == NULL)
+		log_warn("%s: no Olm session to device %s of %s: %s",
+		    x->scope, dev, user, verr);
+	else {
+		mxc_save_session(x, curve, s);
+		vz_session_free(s);
+		made = 1;
+	}
+	cJSON_Delete(v);
+	return made;
+}
+
 int
 mxc_claim_result(struct mxc *x, const char *body, char *err, size_t errlen)
 {
-	cJSON *j = cJSON_Parse(body), *v;
-	const cJSON *otks, *u, *d, *k;
-	const char *curve, *ed, *key;
-	char id[DEVICE_ID_MAX], verr[VZ_ERR_MAX], *dv;
-	struct vz_session *s;
+	cJSON *j = cJSON_Parse(body);
+	const cJSON *otks, *u, *d;
 	int n = 0;
 
 	if (j == NULL || (otks = json_obj(j, "one_time_keys")) == NULL) {
@@ -304,35 +339,12 @@ mxc_claim_result(struct mxc *x, const char *body, char *err, size_t errlen)
 		cJSON_Delete(j);
 		return -1;
 	}
-	cJSON_ArrayForEach(u, otks) cJSON_ArrayForEach(d, u) {
-		if (snprintf(id, sizeof(id), "%s|%s", u->string, d->string) >=
-		    (int)sizeof(id) || (dv = state_crypto_get(x->st, x->scope,
-		    "device", id)) == NULL)
+	cJSON_ArrayForEach(u, otks) {
+		if (!cJSON_IsObject(u) || u->string == NULL)
 			continue;
-		v = cJSON_Parse(dv);
-		free(dv);
-		curve = json_str(v, "curve");
-		ed = json_str(v, "ed");
-		k = cJSON_IsObject(d) ? d->child : NULL;
-		if (curve == NULL || ed == NULL || k == NULL ||
-		    strncmp(k->string, "signed_curve25519:", 18) != 0 ||
-		    (key = json_str(k, "key")) == NULL ||
-		    otk_ok(u->string, d->string, ed, k) == -1) {
-			log_warn("%s: no usable one-time key for device %s of "
-			    "%s", x->scope, d->string, u->string);
-			cJSON_Delete(v);
-			continue;
-		}
-		if ((s = vz_account_outbound_session(x->acct, curve, key, verr,
-		    sizeof(verr))) == NULL) {
-			log_warn("%s: no Olm session to device %s of %s: %s",
-			    x->scope, d->string, u->string, verr);
-		} else {
-			mxc_save_session(x, curve, s);
-			vz_session_free(s);
-			n++;
-		}
-		cJSON_Delete(v);
+		cJSON_ArrayForEach(d, u)
+			if (d->string)
+				n += claim_one(x, u->string, d->string, d);
 	}
 	cJSON_Delete(j);
 	return n;
