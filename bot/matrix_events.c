@@ -385,10 +385,14 @@ e2ee_feed(const char *room, const cJSON *clear, void *ctx)
 	mxsync_event(room, clear, x->self, &mx_sync_cb, x);
 }
 
+/* Handled for good: marked in the store.  An answer still going out
+ * is not: a crash before it is accepted must find the event again. */
 static int
 e2ee_handled(const char *id, void *ctx)
 {
-	return mx_batch_has_id(ctx, id);
+	struct mx *x = ctx;
+
+	return state_seen(x->m->st, x->scope, id);
 }
 
 const struct mxe_ops mx_e2ee_ops = { e2ee_feed, e2ee_handled };

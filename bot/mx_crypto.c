@@ -1022,16 +1022,42 @@ mxc_unwait(struct mxc *x, const char *event_id)
 	state_crypto_del(x->st, x->scope, "pending", event_id);
 }
 
+/* Whether the room key of a waiting event (its stored JSON) is known:
+ * then it was read, and only waited to be handled. */
+static int
+key_known(struct mxc *x, const char *value)
+{
+	cJSON *j = cJSON_Parse(value);
+	const cJSON *ev = json_obj(j, "event"), *c = json_obj(ev, "content");
+	const char *room = json_str(j, "room_id"), *sid = json_str(c,
+	    "session_id");
+	char *row, *have;
+	int known = 0;
+
+	if (room && sid) {
+		row = xmalloc(strlen(room) + strlen(sid) + 2);
+		sprintf(row, "%s|%s", room, sid);
+		have = state_crypto_get(x->st, x->scope, "megolm", row);
+		known = have != NULL;
+		free(have);
+		free(row);
+	}
+	cJSON_Delete(j);
+	return known;
+}
+
 static int
 walk_expire(const char *id, const char *value, long long at, void *ctx)
 {
 	struct wait_walk *w = ctx;
 
-	(void)value;
 	if (at + MXC_PENDING_TTL_S > (long long)w->now)
 		return 1;	/* oldest first: the rest are newer */
-	log_warn("%s: %s never got its room key in %d s; dropped, not "
-	    "answered", w->x->scope, id, MXC_PENDING_TTL_S);
+	if (key_known(w->x, value))
+		log_debug("%s: %s read and done with", w->x->scope, id);
+	else
+		log_warn("%s: %s never got its room key in %d s; dropped, "
+		    "not answered", w->x->scope, id, MXC_PENDING_TTL_S);
 	state_crypto_del(w->x->st, w->x->scope, "pending", id);
 	w->n++;
 	return 0;

@@ -32,8 +32,10 @@ struct mxe_ops {
 	/* A timeline event decrypted (the clear event of mxc_decrypt),
 	 * to read as the sync would have brought it. */
 	void	(*feed)(const char *room_id, const cJSON *clear, void *ctx);
-	/* Whether event_id was handled (answered, or nothing to answer):
-	 * the event waiting for its key is then forgotten. */
+	/* Whether event_id was handled for good (its answer accepted, as
+	 * the store says): the event waiting for its key is then
+	 * forgotten.  One with nothing to answer is kept until it is
+	 * MXC_PENDING_TTL_S old, and fed again only after a restart. */
 	int	(*handled)(const char *event_id, void *ctx);
 };
 
