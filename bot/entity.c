@@ -691,6 +691,38 @@ static const struct { const char *w; int guide; } guide_words[] = {
 	{ NULL, 0 }
 };
 
+/* "only in the older guide" (that guide's own roles); "not in the 2026
+ * guide", "that the old one doesn't have" (the other's, or the first
+ * named's when both are) */
+static const char *const only_words[] = {
+	"only", "exclusive", "exclusively", "just", NULL
+};
+static const char *const lack_words[] = {
+	"not", "lacks", "lack", "missing", "without", "except", NULL
+};
+
+/* After find_guide: whose own roles a list asks for, or 0. */
+static void
+find_guide_only(struct intent *q)
+{
+	int i, only = 0, lack = 0;
+	struct entities *e = &q->e;
+
+	for (i = 0; i < q->nwords; i++) {
+		only |= in_list(q->words[i], only_words);
+		lack |= in_list(q->words[i], lack_words);
+	}
+	e->guide_only = 0;
+	if (e->guide_first == 0 || (e->guide != 1 && e->guide != 2 &&
+	    e->guide != 4))
+		return;
+	if (only)
+		e->guide_only = e->guide_first;
+	else if (lack)
+		e->guide_only = e->guide == 4 ? e->guide_first :
+		    3 - e->guide;
+}
+
 static void
 find_guide(struct intent *q)
 {
@@ -711,6 +743,9 @@ find_guide(struct intent *q)
 				q->e.guide = q->e.guide && q->e.guide !=
 				    guide_words[k].guide ? 4 :
 				    guide_words[k].guide;
+				if (q->e.guide_first == 0)
+					q->e.guide_first =
+					    guide_words[k].guide;
 				q->used[i] = q->used[i + 1] = USED_OTHER;
 				break;
 			}
@@ -796,6 +831,7 @@ entities_find(struct index *ix, struct intent *q,
 	q->e.category = -1;
 	q->e.xcategory = -1;
 	find_guide(q);
+	find_guide_only(q);
 	find_numbers(q);
 	find_names(ix, q, t, table_word);
 	drop_compound_areas(q, t, table_word);

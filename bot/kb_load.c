@@ -282,6 +282,8 @@ kb_load_sources(struct ld *ld, const cJSON *root)
 	cJSON_ArrayForEach(it, a) {
 		struct kb_source *s = &kb->sources[kb->nsources];
 
+		/* a rejected record leaves its slot to the next: clean */
+		memset(s, 0, sizeof(*s));
 		json_path_index(p, sizeof(p), "sources", i++);
 		if (!cJSON_IsObject(it)) {
 			json_err(&ld->je, p, "expected an object");
@@ -322,6 +324,7 @@ kb_load_categories(struct ld *ld, const cJSON *root)
 	cJSON_ArrayForEach(it, a) {
 		struct kb_category *c = &kb->categories[kb->ncategories];
 
+		memset(c, 0, sizeof(*c));
 		json_path_index(p, sizeof(p), "categories", i++);
 		if (!cJSON_IsObject(it)) {
 			json_err(&ld->je, p, "expected an object");
@@ -359,6 +362,7 @@ kb_load_skills(struct ld *ld, const cJSON *root)
 	cJSON_ArrayForEach(it, a) {
 		struct kb_skill *s = &kb->skills[kb->nskills];
 
+		memset(s, 0, sizeof(*s));
 		json_path_index(p, sizeof(p), "skills", i++);
 		if (!cJSON_IsObject(it)) {
 			json_err(&ld->je, p, "expected an object");
@@ -630,6 +634,9 @@ kb_load_topics(struct ld *ld, const cJSON *root)
 	cJSON_ArrayForEach(it, a) {
 		struct kb_topic *t = &kb->topics[kb->ntopics];
 
+		/* a topic without an id leaves its slot to the next: its
+		 * item count too (fuzz_kb: items written past the array) */
+		memset(t, 0, sizeof(*t));
 		json_path_index(p, sizeof(p), "topics", i++);
 		if (!cJSON_IsObject(it)) {
 			json_err(&ld->je, p, "expected an object");

@@ -282,6 +282,33 @@ names_subject(const struct entities *e)
 	    e->nskills > 0;
 }
 
+/* Adds r to e's roles unless it is there or they are full. */
+static void
+add_role_once(struct entities *e, const struct kb_role *r)
+{
+	int k;
+
+	for (k = 0; k < e->nroles && e->roles[k] != r; k++)
+		;
+	if (k == e->nroles && e->nroles < Q_ROLES_MAX)
+		e->roles[e->nroles++] = r;
+}
+
+/* "which one pays more": a comparative, of the last two. */
+static int
+comparative(const struct intent *q)
+{
+	static const char *const words[] = { "more", "less", "better",
+	    "higher", "lower", "worse", NULL };
+	int i, k;
+
+	for (i = 0; i < q->nwords; i++)
+		for (k = 0; words[k]; k++)
+			if (strcmp(q->words[i], words[k]) == 0)
+				return 1;
+	return 0;
+}
+
 /* The question points back at more than one: "those", "both". */
 static int
 plural(const struct intent *q)
@@ -448,6 +475,21 @@ pick_recent(struct intent *q, const struct said *last, const struct kb *kb)
 	return 1;
 }
 
+static int	unknown_subject(struct intent *);
+
+/* 1 if word i is one of the message's content words (no stop word),
+ * letters first. */
+static int
+is_pword(const struct intent *q, int i)
+{
+	int k;
+
+	for (k = 0; k < q->npwords; k++)
+		if (q->pwords[k] == q->words[i])
+			return isalpha((unsigned char)q->words[i][0]);
+	return 0;
+}
+
 /* Fills what the question leaves to the conversation. */
 static void
 recall(struct intent *q, const struct said *last, const struct kb *kb)
@@ -468,7 +510,8 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 		/* "where do your numbers come from" with nothing said
 		 * yet: the sources ("where's the 160k from" names its
 		 * figure) */
-		if (q->kind == I_CITE && q->e.amount == 0)
+		if (q->kind == I_CITE && q->e.amount == 0 &&
+		    !names_subject(&q->e))
 			q->kind = I_SOURCES;
 		return;
 	}
@@ -478,7 +521,9 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 	 * question itself, which its cue words say */
 	if (q->kind == I_AGAIN && !names_subject(e) && !e->guide &&
 	    e->amount == 0 && e->mods == 0 && q->strong != I_NONE &&
-	    q->strong != I_AGAIN)
+	    q->strong != I_AGAIN && !(q->measure != PICK_DEFAULT &&
+	    last->nroles == 1 && (last->kind == I_SALARY ||
+	    last->kind == I_SPREAD)))	/* "and the top end": same role */
 		q->kind = q->strong;
 	/* "and sre?", "same for data scientists", "in the older guide":
 	 * the last question, with what this one names */
@@ -494,6 +539,11 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 	if (!q->cued && named == 1 && wants_role(last->kind) &&
 	    last->kind != I_PASSAGE)
 		q->kind = last->kind;
+	/* "how much is rent in nyc": something new, not covered; memory
+	 * does not stand in for it */
+	if (q->kind == I_SALARY && !names_subject(e) && !e->refers &&
+	    !q->measure && !q->lowest && unknown_subject(q))
+		named = 1;
 	/* "money", "middle of that", "what's that per hour", "how big is
 	 * that gap": nothing named, but words about a role's pay or
 	 * skills, which the model read as something else; the last
@@ -525,7 +575,7 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 		e->roles[0] = last->roles[0];
 		e->nroles = 2;
 	} else if (e->refers && named == 0 && (last->nroles >= 2 ||
-	    (plural(q) && last->nrecent >= 2)) &&
+	    ((plural(q) || comparative(q)) && last->nrecent >= 2)) &&
 	    (q->kind == I_TOP || q->kind == I_SALARY || q->kind == I_RANGE ||
 	    q->kind == I_COMPARE)) {
 		/* "which of those three has the lowest top end": a ranking
@@ -533,18 +583,18 @@ recall(struct intent *q, const struct said *last, const struct kb *kb)
 		 * a comparison of them */
 		q->kind = I_COMPARE;
 		if (last->nroles >= 2)
-			for (i = 0; i < last->nroles &&
-			    e->nroles < Q_ROLES_MAX; i++)
-				e->roles[e->nroles++] = last->roles[i];
-		else
-			for (i = last->nrecent - 1; i >= 0 &&
-			    e->nroles < Q_ROLES_MAX; i--)
-				e->roles[e->nroles++] = last->recent[i];
+			for (i = 0; i < last->nroles; i++)
+				add_role_once(e, last->roles[i]);
+		else	/* "which one": the last two; "those three" */
+			for (i = (plural(q) ? last->nrecent : 2) - 1; i >= 0;
+			    i--)
+				if (i < last->nrecent)
+					add_role_once(e, last->recent[i]);
 	} else if ((q->kind == I_COMPARE || q->kind == I_DIFFERENCE) &&
 	    !names_subject(e))
 		/* "which of those three", "compare them" */
-		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX; i++)
-			e->roles[e->nroles++] = last->roles[i];
+		for (i = 0; i < last->nroles; i++)
+			add_role_once(e, last->roles[i]);
 	if (q->kind == I_MATCH && e->nskills == 0)
 		for (i = 0; i < last->nskills; i++)
 			e->skills[e->nskills++] = last->skills[i];
@@ -572,6 +622,102 @@ add_field(struct intent *q, const struct kb *kb)
 	e->category = -1;
 }
 
+static int
+in_list_of(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(*list, w) == 0)
+			return 1;
+	return 0;
+}
+
+/* Words that ask about the jobs in general ("pay across tech", "the
+ * overall range"): a pay question with no role is then the whole range. */
+static const char *const general_words[] = {
+	"tech", "jobs", "roles", "overall", "all", "range", "ranges",
+	"industry", "field", "fields", "careers", "guide", "guides",
+	"everything", "everyone", "across", "market", "these", "them",
+	"positions", "salaries", "figures", "numbers", "job", "role",
+	"it", "they", "that", "those", "gig", "gigs", "work", "career",
+	"paying", "paid", "pays", "earners", "earning", "money", NULL
+};
+
+/* Chat filler, never a subject ("no i meant the pay", "and its pay"). */
+static const char *const filler_words[] = {
+	"its", "his", "her", "meant", "mean", "guess", "wonder", "wondering",
+	"curious", "asking", "asked", "heard", "hear", "pls", "plz", "thx",
+	"thanks", "cool", "right", "sure", "kinda", "sorta", "rn", "idk",
+	"ur", "u", "im", "ive", "dont", "doesnt", "isnt", "whats", "hows",
+	"wats", "wat", "gonna", "wanna", "exactly", "even", "maybe",
+	"probably", "usually", "typically", "again", "ah", "oh", "hmm", NULL
+};
+
+/* Words a subject does not start with ("how much is rent"). */
+static const char *const stop_before[] = {
+	"what", "whats", "how", "is", "a", "an", "the", "do", "does", "for",
+	"of", "in", "much", "my", "i", "me", NULL
+};
+
+/*
+ * A pay question or ranking that names nothing the bot knows, but words
+ * it does not know ("scrum master pay", "rent in nyc", "cheapest flight
+ * to lisbon"): those words, first span, as a subject not covered, so the
+ * answer is never the overall range or a ranking for something else.
+ * 1 when one was found.
+ */
+static int
+unknown_subject(struct intent *q)
+{
+	struct entities *e = &q->e;
+	char stem[INTENT_STEM_MAX];
+	int i, k, from = -1, to;
+
+	for (k = 0; k < q->npwords && from < 0; k++) {
+		for (i = 0; i < q->nwords && q->words[i] != q->pwords[k]; i++)
+			;
+		if (i < q->nwords && q->used[i] == USED_NOT &&
+		    isalpha((unsigned char)q->words[i][0]) &&
+		    !in_list_of(q->words[i], general_words) &&
+		    !in_list_of(q->words[i], filler_words) &&
+		    (intent_stem(q->words[i], stem, sizeof(stem)) == -1 ||
+		    intent_lexicon_find(&intent_lexicon_builtin, stem) < 0))
+			from = i;
+	}
+	if (from < 0 || e->nunknown >= Q_UNKNOWN_MAX)
+		return 0;
+	/* the words around it that nothing else took: "scrum master",
+	 * "help desk tech" (content words only: not "twins in the") */
+	for (to = from; to + 1 < q->nwords && q->used[to + 1] == USED_NOT &&
+	    is_pword(q, to + 1) && to - from < 2; to++)
+		;
+	for (; from > 0 && q->used[from - 1] == USED_NOT &&
+	    is_pword(q, from - 1) && to - from < 2 &&
+	    !in_list_of(q->words[from - 1], stop_before); from--)
+		;
+	e->unknown[e->nunknown][0] = '\0';
+	for (i = from; i <= to; i++) {
+		size_t n = strlen(e->unknown[e->nunknown]);
+
+		snprintf(e->unknown[e->nunknown] + n, Q_NAME_MAX - n, "%s%s",
+		    i > from ? " " : "", q->words[i]);
+	}
+	e->nunknown++;
+	return 1;
+}
+
+/* 1 if the guides have a sentence of this aspect about role r. */
+static int
+role_says(const struct kb *kb, const struct kb_role *r, enum kb_aspect a)
+{
+	int i, id = (int)(r - kb->roles);
+
+	for (i = 0; i < kb->nsentences; i++)
+		if (kb->sentences[i].role == id &&
+		    (kb->sentences[i].aspects & 1u << a))
+			return 1;
+	return 0;
+}
+
 /* What a question becomes when the entities it needs are missing. */
 static void
 fall_back(struct intent *q, const struct kb *kb)
@@ -591,11 +737,26 @@ fall_back(struct intent *q, const struct kb *kb)
 		} else
 			q->kind = I_SPREAD;
 	}
+	/* "difference in midpoint between blockchain and data science":
+	 * a role and a field, compared */
+	if (e->nroles == 1 && e->cat_role && e->cat_role != e->roles[0] &&
+	    (q->kind == I_SALARY || q->kind == I_SPREAD) &&
+	    (q->cues & (1ULL << I_COMPARE | 1ULL << I_DIFFERENCE)))
+		q->kind = I_COMPARE;
 
 	switch (q->kind) {
 	case I_SALARY:
 		/* no role: a category's, or "lowest midpoint", is a
-		 * ranking; else the overall range */
+		 * ranking; else the overall range, unless it names
+		 * something the guides do not cover */
+		if (named == 0 && e->category < 0 && !q->lowest &&
+		    !q->measure && unknown_subject(q))
+			break;
+		/* "sysadmin salary": the guides pay roles, not skills */
+		if (named == 0 && e->category < 0 && e->nskills > 0) {
+			q->kind = I_COMPARE;
+			break;
+		}
 		if (named == 0)
 			q->kind = e->category >= 0 || q->lowest || q->measure ?
 			    I_TOP : I_RANGE;
@@ -630,6 +791,18 @@ fall_back(struct intent *q, const struct kb *kb)
 		if (named == 0 && e->nskills == 0)
 			q->kind = I_TOP;
 		break;
+	case I_TIPS:
+		/* "do engineering managers get bonuses": what the guides
+		 * say of that role's bonuses and equity, when they do */
+		if (e->nroles == 1 && role_says(kb, e->roles[0],
+		    ASPECT_NEGOTIATION)) {
+			q->kind = I_PASSAGE;
+			memset(q->aspects, 0, sizeof(q->aspects));
+			q->aspect = q->aspects[0].name =
+			    kb_aspect_names[ASPECT_NEGOTIATION];
+			q->aspect_p = q->aspects[0].p = 1.0f;
+		}
+		break;
 	case I_ABOVE:
 	case I_BELOW:
 		if (e->amount <= 0) {
@@ -663,6 +836,64 @@ pair_question(struct intent *q)
 		q->kind = I_COMPARE;
 	else if (q->cues & jobs)
 		q->kind = I_DIFFERENCE;
+}
+
+/* "good morning", "thanks a lot", "ok cool": every word small talk of
+ * one kind, which decides whatever the model read. */
+static void
+small_talk(struct intent *q)
+{
+	static const enum intent_kind talk[] = { I_HELLO, I_THANKS, I_ACK };
+	unsigned long long bits = 0;
+	size_t k;
+	int i;
+
+	if (q->nwords == 0 || q->nwords > 4 || names_subject(&q->e))
+		return;
+	for (i = 0; i < q->nwords; i++)
+		if (q->used[i] != USED_CUE)
+			return;
+	for (k = 0; k < sizeof(talk) / sizeof(talk[0]); k++)
+		bits |= 1ULL << talk[k];
+	if ((q->cues & ~bits) != 0)
+		return;
+	for (k = 0; k < sizeof(talk) / sizeof(talk[0]); k++)
+		if (q->cues == 1ULL << talk[k])
+			q->kind = talk[k];
+}
+
+/*
+ * "should i go into management for the money", "what explains cloud
+ * architect pay": pay words, but a question the guides answer in prose.
+ * The intent model is unsure of the pay question and has the passage
+ * among its best three, and the aspect model is sure of an aspect that
+ * no figure answers: the passage.
+ */
+#define PROSE_SALARY_P	0.75f	/* the pay question's, unsure */
+#define PROSE_SECOND_P	0.1f	/* the passage's, among the best three */
+#define PROSE_ASPECT_P	0.5f	/* and its aspect's */
+static void
+pay_or_prose(struct intent *q)
+{
+	static const enum kb_aspect why[] = { ASPECT_WHY_PAYS, ASPECT_ADVICE,
+	    ASPECT_RISK, ASPECT_TREND };
+	int k, a, i;
+
+	for (i = 1; i < 3 && q->top[i].kind != I_PASSAGE; i++)
+		;
+	if (q->kind != I_SALARY || q->top[0].kind != I_SALARY ||
+	    q->top[0].p >= PROSE_SALARY_P || i == 3 ||
+	    q->top[i].p < PROSE_SECOND_P || q->aspects[0].name == NULL ||
+	    q->aspects[0].p < PROSE_ASPECT_P || q->measure != PICK_DEFAULT ||
+	    q->e.mods)
+		return;
+	a = kb_aspect_of(q->aspects[0].name);
+	for (k = 0; k < (int)(sizeof(why) / sizeof(why[0])); k++)
+		if (a == (int)why[k]) {
+			q->kind = I_PASSAGE;
+			q->aspect = q->aspects[0].name;
+			q->aspect_p = q->aspects[0].p;
+		}
 }
 
 /* ---- clauses ------------------------------------------------------ */
@@ -783,7 +1014,12 @@ trace_parse(struct buf *t, const struct router *r, const struct intent *q)
 	if (e->mods)
 		buf_printf(t, " modifier=\"%s\"", e->mod_word);
 	if (e->guide)
-		buf_printf(t, " guide=%s", e->guide == 2 ? "dated" : "undated");
+		buf_printf(t, " guide=%s", e->guide == 2 ? "dated" :
+		    e->guide == 4 ? "both" : e->guide == 3 ? "other" :
+		    "undated");
+	if (e->guide_only)
+		buf_printf(t, " only-in=%s", e->guide_only == 2 ? "dated" :
+		    "undated");
 	if (e->refers)
 		buf_puts(t, " refers-back");
 	if (e->corrected)
@@ -963,6 +1199,8 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 	if ((q.cues & 1ULL << I_MORE) && ctx->pending_more &&
 	    !names_subject(&q.e) && q.nwords <= MORE_WORDS_MAX)
 		q.kind = I_MORE;
+	small_talk(&q);
+	pay_or_prose(&q);
 	recall(&q, ctx->last, r->kb);
 	fall_back(&q, r->kb);
 	pair_question(&q);

@@ -209,6 +209,19 @@ answer_roles(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	return 1;
 }
 
+/* "in each guide", "per guide": one list a guide. */
+static int
+has_each(const struct intent *q)
+{
+	int i;
+
+	for (i = 0; i < q->nwords; i++)
+		if (strcmp(q->words[i], "each") == 0 ||
+		    strcmp(q->words[i], "per") == 0)
+			return 1;
+	return 0;
+}
+
 /* Questions about many roles, amounts and the guides; 0 for others. */
 static int
 answer_lists(struct cmd_ctx *c, const struct intent *q, struct answer *a)
@@ -270,7 +283,16 @@ answer_lists(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 		say_same(c, q, a);
 		break;
 	case I_ROLES:
-		say_roles(c, e->category, e->guide, a);
+		if (e->guide_only)	/* "only in the older guide" */
+			say_roles(c, e->category, GUIDE_ONLY + e->guide_only,
+			    a);
+		else if (e->guide == 0 && has_each(q)) {
+			/* "how many roles in each guide" */
+			say_roles(c, e->category, 2, a);
+			fmt_para(a);
+			say_roles(c, e->category, 1, a);
+		} else
+			say_roles(c, e->category, e->guide, a);
 		break;
 	case I_CITE:
 		say_cite(c, q, a);
@@ -379,7 +401,9 @@ command_answer(struct cmd_ctx *c, const struct intent *q, struct answer *a)
 	case I_CONCLUSIONS:
 		/* "will ai automate these jobs away": that sentence; "the
 		 * 2026 guide's takeaway": that guide's */
-		if (prose_topic_item(c, q, "conclusion", a) == 0)
+		if (e->guide == 4)	/* "final thoughts of both guides" */
+			say_topic_each(c, a, "conclusion");
+		else if (prose_topic_item(c, q, "conclusion", a) == 0)
 			say_topic(c, a, "conclusion", NULL, TOPIC_PROSE,
 			    e->guide);
 		return;

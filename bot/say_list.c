@@ -505,7 +505,9 @@ in_guide(const struct kb_role *r, int guide)
 		dated |= r->src[i].source->year != 0;
 	}
 	return guide == 1 ? undated : guide == 2 ? dated :
-	    guide == 4 ? undated && dated : 1;
+	    guide == 4 ? undated && dated :
+	    guide == GUIDE_ONLY + 1 ? undated && !dated :
+	    guide == GUIDE_ONLY + 2 ? dated && !undated : 1;
 }
 
 /*
@@ -523,8 +525,10 @@ say_roles(struct cmd_ctx *c, int cat, int guide, struct answer *a)
 	for (n = 0, j = 0; j < kb->nroles; j++)
 		n += (cat < 0 || kb->roles[j].category == cat) &&
 		    in_guide(&kb->roles[j], guide);
-	for (i = 0; i < kb->nsources && (guide == 1 || guide == 2); i++)
-		if ((kb->sources[i].year != 0) == (guide == 2))
+	int g = guide > GUIDE_ONLY ? guide - GUIDE_ONLY : guide;
+
+	for (i = 0; i < kb->nsources && (g == 1 || g == 2); i++)
+		if ((kb->sources[i].year != 0) == (g == 2))
 			s = &kb->sources[i];
 	if (cat >= 0) {
 		fmt_strong(a, kb->categories[cat].name);
@@ -532,7 +536,8 @@ say_roles(struct cmd_ctx *c, int cat, int guide, struct answer *a)
 	} else
 		fmt_printf(a, "%d role%s", n, n == 1 ? "" : "s");
 	if (s)
-		fmt_printf(a, "%sin the %s", cat >= 0 ? ", " : " ", s->label);
+		fmt_printf(a, "%s%sin the %s", cat >= 0 ? ", " : " ",
+		    guide > GUIDE_ONLY ? "only " : "", s->label);
 	else if (guide == 4)
 		fmt_printf(a, "%sin both guides", cat >= 0 ? ", " : " ");
 	else if (cat < 0)
@@ -707,4 +712,29 @@ say_pay_words(struct cmd_ctx *c, int guide, int cat, struct answer *a)
 		fmt_text(a, "That guide says nothing of these roles' pay.");
 	else
 		fmt_text(a, ".");
+}
+
+/*
+ * "final thoughts of both guides": each guide's topic of this kind by its
+ * first item, the dated guide's first, so both fit one line.
+ */
+void
+say_topic_each(struct cmd_ctx *c, struct answer *a, const char *kind)
+{
+	const struct kb_topic *t;
+	int pass, nth, shown = 0;
+
+	for (pass = 2; pass >= 1; pass--)
+		for (nth = 0; (t = kb_topic_by_kind(c->kb, kind, nth)) != NULL;
+		    nth++) {
+			if ((t->source->year != 0) != (pass == 2) ||
+			    t->nitems == 0)
+				continue;
+			if (shown++)
+				fmt_text(a, " ");
+			fmt_strong(a, t->title);
+			fmt_printf(a, " (%s): %s", t->source->label,
+			    t->items[0].text);
+			said_cite(c, t->source, t->items[0].text);
+		}
 }

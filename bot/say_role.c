@@ -195,7 +195,10 @@ say_compare(struct cmd_ctx *c, const struct kb_role *r0,
 		fmt_money_x2(a, m0);
 		fmt_text(a, " vs ");
 		fmt_money_x2(a, m1);
-		if (m0 == m1)
+		if (r0->figure->pay.min == r1->figure->pay.min &&
+		    r0->figure->pay.max == r1->figure->pay.max)
+			fmt_text(a, ": the same range, a tie.");
+		else if (m0 == m1)
 			fmt_text(a, ": a tie.");
 		else {
 			fmt_text(a, ": ");
@@ -365,6 +368,8 @@ say_in_guide(struct cmd_ctx *c, const struct kb_role *r, int guide,
  * sentence that sets the two apart, where one names both; else what each
  * does; then their pay, briefly.
  */
+#define DIFFERENCE_DUTIES 2	/* a role's duties in "A vs B, who does
+				 * what" */
 void
 say_difference(struct cmd_ctx *c, const struct kb_role *r0,
     const struct kb_role *r1, struct answer *a)
@@ -400,13 +405,15 @@ say_difference(struct cmd_ctx *c, const struct kb_role *r0,
 		if (quoted || j)
 			fmt_para(a);
 		fmt_strong(a, pair[j]->title);
-		fmt_printf(a, ": %s", src->summary);
-		if (src->nresp > 0) {	/* what each does, in its words */
-			fmt_text(a, " What they do: ");
-			phrase_items(a, src->resp, src->nresp < 3 ? src->nresp :
-			    3);
+		fmt_text(a, ": ");
+		/* what each does, in its words: its first duties (both
+		 * must fit one line), else its summary */
+		if (src->nresp > 0) {
+			phrase_items(a, src->resp, src->nresp <
+			    DIFFERENCE_DUTIES ? src->nresp : DIFFERENCE_DUTIES);
 			fmt_text(a, ".");
-		}
+		} else
+			fmt_text(a, src->summary);
 		said_cite_of(c, pair[j]->primary->source,
 		    pair[j]->primary->summary, pair[j]);
 		said_role(c, pair[j]);

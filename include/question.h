@@ -124,6 +124,10 @@ struct entities {
 	/* the conversation's role when this names none ("why tho" after
 	 * a blockchain question): a passage's near subject, not its own */
 	const struct kb_role *context_role;
+	int		 guide_only;	/* "only in the older guide" (1), "that
+					 * the old one doesn't have" (2): the
+					 * roles only that guide has; 0 */
+	int		 guide_first;	/* 1 or 2: the guide named first */
 	int		 guide;		/* "the older guide": 1 undated, 2 the
 					 * dated one; 0 either; 3 "the other"
 					 * (the router makes it 1 or 2); 4

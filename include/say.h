@@ -78,6 +78,8 @@ void	say_data(struct cmd_ctx *, struct answer *);
 void	say_cite(struct cmd_ctx *, const struct intent *, struct answer *);
 /* The roles of category cat (-1: all), of guide 1 or 2, or 4 both (0:
  * either). */
+/* say_roles' guide GUIDE_ONLY + 1 or + 2: the roles only that guide has */
+#define GUIDE_ONLY	4
 void	say_roles(struct cmd_ctx *, int cat, int guide, struct answer *);
 void	say_sources(struct cmd_ctx *, struct answer *);
 
@@ -85,6 +87,7 @@ void	say_sources(struct cmd_ctx *, struct answer *);
  * (0): TOPIC_NAMED: the names first, then "Name: text; ..."; TOPIC_LIST:
  * "text; text"; TOPIC_PROSE: the sentences as written. */
 enum topic_style { TOPIC_NAMED, TOPIC_LIST, TOPIC_PROSE };
+void	say_topic_each(struct cmd_ctx *, struct answer *, const char *kind);
 void	say_topic(struct cmd_ctx *, struct answer *, const char *kind,
 	    const char *lead, enum topic_style, int guide);
 

@@ -826,6 +826,65 @@ test_27_range_ends(void **s)
 	assert_has(a, "$130,000");
 }
 
+/* A pay question naming nothing known but words the bot does not know
+ * is about something not covered: never the overall range, never the
+ * last role; chat filler is no subject; a skill's pay is no role's. */
+static void
+test_28_unknown_subject(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	a = ask_at("techpay: scrum master pay", "us", t0, 0);
+	assert_has(a, "\"scrum master\" isn't covered");
+	assert_lacks(a, "$");
+	a = ask_at("techpay: how much do plumbers make", "us", t0 + 1, 0);
+	assert_has(a, "isn't covered");
+	assert_lacks(a, "$");
+	assert_has(ask_at("techpay: what do tech jobs pay", "us", t0 + 2, 0),
+	    "Salary ranges");
+	assert_has(ask_at("techpay: what does a blockchain dev do", "us",
+	    t0 + 3, 0), "Blockchain");
+	assert_has(ask_at("techpay: no i meant the pay", "us", t0 + 4, 0),
+	    "$140,000");
+	a = ask_at("techpay: sysadmin salary", "us", t0 + 5, 0);
+	assert_has(a, "don't cover pay for skills");
+	assert_has(a, "Site Reliability Engineer");
+}
+
+/* Small talk of one kind decides; help and the bot's name by phrase. */
+static void
+test_29_small_talk(void **s)
+{
+	const time_t t0 = 1790000000;
+
+	(void)s;
+	assert_has(ask_at("techpay: good morning", "st", t0, 0), "Hi!");
+	assert_has(ask_at("techpay: thanks a lot", "st", t0 + 1, 0),
+	    "welcome");
+	assert_has(ask_at("techpay: give me some example questions", "st",
+	    t0 + 2, 0), "!salary");
+	assert_has(ask_at("techpay: whats ur name", "st", t0 + 3, 0),
+	    "I'm techpay");
+}
+
+/* Bonuses and equity of a named role: its own sentence when the guides
+ * have one, else the general advice. */
+static void
+test_30_role_tips(void **s)
+{
+	const time_t t0 = 1790000000;
+
+	(void)s;
+	assert_has(ask_at("techpay: do engineering managers get bonuses",
+	    "rt", t0, 0), "performance-based bonuses");
+	assert_has(ask_at("techpay: do ai research scientists get equity",
+	    "rt", t0 + 1, 0), "equity packages");
+	assert_has(ask_at("techpay: do devops engineers get equity", "rt",
+	    t0 + 2, 0), "stock grants");
+}
+
 static void
 test_19_echo_once(void **s)
 {
@@ -921,6 +980,9 @@ main(void)
 		cmocka_unit_test(test_25_followups_fill_gaps),
 		cmocka_unit_test(test_26_pick_recent),
 		cmocka_unit_test(test_27_range_ends),
+		cmocka_unit_test(test_28_unknown_subject),
+		cmocka_unit_test(test_29_small_talk),
+		cmocka_unit_test(test_30_role_tips),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),
