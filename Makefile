@@ -75,13 +75,14 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/matrix_events.c bot/matrix_queue.c \
 	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c \
-	   bot/sendq.c bot/notify.c
+	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_share.c \
+	   bot/mx_e2ee.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation test_sendq test_loop \
 	   test_adapters test_commands test_olm test_arena test_notify \
-	   test_bot
+	   test_bot test_mxcrypto
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
 # the labelled questions: the intent model learns from all but the
 # held-out fifth, which make eval measures
@@ -266,8 +267,13 @@ MODS_test_olm	   =
 MODS_test_arena	   = buf arena
 MODS_test_notify   = notify
 MODS_test_bot	   = $(M_ROUTER) $(M_HL) policy bot
+MODS_test_mxcrypto = $(M_STATE) json mx_crypto mx_share
 # the suites that call the encryption library link it
 VZ_test_olm	   = $(VZ_LIB)
+VZ_test_mxcrypto   = $(VZ_LIB)
+VZ_test_mxsync	   = $(VZ_LIB)
+VZ_test_config	   = $(VZ_LIB)
+VZ_test_adapters   = $(VZ_LIB)
 mods	 = $(addprefix $(1)/,$(addsuffix .o,$(sort $(MODS_$(2)))))
 
 .SECONDEXPANSION:
@@ -352,6 +358,8 @@ check-matrix: $(B)/asan/techpay $(SYNAPSE_STAMP) \
     $(PANTA_VENV)/.installed
 	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
 	    tests/matrix/test_matrix.py $(B)/asan/techpay
+	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
+	    tests/matrix/test_e2ee.py $(B)/asan/techpay
 
 check-all:
 	@$(MAKE) --no-print-directory check-unit
@@ -412,7 +420,7 @@ static: $(B)/gen/kb_embed.c
 # build/fuzz/crash-TARGET-*: make it a regression case.
 
 FUZZ_TARGETS = fuzz_router fuzz_mxsync fuzz_kb fuzz_config fuzz_irc \
-	       fuzz_ircserver fuzz_ircwire fuzz_olm
+	       fuzz_ircserver fuzz_ircwire fuzz_olm fuzz_mxcrypto
 FUZZ_SECONDS ?= 30
 FUZZ_CC	 = clang
 FUZZ_SAN = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -435,17 +443,19 @@ $(B)/fuzz/obj/intent_model.o: $(B)/gen/intent_model.c
 
 # includes bot/irc.c to reach its static handlers: every object but irc.o
 $(B)/fuzz/fuzz_ircserver: tests/fuzz/fuzz_ircserver.c bot/irc.c \
-    $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ))
+    $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(VZ_FUZZ_LIB)
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
 	    $(LDFLAGS) \
-	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS)
+	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS) \
+	    $(VZ_FUZZ_LIB) $(VZ_SYSLIBS)
 
 # the same, with the link and libircclient's parser on real sockets
 $(B)/fuzz/fuzz_ircwire: tests/fuzz/fuzz_ircwire.c bot/irc.c \
-    $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ))
+    $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(VZ_FUZZ_LIB)
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
 	    $(LDFLAGS) \
-	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS)
+	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS) \
+	    $(VZ_FUZZ_LIB) $(VZ_SYSLIBS)
 
 # The encryption library again, with libFuzzer's coverage counters and
 # comparison hooks compiled into it and into vodozemac (rustc's LLVM
@@ -475,10 +485,10 @@ $(B)/fuzz/fuzz_olm: tests/fuzz/fuzz_olm.c include/vz.h $(VZ_FUZZ_LIB)
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer \
 	    $(LDFLAGS) -o $@ $< $(VZ_FUZZ_LIB) $(VZ_SYSLIBS)
 
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) $(VZ_FUZZ_LIB)
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
 	    $(LDFLAGS) \
-	    -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
+	    -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) $(VZ_FUZZ_LIB) $(VZ_SYSLIBS)
 
 .SECONDARY: $(FUZZ_OBJ)
 

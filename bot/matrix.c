@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "highlight.h"
 #include "log.h"
@@ -129,6 +130,59 @@ on_login(const struct http_result *r, void *ctx)
 	mx_ctl_next(x);
 }
 
+/*
+ * encryption = yes: the device's Olm machine, opened once the device id
+ * is known (whoami).  A store it cannot read, or one of another device,
+ * stops the account with what to do: a new identity is never made
+ * behind the operator's back.
+ */
+static int
+e2ee_start(struct mx *x)
+{
+	uint8_t key[VZ_PICKLE_KEY_LEN];
+	char err[MXC_ERR_MAX];
+	struct mxc *c;
+	int made;
+
+	if (x->e2ee) {		/* a new login: the same device */
+		mxe_set_token(x->e2ee, x->token);
+		return 0;
+	}
+	if (!x->cf.encryption)
+		return 0;
+	if (x->m->st == NULL || x->m->state_dir == NULL) {
+		fatal(x, "encryption = yes needs state_dir", "the device's "
+		    "keys are kept in the state store");
+		return -1;
+	}
+	if (x->device_id == NULL) {
+		fatal(x, "encryption = yes, but the homeserver gave no device "
+		    "id for this access token", "log in with the password, "
+		    "or give the token of a device");
+		return -1;
+	}
+	if (mxc_pickle_key(x->cf.pickle_key_file, x->m->state_dir, key, err,
+	    sizeof(err)) == -1) {
+		fatal(x, "encryption: no pickle key", err);
+		return -1;
+	}
+	c = mxc_open(x->m->st, x->scope, x->self, x->device_id, key, &made,
+	    err, sizeof(err));
+	explicit_bzero(key, sizeof(key));
+	if (c == NULL) {
+		fatal(x, "encryption: the state store", err);
+		return -1;
+	}
+	log_info("matrix %s: end-to-end encryption on, device %s (%s)%s",
+	    x->cf.name, x->device_id, mxc_ed25519(c),
+	    made ? "; its keys made now" : "");
+	x->e2ee = mxe_new(x->http, x->cf.homeserver, x->cf.name, c,
+	    &mx_e2ee_ops, x);
+	mxe_set_token(x->e2ee, x->token);
+	mxe_upload(x->e2ee);
+	return 0;
+}
+
 static void
 on_whoami(const struct http_result *r, void *ctx)
 {
@@ -160,9 +214,14 @@ on_whoami(const struct http_result *r, void *ctx)
 		cJSON_Delete(j);
 		return;
 	}
+	free(x->device_id);
+	x->device_id = cJSON_IsString(u = cJSON_GetObjectItemCaseSensitive(j,
+	    "device_id")) ? xstrdup(u->valuestring) : NULL;
 	cJSON_Delete(j);
 	free(x->self);
 	x->self = xstrdup(x->cf.user_id);
+	if (e2ee_start(x) == -1)
+		return;
 	x->ctl_fails = 0;
 	x->phase = PH_PROFILE;
 	mx_ctl_next(x);
@@ -299,6 +358,9 @@ on_sync(const struct http_result *r, void *ctx)
 	x->since = xstrdup(next);
 	b->next_batch = next;
 	mx_batch_close(x, b);
+	/* late events whose key came, handled ones forgotten */
+	if (x->e2ee)
+		mxe_after_sync(x->e2ee, time(NULL));
 	/* the next sync does not wait for this batch's answers */
 	if (!x->stopping)
 		mx_ctl_next(x);
@@ -489,6 +551,9 @@ matrix_free(struct adapter *ad)
 		/* what is still queued is lost here, and so was never
 		 * marked handled nor its batch committed: the next start
 		 * answers it */
+		mxe_free(x->e2ee);	/* cancels its requests: before http */
+		x->e2ee = NULL;
+		free(x->device_id);
 		http_free(x->http);
 		mx_queue_free(x);
 		if (x->token)
@@ -501,6 +566,7 @@ matrix_free(struct adapter *ad)
 		config_matrix_clear(&x->cf);
 	}
 	answer_free(&m->ans);
+	free(m->state_dir);
 	free(m);
 }
 
@@ -631,6 +697,7 @@ matrix_new(struct bot *bot, const struct config *cf, struct state *st)
 	m->ad.bot = bot;
 	m->ad.priv = m;
 	m->st = st;
+	m->state_dir = cf->state_dir ? xstrdup(cf->state_dir) : NULL;
 	answer_init(&m->ans);
 	for (i = 0; i < as->n; i++)
 		mx_add(m, &as->v[i]);

@@ -149,6 +149,8 @@ static const struct config_key matrix_keys[] = {
 	INT("max_bytes", max_bytes, 100, 30000),
 	INT("reconnect_min", reconnect_min, 1, 3600),
 	INT("reconnect_max", reconnect_max, 1, 86400),
+	BOOL("encryption", encryption),
+	STR("pickle_key_file", pickle_key_file),
 	{ NULL, CONFIG_FN, 0, NULL, 0, 0, 0 }
 };
 
@@ -233,6 +235,7 @@ config_matrix_copy(struct config_matrix *dst, const struct config_matrix *src)
 	dst->password = dupnull(src->password);
 	dst->device_name = dupnull(src->device_name);
 	dst->tls_ca_file = dupnull(src->tls_ca_file);
+	dst->pickle_key_file = dupnull(src->pickle_key_file);
 	memset(dst->highlights, 0, sizeof(dst->highlights));
 	dst->nhighlights = 0;
 	for (i = 0; i < src->ninvite_from; i++)
@@ -253,6 +256,7 @@ config_matrix_clear(struct config_matrix *m)
 	free_list(m->invite_from, m->ninvite_from);
 	free_list(m->rooms, m->nrooms);
 	free(m->tls_ca_file);
+	free(m->pickle_key_file);
 	free_highlights(m->highlights, m->nhighlights);
 	memset(m, 0, sizeof(*m));
 }
@@ -288,6 +292,13 @@ matrix_check(struct parse *p, void *set)
 		if (m->tls_ca_file && access(m->tls_ca_file, R_OK) == -1)
 			perr(p, "[matrix %s]: tls_ca_file: %s: %s", m->name,
 			    m->tls_ca_file, strerror(errno));
+		if (m->pickle_key_file && access(m->pickle_key_file, R_OK) ==
+		    -1)
+			perr(p, "[matrix %s]: pickle_key_file: %s: %s",
+			    m->name, m->pickle_key_file, strerror(errno));
+		if (m->pickle_key_file && !m->encryption)
+			pwarn(p, "[matrix %s]: pickle_key_file is set but "
+			    "encryption = no: it is not used", m->name);
 	}
 	for (i = 0; i < as->n; i++) {
 		struct config_matrix *m = &as->v[i];

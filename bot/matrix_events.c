@@ -71,6 +71,21 @@ privileged(struct mx *x, const char *room, const char *sender)
 	return level >= 50;
 }
 
+/* A room where someone wrote encrypted (mx_e2ee.h): its answers are
+ * encrypted too, never sent in clear. */
+static int
+room_encrypted(struct mx *x, const char *room)
+{
+	char key[MX_KEY_MAX], *v;
+	int yes;
+
+	mx_room_key(key, sizeof(key), "encrypted", room);
+	v = mx_batch_get(x, key);
+	yes = v && strcmp(v, "1") == 0;
+	free(v);
+	return yes;
+}
+
 static void
 send_answer(struct mx *x, const struct mx_msg *q, const struct answer *a)
 {
@@ -104,7 +119,9 @@ send_answer(struct mx *x, const struct mx_msg *q, const struct answer *a)
 	http_escape(&path, q->room_id);
 	buf_printf(&path, "/send/m.room.message/%s", txn);
 	buf_printf(&what, "answer to %s in %s", q->event_id, q->room_id);
+	x->cur_e2ee = room_encrypted(x, q->room_id) ? q->room_id : NULL;
 	mx_out_push(x, "PUT", &path, body, buf_str(&what));
+	x->cur_e2ee = NULL;
 	buf_free(&what);
 }
 
@@ -304,8 +321,79 @@ on_creators(const char *room, const char *ids, void *ctx)
 	mx_batch_set(x, key, ids);
 }
 
+/* ---- end-to-end encryption (mx_e2ee.h) ---- */
+
+/* An encrypted event: read by our own device, or (encryption = no) the
+ * notice once.  With encryption the room is remembered as encrypted,
+ * so its answers never go out in clear. */
+static void
+on_encrypted_event(const char *room, const cJSON *ev, void *ctx)
+{
+	struct mx *x = ctx;
+	char key[MX_KEY_MAX];
+
+	if (x->e2ee == NULL) {
+		on_encrypted(room, ctx);
+		return;
+	}
+	mx_room_key(key, sizeof(key), "encrypted", room);
+	mx_batch_set(x, key, "1");
+	if (x->first_sync)
+		return;		/* history before our first start */
+	mxe_encrypted(x->e2ee, room, ev);
+}
+
+static void
+on_to_device(const cJSON *ev, void *ctx)
+{
+	struct mx *x = ctx;
+
+	if (x->e2ee)
+		mxe_to_device(x->e2ee, ev);
+}
+
+static void
+on_key_counts(long otk, int fallback_unused, void *ctx)
+{
+	struct mx *x = ctx;
+
+	if (x->e2ee)
+		mxe_key_counts(x->e2ee, otk, fallback_unused);
+}
+
+static void
+on_device_lists(const cJSON *changed, const cJSON *left, void *ctx)
+{
+	struct mx *x = ctx;
+
+	if (x->e2ee)
+		mxe_device_lists(x->e2ee, changed, left);
+}
+
 const struct mxsync_cb mx_sync_cb = {
 	on_message, on_invite, on_removed, on_encrypted, on_power_levels,
-	on_creators
+	on_creators, on_encrypted_event, on_to_device, on_key_counts,
+	on_device_lists
 };
+
+/* A decrypted event, read as if the sync had brought it in clear. */
+static void
+e2ee_feed(const char *room, const cJSON *clear, void *ctx)
+{
+	struct mx *x = ctx;
+
+	mxsync_event(room, clear, x->self, &mx_sync_cb, x);
+}
+
+/* Handled for good: marked in the store.  An answer still going out
+ * is not: a crash before it is accepted must find the event again. */
+static int
+e2ee_handled(const char *id, void *ctx)
+{
+	struct mx *x = ctx;
+
+	return state_seen(x->m->st, x->scope, id);
+}
+
+const struct mxe_ops mx_e2ee_ops = { e2ee_feed, e2ee_handled };
 

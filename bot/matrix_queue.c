@@ -370,7 +370,7 @@ roomq_gc(struct mx *x, struct roomq *q)
 {
 	struct roomq **pp;
 
-	if (q->head || q->req || q->timer)
+	if (q->head || q->req || q->timer || q->prepping)
 		return;
 	for (pp = &x->rooms; *pp; pp = &(*pp)->next)
 		if (*pp == q) {
@@ -384,6 +384,7 @@ roomq_gc(struct mx *x, struct roomq *q)
 static void
 out_free(struct out *o)
 {
+	free(o->e2ee_room);
 	free(o->method);
 	free(o->path);
 	free(o->body);
@@ -415,6 +416,7 @@ mx_out_push(struct mx *x, const char *method, struct buf *path, char *body,
 	if ((o->ev = x->cur_ev) != NULL)
 		o->ev->refs++;
 	o->who = x->cur_who ? xstrdup(x->cur_who) : NULL;
+	o->e2ee_room = x->cur_e2ee ? xstrdup(x->cur_e2ee) : NULL;
 	q = roomq_get(x, room);
 	free(room);
 	*q->tail = o;
@@ -518,6 +520,49 @@ on_out_done(const struct http_result *r, void *ctx)
  * slot.  A room that starts moves to the end of the list, so that busy
  * rooms take turns.
  */
+/*
+ * The head of q, an answer to an encrypted room, may go: its room key
+ * is with every member's device (mx_e2ee.h).  It is encrypted now, at
+ * the last moment, under the session just shared; a failure waits like
+ * a failed send.  Never in clear: an answer that cannot be encrypted is
+ * dropped.
+ */
+static void
+on_prepared(void *ctx, int ok)
+{
+	struct roomq *q = ctx;
+	struct mx *x = q->x;
+	struct out *o = q->head;
+	struct buf enc = {0}, path = {0};
+	char err[MXC_ERR_MAX];
+	const char *p;
+
+	q->prepping = 0;
+	if (!ok) {
+		q->timer = loop_add_timer(x->m->loop, mx_backoff_ms(&x->cf,
+		    q->fails++), on_out_timer, q);
+	} else if (mxe_encrypt(x->e2ee, o->e2ee_room, "m.room.message",
+	    o->body, &enc, err, sizeof(err)) == -1) {
+		log_error("matrix %s: %s: not encrypted (%s); dropped",
+		    x->cf.name, o->what, err);
+		out_done(x, q);
+	} else {
+		free(o->body);
+		o->body = buf_steal(&enc);
+		if ((p = strstr(o->path, "/send/m.room.message/")) != NULL) {
+			buf_add(&path, o->path, (size_t)(p - o->path));
+			buf_printf(&path, "/send/m.room.encrypted/%s",
+			    p + strlen("/send/m.room.message/"));
+			free(o->path);
+			o->path = buf_steal(&path);
+		}
+		free(o->e2ee_room);
+		o->e2ee_room = NULL;
+	}
+	buf_free(&enc);
+	mx_out_kick(x);
+}
+
 void
 mx_out_kick(struct mx *x)
 {
@@ -529,8 +574,21 @@ mx_out_kick(struct mx *x)
 		return;
 	for (pp = &x->rooms; (q = *pp) != NULL; ) {
 		o = q->head;
-		if (o == NULL || q->req || q->timer ||
+		if (o == NULL || q->req || q->timer || q->prepping ||
 		    x->inflight[o->lane] >= lane_max[o->lane]) {
+			pp = &q->next;
+			continue;
+		}
+		if (o->e2ee_room) {
+			if (x->e2ee == NULL) {
+				log_error("matrix %s: %s: encryption is off; "
+				    "dropped, never sent in clear", x->cf.name,
+				    o->what);
+				out_done(x, q);	/* may free q: *pp moves on */
+				continue;
+			}
+			q->prepping = 1;
+			mxe_prepare(x->e2ee, o->e2ee_room, on_prepared, q);
 			pp = &q->next;
 			continue;
 		}

@@ -96,7 +96,11 @@ message(const char *room, const cJSON *ev, const char *self, int before_join,
 	 * decrypted, as m.room.message, and are answered like any other.
 	 */
 	if (strcmp(type, "m.room.encrypted") == 0) {
-		if (!before_join && strcmp(sender, self) != 0 && cb->encrypted)
+		if (before_join || strcmp(sender, self) == 0)
+			return;
+		if (cb->encrypted_event)
+			cb->encrypted_event(room, ev, ctx);
+		else if (cb->encrypted)
 			cb->encrypted(room, ctx);
 		return;
 	}
@@ -133,6 +137,17 @@ message(const char *room, const cJSON *ev, const char *self, int before_join,
 	if (*copy && cb->message)
 		cb->message(&m, ctx);
 	free(copy);
+}
+
+void
+mxsync_event(const char *room, const cJSON *ev, const char *self,
+    const struct mxsync_cb *cb, void *ctx)
+{
+	const char *type = json_str(ev, "type");
+
+	if (type == NULL || strcmp(type, "m.room.encrypted") == 0)
+		return;		/* decrypted into another encrypted one */
+	message(room, ev, self, 0, cb, ctx);
 }
 
 static void
@@ -443,6 +458,42 @@ mxsync_filter(struct buf *b, int timeline_limit)
 	    timeline_limit);
 }
 
+/* The end-to-end encryption parts of a sync, before its rooms. */
+static void
+e2ee(const cJSON *root, const struct mxsync_cb *cb, void *ctx)
+{
+	const cJSON *o, *v, *evs, *ev;
+	long otk = -1;
+	int fb = -1;
+
+	if (cb->key_counts && (json_obj(root, "device_one_time_keys_count") ||
+	    json_arr(root, "device_unused_fallback_key_types"))) {
+		if ((o = json_obj(root, "device_one_time_keys_count")) &&
+		    cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o,
+		    "signed_curve25519")) && v->valuedouble >= 0 &&
+		    v->valuedouble < 1e9)
+			otk = (long)v->valuedouble;
+		else if (o)
+			otk = 0;	/* none left: the key is left out */
+		if ((o = json_arr(root, "device_unused_fallback_key_types"))) {
+			fb = 0;
+			cJSON_ArrayForEach(v, o)
+				if (cJSON_IsString(v) && strcmp(v->valuestring,
+				    "signed_curve25519") == 0)
+					fb = 1;
+		}
+		cb->key_counts(otk, fb, ctx);
+	}
+	if (cb->device_lists && (o = json_obj(root, "device_lists")) != NULL)
+		cb->device_lists(json_arr(o, "changed"), json_arr(o, "left"),
+		    ctx);
+	if (cb->to_device && (o = json_obj(root, "to_device")) != NULL &&
+	    (evs = json_arr(o, "events")) != NULL)
+		cJSON_ArrayForEach(ev, evs)
+			if (cJSON_IsObject(ev))
+				cb->to_device(ev, ctx);
+}
+
 char *
 mxsync_parse(const char *json, size_t len, const char *self,
     const struct mxsync_cb *cb, void *ctx, int *too_big, char *err,
@@ -483,6 +534,7 @@ mxsync_parse(const char *json, size_t len, const char *self,
 		return NULL;
 	}
 	next = xstrdup(nb);
+	e2ee(root, cb, ctx);
 	if ((rooms = json_obj(root, "rooms")) != NULL) {
 		if ((sect = json_obj(rooms, "invite")) != NULL)
 			cJSON_ArrayForEach(r, sect)

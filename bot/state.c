@@ -23,7 +23,7 @@
 #include "state.h"
 
 enum { Q_GET, Q_SET, Q_DEL, Q_EACH, Q_SEEN, Q_MARK, Q_PRUNE, Q_BEGIN, Q_COMMIT,
-    Q_ROLLBACK, Q_COUNT };
+    Q_ROLLBACK, Q_CGET, Q_CPUT, Q_CDEL, Q_CEACH, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_GET] = "SELECT value FROM kv WHERE scope = ?1 AND key = ?2",
@@ -38,6 +38,15 @@ static const char *const sql[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_CGET] = "SELECT value FROM crypto WHERE scope = ?1 AND kind = ?2 "
+	    "AND id = ?3",
+	[Q_CPUT] = "INSERT INTO crypto(scope, kind, id, value, at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(scope, kind, id) "
+	    "DO UPDATE SET value = excluded.value",
+	[Q_CDEL] = "DELETE FROM crypto WHERE scope = ?1 AND kind = ?2 "
+	    "AND id = ?3",
+	[Q_CEACH] = "SELECT id, value, at FROM crypto WHERE scope = ?1 AND "
+	    "kind = ?2 AND substr(id, 1, length(?3)) = ?3 ORDER BY at, id",
 };
 
 static const char schema[] =
@@ -51,7 +60,13 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS handled (scope TEXT NOT NULL,"
 	" id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (scope, id))"
 	" WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS handled_at ON handled(at);";
+	"CREATE INDEX IF NOT EXISTS handled_at ON handled(at);"
+	/* end-to-end encryption (mx_crypto.c): pickles under the pickle
+	 * key, device lists, events waiting for their room key; at is
+	 * when the row was first written */
+	"CREATE TABLE IF NOT EXISTS crypto (scope TEXT NOT NULL,"
+	" kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL,"
+	" at INTEGER NOT NULL, PRIMARY KEY (scope, kind, id)) WITHOUT ROWID;";
 
 struct state {
 	sqlite3		*db;
@@ -495,4 +510,83 @@ state_rollback(struct state *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		run(st, Q_ROLLBACK);
+}
+
+/* ---- the encryption store ---- */
+
+char *
+state_crypto_get(struct state *st, const char *scope, const char *kind,
+    const char *id)
+{
+	sqlite3_stmt *s = st->q[Q_CGET];
+	char *v = NULL;
+
+	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return v;
+}
+
+int
+state_crypto_put(struct state *st, const char *scope, const char *kind,
+    const char *id, const char *value)
+{
+	sqlite3_stmt *s = st->q[Q_CPUT];
+
+	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
+	return run(st, Q_CPUT);
+}
+
+int
+state_crypto_del(struct state *st, const char *scope, const char *kind,
+    const char *id)
+{
+	sqlite3_stmt *s = st->q[Q_CDEL];
+
+	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+	return run(st, Q_CDEL);
+}
+
+int
+state_crypto_each(struct state *st, const char *scope, const char *kind,
+    const char *prefix, state_crypto_fn *fn, void *ctx)
+{
+	sqlite3_stmt *s = st->q[Q_CEACH];
+	struct row { char *id, *value; long long at; } *rows = NULL;
+	int i, n = 0, stop = 0;
+
+	/* collected first: fn may write to the store */
+	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, prefix ? prefix : "", -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		rows = xrealloc(rows, sizeof(*rows) * (size_t)(n + 1));
+		rows[n].id = xstrdup((const char *)sqlite3_column_text(s, 0));
+		rows[n].value = xstrdup((const char *)sqlite3_column_text(s,
+		    1));
+		rows[n].at = sqlite3_column_int64(s, 2);
+		n++;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	for (i = 0; i < n; i++) {
+		if (fn && !stop && fn(rows[i].id, rows[i].value, rows[i].at,
+		    ctx))
+			stop = 1;
+		explicit_bzero(rows[i].value, strlen(rows[i].value));
+		free(rows[i].id);
+		free(rows[i].value);
+	}
+	free(rows);
+	return n;
 }

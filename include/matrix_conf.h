@@ -34,6 +34,8 @@ struct config_matrix {
 	int		 max_bytes;	/* of a plain answer, then "more" */
 	int		 reconnect_min;	/* s, doubled per failure */
 	int		 reconnect_max;
+	int		 encryption;	/* end-to-end, mx_crypto.h */
+	char		*pickle_key_file;	/* NULL: made in state_dir */
 	struct config_highlight highlights[CONFIG_CHANNELS_MAX];
 	int		 nhighlights;	/* not in config_matrix_copy */
 };

@@ -28,6 +28,7 @@
 #include "http.h"
 #include "loop.h"
 #include "matrix.h"
+#include "mx_e2ee.h"
 #include "mxsync.h"
 #include "state.h"
 
@@ -88,6 +89,7 @@ struct out {
 	struct batch	*batch;		/* NULL: not caused by a sync */
 	struct evref	*ev;		/* NULL: answers no event */
 	char		*who;		/* the asker answered, or NULL */
+	char		*e2ee_room;	/* an answer to encrypt there first */
 	struct out	*next;
 };
 
@@ -98,6 +100,7 @@ struct roomq {
 	struct out	*head, **tail;
 	struct http_req	*req;		/* head in flight */
 	long		 timer;		/* head waiting for a retry */
+	int		 prepping;	/* head's room key being shared */
 	int		 fails;		/* in a row, for the backoff */
 	struct roomq	*next;
 };
@@ -129,6 +132,9 @@ struct mx {
 	struct evref		*evs;		/* events being answered */
 	struct evref		*cur_ev;	/* on_message's, for out_push */
 	const char		*cur_who;	/* its sender, likewise */
+	const char		*cur_e2ee;	/* its room, when encrypted */
+	struct mxe		*e2ee;		/* encryption = yes, once signed in */
+	char			*device_id;	/* from whoami */
 	int			 stopping;
 	int			 gone;		/* removed by a reload */
 };
@@ -141,6 +147,7 @@ struct matrix {
 	int			 naccts;
 	int			 failed;
 	struct answer		 ans;
+	char			*state_dir;	/* a pickle key is made there */
 };
 
 /* matrix.c: the next control request (login, whoami, profile, sync),
@@ -150,6 +157,9 @@ void		 mx_ctl_next(struct mx *);
 /* matrix_events.c: what mxsync_parse calls for a sync's events (ctx is
  * the struct mx). */
 extern const struct mxsync_cb mx_sync_cb;
+/* matrix_events.c: what the Olm machine's glue calls back (ctx is the
+ * struct mx): a decrypted event read, an event handled */
+extern const struct mxe_ops mx_e2ee_ops;
 
 /* matrix_queue.c: the server's answers */
 long		 mx_backoff_ms(const struct config_matrix *, int);

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 struct buf;
 
 #define MX_BODY_MAX	4096	/* bytes of a body looked at */
@@ -43,6 +45,22 @@ struct mxsync_cb {
 	/* From room version 12 the creators hold power above every level
 	 * and are not in power_levels: their ids, comma-separated. */
 	void	(*creators)(const char *room_id, const char *ids, void *ctx);
+	/* The same event whole, for an account that decrypts (mx_crypto.h);
+	 * when set, it is called instead of encrypted.  ev lives as long as
+	 * the call. */
+	void	(*encrypted_event)(const char *room_id, const cJSON *ev,
+		    void *ctx);
+	/* Each to_device event, before any room of the same sync: a room
+	 * key often comes in the sync that brings its first message. */
+	void	(*to_device)(const cJSON *ev, void *ctx);
+	/* device_one_time_keys_count's signed_curve25519 (-1 when absent),
+	 * and whether device_unused_fallback_key_types lists it (-1 when
+	 * absent); called once per sync, before to_device. */
+	void	(*key_counts)(long otk, int fallback_unused, void *ctx);
+	/* device_lists: the users whose devices changed, and those we no
+	 * longer share a room with (arrays of user ids, NULL when none). */
+	void	(*device_lists)(const cJSON *changed, const cJSON *left,
+		    void *ctx);
 };
 
 /*
@@ -65,6 +83,14 @@ struct mxsync_cb {
 char	*mxsync_parse(const char *json, size_t len, const char *self,
 	    const struct mxsync_cb *, void *ctx, int *too_big, char *err,
 	    size_t errlen);
+
+/*
+ * A decrypted timeline event (mx_crypto.h's clear form) of room, read as
+ * if the sync had brought it in clear: the same rules (no m.notice, none
+ * of ours, no edits ...).  An event still encrypted is ignored.
+ */
+void	 mxsync_event(const char *room_id, const cJSON *ev, const char *self,
+	    const struct mxsync_cb *, void *ctx);
 
 /*
  * An upper bound on the values cJSON would make of json text: one for

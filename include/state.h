@@ -48,6 +48,27 @@ int		 state_mark(struct state *, const char *scope, const char *id);
 /* Forgets handled ids older than STATE_KEEP_EVENTS_S. */
 void		 state_prune(struct state *);
 
+/*
+ * The end-to-end encryption store (mx_crypto.c): rows of scope, kind
+ * ("account", "olm", "megolm", ...) and id, each a value and the time
+ * (unix seconds) it was first written.  Values are pickles under the
+ * pickle key or public data; the copies made while reading are wiped.
+ */
+typedef int	 state_crypto_fn(const char *id, const char *value,
+		    long long at, void *ctx);
+char		*state_crypto_get(struct state *, const char *scope,
+		    const char *kind, const char *id);
+int		 state_crypto_put(struct state *, const char *scope,
+		    const char *kind, const char *id, const char *value);
+int		 state_crypto_del(struct state *, const char *scope,
+		    const char *kind, const char *id);
+/* Calls fn (NULL: none, only counts) for each row of scope/kind whose
+ * id starts with prefix (NULL: every one), oldest first, until fn
+ * returns non-zero; returns how many rows there were. */
+int		 state_crypto_each(struct state *, const char *scope,
+		    const char *kind, const char *prefix, state_crypto_fn *fn,
+		    void *ctx);
+
 int		 state_begin(struct state *);
 int		 state_commit(struct state *);
 void		 state_rollback(struct state *);

@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "config.h"
 #include "irc_conf.h"
+#include "matrix_conf.h"
 
 static char path[64];
 
@@ -630,6 +631,38 @@ test_23_secret_given_both_ways(void **s)
 }
 
 static void
+test_24_matrix_encryption_keys(void **s)
+{
+	const struct config_accounts *as;
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\ninvite_from = hs.test\n", 0600);
+	assert_non_null(cf);
+	as = config_accounts(cf);
+	assert_int_equal(as->v[0].encryption, 0);	/* the default, for now */
+	assert_null(as->v[0].pickle_key_file);
+	done(cf);
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\ninvite_from = hs.test\nencryption = yes\n"
+	    "pickle_key_file = /nonexistent/pickle.key\n", 0600);
+	assert_null(cf);
+	unlink(path);
+	assert_non_null(strstr(err, "[matrix m]: pickle_key_file: "
+	    "/nonexistent/pickle.key: No such file or directory"));
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\ninvite_from = hs.test\nencryption = maybe\n",
+	    0600);
+	assert_null(cf);
+	unlink(path);
+	assert_non_null(strstr(err, "encryption"));
+}
+
+static void
 cleanup(void)
 {
 	char cmd[128];
@@ -668,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_21_homeserver_with_a_path),
 		cmocka_unit_test(test_22_every_secret_has_a_file_form),
 		cmocka_unit_test(test_23_secret_given_both_ways),
+		cmocka_unit_test(test_24_matrix_encryption_keys),
 	};
 	int rc;
 

@@ -88,7 +88,7 @@ on_creators(const char *room, const char *ids, void *ctx)
 }
 
 static const struct mxsync_cb cb = { on_msg, on_inv, on_rem, on_enc,
-	on_pl, on_creators };
+	on_pl, on_creators, NULL, NULL, NULL, NULL };
 
 /* Parses a sync with one joined room "!r:hs" whose timeline is events. */
 static struct seen
@@ -565,6 +565,130 @@ test_15_filter_has_event_fields(void **st)
 	buf_free(&b);
 }
 
+/* ---- end-to-end encryption: what an account that decrypts gets ---- */
+
+struct e2 {
+	char	 order[256];	/* "k" key counts, "l" lists, "t" to-device,
+				 * "e" encrypted event, "m" message */
+	long	 otk;
+	int	 fb, nchanged, nleft;
+	char	 body[64], room[64];
+};
+
+static void
+e2_counts(long otk, int fb, void *ctx)
+{
+	struct e2 *e = ctx;
+
+	strcat(e->order, "k");
+	e->otk = otk;
+	e->fb = fb;
+}
+
+static void
+e2_lists(const cJSON *changed, const cJSON *left, void *ctx)
+{
+	struct e2 *e = ctx;
+
+	strcat(e->order, "l");
+	e->nchanged = changed ? cJSON_GetArraySize(changed) : -1;
+	e->nleft = left ? cJSON_GetArraySize(left) : -1;
+}
+
+static void
+e2_td(const cJSON *ev, void *ctx)
+{
+	struct e2 *e = ctx;
+
+	(void)ev;
+	strcat(e->order, "t");
+}
+
+static void
+e2_enc(const char *room, const cJSON *ev, void *ctx)
+{
+	struct e2 *e = ctx;
+
+	strcat(e->order, "e");
+	snprintf(e->room, sizeof(e->room), "%s", room);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(ev,
+	    "event_id")->valuestring, "$c1");
+}
+
+static void
+e2_msg(const struct mx_msg *m, void *ctx)
+{
+	struct e2 *e = ctx;
+
+	strcat(e->order, "m");
+	snprintf(e->body, sizeof(e->body), "%s", m->body);
+}
+
+static const struct mxsync_cb e2cb = {
+	.message = e2_msg, .encrypted = on_enc, .encrypted_event = e2_enc,
+	.to_device = e2_td, .key_counts = e2_counts, .device_lists = e2_lists,
+};
+
+static void
+test_16_e2ee_parts_before_rooms(void **st)
+{
+	static const char j[] = "{\"next_batch\":\"s9\",\"rooms\":{\"join\":"
+	    "{\"!r:hs\":{\"timeline\":{\"events\":[{\"type\":"
+	    "\"m.room.encrypted\",\"event_id\":\"$c1\",\"sender\":"
+	    "\"@alice:hs\",\"content\":{\"algorithm\":\"m.megolm.v1."
+	    "aes-sha2\"}},{\"type\":\"m.room.encrypted\",\"event_id\":"
+	    "\"$own\",\"sender\":\"" SELF "\",\"content\":{}}]}}}},"
+	    "\"to_device\":{\"events\":[{\"type\":\"m.room.encrypted\"},7,"
+	    "{\"type\":\"m.dummy\"}]},\"device_lists\":{\"changed\":"
+	    "[\"@alice:hs\",\"@bob:hs\"],\"left\":[]},"
+	    "\"device_one_time_keys_count\":{\"signed_curve25519\":12},"
+	    "\"device_unused_fallback_key_types\":[]}";
+	struct e2 e;
+	char err[128], *next;
+	cJSON *clear;
+
+	(void)st;
+	memset(&e, 0, sizeof(e));
+	next = mxsync_parse(j, strlen(j), SELF, &e2cb, &e, NULL, err,
+	    sizeof(err));
+	assert_non_null(next);
+	free(next);
+	/* keys first, then every to-device event (not the 7), then the
+	 * room: the encrypted event whole, not the notice, ours skipped */
+	assert_string_equal(e.order, "kltte");
+	assert_int_equal(e.otk, 12);
+	assert_int_equal(e.fb, 0);
+	assert_int_equal(e.nchanged, 2);
+	assert_int_equal(e.nleft, 0);
+	assert_string_equal(e.room, "!r:hs");
+	/* the counts object without the key: none left */
+	memset(&e, 0, sizeof(e));
+	next = mxsync_parse("{\"next_batch\":\"a\",\"device_one_time_keys_"
+	    "count\":{},\"device_unused_fallback_key_types\":"
+	    "[\"signed_curve25519\"]}", 107, SELF, &e2cb, &e, NULL, err,
+	    sizeof(err));
+	free(next);
+	assert_string_equal(e.order, "k");
+	assert_int_equal(e.otk, 0);
+	assert_int_equal(e.fb, 1);
+	/* a decrypted event goes through the same rules as a clear one */
+	memset(&e, 0, sizeof(e));
+	clear = cJSON_Parse("{\"type\":\"m.room.message\",\"event_id\":"
+	    "\"$c1\",\"sender\":\"@alice:hs\",\"content\":{\"msgtype\":"
+	    "\"m.text\",\"body\":\"> quoted\\n\\nsalary sre?\"}}");
+	mxsync_event("!r:hs", clear, SELF, &e2cb, &e);
+	assert_string_equal(e.order, "m");
+	assert_string_equal(e.body, "salary sre?");
+	cJSON_ReplaceItemInObject(cJSON_GetObjectItemCaseSensitive(clear,
+	    "content"), "msgtype", cJSON_CreateString("m.notice"));
+	mxsync_event("!r:hs", clear, SELF, &e2cb, &e);
+	cJSON_ReplaceItemInObject(clear, "type",
+	    cJSON_CreateString("m.room.encrypted"));
+	mxsync_event("!r:hs", clear, SELF, &e2cb, &e);
+	assert_string_equal(e.order, "m");	/* neither again */
+	cJSON_Delete(clear);
+}
+
 int
 main(void)
 {
@@ -584,6 +708,7 @@ main(void)
 		cmocka_unit_test(test_13_deep_nesting_does_not_hide_the_batch),
 		cmocka_unit_test(test_14_too_many_values_refused_unparsed),
 		cmocka_unit_test(test_15_filter_has_event_fields),
+		cmocka_unit_test(test_16_e2ee_parts_before_rooms),
 	};
 
 	return cmocka_run_group_tests_name("mxsync", t, NULL, NULL);
