@@ -382,26 +382,36 @@ mx_ctl_next(struct mx *x)
 /* ---- the adapter ---------------------------------------------------- */
 
 /* ops->act: an owner's join or part, by the account that was asked. */
-static void
+static int
 matrix_act(struct adapter *ad, const struct message *msg, enum action what,
-    const char *arg)
+    const char *arg, char *err, size_t errlen)
 {
 	struct matrix *m = ad->priv;
 	struct buf path = {0}, whatb = {0};
 	struct mx *x = NULL;
 	int i;
 
+	if (what == ACT_JOIN && !matrix_id_ok(arg, MXID_ROOM | MXID_ALIAS)) {
+		snprintf(err, errlen, "not a room id (!id:server, or "
+		    "!id alone in version 12 rooms) or alias (#name:server)");
+		return -1;
+	}
+	if (what == ACT_PART && !matrix_id_ok(arg, MXID_ROOM)) {
+		snprintf(err, errlen, "not a room id (!id:server, or "
+		    "!id alone in version 12 rooms)");
+		return -1;
+	}
 	for (i = 0; i < m->naccts; i++)
 		if (msg->network && strcmp(m->accts[i].scope, msg->network) == 0)
 			x = &m->accts[i];
 	if (x == NULL)
-		return;
-	if (what == ACT_JOIN && (arg[0] == '!' || arg[0] == '#')) {
+		return 0;
+	if (what == ACT_JOIN) {
 		buf_puts(&path, API "/join/");
 		http_escape(&path, arg);
 		buf_printf(&whatb, "join %s", arg);
 		mx_out_push(x, "POST", &path, xstrdup("{}"), buf_str(&whatb));
-	} else if (what == ACT_PART && arg[0] == '!') {
+	} else if (what == ACT_PART) {
 		buf_puts(&path, API "/rooms/");
 		http_escape(&path, arg);
 		buf_puts(&path, "/leave");
@@ -410,6 +420,7 @@ matrix_act(struct adapter *ad, const struct message *msg, enum action what,
 	}
 	buf_free(&path);
 	buf_free(&whatb);
+	return 0;
 }
 
 /* Logs in (or checks the token) and starts syncing. */

@@ -36,6 +36,99 @@ config_matrix_defaults(struct config_matrix *m)
 	m->reconnect_max = 300;
 }
 
+/* ---- identifiers (matrix_id_ok) ------------------------------------ */
+
+/* A room version 12 id: "!" and the create event's reference hash, 43
+ * characters of unpadded URL-safe base64 (MSC4291). */
+#define MXID_HASH_LEN	43
+
+int
+matrix_server_ok(const char *s, size_t n)
+{
+	char ip6[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a6;
+	size_t h, i;
+
+	if (n == 0 || n > MXID_LEN_MAX)
+		return 0;
+	if (s[0] == '[') {		/* [1234:5678::abcd] */
+		const char *e = memchr(s, ']', n);
+
+		if (e == NULL || (size_t)(e - s) - 1 >= sizeof(ip6))
+			return 0;
+		memcpy(ip6, s + 1, (size_t)(e - s) - 1);
+		ip6[e - s - 1] = '\0';
+		if (inet_pton(AF_INET6, ip6, &a6) != 1)
+			return 0;
+		h = (size_t)(e - s) + 1;
+	} else {			/* a DNS name or IPv4 address */
+		for (h = 0; h < n && s[h] != ':'; h++)
+			if (!isalnum((unsigned char)s[h]) && s[h] != '-' &&
+			    s[h] != '.')
+				return 0;
+		if (h == 0)
+			return 0;
+	}
+	if (h == n)
+		return 1;
+	if (s[h] != ':' || n - h - 1 < 1 || n - h - 1 > 5)
+		return 0;
+	for (i = h + 1; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* A local part's byte: visible ASCII but ':' (which ends it) and ','
+ * (which ends a list item); an alias may hold UTF-8 too. */
+static int
+local_char(unsigned char c, int utf8)
+{
+	if (c >= 0x80)
+		return utf8;
+	return c > ' ' && c < 0x7f && c != ':' && c != ',';
+}
+
+static int
+hash_char(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '_';
+}
+
+int
+matrix_id_ok(const char *s, int kinds)
+{
+	size_t n, l;
+	int kind;
+
+	if (s == NULL || (n = strlen(s)) < 2 || n > MXID_LEN_MAX)
+		return 0;
+	switch (s[0]) {
+	case '!':	kind = MXID_ROOM; break;
+	case '#':	kind = MXID_ALIAS; break;
+	case '@':	kind = MXID_USER; break;
+	default:	return 0;
+	}
+	if (!(kinds & kind))
+		return 0;
+	for (l = 1; l < n && s[l] != ':'; l++)
+		if (!local_char((unsigned char)s[l], kind == MXID_ALIAS))
+			return 0;
+	if (l == 1)
+		return 0;		/* no local part */
+	if (l == n) {			/* no server: a room version 12 id */
+		if (kind != MXID_ROOM || n - 1 != MXID_HASH_LEN)
+			return 0;
+		for (l = 1; l < n; l++)
+			if (!hash_char((unsigned char)s[l]))
+				return 0;
+		return 1;
+	}
+	return matrix_server_ok(s + l + 1, n - l - 1);
+}
+
+/* ---- the keys ------------------------------------------------------- */
+
 static void
 key_homeserver(struct parse *p, void *sec, const char *k, const char *v)
 {
@@ -68,7 +161,7 @@ check_user_id(struct parse *p, void *sec, const char *k, const char *v)
 {
 	(void)sec;
 	(void)k;
-	if (v[0] != '@' || !strchr(v, ':') || strpbrk(v, " /"))
+	if (!matrix_id_ok(v, MXID_USER))
 		perr(p, "user_id: \"%s\" is not a Matrix user id "
 		    "(@name:server)", v);
 }
@@ -99,17 +192,18 @@ key_rooms(struct parse *p, void *sec, const char *k, const char *v)
 	free_list(m->rooms, m->nrooms);
 	m->nrooms = split_list(p, k, v, m->rooms, CONFIG_CHANNELS_MAX);
 	for (i = 0; i < m->nrooms; i++)
-		if ((m->rooms[i][0] != '!' && m->rooms[i][0] != '#') ||
-		    !strchr(m->rooms[i], ':'))
-			perr(p, "rooms: \"%s\" is not a room id (!id:server) "
-			    "or alias (#name:server)", m->rooms[i]);
+		if (!matrix_id_ok(m->rooms[i], MXID_ROOM | MXID_ALIAS))
+			perr(p, "rooms: \"%s\" is not a room id (!id:server, "
+			    "or !id alone in version 12 rooms) or alias "
+			    "(#name:server)", m->rooms[i]);
 }
 
-/* room ids: "!opaque:server", or "!opaque" since room version 12 */
+/* the daily post goes to a room id (an alias is not where a message
+ * is sent, nor what a room's questions name) */
 static int
 room_id(const char *s)
 {
-	return s[0] == '!' && s[1] != '\0';
+	return matrix_id_ok(s, MXID_ROOM);
 }
 
 static void
@@ -119,7 +213,8 @@ key_highlights(struct parse *p, void *sec, const char *k, const char *v)
 
 	(void)k;
 	free_highlights(m->highlights, m->nhighlights);
-	m->nhighlights = parse_highlights(p, v, m->highlights, "room id (!id)",
+	m->nhighlights = parse_highlights(p, v, m->highlights,
+	    "room id (!id:server, or !id alone in version 12 rooms)",
 	    room_id);
 }
 

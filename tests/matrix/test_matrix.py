@@ -1284,7 +1284,8 @@ class T14RoomsKey(unittest.TestCase):
             f.write("[bot]\nstate_dir = %s\n[matrix x]\n"
                     "homeserver = https://h\nuser_id = @a:h\n"
                     "access_token = t\n"
-                    "rooms = #ok:h, !ok:h, techpay, #noserver\n" % TMP)
+                    "rooms = #ok:h, !ok:h, techpay, #noserver, "
+                    "!KIn1HtsaBkfX96DIK7AOWvgTDxZjebUJ1li4-5oxGMI\n" % TMP)
         os.chmod(path, 0o600)
         r = subprocess.run([BOT, "check-config", "-c", path],
                            capture_output=True, text=True)
@@ -1294,6 +1295,50 @@ class T14RoomsKey(unittest.TestCase):
                       r.stderr)
         self.assertNotIn('"#ok:h"', r.stderr)
         self.assertNotIn('"!ok:h"', r.stderr)
+        self.assertNotIn('"!KIn1', r.stderr)
+
+    def test_03_v12_room_ids_in_rooms_highlights_and_join(self):
+        alice = Person("@alice:localhost", "alice-pw")
+        rooms = []
+        for _ in range(2):
+            r = alice.run(alice.c.room_create(
+                preset=nio.RoomPreset.public_chat))
+            self.assertIsInstance(r, nio.RoomCreateResponse)
+            rooms.append(r.room_id)
+        listed, other = rooms
+        # Synapse makes version 12 rooms: "!" and a hash, no server
+        self.assertRegex(listed, r"^![A-Za-z0-9_-]{43}$")
+        later = time.gmtime(time.time() + 12 * 3600)
+        bot = Bot(matrix_extra="rooms = %s\nhighlights = %s %02d:%02d UTC"
+                  % (listed, listed, later.tm_hour, later.tm_min),
+                  bot_extra="owners = @alice:localhost")
+        try:
+            r = subprocess.run([BOT, "check-config", "-c", bot.conf],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            bot.start()
+            self.assertTrue(wait_for(lambda: alice.joined(listed), 15),
+                            bot.logtext()[-2000:])
+            q = alice.send(listed, "!join %s" % other)
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(ans[0]["content"]["body"],
+                             'Joining "%s".' % other)
+            self.assertTrue(wait_for(lambda: alice.joined(other), 15),
+                            bot.logtext()[-2000:])
+            q = alice.send(other, "!salary sre")
+            ans = alice.wait_answers(1, to=q)
+            self.assertIn("Site Reliability", ans[0]["content"]["body"])
+            # not a room: said so, nothing asked of the server
+            q = alice.send(listed, "!join techpay")
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(ans[0]["content"]["body"],
+                             "Not joining that: not a room id (!id:server, "
+                             "or !id alone in version 12 rooms) or alias "
+                             "(#name:server).")
+            self.assertNotIn("join techpay", bot.logtext())
+        finally:
+            alice.close()
+            bot.stop()
 
 class Pantalaimon:
     """The E2EE proxy in front of the test Synapse, on 127.0.0.1 only,
