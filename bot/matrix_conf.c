@@ -166,6 +166,43 @@ check_user_id(struct parse *p, void *sec, const char *k, const char *v)
 		    "(@name:server)", v);
 }
 
+/*
+ * An invite_from entry as a server: ":name" is one whatever it looks like
+ * (a server may be called "matrixhost"); a bare name only when it cannot
+ * be a person's, with a dot, a port, an IP literal or "localhost".  The
+ * colon is dropped: the invite's sender is compared with the rest.
+ */
+static int
+invite_server(char *e)
+{
+	if (e[0] == ':') {
+		if (!matrix_server_ok(e + 1, strlen(e + 1)))
+			return 0;
+		memmove(e, e + 1, strlen(e));
+		return 1;
+	}
+	return matrix_server_ok(e, strlen(e)) && (strpbrk(e, ".:[") ||
+	    strcasecmp(e, "localhost") == 0);
+}
+
+/* Why an invite_from entry never matches, for the person who wrote it. */
+static const char *
+invite_hint(const char *e)
+{
+	if (strstr(e, "://"))
+		return "a URL, not a server name";
+	if (strpbrk(e, "*?"))
+		return "no wildcards: a server name takes everyone there";
+	if (strpbrk(e, " \t"))
+		return "two entries? separate them with commas";
+	if (e[0] != '@' && strchr(e, '@'))
+		return "an e-mail style address; a Matrix user id is "
+		    "@name:server";
+	if (e[0] == '@')
+		return "not a whole user id";
+	return "neither a user id nor a server name";
+}
+
 /* A repeated key replaces the list. */
 static void
 key_invite_from(struct parse *p, void *sec, const char *k, const char *v)
@@ -175,12 +212,18 @@ key_invite_from(struct parse *p, void *sec, const char *k, const char *v)
 
 	free_list(m->invite_from, m->ninvite_from);
 	m->ninvite_from = split_list(p, k, v, m->invite_from, CONFIG_LIST_MAX);
-	for (i = 0; i < m->ninvite_from; i++)
-		if (m->invite_from[i][0] == '@' &&
-		    !strchr(m->invite_from[i], ':'))
-			perr(p, "invite_from: \"%s\" is not a user id "
-			    "(@name:server) or a server name",
-			    m->invite_from[i]);
+	for (i = 0; i < m->ninvite_from; i++) {
+		char *e = m->invite_from[i];
+
+		/* "@*:hs" is a valid (historical) user id, but not the
+		 * wildcard it was meant as: an entry matches exactly */
+		if (!strpbrk(e, "*?") && (matrix_id_ok(e, MXID_USER) ||
+		    invite_server(e)))
+			continue;
+		perr(p, "invite_from: \"%s\" never matches (%s): write a user "
+		    "id (@alice:example.org) or a server name (example.org, "
+		    "or :name for a server without a dot)", e, invite_hint(e));
+	}
 }
 
 static void
@@ -352,6 +395,19 @@ config_matrix_clear(struct config_matrix *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* 1 when an owner may be a Matrix user (a user id, or a mask that could
+ * match one): owners may invite the bot too. */
+static int
+matrix_owners(const struct config *cf)
+{
+	int i;
+
+	for (i = 0; i < cf->nowners; i++)
+		if (cf->owners[i][0] == '@' || cf->owners[i][0] == '*')
+			return 1;
+	return 0;
+}
+
 /* Every [matrix] section, once the file is read. */
 static void
 matrix_check(struct parse *p, void *set)
@@ -375,9 +431,9 @@ matrix_check(struct parse *p, void *set)
 			    "reconnect_max", m->name);
 		if (m->device_name == NULL)
 			m->device_name = xstrdup("techpay");
-		/* invites are declined unless from these: with none, the
-		 * account can never be brought into a room */
-		if (m->ninvite_from == 0)
+		/* invites are declined unless from these or an owner: with
+		 * neither, the account can never be brought into a room */
+		if (m->ninvite_from == 0 && !matrix_owners(cf))
 			pwarn(p, "[matrix %s]: invite_from is empty: nobody can "
 			    "invite the bot (it joins only its rooms)", m->name);
 		if (m->tls_ca_file && access(m->tls_ca_file, R_OK) == -1)

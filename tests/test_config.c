@@ -738,6 +738,84 @@ test_25_v12_room_ids_in_rooms_and_highlights(void **s)
 }
 
 static void
+test_26_invite_from_forms(void **s)
+{
+	static const struct {
+		const char	*entry;
+		const char	*why;
+	} never[] = {
+		{ "alice", "neither a user id nor a server name" },
+		{ "*", "no wildcards: a server name takes everyone there" },
+		{ "@*:hs.test", "no wildcards" },
+		{ "https://hs.test", "a URL, not a server name" },
+		{ "alice@hs.test", "an e-mail style address; a Matrix user id "
+		    "is @name:server" },
+		{ "@a:hs.test @b:hs.test", "two entries? separate them with "
+		    "commas" },
+		{ "@alice", "not a whole user id" },
+		{ ":", "neither a user id nor a server name" },
+		{ ":exa_mple", "neither a user id nor a server name" },
+	};
+	const struct config_matrix *m;
+	struct config *cf;
+	char text[512], want[512];
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		snprintf(text, sizeof(text), "[bot]\nstate_dir = /tmp\n"
+		    "[matrix m]\nhomeserver = https://hs.test\n"
+		    "user_id = @b:hs.test\naccess_token = t\n"
+		    "invite_from = @ok:hs.test, %s\n", never[i].entry);
+		snprintf(want, sizeof(want), ":7: invite_from: \"%s\" never "
+		    "matches (%s", never[i].entry, never[i].why);
+		refused(text, want);
+	}
+	assert_non_null(strstr(err, "): write a user id (@alice:example.org) "
+	    "or a server name (example.org, or :name for a server without a "
+	    "dot)\n"));
+	/* what matches: user ids, and servers however they are named; an
+	 * explicit ":" is dropped (a sender's server is compared without) */
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\ninvite_from = @alice:hs.test, hs.test, "
+	    "localhost, hs.test:8448, [::1]:8008, 10.0.0.1, :matrixhost, "
+	    ":hs.example\n", 0600);
+	if (cf == NULL)
+		fail_msg("%s", err);
+	m = &config_accounts(cf)->v[0];
+	assert_int_equal(m->ninvite_from, 8);
+	assert_string_equal(m->invite_from[0], "@alice:hs.test");
+	assert_string_equal(m->invite_from[2], "localhost");
+	assert_string_equal(m->invite_from[6], "matrixhost");
+	assert_string_equal(m->invite_from[7], "hs.example");
+	done(cf);
+}
+
+/* Owners may invite the bot: with a Matrix owner, an empty invite_from
+ * is not "nobody can invite". */
+static void
+test_27_owners_may_invite(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nstate_dir = /tmp\nowners = @me:hs.test\n"
+	    "[matrix m]\nhomeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\n", 0600);
+	assert_non_null(cf);
+	assert_null(strstr(warn_, "invite_from"));
+	done(cf);
+	cf = load_text("[bot]\nstate_dir = /tmp\nowners = account:me\n"
+	    "[matrix m]\nhomeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\n", 0600);
+	assert_non_null(cf);
+	assert_non_null(strstr(warn_, "[matrix m]: invite_from is empty: "
+	    "nobody can invite the bot"));
+	done(cf);
+}
+
+static void
 cleanup(void)
 {
 	char cmd[128];
@@ -778,6 +856,8 @@ main(void)
 		cmocka_unit_test(test_23_secret_given_both_ways),
 		cmocka_unit_test(test_24_matrix_id_forms),
 		cmocka_unit_test(test_25_v12_room_ids_in_rooms_and_highlights),
+		cmocka_unit_test(test_26_invite_from_forms),
+		cmocka_unit_test(test_27_owners_may_invite),
 	};
 	int rc;
 

@@ -1245,7 +1245,11 @@ class T13Invites(unittest.TestCase):
                               % (room, BOT_ID))
             self.assertTrue(wait_for(lambda: member().get("membership") ==
                                      "leave", 15), bot.logtext()[-2000:])
-            self.assertIn("invite_from", member().get("reason", ""))
+            # in the inviter's words, not the config's
+            reason = member().get("reason", "")
+            self.assertIn("only accept invites from the people who run me",
+                          reason)
+            self.assertNotIn("invite_from", reason)
             self.assertFalse(bob.joined(room))
             # declined once: a restart does not decline again
             bot.stop()
@@ -1253,6 +1257,24 @@ class T13Invites(unittest.TestCase):
             time.sleep(2)
             self.assertEqual(bot.logtext().count(
                 "invite to %s from @bob:localhost declined" % room), 1)
+        finally:
+            bob.close()
+            bot.stop()
+
+
+    def test_03_owner_invite_accepted(self):
+        # bob is in neither invite_from entry, but is an owner
+        bot = Bot(bot_extra="owners = @bob:localhost")
+        bob = Person("@bob:localhost", "bob-pw")
+        try:
+            bot.start()
+            room = bob.create_room()
+            self.assertTrue(wait_for(lambda: bob.joined(room), 15),
+                            bot.logtext()[-2000:])
+            self.assertIn("invited to %s by owner @bob:localhost" % room,
+                          bot.logtext())
+            q = bob.send(room, "!salary sre")
+            self.assertEqual(len(bob.wait_answers(1, to=q)), 1)
         finally:
             bob.close()
             bot.stop()
