@@ -2,7 +2,7 @@
  * matrix.c -- the Matrix adapter; see matrix.h.
  *
  * One struct mx per [matrix] account.  Its control requests run one at a
- * time: (login) -> whoami -> displayname -> sync -> sync ...  A sync's
+ * time: discovery (matrix_discover.c) -> (login) -> whoami -> displayname -> sync -> sync ...  A sync's
  * events become answers, joins, leaves and notices, queued per room: a
  * room's requests go out one at a time in order, different rooms' at
  * once (up to MX_SENDS_MAX messages and MX_MEMBER_MAX joins or leaves in
@@ -105,7 +105,12 @@ on_login(const struct http_result *r, void *ctx)
 	    j, "access_token"))) {
 		mx_errcode(r, why, sizeof(why));
 		cJSON_Delete(j);
-		fatal(x, "login failed; check user_id and password", why);
+		/* only a refusal is about the password: a 404 or 501 is a
+		 * URL without this API */
+		fatal(x, r->status == 400 || r->status == 401 ||
+		    r->status == 403 ? "login failed; check user_id and "
+		    "password" : "login failed: the homeserver URL does not "
+		    "serve the login API; check homeserver", why);
 		return;
 	}
 	x->token = xstrdup(t->valuestring);
@@ -371,6 +376,9 @@ mx_ctl_next(struct mx *x)
 		x->ctl = http_request(x->http, "GET", buf_str(&u), x->token,
 		    NULL, timeout + MX_SYNC_SLACK_MS, on_sync, x);
 		break;
+	case PH_DISCOVER:
+		mx_discover_next(x);
+		break;
 	case PH_DEAD:
 		break;
 	}
@@ -444,7 +452,8 @@ mx_start(struct mx *x)
 		x->token_is_config = 1;
 	} else
 		x->token = state_get(x->m->st, x->scope, "access_token");
-	x->phase = x->token ? PH_WHOAMI : PH_LOGIN;
+	x->disc_then = x->token ? PH_WHOAMI : PH_LOGIN;
+	x->phase = PH_DISCOVER;
 	x->catching_up = 1;
 	mx_ctl_next(x);
 }
@@ -509,6 +518,8 @@ matrix_free(struct adapter *ad)
 		free(x->display);
 		free(x->localpart);
 		free(x->since);
+		free(x->disc_base);
+		buf_free(&x->disc_why);
 		config_matrix_clear(&x->cf);
 	}
 	answer_free(&m->ans);

@@ -340,16 +340,22 @@ url_host(const char *url, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+int
+config_url_cleartext(const char *url)
+{
+	char host[256];
+
+	if (url == NULL || strncmp(url, "http://", 7))
+		return 0;
+	url_host(url, host, sizeof(host));
+	return !config_host_is_loopback(host);
+}
+
 /* http:// to another machine, whether allowed or not. */
 static int
 matrix_cleartext(const struct config_matrix *m)
 {
-	char host[256];
-
-	if (m->homeserver == NULL || strncmp(m->homeserver, "http://", 7))
-		return 0;
-	url_host(m->homeserver, host, sizeof(host));
-	return !config_host_is_loopback(host);
+	return config_url_cleartext(m->homeserver);
 }
 
 int

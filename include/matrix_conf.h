@@ -75,6 +75,8 @@ void		 config_matrix_defaults(struct config_matrix *);
  * accepted with allow_insecure_http = yes): its password and token cross
  * the network in clear. */
 int		 config_matrix_insecure(const struct config_matrix *);
+/* 1 when url is http:// to another machine (not loopback). */
+int		 config_url_cleartext(const char *url);
 /* Deep copies that outlive the config (the _clear calls free them). */
 void		 config_matrix_copy(struct config_matrix *dst,
 		    const struct config_matrix *src);

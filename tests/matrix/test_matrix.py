@@ -1362,6 +1362,92 @@ class T14RoomsKey(unittest.TestCase):
             alice.close()
             bot.stop()
 
+class WebSite:
+    """A server name's web site on loopback: no client API, maybe a
+    /.well-known/matrix/client naming the real one; every other path
+    answers with status."""
+
+    def __init__(self, base_url=None, status=404):
+        import http.server
+        site = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                site.paths.append(self.path)
+                if base_url and self.path == "/.well-known/matrix/client":
+                    body = json.dumps({"m.homeserver":
+                                       {"base_url": base_url}}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                else:
+                    body = b"<html>not here</html>"
+                    self.send_response(status)
+                    self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+        self.paths = []
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = "http://127.0.0.1:%d" % self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+class T16Discovery(unittest.TestCase):
+    def test_01_server_name_followed_to_the_client_api(self):
+        site = WebSite(base_url=HS.url + "/")
+        bot = Bot(homeserver=site.url)
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            self.assertIn("matrix test: %s serves no Matrix client API "
+                          "(/_matrix/client/versions: HTTP 404); its "
+                          "/.well-known/matrix/client names %s; using it "
+                          "as the client API" % (site.url, HS.url),
+                          bot.logtext())
+            # only the discovery asked the web site
+            self.assertEqual(site.paths, ["/_matrix/client/versions",
+                                          "/.well-known/matrix/client"])
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            q = alice.send(room, "!salary sre")
+            self.assertEqual(len(alice.wait_answers(1, to=q)), 1)
+        finally:
+            alice.close()
+            bot.stop()
+            site.close()
+
+    def test_02_no_client_api_said_plainly_not_retried(self):
+        for status in (404, 501):
+            site = WebSite(status=status)
+            bot = Bot(homeserver=site.url)
+            try:
+                bot.start(wait=False)
+                self.assertTrue(wait_for(lambda: bot.proc.poll()
+                                         is not None, 15), bot.logtext())
+                self.assertNotEqual(bot.stop(), 0)
+                log = bot.logtext()
+                self.assertIn("%s serves no Matrix client API "
+                              "(/_matrix/client/versions: HTTP %d), and no "
+                              "/.well-known/matrix/client names one"
+                              % (site.url, status), log)
+                self.assertIn("set homeserver to the client API's base "
+                              "URL; this account stops", log)
+                self.assertNotIn("password", log)
+                self.assertNotIn("retrying", log)
+                self.assertEqual(site.paths.count(
+                    "/_matrix/client/versions"), 1)
+            finally:
+                bot.stop()
+                site.close()
+
+
 class Pantalaimon:
     """The E2EE proxy in front of the test Synapse, on 127.0.0.1 only,
     with the configuration the README gives for a headless bot."""
