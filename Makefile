@@ -73,7 +73,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
 	   bot/irc.c bot/irc_reg.c bot/irc_events.c bot/irc_people.c \
 	   bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
-	   bot/matrix_events.c bot/matrix_queue.c \
+	   bot/matrix_events.c bot/matrix_queue.c bot/matrix_discover.c \
 	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c \
 	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_share.c \
 	   bot/mx_e2ee.c

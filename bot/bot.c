@@ -137,8 +137,16 @@ act(struct bot *b, struct adapter *from, const struct message *m,
 		break;
 	case ACT_JOIN:
 	case ACT_PART:
-		if (from && from->ops->act)
-			from->ops->act(from, m, a->action, a->action_arg);
+		if (from && from->ops->act && from->ops->act(from, m,
+		    a->action, a->action_arg, err, sizeof(err)) == -1) {
+			int join = a->action == ACT_JOIN;
+
+			answer_reset(a);
+			fmt_printf(a, "Not %s that: %s.", join ? "joining" :
+			    "leaving", err);
+			fmt_finish(a, m->max_bytes ? m->max_bytes :
+			    ANSWER_LINE_MAX);
+		}
 		break;
 	case ACT_NONE:
 		break;

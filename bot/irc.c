@@ -324,25 +324,29 @@ net_connect(struct net *n)
 }
 
 /* ops->act: an owner's join or part, on the network that asked. */
-static void
+static int
 irc_act(struct adapter *ad, const struct message *m, enum action what,
-    const char *arg)
+    const char *arg, char *err, size_t errlen)
 {
 	struct irc *irc = ad->priv;
 	int i;
 
+	/* one channel: a list could hold "0", which parts all */
+	if (!strchr("#&+!", arg[0]) || !valid_irc_word(arg)) {
+		snprintf(err, errlen, "not a channel name");
+		return -1;
+	}
 	for (i = 0; i < irc->nnets; i++) {
 		struct net *n = &irc->nets[i];
 
-		/* one channel: a list could hold "0", which parts all */
-		if (m->network == NULL || strcmp(n->key, m->network) != 0 ||
-		    !strchr("#&+!", arg[0]) || !valid_irc_word(arg))
+		if (m->network == NULL || strcmp(n->key, m->network) != 0)
 			continue;
 		if (what == ACT_JOIN)
 			sendf(n, 0, "JOIN %s", arg);
 		else if (what == ACT_PART)
 			sendf(n, 0, "PART %s :%s", arg, "asked by an owner");
 	}
+	return 0;
 }
 
 /* ---- adapter ops -------------------------------------------------------- */

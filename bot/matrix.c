@@ -2,7 +2,7 @@
  * matrix.c -- the Matrix adapter; see matrix.h.
  *
  * One struct mx per [matrix] account.  Its control requests run one at a
- * time: (login) -> whoami -> displayname -> sync -> sync ...  A sync's
+ * time: discovery (matrix_discover.c) -> (login) -> whoami -> displayname -> sync -> sync ...  A sync's
  * events become answers, joins, leaves and notices, queued per room: a
  * room's requests go out one at a time in order, different rooms' at
  * once (up to MX_SENDS_MAX messages and MX_MEMBER_MAX joins or leaves in
@@ -106,7 +106,12 @@ on_login(const struct http_result *r, void *ctx)
 	    j, "access_token"))) {
 		mx_errcode(r, why, sizeof(why));
 		cJSON_Delete(j);
-		fatal(x, "login failed; check user_id and password", why);
+		/* only a refusal is about the password: a 404 or 501 is a
+		 * URL without this API */
+		fatal(x, r->status == 400 || r->status == 401 ||
+		    r->status == 403 ? "login failed; check user_id and "
+		    "password" : "login failed: the homeserver URL does not "
+		    "serve the login API; check homeserver", why);
 		return;
 	}
 	x->token = xstrdup(t->valuestring);
@@ -433,6 +438,9 @@ mx_ctl_next(struct mx *x)
 		x->ctl = http_request(x->http, "GET", buf_str(&u), x->token,
 		    NULL, timeout + MX_SYNC_SLACK_MS, on_sync, x);
 		break;
+	case PH_DISCOVER:
+		mx_discover_next(x);
+		break;
 	case PH_DEAD:
 		break;
 	}
@@ -444,26 +452,36 @@ mx_ctl_next(struct mx *x)
 /* ---- the adapter ---------------------------------------------------- */
 
 /* ops->act: an owner's join or part, by the account that was asked. */
-static void
+static int
 matrix_act(struct adapter *ad, const struct message *msg, enum action what,
-    const char *arg)
+    const char *arg, char *err, size_t errlen)
 {
 	struct matrix *m = ad->priv;
 	struct buf path = {0}, whatb = {0};
 	struct mx *x = NULL;
 	int i;
 
+	if (what == ACT_JOIN && !matrix_id_ok(arg, MXID_ROOM | MXID_ALIAS)) {
+		snprintf(err, errlen, "not a room id (!id:server, or "
+		    "!id alone in version 12 rooms) or alias (#name:server)");
+		return -1;
+	}
+	if (what == ACT_PART && !matrix_id_ok(arg, MXID_ROOM)) {
+		snprintf(err, errlen, "not a room id (!id:server, or "
+		    "!id alone in version 12 rooms)");
+		return -1;
+	}
 	for (i = 0; i < m->naccts; i++)
 		if (msg->network && strcmp(m->accts[i].scope, msg->network) == 0)
 			x = &m->accts[i];
 	if (x == NULL)
-		return;
-	if (what == ACT_JOIN && (arg[0] == '!' || arg[0] == '#')) {
+		return 0;
+	if (what == ACT_JOIN) {
 		buf_puts(&path, API "/join/");
 		http_escape(&path, arg);
 		buf_printf(&whatb, "join %s", arg);
 		mx_out_push(x, "POST", &path, xstrdup("{}"), buf_str(&whatb));
-	} else if (what == ACT_PART && arg[0] == '!') {
+	} else if (what == ACT_PART) {
 		buf_puts(&path, API "/rooms/");
 		http_escape(&path, arg);
 		buf_puts(&path, "/leave");
@@ -472,6 +490,7 @@ matrix_act(struct adapter *ad, const struct message *msg, enum action what,
 	}
 	buf_free(&path);
 	buf_free(&whatb);
+	return 0;
 }
 
 /* Logs in (or checks the token) and starts syncing. */
@@ -495,7 +514,8 @@ mx_start(struct mx *x)
 		x->token_is_config = 1;
 	} else
 		x->token = state_get(x->m->st, x->scope, "access_token");
-	x->phase = x->token ? PH_WHOAMI : PH_LOGIN;
+	x->disc_then = x->token ? PH_WHOAMI : PH_LOGIN;
+	x->phase = PH_DISCOVER;
 	x->catching_up = 1;
 	mx_ctl_next(x);
 }
@@ -563,6 +583,8 @@ matrix_free(struct adapter *ad)
 		free(x->display);
 		free(x->localpart);
 		free(x->since);
+		free(x->disc_base);
+		buf_free(&x->disc_why);
 		config_matrix_clear(&x->cf);
 	}
 	answer_free(&m->ans);

@@ -36,6 +36,99 @@ config_matrix_defaults(struct config_matrix *m)
 	m->reconnect_max = 300;
 }
 
+/* ---- identifiers (matrix_id_ok) ------------------------------------ */
+
+/* A room version 12 id: "!" and the create event's reference hash, 43
+ * characters of unpadded URL-safe base64 (MSC4291). */
+#define MXID_HASH_LEN	43
+
+int
+matrix_server_ok(const char *s, size_t n)
+{
+	char ip6[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a6;
+	size_t h, i;
+
+	if (n == 0 || n > MXID_LEN_MAX)
+		return 0;
+	if (s[0] == '[') {		/* [1234:5678::abcd] */
+		const char *e = memchr(s, ']', n);
+
+		if (e == NULL || (size_t)(e - s) - 1 >= sizeof(ip6))
+			return 0;
+		memcpy(ip6, s + 1, (size_t)(e - s) - 1);
+		ip6[e - s - 1] = '\0';
+		if (inet_pton(AF_INET6, ip6, &a6) != 1)
+			return 0;
+		h = (size_t)(e - s) + 1;
+	} else {			/* a DNS name or IPv4 address */
+		for (h = 0; h < n && s[h] != ':'; h++)
+			if (!isalnum((unsigned char)s[h]) && s[h] != '-' &&
+			    s[h] != '.')
+				return 0;
+		if (h == 0)
+			return 0;
+	}
+	if (h == n)
+		return 1;
+	if (s[h] != ':' || n - h - 1 < 1 || n - h - 1 > 5)
+		return 0;
+	for (i = h + 1; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* A local part's byte: visible ASCII but ':' (which ends it) and ','
+ * (which ends a list item); an alias may hold UTF-8 too. */
+static int
+local_char(unsigned char c, int utf8)
+{
+	if (c >= 0x80)
+		return utf8;
+	return c > ' ' && c < 0x7f && c != ':' && c != ',';
+}
+
+static int
+hash_char(unsigned char c)
+{
+	return isalnum(c) || c == '-' || c == '_';
+}
+
+int
+matrix_id_ok(const char *s, int kinds)
+{
+	size_t n, l;
+	int kind;
+
+	if (s == NULL || (n = strlen(s)) < 2 || n > MXID_LEN_MAX)
+		return 0;
+	switch (s[0]) {
+	case '!':	kind = MXID_ROOM; break;
+	case '#':	kind = MXID_ALIAS; break;
+	case '@':	kind = MXID_USER; break;
+	default:	return 0;
+	}
+	if (!(kinds & kind))
+		return 0;
+	for (l = 1; l < n && s[l] != ':'; l++)
+		if (!local_char((unsigned char)s[l], kind == MXID_ALIAS))
+			return 0;
+	if (l == 1)
+		return 0;		/* no local part */
+	if (l == n) {			/* no server: a room version 12 id */
+		if (kind != MXID_ROOM || n - 1 != MXID_HASH_LEN)
+			return 0;
+		for (l = 1; l < n; l++)
+			if (!hash_char((unsigned char)s[l]))
+				return 0;
+		return 1;
+	}
+	return matrix_server_ok(s + l + 1, n - l - 1);
+}
+
+/* ---- the keys ------------------------------------------------------- */
+
 static void
 key_homeserver(struct parse *p, void *sec, const char *k, const char *v)
 {
@@ -68,9 +161,46 @@ check_user_id(struct parse *p, void *sec, const char *k, const char *v)
 {
 	(void)sec;
 	(void)k;
-	if (v[0] != '@' || !strchr(v, ':') || strpbrk(v, " /"))
+	if (!matrix_id_ok(v, MXID_USER))
 		perr(p, "user_id: \"%s\" is not a Matrix user id "
 		    "(@name:server)", v);
+}
+
+/*
+ * An invite_from entry as a server: ":name" is one whatever it looks like
+ * (a server may be called "matrixhost"); a bare name only when it cannot
+ * be a person's, with a dot, a port, an IP literal or "localhost".  The
+ * colon is dropped: the invite's sender is compared with the rest.
+ */
+static int
+invite_server(char *e)
+{
+	if (e[0] == ':') {
+		if (!matrix_server_ok(e + 1, strlen(e + 1)))
+			return 0;
+		memmove(e, e + 1, strlen(e));
+		return 1;
+	}
+	return matrix_server_ok(e, strlen(e)) && (strpbrk(e, ".:[") ||
+	    strcasecmp(e, "localhost") == 0);
+}
+
+/* Why an invite_from entry never matches, for the person who wrote it. */
+static const char *
+invite_hint(const char *e)
+{
+	if (strstr(e, "://"))
+		return "a URL, not a server name";
+	if (strpbrk(e, "*?"))
+		return "no wildcards: a server name takes everyone there";
+	if (strpbrk(e, " \t"))
+		return "two entries? separate them with commas";
+	if (e[0] != '@' && strchr(e, '@'))
+		return "an e-mail style address; a Matrix user id is "
+		    "@name:server";
+	if (e[0] == '@')
+		return "not a whole user id";
+	return "neither a user id nor a server name";
 }
 
 /* A repeated key replaces the list. */
@@ -82,12 +212,18 @@ key_invite_from(struct parse *p, void *sec, const char *k, const char *v)
 
 	free_list(m->invite_from, m->ninvite_from);
 	m->ninvite_from = split_list(p, k, v, m->invite_from, CONFIG_LIST_MAX);
-	for (i = 0; i < m->ninvite_from; i++)
-		if (m->invite_from[i][0] == '@' &&
-		    !strchr(m->invite_from[i], ':'))
-			perr(p, "invite_from: \"%s\" is not a user id "
-			    "(@name:server) or a server name",
-			    m->invite_from[i]);
+	for (i = 0; i < m->ninvite_from; i++) {
+		char *e = m->invite_from[i];
+
+		/* "@*:hs" is a valid (historical) user id, but not the
+		 * wildcard it was meant as: an entry matches exactly */
+		if (!strpbrk(e, "*?") && (matrix_id_ok(e, MXID_USER) ||
+		    invite_server(e)))
+			continue;
+		perr(p, "invite_from: \"%s\" never matches (%s): write a user "
+		    "id (@alice:example.org) or a server name (example.org, "
+		    "or :name for a server without a dot)", e, invite_hint(e));
+	}
 }
 
 static void
@@ -99,17 +235,18 @@ key_rooms(struct parse *p, void *sec, const char *k, const char *v)
 	free_list(m->rooms, m->nrooms);
 	m->nrooms = split_list(p, k, v, m->rooms, CONFIG_CHANNELS_MAX);
 	for (i = 0; i < m->nrooms; i++)
-		if ((m->rooms[i][0] != '!' && m->rooms[i][0] != '#') ||
-		    !strchr(m->rooms[i], ':'))
-			perr(p, "rooms: \"%s\" is not a room id (!id:server) "
-			    "or alias (#name:server)", m->rooms[i]);
+		if (!matrix_id_ok(m->rooms[i], MXID_ROOM | MXID_ALIAS))
+			perr(p, "rooms: \"%s\" is not a room id (!id:server, "
+			    "or !id alone in version 12 rooms) or alias "
+			    "(#name:server)", m->rooms[i]);
 }
 
-/* room ids: "!opaque:server", or "!opaque" since room version 12 */
+/* the daily post goes to a room id (an alias is not where a message
+ * is sent, nor what a room's questions name) */
 static int
 room_id(const char *s)
 {
-	return s[0] == '!' && s[1] != '\0';
+	return matrix_id_ok(s, MXID_ROOM);
 }
 
 static void
@@ -119,7 +256,8 @@ key_highlights(struct parse *p, void *sec, const char *k, const char *v)
 
 	(void)k;
 	free_highlights(m->highlights, m->nhighlights);
-	m->nhighlights = parse_highlights(p, v, m->highlights, "room id (!id)",
+	m->nhighlights = parse_highlights(p, v, m->highlights,
+	    "room id (!id:server, or !id alone in version 12 rooms)",
 	    room_id);
 }
 
@@ -204,16 +342,22 @@ url_host(const char *url, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+int
+config_url_cleartext(const char *url)
+{
+	char host[256];
+
+	if (url == NULL || strncmp(url, "http://", 7))
+		return 0;
+	url_host(url, host, sizeof(host));
+	return !config_host_is_loopback(host);
+}
+
 /* http:// to another machine, whether allowed or not. */
 static int
 matrix_cleartext(const struct config_matrix *m)
 {
-	char host[256];
-
-	if (m->homeserver == NULL || strncmp(m->homeserver, "http://", 7))
-		return 0;
-	url_host(m->homeserver, host, sizeof(host));
-	return !config_host_is_loopback(host);
+	return config_url_cleartext(m->homeserver);
 }
 
 int
@@ -261,6 +405,19 @@ config_matrix_clear(struct config_matrix *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* 1 when an owner may be a Matrix user (a user id, or a mask that could
+ * match one): owners may invite the bot too. */
+static int
+matrix_owners(const struct config *cf)
+{
+	int i;
+
+	for (i = 0; i < cf->nowners; i++)
+		if (cf->owners[i][0] == '@' || cf->owners[i][0] == '*')
+			return 1;
+	return 0;
+}
+
 /* Every [matrix] section, once the file is read. */
 static void
 matrix_check(struct parse *p, void *set)
@@ -284,9 +441,9 @@ matrix_check(struct parse *p, void *set)
 			    "reconnect_max", m->name);
 		if (m->device_name == NULL)
 			m->device_name = xstrdup("techpay");
-		/* invites are declined unless from these: with none, the
-		 * account can never be brought into a room */
-		if (m->ninvite_from == 0)
+		/* invites are declined unless from these or an owner: with
+		 * neither, the account can never be brought into a room */
+		if (m->ninvite_from == 0 && !matrix_owners(cf))
 			pwarn(p, "[matrix %s]: invite_from is empty: nobody can "
 			    "invite the bot (it joins only its rooms)", m->name);
 		if (m->tls_ca_file && access(m->tls_ca_file, R_OK) == -1)

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "matrix_int.h"
+#include "policy.h"
 
 /* Both ways out: the asker's (another room) and the operator's (the
  * proxy, README "Encrypted rooms"). */
@@ -24,9 +25,10 @@
 	"(an end-to-end encryption proxy)."
 /* The reason on the leave that rejects an invite: the inviter sees it
  * ("techpay rejected the invite: ...") without the bot joining the room
- * to say it, so nothing is posted where nobody asked for the bot. */
-#define DECLINE_REASON	"I only join rooms when invited by my operators " \
-	"(invite_from); ask them to add me."
+ * to say it, so nothing is posted where nobody asked for the bot.  In
+ * the inviter's words: no config key names. */
+#define DECLINE_REASON	"Sorry, I only accept invites from the people " \
+	"who run me. Ask them to invite me, or to let you invite me."
 
 /* A direct chat: the invite said is_direct (as clients do for DMs).  A
  * room of two is not enough: people make small rooms with a bot too. */
@@ -199,12 +201,20 @@ on_message(const struct mx_msg *q, void *ctx)
 	x->cur_ev = NULL;
 }
 
+/* invite_from's users and servers, and the bot's owners. */
 static int
-invite_allowed(const struct config_matrix *cf, const char *sender)
+invite_allowed(struct mx *x, const char *sender, int *owner)
 {
+	const struct config_matrix *cf = &x->cf;
 	const char *server = strchr(sender, ':');
+	struct person p;
 	int i;
 
+	p.network = x->scope;
+	p.mask = sender;
+	p.account = sender;	/* the homeserver vouches for it */
+	if ((*owner = policy_is_owner(bot_policy(x->m->ad.bot), &p)))
+		return 1;
 	for (i = 0; i < cf->ninvite_from; i++) {
 		const char *a = cf->invite_from[i];
 
@@ -222,8 +232,9 @@ on_invite(const char *room, const char *sender, int is_direct, void *ctx)
 	struct buf path = {0}, what = {0};
 	char key[MX_KEY_MAX];
 	cJSON *c;
+	int owner;
 
-	if (!invite_allowed(&x->cf, sender)) {
+	if (!invite_allowed(x, sender, &owner)) {
 		/*
 		 * Rejected with a reason on the leave (a client shows "...
 		 * rejected the invite: REASON" to the inviter) rather than
@@ -231,7 +242,7 @@ on_invite(const char *room, const char *sender, int is_direct, void *ctx)
 		 * never appears in a room it was not allowed into.
 		 */
 		log_info("matrix %s: invite to %s from %s declined (not in "
-		    "invite_from)", x->cf.name, room, sender);
+		    "invite_from, not an owner)", x->cf.name, room, sender);
 		c = cJSON_CreateObject();
 		cJSON_AddStringToObject(c, "reason", DECLINE_REASON);
 		buf_puts(&path, API "/rooms/");
@@ -244,8 +255,8 @@ on_invite(const char *room, const char *sender, int is_direct, void *ctx)
 		buf_free(&what);
 		return;
 	}
-	log_info("matrix %s: invited to %s by %s; joining", x->cf.name, room,
-	    sender);
+	log_info("matrix %s: invited to %s by %s%s; joining", x->cf.name,
+	    room, owner ? "owner " : "", sender);
 	if (is_direct) {
 		mx_room_key(key, sizeof(key), "direct", room);
 		mx_batch_set(x, key, "1");

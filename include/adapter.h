@@ -68,9 +68,11 @@ struct adapter_ops {
 	/* Registers the config's highlight targets of this kind. */
 	void		(*highlights)(struct adapter *, const struct config *,
 			    struct highlights *);
-	/* An owner's join or part, asked in message m. */
-	void		(*act)(struct adapter *, const struct message *m,
-			    enum action, const char *arg);
+	/* An owner's join or part, asked in message m: 0 when under way,
+	 * -1 with why not in err (arg names no channel or room here). */
+	int		(*act)(struct adapter *, const struct message *m,
+			    enum action, const char *arg, char *err,
+			    size_t errlen);
 	/* The longest answer line target can take (bytes). */
 	size_t		(*line_max)(struct adapter *, const char *network,
 			    const char *target);

@@ -12,6 +12,15 @@
 #include "config.h"
 
 #define CONFIG_MATRIX_MAX	4
+#define MXID_LEN_MAX		255	/* bytes of any Matrix identifier */
+
+/*
+ * The kinds of Matrix identifier, for matrix_id_ok (the spec's appendix,
+ * "Identifier grammar"): what a key or a command takes is a mask of them.
+ */
+#define MXID_ROOM	0x1	/* !opaque:server, or !opaque (room v12) */
+#define MXID_ALIAS	0x2	/* #name:server */
+#define MXID_USER	0x4	/* @name:server */
 
 /* One [matrix NAME] section: an account on a homeserver. */
 struct config_matrix {
@@ -48,6 +57,18 @@ struct config_accounts {
 
 extern const struct config_kind matrix_config;
 
+/*
+ * 1 when s is an identifier of one of the kinds (MXID_*) as the spec
+ * writes it: the sigil, a local part of visible characters without ':'
+ * (or a comma, which separates list items), then ':' and a server name,
+ * which only a room id may leave out.  The one check of room ids,
+ * aliases and user ids for the config, commands and invites alike.
+ */
+int		 matrix_id_ok(const char *s, int kinds);
+/* 1 when s (n bytes) is a server name: host[:port], the host a DNS
+ * name, an IPv4 address or an [IPv6] literal. */
+int		 matrix_server_ok(const char *s, size_t n);
+
 /* A config's Matrix accounts (an empty set when it has none). */
 const struct config_accounts *config_accounts(const struct config *);
 /* Applies the defaults of config.example to an account (for tests). */
@@ -56,6 +77,8 @@ void		 config_matrix_defaults(struct config_matrix *);
  * accepted with allow_insecure_http = yes): its password and token cross
  * the network in clear. */
 int		 config_matrix_insecure(const struct config_matrix *);
+/* 1 when url is http:// to another machine (not loopback). */
+int		 config_url_cleartext(const char *url);
 /* Deep copies that outlive the config (the _clear calls free them). */
 void		 config_matrix_copy(struct config_matrix *dst,
 		    const struct config_matrix *src);

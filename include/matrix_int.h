@@ -9,6 +9,7 @@
  *   matrix_queue.c   the requests: the per-room send queues, the sync
  *                    batches and answered events (exactly once), and
  *                    the helpers that read the server's answers
+ *   matrix_discover.c  where the client API is (.well-known), first
  *   matrix_conf.c    the [matrix NAME] section (matrix_conf.h)
  *
  * Calls go down the list: matrix.c parses a sync with matrix_events.c's
@@ -46,7 +47,7 @@
 
 struct matrix;
 
-enum phase { PH_LOGIN, PH_WHOAMI, PH_PROFILE, PH_SYNC, PH_DEAD };
+enum phase { PH_DISCOVER, PH_LOGIN, PH_WHOAMI, PH_PROFILE, PH_SYNC, PH_DEAD };
 
 /* What a request is, for the in-flight limits: joins are slow on the
  * server and must not take the slots of answers. */
@@ -121,6 +122,10 @@ struct mx {
 	int			 catching_up;	/* first sync of this run */
 	int			 rooms_joined;	/* rooms = asked for this run */
 	enum phase		 phase;
+	int			 disc_step;	/* matrix_discover.c */
+	enum phase		 disc_then;	/* login or whoami, after */
+	char			*disc_base;	/* a base URL being checked */
+	struct buf		 disc_why;	/* what it found, for the log */
 	struct http_req		*ctl;		/* the control request */
 	long			 ctl_timer;
 	int			 ctl_fails;
@@ -153,6 +158,10 @@ struct matrix {
 /* matrix.c: the next control request (login, whoami, profile, sync),
  * unless one is in flight or waits. */
 void		 mx_ctl_next(struct mx *);
+/* matrix_discover.c: the next request of PH_DISCOVER; then the phase in
+ * disc_then, with cf.homeserver the client API's base URL, or PH_DEAD
+ * (logged). */
+void		 mx_discover_next(struct mx *);
 
 /* matrix_events.c: what mxsync_parse calls for a sync's events (ctx is
  * the struct mx). */

@@ -171,7 +171,7 @@ expect "sd_notify exit" "exit: 0" "$out"
 # check-config: credentials in clear only to this machine, or when asked
 mx() {	# mx HOMESERVER [EXTRA]: a Matrix config in $tmp/mx.ini
 	# invite_from set: an empty one is warned about (nobody could invite)
-	umask 077; printf '[bot]\nstate_dir = %s/st\n[matrix m]\nhomeserver = %s\nuser_id = @b:x\naccess_token = t\ninvite_from = x\n%s\n' \
+	umask 077; printf '[bot]\nstate_dir = %s/st\n[matrix m]\nhomeserver = %s\nuser_id = @b:x\naccess_token = t\ninvite_from = :x\n%s\n' \
 	    "$tmp" "$1" "$2" > "$tmp/mx.ini"
 }
 mx http://matrix.example.org

@@ -21,15 +21,18 @@ static struct {
 	int		 reloads;
 } rec;
 
-static void
+static int
 fake_act(struct adapter *ad, const struct message *m, enum action what,
-    const char *arg)
+    const char *arg, char *err, size_t errlen)
 {
 	(void)ad;
 	(void)m;
+	(void)err;
+	(void)errlen;
 	rec.nact++;
 	rec.what = what;
 	snprintf(rec.arg, sizeof(rec.arg), "%s", arg ? arg : "");
+	return 0;
 }
 
 static const struct adapter_ops fake_ops = { .name = "fake",

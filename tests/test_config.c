@@ -630,8 +630,193 @@ test_23_secret_given_both_ways(void **s)
 	done(cf);
 }
 
+/* ---- Matrix identifiers -------------------------------------------- */
+
+#define V12	"!KIn1HtsaBkfX96DIK7AOWvgTDxZjebUJ1li4-5oxGMI"
+#define MXHEAD	"[bot]\nstate_dir = /tmp\n[matrix m]\n" \
+		"homeserver = https://hs.test\nuser_id = @b:hs.test\n" \
+		"access_token = t\ninvite_from = @me:hs.test\n"
+
 static void
-test_24_matrix_encryption_keys(void **s)
+test_24_matrix_id_forms(void **s)
+{
+	static const struct {
+		const char	*id;
+		int		 kinds;	/* of MXID_ROOM|ALIAS|USER it is */
+	} ok[] = {
+		{ "!abc:example.org", MXID_ROOM },
+		{ V12, MXID_ROOM },		/* room version 12 */
+		{ "!abc:example.org:8448", MXID_ROOM },
+		{ "!abc:[1234:5678::abcd]:5678", MXID_ROOM },
+		{ "!abc:1.2.3.4", MXID_ROOM },
+		{ "!abc:localhost", MXID_ROOM },
+		{ "#techpay:example.org", MXID_ALIAS },
+		{ "#caf\xc3\xa9:example.org", MXID_ALIAS },	/* UTF-8 */
+		{ "@alice:example.org", MXID_USER },
+		{ "@a.b_c=d-e/f+g:hs.test:8008", MXID_USER },
+	};
+	static const char *const bad[] = {
+		"", "!", "#", "@", "techpay", "example.org",
+		"!:example.org",		/* no opaque part */
+		"!abc",				/* no server, not a v12 hash */
+		V12 "x",			/* 44: not a hash */
+		"!KIn1HtsaBkfX96DIK7AOWvgTDxZjebUJ1li4+5oxGMI",	/* '+' */
+		"!abc:", "!abc:exa mple.org", "!abc:example.org:",
+		"!abc:example.org:123456", "!abc:example.org:80x",
+		"!abc:[::1", "!abc:[zz::1]", "!a,b:example.org",
+		"#noserver", "#a b:example.org", "#:example.org",
+		"@alice", "@:example.org", "@alice:", "@al ice:example.org",
+		"alice@example.org", "https://example.org/#/room/!a:b",
+		"!abc:example.org\r\nQUIT",
+	};
+	char longid[MXID_LEN_MAX + 2];
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (!matrix_id_ok(ok[i].id, ok[i].kinds))
+			fail_msg("refused: %s", ok[i].id);
+		/* the right sigil only: a user id is not a room */
+		if (matrix_id_ok(ok[i].id, ~ok[i].kinds &
+		    (MXID_ROOM | MXID_ALIAS | MXID_USER)))
+			fail_msg("taken as another kind: %s", ok[i].id);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (matrix_id_ok(bad[i], MXID_ROOM | MXID_ALIAS | MXID_USER))
+			fail_msg("accepted: \"%s\"", bad[i]);
+	assert_false(matrix_id_ok(NULL, MXID_ROOM));
+	/* 255 bytes at most */
+	memset(longid, 'a', sizeof(longid) - 1);
+	longid[0] = '!';
+	memcpy(longid + MXID_LEN_MAX - 4, ":h.x", 5);
+	assert_int_equal(strlen(longid), MXID_LEN_MAX);
+	assert_true(matrix_id_ok(longid, MXID_ROOM));
+	memcpy(longid + MXID_LEN_MAX - 4, "a:h.x", 6);
+	assert_false(matrix_id_ok(longid, MXID_ROOM));
+	/* server names alone */
+	assert_true(matrix_server_ok("example.org", 11));
+	assert_true(matrix_server_ok("example.org:8448", 16));
+	assert_true(matrix_server_ok("[::1]", 5));
+	assert_false(matrix_server_ok("example.org:", 12));
+	assert_false(matrix_server_ok("exa_mple.org", 12));
+	assert_false(matrix_server_ok("", 0));
+}
+
+static void
+test_25_v12_room_ids_in_rooms_and_highlights(void **s)
+{
+	const struct config_matrix *m;
+	struct config *cf;
+
+	(void)s;
+	cf = load_text(MXHEAD "rooms = " V12 ", !old:hs.test, #a:hs.test\n"
+	    "highlights = " V12 " 10:00 UTC, !old:hs.test\n", 0600);
+	if (cf == NULL)
+		fail_msg("%s", err);
+	m = &config_accounts(cf)->v[0];
+	assert_int_equal(m->nrooms, 3);
+	assert_string_equal(m->rooms[0], V12);
+	assert_int_equal(m->nhighlights, 2);
+	assert_string_equal(m->highlights[0].target, V12);
+	done(cf);
+	refused(MXHEAD "rooms = techpay\n", ":8: rooms: \"techpay\" is not a "
+	    "room id (!id:server, or !id alone in version 12 rooms) or alias "
+	    "(#name:server)\n");
+	refused(MXHEAD "rooms = !short\n", "\"!short\" is not a room id");
+	refused(MXHEAD "rooms = #noserver\n", "\"#noserver\" is not a room id");
+	/* a highlight is posted to a room id, not an alias */
+	refused(MXHEAD "highlights = #a:hs.test\n", ":8: highlights: "
+	    "\"#a:hs.test\" is not a room id (!id:server, or !id alone in "
+	    "version 12 rooms)\n");
+	refused(MXHEAD "highlights = !short 10:00\n", "\"!short\" is not a "
+	    "room id");
+	/* the account's own id, with the same grammar */
+	refused("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.test\nuser_id = @b c:hs.test\n"
+	    "access_token = t\n", ":5: user_id: \"@b c:hs.test\" is not a "
+	    "Matrix user id (@name:server)\n");
+}
+
+static void
+test_26_invite_from_forms(void **s)
+{
+	static const struct {
+		const char	*entry;
+		const char	*why;
+	} never[] = {
+		{ "alice", "neither a user id nor a server name" },
+		{ "*", "no wildcards: a server name takes everyone there" },
+		{ "@*:hs.test", "no wildcards" },
+		{ "https://hs.test", "a URL, not a server name" },
+		{ "alice@hs.test", "an e-mail style address; a Matrix user id "
+		    "is @name:server" },
+		{ "@a:hs.test @b:hs.test", "two entries? separate them with "
+		    "commas" },
+		{ "@alice", "not a whole user id" },
+		{ ":", "neither a user id nor a server name" },
+		{ ":exa_mple", "neither a user id nor a server name" },
+	};
+	const struct config_matrix *m;
+	struct config *cf;
+	char text[512], want[512];
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+		snprintf(text, sizeof(text), "[bot]\nstate_dir = /tmp\n"
+		    "[matrix m]\nhomeserver = https://hs.test\n"
+		    "user_id = @b:hs.test\naccess_token = t\n"
+		    "invite_from = @ok:hs.test, %s\n", never[i].entry);
+		snprintf(want, sizeof(want), ":7: invite_from: \"%s\" never "
+		    "matches (%s", never[i].entry, never[i].why);
+		refused(text, want);
+	}
+	assert_non_null(strstr(err, "): write a user id (@alice:example.org) "
+	    "or a server name (example.org, or :name for a server without a "
+	    "dot)\n"));
+	/* what matches: user ids, and servers however they are named; an
+	 * explicit ":" is dropped (a sender's server is compared without) */
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\ninvite_from = @alice:hs.test, hs.test, "
+	    "localhost, hs.test:8448, [::1]:8008, 10.0.0.1, :matrixhost, "
+	    ":hs.example\n", 0600);
+	if (cf == NULL)
+		fail_msg("%s", err);
+	m = &config_accounts(cf)->v[0];
+	assert_int_equal(m->ninvite_from, 8);
+	assert_string_equal(m->invite_from[0], "@alice:hs.test");
+	assert_string_equal(m->invite_from[2], "localhost");
+	assert_string_equal(m->invite_from[6], "matrixhost");
+	assert_string_equal(m->invite_from[7], "hs.example");
+	done(cf);
+}
+
+/* Owners may invite the bot: with a Matrix owner, an empty invite_from
+ * is not "nobody can invite". */
+static void
+test_27_owners_may_invite(void **s)
+{
+	struct config *cf;
+
+	(void)s;
+	cf = load_text("[bot]\nstate_dir = /tmp\nowners = @me:hs.test\n"
+	    "[matrix m]\nhomeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\n", 0600);
+	assert_non_null(cf);
+	assert_null(strstr(warn_, "invite_from"));
+	done(cf);
+	cf = load_text("[bot]\nstate_dir = /tmp\nowners = account:me\n"
+	    "[matrix m]\nhomeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\n", 0600);
+	assert_non_null(cf);
+	assert_non_null(strstr(warn_, "[matrix m]: invite_from is empty: "
+	    "nobody can invite the bot"));
+	done(cf);
+}
+
+static void
+test_28_matrix_encryption_keys(void **s)
 {
 	const struct config_accounts *as;
 	struct config *cf;
@@ -701,7 +886,11 @@ main(void)
 		cmocka_unit_test(test_21_homeserver_with_a_path),
 		cmocka_unit_test(test_22_every_secret_has_a_file_form),
 		cmocka_unit_test(test_23_secret_given_both_ways),
-		cmocka_unit_test(test_24_matrix_encryption_keys),
+		cmocka_unit_test(test_24_matrix_id_forms),
+		cmocka_unit_test(test_25_v12_room_ids_in_rooms_and_highlights),
+		cmocka_unit_test(test_26_invite_from_forms),
+		cmocka_unit_test(test_27_owners_may_invite),
+		cmocka_unit_test(test_28_matrix_encryption_keys),
 	};
 	int rc;
 

@@ -1244,7 +1244,11 @@ class T13Invites(unittest.TestCase):
                               % (room, BOT_ID))
             self.assertTrue(wait_for(lambda: member().get("membership") ==
                                      "leave", 15), bot.logtext()[-2000:])
-            self.assertIn("invite_from", member().get("reason", ""))
+            # in the inviter's words, not the config's
+            reason = member().get("reason", "")
+            self.assertIn("only accept invites from the people who run me",
+                          reason)
+            self.assertNotIn("invite_from", reason)
             self.assertFalse(bob.joined(room))
             # declined once: a restart does not decline again
             bot.stop()
@@ -1252,6 +1256,24 @@ class T13Invites(unittest.TestCase):
             time.sleep(2)
             self.assertEqual(bot.logtext().count(
                 "invite to %s from @bob:localhost declined" % room), 1)
+        finally:
+            bob.close()
+            bot.stop()
+
+
+    def test_03_owner_invite_accepted(self):
+        # bob is in neither invite_from entry, but is an owner
+        bot = Bot(bot_extra="owners = @bob:localhost")
+        bob = Person("@bob:localhost", "bob-pw")
+        try:
+            bot.start()
+            room = bob.create_room()
+            self.assertTrue(wait_for(lambda: bob.joined(room), 15),
+                            bot.logtext()[-2000:])
+            self.assertIn("invited to %s by owner @bob:localhost" % room,
+                          bot.logtext())
+            q = bob.send(room, "!salary sre")
+            self.assertEqual(len(bob.wait_answers(1, to=q)), 1)
         finally:
             bob.close()
             bot.stop()
@@ -1283,7 +1305,8 @@ class T14RoomsKey(unittest.TestCase):
             f.write("[bot]\nstate_dir = %s\n[matrix x]\n"
                     "homeserver = https://h\nuser_id = @a:h\n"
                     "access_token = t\n"
-                    "rooms = #ok:h, !ok:h, techpay, #noserver\n" % TMP)
+                    "rooms = #ok:h, !ok:h, techpay, #noserver, "
+                    "!KIn1HtsaBkfX96DIK7AOWvgTDxZjebUJ1li4-5oxGMI\n" % TMP)
         os.chmod(path, 0o600)
         r = subprocess.run([BOT, "check-config", "-c", path],
                            capture_output=True, text=True)
@@ -1293,6 +1316,137 @@ class T14RoomsKey(unittest.TestCase):
                       r.stderr)
         self.assertNotIn('"#ok:h"', r.stderr)
         self.assertNotIn('"!ok:h"', r.stderr)
+        self.assertNotIn('"!KIn1', r.stderr)
+
+    def test_03_v12_room_ids_in_rooms_highlights_and_join(self):
+        alice = Person("@alice:localhost", "alice-pw")
+        rooms = []
+        for _ in range(2):
+            r = alice.run(alice.c.room_create(
+                preset=nio.RoomPreset.public_chat))
+            self.assertIsInstance(r, nio.RoomCreateResponse)
+            rooms.append(r.room_id)
+        listed, other = rooms
+        # Synapse makes version 12 rooms: "!" and a hash, no server
+        self.assertRegex(listed, r"^![A-Za-z0-9_-]{43}$")
+        later = time.gmtime(time.time() + 12 * 3600)
+        bot = Bot(matrix_extra="rooms = %s\nhighlights = %s %02d:%02d UTC"
+                  % (listed, listed, later.tm_hour, later.tm_min),
+                  bot_extra="owners = @alice:localhost")
+        try:
+            r = subprocess.run([BOT, "check-config", "-c", bot.conf],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            bot.start()
+            self.assertTrue(wait_for(lambda: alice.joined(listed), 15),
+                            bot.logtext()[-2000:])
+            q = alice.send(listed, "!join %s" % other)
+            ans = alice.wait_answers(1, to=q)
+            # the echo of a long id is cut ("!FlL_8PnM...…")
+            self.assertTrue(ans[0]["content"]["body"].startswith(
+                'Joining "%s' % other[:20]), ans[0]["content"]["body"])
+            self.assertTrue(wait_for(lambda: alice.joined(other), 15),
+                            bot.logtext()[-2000:])
+            q = alice.send(other, "!salary sre")
+            ans = alice.wait_answers(1, to=q)
+            self.assertIn("Site Reliability", ans[0]["content"]["body"])
+            # not a room: said so, nothing asked of the server
+            q = alice.send(listed, "!join techpay")
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(ans[0]["content"]["body"],
+                             "Not joining that: not a room id (!id:server, "
+                             "or !id alone in version 12 rooms) or alias "
+                             "(#name:server).")
+            self.assertNotIn("join techpay", bot.logtext())
+        finally:
+            alice.close()
+            bot.stop()
+
+class WebSite:
+    """A server name's web site on loopback: no client API, maybe a
+    /.well-known/matrix/client naming the real one; every other path
+    answers with status."""
+
+    def __init__(self, base_url=None, status=404):
+        import http.server
+        site = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                site.paths.append(self.path)
+                if base_url and self.path == "/.well-known/matrix/client":
+                    body = json.dumps({"m.homeserver":
+                                       {"base_url": base_url}}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                else:
+                    body = b"<html>not here</html>"
+                    self.send_response(status)
+                    self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+        self.paths = []
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = "http://127.0.0.1:%d" % self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+class T16Discovery(unittest.TestCase):
+    def test_01_server_name_followed_to_the_client_api(self):
+        site = WebSite(base_url=HS.url + "/")
+        bot = Bot(homeserver=site.url)
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            self.assertIn("matrix test: %s serves no Matrix client API "
+                          "(/_matrix/client/versions: HTTP 404); its "
+                          "/.well-known/matrix/client names %s; using it "
+                          "as the client API" % (site.url, HS.url),
+                          bot.logtext())
+            # only the discovery asked the web site
+            self.assertEqual(site.paths, ["/_matrix/client/versions",
+                                          "/.well-known/matrix/client"])
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            q = alice.send(room, "!salary sre")
+            self.assertEqual(len(alice.wait_answers(1, to=q)), 1)
+        finally:
+            alice.close()
+            bot.stop()
+            site.close()
+
+    def test_02_no_client_api_said_plainly_not_retried(self):
+        for status in (404, 501):
+            site = WebSite(status=status)
+            bot = Bot(homeserver=site.url)
+            try:
+                bot.start(wait=False)
+                self.assertTrue(wait_for(lambda: bot.proc.poll()
+                                         is not None, 15), bot.logtext())
+                self.assertNotEqual(bot.stop(), 0)
+                log = bot.logtext()
+                self.assertIn("%s serves no Matrix client API "
+                              "(/_matrix/client/versions: HTTP %d), and no "
+                              "/.well-known/matrix/client names one"
+                              % (site.url, status), log)
+                self.assertIn("set homeserver to the client API's base "
+                              "URL; this account stops", log)
+                self.assertNotIn("password", log)
+                self.assertNotIn("retrying", log)
+                self.assertEqual(site.paths.count(
+                    "/_matrix/client/versions"), 1)
+            finally:
+                bot.stop()
+                site.close()
+
 
 class E2EPerson(Person):
     """Someone with a real E2EE device: matrix-nio's e2e extra (vodozemac)
