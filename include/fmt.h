@@ -65,7 +65,8 @@ void	fmt_list_end(struct answer *);
 /*
  * The one cutter, for answers, IRC's lines and highlights alike.
  * fmt_cut: where to end the first line of s (len bytes) within max bytes:
- * after an item ("; ", then ". ", then ", ") if one is close enough to
+ * after an item's or a sentence's end ("; " or ". ", whichever comes
+ * later), else a clause's (", "), if one is close enough to
  * the end, else at a word (a space) in the second half, else at the last
  * whole UTF-8 character; len when it all fits.  back says how far back an
  * item may pull the cut: half the line for an answer (a list: whole

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "irc.h"
 #include "link.h"
 
@@ -56,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - 1;
 	utf8 = valid_utf8(data + 1, len);
 	while (len > 0) {
-		cut = irc_split_at(text, len, max);
+		cut = fmt_cut(text, len, max, FMT_BACK_QUARTER);
 		if (cut == 0 || cut > max || cut > len)
 			abort();
 		/* never inside a character of valid text */
