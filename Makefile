@@ -441,12 +441,16 @@ $(B)/fuzz/obj/intent_model.o: $(B)/gen/intent_model.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -c $< -o $@
 
-# includes bot/irc.c to reach its static handlers: every object but irc.o
+# includes bot/irc.c, irc_events.c and irc_reg.c to reach their static
+# handlers: every object but theirs
+FUZZ_IRC_IN = $(B)/fuzz/obj/irc.o $(B)/fuzz/obj/irc_events.o \
+    $(B)/fuzz/obj/irc_reg.o
 $(B)/fuzz/fuzz_ircserver: tests/fuzz/fuzz_ircserver.c bot/irc.c \
-    $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(VZ_FUZZ_LIB)
+    bot/irc_events.c bot/irc_reg.c \
+    $(filter-out $(FUZZ_IRC_IN),$(FUZZ_OBJ)) $(VZ_FUZZ_LIB)
 	$(FUZZ_CC) $(BASE) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(PKG_CFLAGS) \
 	    $(LDFLAGS) \
-	    -o $@ $< $(filter-out $(B)/fuzz/obj/irc.o,$(FUZZ_OBJ)) $(PKG_LIBS) \
+	    -o $@ $< $(filter-out $(FUZZ_IRC_IN),$(FUZZ_OBJ)) $(PKG_LIBS) \
 	    $(VZ_FUZZ_LIB) $(VZ_SYSLIBS)
 
 # the same, with the link and libircclient's parser on real sockets

@@ -714,8 +714,41 @@ room_key(struct mxc *x, const char *sender, const char *sender_key,
 	return rc;
 }
 
+/* An error quotes what the event said (an algorithm, a sender, an id):
+ * its control bytes become '?', so that it stays one log line. */
+static int
+one_line(int rc, char *err)
+{
+	unsigned char *p;
+
+	if (rc < 0)
+		for (p = (unsigned char *)err; *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				*p = '?';
+	return rc;
+}
+
+static int	to_device(struct mxc *, const cJSON *, struct mxc_room_key *,
+		    char *, size_t);
+static int	decrypt(struct mxc *, const char *, const cJSON *, cJSON **,
+		    char *, size_t);
+
 int
 mxc_to_device(struct mxc *x, const cJSON *ev, struct mxc_room_key *rk,
+    char *err, size_t errlen)
+{
+	return one_line(to_device(x, ev, rk, err, errlen), err);
+}
+
+int
+mxc_decrypt(struct mxc *x, const char *room_id, const cJSON *ev,
+    cJSON **clear, char *err, size_t errlen)
+{
+	return one_line(decrypt(x, room_id, ev, clear, err, errlen), err);
+}
+
+static int
+to_device(struct mxc *x, const cJSON *ev, struct mxc_room_key *rk,
     char *err, size_t errlen)
 {
 	const char *type = json_str(ev, "type"), *sender = json_str(ev,
@@ -775,8 +808,8 @@ out:
 
 /* ---- Megolm: timeline events ---- */
 
-int
-mxc_decrypt(struct mxc *x, const char *room_id, const cJSON *ev,
+static int
+decrypt(struct mxc *x, const char *room_id, const cJSON *ev,
     cJSON **clear, char *err, size_t errlen)
 {
 	const cJSON *content = json_obj(ev, "content"), *pc, *rel;

@@ -10,10 +10,13 @@
  * libircclient's own parser is not ours and is not fuzzed here; the
  * handlers get what it would pass them.
  *
- * The adapter's file is included so that its static handlers can be
- * called; the fuzzer links every other object but irc.o.
+ * The adapter's files are included so that their static handlers can be
+ * called (events, registration, the connection); the fuzzer links every
+ * other object but theirs.
  */
 #include "../../bot/irc.c"
+#include "../../bot/irc_events.c"
+#include "../../bot/irc_reg.c"
 
 #include "index.h"
 #include "kb.h"
@@ -138,7 +141,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	n = &fz->nets[0];
 	n->link = link_new(fz_loop, &lc, &cbs, n);	/* never started */
-	n->sess = irc_create_session(&callbacks);
+	n->sess = irc_create_session(&irc_callbacks);
 	irc_set_ctx(n->sess, n);
 	n->state = NET_REGISTERING;
 	n->sasl = size > 0 && (data[0] & 1) ? SASL_LS : SASL_OFF;
