@@ -672,7 +672,10 @@ unknown_subject(struct intent *q)
 	for (k = 0; k < q->npwords && from < 0; k++) {
 		for (i = 0; i < q->nwords && q->words[i] != q->pwords[k]; i++)
 			;
+		/* a subject's word has three letters or more ("k and
+		 * the pay" is "ok") */
 		if (i < q->nwords && q->used[i] == USED_NOT &&
+		    strlen(q->words[i]) >= 3 &&
 		    isalpha((unsigned char)q->words[i][0]) &&
 		    !text_in_list(q->words[i], general_words) &&
 		    !text_in_list(q->words[i], filler_words) &&
