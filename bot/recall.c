@@ -220,94 +220,155 @@ pick_recent(struct intent *q, const struct said *last, const struct kb *kb)
 	return 1;
 }
 
-/* Fills what the question leaves to the conversation. */
-void
-recall_fill(struct intent *q, const struct said *last, const struct kb *kb)
-{
-	struct entities *e = &q->e;
-	int named = e->nroles + e->nunknown, i;
+/* A follow-up as the rules below see it: the question, the last answer
+ * and how many subjects the question names (a rule may settle one). */
+struct fill {
+	struct intent		*q;
+	const struct said	*last;
+	const struct kb		*kb;
+	int			 named;
+};
 
-	if (e->guide == 3)	/* "the other guide": the one not just used */
-		e->guide = last && (last->guide == 1 || last->guide == 2) ?
-		    3 - last->guide : 1;
-	/* "rank devops, sre and cloud architect by pay": a ranking of the
-	 * roles named is a comparison of them */
-	if (q->kind == I_TOP && named >= 2)
-		q->kind = I_COMPARE;
-	if (last == NULL) {
-		if (q->kind == I_AGAIN)	/* nothing to repeat */
-			not_again(q);
-		/* "where do your numbers come from" with nothing said
-		 * yet: the sources ("where's the 160k from" names its
-		 * figure) */
-		if (q->kind == I_CITE && q->e.amount == 0 &&
-		    !repair_names_subject(&q->e))
-			q->kind = I_SOURCES;
-		return;
-	}
-	if (pick_recent(q, last, kb))
-		named = 1;
-	/* "k and the pay": nothing named anew, so what changed is the
-	 * question itself, which its cue words say */
+/* "the cloud one", "the other one": one of the roles just talked about */
+static void
+rule_pick_recent(struct fill *f)
+{
+	if (pick_recent(f->q, f->last, f->kb))
+		f->named = 1;
+}
+
+/* "k and the pay": nothing named anew, so what changed is the question
+ * itself, which its cue words say */
+static void
+rule_again_by_cues(struct fill *f)
+{
+	struct intent *q = f->q;
+	const struct entities *e = &q->e;
+
 	if (q->kind == I_AGAIN && !repair_names_subject(e) && !e->guide &&
 	    e->amount == 0 && e->mods == 0 && q->strong != I_NONE &&
 	    q->strong != I_AGAIN && !(q->measure != PICK_DEFAULT &&
-	    last->nroles == 1 && (last->kind == I_SALARY ||
-	    last->kind == I_SPREAD)))	/* "and the top end": same role */
+	    f->last->nroles == 1 && (f->last->kind == I_SALARY ||
+	    f->last->kind == I_SPREAD)))	/* "and the top end": same role */
 		q->kind = q->strong;
-	/* "and sre?", "same for data scientists", "in the older guide":
-	 * the last question, with what this one names */
-	if (q->kind == I_AGAIN) {
-		q->kind = last->kind == I_AGAIN || last->kind == I_NONE ?
-		    I_SALARY : last->kind;
-		if (q->measure == PICK_DEFAULT)
-			q->measure = (enum measure_pick)last->measure;
-		if (q->ends == 0)	/* "and the highest" says its own */
-			q->lowest |= last->lowest;
-	}
-	/* "and devops?": a name alone asks what was asked before */
-	if (!q->cued && named == 1 && wants_role(last->kind) &&
-	    last->kind != I_PASSAGE)
-		q->kind = last->kind;
-	/* "how much is rent in nyc": something new, not covered; memory
-	 * does not stand in for it */
-	if (q->kind == I_SALARY && !repair_names_subject(e) && !e->refers &&
-	    !q->measure && !q->lowest && repair_unknown_subject(q))
-		named = 1;
-	/* "money", "middle of that", "what's that per hour", "how big is
-	 * that gap": nothing named, but words about a role's pay or
-	 * skills, which the model read as something else; the last
-	 * answer's role is what they are about */
-	if (!repair_names_subject(e) && last->nroles && (q->kind == I_NONE ||
-	    q->kind == I_ACK || q->kind == I_HELP ||
+}
+
+/* "and sre?", "same for data scientists", "in the older guide": the
+ * last question, with what this one names */
+static void
+rule_again(struct fill *f)
+{
+	struct intent *q = f->q;
+	const struct said *last = f->last;
+
+	if (q->kind != I_AGAIN)
+		return;
+	q->kind = last->kind == I_AGAIN || last->kind == I_NONE ?
+	    I_SALARY : last->kind;
+	if (q->measure == PICK_DEFAULT)
+		q->measure = (enum measure_pick)last->measure;
+	if (q->ends == 0)	/* "and the highest" says its own */
+		q->lowest |= last->lowest;
+}
+
+/* "and devops?": a name alone asks what was asked before */
+static void
+rule_name_alone(struct fill *f)
+{
+	if (!f->q->cued && f->named == 1 && wants_role(f->last->kind) &&
+	    f->last->kind != I_PASSAGE)
+		f->q->kind = f->last->kind;
+}
+
+/* "how much is rent in nyc": something new, not covered; memory does
+ * not stand in for it */
+static void
+rule_not_covered(struct fill *f)
+{
+	struct intent *q = f->q;
+
+	if (q->kind == I_SALARY && !repair_names_subject(&q->e) &&
+	    !q->e.refers && !q->measure && !q->lowest &&
+	    repair_unknown_subject(q))
+		f->named = 1;
+}
+
+/* "money", "middle of that", "what's that per hour", "how big is that
+ * gap": nothing named, but words about a role's pay or skills, which the
+ * model read as something else; the last answer's role is what they are
+ * about */
+static void
+rule_about_last(struct fill *f)
+{
+	struct intent *q = f->q;
+	const struct entities *e = &q->e;
+
+	if (!repair_names_subject(e) && f->last->nroles &&
+	    (q->kind == I_NONE || q->kind == I_ACK || q->kind == I_HELP ||
 	    /* "are these salaries for the us" is about the data, surely */
 	    (q->kind == I_DATA && (e->mods || q->measure != PICK_DEFAULT ||
 	    q->top[0].p < ABOUT_LAST_DATA_P)) ||
 	    q->kind == I_OFFTOPIC || (q->kind == I_CITE &&
 	    q->measure != PICK_DEFAULT)))
 		about_last(q);
-	/* "in euros?", "and for a senior?": the last pay question again */
-	if (q->kind == I_NONE && e->mods && named == 0 && last->nroles)
-		q->kind = I_SALARY;
-	/* memory fills gaps only: "how much do they make", not "tell me
-	 * about ai jobs" (a category) or "what about a frontend dev" */
-	if (q->kind == I_PASSAGE && !repair_names_subject(e) && !e->refers &&
-	    last->nroles)
-		e->context_role = last->roles[0];
-	/* ...and "which job has the widest range" asks about them all */
-	if (wants_role(q->kind) && !repair_names_subject(e) && (q->kind != I_PASSAGE ||
-	    e->refers) && (q->ends == 0 || e->refers))
-		for (i = 0; i < last->nroles && e->nroles < Q_ROLES_MAX &&
+}
+
+/* "in euros?", "and for a senior?": the last pay question again */
+static void
+rule_modifier_alone(struct fill *f)
+{
+	if (f->q->kind == I_NONE && f->q->e.mods && f->named == 0 &&
+	    f->last->nroles)
+		f->q->kind = I_SALARY;
+}
+
+/* memory fills gaps only: "how much do they make", not "tell me about
+ * ai jobs" (a category) or "what about a frontend dev"; a passage keeps
+ * the last role as its near subject ("why tho") */
+static void
+rule_passage_context(struct fill *f)
+{
+	struct intent *q = f->q;
+
+	if (q->kind == I_PASSAGE && !repair_names_subject(&q->e) &&
+	    !q->e.refers && f->last->nroles)
+		q->e.context_role = f->last->roles[0];
+}
+
+/* ...and "which job has the widest range" asks about them all */
+static void
+rule_last_roles(struct fill *f)
+{
+	struct intent *q = f->q;
+	struct entities *e = &q->e;
+	int i;
+
+	if (wants_role(q->kind) && !repair_names_subject(e) &&
+	    (q->kind != I_PASSAGE || e->refers) && (q->ends == 0 || e->refers))
+		for (i = 0; i < f->last->nroles && e->nroles < Q_ROLES_MAX &&
 		    (i < 1 || q->kind != I_PASSAGE); i++)
-			e->roles[e->nroles++] = last->roles[i];
-	if (q->kind == I_COMPARE && named == 1 && e->nroles == 1 &&
+			e->roles[e->nroles++] = f->last->roles[i];
+}
+
+/* "is that more than a data scientist", "which of those three has the
+ * lowest top end", "compare them": the roles just named in a
+ * comparison */
+static void
+rule_compare_last(struct fill *f)
+{
+	struct intent *q = f->q;
+	struct entities *e = &q->e;
+	const struct said *last = f->last;
+	int i;
+
+	if (q->kind == I_COMPARE && f->named == 1 && e->nroles == 1 &&
 	    e->category < 0 && last->nroles >= 1 &&
 	    last->roles[0] != e->roles[0]) {
 		/* "is that more than a data scientist" */
 		e->roles[1] = e->roles[0];
 		e->roles[0] = last->roles[0];
 		e->nroles = 2;
-	} else if (e->refers && named == 0 && (last->nroles >= 2 ||
+	} else if (e->refers && f->named == 0 && (last->nroles >= 2 ||
 	    ((plural(q) || comparative(q)) && last->nrecent >= 2)) &&
 	    (q->kind == I_TOP || q->kind == I_SALARY || q->kind == I_RANGE ||
 	    q->kind == I_COMPARE)) {
@@ -328,7 +389,63 @@ recall_fill(struct intent *q, const struct said *last, const struct kb *kb)
 		/* "which of those three", "compare them" */
 		for (i = 0; i < last->nroles; i++)
 			add_role_once(e, last->roles[i]);
-	if (q->kind == I_MATCH && e->nskills == 0)
-		for (i = 0; i < last->nskills; i++)
-			e->skills[e->nskills++] = last->skills[i];
+}
+
+/* "what else matches": the skills asked about last */
+static void
+rule_last_skills(struct fill *f)
+{
+	struct entities *e = &f->q->e;
+	int i;
+
+	if (f->q->kind == I_MATCH && e->nskills == 0)
+		for (i = 0; i < f->last->nskills; i++)
+			e->skills[e->nskills++] = f->last->skills[i];
+}
+
+/* The follow-up rules, in the order they apply: each may change the
+ * question the next one sees.  A new kind of follow-up is a line here
+ * and its rule. */
+static void (*const rules[])(struct fill *) = {
+	rule_pick_recent,	/* "the other one" */
+	rule_again_by_cues,	/* "k and the pay" */
+	rule_again,		/* "and sre?" */
+	rule_name_alone,	/* "and devops?" */
+	rule_not_covered,	/* "how much is rent in nyc" */
+	rule_about_last,	/* "money", "middle of that" */
+	rule_modifier_alone,	/* "in euros?" */
+	rule_passage_context,	/* "why tho" */
+	rule_last_roles,	/* "how much do they make" */
+	rule_compare_last,	/* "which of those three" */
+	rule_last_skills,	/* "what else matches" */
+};
+
+/* Fills what the question leaves to the conversation. */
+void
+recall_fill(struct intent *q, const struct said *last, const struct kb *kb)
+{
+	struct entities *e = &q->e;
+	struct fill f = { q, last, kb, e->nroles + e->nunknown };
+	size_t i;
+
+	if (e->guide == 3)	/* "the other guide": the one not just used */
+		e->guide = last && (last->guide == 1 || last->guide == 2) ?
+		    3 - last->guide : 1;
+	/* "rank devops, sre and cloud architect by pay": a ranking of the
+	 * roles named is a comparison of them */
+	if (q->kind == I_TOP && f.named >= 2)
+		q->kind = I_COMPARE;
+	if (last == NULL) {
+		if (q->kind == I_AGAIN)	/* nothing to repeat */
+			not_again(q);
+		/* "where do your numbers come from" with nothing said
+		 * yet: the sources ("where's the 160k from" names its
+		 * figure) */
+		if (q->kind == I_CITE && q->e.amount == 0 &&
+		    !repair_names_subject(&q->e))
+			q->kind = I_SOURCES;
+		return;
+	}
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		rules[i](&f);
 }
