@@ -73,15 +73,17 @@ plural(const struct intent *q)
 }
 
 /* The roles of this answer first, then those of the ones before, each
- * once, SAID_RECENT_MAX at most. */
+ * once, SAID_RECENT_MAX at most; an answer of several parts has kept
+ * its parts' already (they come first). */
 void
 recall_keep(struct said *now, const struct said *before)
 {
 	int i, k;
 
-	now->nrecent = 0;
-	for (i = 0; i < now->nroles && now->nrecent < SAID_RECENT_MAX; i++)
-		now->recent[now->nrecent++] = now->roles[i];
+	if (now->nrecent == 0)
+		for (i = 0; i < now->nroles && now->nrecent < SAID_RECENT_MAX;
+		    i++)
+			now->recent[now->nrecent++] = now->roles[i];
 	for (i = 0; before && i < before->nrecent &&
 	    now->nrecent < SAID_RECENT_MAX; i++) {
 		for (k = 0; k < now->nrecent &&
@@ -271,12 +273,16 @@ rule_again(struct fill *f)
 		q->lowest |= last->lowest;
 }
 
-/* "and devops?": a name alone asks what was asked before */
+/* "and devops?": a name alone asks what was asked before ("sre
+ * midpoint", "devops min and max" say what they ask) */
 static void
 rule_name_alone(struct fill *f)
 {
-	if (!f->q->cued && f->named == 1 && wants_role(f->last->kind) &&
-	    f->last->kind != I_PASSAGE)
+	const struct intent *q = f->q;
+
+	if (!q->cued && f->named == 1 && wants_role(f->last->kind) &&
+	    f->last->kind != I_PASSAGE && q->measure == PICK_DEFAULT &&
+	    !q->mean && !q->both_ends)
 		f->q->kind = f->last->kind;
 }
 

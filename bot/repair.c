@@ -79,7 +79,8 @@ static const char *const filler_words[] = {
 	"thanks", "cool", "right", "sure", "kinda", "sorta", "rn", "idk",
 	"ur", "u", "im", "ive", "dont", "doesnt", "isnt", "whats", "hows",
 	"wats", "wat", "gonna", "wanna", "exactly", "even", "maybe",
-	"probably", "usually", "typically", "again", "ah", "oh", "hmm", NULL
+	"probably", "usually", "typically", "again", "ah", "oh", "hmm",
+	"while", "youre", "too", "also", "besides", "anyway", NULL
 };
 
 /* Words a subject does not start with ("how much is rent"). */
@@ -384,4 +385,77 @@ repair_read(struct index *ix, char *body, struct intent *q)
 	question_parse(ix, body, strlen(body), q);
 	intent_choose(&intent_vocab_builtin, &intent_model_builtin,
 	    &aspect_model_builtin, q);
+}
+
+/* ---- parts -------------------------------------------------------- */
+
+/* Words that open a question after "and": "and what skills", "and how
+ * much", "and is it".  Not "which" or "who": "which pays the most and
+ * which the least", "who sets the strategy and who builds" ask one
+ * thing of two sides. */
+static const char *const part_openers[] = {
+	"what", "whats", "what's", "how", "hows", "how's", "where", "why",
+	"when", "is", "are", "do", "does", "can", NULL
+};
+
+#define PART_SURE	0.5	/* a part naming nothing is asked this
+				 * surely, or not a part */
+
+static const char *const part_joins[] = { "and", "also", "plus", NULL };
+
+/* The word at p (letters and an apostrophe) is in list. */
+static int
+word_in(const char *p, const char *const *list)
+{
+	size_t n;
+	int i;
+
+	for (n = 0; p[n] && (isalpha((unsigned char)p[n]) || p[n] == '\'');
+	    n++)
+		;
+	for (i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && strncasecmp(p, list[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+repair_parts(const char *body, size_t *at, int max)
+{
+	const char *p, *next;
+	int n = 1, after_end;
+
+	at[0] = 0;
+	for (p = body; *p && n < max; p++) {
+		if (*p != ' ' || p == body)
+			continue;
+		next = p + 1;
+		if (!word_in(next, part_joins))
+			continue;
+		/* "sre midpoint. and devops too"; after a comma only
+		 * before a question word (", and i'm stressed" is chatter) */
+		after_end = strchr(".?!;", p[-1]) != NULL;
+		while (*next && *next != ' ')
+			next++;
+		while (*next == ' ')
+			next++;
+		if (*next && (after_end || word_in(next, part_openers)))
+			at[n++] = (size_t)(p + 1 - body);
+	}
+	return n;
+}
+
+int
+repair_asks_more(const struct intent *a, const struct intent *b)
+{
+	/* the same kind twice ("which earns the most in security and
+	 * which in cloud") is one question the whole message asks better;
+	 * "sre salary. and devops too" is a follow-up, another kind */
+	if (idle(a) || idle(b) || b->kind == I_MORE || a->kind == b->kind)
+		return 0;
+	if (!repair_names_subject(&a->e) && a->top[0].p < PART_SURE)
+		return 0;	/* chatter before the question */
+	/* "and whats the point of it": naming nothing, the model unsure
+	 * of what it asks, it belongs to the part before */
+	return repair_names_subject(&b->e) || b->top[0].p >= PART_SURE;
 }

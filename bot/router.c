@@ -68,6 +68,9 @@ struct router {
 	unsigned long		 clock;
 	const struct daily	*daily;	/* the caller's, or NULL */
 	struct buf		*trace;	/* router_explain's, or NULL */
+	/* a message of several parts: what each part before the next said,
+	 * that part's conversation (run_parts; one message at a time) */
+	struct said		 parts[REPAIR_PARTS_MAX];
 };
 
 struct router *
@@ -267,6 +270,149 @@ run_command(struct router *r, struct cmd_ctx *ctx, const struct command *cmd,
 	command_run(ctx, cmd, args, a);
 }
 
+/* One question q, completed from the conversation and answered into a;
+ * 0 for silence.  Frees q. */
+static int
+answer_question(struct router *r, struct cmd_ctx *ctx,
+    const struct message *m, int how, struct intent *q, struct answer *a)
+{
+	if (q->kind == I_AGAIN && ctx->last && ctx->last->aspect &&
+	    q->aspect == NULL) {
+		q->aspect = ctx->last->aspect;
+		/* "same question for devops", "and blockchain devs" (no
+		 * word of its own to search for): the aspect asked then,
+		 * unless this message says its own ("and who hires them") */
+		if (q->aspects[0].p < ASPECT_OWN_P || q->npwords == 0) {
+			memset(q->aspects, 0, sizeof(q->aspects));
+			q->aspects[0].name = ctx->last->aspect;
+			q->aspects[0].p = 1.0f;
+			q->aspect_p = 1.0f;
+		}
+	}
+	if (r->trace)
+		explain_parse(r->trace, r->kb, q);
+	/* "go on", "continue pls", "keep going": the rest of the last
+	 * answer, when there is a rest and nothing new is asked */
+	if ((q->cues & 1ULL << I_MORE) && ctx->pending_more &&
+	    !repair_names_subject(&q->e) && q->nwords <= MORE_WORDS_MAX)
+		q->kind = I_MORE;
+	repair_small_talk(q);
+	repair_pay_or_prose(q);
+	recall_fill(q, ctx->last, r->kb);
+	repair_fall_back(q, r->kb);
+	repair_pair(q);
+	if (r->trace)
+		explain_state(r->trace, ctx->last, q);
+	if ((q->kind == I_NONE && how == ADDRESS_LAST && !m->direct) ||
+	    (q->kind == I_ACK && !m->direct)) {
+		/* named at the end, nothing asked; "lol techpay", "cool
+		 * techpay": a channel needs no reply */
+		question_free(q);
+		return 0;
+	}
+	if (q->kind == I_NONE && q->npwords == 0 && how == ADDRESS_FIRST &&
+	    q->nwords == 0)
+		q->kind = I_HELLO;	/* just the name */
+	command_answer(ctx, q, a);
+	/* "and for blockchain" after a midpoint: the midpoint */
+	ctx->said.measure = q->measure;
+	ctx->said.lowest = q->lowest;
+	question_free(q);
+	return 1;
+}
+
+/* Part p's subjects are among e's. */
+static int
+subjects_in(const struct entities *p, const struct entities *e)
+{
+	int i, k;
+
+	for (i = 0; i < p->nroles; i++) {
+		for (k = 0; k < e->nroles && e->roles[k] != p->roles[i]; k++)
+			;
+		if (k == e->nroles)
+			return 0;
+	}
+	return p->category < 0 || p->category == e->category ||
+	    p->category == e->category2;
+}
+
+/* 1 when the parts after the first are follow-ups ("and which in
+ * cloud") and the message read whole asks what its first part asks, of
+ * the subjects of every part: one question, answered best as one. */
+static int
+whole_covers(struct router *r, char *body, const struct intent *q, int n)
+{
+	struct intent w;
+	int i, ok;
+
+	for (i = 1; i < n; i++)
+		if (q[i].kind != I_AGAIN)
+			return 0;	/* a question of its own kind */
+	repair_read(r->ix, body, &w);
+	ok = w.kind == q[0].kind;
+	for (i = 0; ok && i < n; i++)
+		ok = subjects_in(&q[i].e, &w.e);
+	question_free(&w);
+	return ok;
+}
+
+/*
+ * A message that asks two or three things ("ml engg salary and what
+ * skills do they need", "sre midpoint. and devops too"): each part is
+ * answered in turn, a part following the one before as a follow-up
+ * does; the answers share the line, a paragraph each in HTML.  0 when
+ * the message is one question (its parts ask the same thing, or a part
+ * asks nothing): the caller reads it whole.
+ */
+static int
+run_parts(struct router *r, struct cmd_ctx *ctx, const struct message *m,
+    int how, char *body, struct answer *a)
+{
+	struct intent q[REPAIR_PARTS_MAX];
+	const struct said *last = ctx->last;
+	size_t at[REPAIR_PARTS_MAX + 1];
+	char *part;
+	int n, i, ok = 1;
+
+	if ((n = repair_parts(body, at, REPAIR_PARTS_MAX)) < 2)
+		return 0;
+	at[n] = strlen(body);
+	for (i = 0; i < n; i++) {
+		part = xstrndup(body + at[i], at[i + 1] - at[i]);
+		repair_read(r->ix, part, &q[i]);
+		free(part);
+		if (i > 0 && !repair_asks_more(&q[i - 1], &q[i]))
+			ok = 0;
+	}
+	if (ok && q[0].kind == I_AGAIN && last == NULL)
+		ok = 0;		/* "and devops too. and sre": nothing before */
+	if (ok && whole_covers(r, body, q, n))
+		ok = 0;		/* "the most in security and which in cloud" */
+	for (i = 0; i < n; i++) {
+		if (!ok) {
+			question_free(&q[i]);
+			continue;
+		}
+		if (i > 0) {
+			/* the part before is this one's conversation */
+			r->parts[i] = ctx->said;
+			recall_keep(&r->parts[i], ctx->last);
+			ctx->last = &r->parts[i];
+			memset(&ctx->said, 0, sizeof(ctx->said));
+			fmt_para(a);
+			a->echoes = 0;	/* each part may name what it asks */
+		}
+		answer_question(r, ctx, m, how, &q[i], a);
+	}
+	if (ok && n > 1) {
+		/* the roles of every part stay for "which of those" */
+		recall_keep(&ctx->said, ctx->last);
+		ctx->last = last;
+	}
+	return ok;
+}
+
 /* A natural question: read, completed from the conversation and
  * answered; 0 for silence. */
 static int
@@ -275,49 +421,10 @@ run_question(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 {
 	struct intent q;
 
+	if (run_parts(r, ctx, m, how, body, a))
+		return 1;
 	repair_read(r->ix, body, &q);
-	if (q.kind == I_AGAIN && ctx->last && ctx->last->aspect &&
-	    q.aspect == NULL) {
-		q.aspect = ctx->last->aspect;
-		/* "same question for devops", "and blockchain devs" (no
-		 * word of its own to search for): the aspect asked then,
-		 * unless this message says its own ("and who hires them") */
-		if (q.aspects[0].p < ASPECT_OWN_P || q.npwords == 0) {
-			memset(q.aspects, 0, sizeof(q.aspects));
-			q.aspects[0].name = ctx->last->aspect;
-			q.aspects[0].p = 1.0f;
-			q.aspect_p = 1.0f;
-		}
-	}
-	if (r->trace)
-		explain_parse(r->trace, r->kb, &q);
-	/* "go on", "continue pls", "keep going": the rest of the last
-	 * answer, when there is a rest and nothing new is asked */
-	if ((q.cues & 1ULL << I_MORE) && ctx->pending_more &&
-	    !repair_names_subject(&q.e) && q.nwords <= MORE_WORDS_MAX)
-		q.kind = I_MORE;
-	repair_small_talk(&q);
-	repair_pay_or_prose(&q);
-	recall_fill(&q, ctx->last, r->kb);
-	repair_fall_back(&q, r->kb);
-	repair_pair(&q);
-	if (r->trace)
-		explain_state(r->trace, ctx->last, &q);
-	if ((q.kind == I_NONE && how == ADDRESS_LAST && !m->direct) ||
-	    (q.kind == I_ACK && !m->direct)) {
-		/* named at the end, nothing asked; "lol techpay", "cool
-		 * techpay": a channel needs no reply */
-		question_free(&q);
-		return 0;
-	}
-	if (q.kind == I_NONE && q.npwords == 0 && how == ADDRESS_FIRST && q.nwords == 0)
-		q.kind = I_HELLO;	/* just the name */
-	command_answer(ctx, &q, a);
-	/* "and for blockchain" after a midpoint: the midpoint */
-	ctx->said.measure = q.measure;
-	ctx->said.lowest = q.lowest;
-	question_free(&q);
-	return 1;
+	return answer_question(r, ctx, m, how, &q, a);
 }
 
 /* Keeps the rest of the answer for "more" and, when it was about

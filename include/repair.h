@@ -17,6 +17,19 @@
  * last clause that asks something, when it names what it asks about;
  * else the whole message. */
 void	repair_read(struct index *ix, char *body, struct intent *q);
+/*
+ * Where a message asks a second or third thing ("ml engg salary and what
+ * skills do they need", "sre midpoint. and devops too"): an "and",
+ * "also" or "plus" after a clause's end, or before a question word.
+ * Fills at[0..n) with where each part starts (at[0] is 0) and returns n,
+ * 1 when there is nothing to split; at most max parts.
+ */
+#define REPAIR_PARTS_MAX	3
+int	repair_parts(const char *body, size_t *at, int max);
+/* 1 when b, read after a, asks something else than a does (another
+ * intent); 0 for two of a kind, or when either asks nothing ("thx",
+ * "lol"). */
+int	repair_asks_more(const struct intent *a, const struct intent *b);
 /* 1 when the message names its own subject (a role, a word not known,
  * a field, a skill): memory must not replace it. */
 int	repair_names_subject(const struct entities *e);

@@ -283,6 +283,88 @@ test_12_router_role_tips(void **s)
 	    t0 + 2, 0), "stock grants");
 }
 
+/* Where a message asks a second thing: "and"/"also"/"plus" after a
+ * sentence's end, or before a question word; not after a comma alone,
+ * not before "which" or "who" (two sides of one question). */
+static void
+test_13_parts(void **s)
+{
+	size_t at[REPAIR_PARTS_MAX];
+
+	(void)s;
+	assert_int_equal(repair_parts("sre midpoint. and devops too", at,
+	    REPAIR_PARTS_MAX), 2);
+	assert_int_equal(at[1], strlen("sre midpoint. "));
+	assert_int_equal(repair_parts("ml engg salary and what skills do "
+	    "they need", at, REPAIR_PARTS_MAX), 2);
+	assert_int_equal(at[1], strlen("ml engg salary "));
+	assert_int_equal(repair_parts("ds pay, and whats the midpoint", at,
+	    REPAIR_PARTS_MAX), 2);
+	assert_int_equal(repair_parts("how much do devops and sres make", at,
+	    REPAIR_PARTS_MAX), 1);
+	assert_int_equal(repair_parts("which pays the most and which the "
+	    "least", at, REPAIR_PARTS_MAX), 1);
+	assert_int_equal(repair_parts("i run standups, and i have no idea",
+	    at, REPAIR_PARTS_MAX), 1);
+	assert_int_equal(repair_parts("a? and what. also how. plus why", at,
+	    REPAIR_PARTS_MAX), REPAIR_PARTS_MAX);
+	assert_int_equal(repair_parts("and what is it", at,
+	    REPAIR_PARTS_MAX), 1);	/* nothing before the "and" */
+}
+
+/* A part asks more when it asks another kind of thing, surely or of a
+ * subject of its own; small talk and two of a kind do not. */
+static void
+test_14_asks_more(void **s)
+{
+	struct intent a, b;
+
+	(void)s;
+	read_q("ml engineer salary", &a);
+	read_q("and what skills do they need", &b);
+	assert_true(repair_asks_more(&a, &b));
+	question_free(&b);
+	read_q("and what is the point of it", &b);
+	assert_false(repair_asks_more(&a, &b));
+	question_free(&b);
+	read_q("thx", &b);
+	assert_false(repair_asks_more(&a, &b));
+	assert_false(repair_asks_more(&b, &a));
+	question_free(&b);
+	read_q("sre salary", &b);
+	assert_false(repair_asks_more(&a, &b));	/* two of a kind */
+	question_free(&b);
+	question_free(&a);
+}
+
+/* Each part answered in turn, the second following the first; one
+ * question with an "and" stays one. */
+static void
+test_15_router_parts(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	a = ask_at("techpay: ml engg salary and what skills do they need",
+	    "pt", t0, 0);
+	assert_has(a, "$150,000");
+	assert_has(a, "Python and SQL");
+	a = ask_at("techpay: sre mid point. and devops too while ur at it",
+	    "pt", t0 + 1, 0);
+	assert_has(a, "Midpoint $162,500");
+	assert_has(a, "Midpoint $152,500");
+	/* both parts' roles are the conversation's */
+	a = ask_at("techpay: which of those has the higher top", "pt", t0 + 2,
+	    0);
+	assert_has(a, "Site Reliability Engineer");
+	assert_has(a, "DevOps Engineer");
+	a = ask_at("techpay: which role earns the most in security and which "
+	    "in cloud", "pt", t0 + 3, 0);
+	assert_has(a, "Highest in Cybersecurity");
+	assert_has(a, "Highest in Cloud and infrastructure");
+}
+
 int
 main(void)
 {
@@ -299,6 +381,9 @@ main(void)
 		cmocka_unit_test(test_10_router_unknown_subject),
 		cmocka_unit_test(test_11_router_small_talk),
 		cmocka_unit_test(test_12_router_role_tips),
+		cmocka_unit_test(test_13_parts),
+		cmocka_unit_test(test_14_asks_more),
+		cmocka_unit_test(test_15_router_parts),
 	};
 
 	return cmocka_run_group_tests_name("repair", t, fixture_setup,
