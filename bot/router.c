@@ -369,7 +369,7 @@ static int
 run_parts(struct router *r, struct cmd_ctx *ctx, const struct message *m,
     int how, char *body, struct answer *a)
 {
-	struct intent q[REPAIR_PARTS_MAX];
+	struct intent *q;	/* a few kilobytes each: on the heap */
 	const struct said *last = ctx->last;
 	size_t at[REPAIR_PARTS_MAX + 1];
 	char *part;
@@ -378,6 +378,7 @@ run_parts(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 	if ((n = repair_parts(body, at, REPAIR_PARTS_MAX)) < 2)
 		return 0;
 	at[n] = strlen(body);
+	q = xcalloc((size_t)n, sizeof(*q));
 	for (i = 0; i < n; i++) {
 		part = xstrndup(body + at[i], at[i + 1] - at[i]);
 		repair_read(r->ix, part, &q[i]);
@@ -410,6 +411,7 @@ run_parts(struct router *r, struct cmd_ctx *ctx, const struct message *m,
 		recall_keep(&ctx->said, ctx->last);
 		ctx->last = last;
 	}
+	free(q);
 	return ok;
 }
 
