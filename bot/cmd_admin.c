@@ -52,7 +52,7 @@ highlight_today(struct cmd_ctx *c, struct answer *a)
 	if (r == NULL)	/* no state store: the day number decides */
 		r = &c->kb->roles[(size_t)local_day(c->now) %
 		    (size_t)c->kb->nroles];
-	hl_format(c->kb, r, a, 0);
+	hl_format(c->kb, r, a);
 }
 
 /* This channel's settings after a change, and when it posts next. */

@@ -516,14 +516,12 @@ hl_tick(struct highlights *h, time_t now)
 			if ((r = role_for(h, t, ymd)) == NULL)
 				continue;
 			answer_reset(&h->ans);
-			hl_format(h->kb, r, &h->ans, 0);
+			hl_format(h->kb, r, &h->ans);
 			max = h->line_max ? h->line_max(h->post_ctx,
 			    t->network, t->target) : 0;
 			if (max > 0 && h->ans.text.len > max) {
-				/* one line (IRC): the brief form, cut once
-				 * by the one cutter, at a word */
-				answer_reset(&h->ans);
-				hl_format(h->kb, r, &h->ans, 1);
+				/* one line (IRC): the text formatted once,
+				 * cut once by the one cutter, at a word */
 				full = buf_steal(&h->ans.text);
 				fmt_cut_line(&h->ans.text, &h->ans.more, full,
 				    strlen(full), max, "…", FMT_BACK_WORDS);

@@ -453,29 +453,20 @@ weight_min(const struct set *s)
 	return s == &sentences ? SENTENCE_WEIGHT_MIN : WEIGHT_MIN;
 }
 
-/* Trains one set and writes it as a model named name. */
-static int
-emit_model(FILE *out, struct set *s, const char *name)
+/* The set as liblinear's problem: each question's features once, in
+ * order, with the bias term; free with problem_free. */
+static void
+problem_of(const struct set *s, struct problem *prob)
 {
-	struct problem prob = {0};
-	struct parameter par = {0};
-	struct model *m;
-	struct buf offs = {0}, cls = {0}, ws = {0};
-	int i, k, j, npairs = 0, nz;
-	const char *err;
+	int i, k, j, nz;
 
-	if (s->n == 0 || s->nlabels < 2) {
-		fprintf(stderr, "intent_train: %s: too few labelled questions "
-		    "(%d, %d labels)\n", name, s->n, s->nlabels);
-		return -1;
-	}
-	prob.l = s->n;
-	prob.n = nvocab + 1;	/* and the bias */
-	prob.bias = 1;
-	prob.y = xcalloc((size_t)s->n, sizeof(double));
-	prob.x = xcalloc((size_t)s->n, sizeof(struct feature_node *));
+	prob->l = s->n;
+	prob->n = nvocab + 1;	/* and the bias */
+	prob->bias = 1;
+	prob->y = xcalloc((size_t)s->n, sizeof(double));
+	prob->x = xcalloc((size_t)s->n, sizeof(struct feature_node *));
 	for (i = 0; i < s->n; i++) {
-		struct example *e = &s->ex[i];
+		const struct example *e = &s->ex[i];
 		struct feature_node *x = xcalloc((size_t)e->nfeats + 2,
 		    sizeof(*x));
 
@@ -490,37 +481,60 @@ emit_model(FILE *out, struct set *s, const char *name)
 		x[j].index = nvocab + 1;	/* the bias term */
 		x[j++].value = 1;
 		x[j].index = -1;
-		prob.x[i] = x;
-		prob.y[i] = e->label;
+		prob->x[i] = x;
+		prob->y[i] = e->label;
 	}
-	par.solver_type = s->solver;
-	par.C = TRAIN_C;
+}
+
+static void
+problem_free(struct problem *prob)
+{
+	int i;
+
+	for (i = 0; i < prob->l; i++)
+		free(prob->x[i]);
+	free(prob->x);
+	free(prob->y);
+}
+
+/* The solver's parameters for the set (destroy_param frees them). */
+static void
+params_of(const struct set *s, struct parameter *par)
+{
+	int i, k;
+
+	par->solver_type = s->solver;
+	par->C = TRAIN_C;
 	/* liblinear's own defaults: the dual solver stops at 0.1, the
 	 * primal at 0.01 (the dual at 0.01 took most of the build's
 	 * training time for no better answers) */
-	par.eps = s->solver == L2R_LR_DUAL ? 0.1 : 0.01;
+	par->eps = s->solver == L2R_LR_DUAL ? 0.1 : 0.01;
 	/* a rare intent is not drowned by a common one: each class's
 	 * errors weigh by the square root of its rarity */
-	par.nr_weight = s->nlabels;
-	par.weight_label = xcalloc((size_t)s->nlabels, sizeof(int));
-	par.weight = xcalloc((size_t)s->nlabels, sizeof(double));
+	par->nr_weight = s->nlabels;
+	par->weight_label = xcalloc((size_t)s->nlabels, sizeof(int));
+	par->weight = xcalloc((size_t)s->nlabels, sizeof(double));
 	for (k = 0; k < s->nlabels; k++) {
 		int count = 0;
 
 		for (i = 0; i < s->n; i++)
 			count += s->ex[i].label == k;
-		par.weight_label[k] = k;
-		par.weight[k] = count ? pow((double)s->n / (s->nlabels *
+		par->weight_label[k] = k;
+		par->weight[k] = count ? pow((double)s->n / (s->nlabels *
 		    count), CLASS_WEIGHT_POW) : 1;
 	}
-	if ((err = check_parameter(&prob, &par)) != NULL) {
-		fprintf(stderr, "intent_train: %s\n", err);
-		return -1;
-	}
-	set_print_string_function(quiet);
-	m = train(&prob, &par);
+}
 
-	/* sparse: for each feature its non-negligible class weights */
+/* Model m as C named name: sparse, each feature's non-negligible class
+ * weights, then the biases and the labels.  Returns how many weights
+ * it kept. */
+static int
+write_model(FILE *out, const struct set *s, const struct model *m,
+    const char *name)
+{
+	struct buf offs = {0}, cls = {0}, ws = {0};
+	int i, k, j, npairs = 0;
+
 	buf_printf(&offs, "0");
 	for (i = 0; i < nvocab; i++) {
 		for (k = 0; k < s->nlabels; k++) {
@@ -554,18 +568,43 @@ emit_model(FILE *out, struct set *s, const char *name)
 	fprintf(out, " };\nconst struct intent_model %s_builtin = {\n"
 	    "\t%d, %s_off, %s_cls, %s_w, %s_bias, %s_labels\n};\n\n", name,
 	    s->nlabels, name, name, name, name, name);
-	fprintf(stderr, "intent_train: %s: %d questions, %d labels, %d "
-	    "weights\n", name, s->n, s->nlabels, npairs);
-	for (i = 0; i < s->n; i++)
-		free(prob.x[i]);
-	free(prob.x);
-	free(prob.y);
-	free_and_destroy_model(&m);
-	destroy_param(&par);
 	buf_free(&offs);
 	buf_free(&cls);
 	buf_free(&ws);
-	return 0;
+	return npairs;
+}
+
+/* Trains one set and writes it as a model named name. */
+static int
+emit_model(FILE *out, struct set *s, const char *name)
+{
+	struct problem prob = {0};
+	struct parameter par = {0};
+	struct model *m;
+	const char *err;
+	int npairs, rc = -1;
+
+	if (s->n == 0 || s->nlabels < 2) {
+		fprintf(stderr, "intent_train: %s: too few labelled questions "
+		    "(%d, %d labels)\n", name, s->n, s->nlabels);
+		return -1;
+	}
+	problem_of(s, &prob);
+	params_of(s, &par);
+	if ((err = check_parameter(&prob, &par)) != NULL)
+		fprintf(stderr, "intent_train: %s\n", err);
+	else {
+		set_print_string_function(quiet);
+		m = train(&prob, &par);
+		npairs = write_model(out, s, m, name);
+		fprintf(stderr, "intent_train: %s: %d questions, %d labels, "
+		    "%d weights\n", name, s->n, s->nlabels, npairs);
+		free_and_destroy_model(&m);
+		rc = 0;
+	}
+	problem_free(&prob);
+	destroy_param(&par);
+	return rc;
 }
 
 /*

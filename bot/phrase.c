@@ -202,27 +202,14 @@ phrase_modifiers(struct answer *a, unsigned mods, const char *word)
 }
 
 void
-hl_format(const struct kb *kb, const struct kb_role *r, struct answer *a,
-    int brief)
+hl_format(const struct kb *kb, const struct kb_role *r, struct answer *a)
 {
-	int i;
-
 	fmt_text(a, "Role of the day: ");
 	fmt_strong(a, r->title);
 	fmt_text(a, " — ");
-	if (brief && r->figure == NULL) {
-		/* the same quote, with a shorter lead-in */
-		for (i = 0; i < r->nsrc && !r->src[i].pay.words; i++)
-			;
-		if (i < r->nsrc)
-			fmt_printf(a, "pay, in the %s's words: \"%s\"",
-			    r->src[i].source->label, r->src[i].pay.words);
-		else
-			phrase_pay(a, r);
-	} else
-		phrase_pay(a, r);
+	phrase_pay(a, r);
 	phrase_end_sentence(a);
 	fmt_text(a, "Key skills: ");
-	phrase_skill_names(a, kb, r, brief ? 2 : 3);
+	phrase_skill_names(a, kb, r, 3);
 	fmt_printf(a, ". %s", r->primary->summary);
 }

@@ -747,57 +747,66 @@ find_amounts(struct intent *q, const char *text)
 		q->e.cmp = CMP_BETWEEN;
 }
 
-void
-question_parse(struct index *ix, const char *text, size_t len,
-    struct intent *q)
+/* The currency the raw text names ("in euros", "€"): a modifier. */
+static void
+find_currency(struct intent *q, const char *text)
 {
-	int score[I_COUNT] = {0}, hits[Q_WORDS_MAX], i, k, n, best;
-	int low = 0, high = 0;
-	const struct cue *c;
-	const struct entities *e;
-	char *norm;
-	unsigned have;
-
-	memset(q, 0, sizeof(*q));
-	norm = text_norm(text, len);
-	q->norm = respell(ix, norm);
-	free(norm);
-	q->nwords = text_words(q->norm, q->words, Q_WORDS_MAX);
-	entities_find(ix, q, question_word);
-	e = &q->e;
 	if (question_currency(text)) {
-		if (e->mods == 0)
+		if (q->e.mods == 0)
 			snprintf(q->e.mod_word, sizeof(q->e.mod_word), "%s",
 			    question_currency(text));
 		q->e.mods |= MOD_CURRENCY;
 	}
-	find_amounts(q, text);
+}
 
-	/* cues, longest first at each word */
+/* Which ends of a range the cues found so far speak of. */
+struct ends_seen {
+	int	 low;
+	int	 high;
+};
+
+/* Cue c, found at a word: its weight for its intent (the heaviest of the
+ * word's cues so far is *strongest), its measure, the ends it names. */
+static void
+cue_apply(struct intent *q, const struct cue *c, int *score, int *strongest,
+    struct ends_seen *seen)
+{
+	score[c->kind] += c->weight;
+	q->cues |= 1ULL << c->kind;
+	if (c->weight > *strongest) {
+		*strongest = c->weight;
+		q->strong = c->kind;
+		q->strong_weight = c->weight;
+	}
+	if (c->measure)
+		q->measure = c->measure;
+	q->lowest |= c->lowest;
+	seen->low |= c->lowest || c->measure == PICK_MIN;
+	seen->high |= (c->kind == I_TOP && !c->lowest) ||
+	    c->measure == PICK_MAX;
+	q->mean |= c->measure == PICK_MID;
+	/* "the most and the least": both ends */
+	if ((c->kind == I_TOP && c->weight >= 3) ||
+	    (c->kind == I_SPREAD && c->weight >= 5))
+		q->ends |= c->lowest ? 2 : 1;
+}
+
+/* The cues, longest first at each word: their weights added to score,
+ * their words marked as the cues', both ends of a range and a mean. */
+static void
+read_cues(struct intent *q, int *score)
+{
+	struct ends_seen seen = { 0, 0 };
+	int hits[Q_WORDS_MAX], i, k, n;
+	const struct cue *c;
+
 	memset(hits, 0, sizeof(hits));
 	for (i = 0; i < q->nwords; i++) {
 		int longest = 0, strongest = q->strong_weight;
 
 		for (k = first_cue(q->words[i]); k >= 0; k = cue_next[k])
 			if ((n = phrase_at(q, i, (c = &cues[k])->phrase)) > 0) {
-				score[c->kind] += c->weight;
-				q->cues |= 1ULL << c->kind;
-				if (c->weight > strongest) {
-					strongest = c->weight;
-					q->strong = c->kind;
-					q->strong_weight = c->weight;
-				}
-				if (c->measure)
-					q->measure = c->measure;
-				q->lowest |= c->lowest;
-				low |= c->lowest || c->measure == PICK_MIN;
-				high |= (c->kind == I_TOP && !c->lowest) ||
-				    c->measure == PICK_MAX;
-				q->mean |= c->measure == PICK_MID;
-				/* "the most and the least": both ends */
-				if ((c->kind == I_TOP && c->weight >= 3) ||
-				    (c->kind == I_SPREAD && c->weight >= 5))
-					q->ends |= c->lowest ? 2 : 1;
+				cue_apply(q, c, score, &strongest, &seen);
 				if (n > longest)
 					longest = n;
 			}
@@ -807,15 +816,25 @@ question_parse(struct index *ix, const char *text, size_t len,
 		for (k = 0; k < hits[i]; k++)
 			if (!q->used[i + k])
 				q->used[i + k] = USED_CUE;
-	q->both_ends = low && high;
+	q->both_ends = seen.low && seen.high;
 	/* "the average of the min and max" (the guide's "average salary"
 	 * alone is no midpoint) */
 	for (i = 0; i < q->nwords && q->both_ends; i++)
 		q->mean |= strcmp(q->words[i], "average") == 0 ||
 		    strcmp(q->words[i], "avg") == 0 ||
 		    strcmp(q->words[i], "mean") == 0;
+}
 
-	/* what the entities say */
+/* The cued intents' scores with what the entities say: an intent whose
+ * needs they meet gains its fit, one whose needs cannot be met all but
+ * drops out. */
+static void
+fit_entities(const struct intent *q, int *score)
+{
+	const struct entities *e = &q->e;
+	unsigned have;
+	int k;
+
 	have = (e->nroles + e->nunknown > 0 ? NEED_ROLE : 0) |
 	    (e->nroles + e->nunknown >= 2 ? NEED_TWO : 0) |
 	    (e->nskills > 0 ? NEED_SKILL : 0) |
@@ -837,7 +856,16 @@ question_parse(struct index *ix, const char *text, size_t len,
 		score[I_TOP] += 1;
 	if (q->nwords > 2)
 		score[I_MORE] = 0;	/* "more" alone, not "pays more" */
-	best = I_NONE;
+}
+
+/* q->kind: the best score's intent, else what the entities alone
+ * suggest. */
+static void
+choose_kind(struct intent *q, const int *score)
+{
+	const struct entities *e = &q->e;
+	int k, best = I_NONE;
+
 	for (k = 1; k < I_COUNT; k++)
 		if (score[k] > score[best])
 			best = k;
@@ -858,8 +886,14 @@ question_parse(struct index *ix, const char *text, size_t len,
 	} else
 		q->cued = score[best];
 	q->kind = (enum intent_kind)best;
+}
 
-	/* what is left, for a passage search */
+/* What is left, for a passage search: no name, no stop word. */
+static void
+find_pwords(struct intent *q)
+{
+	int i, k;
+
 	for (i = 0; i < q->nwords; i++) {
 		if (q->used[i] == USED_ROLE || q->used[i] == USED_OTHER)
 			continue;
@@ -871,6 +905,29 @@ question_parse(struct index *ix, const char *text, size_t len,
 			continue;
 		q->pwords[q->npwords++] = q->words[i];
 	}
+}
+
+/* The message's words, what they name (entity.c), its amounts, its cues
+ * and from them its intent, and the words left for a passage search. */
+void
+question_parse(struct index *ix, const char *text, size_t len,
+    struct intent *q)
+{
+	int score[I_COUNT] = {0};
+	char *norm;
+
+	memset(q, 0, sizeof(*q));
+	norm = text_norm(text, len);
+	q->norm = respell(ix, norm);
+	free(norm);
+	q->nwords = text_words(q->norm, q->words, Q_WORDS_MAX);
+	entities_find(ix, q, question_word);
+	find_currency(q, text);
+	find_amounts(q, text);
+	read_cues(q, score);
+	fit_entities(q, score);
+	choose_kind(q, score);
+	find_pwords(q);
 }
 
 void

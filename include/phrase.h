@@ -48,9 +48,9 @@ void	phrase_readings(struct answer *, const struct entities *);
 void	phrase_not_covered(struct answer *, const char *what,
 	    const struct role_hit *, int nroles, const char *prefix);
 
-/* The daily post: one line, or a short HTML block; brief has a shorter
- * lead-in to quoted pay and two skills (for a line that must fit IRC). */
+/* The daily post: one line, or a short HTML block.  Formatted once; a
+ * line that must fit IRC is cut from it (highlight.c). */
 void	hl_format(const struct kb *, const struct kb_role *,
-	    struct answer *, int brief);
+	    struct answer *);
 
 #endif

@@ -7,6 +7,8 @@
  */
 #include <unistd.h>
 
+#include <ctype.h>
+
 #include "testutil.h"
 #include "highlight.h"
 
@@ -470,7 +472,8 @@ test_11_command_on_off_and_refusal(void **s)
 }
 
 /* What the IRC adapter receives: every role in one line of at most 400
- * bytes that still says what the job is; Matrix gets the whole text. */
+ * bytes that still says what the job is, cut from the text Matrix gets
+ * whole. */
 static void
 test_12_every_post_is_one_irc_line(void **s)
 {
@@ -517,6 +520,18 @@ test_12_every_post_is_one_irc_line(void **s)
 		assert_non_null(strstr(t, ". ") ? strstr(strstr(t,
 		    "Key skills: "), ". ") : NULL);
 		assert_has(mx_text, r->primary->summary);
+		/* one text, formatted once: the line is all of it, or its
+		 * beginning cut at a word */
+		if (strlen(mx_text) <= ANSWER_LINE_MAX)
+			assert_string_equal(t, mx_text);
+		else {
+			size_t n = strlen(t) - strlen("…");
+
+			assert_string_equal(t + n, "…");
+			assert_memory_equal(t, mx_text, n);
+			assert_true(mx_text[n] == ' ' || t[n - 1] == ' ' ||
+			    ispunct((unsigned char)t[n - 1]));
+		}
 		hl_free(h);
 	}
 }
