@@ -66,7 +66,8 @@ KB_SRC	 = $(KB_MODS:%=bot/%.c)
 # the commands: the table and its dispatch, their handlers, the answers
 CMD_MODS = cmd cmd_guide cmd_admin say_role say_list say_intent
 LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
-	   bot/router.c $(CMD_MODS:%=bot/%.c) \
+	   bot/router.c bot/address.c bot/recall.c bot/repair.c \
+	   bot/explain.c $(CMD_MODS:%=bot/%.c) \
 	   bot/numbers.c bot/question.c bot/entity.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
@@ -78,6 +79,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_share.c \
 	   bot/mx_e2ee.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
+	   test_address test_recall test_repair test_explain \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
 	   test_intent test_conversation test_sendq test_loop \
@@ -239,7 +241,8 @@ M_HL	 = $(M_FMT) $(M_STATE) loop tz highlight
 # reaches the highlights through the handle the core gives the router)
 M_SAY	 = $(M_QUESTION) $(M_FMT) answer prose numbers say_role say_list \
 	   say_intent
-M_ROUTER = $(M_SAY) cmd cmd_guide cmd_admin router
+M_ROUTER = $(M_SAY) cmd cmd_guide cmd_admin address repair recall explain \
+	   router
 MODS_test_text	   = $(M_TEXT)
 MODS_test_fmt	   = $(M_FMT)
 MODS_test_kb	   = $(M_ROUTER)
@@ -249,6 +252,10 @@ MODS_test_intent   = $(M_ROUTER)
 MODS_test_conversation = $(M_ROUTER)
 MODS_test_numbers  = $(M_ROUTER)
 MODS_test_router   = $(M_ROUTER)
+MODS_test_address  = $(M_ROUTER)
+MODS_test_recall   = $(M_ROUTER)
+MODS_test_repair   = $(M_ROUTER)
+MODS_test_explain  = $(M_ROUTER)
 MODS_test_commands = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy

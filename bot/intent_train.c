@@ -11,13 +11,16 @@
  * labelled "passage".  The guides teach the models their words too: each
  * sentence of the map its aspects and itself, each topic item's name its
  * topic's intent.  OUT.c gets both as sparse tables (intent.h).
- * Not part of the bot: it runs once per build, in about a second.
+ * Not part of the bot: it runs once per build, in about a second; the
+ * models train at once, one child process each (train_all).
  */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <linear.h>
@@ -642,6 +645,57 @@ emit_model(FILE *out, struct set *s, const char *name)
 	return 0;
 }
 
+/*
+ * Trains the three models at once, each in a child process writing to a
+ * temporary file of its own, then copies them to out in order: liblinear
+ * is single-threaded, and its solvers draw from rand(), so a child of its
+ * own (not a thread) keeps each model the same from one build to the
+ * next.  0, or -1 when a model could not be trained (its child said why).
+ */
+static int
+train_all(FILE *out)
+{
+	struct set *const sets[] = { &intents, &aspects, &sentences };
+	const char *const names[] = { "intent_model", "aspect_model",
+	    "sentence_model" };
+	enum { NSETS = sizeof(sets) / sizeof(sets[0]) };
+	FILE *tmp[NSETS] = {0};
+	pid_t pid[NSETS];
+	char chunk[BUFSIZ];
+	size_t n;
+	int i, status, rc = 0;
+
+	fflush(out);
+	fflush(stderr);
+	for (i = 0; i < NSETS; i++) {
+		if ((tmp[i] = tmpfile()) == NULL ||
+		    (pid[i] = fork()) == -1) {
+			fprintf(stderr, "intent_train: %s\n", strerror(errno));
+			pid[i] = -1;
+			rc = -1;
+			break;
+		}
+		if (pid[i] == 0) {
+			status = emit_model(tmp[i], sets[i], names[i]);
+			_exit(fflush(tmp[i]) == 0 && status == 0 ? 0 : 1);
+		}
+	}
+	for (i = 0; i < NSETS; i++)
+		if (tmp[i] != NULL && pid[i] > 0 &&
+		    (waitpid(pid[i], &status, 0) == -1 ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0))
+			rc = -1;
+	for (i = 0; i < NSETS && tmp[i] != NULL; i++) {
+		rewind(tmp[i]);
+		while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk),
+		    tmp[i])) > 0)
+			if (fwrite(chunk, 1, n, out) != n)
+				rc = -1;
+		fclose(tmp[i]);
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -693,9 +747,7 @@ main(int argc, char **argv)
 	    3);
 	emit_lexicon(out);
 	emit_vocab(out);
-	if (emit_model(out, &intents, "intent_model") == 0 &&
-	    emit_model(out, &aspects, "aspect_model") == 0 &&
-	    emit_model(out, &sentences, "sentence_model") == 0)
+	if (train_all(out) == 0)
 		rc = 0;
 	if (fclose(out) != 0)
 		rc = 1;

@@ -234,6 +234,8 @@ static const struct cue cues[] = {
 	{ "most", I_TOP, 2, 0, 0 }, { "richest", I_TOP, 3, 0, 0 },
 	{ "biggest", I_TOP, 2, 0, 0 }, { "rank", I_TOP, 3, 0, 0 },
 	{ "ranking", I_TOP, 3, 0, 0 }, { "lowest", I_TOP, 3, 0, 1 },
+	{ "rank them", I_TOP, CUE_SURE, 0, 0 }, { "rank all", I_TOP, CUE_SURE, 0, 0 },
+	{ "rank the", I_TOP, CUE_SURE, 0, 0 },
 	{ "least", I_TOP, 3, 0, 1 }, { "worst", I_TOP, 3, 0, 1 },
 	{ "cheapest", I_TOP, 3, 0, 1 }, { "bottom", I_TOP, 2, 0, 1 },
 	{ "top of the range", I_NONE, 0, PICK_MAX, 0 },

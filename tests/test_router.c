@@ -386,78 +386,6 @@ test_13_custom_prefix_and_nick(void **s)
 	F.rt = saved;
 }
 
-/* The answer in channel #c to text, with Matrix-like names ("" for
- * silence). */
-static const char *
-ask_named(const char *text, const char *const *names)
-{
-	struct message m = { .text = text, .len = strlen(text), .where = "n",
-	    .names = names };
-
-	if (!router_handle(F.rt, &m, (time_t)1790000000, &F.a))
-		return "";
-	return buf_str(&F.a.text);
-}
-
-static void
-test_14_addressing_start_end_mention(void **s)
-{
-	static const char *const passing[] = {
-		"I asked techpay yesterday about devops",
-		"my boss thinks techpay is wrong about sre pay",
-		"techpay's answer on sre pay was odd, wasn't it",
-		"mail me@techpay.org about sre pay",
-		"the techpay bot says sres make $140k, what do you think",
-	};
-	static const char *const names[] = { "Pay Bot", "@techpay:example.org",
-	    NULL };
-	const char *t;
-	size_t i;
-
-	(void)s;
-	/* first, after a greeting, last, or @ anywhere: answered */
-	t = "techpay, how much do sres make";
-	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
-	t = "ok techpay how much do sres make";
-	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
-	t = "how much do sres make techpay";
-	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
-	t = "how much do sres make, techpay?";
-	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
-	t = "how much do sres make TechPay :)";
-	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
-	t = "so how much do sres make @techpay, any idea";
-	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
-	/* the name is gone from what is parsed: no "techpay" role asked */
-	assert_lacks(F.a.text.s, "techpay");
-	/* the name in passing: not for the bot */
-	for (i = 0; i < sizeof(passing) / sizeof(passing[0]); i++)
-		if (*ask_where(passing[i], strlen(passing[i]), 0, "#c"))
-			fail_msg("answered \"%s\": %s", passing[i], F.a.text.s);
-	/* last but nothing asked: chatter */
-	t = "lol techpay";
-	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
-	/* private: everything is for the bot, the name anywhere */
-	assert_has(ask_where(passing[0], strlen(passing[0]), 1, "pm"),
-	    "DevOps");
-	t = "how much do sres make";
-	assert_has(ask_where(t, strlen(t), 1, "pm"), "$140,000");
-	/* other names (Matrix): the same rules, a user id is a mention */
-	assert_has(ask_named("Pay Bot: how much do sres make", names),
-	    "$140,000");
-	assert_has(ask_named("how much do sres make, pay bot?", names),
-	    "$140,000");
-	assert_has(ask_named("so @techpay:example.org how much do sres make",
-	    names), "$140,000");
-	assert_string_equal(ask_named("I told Pay Bot about sre pay", names),
-	    "");
-	/* the prefix is as it was: a command anywhere in the channel */
-	t = "!salary sre";
-	assert_has(ask_where(t, strlen(t), 0, "#c"), "$140,000");
-	t = "!unknowncommand techpay";
-	assert_string_equal(ask_where(t, strlen(t), 0, "#c"), "");
-}
-
 static void
 test_15_styled_and_lookalike_questions(void **s)
 {
@@ -603,18 +531,6 @@ test_17_look_alikes(void **s)
 	assert_lacks(a, "Top ");
 }
 
-/* The plain answer to text in where at now (private), "" for silence. */
-static const char *
-ask_at(const char *text, const char *where, time_t now, int owner)
-{
-	struct message m = { .text = text, .len = strlen(text),
-	    .where = where, .direct = 1, .owner = owner };
-
-	if (!router_handle(F.rt, &m, now, &F.a))
-		return "";
-	return buf_str(&F.a.text);
-}
-
 static void
 test_18_more_and_memory_expire(void **s)
 {
@@ -754,141 +670,6 @@ test_24_ranking_words(void **s)
 	assert_has(a, "DevOps Engineer");
 }
 
-/* Follow-ups that name nothing: words about pay ("money", "middle of
- * that", "what's that per hour", "how big is that gap") are about the
- * last answer's role; "same question for devops" keeps the aspect. */
-static void
-test_25_followups_fill_gaps(void **s)
-{
-	const time_t t0 = 1790000000;
-	const char *a;
-
-	(void)s;
-	assert_has(ask_at("techpay: whats a cloud solutions architect", "fg",
-	    t0, 0), "Cloud");
-	assert_has(ask_at("techpay: money", "fg", t0 + 1, 0), "$145,000");
-	assert_has(ask_at("techpay: sem range", "fg", t0 + 2, 0), "$170,000");
-	assert_has(ask_at("techpay: middle of that", "fg", t0 + 3, 0),
-	    "$200,000");
-	assert_has(ask_at("techpay: cybersecurity architect salary", "fg",
-	    t0 + 4, 0), "$220,000");
-	assert_has(ask_at("techpay: how big is that gap", "fg", t0 + 5, 0),
-	    "$65,000");
-	a = ask_at("techpay: why do sres earn so much", "fg", t0 + 6, 0);
-	assert_has(a, "competitive salaries");
-	a = ask_at("techpay: same question for devops", "fg", t0 + 7, 0);
-	assert_has(a, "DevOps enables that acceleration");
-}
-
-/* "the cloud one", "the other data job", "the architect one", "the
- * other one": one of the roles just talked about, or of the field. */
-static void
-test_26_pick_recent(void **s)
-{
-	const time_t t0 = 1790000000;
-
-	(void)s;
-	assert_has(ask_at("techpay: devops salary", "pr", t0, 0), "DevOps");
-	assert_has(ask_at("techpay: ok the cloud one", "pr", t0 + 1, 0),
-	    "Cloud Architect: $145,000");
-	assert_has(ask_at("techpay: tell me about the data scientist role",
-	    "pr", t0 + 2, 0), "Data Scientist");
-	assert_has(ask_at("techpay: the other data job", "pr", t0 + 3, 0),
-	    "Big Data Engineer");
-	assert_has(ask_at("techpay: which roles are in security", "pr",
-	    t0 + 4, 0), "Cybersecurity");
-	assert_has(ask_at("techpay: the architect one, what skills", "pr",
-	    t0 + 5, 0), "Cybersecurity Architect skills");
-	assert_has(ask_at("techpay: tell me about the ciso", "pr", t0 + 6, 0),
-	    "Chief Information Security Officer");
-	assert_has(ask_at("techpay: the other one", "pr", t0 + 7, 0),
-	    "Cybersecurity Architect");
-}
-
-/* One role and both ends of its range: how wide it is; "the average of
- * the min and max": its labelled midpoint (the guide's "average salary"
- * alone is not). */
-static void
-test_27_range_ends(void **s)
-{
-	const time_t t0 = 1790000000;
-	const char *a;
-
-	(void)s;
-	a = ask_at("techpay: gap between lowest and highest sre pay", "re",
-	    t0, 0);
-	assert_has(a, "$45,000 wide");
-	a = ask_at("techpay: ai product manager min to max difference", "re",
-	    t0 + 1, 0);
-	assert_has(a, "$60,000 wide");
-	a = ask_at("techpay: avg of the min and max for sre", "re", t0 + 2, 0);
-	assert_has(a, "Midpoint $162,500");
-	a = ask_at("techpay: whats the midpt of blockchain dev pay", "re",
-	    t0 + 3, 0);
-	assert_has(a, "Midpoint $170,000");
-	a = ask_at("techpay: whats the average salary for a devops engineer",
-	    "re", t0 + 4, 0);
-	assert_has(a, "$130,000");
-}
-
-/* A pay question naming nothing known but words the bot does not know
- * is about something not covered: never the overall range, never the
- * last role; chat filler is no subject; a skill's pay is no role's. */
-static void
-test_28_unknown_subject(void **s)
-{
-	const time_t t0 = 1790000000;
-	const char *a;
-
-	(void)s;
-	a = ask_at("techpay: scrum master pay", "us", t0, 0);
-	assert_has(a, "\"scrum master\" isn't covered");
-	assert_lacks(a, "$");
-	a = ask_at("techpay: how much do plumbers make", "us", t0 + 1, 0);
-	assert_has(a, "isn't covered");
-	assert_lacks(a, "$");
-	assert_has(ask_at("techpay: what do tech jobs pay", "us", t0 + 2, 0),
-	    "Salary ranges");
-	assert_has(ask_at("techpay: what does a blockchain dev do", "us",
-	    t0 + 3, 0), "Blockchain");
-	assert_has(ask_at("techpay: no i meant the pay", "us", t0 + 4, 0),
-	    "$140,000");
-	a = ask_at("techpay: sysadmin salary", "us", t0 + 5, 0);
-	assert_has(a, "don't cover pay for skills");
-	assert_has(a, "Site Reliability Engineer");
-}
-
-/* Small talk of one kind decides; help and the bot's name by phrase. */
-static void
-test_29_small_talk(void **s)
-{
-	const time_t t0 = 1790000000;
-
-	(void)s;
-	assert_has(ask_at("techpay: good morning", "st", t0, 0), "Hi!");
-	assert_has(ask_at("techpay: thanks a lot", "st", t0 + 1, 0),
-	    "welcome");
-	assert_has(ask_at("techpay: give me some example questions", "st",
-	    t0 + 2, 0), "!salary");
-	assert_has(ask_at("techpay: whats ur name", "st", t0 + 3, 0),
-	    "I'm techpay");
-}
-
-/* Bonuses and equity of a named role: its own sentence when the guides
- * have one, else the general advice. */
-static void
-test_30_role_tips(void **s)
-{
-	const time_t t0 = 1790000000;
-
-	(void)s;
-	assert_has(ask_at("techpay: do engineering managers get bonuses",
-	    "rt", t0, 0), "performance-based bonuses");
-	assert_has(ask_at("techpay: do ai research scientists get equity",
-	    "rt", t0 + 1, 0), "equity packages");
-	assert_has(ask_at("techpay: do devops engineers get equity", "rt",
-	    t0 + 2, 0), "stock grants");
-}
 
 static void
 test_19_echo_once(void **s)
@@ -974,7 +755,6 @@ main(void)
 		cmocka_unit_test(test_11_more_per_conversation),
 		cmocka_unit_test(test_12_hostile_input),
 		cmocka_unit_test(test_13_custom_prefix_and_nick),
-		cmocka_unit_test(test_14_addressing_start_end_mention),
 		cmocka_unit_test(test_15_styled_and_lookalike_questions),
 		cmocka_unit_test(test_16_readings),
 		cmocka_unit_test(test_17_look_alikes),
@@ -982,12 +762,6 @@ main(void)
 		cmocka_unit_test(test_22_nothing_more_said_once),
 		cmocka_unit_test(test_23_field_compared),
 		cmocka_unit_test(test_24_ranking_words),
-		cmocka_unit_test(test_25_followups_fill_gaps),
-		cmocka_unit_test(test_26_pick_recent),
-		cmocka_unit_test(test_27_range_ends),
-		cmocka_unit_test(test_28_unknown_subject),
-		cmocka_unit_test(test_29_small_talk),
-		cmocka_unit_test(test_30_role_tips),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),

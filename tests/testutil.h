@@ -90,6 +90,18 @@ ask(const char *text)
 	return ask_where(text, strlen(text), 1, "test");
 }
 
+/* The plain answer to text in where at now (private), "" for silence. */
+static inline const char *
+ask_at(const char *text, const char *where, time_t now, int owner)
+{
+	struct message m = { .text = text, .len = strlen(text),
+	    .where = where, .direct = 1, .owner = owner };
+
+	if (!router_handle(F.rt, &m, now, &F.a))
+		return "";
+	return buf_str(&F.a.text);
+}
+
 /* Case-insensitive substring test. */
 static inline int
 contains(const char *hay, const char *needle)
