@@ -8,9 +8,7 @@
  * each question exactly as the bot does (question_parse, the knowledge
  * in KNOWLEDGE_DIR), and trains an L2-regularised logistic regression
  * with liblinear for the intent, and one for the aspect of the questions
- * labelled "passage".  The guides teach the models their words too: each
- * sentence of the map its aspects and itself, each topic item's name its
- * topic's intent.  OUT.c gets both as sparse tables (intent.h).
+ * labelled "passage".  OUT.c gets both as sparse tables (intent.h).
  * Not part of the bot: it runs once per build, in about a second; the
  * models train at once, one child process each (train_all).
  */
@@ -71,21 +69,7 @@ static struct intent_lexicon lexicon = { 0, (const char *const *)lex_from,
 struct reading {
 	struct example	*e;
 	int		 terms;
-	int		 words_only;	/* a topic item's words, without what
-					 * its shortness or its ends say */
 };
-
-/* Feature f says what the message is as a whole (its length, the roles
- * it names, its first and last word), not what its words are. */
-static int
-of_the_message(const char *f)
-{
-	size_t n = strlen(f);
-
-	return strncmp(f, "e:n", 3) == 0 || strncmp(f, "e:r", 3) == 0 ||
-	    strncmp(f, "b:^_", 4) == 0 || (strncmp(f, "b:", 2) == 0 &&
-	    n >= 2 && strcmp(f + n - 2, "_$") == 0);
-}
 
 static void
 add_feature(const char *f, void *arg)
@@ -95,8 +79,6 @@ add_feature(const char *f, void *arg)
 
 	if (!r->terms && strncmp(f, INTENT_TERM ":", sizeof(INTENT_TERM)) ==
 	    0)
-		return;
-	if (r->words_only && of_the_message(f))
 		return;
 
 	if (e->nfeats == e->cap) {
@@ -124,11 +106,8 @@ label_of(struct set *s, const char *name)
 	return s->nlabels++;
 }
 
-/* An example of label in s; words_only: of its words alone (a topic's
- * item, not a message). */
 static void
-add_example_as(struct set *s, const struct intent *q, const char *label,
-    int words_only)
+add_example(struct set *s, const struct intent *q, const char *label)
 {
 	struct example *e;
 	struct reading r;
@@ -142,14 +121,7 @@ add_example_as(struct set *s, const struct intent *q, const char *label,
 	e->label = label_of(s, label);
 	r.e = e;
 	r.terms = s == &sentences;
-	r.words_only = words_only;
 	intent_features(q, &lexicon, add_feature, &r);
-}
-
-static void
-add_example(struct set *s, const struct intent *q, const char *label)
-{
-	add_example_as(s, q, label, 0);
 }
 
 static int
@@ -274,55 +246,6 @@ add_sentences(const struct kb *kb, struct index *ix)
 		sentence_label(kb, k, lab, sizeof(lab));
 		add_example(&sentences, &q, lab);
 		question_free(&q);
-	}
-}
-
-/* The intent that asks for a topic of this kind (topics.json). */
-static const struct {
-	const char	*kind, *intent;
-} topic_intents[] = {
-	{ "market-skills", "keyskills" },
-	{ "meta-skills", "metaskills" },
-	{ "negotiation", "tips" },
-	{ "conclusion", "conclusions" },
-};
-
-/* An example of intent: a topic item's name, its words alone. */
-static void
-add_topic_example(struct index *ix, const char *intent, const char *name)
-{
-	struct intent q;
-
-	question_parse(ix, name, strlen(name), &q);
-	add_example_as(&intents, &q, intent, 1);
-	question_free(&q);
-}
-
-/*
- * The topics' own words teach the intent model what each list is about:
- * "signing bonuses" or "professional development funds" ask for the
- * negotiation list, "systems thinking" for the meta skills, as the
- * sentences teach the aspect model theirs.  Each item's name is one
- * example of its topic's intent; its words only, not its length or its
- * ends ("and frontend" is no less a follow-up for being short as "Cloud
- * Security" is).  The item's text and the topic's title as well were no
- * better (make cv: topics 71.9 and 72.3 against 73.4 with names only).
- */
-static void
-add_topics(const struct kb *kb, struct index *ix)
-{
-	const struct kb_topic *t;
-	size_t k, n = sizeof(topic_intents) / sizeof(topic_intents[0]);
-	int i, j;
-
-	for (i = 0; i < kb->ntopics; i++) {
-		t = &kb->topics[i];
-		for (k = 0; k < n && strcmp(t->kind, topic_intents[k].kind);
-		    k++)
-			;
-		for (j = 0; k < n && j < t->nitems; j++)
-			add_topic_example(ix, topic_intents[k].intent,
-			    t->items[j].name);
 	}
 }
 
@@ -735,7 +658,6 @@ main(int argc, char **argv)
 		if (read_file(ix, argv[i]) == -1)
 			goto out;
 	add_sentences(kb, ix);
-	add_topics(kb, ix);
 	if ((out = fopen(argv[1], "w")) == NULL) {
 		fprintf(stderr, "intent_train: %s: %s\n", argv[1],
 		    strerror(errno));
