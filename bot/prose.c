@@ -26,6 +26,13 @@
 #define PROSE_TOP	8	/* sentences the model names, at most */
 #define PROSE_MIN	0.5	/* below this nothing fits */
 #define PROSE_TIER	0.4	/* what a sentence of a near subject loses */
+#define TIER_OFF_FIELD	3	/* a field's question, another subject's
+				 * sentence: "how is ai changing
+				 * cybersecurity" names the AI field, and the
+				 * answer is a security sentence; a field's
+				 * word is too loose a subject to exclude
+				 * (make cv: prose +0.6, topics +0.4; 2 and 5
+				 * tiers did less) */
 #define PROSE_SHORT	60	/* bytes: a shorter sentence comes with its line */
 #define PAY_WORDS_P	0.15	/* a pay question this likely a prose one
 				 * gets the guide's words on that pay too */
@@ -155,7 +162,8 @@ sentence_p(const struct kb *kb, const struct intent *q, double *sp)
 }
 
 /* Sentence k is about what the question is: its role, else the role's
- * category (1: a second choice), or anything when nothing is named. */
+ * category (1: a second choice); its category, else a role of it (1),
+ * else any other a few tiers down; or anything when nothing is named. */
 static int
 prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
     int cat)
@@ -166,7 +174,7 @@ prose_subject(const struct cmd_ctx *c, const struct kb_sentence *k, int role,
 		    c->kb->roles[role].category ? 1 : -1;
 	if (cat >= 0)
 		return k->category == cat ? 0 : k->role >= 0 &&
-		    c->kb->roles[k->role].category == cat ? 1 : -1;
+		    c->kb->roles[k->role].category == cat ? 1 : TIER_OFF_FIELD;
 	return k->role < 0 ? 0 : 1;
 }
 
