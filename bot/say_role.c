@@ -8,6 +8,7 @@
  * figures come from kb_pay, words are quoted, and a role the guides do
  * not cover is said to be not covered, never answered by a look-alike.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -303,6 +304,61 @@ guide_label(const struct kb *kb, int guide)
 	return guide == 2 ? "dated guide" : "undated guide";
 }
 
+/* The word of a two-word title that names the field ("DevOps" of DevOps
+ * Engineer, "Blockchain" of Blockchain Developer) into w; 0 when the
+ * title has another shape (a longer title's words say less alone). */
+static int
+title_word(const struct kb_role *r, char *w, size_t size)
+{
+	const char *sp = strchr(r->title, ' ');
+	size_t n;
+
+	if (sp == NULL || strchr(sp + 1, ' ') != NULL ||
+	    (n = (size_t)(sp - r->title)) < 4 || n >= size)
+		return 0;
+	memcpy(w, r->title, n);
+	w[n] = '\0';
+	return 1;
+}
+
+/* text has w as a whole word, as written. */
+static int
+has_word(const char *text, const char *w)
+{
+	size_t n = strlen(w);
+	const char *p;
+
+	for (p = strstr(text, w); p; p = strstr(p + 1, w))
+		if ((p == text || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]))
+			return 1;
+	return 0;
+}
+
+/* A guide without the role may still name its field: "what does the
+ * first guide say about devops" gets its "DevOps Practices" line. */
+static void
+guide_mentions(struct cmd_ctx *c, const struct kb_role *r, int guide,
+    struct answer *a)
+{
+	const struct kb_sentence *k;
+	char w[64];
+	int i;
+
+	if (!title_word(r, w, sizeof(w)))
+		return;
+	for (i = 0; i < c->kb->nsentences; i++) {
+		k = &c->kb->sentences[i];
+		if ((k->source->year != 0) != (guide == 2) ||
+		    !has_word(k->text, w))
+			continue;
+		fmt_printf(a, " It names %s at line %d: \"%s\"", w, k->line,
+		    k->text);
+		said_cite_line(c, k->source, k->text, k->line);
+		return;
+	}
+}
+
 /*
  * "what does the older guide say about cloud architects": the role as
  * that guide has it, what it is and its pay (words or figure); or that
@@ -321,6 +377,7 @@ say_in_guide(struct cmd_ctx *c, const struct kb_role *r, int guide,
 		fmt_strong(a, r->title);
 		fmt_printf(a, " isn't in the %s; only the %s has it.",
 		    guide_label(c->kb, guide), guide_label(c->kb, 3 - guide));
+		guide_mentions(c, r, guide, a);
 		return;
 	}
 	fmt_printf(a, "The %s on ", s->source->label);

@@ -80,6 +80,11 @@ test_04_guide(void **s)
 	a = TALK("!salary devops", "what about it in the other guide");
 	assert_has(a, "isn't in the undated guide");
 	assert_lacks(a, "$130,000");
+	/* the guide without the role names its field: that line */
+	assert_has(a, "\"DevOps Practices: Streamlining");
+	a = TALK("what does the older guide say about blockchain devs");
+	assert_has(a, "isn't in the undated guide");
+	assert_lacks(a, "It names");
 }
 
 /* 5 three roles are compared, none dropped; "those" are the last ones */
