@@ -210,6 +210,12 @@ repair_fall_back(struct intent *q, const struct kb *kb)
 		 * "ds vs ai pm roles explained": what tells them apart */
 		if (named > 0)
 			q->kind = named == 1 ? I_ROLE : I_DIFFERENCE;
+		/* "list all roles with their pay": each with its figure,
+		 * a ranking of them all */
+		else if (q->cues & 1ULL << I_SALARY) {
+			q->kind = I_TOP;
+			e->count = Q_COUNT_ALL;
+		}
 		break;
 	case I_NEEDS:
 		if (e->nroles == 0)

@@ -359,6 +359,8 @@ test_15_router_parts(void **s)
 	    0);
 	assert_has(a, "Site Reliability Engineer");
 	assert_has(a, "DevOps Engineer");
+	a = ask_at("techpay: list all roles with their pay", "pt", t0 + 4, 0);
+	assert_has(a, "Top 10 by midpoint");
 	a = ask_at("techpay: which role earns the most in security and which "
 	    "in cloud", "pt", t0 + 3, 0);
 	assert_has(a, "Highest in Cybersecurity");
