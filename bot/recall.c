@@ -397,6 +397,25 @@ rule_compare_last(struct fill *f)
 			add_role_once(e, last->roles[i]);
 }
 
+#define SHORT_FOLLOWUP_WORDS 4	/* "and at the bottom" */
+
+/* "whats the difference at the top", "and the bottoms" after two roles
+ * were compared: the comparison again, by that end */
+static void
+rule_measure_after_compare(struct fill *f)
+{
+	struct intent *q = f->q;
+
+	if (f->last->kind == I_COMPARE && f->last->nroles >= 2 &&
+	    f->named == 0 && !repair_names_subject(&q->e) &&
+	    q->measure != PICK_DEFAULT && q->e.amount == 0 &&
+	    (q->kind == I_PASSAGE || q->kind == I_DATA || q->kind == I_SALARY ||
+	    q->kind == I_RANGE || q->kind == I_DIFFERENCE ||
+	    /* "and at the bottom": short, of those two, not all */
+	    (q->kind == I_TOP && q->nwords <= SHORT_FOLLOWUP_WORDS)))
+		q->kind = I_COMPARE;
+}
+
 /* "what else matches": the skills asked about last */
 static void
 rule_last_skills(struct fill *f)
@@ -422,6 +441,7 @@ static void (*const rules[])(struct fill *) = {
 	rule_modifier_alone,	/* "in euros?" */
 	rule_passage_context,	/* "why tho" */
 	rule_last_roles,	/* "how much do they make" */
+	rule_measure_after_compare, /* "the difference at the top" */
 	rule_compare_last,	/* "which of those three" */
 	rule_last_skills,	/* "what else matches" */
 };

@@ -207,6 +207,26 @@ test_09_router_pick_recent(void **s)
 	    "Cybersecurity Architect");
 }
 
+/* After two roles are compared, an end of the range asked alone is the
+ * comparison again by that end, not every role's ranking. */
+static void
+test_10_router_measure_after_compare(void **s)
+{
+	const time_t t0 = 1790000000;
+	const char *a;
+
+	(void)s;
+	assert_has(ask_at("techpay: ml engineer vs data scientist pay", "mc",
+	    t0, 0), "Midpoints");
+	a = ask_at("techpay: whats the difference per year at the top", "mc",
+	    t0 + 1, 0);
+	assert_has(a, "Highest top of range: Machine Learning Engineer");
+	assert_has(a, "$30,000 more");
+	a = ask_at("techpay: and at the bottom", "mc", t0 + 2, 0);
+	assert_has(a, "Lowest bottom of range: Data Scientist");
+	assert_lacks(a, "DevOps");
+}
+
 int
 main(void)
 {
@@ -220,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_07_which_of_those),
 		cmocka_unit_test(test_08_router_followups_fill_gaps),
 		cmocka_unit_test(test_09_router_pick_recent),
+		cmocka_unit_test(test_10_router_measure_after_compare),
 	};
 
 	return cmocka_run_group_tests_name("recall", t, fixture_setup,
