@@ -30,19 +30,47 @@
 #define DECLINE_REASON	"Sorry, I only accept invites from the people " \
 	"who run me. Ask them to invite me, or to let you invite me."
 
-/* A direct chat: the invite said is_direct (as clients do for DMs).  A
- * room of two is not enough: people make small rooms with a bot too. */
+/* A count kept for room (on_members), or -1. */
+static long
+room_count(struct mx *x, const char *what, const char *room)
+{
+	char key[MX_KEY_MAX], *v, *end;
+	long n = -1;
+
+	mx_room_key(key, sizeof(key), what, room);
+	if ((v = mx_batch_get(x, key)) != NULL) {
+		n = strtol(v, &end, 10);
+		if (*end != '\0' || n < 0)
+			n = -1;
+	}
+	free(v);
+	return n;
+}
+
+/*
+ * A direct chat: the invite said is_direct (as clients do for DMs), and
+ * no third person has joined or been invited since.  A room of two is
+ * not enough: people make small rooms with a bot too.  A DM that became
+ * a group is a group: "see you at lunch" there is for the others, and
+ * the bot wants to be addressed.
+ */
 static int
 is_direct(struct mx *x, const char *room)
 {
 	char key[MX_KEY_MAX], *d;
+	long joined, invited;
 	int direct;
 
 	mx_room_key(key, sizeof(key), "direct", room);
 	d = mx_batch_get(x, key);
 	direct = d && strcmp(d, "1") == 0;
 	free(d);
-	return direct;
+	if (!direct)
+		return 0;
+	joined = room_count(x, "joined", room);
+	invited = room_count(x, "invited", room);
+	return (joined < 0 ? 0 : joined) + (invited < 0 ? 0 : invited) <=
+	    MX_DIRECT_PEOPLE;
 }
 
 /* A creator of a version 12 room, or a moderator: power level 50 or
@@ -323,6 +351,24 @@ on_power_levels(const char *room, const char *json, void *ctx)
 }
 
 static void
+on_members(const char *room, long joined, long invited, void *ctx)
+{
+	struct mx *x = ctx;
+	char key[MX_KEY_MAX], n[24];
+
+	if (joined >= 0) {
+		mx_room_key(key, sizeof(key), "joined", room);
+		snprintf(n, sizeof(n), "%ld", joined);
+		mx_batch_set(x, key, n);
+	}
+	if (invited >= 0) {
+		mx_room_key(key, sizeof(key), "invited", room);
+		snprintf(n, sizeof(n), "%ld", invited);
+		mx_batch_set(x, key, n);
+	}
+}
+
+static void
 on_creators(const char *room, const char *ids, void *ctx)
 {
 	struct mx *x = ctx;
@@ -384,7 +430,7 @@ on_device_lists(const cJSON *changed, const cJSON *left, void *ctx)
 const struct mxsync_cb mx_sync_cb = {
 	on_message, on_invite, on_removed, on_encrypted, on_power_levels,
 	on_creators, on_encrypted_event, on_to_device, on_key_counts,
-	on_device_lists
+	on_device_lists, on_members
 };
 
 /* A decrypted event, read as if the sync had brought it in clear. */

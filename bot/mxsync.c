@@ -247,13 +247,31 @@ membership(const char *room, const cJSON *events, const char *self,
 	}
 }
 
+/* A count of the summary, -1 when absent or not a count. */
+static long
+count_of(const cJSON *summary, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(summary, key);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e9)
+		return -1;
+	return (long)v->valuedouble;
+}
+
 static void
 joined(const char *room, const cJSON *r, const char *self,
     const struct mxsync_cb *cb, void *ctx)
 {
-	const cJSON *tl, *st, *evs, *ev;
+	const cJSON *tl, *st, *evs, *ev, *sum;
+	long nj, ni;
 	int i = -1, join;
 
+	if (cb->members && (sum = json_obj(r, "summary")) != NULL) {
+		nj = count_of(sum, "m.joined_member_count");
+		ni = count_of(sum, "m.invited_member_count");
+		if (nj >= 0 || ni >= 0)
+			cb->members(room, nj, ni, ctx);
+	}
 	if ((st = json_obj(r, "state")) != NULL &&
 	    (evs = json_arr(st, "events")))
 		membership(room, evs, self, cb, ctx);

@@ -42,6 +42,7 @@
 #define MX_ROOM_MAX	32	/* answers queued for one room: many
 				 * senders cannot fill MX_OUT_MAX either */
 #define MX_RETRY_SOON_MS 1000	/* a send's first retry after a 5xx */
+#define MX_DIRECT_PEOPLE 2	/* a DM: the asker and the bot */
 #define MX_KEY_MAX	300	/* a room key: "what:!room:server" */
 
 

@@ -61,6 +61,11 @@ struct mxsync_cb {
 	 * longer share a room with (arrays of user ids, NULL when none). */
 	void	(*device_lists)(const cJSON *changed, const cJSON *left,
 		    void *ctx);
+	/* A joined room's summary: the people joined and invited, us
+	 * included; -1 for a count it left out.  The server sends a count
+	 * when it changes (lazy-loaded members): the last one holds. */
+	void	(*members)(const char *room_id, long joined, long invited,
+		    void *ctx);
 };
 
 /*

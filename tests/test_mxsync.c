@@ -18,6 +18,8 @@ struct seen {
 	char	 body[256], room[64], sender[64], thread[64], event[64];
 	int	 mentions, direct;
 	char	 membership[16];
+	int	 nmembers;
+	long	 joined, invited;
 };
 
 static void
@@ -87,8 +89,19 @@ on_creators(const char *room, const char *ids, void *ctx)
 	snprintf(s->creators, sizeof(s->creators), "%s", ids);
 }
 
+static void
+on_members(const char *room, long joined, long invited, void *ctx)
+{
+	struct seen *s = ctx;
+
+	snprintf(s->room, sizeof(s->room), "%s", room);
+	s->nmembers++;
+	s->joined = joined;
+	s->invited = invited;
+}
+
 static const struct mxsync_cb cb = { on_msg, on_inv, on_rem, on_enc,
-	on_pl, on_creators, NULL, NULL, NULL, NULL };
+	on_pl, on_creators, NULL, NULL, NULL, NULL, on_members };
 
 /* Parses a sync with one joined room "!r:hs" whose timeline is events. */
 static struct seen
@@ -689,6 +702,50 @@ test_16_e2ee_parts_before_rooms(void **st)
 	cJSON_Delete(clear);
 }
 
+/* Parses a sync whose one joined room "!r:hs" has summary. */
+static struct seen
+summary(const char *sum)
+{
+	struct seen s;
+	char json[512], err[128], *next;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(json, sizeof(json), "{\"next_batch\":\"s2\",\"rooms\":"
+	    "{\"join\":{\"!r:hs\":{\"summary\":%s}}}}", sum);
+	next = mxsync_parse(json, strlen(json), SELF, &cb, &s, NULL, err,
+	    sizeof(err));
+	assert_non_null(next);
+	free(next);
+	return s;
+}
+
+/* The room summary's counts (a DM that became a group), each -1 when
+ * left out or not a count; no summary, no call. */
+static void
+test_17_room_summary_counts(void **st)
+{
+	struct seen s;
+
+	(void)st;
+	s = summary("{\"m.joined_member_count\":3,"
+	    "\"m.invited_member_count\":1,\"m.heroes\":[\"@a:hs\"]}");
+	assert_int_equal(s.nmembers, 1);
+	assert_string_equal(s.room, "!r:hs");
+	assert_int_equal(s.joined, 3);
+	assert_int_equal(s.invited, 1);
+	s = summary("{\"m.joined_member_count\":2}");
+	assert_int_equal(s.nmembers, 1);
+	assert_int_equal(s.joined, 2);
+	assert_int_equal(s.invited, -1);
+	s = summary("{\"m.joined_member_count\":\"3\","
+	    "\"m.invited_member_count\":-4}");
+	assert_int_equal(s.nmembers, 0);
+	s = summary("{}");
+	assert_int_equal(s.nmembers, 0);
+	s = summary("[]");
+	assert_int_equal(s.nmembers, 0);
+}
+
 int
 main(void)
 {
@@ -709,6 +766,7 @@ main(void)
 		cmocka_unit_test(test_14_too_many_values_refused_unparsed),
 		cmocka_unit_test(test_15_filter_has_event_fields),
 		cmocka_unit_test(test_16_e2ee_parts_before_rooms),
+		cmocka_unit_test(test_17_room_summary_counts),
 	};
 
 	return cmocka_run_group_tests_name("mxsync", t, NULL, NULL);

@@ -58,7 +58,18 @@ creators(const char *r, const char *ids, void *ctx)
 	sink += strlen(r) + strlen(ids);
 }
 
-static const struct mxsync_cb cb = { msg, inv, rem, enc, pl, creators };
+static void
+members(const char *r, long joined, long invited, void *ctx)
+{
+	(void)ctx;
+	if (joined < -1 || invited < -1)
+		abort();
+	sink += strlen(r);
+}
+
+static const struct mxsync_cb cb = { .message = msg, .invite = inv,
+	.removed = rem, .encrypted = enc, .power_levels = pl,
+	.creators = creators, .members = members };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

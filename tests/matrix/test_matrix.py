@@ -1448,6 +1448,57 @@ class T16Discovery(unittest.TestCase):
                 site.close()
 
 
+class T17Groups(RoomCase):
+    """Issue 22 item 4: a DM that becomes a group wants to be addressed;
+    acknowledgements in a DM get a short reply or none."""
+
+    def test_01_acknowledgements_in_a_dm_are_short(self):
+        dm = self.alice.create_room(is_direct=True)
+        self.assertTrue(wait_for(lambda: self.alice.joined(dm), 15))
+        q = self.alice.send(dm, "what does a data scientist earn?")
+        self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                         self.bot.logtext()[-2000:])
+        for word in ("ok", "cool", "lol", "\U0001F44D", "bye"):
+            e = self.alice.send(dm, word)
+            self.alice.pump(1.5)
+            ans = self.alice.answers(to=e)
+            self.assertLessEqual(len(ans), 1, word)
+            for a in ans:
+                self.assertLess(len(a["content"]["body"]), 80,
+                                (word, a["content"]["body"]))
+                self.assertNotIn("not covered", a["content"]["body"])
+
+    def test_02_a_dm_that_becomes_a_group_wants_to_be_addressed(self):
+        bob = Person("@bob:localhost", "bob-pw")
+        try:
+            dm = self.alice.create_room(is_direct=True)
+            self.assertTrue(wait_for(lambda: self.alice.joined(dm), 15))
+            q = self.alice.send(dm, "how much does an sre make?")
+            self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                             self.bot.logtext()[-2000:])
+            r = self.alice.run(self.alice.c.room_invite(dm, bob.user))
+            self.assertIsInstance(r, nio.RoomInviteResponse)
+            r = bob.run(bob.c.join(dm))
+            self.assertIsInstance(r, nio.JoinResponse)
+            self.assertTrue(wait_for(lambda: self.alice.joined(
+                dm, bob.user), 10))
+            time.sleep(1)       # the bot's sync brings the new summary
+            chat = self.alice.send(dm, "see you at lunch")
+            q = self.alice.send(dm, "techpay: what skills does devops need?")
+            self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                             self.bot.logtext()[-2000:])
+            self.alice.pump(1)
+            self.assertEqual(self.alice.answers(to=chat), [])
+            # bob leaves: a DM again, no name needed
+            bob.run(bob.c.room_leave(dm))
+            time.sleep(1.5)
+            q = self.alice.send(dm, "and for a data engineer?")
+            self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                             self.bot.logtext()[-2000:])
+        finally:
+            bob.close()
+
+
 class E2EPerson(Person):
     """Someone with a real E2EE device: matrix-nio's e2e extra (vodozemac)
     and a store of its own, so what it sends in an encrypted room is
