@@ -29,6 +29,7 @@
 
 #include <openssl/evp.h>
 
+#include "json.h"
 #include "log.h"
 #include "matrix_int.h"
 #include "policy.h"
@@ -385,6 +386,8 @@ static void
 out_free(struct out *o)
 {
 	free(o->e2ee_room);
+	free(o->reply_of);
+	free(o->thread);
 	free(o->method);
 	free(o->path);
 	free(o->body);
@@ -417,12 +420,37 @@ mx_out_push(struct mx *x, const char *method, struct buf *path, char *body,
 		o->ev->refs++;
 	o->who = x->cur_who ? xstrdup(x->cur_who) : NULL;
 	o->e2ee_room = x->cur_e2ee ? xstrdup(x->cur_e2ee) : NULL;
+	o->reply_of = x->cur_reply_of ? xstrdup(x->cur_reply_of) : NULL;
+	o->thread = x->cur_thread ? xstrdup(x->cur_thread) : NULL;
 	q = roomq_get(x, room);
 	free(room);
 	*q->tail = o;
 	q->tail = &o->next;
 	x->nout++;
 	mx_out_kick(x);
+}
+
+/*
+ * An answer the server took: its event id is kept with the question's,
+ * so that an edit or a redaction of the question reaches the answer and
+ * a reply to the answer is known to be for us.  Kept before the question
+ * is marked handled (out_done): a crash between the two answers again,
+ * under the same transaction id, which the server ignores.
+ */
+static void
+keep_reply(struct mx *x, const struct out *o, const struct http_result *r)
+{
+	cJSON *j;
+	const char *id;
+
+	if (o->reply_of == NULL || (j = mx_parse_small(r)) == NULL)
+		return;
+	if ((id = json_str(j, "event_id")) != NULL &&
+	    state_reply_put(x->m->st, x->scope, o->reply_of, id, o->thread) ==
+	    -1)
+		log_error("matrix %s: the answer to %s was not saved; an edit "
+		    "of it will be answered anew", x->cf.name, o->reply_of);
+	cJSON_Delete(j);
 }
 
 /* The head of q is done, accepted or refused for good. */
@@ -477,6 +505,7 @@ on_out_done(const struct http_result *r, void *ctx)
 	x->inflight[o->lane]--;
 	if (r->status >= 200 && r->status < 300) {
 		log_debug("matrix %s: %s: sent", x->cf.name, o->what);
+		keep_reply(x, o, r);
 		out_done(x, q);
 	} else if (r->status == 429 || r->status == 401 || r->status == 0 ||
 	    r->status >= 500) {

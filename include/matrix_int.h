@@ -92,6 +92,9 @@ struct out {
 	struct evref	*ev;		/* NULL: answers no event */
 	char		*who;		/* the asker answered, or NULL */
 	char		*e2ee_room;	/* an answer to encrypt there first */
+	char		*reply_of;	/* the question it answers: its event
+					 * id is kept (state_reply_put) */
+	char		*thread;	/* the thread it goes to, or NULL */
 	struct out	*next;
 };
 
@@ -139,6 +142,8 @@ struct mx {
 	struct evref		*cur_ev;	/* on_message's, for out_push */
 	const char		*cur_who;	/* its sender, likewise */
 	const char		*cur_e2ee;	/* its room, when encrypted */
+	const char		*cur_reply_of;	/* the question answered */
+	const char		*cur_thread;	/* its thread */
 	struct mxe		*e2ee;		/* encryption = yes, once signed in */
 	char			*device_id;	/* from whoami */
 	int			 stopping;

@@ -267,7 +267,7 @@ class T01Talking(RoomCase):
         self.assertEqual(rel["event_id"], root)
         self.assertEqual(rel["m.in_reply_to"]["event_id"], q)
 
-    def test_06_notices_edits_ignored_fallback_stripped(self):
+    def test_06_notices_ignored_edit_read_fallback_stripped(self):
         n = self.alice.send(self.room, "!salary sre", msgtype="m.notice")
         orig = self.alice.send(self.room, "plain words")
         e = self.alice.send(self.room, "* !salary sre", relates={
@@ -280,9 +280,15 @@ class T01Talking(RoomCase):
         ans = self.alice.wait_answers(1, to=r)
         self.assertEqual(len(ans), 1)
         self.assertNotIn("DevOps Engineer:", ans[0]["content"]["body"][:20])
+        # the edit made "plain words" a command: answered, as a reply to
+        # the message edited (issue 22 item 5)
+        ans = self.alice.wait_answers(1, to=orig)
+        self.assertEqual(len(ans), 1)
+        self.assertIn("Site Reliability", ans[0]["content"]["body"])
         self.alice.pump(2)
         self.assertEqual(self.alice.answers(to=n), [])
         self.assertEqual(self.alice.answers(to=e), [])
+        self.assertEqual(len(self.alice.answers(to=orig)), 1)
 
     def test_07_direct_chat_needs_no_prefix(self):
         dm = self.alice.create_room(is_direct=True)
@@ -1497,6 +1503,97 @@ class T17Groups(RoomCase):
                              self.bot.logtext()[-2000:])
         finally:
             bob.close()
+
+
+def edit(person, room, orig, body, mentions=None):
+    new = {"msgtype": "m.text", "body": body}
+    if mentions is not None:
+        new["m.mentions"] = {"user_ids": mentions}
+    return person.send(room, "* " + body, relates={
+        "rel_type": "m.replace", "event_id": orig},
+        **{"m.new_content": new})
+
+
+def bot_edits(person, answer):
+    """The bot's edits (m.replace) of its event answer."""
+    return [ev for _, ev in person.events if ev.get("sender") == BOT_ID and
+            ev.get("content", {}).get("m.relates_to", {}).get("rel_type")
+            == "m.replace" and ev["content"]["m.relates_to"].get(
+                "event_id") == answer]
+
+
+def bot_redactions(person, target):
+    return [ev for _, ev in person.events
+            if ev.get("sender") == BOT_ID and
+            ev.get("type") == "m.room.redaction" and
+            (ev.get("redacts") or ev.get("content", {}).get("redacts"))
+            == target]
+
+
+class T18Edits(RoomCase):
+    """Issue 22 item 5: edits and redactions, exactly once."""
+
+    def test_01_edit_that_names_the_bot_is_answered(self):
+        q = self.alice.send(self.room, "how much does an sre make?")
+        self.alice.pump(1.5)
+        self.assertEqual(self.alice.answers(to=q), [])
+        edit(self.alice, self.room, q, "techpay: how much does an sre make?")
+        ans = self.alice.wait_answers(1, to=q)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        self.assertIn("Site Reliability", ans[0]["content"]["body"])
+        self.alice.pump(1.5)
+        self.assertEqual(len(self.alice.answers(to=q)), 1)
+
+    def test_02_edit_of_an_answered_question_edits_the_answer(self):
+        q = self.alice.send(self.room, "!salary sre")
+        ans = self.alice.wait_answers(1, to=q)
+        self.assertEqual(len(ans), 1)
+        a = ans[0]["event_id"]
+        edit(self.alice, self.room, q, "!salary devops")
+        self.assertTrue(wait_for(lambda: self.alice.pump(0.5) or
+                                 bot_edits(self.alice, a), 20),
+                        self.bot.logtext()[-2000:])
+        e = bot_edits(self.alice, a)
+        self.assertEqual(len(e), 1)
+        new = e[0]["content"]["m.new_content"]
+        self.assertIn("DevOps", new["body"])
+        self.assertIn("<b>", new["formatted_body"])
+        self.assertTrue(e[0]["content"]["body"].startswith("* "))
+        self.alice.pump(1.5)
+        self.assertEqual(len(self.alice.answers(to=q)), 1)
+        self.assertEqual(len(bot_edits(self.alice, a)), 1)
+
+    def test_03_redacted_question_redacts_the_answer(self):
+        q = self.alice.send(self.room, "!skills devops")
+        ans = self.alice.wait_answers(1, to=q)
+        self.assertEqual(len(ans), 1)
+        a = ans[0]["event_id"]
+        r = self.alice.run(self.alice.c.room_redact(self.room, q, "oops"))
+        self.assertIsInstance(r, nio.RoomRedactResponse)
+        self.assertTrue(wait_for(lambda: self.alice.pump(0.5) or
+                                 bot_redactions(self.alice, a), 20),
+                        self.bot.logtext()[-2000:])
+        self.assertIn("deleting my answer %s" % a, self.bot.logtext())
+
+    def test_04_exactly_once_across_restarts(self):
+        q1 = self.alice.send(self.room, "!salary sre")
+        q2 = self.alice.send(self.room, "!skills sre")
+        a1 = self.alice.wait_answers(1, to=q1)[0]["event_id"]
+        a2 = self.alice.wait_answers(1, to=q2)[0]["event_id"]
+        self.bot.stop()
+        edit(self.alice, self.room, q1, "!salary data scientist")
+        self.alice.run(self.alice.c.room_redact(self.room, q2))
+        self.bot.start()
+        self.assertTrue(wait_for(lambda: self.alice.pump(0.5) or
+                                 (bot_edits(self.alice, a1) and
+                                  bot_redactions(self.alice, a2)), 20),
+                        self.bot.logtext()[-3000:])
+        self.bot.stop()
+        self.bot.start()
+        self.alice.pump(3)
+        self.assertEqual(len(bot_edits(self.alice, a1)), 1)
+        self.assertEqual(len(bot_redactions(self.alice, a2)), 1)
+        self.assertEqual(len(self.alice.answers(to=q1)), 1)
 
 
 class E2EPerson(Person):
