@@ -244,6 +244,12 @@ on_message(const struct mx_msg *q, void *ctx)
 	msg.names = names;
 	if (q->mentions_self || is_direct(x, q->room_id))
 		msg.direct = 1;
+	/* a reply to one of our answers, or a follow-up in a thread we
+	 * answered in, is for us without the name */
+	if ((q->reply_to && state_reply_ours(m->st, x->scope, q->reply_to)) ||
+	    (q->thread_root && state_reply_in_thread(m->st, x->scope,
+	    q->thread_root)))
+		msg.to_bot = 1;
 	snprintf(where, sizeof(where), "%s/%s/%s", x->cf.name, q->room_id,
 	    q->sender);
 	msg.text = text;

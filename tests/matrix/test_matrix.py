@@ -1596,6 +1596,50 @@ class T18Edits(RoomCase):
         self.assertEqual(len(self.alice.answers(to=q1)), 1)
 
 
+class T19Replies(RoomCase):
+    """Issue 22 item 6: replies and threads count as addressing."""
+
+    def test_01_a_reply_to_the_bot_is_addressed(self):
+        q = self.alice.send(self.room, "!salary sre")
+        a = self.alice.wait_answers(1, to=q)[0]["event_id"]
+        other = self.alice.send(self.room, "lunch at noon?")
+        r = self.alice.send(self.room, "and devops?", relates={
+            "m.in_reply_to": {"event_id": a}})
+        ans = self.alice.wait_answers(1, to=r)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        self.assertIn("DevOps", ans[0]["content"]["body"])
+        lol = self.alice.send(self.room, "lol", relates={
+            "m.in_reply_to": {"event_id": a}})
+        r2 = self.alice.send(self.room, "what does a data scientist earn?",
+                             relates={"m.in_reply_to": {"event_id": other}})
+        self.alice.pump(2)
+        self.assertEqual(self.alice.answers(to=lol), [])
+        self.assertEqual(self.alice.answers(to=r2), [])
+
+    def test_02_a_follow_up_in_a_thread_the_bot_answered_in(self):
+        root = self.alice.send(self.room, "thread about pay")
+        q = self.alice.send(self.room, "!skills devops", relates={
+            "rel_type": "m.thread", "event_id": root,
+            "is_falling_back": True, "m.in_reply_to": {"event_id": root}})
+        self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1)
+        f = self.alice.send(self.room, "what does a data scientist earn?",
+                            relates={"rel_type": "m.thread",
+                                     "event_id": root,
+                                     "is_falling_back": True,
+                                     "m.in_reply_to": {"event_id": q}})
+        ans = self.alice.wait_answers(1, to=f)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        self.assertEqual(ans[0]["content"]["m.relates_to"]["event_id"], root)
+        root2 = self.alice.send(self.room, "another thread")
+        f2 = self.alice.send(self.room, "what does a data scientist earn?",
+                             relates={"rel_type": "m.thread",
+                                      "event_id": root2,
+                                      "is_falling_back": True,
+                                      "m.in_reply_to": {"event_id": root2}})
+        self.alice.pump(2)
+        self.assertEqual(self.alice.answers(to=f2), [])
+
+
 class E2EPerson(Person):
     """Someone with a real E2EE device: matrix-nio's e2e extra (vodozemac)
     and a store of its own, so what it sends in an encrypted room is
