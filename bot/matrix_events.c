@@ -297,6 +297,12 @@ on_message(const struct mx_msg *q, void *ctx)
 		x->cur_who = NULL;
 	}
 	free(prev);
+	if (x->part_after) {
+		/* !part: queued after its answer, which goes first */
+		mx_leave(x, x->part_after);
+		free(x->part_after);
+		x->part_after = NULL;
+	}
 	mx_ev_release(x, x->cur_ev);
 	x->cur_ev = NULL;
 }

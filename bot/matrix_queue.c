@@ -422,6 +422,7 @@ mx_out_push(struct mx *x, const char *method, struct buf *path, char *body,
 	o->e2ee_room = x->cur_e2ee ? xstrdup(x->cur_e2ee) : NULL;
 	o->reply_of = x->cur_reply_of ? xstrdup(x->cur_reply_of) : NULL;
 	o->thread = x->cur_thread ? xstrdup(x->cur_thread) : NULL;
+	o->done = x->cur_done;
 	q = roomq_get(x, room);
 	free(room);
 	*q->tail = o;
@@ -453,9 +454,10 @@ keep_reply(struct mx *x, const struct out *o, const struct http_result *r)
 	cJSON_Delete(j);
 }
 
-/* The head of q is done, accepted or refused for good. */
+/* The head of q is done, accepted or refused for good (r; NULL when
+ * it was never sent). */
 static void
-out_done(struct mx *x, struct roomq *q)
+out_done(struct mx *x, struct roomq *q, const struct http_result *r)
 {
 	struct out *o = q->head;
 
@@ -463,6 +465,19 @@ out_done(struct mx *x, struct roomq *q)
 		q->tail = &q->head;
 	q->fails = 0;
 	x->nout--;
+	if (o->done) {
+		/* off the queue first: what it queues starts requests, and
+		 * must not find o at the head again.  Its requests hold the
+		 * same event and batch. */
+		struct evref *ev = x->cur_ev;
+		struct batch *open = x->open;
+
+		x->cur_ev = o->ev;
+		x->open = o->batch;
+		o->done(x, r);
+		x->cur_ev = ev;
+		x->open = open;
+	}
 	if (o->ev)
 		mx_ev_release(x, o->ev);
 	if (o->batch && --o->batch->nout == 0)
@@ -506,7 +521,7 @@ on_out_done(const struct http_result *r, void *ctx)
 	if (r->status >= 200 && r->status < 300) {
 		log_debug("matrix %s: %s: sent", x->cf.name, o->what);
 		keep_reply(x, o, r);
-		out_done(x, q);
+		out_done(x, q, r);
 	} else if (r->status == 429 || r->status == 401 || r->status == 0 ||
 	    r->status >= 500) {
 		/*
@@ -536,7 +551,7 @@ on_out_done(const struct http_result *r, void *ctx)
 		mx_errcode(r, why, sizeof(why));
 		log_error("matrix %s: %s: %s; dropped, not retried",
 		    x->cf.name, o->what, why);
-		out_done(x, q);
+		out_done(x, q, r);
 	}
 	mx_out_kick(x);
 	/* a sync paused by a full queue goes on */
@@ -574,7 +589,7 @@ on_prepared(void *ctx, int ok)
 	    o->body, &enc, err, sizeof(err)) == -1) {
 		log_error("matrix %s: %s: not encrypted (%s); dropped",
 		    x->cf.name, o->what, err);
-		out_done(x, q);
+		out_done(x, q, NULL);
 	} else {
 		free(o->body);
 		o->body = buf_steal(&enc);
@@ -613,7 +628,8 @@ mx_out_kick(struct mx *x)
 				log_error("matrix %s: %s: encryption is off; "
 				    "dropped, never sent in clear", x->cf.name,
 				    o->what);
-				out_done(x, q);	/* may free q: *pp moves on */
+				out_done(x, q, NULL);	/* may free q: *pp
+							 * moves on */
 				continue;
 			}
 			q->prepping = 1;

@@ -47,6 +47,7 @@
 
 
 struct matrix;
+struct mx;
 
 enum phase { PH_DISCOVER, PH_LOGIN, PH_WHOAMI, PH_PROFILE, PH_SYNC, PH_DEAD };
 
@@ -95,6 +96,10 @@ struct out {
 	char		*reply_of;	/* the question it answers: its event
 					 * id is kept (state_reply_put) */
 	char		*thread;	/* the thread it goes to, or NULL */
+	/* called with the server's final answer (taken or refused for
+	 * good; NULL: never sent), as the event and the batch the
+	 * request held */
+	void		(*done)(struct mx *, const struct http_result *);
 	struct out	*next;
 };
 
@@ -144,6 +149,10 @@ struct mx {
 	const char		*cur_e2ee;	/* its room, when encrypted */
 	const char		*cur_reply_of;	/* the question answered */
 	const char		*cur_thread;	/* its thread */
+	void			(*cur_done)(struct mx *,
+				    const struct http_result *);
+	char			*part_after;	/* !part's room, left once its
+						 * answer is queued */
 	struct mxe		*e2ee;		/* encryption = yes, once signed in */
 	char			*device_id;	/* from whoami */
 	int			 stopping;
@@ -193,6 +202,9 @@ int		 mx_batch_has_id(struct mx *, const char *);
 struct evref	*mx_ev_new(struct mx *, const char *);
 void		 mx_ev_drop(struct mx *, struct evref *);
 void		 mx_ev_release(struct mx *, struct evref *);
+
+/* matrix.c: leaves a room, by id or alias (looked up first). */
+void		 mx_leave(struct mx *, const char *);
 
 /* matrix_queue.c: the room queues */
 void		 mx_out_push(struct mx *, const char *, struct buf *, char *,

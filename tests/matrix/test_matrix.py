@@ -1640,6 +1640,54 @@ class T19Replies(RoomCase):
         self.assertEqual(self.alice.answers(to=f2), [])
 
 
+class T20Part(unittest.TestCase):
+    """Issue 22 item 7: !part answers before it leaves, and takes an
+    alias."""
+
+    def test_01_part_answers_first_and_leaves_by_alias(self):
+        bot = Bot(bot_extra="owners = @alice:localhost")
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            q = alice.send(room, "!part")
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(len(ans), 1, bot.logtext()[-2000:])
+            # the room id echoed (in quotes, cut to 24 characters)
+            self.assertTrue(ans[0]["content"]["body"].startswith(
+                'Leaving "%s' % room[:20]), ans[0]["content"]["body"])
+            self.assertTrue(wait_for(lambda: not alice.joined(room), 15),
+                            bot.logtext()[-2000:])
+            self.assertNotIn("dropped, not retried", bot.logtext())
+            # by alias, from another room
+            r = alice.run(alice.c.room_create(
+                alias="techpay-partme", invite=[BOT_ID]))
+            self.assertIsInstance(r, nio.RoomCreateResponse)
+            other = r.room_id
+            here = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(other) and
+                                     alice.joined(here), 15))
+            q = alice.send(here, "!part #techpay-partme:localhost")
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(len(ans), 1, bot.logtext()[-2000:])
+            self.assertTrue(ans[0]["content"]["body"].startswith(
+                'Leaving "#techpay-partme'), ans[0]["content"]["body"])
+            self.assertTrue(wait_for(lambda: not alice.joined(other), 15),
+                            bot.logtext()[-2000:])
+            self.assertTrue(alice.joined(here))
+            # an alias that names no room: said in the log, nothing left
+            q = alice.send(here, "!part #nowhere:localhost")
+            self.assertEqual(len(alice.wait_answers(1, to=q)), 1)
+            self.assertTrue(wait_for(lambda: "the alias names no room" in
+                                     bot.logtext(), 10),
+                            bot.logtext()[-2000:])
+            self.assertTrue(alice.joined(here))
+        finally:
+            alice.close()
+            bot.stop()
+
+
 class E2EPerson(Person):
     """Someone with a real E2EE device: matrix-nio's e2e extra (vodozemac)
     and a store of its own, so what it sends in an encrypted room is
