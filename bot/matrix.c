@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "highlight.h"
+#include "json.h"
 #include "log.h"
 #include "matrix_int.h"
 
@@ -466,9 +467,9 @@ matrix_act(struct adapter *ad, const struct message *msg, enum action what,
 		    "!id alone in version 12 rooms) or alias (#name:server)");
 		return -1;
 	}
-	if (what == ACT_PART && !matrix_id_ok(arg, MXID_ROOM)) {
+	if (what == ACT_PART && !matrix_id_ok(arg, MXID_ROOM | MXID_ALIAS)) {
 		snprintf(err, errlen, "not a room id (!id:server, or "
-		    "!id alone in version 12 rooms)");
+		    "!id alone in version 12 rooms) or alias (#name:server)");
 		return -1;
 	}
 	for (i = 0; i < m->naccts; i++)
@@ -482,15 +483,56 @@ matrix_act(struct adapter *ad, const struct message *msg, enum action what,
 		buf_printf(&whatb, "join %s", arg);
 		mx_out_push(x, "POST", &path, xstrdup("{}"), buf_str(&whatb));
 	} else if (what == ACT_PART) {
-		buf_puts(&path, API "/rooms/");
-		http_escape(&path, arg);
-		buf_puts(&path, "/leave");
-		buf_printf(&whatb, "leave %s", arg);
-		mx_out_push(x, "POST", &path, xstrdup("{}"), buf_str(&whatb));
+		/* after the answer ("Leaving ..."), which on_message queues
+		 * next: a leave first would make the answer a 403 */
+		free(x->part_after);
+		x->part_after = xstrdup(arg);
 	}
 	buf_free(&path);
 	buf_free(&whatb);
 	return 0;
+}
+
+/* The alias looked up (GET /directory/room): the room it names is
+ * left, or why not is logged. */
+static void
+on_alias(struct mx *x, const struct http_result *r)
+{
+	cJSON *j = r ? mx_parse_small(r) : NULL;
+	const char *room = j ? json_str(j, "room_id") : NULL;
+	char why[256];
+
+	if (r && r->status >= 200 && r->status < 300 && room &&
+	    matrix_id_ok(room, MXID_ROOM))
+		mx_leave(x, room);
+	else if (r) {
+		mx_errcode(r, why, sizeof(why));
+		log_warn("matrix %s: not leaving: the alias names no room "
+		    "(%s)", x->cf.name, why);
+	}
+	cJSON_Delete(j);
+}
+
+void
+mx_leave(struct mx *x, const char *room)
+{
+	struct buf path = {0}, what = {0};
+
+	if (room[0] == '#') {
+		buf_puts(&path, API "/directory/room/");
+		http_escape(&path, room);
+		buf_printf(&what, "look up %s to leave it", room);
+		x->cur_done = on_alias;
+		mx_out_push(x, "GET", &path, NULL, buf_str(&what));
+		x->cur_done = NULL;
+	} else {
+		buf_puts(&path, API "/rooms/");
+		http_escape(&path, room);
+		buf_puts(&path, "/leave");
+		buf_printf(&what, "leave %s", room);
+		mx_out_push(x, "POST", &path, xstrdup("{}"), buf_str(&what));
+	}
+	buf_free(&what);
 }
 
 /* Logs in (or checks the token) and starts syncing. */
@@ -581,6 +623,7 @@ matrix_free(struct adapter *ad)
 		free(x->token);
 		free(x->self);
 		free(x->display);
+		free(x->part_after);
 		free(x->localpart);
 		free(x->since);
 		free(x->disc_base);

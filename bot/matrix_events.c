@@ -30,19 +30,47 @@
 #define DECLINE_REASON	"Sorry, I only accept invites from the people " \
 	"who run me. Ask them to invite me, or to let you invite me."
 
-/* A direct chat: the invite said is_direct (as clients do for DMs).  A
- * room of two is not enough: people make small rooms with a bot too. */
+/* A count kept for room (on_members), or -1. */
+static long
+room_count(struct mx *x, const char *what, const char *room)
+{
+	char key[MX_KEY_MAX], *v, *end;
+	long n = -1;
+
+	mx_room_key(key, sizeof(key), what, room);
+	if ((v = mx_batch_get(x, key)) != NULL) {
+		n = strtol(v, &end, 10);
+		if (*end != '\0' || n < 0)
+			n = -1;
+	}
+	free(v);
+	return n;
+}
+
+/*
+ * A direct chat: the invite said is_direct (as clients do for DMs), and
+ * no third person has joined or been invited since.  A room of two is
+ * not enough: people make small rooms with a bot too.  A DM that became
+ * a group is a group: "see you at lunch" there is for the others, and
+ * the bot wants to be addressed.
+ */
 static int
 is_direct(struct mx *x, const char *room)
 {
 	char key[MX_KEY_MAX], *d;
+	long joined, invited;
 	int direct;
 
 	mx_room_key(key, sizeof(key), "direct", room);
 	d = mx_batch_get(x, key);
 	direct = d && strcmp(d, "1") == 0;
 	free(d);
-	return direct;
+	if (!direct)
+		return 0;
+	joined = room_count(x, "joined", room);
+	invited = room_count(x, "invited", room);
+	return (joined < 0 ? 0 : joined) + (invited < 0 ? 0 : invited) <=
+	    MX_DIRECT_PEOPLE;
 }
 
 /* A creator of a version 12 room, or a moderator: power level 50 or
@@ -88,31 +116,68 @@ room_encrypted(struct mx *x, const char *room)
 	return yes;
 }
 
-static void
-send_answer(struct mx *x, const struct mx_msg *q, const struct answer *a)
+/* The message content of answer a: m.notice, plain and HTML, each
+ * after lead ("* " for an edit's fallback). */
+static cJSON *
+notice(const struct answer *a, const char *lead)
 {
-	cJSON *c = cJSON_CreateObject(), *rel, *rep, *men, *ids;
-	struct buf path = {0}, what = {0};
+	cJSON *c = cJSON_CreateObject();
 	const char *html = buf_str(&a->html);
-	char txn[33], *body;
+	struct buf t = {0};
 
 	cJSON_AddStringToObject(c, "msgtype", "m.notice");
-	cJSON_AddStringToObject(c, "body", buf_str(&a->text));
+	buf_printf(&t, "%s%s", lead, buf_str(&a->text));
+	cJSON_AddStringToObject(c, "body", buf_str(&t));
 	if (*html) {
+		buf_reset(&t);
+		buf_printf(&t, "%s%s", lead, html);
 		cJSON_AddStringToObject(c, "format", "org.matrix.custom.html");
-		cJSON_AddStringToObject(c, "formatted_body", html);
+		cJSON_AddStringToObject(c, "formatted_body", buf_str(&t));
 	}
-	rel = cJSON_AddObjectToObject(c, "m.relates_to");
-	if (q->thread_root) {
-		cJSON_AddStringToObject(rel, "rel_type", "m.thread");
-		cJSON_AddStringToObject(rel, "event_id", q->thread_root);
-		cJSON_AddFalseToObject(rel, "is_falling_back");
+	buf_free(&t);
+	return c;
+}
+
+/*
+ * Queues answer a to q in its room: a reply (in q's thread, mentioning
+ * the asker), or, when prev is the answer already given to the message
+ * q edits, an edit of prev (m.replace) that says the new answer.  The
+ * transaction id comes from q's own event id: a resend after a crash is
+ * the same request, which the server takes once.
+ */
+static void
+send_answer(struct mx *x, const struct mx_msg *q, const char *prev,
+    const struct answer *a)
+{
+	cJSON *c, *rel, *rep, *men, *ids, *nc;
+	struct buf path = {0}, what = {0};
+	const char *asked = q->replaces ? q->replaces : q->event_id;
+	char txn[33], *body;
+
+	if (prev) {
+		c = notice(a, "* ");
+		nc = notice(a, "");
+		cJSON_AddItemToObject(c, "m.new_content", nc);
+		rel = cJSON_AddObjectToObject(c, "m.relates_to");
+		cJSON_AddStringToObject(rel, "rel_type", "m.replace");
+		cJSON_AddStringToObject(rel, "event_id", prev);
+		/* an edit notifies nobody again */
+		cJSON_AddObjectToObject(c, "m.mentions");
+	} else {
+		c = notice(a, "");
+		rel = cJSON_AddObjectToObject(c, "m.relates_to");
+		if (q->thread_root) {
+			cJSON_AddStringToObject(rel, "rel_type", "m.thread");
+			cJSON_AddStringToObject(rel, "event_id",
+			    q->thread_root);
+			cJSON_AddFalseToObject(rel, "is_falling_back");
+		}
+		rep = cJSON_AddObjectToObject(rel, "m.in_reply_to");
+		cJSON_AddStringToObject(rep, "event_id", asked);
+		men = cJSON_AddObjectToObject(c, "m.mentions");
+		ids = cJSON_AddArrayToObject(men, "user_ids");
+		cJSON_AddItemToArray(ids, cJSON_CreateString(q->sender));
 	}
-	rep = cJSON_AddObjectToObject(rel, "m.in_reply_to");
-	cJSON_AddStringToObject(rep, "event_id", q->event_id);
-	men = cJSON_AddObjectToObject(c, "m.mentions");
-	ids = cJSON_AddArrayToObject(men, "user_ids");
-	cJSON_AddItemToArray(ids, cJSON_CreateString(q->sender));
 	body = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
 
@@ -120,10 +185,21 @@ send_answer(struct mx *x, const struct mx_msg *q, const struct answer *a)
 	buf_puts(&path, API "/rooms/");
 	http_escape(&path, q->room_id);
 	buf_printf(&path, "/send/m.room.message/%s", txn);
-	buf_printf(&what, "answer to %s in %s", q->event_id, q->room_id);
+	if (prev)
+		buf_printf(&what, "edit of the answer to %s in %s", asked,
+		    q->room_id);
+	else
+		buf_printf(&what, "answer to %s in %s", q->event_id,
+		    q->room_id);
 	x->cur_e2ee = room_encrypted(x, q->room_id) ? q->room_id : NULL;
+	/* a new answer is kept as the answer to what was asked; an edit
+	 * leaves the one kept */
+	x->cur_reply_of = prev ? NULL : asked;
+	x->cur_thread = q->thread_root;
 	mx_out_push(x, "PUT", &path, body, buf_str(&what));
 	x->cur_e2ee = NULL;
+	x->cur_reply_of = NULL;
+	x->cur_thread = NULL;
 	buf_free(&what);
 }
 
@@ -134,11 +210,27 @@ on_message(const struct mx_msg *q, void *ctx)
 	struct matrix *m = x->m;
 	struct message msg;
 	const char *text = q->body, *names[ROUTER_NAMES_MAX];
-	char where[512];
+	char where[512], *prev = NULL;
 	int n = 0;
 
 	if (x->first_sync || mx_batch_has_id(x, q->event_id))
 		return;		/* history before our first start, or done */
+	if (q->replaces) {
+		/*
+		 * An edit: of a question answered, its answer is edited to
+		 * answer the new text; of a message not answered, the new
+		 * text is read like a new message (it may name the bot
+		 * now).  An answer still on its way has no event id yet:
+		 * the edit waits, unmarked, for a later start to find it.
+		 */
+		prev = state_reply_get(m->st, x->scope, q->replaces);
+		if (prev == NULL && mx_batch_has_id(x, q->replaces)) {
+			log_debug("matrix %s: edit %s of %s, whose answer is "
+			    "not sent yet: skipped", x->cf.name, q->event_id,
+			    q->replaces);
+			return;
+		}
+	}
 	memset(&msg, 0, sizeof(msg));
 	/* the router finds our names anywhere in the line and removes them
 	 * (a pill's text is the display name) */
@@ -152,6 +244,12 @@ on_message(const struct mx_msg *q, void *ctx)
 	msg.names = names;
 	if (q->mentions_self || is_direct(x, q->room_id))
 		msg.direct = 1;
+	/* a reply to one of our answers, or a follow-up in a thread we
+	 * answered in, is for us without the name */
+	if ((q->reply_to && state_reply_ours(m->st, x->scope, q->reply_to)) ||
+	    (q->thread_root && state_reply_in_thread(m->st, x->scope,
+	    q->thread_root)))
+		msg.to_bot = 1;
 	snprintf(where, sizeof(where), "%s/%s/%s", x->cf.name, q->room_id,
 	    q->sender);
 	msg.text = text;
@@ -172,6 +270,7 @@ on_message(const struct mx_msg *q, void *ctx)
 	if (!bot_answer(m->ad.bot, &m->ad, &msg, &m->ans)) {
 		mx_ev_drop(x, x->cur_ev);	/* chatter: nothing to remember */
 		x->cur_ev = NULL;
+		free(prev);
 		return;
 	}
 	log_debug("matrix %s: question %s in %s", x->cf.name, q->event_id,
@@ -194,11 +293,57 @@ on_message(const struct mx_msg *q, void *ctx)
 		    q->event_id);
 	else {
 		x->cur_who = q->sender;
-		send_answer(x, q, &m->ans);
+		send_answer(x, q, prev, &m->ans);
 		x->cur_who = NULL;
+	}
+	free(prev);
+	if (x->part_after) {
+		/* !part: queued after its answer, which goes first */
+		mx_leave(x, x->part_after);
+		free(x->part_after);
+		x->part_after = NULL;
 	}
 	mx_ev_release(x, x->cur_ev);
 	x->cur_ev = NULL;
+}
+
+/*
+ * A question deleted: its answer goes too, once.  The redaction event is
+ * marked handled when the request is done, and the transaction id comes
+ * from it, so a restart neither misses nor repeats it.  A redaction of
+ * anything else asks nothing.
+ */
+static void
+on_redaction(const char *room, const char *id, const char *redacts,
+    const char *sender, void *ctx)
+{
+	struct mx *x = ctx;
+	struct buf path = {0}, what = {0};
+	char txn[33], *ans;
+	cJSON *c;
+
+	if (x->first_sync || mx_batch_has_id(x, id) ||
+	    (ans = state_reply_get(x->m->st, x->scope, redacts)) == NULL)
+		return;
+	log_info("matrix %s: %s deleted %s in %s; deleting my answer %s",
+	    x->cf.name, sender, redacts, room, ans);
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "reason", "the question was deleted");
+	matrix_txn_id(id, txn);
+	buf_puts(&path, API "/rooms/");
+	http_escape(&path, room);
+	buf_puts(&path, "/redact/");
+	http_escape(&path, ans);
+	buf_printf(&path, "/%s", txn);
+	buf_printf(&what, "deletion of the answer to %s in %s", redacts, room);
+	x->cur_ev = mx_ev_new(x, id);
+	mx_out_push(x, "PUT", &path, cJSON_PrintUnformatted(c),
+	    buf_str(&what));
+	mx_ev_release(x, x->cur_ev);
+	x->cur_ev = NULL;
+	cJSON_Delete(c);
+	buf_free(&what);
+	free(ans);
 }
 
 /* invite_from's users and servers, and the bot's owners. */
@@ -323,6 +468,24 @@ on_power_levels(const char *room, const char *json, void *ctx)
 }
 
 static void
+on_members(const char *room, long joined, long invited, void *ctx)
+{
+	struct mx *x = ctx;
+	char key[MX_KEY_MAX], n[24];
+
+	if (joined >= 0) {
+		mx_room_key(key, sizeof(key), "joined", room);
+		snprintf(n, sizeof(n), "%ld", joined);
+		mx_batch_set(x, key, n);
+	}
+	if (invited >= 0) {
+		mx_room_key(key, sizeof(key), "invited", room);
+		snprintf(n, sizeof(n), "%ld", invited);
+		mx_batch_set(x, key, n);
+	}
+}
+
+static void
 on_creators(const char *room, const char *ids, void *ctx)
 {
 	struct mx *x = ctx;
@@ -384,7 +547,7 @@ on_device_lists(const cJSON *changed, const cJSON *left, void *ctx)
 const struct mxsync_cb mx_sync_cb = {
 	on_message, on_invite, on_removed, on_encrypted, on_power_levels,
 	on_creators, on_encrypted_event, on_to_device, on_key_counts,
-	on_device_lists
+	on_device_lists, on_members, on_redaction
 };
 
 /* A decrypted event, read as if the sync had brought it in clear. */

@@ -29,6 +29,7 @@
 
 #include <openssl/evp.h>
 
+#include "json.h"
 #include "log.h"
 #include "matrix_int.h"
 #include "policy.h"
@@ -385,6 +386,8 @@ static void
 out_free(struct out *o)
 {
 	free(o->e2ee_room);
+	free(o->reply_of);
+	free(o->thread);
 	free(o->method);
 	free(o->path);
 	free(o->body);
@@ -417,6 +420,9 @@ mx_out_push(struct mx *x, const char *method, struct buf *path, char *body,
 		o->ev->refs++;
 	o->who = x->cur_who ? xstrdup(x->cur_who) : NULL;
 	o->e2ee_room = x->cur_e2ee ? xstrdup(x->cur_e2ee) : NULL;
+	o->reply_of = x->cur_reply_of ? xstrdup(x->cur_reply_of) : NULL;
+	o->thread = x->cur_thread ? xstrdup(x->cur_thread) : NULL;
+	o->done = x->cur_done;
 	q = roomq_get(x, room);
 	free(room);
 	*q->tail = o;
@@ -425,9 +431,33 @@ mx_out_push(struct mx *x, const char *method, struct buf *path, char *body,
 	mx_out_kick(x);
 }
 
-/* The head of q is done, accepted or refused for good. */
+/*
+ * An answer the server took: its event id is kept with the question's,
+ * so that an edit or a redaction of the question reaches the answer and
+ * a reply to the answer is known to be for us.  Kept before the question
+ * is marked handled (out_done): a crash between the two answers again,
+ * under the same transaction id, which the server ignores.
+ */
 static void
-out_done(struct mx *x, struct roomq *q)
+keep_reply(struct mx *x, const struct out *o, const struct http_result *r)
+{
+	cJSON *j;
+	const char *id;
+
+	if (o->reply_of == NULL || (j = mx_parse_small(r)) == NULL)
+		return;
+	if ((id = json_str(j, "event_id")) != NULL &&
+	    state_reply_put(x->m->st, x->scope, o->reply_of, id, o->thread) ==
+	    -1)
+		log_error("matrix %s: the answer to %s was not saved; an edit "
+		    "of it will be answered anew", x->cf.name, o->reply_of);
+	cJSON_Delete(j);
+}
+
+/* The head of q is done, accepted or refused for good (r; NULL when
+ * it was never sent). */
+static void
+out_done(struct mx *x, struct roomq *q, const struct http_result *r)
 {
 	struct out *o = q->head;
 
@@ -435,6 +465,19 @@ out_done(struct mx *x, struct roomq *q)
 		q->tail = &q->head;
 	q->fails = 0;
 	x->nout--;
+	if (o->done) {
+		/* off the queue first: what it queues starts requests, and
+		 * must not find o at the head again.  Its requests hold the
+		 * same event and batch. */
+		struct evref *ev = x->cur_ev;
+		struct batch *open = x->open;
+
+		x->cur_ev = o->ev;
+		x->open = o->batch;
+		o->done(x, r);
+		x->cur_ev = ev;
+		x->open = open;
+	}
 	if (o->ev)
 		mx_ev_release(x, o->ev);
 	if (o->batch && --o->batch->nout == 0)
@@ -477,7 +520,8 @@ on_out_done(const struct http_result *r, void *ctx)
 	x->inflight[o->lane]--;
 	if (r->status >= 200 && r->status < 300) {
 		log_debug("matrix %s: %s: sent", x->cf.name, o->what);
-		out_done(x, q);
+		keep_reply(x, o, r);
+		out_done(x, q, r);
 	} else if (r->status == 429 || r->status == 401 || r->status == 0 ||
 	    r->status >= 500) {
 		/*
@@ -507,7 +551,7 @@ on_out_done(const struct http_result *r, void *ctx)
 		mx_errcode(r, why, sizeof(why));
 		log_error("matrix %s: %s: %s; dropped, not retried",
 		    x->cf.name, o->what, why);
-		out_done(x, q);
+		out_done(x, q, r);
 	}
 	mx_out_kick(x);
 	/* a sync paused by a full queue goes on */
@@ -545,7 +589,7 @@ on_prepared(void *ctx, int ok)
 	    o->body, &enc, err, sizeof(err)) == -1) {
 		log_error("matrix %s: %s: not encrypted (%s); dropped",
 		    x->cf.name, o->what, err);
-		out_done(x, q);
+		out_done(x, q, NULL);
 	} else {
 		free(o->body);
 		o->body = buf_steal(&enc);
@@ -584,7 +628,8 @@ mx_out_kick(struct mx *x)
 				log_error("matrix %s: %s: encryption is off; "
 				    "dropped, never sent in clear", x->cf.name,
 				    o->what);
-				out_done(x, q);	/* may free q: *pp moves on */
+				out_done(x, q, NULL);	/* may free q: *pp
+							 * moves on */
 				continue;
 			}
 			q->prepping = 1;

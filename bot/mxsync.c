@@ -76,18 +76,42 @@ own_join(const cJSON *evs, const char *self)
 	return at;
 }
 
+/* A redaction's target: "redacts" at the top (room versions 1-10) or
+ * in the content (11 and later). */
+static void
+redaction(const char *room, const cJSON *ev, const char *id,
+    const char *sender, const char *self, int before_join,
+    const struct mxsync_cb *cb, void *ctx)
+{
+	const cJSON *content = json_obj(ev, "content");
+	const char *target = json_str(ev, "redacts");
+
+	if (target == NULL && content)
+		target = json_str(content, "redacts");
+	if (target == NULL || before_join || strcmp(sender, self) == 0 ||
+	    cb->redaction == NULL)
+		return;
+	cb->redaction(room, id, target, sender, ctx);
+}
+
 static void
 message(const char *room, const cJSON *ev, const char *self, int before_join,
     const struct mxsync_cb *cb, void *ctx)
 {
-	const cJSON *content = json_obj(ev, "content"), *rel, *uns;
+	const cJSON *content = json_obj(ev, "content"), *rel, *uns, *nc, *irt;
 	const char *type = json_str(ev, "type"), *id = json_str(ev, "event_id");
 	const char *sender = json_str(ev, "sender"), *mt, *body, *rt;
 	struct mx_msg m;
 	char *copy;
 	size_t n;
 
-	if (type == NULL || id == NULL || sender == NULL || content == NULL)
+	if (type == NULL || id == NULL || sender == NULL)
+		return;
+	if (strcmp(type, "m.room.redaction") == 0) {
+		redaction(room, ev, id, sender, self, before_join, cb, ctx);
+		return;
+	}
+	if (content == NULL)
 		return;
 	/*
 	 * Only an event we were given encrypted is one we cannot read.  The
@@ -112,18 +136,30 @@ message(const char *room, const cJSON *ev, const char *self, int before_join,
 	if ((mt = json_str(content, "msgtype")) == NULL ||
 	    strcmp(mt, "m.text") != 0)
 		return;		/* m.notice (bots), m.emote, images ... */
-	if ((body = json_str(content, "body")) == NULL || *body == '\0')
-		return;
-	if (json_obj(content, "m.new_content"))
-		return;
 	memset(&m, 0, sizeof(m));
+	nc = json_obj(content, "m.new_content");
 	if ((rel = json_obj(content, "m.relates_to")) != NULL) {
 		rt = json_str(rel, "rel_type");
-		if (rt && strcmp(rt, "m.replace") == 0)
-			return;	/* an edit of something already seen */
-		if (rt && strcmp(rt, "m.thread") == 0)
+		if (rt && strcmp(rt, "m.replace") == 0) {
+			/* an edit: read as its new content, which says
+			 * its own mentions; the original is what it
+			 * replaces (matrix_events.c edits our answer) */
+			if (nc == NULL ||
+			    (m.replaces = json_str(rel, "event_id")) == NULL ||
+			    (mt = json_str(nc, "msgtype")) == NULL ||
+			    strcmp(mt, "m.text") != 0)
+				return;
+			content = nc;
+			nc = NULL;
+		} else if (rt && strcmp(rt, "m.thread") == 0)
 			m.thread_root = json_str(rel, "event_id");
+		if ((irt = json_obj(rel, "m.in_reply_to")) != NULL)
+			m.reply_to = json_str(irt, "event_id");
 	}
+	if (nc)
+		return;		/* new content without saying what it edits */
+	if ((body = json_str(content, "body")) == NULL || *body == '\0')
+		return;
 	n = strlen(body);
 	if (n > MX_BODY_MAX)
 		n = MX_BODY_MAX;	/* the router cuts on UTF-8 itself */
@@ -247,13 +283,31 @@ membership(const char *room, const cJSON *events, const char *self,
 	}
 }
 
+/* A count of the summary, -1 when absent or not a count. */
+static long
+count_of(const cJSON *summary, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(summary, key);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e9)
+		return -1;
+	return (long)v->valuedouble;
+}
+
 static void
 joined(const char *room, const cJSON *r, const char *self,
     const struct mxsync_cb *cb, void *ctx)
 {
-	const cJSON *tl, *st, *evs, *ev;
+	const cJSON *tl, *st, *evs, *ev, *sum;
+	long nj, ni;
 	int i = -1, join;
 
+	if (cb->members && (sum = json_obj(r, "summary")) != NULL) {
+		nj = count_of(sum, "m.joined_member_count");
+		ni = count_of(sum, "m.invited_member_count");
+		if (nj >= 0 || ni >= 0)
+			cb->members(room, nj, ni, ctx);
+	}
 	if ((st = json_obj(r, "state")) != NULL &&
 	    (evs = json_arr(st, "events")))
 		membership(room, evs, self, cb, ctx);
@@ -417,6 +471,8 @@ static const char *const event_fields[] = {
 	/* m.room.message */
 	"content.body", "content.msgtype", "content.m\\\\.relates_to",
 	"content.m\\\\.mentions", "content.m\\\\.new_content",
+	/* m.room.redaction, before and since room version 11 */
+	"redacts", "content.redacts",
 	/* m.room.member */
 	"content.membership", "content.reason", "content.is_direct",
 	/* m.room.power_levels: mx_power_level */
@@ -454,7 +510,8 @@ mxsync_filter(struct buf *b, int timeline_limit)
 	    "\"m.room.power_levels\",\"m.room.create\"]},"
 	    "\"timeline\":{\"limit\":%d,\"lazy_load_members\":true,"
 	    "\"types\":[\"m.room.message\",\"m.room.encrypted\","
-	    "\"m.room.member\",\"m.room.power_levels\"]}}}",
+	    "\"m.room.member\",\"m.room.power_levels\","
+	    "\"m.room.redaction\"]}}}",
 	    timeline_limit);
 }
 

@@ -474,6 +474,9 @@ router_handle(struct router *r, const struct message *m, time_t now,
 		;
 	how = strncmp(body, r->prefix, plen) == 0 ? ADDRESS_NOT :
 	    address_call(body, r->nick, m->names);
+	if (how == ADDRESS_NOT && m->to_bot &&
+	    strncmp(body, r->prefix, plen) != 0)
+		how = ADDRESS_LAST;	/* chatter there ("lol") stays unanswered */
 	cv = m->where ? convo_find(r, m->where, 0) : NULL;
 	if (cv && cv->more && now - cv->more_at > ROUTER_MEMORY_SECS) {
 		/* forgotten: a "more" much later may be someone else's

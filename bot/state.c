@@ -23,7 +23,8 @@
 #include "state.h"
 
 enum { Q_GET, Q_SET, Q_DEL, Q_EACH, Q_SEEN, Q_MARK, Q_PRUNE, Q_BEGIN, Q_COMMIT,
-    Q_ROLLBACK, Q_CGET, Q_CPUT, Q_CDEL, Q_CEACH, Q_COUNT };
+    Q_ROLLBACK, Q_CGET, Q_CPUT, Q_CDEL, Q_CEACH, Q_RPUT, Q_RGET, Q_ROURS,
+    Q_RTHREAD, Q_RPRUNE, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_GET] = "SELECT value FROM kv WHERE scope = ?1 AND key = ?2",
@@ -47,6 +48,14 @@ static const char *const sql[Q_COUNT] = {
 	    "AND id = ?3",
 	[Q_CEACH] = "SELECT id, value, at FROM crypto WHERE scope = ?1 AND "
 	    "kind = ?2 AND substr(id, 1, length(?3)) = ?3 ORDER BY at, id",
+	[Q_RPUT] = "INSERT INTO replies(scope, id, reply, thread, at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(scope, id) "
+	    "DO UPDATE SET reply = excluded.reply, thread = excluded.thread",
+	[Q_RGET] = "SELECT reply FROM replies WHERE scope = ?1 AND id = ?2",
+	[Q_ROURS] = "SELECT 1 FROM replies WHERE scope = ?1 AND reply = ?2",
+	[Q_RTHREAD] = "SELECT 1 FROM replies WHERE scope = ?1 AND "
+	    "(thread = ?2 OR reply = ?2) LIMIT 1",
+	[Q_RPRUNE] = "DELETE FROM replies WHERE at < ?1",
 };
 
 static const char schema[] =
@@ -66,7 +75,18 @@ static const char schema[] =
 	 * when the row was first written */
 	"CREATE TABLE IF NOT EXISTS crypto (scope TEXT NOT NULL,"
 	" kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL,"
-	" at INTEGER NOT NULL, PRIMARY KEY (scope, kind, id)) WITHOUT ROWID;";
+	" at INTEGER NOT NULL, PRIMARY KEY (scope, kind, id)) WITHOUT ROWID;"
+	/* the bot's answer (reply) to each event answered (id), and the
+	 * thread it went to ("" when none): an edit or a redaction of the
+	 * question finds the answer, a reply to the answer finds it is
+	 * ours; kept as long as the handled ids.  Added without a new
+	 * schema version: an older store gains the table on open. */
+	"CREATE TABLE IF NOT EXISTS replies (scope TEXT NOT NULL,"
+	" id TEXT NOT NULL, reply TEXT NOT NULL, thread TEXT NOT NULL,"
+	" at INTEGER NOT NULL, PRIMARY KEY (scope, id)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS replies_reply ON replies(scope, reply);"
+	"CREATE INDEX IF NOT EXISTS replies_thread ON replies(scope, thread);"
+	"CREATE INDEX IF NOT EXISTS replies_at ON replies(at);";
 
 struct state {
 	sqlite3		*db;
@@ -484,9 +504,69 @@ state_mark(struct state *st, const char *scope, const char *id)
 void
 state_prune(struct state *st)
 {
-	sqlite3_bind_int64(st->q[Q_PRUNE], 1,
-	    (sqlite3_int64)time(NULL) - STATE_KEEP_EVENTS_S);
+	sqlite3_int64 before = (sqlite3_int64)time(NULL) - STATE_KEEP_EVENTS_S;
+
+	sqlite3_bind_int64(st->q[Q_PRUNE], 1, before);
 	run(st, Q_PRUNE);
+	sqlite3_bind_int64(st->q[Q_RPRUNE], 1, before);
+	run(st, Q_RPRUNE);
+}
+
+int
+state_reply_put(struct state *st, const char *scope, const char *id,
+    const char *reply, const char *thread)
+{
+	sqlite3_stmt *s = st->q[Q_RPUT];
+
+	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, reply, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, thread ? thread : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
+	return run(st, Q_RPUT);
+}
+
+char *
+state_reply_get(struct state *st, const char *scope, const char *id)
+{
+	sqlite3_stmt *s = st->q[Q_RGET];
+	char *v = NULL;
+
+	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return v;
+}
+
+/* One row or none for the query q on (scope, id). */
+static int
+exists(struct state *st, int q, const char *scope, const char *id)
+{
+	sqlite3_stmt *s = st->q[q];
+	int yes;
+
+	sqlite3_bind_text(s, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	yes = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return yes;
+}
+
+int
+state_reply_ours(struct state *st, const char *scope, const char *reply)
+{
+	return exists(st, Q_ROURS, scope, reply);
+}
+
+int
+state_reply_in_thread(struct state *st, const char *scope,
+    const char *thread)
+{
+	return *thread && exists(st, Q_RTHREAD, scope, thread);
 }
 
 int

@@ -42,10 +42,12 @@
 #define MX_ROOM_MAX	32	/* answers queued for one room: many
 				 * senders cannot fill MX_OUT_MAX either */
 #define MX_RETRY_SOON_MS 1000	/* a send's first retry after a 5xx */
+#define MX_DIRECT_PEOPLE 2	/* a DM: the asker and the bot */
 #define MX_KEY_MAX	300	/* a room key: "what:!room:server" */
 
 
 struct matrix;
+struct mx;
 
 enum phase { PH_DISCOVER, PH_LOGIN, PH_WHOAMI, PH_PROFILE, PH_SYNC, PH_DEAD };
 
@@ -91,6 +93,13 @@ struct out {
 	struct evref	*ev;		/* NULL: answers no event */
 	char		*who;		/* the asker answered, or NULL */
 	char		*e2ee_room;	/* an answer to encrypt there first */
+	char		*reply_of;	/* the question it answers: its event
+					 * id is kept (state_reply_put) */
+	char		*thread;	/* the thread it goes to, or NULL */
+	/* called with the server's final answer (taken or refused for
+	 * good; NULL: never sent), as the event and the batch the
+	 * request held */
+	void		(*done)(struct mx *, const struct http_result *);
 	struct out	*next;
 };
 
@@ -138,6 +147,12 @@ struct mx {
 	struct evref		*cur_ev;	/* on_message's, for out_push */
 	const char		*cur_who;	/* its sender, likewise */
 	const char		*cur_e2ee;	/* its room, when encrypted */
+	const char		*cur_reply_of;	/* the question answered */
+	const char		*cur_thread;	/* its thread */
+	void			(*cur_done)(struct mx *,
+				    const struct http_result *);
+	char			*part_after;	/* !part's room, left once its
+						 * answer is queued */
 	struct mxe		*e2ee;		/* encryption = yes, once signed in */
 	char			*device_id;	/* from whoami */
 	int			 stopping;
@@ -187,6 +202,9 @@ int		 mx_batch_has_id(struct mx *, const char *);
 struct evref	*mx_ev_new(struct mx *, const char *);
 void		 mx_ev_drop(struct mx *, struct evref *);
 void		 mx_ev_release(struct mx *, struct evref *);
+
+/* matrix.c: leaves a room, by id or alias (looked up first). */
+void		 mx_leave(struct mx *, const char *);
 
 /* matrix_queue.c: the room queues */
 void		 mx_out_push(struct mx *, const char *, struct buf *, char *,

@@ -27,6 +27,9 @@ struct message {
 	 * id, localpart); NULL-terminated, may be NULL */
 	const char *const *names;
 	int		 direct;	/* private chat / console: all addressed */
+	/* a reply to the bot's message, or in a thread it answered in:
+	 * addressed as if named last ("..., techpay") */
+	int		 to_bot;
 	size_t		 max_bytes;	/* answer budget; 0: ANSWER_LINE_MAX */
 	/* for per-channel settings (highlights); NULL in the terminal */
 	const char	*network;	/* "irc:NAME", "matrix:NAME" */

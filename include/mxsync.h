@@ -4,8 +4,9 @@
  * Pure parsing, no I/O, so it is unit-tested and fuzzed on its own: the
  * Matrix adapter (matrix.c) gives it the JSON and gets callbacks.  The
  * filtering rules of the issue live here: no m.notice, none of our own
- * events, no redacted events, no edits (m.replace); reply fallbacks ("> "
- * lines) are stripped from the body.  Anything missing or of the wrong
+ * events, no redacted events; an edit (m.replace) is read as its new
+ * content and says what it replaces; reply fallbacks ("> " lines) are
+ * stripped from the body.  Anything missing or of the wrong
  * type makes that one event silent, never the whole batch.
  */
 #ifndef TECHPAY_MXSYNC_H
@@ -25,6 +26,9 @@ struct mx_msg {
 	const char	*sender;
 	const char	*body;		/* reply fallback stripped, NUL-ended */
 	const char	*thread_root;	/* NULL when not in a thread */
+	const char	*reply_to;	/* m.in_reply_to's event, or NULL */
+	const char	*replaces;	/* an edit: the event it edits; body
+					 * is then the new content's */
 	int		 mentions_self;	/* our id in m.mentions.user_ids */
 };
 
@@ -61,6 +65,14 @@ struct mxsync_cb {
 	 * longer share a room with (arrays of user ids, NULL when none). */
 	void	(*device_lists)(const cJSON *changed, const cJSON *left,
 		    void *ctx);
+	/* A joined room's summary: the people joined and invited, us
+	 * included; -1 for a count it left out.  The server sends a count
+	 * when it changes (lazy-loaded members): the last one holds. */
+	void	(*members)(const char *room_id, long joined, long invited,
+		    void *ctx);
+	/* Someone else's m.room.redaction (event_id) of redacts. */
+	void	(*redaction)(const char *room_id, const char *event_id,
+		    const char *redacts, const char *sender, void *ctx);
 };
 
 /*
@@ -87,7 +99,8 @@ char	*mxsync_parse(const char *json, size_t len, const char *self,
 /*
  * A decrypted timeline event (mx_crypto.h's clear form) of room, read as
  * if the sync had brought it in clear: the same rules (no m.notice, none
- * of ours, no edits ...).  An event still encrypted is ignored.
+ * of ours, edits read as their new content ...).  An event still
+ * encrypted is ignored.
  */
 void	 mxsync_event(const char *room_id, const cJSON *ev, const char *self,
 	    const struct mxsync_cb *, void *ctx);

@@ -45,8 +45,26 @@ void		 state_each(struct state *, const char *scope,
 /* 1 if scope has handled id, 0 if not (or on error). */
 int		 state_seen(struct state *, const char *scope, const char *id);
 int		 state_mark(struct state *, const char *scope, const char *id);
-/* Forgets handled ids older than STATE_KEEP_EVENTS_S. */
+/* Forgets handled ids and replies older than STATE_KEEP_EVENTS_S. */
 void		 state_prune(struct state *);
+
+/*
+ * The bot's answers: reply is the event that answered id, in thread
+ * (NULL or "": none).  An edit of id edits reply, a redaction of id
+ * redacts it; a message replying to reply, or in a thread the bot has
+ * answered in (or whose root is one of its answers), is addressed to it.
+ */
+int		 state_reply_put(struct state *, const char *scope,
+		    const char *id, const char *reply, const char *thread);
+/* The answer to id (malloc'd, the caller frees), or NULL. */
+char		*state_reply_get(struct state *, const char *scope,
+		    const char *id);
+/* 1 if reply is one of the bot's answers. */
+int		 state_reply_ours(struct state *, const char *scope,
+		    const char *reply);
+/* 1 if the bot answered in thread, or thread's root is its answer. */
+int		 state_reply_in_thread(struct state *, const char *scope,
+		    const char *thread);
 
 /*
  * The end-to-end encryption store (mx_crypto.c): rows of scope, kind

@@ -18,6 +18,11 @@ struct seen {
 	char	 body[256], room[64], sender[64], thread[64], event[64];
 	int	 mentions, direct;
 	char	 membership[16];
+	int	 nmembers;
+	long	 joined, invited;
+	char	 replaces[64], reply_to[64];
+	int	 nredact;
+	char	 redacts[64];
 };
 
 static void
@@ -33,6 +38,10 @@ on_msg(const struct mx_msg *m, void *ctx)
 	snprintf(s->thread, sizeof(s->thread), "%s",
 	    m->thread_root ? m->thread_root : "");
 	s->mentions = m->mentions_self;
+	snprintf(s->replaces, sizeof(s->replaces), "%s",
+	    m->replaces ? m->replaces : "");
+	snprintf(s->reply_to, sizeof(s->reply_to), "%s",
+	    m->reply_to ? m->reply_to : "");
 }
 
 static void
@@ -87,8 +96,32 @@ on_creators(const char *room, const char *ids, void *ctx)
 	snprintf(s->creators, sizeof(s->creators), "%s", ids);
 }
 
+static void
+on_members(const char *room, long joined, long invited, void *ctx)
+{
+	struct seen *s = ctx;
+
+	snprintf(s->room, sizeof(s->room), "%s", room);
+	s->nmembers++;
+	s->joined = joined;
+	s->invited = invited;
+}
+
+static void
+on_redact(const char *room, const char *id, const char *redacts,
+    const char *sender, void *ctx)
+{
+	struct seen *s = ctx;
+
+	s->nredact++;
+	snprintf(s->room, sizeof(s->room), "%s", room);
+	snprintf(s->event, sizeof(s->event), "%s", id);
+	snprintf(s->redacts, sizeof(s->redacts), "%s", redacts);
+	snprintf(s->sender, sizeof(s->sender), "%s", sender);
+}
+
 static const struct mxsync_cb cb = { on_msg, on_inv, on_rem, on_enc,
-	on_pl, on_creators, NULL, NULL, NULL, NULL };
+	on_pl, on_creators, NULL, NULL, NULL, NULL, on_members, on_redact };
 
 /* Parses a sync with one joined room "!r:hs" whose timeline is events. */
 static struct seen
@@ -140,7 +173,8 @@ test_02_silent_events(void **st)
 	    "\"m.text\",\"body\":\"!salary sre\"}}").nmsg, 0);
 	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.emote\","
 	    "\"body\":\"!salary sre\"}")).nmsg, 0);
-	/* an edit, both ways of saying so */
+	/* an edit without its new content, new content without saying
+	 * what it edits (test_18 reads whole edits) */
 	assert_int_equal(timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":"
 	    "\"* !salary sre\",\"m.relates_to\":{\"rel_type\":\"m.replace\","
 	    "\"event_id\":\"$o\"}}")).nmsg, 0);
@@ -526,7 +560,7 @@ test_15_filter_has_event_fields(void **st)
 	    "state_key", "unsigned.redacted_because", "content.body",
 	    "content.msgtype", "content.m\\.relates_to",
 	    "content.m\\.mentions", "content.m\\.new_content",
-	    "content.membership", "content.reason", "content.is_direct",
+	    "redacts", "content.redacts", "content.membership", "content.reason", "content.is_direct",
 	    "content.users", "content.users_default",
 	    "content.room_version", "content.additional_creators",
 	    /* what pantalaimon needs to decrypt the answer for us */
@@ -689,6 +723,116 @@ test_16_e2ee_parts_before_rooms(void **st)
 	cJSON_Delete(clear);
 }
 
+/* Parses a sync whose one joined room "!r:hs" has summary. */
+static struct seen
+summary(const char *sum)
+{
+	struct seen s;
+	char json[512], err[128], *next;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(json, sizeof(json), "{\"next_batch\":\"s2\",\"rooms\":"
+	    "{\"join\":{\"!r:hs\":{\"summary\":%s}}}}", sum);
+	next = mxsync_parse(json, strlen(json), SELF, &cb, &s, NULL, err,
+	    sizeof(err));
+	assert_non_null(next);
+	free(next);
+	return s;
+}
+
+/* The room summary's counts (a DM that became a group), each -1 when
+ * left out or not a count; no summary, no call. */
+static void
+test_17_room_summary_counts(void **st)
+{
+	struct seen s;
+
+	(void)st;
+	s = summary("{\"m.joined_member_count\":3,"
+	    "\"m.invited_member_count\":1,\"m.heroes\":[\"@a:hs\"]}");
+	assert_int_equal(s.nmembers, 1);
+	assert_string_equal(s.room, "!r:hs");
+	assert_int_equal(s.joined, 3);
+	assert_int_equal(s.invited, 1);
+	s = summary("{\"m.joined_member_count\":2}");
+	assert_int_equal(s.nmembers, 1);
+	assert_int_equal(s.joined, 2);
+	assert_int_equal(s.invited, -1);
+	s = summary("{\"m.joined_member_count\":\"3\","
+	    "\"m.invited_member_count\":-4}");
+	assert_int_equal(s.nmembers, 0);
+	s = summary("{}");
+	assert_int_equal(s.nmembers, 0);
+	s = summary("[]");
+	assert_int_equal(s.nmembers, 0);
+}
+
+/* An edit is read as its new content (its mentions too) and says what
+ * it replaces; an edit into a notice or an emote is silent; a reply says
+ * what it replies to. */
+static void
+test_18_edits_and_replies(void **st)
+{
+	struct seen s;
+
+	(void)st;
+	s = timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":"
+	    "\"* techpay: salary sre\",\"m.new_content\":{\"msgtype\":"
+	    "\"m.text\",\"body\":\"techpay: salary sre\",\"m.mentions\":"
+	    "{\"user_ids\":[\"" SELF "\"]}},\"m.relates_to\":{\"rel_type\":"
+	    "\"m.replace\",\"event_id\":\"$orig\"}}"));
+	assert_int_equal(s.nmsg, 1);
+	assert_string_equal(s.body, "techpay: salary sre");
+	assert_string_equal(s.replaces, "$orig");
+	assert_string_equal(s.event, "$e1");
+	assert_int_equal(s.mentions, 1);
+	assert_string_equal(s.reply_to, "");
+	s = timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":\"* x\","
+	    "\"m.new_content\":{\"msgtype\":\"m.notice\",\"body\":\"x\"},"
+	    "\"m.relates_to\":{\"rel_type\":\"m.replace\",\"event_id\":"
+	    "\"$orig\"}}"));
+	assert_int_equal(s.nmsg, 0);
+	s = timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":\"* x\","
+	    "\"m.new_content\":{\"msgtype\":\"m.text\",\"body\":7},"
+	    "\"m.relates_to\":{\"rel_type\":\"m.replace\",\"event_id\":"
+	    "\"$orig\"}}"));
+	assert_int_equal(s.nmsg, 0);
+	s = timeline(MSG("", "{\"msgtype\":\"m.text\",\"body\":"
+	    "\"> <@techpay:hs> SRE: $1\\n\\nand devops?\",\"m.relates_to\":"
+	    "{\"m.in_reply_to\":{\"event_id\":\"$ans\"}}}"));
+	assert_int_equal(s.nmsg, 1);
+	assert_string_equal(s.body, "and devops?");
+	assert_string_equal(s.reply_to, "$ans");
+	assert_string_equal(s.replaces, "");
+}
+
+/* A redaction, by either room version's shape; ours, or one naming
+ * nothing, asks nothing. */
+static void
+test_19_redactions(void **st)
+{
+	struct seen s;
+
+	(void)st;
+	s = timeline("{\"type\":\"m.room.redaction\",\"event_id\":\"$r1\","
+	    "\"sender\":\"@alice:hs\",\"redacts\":\"$q\",\"content\":{}}");
+	assert_int_equal(s.nredact, 1);
+	assert_string_equal(s.redacts, "$q");
+	assert_string_equal(s.event, "$r1");
+	assert_string_equal(s.sender, "@alice:hs");
+	assert_int_equal(s.nmsg, 0);
+	s = timeline("{\"type\":\"m.room.redaction\",\"event_id\":\"$r2\","
+	    "\"sender\":\"@alice:hs\",\"content\":{\"redacts\":\"$q2\"}}");
+	assert_int_equal(s.nredact, 1);
+	assert_string_equal(s.redacts, "$q2");
+	s = timeline("{\"type\":\"m.room.redaction\",\"event_id\":\"$r3\","
+	    "\"sender\":\"" SELF "\",\"redacts\":\"$q\"}");
+	assert_int_equal(s.nredact, 0);
+	s = timeline("{\"type\":\"m.room.redaction\",\"event_id\":\"$r4\","
+	    "\"sender\":\"@alice:hs\",\"content\":{\"redacts\":5}}");
+	assert_int_equal(s.nredact, 0);
+}
+
 int
 main(void)
 {
@@ -709,6 +853,9 @@ main(void)
 		cmocka_unit_test(test_14_too_many_values_refused_unparsed),
 		cmocka_unit_test(test_15_filter_has_event_fields),
 		cmocka_unit_test(test_16_e2ee_parts_before_rooms),
+		cmocka_unit_test(test_17_room_summary_counts),
+		cmocka_unit_test(test_18_edits_and_replies),
+		cmocka_unit_test(test_19_redactions),
 	};
 
 	return cmocka_run_group_tests_name("mxsync", t, NULL, NULL);

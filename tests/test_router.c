@@ -738,6 +738,36 @@ test_21_cite_a_figure(void **s)
 	assert_lacks(t, "Average salary");
 }
 
+/* The answer in a room to text that replies to the bot (to_bot), ""
+ * for silence. */
+static const char *
+ask_to_bot(const char *text, const char *where, int to_bot)
+{
+	struct message m = { .text = text, .len = strlen(text),
+	    .where = where, .target = "!r:hs", .to_bot = to_bot };
+
+	if (!router_handle(F.rt, &m, (time_t)1790000000, &F.a))
+		return "";
+	return buf_str(&F.a.text);
+}
+
+/* A reply to the bot's answer (or in its thread) is addressed without
+ * the name: a follow-up is answered, chatter ("lol") is not, and the
+ * same line not to the bot is silence. */
+static void
+test_25_replies_to_the_bot_addressed(void **s)
+{
+	(void)s;
+	assert_has(ask_to_bot("!salary sre", "rep", 0), "Site Reliability");
+	assert_string_equal(ask_to_bot("and devops?", "rep", 0), "");
+	assert_has(ask_to_bot("and devops?", "rep", 1), "DevOps");
+	assert_has(ask_to_bot("what does a data scientist earn?", "rep", 1),
+	    "Data Scientist");
+	assert_string_equal(ask_to_bot("lol", "rep", 1), "");
+	assert_string_equal(ask_to_bot("what does a data scientist earn?",
+	    "rep", 0), "");
+}
+
 int
 main(void)
 {
@@ -762,6 +792,7 @@ main(void)
 		cmocka_unit_test(test_22_nothing_more_said_once),
 		cmocka_unit_test(test_23_field_compared),
 		cmocka_unit_test(test_24_ranking_words),
+		cmocka_unit_test(test_25_replies_to_the_bot_addressed),
 		cmocka_unit_test(test_19_echo_once),
 		cmocka_unit_test(test_20_join_one_channel),
 		cmocka_unit_test(test_21_cite_a_figure),

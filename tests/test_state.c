@@ -399,6 +399,40 @@ test_11_dir_swapped_after_checks(void **s)
 	state_free(st);
 }
 
+/* The bot's answers survive a reopen: found by question, by answer and
+ * by thread, per scope; a newer answer replaces the older. */
+static void
+test_12_replies_survive_reopen(void **s)
+{
+	char err[256], *v;
+	struct state *st = state_open(dir, err, sizeof(err));
+
+	(void)s;
+	assert_non_null(st);
+	assert_null(state_reply_get(st, "m", "$q1"));
+	assert_int_equal(state_reply_put(st, "m", "$q1", "$a1", NULL), 0);
+	assert_int_equal(state_reply_put(st, "m", "$q2", "$a2", "$root"), 0);
+	state_free(st);
+	st = state_open(dir, err, sizeof(err));
+	assert_non_null(st);
+	v = state_reply_get(st, "m", "$q1");
+	assert_string_equal(v, "$a1");
+	free(v);
+	assert_null(state_reply_get(st, "other", "$q1"));
+	assert_int_equal(state_reply_ours(st, "m", "$a2"), 1);
+	assert_int_equal(state_reply_ours(st, "m", "$q2"), 0);
+	assert_int_equal(state_reply_ours(st, "other", "$a2"), 0);
+	assert_int_equal(state_reply_in_thread(st, "m", "$root"), 1);
+	assert_int_equal(state_reply_in_thread(st, "m", "$a1"), 1);
+	assert_int_equal(state_reply_in_thread(st, "m", "$elsewhere"), 0);
+	assert_int_equal(state_reply_in_thread(st, "m", ""), 0);
+	assert_int_equal(state_reply_put(st, "m", "$q1", "$a3", NULL), 0);
+	v = state_reply_get(st, "m", "$q1");
+	assert_string_equal(v, "$a3");
+	free(v);
+	state_free(st);
+}
+
 int
 main(void)
 {
@@ -423,6 +457,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_10_systemd_layout_planted,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_11_dir_swapped_after_checks,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_12_replies_survive_reopen,
 		    setup, teardown),
 	};
 

@@ -18,7 +18,9 @@ msg(const struct mx_msg *m, void *ctx)
 {
 	(void)ctx;
 	sink += strlen(m->room_id) + strlen(m->event_id) + strlen(m->sender) +
-	    strlen(m->body) + (m->thread_root ? strlen(m->thread_root) : 0);
+	    strlen(m->body) + (m->thread_root ? strlen(m->thread_root) : 0) +
+	    (m->reply_to ? strlen(m->reply_to) : 0) +
+	    (m->replaces ? strlen(m->replaces) : 0);
 	if (strlen(m->body) > MX_BODY_MAX)
 		abort();
 }
@@ -58,7 +60,26 @@ creators(const char *r, const char *ids, void *ctx)
 	sink += strlen(r) + strlen(ids);
 }
 
-static const struct mxsync_cb cb = { msg, inv, rem, enc, pl, creators };
+static void
+members(const char *r, long joined, long invited, void *ctx)
+{
+	(void)ctx;
+	if (joined < -1 || invited < -1)
+		abort();
+	sink += strlen(r);
+}
+
+static void
+redaction(const char *r, const char *id, const char *redacts,
+    const char *sender, void *ctx)
+{
+	(void)ctx;
+	sink += strlen(r) + strlen(id) + strlen(redacts) + strlen(sender);
+}
+
+static const struct mxsync_cb cb = { .message = msg, .invite = inv,
+	.removed = rem, .encrypted = enc, .power_levels = pl,
+	.creators = creators, .members = members, .redaction = redaction };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -267,7 +267,7 @@ class T01Talking(RoomCase):
         self.assertEqual(rel["event_id"], root)
         self.assertEqual(rel["m.in_reply_to"]["event_id"], q)
 
-    def test_06_notices_edits_ignored_fallback_stripped(self):
+    def test_06_notices_ignored_edit_read_fallback_stripped(self):
         n = self.alice.send(self.room, "!salary sre", msgtype="m.notice")
         orig = self.alice.send(self.room, "plain words")
         e = self.alice.send(self.room, "* !salary sre", relates={
@@ -280,9 +280,15 @@ class T01Talking(RoomCase):
         ans = self.alice.wait_answers(1, to=r)
         self.assertEqual(len(ans), 1)
         self.assertNotIn("DevOps Engineer:", ans[0]["content"]["body"][:20])
+        # the edit made "plain words" a command: answered, as a reply to
+        # the message edited (issue 22 item 5)
+        ans = self.alice.wait_answers(1, to=orig)
+        self.assertEqual(len(ans), 1)
+        self.assertIn("Site Reliability", ans[0]["content"]["body"])
         self.alice.pump(2)
         self.assertEqual(self.alice.answers(to=n), [])
         self.assertEqual(self.alice.answers(to=e), [])
+        self.assertEqual(len(self.alice.answers(to=orig)), 1)
 
     def test_07_direct_chat_needs_no_prefix(self):
         dm = self.alice.create_room(is_direct=True)
@@ -1446,6 +1452,240 @@ class T16Discovery(unittest.TestCase):
             finally:
                 bot.stop()
                 site.close()
+
+
+class T17Groups(RoomCase):
+    """Issue 22 item 4: a DM that becomes a group wants to be addressed;
+    acknowledgements in a DM get a short reply or none."""
+
+    def test_01_acknowledgements_in_a_dm_are_short(self):
+        dm = self.alice.create_room(is_direct=True)
+        self.assertTrue(wait_for(lambda: self.alice.joined(dm), 15))
+        q = self.alice.send(dm, "what does a data scientist earn?")
+        self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                         self.bot.logtext()[-2000:])
+        for word in ("ok", "cool", "lol", "\U0001F44D", "bye"):
+            e = self.alice.send(dm, word)
+            self.alice.pump(1.5)
+            ans = self.alice.answers(to=e)
+            self.assertLessEqual(len(ans), 1, word)
+            for a in ans:
+                self.assertLess(len(a["content"]["body"]), 80,
+                                (word, a["content"]["body"]))
+                self.assertNotIn("not covered", a["content"]["body"])
+
+    def test_02_a_dm_that_becomes_a_group_wants_to_be_addressed(self):
+        bob = Person("@bob:localhost", "bob-pw")
+        try:
+            dm = self.alice.create_room(is_direct=True)
+            self.assertTrue(wait_for(lambda: self.alice.joined(dm), 15))
+            q = self.alice.send(dm, "how much does an sre make?")
+            self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                             self.bot.logtext()[-2000:])
+            r = self.alice.run(self.alice.c.room_invite(dm, bob.user))
+            self.assertIsInstance(r, nio.RoomInviteResponse)
+            r = bob.run(bob.c.join(dm))
+            self.assertIsInstance(r, nio.JoinResponse)
+            self.assertTrue(wait_for(lambda: self.alice.joined(
+                dm, bob.user), 10))
+            time.sleep(1)       # the bot's sync brings the new summary
+            chat = self.alice.send(dm, "see you at lunch")
+            q = self.alice.send(dm, "techpay: what skills does devops need?")
+            self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                             self.bot.logtext()[-2000:])
+            self.alice.pump(1)
+            self.assertEqual(self.alice.answers(to=chat), [])
+            # bob leaves: a DM again, no name needed
+            bob.run(bob.c.room_leave(dm))
+            time.sleep(1.5)
+            q = self.alice.send(dm, "and for a data engineer?")
+            self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1,
+                             self.bot.logtext()[-2000:])
+        finally:
+            bob.close()
+
+
+def edit(person, room, orig, body, mentions=None):
+    new = {"msgtype": "m.text", "body": body}
+    if mentions is not None:
+        new["m.mentions"] = {"user_ids": mentions}
+    return person.send(room, "* " + body, relates={
+        "rel_type": "m.replace", "event_id": orig},
+        **{"m.new_content": new})
+
+
+def bot_edits(person, answer):
+    """The bot's edits (m.replace) of its event answer."""
+    return [ev for _, ev in person.events if ev.get("sender") == BOT_ID and
+            ev.get("content", {}).get("m.relates_to", {}).get("rel_type")
+            == "m.replace" and ev["content"]["m.relates_to"].get(
+                "event_id") == answer]
+
+
+def bot_redactions(person, target):
+    return [ev for _, ev in person.events
+            if ev.get("sender") == BOT_ID and
+            ev.get("type") == "m.room.redaction" and
+            (ev.get("redacts") or ev.get("content", {}).get("redacts"))
+            == target]
+
+
+class T18Edits(RoomCase):
+    """Issue 22 item 5: edits and redactions, exactly once."""
+
+    def test_01_edit_that_names_the_bot_is_answered(self):
+        q = self.alice.send(self.room, "how much does an sre make?")
+        self.alice.pump(1.5)
+        self.assertEqual(self.alice.answers(to=q), [])
+        edit(self.alice, self.room, q, "techpay: how much does an sre make?")
+        ans = self.alice.wait_answers(1, to=q)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        self.assertIn("Site Reliability", ans[0]["content"]["body"])
+        self.alice.pump(1.5)
+        self.assertEqual(len(self.alice.answers(to=q)), 1)
+
+    def test_02_edit_of_an_answered_question_edits_the_answer(self):
+        q = self.alice.send(self.room, "!salary sre")
+        ans = self.alice.wait_answers(1, to=q)
+        self.assertEqual(len(ans), 1)
+        a = ans[0]["event_id"]
+        edit(self.alice, self.room, q, "!salary devops")
+        self.assertTrue(wait_for(lambda: self.alice.pump(0.5) or
+                                 bot_edits(self.alice, a), 20),
+                        self.bot.logtext()[-2000:])
+        e = bot_edits(self.alice, a)
+        self.assertEqual(len(e), 1)
+        new = e[0]["content"]["m.new_content"]
+        self.assertIn("DevOps", new["body"])
+        self.assertIn("<b>", new["formatted_body"])
+        self.assertTrue(e[0]["content"]["body"].startswith("* "))
+        self.alice.pump(1.5)
+        self.assertEqual(len(self.alice.answers(to=q)), 1)
+        self.assertEqual(len(bot_edits(self.alice, a)), 1)
+
+    def test_03_redacted_question_redacts_the_answer(self):
+        q = self.alice.send(self.room, "!skills devops")
+        ans = self.alice.wait_answers(1, to=q)
+        self.assertEqual(len(ans), 1)
+        a = ans[0]["event_id"]
+        r = self.alice.run(self.alice.c.room_redact(self.room, q, "oops"))
+        self.assertIsInstance(r, nio.RoomRedactResponse)
+        self.assertTrue(wait_for(lambda: self.alice.pump(0.5) or
+                                 bot_redactions(self.alice, a), 20),
+                        self.bot.logtext()[-2000:])
+        self.assertIn("deleting my answer %s" % a, self.bot.logtext())
+
+    def test_04_exactly_once_across_restarts(self):
+        q1 = self.alice.send(self.room, "!salary sre")
+        q2 = self.alice.send(self.room, "!skills sre")
+        a1 = self.alice.wait_answers(1, to=q1)[0]["event_id"]
+        a2 = self.alice.wait_answers(1, to=q2)[0]["event_id"]
+        self.bot.stop()
+        edit(self.alice, self.room, q1, "!salary data scientist")
+        self.alice.run(self.alice.c.room_redact(self.room, q2))
+        self.bot.start()
+        self.assertTrue(wait_for(lambda: self.alice.pump(0.5) or
+                                 (bot_edits(self.alice, a1) and
+                                  bot_redactions(self.alice, a2)), 20),
+                        self.bot.logtext()[-3000:])
+        self.bot.stop()
+        self.bot.start()
+        self.alice.pump(3)
+        self.assertEqual(len(bot_edits(self.alice, a1)), 1)
+        self.assertEqual(len(bot_redactions(self.alice, a2)), 1)
+        self.assertEqual(len(self.alice.answers(to=q1)), 1)
+
+
+class T19Replies(RoomCase):
+    """Issue 22 item 6: replies and threads count as addressing."""
+
+    def test_01_a_reply_to_the_bot_is_addressed(self):
+        q = self.alice.send(self.room, "!salary sre")
+        a = self.alice.wait_answers(1, to=q)[0]["event_id"]
+        other = self.alice.send(self.room, "lunch at noon?")
+        r = self.alice.send(self.room, "and devops?", relates={
+            "m.in_reply_to": {"event_id": a}})
+        ans = self.alice.wait_answers(1, to=r)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        self.assertIn("DevOps", ans[0]["content"]["body"])
+        lol = self.alice.send(self.room, "lol", relates={
+            "m.in_reply_to": {"event_id": a}})
+        r2 = self.alice.send(self.room, "what does a data scientist earn?",
+                             relates={"m.in_reply_to": {"event_id": other}})
+        self.alice.pump(2)
+        self.assertEqual(self.alice.answers(to=lol), [])
+        self.assertEqual(self.alice.answers(to=r2), [])
+
+    def test_02_a_follow_up_in_a_thread_the_bot_answered_in(self):
+        root = self.alice.send(self.room, "thread about pay")
+        q = self.alice.send(self.room, "!skills devops", relates={
+            "rel_type": "m.thread", "event_id": root,
+            "is_falling_back": True, "m.in_reply_to": {"event_id": root}})
+        self.assertEqual(len(self.alice.wait_answers(1, to=q)), 1)
+        f = self.alice.send(self.room, "what does a data scientist earn?",
+                            relates={"rel_type": "m.thread",
+                                     "event_id": root,
+                                     "is_falling_back": True,
+                                     "m.in_reply_to": {"event_id": q}})
+        ans = self.alice.wait_answers(1, to=f)
+        self.assertEqual(len(ans), 1, self.bot.logtext()[-2000:])
+        self.assertEqual(ans[0]["content"]["m.relates_to"]["event_id"], root)
+        root2 = self.alice.send(self.room, "another thread")
+        f2 = self.alice.send(self.room, "what does a data scientist earn?",
+                             relates={"rel_type": "m.thread",
+                                      "event_id": root2,
+                                      "is_falling_back": True,
+                                      "m.in_reply_to": {"event_id": root2}})
+        self.alice.pump(2)
+        self.assertEqual(self.alice.answers(to=f2), [])
+
+
+class T20Part(unittest.TestCase):
+    """Issue 22 item 7: !part answers before it leaves, and takes an
+    alias."""
+
+    def test_01_part_answers_first_and_leaves_by_alias(self):
+        bot = Bot(bot_extra="owners = @alice:localhost")
+        alice = Person("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            room = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(room), 15))
+            q = alice.send(room, "!part")
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(len(ans), 1, bot.logtext()[-2000:])
+            # the room id echoed (in quotes, cut to 24 characters)
+            self.assertTrue(ans[0]["content"]["body"].startswith(
+                'Leaving "%s' % room[:20]), ans[0]["content"]["body"])
+            self.assertTrue(wait_for(lambda: not alice.joined(room), 15),
+                            bot.logtext()[-2000:])
+            self.assertNotIn("dropped, not retried", bot.logtext())
+            # by alias, from another room
+            r = alice.run(alice.c.room_create(
+                alias="techpay-partme", invite=[BOT_ID]))
+            self.assertIsInstance(r, nio.RoomCreateResponse)
+            other = r.room_id
+            here = alice.create_room()
+            self.assertTrue(wait_for(lambda: alice.joined(other) and
+                                     alice.joined(here), 15))
+            q = alice.send(here, "!part #techpay-partme:localhost")
+            ans = alice.wait_answers(1, to=q)
+            self.assertEqual(len(ans), 1, bot.logtext()[-2000:])
+            self.assertTrue(ans[0]["content"]["body"].startswith(
+                'Leaving "#techpay-partme'), ans[0]["content"]["body"])
+            self.assertTrue(wait_for(lambda: not alice.joined(other), 15),
+                            bot.logtext()[-2000:])
+            self.assertTrue(alice.joined(here))
+            # an alias that names no room: said in the log, nothing left
+            q = alice.send(here, "!part #nowhere:localhost")
+            self.assertEqual(len(alice.wait_answers(1, to=q)), 1)
+            self.assertTrue(wait_for(lambda: "the alias names no room" in
+                                     bot.logtext(), 10),
+                            bot.logtext()[-2000:])
+            self.assertTrue(alice.joined(here))
+        finally:
+            alice.close()
+            bot.stop()
 
 
 class E2EPerson(Person):
