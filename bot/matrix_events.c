@@ -406,5 +406,12 @@ e2ee_handled(const char *id, void *ctx)
 	return state_seen(x->m->st, x->scope, id);
 }
 
-const struct mxe_ops mx_e2ee_ops = { e2ee_feed, e2ee_handled };
+/* The operator must act (cross-signing's auth refused): it stops. */
+static void
+e2ee_fatal(const char *what, const char *why, void *ctx)
+{
+	mx_fatal(ctx, what, why);
+}
+
+const struct mxe_ops mx_e2ee_ops = { e2ee_feed, e2ee_handled, e2ee_fatal };
 

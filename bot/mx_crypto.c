@@ -343,6 +343,7 @@ mxc_free(struct mxc *x)
 	if (x == NULL)
 		return;
 	vz_account_free(x->acct);
+	mxc_xsign_forget(x);
 	explicit_bzero(x->key, sizeof(x->key));
 	free(x->scope);
 	free(x->user);
@@ -363,6 +364,12 @@ mxc_ed25519(const struct mxc *x)
 }
 
 const char *
+mxc_user_id(const struct mxc *x)
+{
+	return x->user;
+}
+
+const char *
 mxc_device_id(const struct mxc *x)
 {
 	return x->device;
@@ -370,8 +377,8 @@ mxc_device_id(const struct mxc *x)
 
 /* ---- keys on the server ---- */
 
-static cJSON *
-device_keys(struct mxc *x)
+cJSON *
+mxc_device_keys(struct mxc *x)
 {
 	cJSON *d = cJSON_CreateObject(), *alg, *keys;
 	char name[128];
@@ -429,7 +436,7 @@ mxc_upload_body(struct mxc *x, struct buf *out)
 	char *s;
 	int n = 0;
 
-	if (!x->uploaded && (d = device_keys(x)) != NULL) {
+	if (!x->uploaded && (d = mxc_device_keys(x)) != NULL) {
 		cJSON_AddItemToObject(body, "device_keys", d);
 		n++;
 	}

@@ -52,7 +52,7 @@ class Bot(BotProcess):
     n = 0
 
     def __init__(self, matrix_extra="", bot_extra="", extra_sections="",
-                 state=None, auth=None, homeserver=None):
+                 state=None, auth=None, homeserver=None, user=BOT_ID):
         BotProcess.__init__(self, BOT)
         Bot.n += 1
         self.dir = os.path.join(TMP, "bot%d" % Bot.n)
@@ -68,7 +68,7 @@ class Bot(BotProcess):
                     "invite_from = @alice:localhost, trusted.example\n"
                     "sync_timeout = 5\nreconnect_min = 1\n"
                     "reconnect_max = 4\n%s\n%s"
-                    % (self.state, bot_extra, homeserver or HS.url, BOT_ID,
+                    % (self.state, bot_extra, homeserver or HS.url, user,
                        auth,
                        matrix_extra, extra_sections))
         os.chmod(self.conf, 0o600)
@@ -1466,6 +1466,7 @@ class E2EPerson(Person):
         assert self.c.olm is not None, "matrix-nio without its e2e extra"
         self.token = self.c.access_token
         self.events = []
+        self.to_device = []     # to-device event sources, as synced
         self.pump(0.1)
 
     def pump(self, seconds):
@@ -1478,6 +1479,8 @@ class E2EPerson(Person):
                 for room, info in r.rooms.join.items():
                     for ev in info.timeline.events:
                         self.events.append((room, ev.source))
+                for ev in r.to_device_events:
+                    self.to_device.append(ev.source)
             # what sync_forever would do: our keys up, theirs in
             if self.c.should_upload_keys:
                 self.run(self.c.keys_upload())
