@@ -75,7 +75,8 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/matrix_events.c bot/matrix_queue.c bot/matrix_discover.c \
 	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c \
-	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_share.c bot/mx_xsign.c \
+	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_decrypt.c bot/mx_pending.c \
+	   bot/mx_share.c bot/mx_xsign.c \
 	   bot/mx_e2ee.c bot/mx_xsign_net.c bot/mx_ssss.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
@@ -267,7 +268,8 @@ MODS_test_olm	   =
 MODS_test_arena	   = buf arena
 MODS_test_notify   = notify
 MODS_test_bot	   = $(M_ROUTER) $(M_HL) policy bot
-MODS_test_mxcrypto = $(M_STATE) json mx_crypto mx_share mx_xsign mx_ssss
+MODS_test_mxcrypto = $(M_STATE) json mx_crypto mx_decrypt mx_pending mx_share \
+		     mx_xsign mx_ssss
 # the suites that call the encryption library link it
 VZ_test_olm	   = $(VZ_LIB)
 VZ_test_mxcrypto   = $(VZ_LIB)

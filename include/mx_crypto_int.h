@@ -1,8 +1,9 @@
 /*
  * mx_crypto_int.h -- what the Olm machine's files share (mx_crypto.c:
- * the device and reading; mx_share.c: devices of others, room keys
- * shared and Megolm encryption; mx_xsign.c: the account's cross-signing
- * keys).  Not for other modules: they use
+ * canonical JSON, the pickle key, the device and its uploads;
+ * mx_decrypt.c: reading; mx_pending.c: events waiting for their key;
+ * mx_share.c: devices of others, room keys shared and Megolm
+ * encryption; mx_xsign.c: the account's cross-signing keys).  Not for other modules: they use
  * mx_crypto.h.
  */
 #ifndef TECHPAY_MX_CRYPTO_INT_H
