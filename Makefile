@@ -322,27 +322,12 @@ check-irc: $(B)/asan/techpay
 	@ASAN_OPTIONS=detect_leaks=1 /usr/bin/python3 tests/irc/test_irc.py \
 	    $(B)/asan/techpay
 
-# pantalaimon, the E2EE proxy of the encrypted-room case, in a venv of its
-# own: 0.10.5 pins matrix-nio <0.21, which the suite's 0.26 client cannot
-# share.  Its python-olm is a wheel that carries libolm, and the one
-# sdist it pulls (future) is pure Python: no compiler is needed.
-PANTA_VENV = $(B)/pantalaimon-venv
-PANTA_PIP  = pantalaimon==0.10.5
-
-$(PANTA_VENV)/.installed:
-	@echo "installing pantalaimon into $(PANTA_VENV) (pip)"
-	rm -rf $(PANTA_VENV)
-	/usr/bin/python3 -m venv $(PANTA_VENV)
-	$(PANTA_VENV)/bin/pip install -q --disable-pip-version-check \
-	    $(PANTA_PIP)
-	touch $@
-
 # Synapse from PyPI for the Matrix tests, in a venv under build/ that is
 # kept between runs.  --system-site-packages lets the suite also use
 # Debian's python3-irc for its IRC+Matrix case.
 SYNAPSE_VENV = $(B)/synapse-venv
-# matrix-nio's e2e extra (vodozemac, a wheel) is for the encrypted-room
-# client of the pantalaimon case.
+# matrix-nio's e2e extra (vodozemac, a wheel) is for the people's devices
+# in encrypted rooms (test_e2ee.py).
 SYNAPSE_PIP  = matrix-synapse==1.163.2 'matrix-nio[e2e]==0.26.0'
 # named after what it holds: a venv made for an older list is redone
 SYNAPSE_STAMP = $(SYNAPSE_VENV)/.installed-synapse-1.163.2-nio-e2e
@@ -356,8 +341,7 @@ $(SYNAPSE_STAMP):
 	touch $@
 
 # End to end on a real Synapse with matrix-nio users, ASan+UBSan binary.
-check-matrix: $(B)/asan/techpay $(SYNAPSE_STAMP) \
-    $(PANTA_VENV)/.installed
+check-matrix: $(B)/asan/techpay $(SYNAPSE_STAMP)
 	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
 	    tests/matrix/test_matrix.py $(B)/asan/techpay
 	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \

@@ -34,6 +34,9 @@ config_matrix_defaults(struct config_matrix *m)
 	m->max_bytes = 1500;
 	m->reconnect_min = 2;
 	m->reconnect_max = 300;
+	/* Element encrypts every DM and private room: a bot that cannot
+	 * read them answers no one there */
+	m->encryption = 1;
 }
 
 /* ---- identifiers (matrix_id_ok) ------------------------------------ */

@@ -827,7 +827,7 @@ test_28_matrix_encryption_keys(void **s)
 	    "access_token = t\ninvite_from = hs.test\n", 0600);
 	assert_non_null(cf);
 	as = config_accounts(cf);
-	assert_int_equal(as->v[0].encryption, 0);	/* the default, for now */
+	assert_int_equal(as->v[0].encryption, 1);	/* the default */
 	assert_null(as->v[0].pickle_key_file);
 	assert_null(as->v[0].recovery_key_file);
 	done(cf);
