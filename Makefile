@@ -76,8 +76,9 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/matrix_events.c bot/matrix_queue.c bot/matrix_discover.c \
 	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c \
-	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_share.c \
-	   bot/mx_e2ee.c
+	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_decrypt.c bot/mx_pending.c \
+	   bot/mx_share.c bot/mx_xsign.c \
+	   bot/mx_e2ee.c bot/mx_xsign_net.c bot/mx_ssss.c
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_address test_recall test_repair test_explain \
 	   test_question test_numbers test_policy test_config \
@@ -274,7 +275,8 @@ MODS_test_olm	   =
 MODS_test_arena	   = buf arena
 MODS_test_notify   = notify
 MODS_test_bot	   = $(M_ROUTER) $(M_HL) policy bot
-MODS_test_mxcrypto = $(M_STATE) json mx_crypto mx_share
+MODS_test_mxcrypto = $(M_STATE) json mx_crypto mx_decrypt mx_pending mx_share \
+		     mx_xsign mx_ssss
 # the suites that call the encryption library link it
 VZ_test_olm	   = $(VZ_LIB)
 VZ_test_mxcrypto   = $(VZ_LIB)
@@ -327,27 +329,12 @@ check-irc: $(B)/asan/techpay
 	@ASAN_OPTIONS=detect_leaks=1 /usr/bin/python3 tests/irc/test_irc.py \
 	    $(B)/asan/techpay
 
-# pantalaimon, the E2EE proxy of the encrypted-room case, in a venv of its
-# own: 0.10.5 pins matrix-nio <0.21, which the suite's 0.26 client cannot
-# share.  Its python-olm is a wheel that carries libolm, and the one
-# sdist it pulls (future) is pure Python: no compiler is needed.
-PANTA_VENV = $(B)/pantalaimon-venv
-PANTA_PIP  = pantalaimon==0.10.5
-
-$(PANTA_VENV)/.installed:
-	@echo "installing pantalaimon into $(PANTA_VENV) (pip)"
-	rm -rf $(PANTA_VENV)
-	/usr/bin/python3 -m venv $(PANTA_VENV)
-	$(PANTA_VENV)/bin/pip install -q --disable-pip-version-check \
-	    $(PANTA_PIP)
-	touch $@
-
 # Synapse from PyPI for the Matrix tests, in a venv under build/ that is
 # kept between runs.  --system-site-packages lets the suite also use
 # Debian's python3-irc for its IRC+Matrix case.
 SYNAPSE_VENV = $(B)/synapse-venv
-# matrix-nio's e2e extra (vodozemac, a wheel) is for the encrypted-room
-# client of the pantalaimon case.
+# matrix-nio's e2e extra (vodozemac, a wheel) is for the people's devices
+# in encrypted rooms (test_e2ee.py).
 SYNAPSE_PIP  = matrix-synapse==1.163.2 'matrix-nio[e2e]==0.26.0'
 # named after what it holds: a venv made for an older list is redone
 SYNAPSE_STAMP = $(SYNAPSE_VENV)/.installed-synapse-1.163.2-nio-e2e
@@ -361,8 +348,7 @@ $(SYNAPSE_STAMP):
 	touch $@
 
 # End to end on a real Synapse with matrix-nio users, ASan+UBSan binary.
-check-matrix: $(B)/asan/techpay $(SYNAPSE_STAMP) \
-    $(PANTA_VENV)/.installed
+check-matrix: $(B)/asan/techpay $(SYNAPSE_STAMP)
 	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \
 	    tests/matrix/test_matrix.py $(B)/asan/techpay
 	@ASAN_OPTIONS=detect_leaks=1 $(SYNAPSE_VENV)/bin/python \

@@ -34,6 +34,12 @@ fatal(struct mx *x, const char *fmt, const char *detail)
 	loop_stop(x->m->loop);
 }
 
+void
+mx_fatal(struct mx *x, const char *what, const char *why)
+{
+	fatal(x, what, why);
+}
+
 /* ---- control: login, whoami, profile, sync -------------------------- */
 
 static long
@@ -185,6 +191,7 @@ e2ee_start(struct mx *x)
 	x->e2ee = mxe_new(x->http, x->cf.homeserver, x->cf.name, c,
 	    &mx_e2ee_ops, x);
 	mxe_set_token(x->e2ee, x->token);
+	mxe_set_auth(x->e2ee, x->cf.password, x->cf.recovery_key_file);
 	mxe_upload(x->e2ee);
 	return 0;
 }

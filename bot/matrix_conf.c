@@ -34,6 +34,9 @@ config_matrix_defaults(struct config_matrix *m)
 	m->max_bytes = 1500;
 	m->reconnect_min = 2;
 	m->reconnect_max = 300;
+	/* Element encrypts every DM and private room: a bot that cannot
+	 * read them answers no one there */
+	m->encryption = 1;
 }
 
 /* ---- identifiers (matrix_id_ok) ------------------------------------ */
@@ -289,6 +292,7 @@ static const struct config_key matrix_keys[] = {
 	INT("reconnect_max", reconnect_max, 1, 86400),
 	BOOL("encryption", encryption),
 	STR("pickle_key_file", pickle_key_file),
+	STR("recovery_key_file", recovery_key_file),
 	{ NULL, CONFIG_FN, 0, NULL, 0, 0, 0 }
 };
 
@@ -380,6 +384,7 @@ config_matrix_copy(struct config_matrix *dst, const struct config_matrix *src)
 	dst->device_name = dupnull(src->device_name);
 	dst->tls_ca_file = dupnull(src->tls_ca_file);
 	dst->pickle_key_file = dupnull(src->pickle_key_file);
+	dst->recovery_key_file = dupnull(src->recovery_key_file);
 	memset(dst->highlights, 0, sizeof(dst->highlights));
 	dst->nhighlights = 0;
 	for (i = 0; i < src->ninvite_from; i++)
@@ -401,6 +406,7 @@ config_matrix_clear(struct config_matrix *m)
 	free_list(m->rooms, m->nrooms);
 	free(m->tls_ca_file);
 	free(m->pickle_key_file);
+	free(m->recovery_key_file);
 	free_highlights(m->highlights, m->nhighlights);
 	memset(m, 0, sizeof(*m));
 }
@@ -455,6 +461,9 @@ matrix_check(struct parse *p, void *set)
 			    m->name, m->pickle_key_file, strerror(errno));
 		if (m->pickle_key_file && !m->encryption)
 			pwarn(p, "[matrix %s]: pickle_key_file is set but "
+			    "encryption = no: it is not used", m->name);
+		if (m->recovery_key_file && !m->encryption)
+			pwarn(p, "[matrix %s]: recovery_key_file is set but "
 			    "encryption = no: it is not used", m->name);
 	}
 	for (i = 0; i < as->n; i++) {

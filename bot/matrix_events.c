@@ -17,12 +17,11 @@
 #include "matrix_int.h"
 #include "policy.h"
 
-/* Both ways out: the asker's (another room) and the operator's (the
- * proxy, README "Encrypted rooms"). */
+/* Both ways out: the asker's (another room) and the operator's
+ * (encryption = yes, README "Encrypted rooms"). */
 #define ENCRYPTED_NOTICE "I can't read encrypted messages, so I can't " \
 	"answer questions in this room. Ask me in a room without " \
-	"encryption, or ask my operator to run me behind pantalaimon " \
-	"(an end-to-end encryption proxy)."
+	"encryption, or ask my operator to turn my encryption on."
 /* The reason on the leave that rejects an invite: the inviter sees it
  * ("techpay rejected the invite: ...") without the bot joining the room
  * to say it, so nothing is posted where nobody asked for the bot.  In
@@ -569,5 +568,12 @@ e2ee_handled(const char *id, void *ctx)
 	return state_seen(x->m->st, x->scope, id);
 }
 
-const struct mxe_ops mx_e2ee_ops = { e2ee_feed, e2ee_handled };
+/* The operator must act (cross-signing's auth refused): it stops. */
+static void
+e2ee_fatal(const char *what, const char *why, void *ctx)
+{
+	mx_fatal(ctx, what, why);
+}
+
+const struct mxe_ops mx_e2ee_ops = { e2ee_feed, e2ee_handled, e2ee_fatal };
 

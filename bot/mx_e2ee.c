@@ -22,48 +22,8 @@
 
 #include "json.h"
 #include "log.h"
-#include "mx_e2ee.h"
+#include "mx_e2ee_int.h"
 
-#define API	"/_matrix/client/v3"
-
-enum step { ST_MEMBERS, ST_SETTINGS, ST_QUERY, ST_CLAIM, ST_SHARE, ST_DONE };
-
-/* Rotation periods of a room, as its m.room.encryption says. */
-struct settings {
-	char		*room;
-	long		 msgs;
-	long long	 ms;
-	struct settings	*next;
-};
-
-/* One room being made ready; on the mxe's list until done. */
-struct prep {
-	struct mxe	*e;
-	char		*room;
-	mxe_done_fn	*done;
-	void		*ctx;
-	enum step	 step;
-	struct http_req	*req;
-	char		**users;
-	int		 nusers;
-	struct prep	*next;
-};
-
-struct mxe {
-	struct http	*http;
-	char		*base;
-	char		*name;
-	char		*token;
-	struct mxc	*mxc;
-	struct mxe_ops	 ops;
-	void		*ctx;
-	struct http_req	*upload;	/* one /keys/upload at a time */
-	int		 upload_again;	/* more became due meanwhile */
-	struct prep	*preps;
-	struct settings	*settings;
-	char		*fed[MXE_FED_MAX];	/* late events fed this run */
-	int		 nfed;
-};
 
 static void	prep_next(struct prep *);
 
@@ -76,8 +36,8 @@ now_ms(void)
 	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static void
-url(struct mxe *e, struct buf *b, const char *path)
+void
+mxe_url(struct mxe *e, struct buf *b, const char *path)
 {
 	buf_reset(b);
 	buf_puts(b, e->base);
@@ -122,6 +82,10 @@ mxe_free(struct mxe *e)
 		return;
 	if (e->upload)
 		http_cancel(e->http, e->upload);
+	for (i = 0; i < MXE_CANCELS_MAX; i++)
+		if (e->cancels[i])
+			http_cancel(e->http, e->cancels[i]);
+	mxe_xsign_free(e);
 	for (p = e->preps; p; p = pn) {
 		pn = p->next;
 		if (p->req)
@@ -136,6 +100,10 @@ mxe_free(struct mxe *e)
 	for (i = 0; i < e->nfed; i++)
 		free(e->fed[i]);
 	mxc_free(e->mxc);
+	if (e->password)
+		explicit_bzero(e->password, strlen(e->password));
+	free(e->password);
+	free(e->recovery_file);
 	free(e->token);
 	free(e->base);
 	free(e->name);
@@ -147,6 +115,17 @@ mxe_set_token(struct mxe *e, const char *token)
 {
 	free(e->token);
 	e->token = xstrdup(token);
+}
+
+void
+mxe_set_auth(struct mxe *e, const char *password, const char *recovery_file)
+{
+	if (e->password)
+		explicit_bzero(e->password, strlen(e->password));
+	free(e->password);
+	free(e->recovery_file);
+	e->password = password ? xstrdup(password) : NULL;
+	e->recovery_file = recovery_file ? xstrdup(recovery_file) : NULL;
 }
 
 struct mxc *
@@ -174,9 +153,11 @@ on_upload(const struct http_result *r, void *ctx)
 	}
 	if (mxc_uploaded(e->mxc, r->body, err, sizeof(err)) == -1)
 		log_error("matrix %s: %s", e->name, err);
-	else
+	else {
 		log_info("matrix %s: encryption keys uploaded for device %s",
 		    e->name, mxc_device_id(e->mxc));
+		mxe_xsign_start(e);	/* the device is on the server */
+	}
 	if (e->upload_again) {
 		e->upload_again = 0;
 		mxe_upload(e);
@@ -195,10 +176,11 @@ mxe_upload(struct mxe *e)
 		return;
 	}
 	if (mxc_upload_body(e->mxc, &b) == 1) {
-		url(e, &u, API "/keys/upload");
+		mxe_url(e, &u, API "/keys/upload");
 		e->upload = http_request(e->http, "POST", buf_str(&u), e->token,
 		    buf_str(&b), MXE_TIMEOUT_MS, on_upload, e);
-	}
+	} else
+		mxe_xsign_start(e);	/* the device keys were uploaded */
 	buf_free(&u);
 	buf_free(&b);
 }
@@ -286,6 +268,81 @@ retry_one(const char *room, const cJSON *ev, void *ctx)
 		mxc_unwait(e->mxc, id);
 }
 
+static void
+on_cancel(const struct http_result *r, void *ctx)
+{
+	struct http_req **slot = ctx;
+
+	*slot = NULL;
+	if (r->status != 200)
+		log_warn("matrix: a verification cancel was not sent (HTTP "
+		    "%ld)", r->status);
+}
+
+/* Whether s is an id we put in a request: a string, not too long. */
+static int
+id_ok(const char *s)
+{
+	return s && *s && strlen(s) <= MXE_VERIFY_ID_MAX;
+}
+
+/*
+ * A verification request (to-device) declined at once, as the spec
+ * lets either side: m.key.verification.cancel with code m.user to the
+ * device that asked, so the person's client does not wait for an
+ * answer that never comes.  The bot verifies no one (README, Trust).
+ */
+static void
+decline(struct mxe *e, const cJSON *ev)
+{
+	const char *sender = json_str(ev, "sender");
+	const cJSON *c = json_obj(ev, "content");
+	const char *dev = json_str(c, "from_device");
+	const char *txn = json_str(c, "transaction_id");
+	struct buf u = {0}, path = {0};
+	cJSON *b, *m;
+	char id[33], *s;
+	unsigned char rnd[16];
+	int i, slot = -1;
+
+	if (!id_ok(sender) || !id_ok(dev) || !id_ok(txn)) {
+		log_warn("matrix %s: a verification request without sender, "
+		    "from_device or transaction_id ignored", e->name);
+		return;
+	}
+	for (i = 0; i < MXE_CANCELS_MAX; i++)
+		if (e->cancels[i] == NULL) {
+			slot = i;
+			break;
+		}
+	log_info("matrix %s: a verification request from %s (device %.64s) "
+	    "declined: the bot verifies no one (README)", e->name, sender,
+	    dev);
+	if (slot == -1 || e->token == NULL)
+		return;		/* a flood: the rest go unanswered */
+	b = cJSON_CreateObject();
+	m = cJSON_AddObjectToObject(cJSON_AddObjectToObject(
+	    cJSON_AddObjectToObject(b, "messages"), sender), dev);
+	cJSON_AddStringToObject(m, "transaction_id", txn);
+	cJSON_AddStringToObject(m, "code", "m.user");
+	cJSON_AddStringToObject(m, "reason", "This is a bot: it does not "
+	    "verify devices. Its device is signed by its own account.");
+	s = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		memset(rnd, 0, sizeof(rnd));
+	for (i = 0; i < 16; i++)
+		snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+	buf_printf(&path, API "/sendToDevice/m.key.verification.cancel/%s",
+	    id);
+	mxe_url(e, &u, buf_str(&path));
+	e->cancels[slot] = http_request(e->http, "PUT", buf_str(&u), e->token,
+	    s, MXE_TIMEOUT_MS, on_cancel, &e->cancels[slot]);
+	free(s);
+	buf_free(&u);
+	buf_free(&path);
+}
+
 void
 mxe_to_device(struct mxe *e, const cJSON *ev)
 {
@@ -306,10 +363,9 @@ mxe_to_device(struct mxe *e, const cJSON *ev)
 		log_debug("matrix %s: room key %s for %s", e->name,
 		    rk.session_id, rk.room_id);
 		mxc_waiting(e->mxc, rk.room_id, rk.session_id, retry_one, e);
-	} else if (type && strcmp(type, "m.key.verification.request") == 0)
-		log_info("matrix %s: a verification request from %s ignored "
-		    "(the bot verifies no one; README)", e->name,
-		    json_str(ev, "sender") ? json_str(ev, "sender") : "?");
+	} else if (type && (strcmp(type, "m.key.verification.request") ==
+	    0 || strcmp(type, "m.key.verification.start") == 0))
+		decline(e, ev);
 }
 
 void
@@ -342,6 +398,7 @@ mxe_encrypted(struct mxe *e, const char *room, const cJSON *ev)
 void
 mxe_after_sync(struct mxe *e, time_t now)
 {
+	mxe_xsign_tick(e, now);
 	mxc_expire(e->mxc, now);
 	mxc_waiting(e->mxc, NULL, NULL, retry_one, e);
 }
@@ -512,7 +569,7 @@ prep_next(struct prep *p)
 			buf_puts(&path, API "/rooms/");
 			http_escape(&path, p->room);
 			buf_puts(&path, "/joined_members");
-			url(e, &u, buf_str(&path));
+			mxe_url(e, &u, buf_str(&path));
 			p->req = http_request(e->http, "GET", buf_str(&u),
 			    e->token, NULL, MXE_TIMEOUT_MS, on_members, p);
 			goto out;
@@ -524,7 +581,7 @@ prep_next(struct prep *p)
 			buf_puts(&path, API "/rooms/");
 			http_escape(&path, p->room);
 			buf_puts(&path, "/state/m.room.encryption/");
-			url(e, &u, buf_str(&path));
+			mxe_url(e, &u, buf_str(&path));
 			p->req = http_request(e->http, "GET", buf_str(&u),
 			    e->token, NULL, MXE_TIMEOUT_MS, on_settings, p);
 			goto out;
@@ -533,7 +590,7 @@ prep_next(struct prep *p)
 				p->step = ST_CLAIM;
 				continue;
 			}
-			url(e, &u, API "/keys/query");
+			mxe_url(e, &u, API "/keys/query");
 			p->req = http_request(e->http, "POST", buf_str(&u),
 			    e->token, buf_str(&b), MXE_TIMEOUT_MS, on_query, p);
 			goto out;
@@ -542,7 +599,7 @@ prep_next(struct prep *p)
 				p->step = ST_SHARE;
 				continue;
 			}
-			url(e, &u, API "/keys/claim");
+			mxe_url(e, &u, API "/keys/claim");
 			p->req = http_request(e->http, "POST", buf_str(&u),
 			    e->token, buf_str(&b), MXE_TIMEOUT_MS, on_claim, p);
 			goto out;
@@ -567,7 +624,7 @@ prep_next(struct prep *p)
 				snprintf(txn + 2 * i, 3, "%02x", rnd[i]);
 			buf_printf(&path, API "/sendToDevice/m.room.encrypted/"
 			    "%s", txn);
-			url(e, &u, buf_str(&path));
+			mxe_url(e, &u, buf_str(&path));
 			p->req = http_request(e->http, "PUT", buf_str(&u),
 			    e->token, buf_str(&b), MXE_TIMEOUT_MS, on_share, p);
 			goto out;

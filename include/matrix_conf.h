@@ -45,6 +45,7 @@ struct config_matrix {
 	int		 reconnect_max;
 	int		 encryption;	/* end-to-end, mx_crypto.h */
 	char		*pickle_key_file;	/* NULL: made in state_dir */
+	char		*recovery_key_file;	/* NULL: the recovery key logged */
 	struct config_highlight highlights[CONFIG_CHANNELS_MAX];
 	int		 nhighlights;	/* not in config_matrix_copy */
 };

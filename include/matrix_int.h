@@ -173,6 +173,8 @@ struct matrix {
 /* matrix.c: the next control request (login, whoami, profile, sync),
  * unless one is in flight or waits. */
 void		 mx_ctl_next(struct mx *);
+/* Stops the account (and the bot: exit 1) with what and why logged. */
+void		 mx_fatal(struct mx *, const char *what, const char *why);
 /* matrix_discover.c: the next request of PH_DISCOVER; then the phase in
  * disc_then, with cf.homeserver the client API's base URL, or PH_DEAD
  * (logged). */

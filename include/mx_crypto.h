@@ -17,7 +17,12 @@
  *             Olm sender key, user and Ed25519 key it came with;
  *   index     ROOM|SESSIONID|INDEX -> the event id that used it (a
  *             second event with the same one is a replay);
- *   pending   events whose room key has not come yet, by event id.
+ *   pending   events whose room key has not come yet, by event id;
+ *   xsign     the account's cross-signing keys (master, self_signing,
+ *             user_signing: each seed encrypted with the pickle key as
+ *             secret storage encrypts, mx_ssss.h), what of them the
+ *             server has (uploaded, signed: the device id signed), and
+ *             the secret storage key until its recovery key was given.
  *
  * Spec: Client-Server API, "End-to-End Encryption" (m.olm.v1.curve25519-
  * aes-sha2, m.megolm.v1.aes-sha2), canonical JSON from "Signing JSON".
@@ -32,6 +37,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "mx_ssss.h"
 #include "state.h"
 #include "vz.h"
 
@@ -82,6 +88,7 @@ void		 mxc_free(struct mxc *);
 const char	*mxc_curve25519(const struct mxc *);
 const char	*mxc_ed25519(const struct mxc *);
 const char	*mxc_device_id(const struct mxc *);
+const char	*mxc_user_id(const struct mxc *);
 
 /* ---- the device's keys on the server ---- */
 
@@ -217,6 +224,71 @@ void		 mxc_shared(struct mxc *, const char *room_id);
  */
 int		 mxc_encrypt(struct mxc *, const char *room_id, const char *type,
 		    const cJSON *content, struct buf *out, char *err,
+		    size_t errlen);
+
+/* ---- cross-signing: the account's master, self-signing and
+ * user-signing keys (spec "Cross-signing") ---- */
+
+#define MXC_XS_MASTER	0
+#define MXC_XS_SELF	1
+#define MXC_XS_USER	2
+#define MXC_XS_N	3
+
+/* The keys as the server has them (mxc_xsign_server). */
+struct mxc_xsign_seen {
+	int	 has_master;		/* the server has a master key */
+	int	 ours;			/* and it and the self-signing key
+					   are the ones we hold */
+	int	 device_signed;		/* our device bears a valid
+					   signature of that self-signing
+					   key */
+	char	 master[VZ_KEY_SIZE];	/* the server's master key */
+};
+
+/* The secret names of the three keys in secret storage, by MXC_XS_. */
+extern const char *const mxc_xsign_secret[MXC_XS_N];
+
+/*
+ * The cross-signing keys from the store: 1 when held (loaded), 0 when
+ * the store has none and make is 0; with make, 0 never: new keys are
+ * made and saved before anything is uploaded, so a crash uploads the
+ * same ones again.  -1 with err when the store's cannot be read with
+ * the pickle key.
+ */
+int		 mxc_xsign_keys(struct mxc *, int make, char *err,
+		    size_t errlen);
+/* A key's public half (MXC_XS_), or NULL when none is held. */
+const char	*mxc_xsign_public(const struct mxc *, int which);
+/* A key's private half as unpadded base64 (VZ_SEED_SIZE), for secret
+ * storage; the caller wipes it.  -1 when none is held. */
+int		 mxc_xsign_seed(const struct mxc *, int which, char *out,
+		    size_t outsz);
+void		 mxc_xsign_forget(struct mxc *);
+/*
+ * What a /keys/query answer for our own user says of our keys.  The
+ * self-signing key counts only with a valid master signature, the
+ * device's signature only when it verifies.  -1 with err when the
+ * answer is not JSON.
+ */
+int		 mxc_xsign_server(struct mxc *, const char *body,
+		    struct mxc_xsign_seen *, char *err, size_t errlen);
+/* The /keys/device_signing/upload body: the three public keys, the
+ * self- and user-signing keys signed by the master key; with auth
+ * (the JSON of the UIA "auth" object, or NULL) when the server asks. */
+int		 mxc_xsign_upload_body(struct mxc *, const cJSON *auth,
+		    struct buf *out);
+/* The /keys/signatures/upload body: our device signed by the
+ * self-signing key, the master key by our device. */
+int		 mxc_xsign_signatures_body(struct mxc *, struct buf *out);
+/* Flags kept in the xsign rows: "uploaded", "signed" (set to the
+ * device id), "ssss" (the secrets are in secret storage). */
+int		 mxc_xsign_mark(struct mxc *, const char *flag,
+		    const char *value);
+int		 mxc_xsign_marked(struct mxc *, const char *flag,
+		    const char *value);
+/* The secret storage key: the one kept (encrypted like the seeds) or,
+ * with none, a new random one kept now.  1 when it was made now. */
+int		 mxc_ssss_key(struct mxc *, uint8_t key[32], char *err,
 		    size_t errlen);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * mx_crypto_int.h -- what the Olm machine's files share (mx_crypto.c:
- * the device and reading; mx_share.c: devices of others, room keys
- * shared and Megolm encryption).  Not for other modules: they use
+ * canonical JSON, the pickle key, the device and its uploads;
+ * mx_decrypt.c: reading; mx_pending.c: events waiting for their key;
+ * mx_share.c: devices of others, room keys shared and Megolm
+ * encryption; mx_xsign.c: the account's cross-signing keys).  Not for other modules: they use
  * mx_crypto.h.
  */
 #ifndef TECHPAY_MX_CRYPTO_INT_H
@@ -9,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "mx_crypto.h"
 #include "state.h"
 #include "vz.h"
 
@@ -25,7 +28,13 @@ struct mxc {
 	char		 curve[VZ_KEY_SIZE];
 	char		 ed[VZ_KEY_SIZE];
 	int		 uploaded;	/* device keys on the server */
+	/* the cross-signing keys, once made or loaded (mx_xsign.c) */
+	struct vz_signing *xs[MXC_XS_N];
+	char		 xs_pub[MXC_XS_N][VZ_KEY_SIZE];
 };
+
+/* Our device's keys object, signed by the device (/keys/upload). */
+cJSON	*mxc_device_keys(struct mxc *);
 
 /* Signs obj (canonical JSON without signatures and unsigned) as our
  * device: obj.signatures[user]["ed25519:DEVICE"]. */

@@ -37,6 +37,9 @@ struct mxe_ops {
 	 * forgotten.  One with nothing to answer is kept until it is
 	 * MXC_PENDING_TTL_S old, and fed again only after a restart. */
 	int	(*handled)(const char *event_id, void *ctx);
+	/* Something the operator must fix before the account can go on
+	 * (cross-signing refused the password): the account stops. */
+	void	(*fatal)(const char *what, const char *why, void *ctx);
 };
 
 /* An account's; mxc becomes the mxe's (mxe_free frees it).  base is the
@@ -46,9 +49,19 @@ struct mxe	*mxe_new(struct http *, const char *base, const char *name,
 /* Cancels what is in flight (no callbacks) and frees. */
 void		 mxe_free(struct mxe *);
 void		 mxe_set_token(struct mxe *, const char *token);
+/* The password for user-interactive auth (cross-signing keys, when
+ * the server asks), NULL with an access token only; the file the
+ * recovery key is written to, NULL to log it once. */
+void		 mxe_set_auth(struct mxe *, const char *password,
+		    const char *recovery_key_file);
 struct mxc	*mxe_machine(struct mxe *);
 
-/* The keys the server lacks, uploaded (one request at a time). */
+/* The keys the server lacks, uploaded (one request at a time).  Once
+ * the device keys are there, cross-signing is bootstrapped: the
+ * account's master, self-signing and user-signing keys made (or read
+ * from the store), uploaded unless the server has them, our device
+ * signed, and the private keys put in secret storage behind a recovery
+ * key given once (mx_xsign_net.c). */
 void		 mxe_upload(struct mxe *);
 /* From a /sync, in its order: counts, lists, to-device, then rooms. */
 void		 mxe_key_counts(struct mxe *, long otk, int fallback_unused);

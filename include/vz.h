@@ -5,11 +5,12 @@
  *
  * Only the cryptography is here: an account (identity keys, one-time
  * and fallback keys, signing), Olm sessions, Megolm outbound and inbound
- * group sessions, their pickles, and an Ed25519 check.  The Matrix
+ * group sessions, their pickles, Ed25519 key pairs of their own (the
+ * cross-signing keys) and an Ed25519 check.  The Matrix
  * protocol, canonical JSON, the store and every decision stay in C.
  *
  * Who owns what.  Each handle (struct vz_account, vz_session, vz_group,
- * vz_inbound) is opaque, made by a _new, _unpickle or session-creating
+ * vz_inbound, vz_signing) is opaque, made by a _new, _unpickle or session-creating
  * call, and freed by its own _free (NULL is fine there); the library
  * never keeps a pointer the caller gave.  Inputs are the caller's: base64
  * as NUL-terminated strings (at most VZ_INPUT_MAX bytes), plaintexts and
@@ -43,6 +44,7 @@
 #define VZ_PICKLE_KEY_LEN	32	/* bytes of a pickle key */
 #define VZ_KEY_SIZE		44	/* a base64 Curve25519/Ed25519 key, NUL */
 #define VZ_SIG_SIZE		88	/* a base64 Ed25519 signature, NUL */
+#define VZ_SEED_SIZE		44	/* a base64 Ed25519 private key, NUL */
 #define VZ_ID_SIZE		44	/* an Olm or Megolm session id, NUL */
 #define VZ_INPUT_MAX		(1 << 20) /* longest base64 or plaintext taken */
 #define VZ_OTK_GENERATE_MAX	100	/* one-time keys made by one call */
@@ -53,6 +55,7 @@ struct vz_account;
 struct vz_session;
 struct vz_group;
 struct vz_inbound;
+struct vz_signing;
 
 /* ---- the account: the device's identity and its published keys ---- */
 
@@ -206,6 +209,30 @@ int		 vz_inbound_pickle(const struct vz_inbound *, const uint8_t *key,
 		    char *out, size_t outsz, size_t *outlen, char *err,
 		    size_t errlen);
 struct vz_inbound *vz_inbound_unpickle(const char *pickle, const uint8_t *key,
+		    char *err, size_t errlen);
+
+/* ---- Ed25519 key pairs: the cross-signing keys ----
+ * Not a device's: the master, self-signing and user-signing keys of an
+ * account.  Their private key (the 32-byte RFC 8032 seed) leaves the
+ * library only as unpadded base64 (vz_signing_seed, VZ_SEED_SIZE fits
+ * it) for the caller to store encrypted (the state store, secret
+ * storage): a secret, wiped by the caller after use. */
+
+struct vz_signing *vz_signing_new(char *err, size_t errlen);
+/* The key pair of a seed that vz_signing_seed gave; a seed of another
+ * length or not base64 is an error. */
+struct vz_signing *vz_signing_from_seed(const char *seed, char *err,
+		    size_t errlen);
+void		 vz_signing_free(struct vz_signing *);
+/* The public key, unpadded base64 (the key id's part); VZ_KEY_SIZE. */
+int		 vz_signing_public(const struct vz_signing *, char *out,
+		    size_t outsz, size_t *outlen, char *err, size_t errlen);
+int		 vz_signing_seed(const struct vz_signing *, char *out,
+		    size_t outsz, size_t *outlen, char *err, size_t errlen);
+/* The base64 signature of msg (canonical JSON made by the caller);
+ * VZ_SIG_SIZE fits it. */
+int		 vz_signing_sign(const struct vz_signing *, const void *msg,
+		    size_t msglen, char *out, size_t outsz, size_t *outlen,
 		    char *err, size_t errlen);
 
 /* ---- Ed25519: a device's or a cross-signing key's signature ---- */

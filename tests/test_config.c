@@ -827,8 +827,18 @@ test_28_matrix_encryption_keys(void **s)
 	    "access_token = t\ninvite_from = hs.test\n", 0600);
 	assert_non_null(cf);
 	as = config_accounts(cf);
-	assert_int_equal(as->v[0].encryption, 0);	/* the default, for now */
+	assert_int_equal(as->v[0].encryption, 1);	/* the default */
 	assert_null(as->v[0].pickle_key_file);
+	assert_null(as->v[0].recovery_key_file);
+	done(cf);
+	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
+	    "homeserver = https://hs.test\nuser_id = @b:hs.test\n"
+	    "access_token = t\ninvite_from = hs.test\nencryption = no\n"
+	    "recovery_key_file = /tmp/rk\n", 0600);
+	assert_non_null(cf);
+	as = config_accounts(cf);
+	assert_int_equal(as->v[0].encryption, 0);
+	assert_string_equal(as->v[0].recovery_key_file, "/tmp/rk");
 	done(cf);
 	cf = load_text("[bot]\nstate_dir = /tmp\n[matrix m]\n"
 	    "homeserver = https://hs.test\nuser_id = @b:hs.test\n"

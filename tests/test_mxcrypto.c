@@ -7,7 +7,11 @@
  * same session again) and the room's Megolm events decrypted; an event
  * whose key comes late waits and is found again; the spec's checks
  * (recipient, sender, room id, replayed index) and malformed input
- * refused with a message.
+ * refused with a message; the cross-signing keys (RFC 8032 signing,
+ * made once, kept under the pickle key, their upload and signature
+ * bodies verifying, what the server holds read right) and secret
+ * storage's encoding (recovery keys, aes-hmac-sha2) against vectors
+ * computed independently (Python's cryptography).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,9 +25,12 @@
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include <openssl/evp.h>
 
+#include "json.h"
 #include "log.h"
 #include "mx_crypto.h"
+#include "mx_ssss.h"
 
 #define BOT	"@techpay:example.org"
 #define ALICE	"@alice:example.org"
@@ -1210,6 +1217,399 @@ test_14_rotation(void **s)
 	state_free(st);
 }
 
+/* ---- cross-signing and secret storage ---- */
+
+static void
+hex_to(const char *h, uint8_t *out, size_t n)
+{
+	size_t i;
+	unsigned v;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(sscanf(h + 2 * i, "%2x", &v), 1);
+		out[i] = (uint8_t)v;
+	}
+}
+
+/* RFC 8032, 7.1, TEST 3 (two bytes), through vz.h as C calls it. */
+static void
+test_15_signing_rfc8032(void **s)
+{
+	uint8_t seed[32], msg[2] = { 0xaf, 0x82 }, sig[64], pub[32];
+	char b64[64], out[VZ_SIG_SIZE], e[VZ_ERR_MAX];
+	struct vz_signing *k;
+
+	(void)s;
+	hex_to("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b"
+	    "4458f7", seed, 32);
+	hex_to("fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548"
+	    "908025", pub, 32);
+	hex_to("6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db"
+	    "5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027be"
+	    "ceea1ec40a", sig, 64);
+	/* unpadded base64 of the seed, as vz_signing_seed gives it */
+	EVP_EncodeBlock((unsigned char *)b64, seed, 32);
+	b64[43] = '\0';
+	k = vz_signing_from_seed(b64, e, sizeof(e));
+	assert_non_null(k);
+	assert_int_equal(vz_signing_seed(k, out, sizeof(out), NULL, e,
+	    sizeof(e)), 0);
+	assert_string_equal(out, b64);
+	assert_int_equal(vz_signing_sign(k, msg, sizeof(msg), out,
+	    sizeof(out), NULL, e, sizeof(e)), 0);
+	{
+		/* the signature decoded equals the RFC's */
+		uint8_t got[66];
+		char padded[VZ_SIG_SIZE + 4];
+		int n;
+
+		snprintf(padded, sizeof(padded), "%s==", out);
+		n = EVP_DecodeBlock(got, (unsigned char *)padded,
+		    (int)strlen(padded));
+		assert_int_equal(n - 2, 64);
+		assert_memory_equal(got, sig, 64);
+	}
+	assert_int_equal(vz_signing_public(k, out, sizeof(out), NULL, e,
+	    sizeof(e)), 0);
+	{
+		uint8_t got[66];
+		char padded[VZ_SIG_SIZE + 4];
+
+		snprintf(padded, sizeof(padded), "%s=", out);
+		assert_int_equal(EVP_DecodeBlock(got, (unsigned char *)padded,
+		    (int)strlen(padded)) - 1, 32);
+		assert_memory_equal(got, pub, 32);
+	}
+	/* bad seeds */
+	assert_null(vz_signing_from_seed("AAAA", e, sizeof(e)));
+	assert_non_null(strstr(e, "not 32"));
+	assert_null(vz_signing_from_seed(NULL, e, sizeof(e)));
+	vz_signing_free(k);
+	vz_signing_free(NULL);
+}
+
+static void
+test_16_recovery_key(void **s)
+{
+	uint8_t key[32], back[32];
+	char rk[SSSS_RECOVERY_SIZE], e[SSSS_ERR_MAX];
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < 32; i++)
+		key[i] = (uint8_t)i;
+	assert_int_equal(ssss_recovery_encode(key, rk, sizeof(rk)), 0);
+	/* computed with Python (big integers, the spec's recipe) */
+	assert_string_equal(rk, "EsSz ykH7 LCZx 7Cae cmKD wcmY JRXi Ybtu "
+	    "8iQ3 t8Ez nRwK pUY1");
+	assert_int_equal(ssss_recovery_encode(key, rk, 59), -1);
+	assert_int_equal(ssss_recovery_decode("EsSzykH7LCZx7CaecmKDwcmYJRXi"
+	    "Ybtu8iQ3 t8Ez\tnRwK pUY1", back, e, sizeof(e)), 0);
+	assert_memory_equal(back, key, 32);
+	/* one character off: the parity (or prefix) says so */
+	assert_int_equal(ssss_recovery_decode("EsSz ykH7 LCZx 7Cae cmKD wcmY "
+	    "JRXi Ybtu 8iQ3 t8Ez nRwK pUY2", back, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "parity"));
+	assert_int_equal(ssss_recovery_decode("EsSz ykH7 LCZx 7Cae cmKD wcmY "
+	    "JRXi Ybtu 8iQ3 t8Ez nRwK pUY", back, e, sizeof(e)), -1);
+	assert_int_equal(ssss_recovery_decode("EsSz ykH7 LCZx 0Cae", back, e,
+	    sizeof(e)), -1);
+	assert_non_null(strstr(e, "not base58"));
+	assert_int_equal(ssss_recovery_decode("", back, e, sizeof(e)), -1);
+	/* many random keys: each comes back, each 59 characters */
+	for (i = 0; i < 200; i++) {
+		size_t j;
+
+		for (j = 0; j < 32; j++)
+			key[j] = (uint8_t)(rand() & 0xff);
+		if (i == 0)
+			memset(key, 0, 32);
+		if (i == 1)
+			memset(key, 0xff, 32);
+		assert_int_equal(ssss_recovery_encode(key, rk, sizeof(rk)), 0);
+		assert_int_equal(strlen(rk), 59);
+		assert_int_equal(ssss_recovery_decode(rk, back, e, sizeof(e)),
+		    0);
+		assert_memory_equal(back, key, 32);
+	}
+}
+
+static void
+test_17_secret_storage_encoding(void **s)
+{
+	uint8_t key[32], iv[16], other[32] = { 1 };
+	char e[SSSS_ERR_MAX];
+	struct buf out = {0};
+	cJSON *o, *d;
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < 32; i++)
+		key[i] = (uint8_t)i;
+	for (i = 0; i < 16; i++)
+		iv[i] = (uint8_t)(16 + i);
+	/* computed with Python's cryptography (HKDF, AES-CTR, HMAC) */
+	o = ssss_encrypt(key, "m.cross_signing.master", "a secret: techpay",
+	    17, iv);
+	assert_non_null(o);
+	assert_string_equal(json_str(o, "iv"), "EBESExQVFhcYGRobHB0eHw==");
+	assert_string_equal(json_str(o, "ciphertext"),
+	    "PbEKcvepAJQrZJ7vOWdsaGU=");
+	assert_string_equal(json_str(o, "mac"),
+	    "1w2yETWtSrVfTzxzPU6reNnb5Ljn/QYoXQV8QxADw5o=");
+	assert_int_equal(ssss_decrypt(key, "m.cross_signing.master", o, &out,
+	    e, sizeof(e)), 0);
+	assert_int_equal(out.len, 17);
+	assert_memory_equal(out.s, "a secret: techpay", 17);
+	/* another key, another name: the MAC refuses */
+	assert_int_equal(ssss_decrypt(other, "m.cross_signing.master", o,
+	    &out, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "MAC"));
+	assert_int_equal(ssss_decrypt(key, "m.cross_signing.self_signing", o,
+	    &out, e, sizeof(e)), -1);
+	/* a changed byte of the ciphertext */
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "ciphertext",
+	    cJSON_CreateString("PbEKcvepAJQrZJ7vOWdsaGQ="));
+	assert_int_equal(ssss_decrypt(key, "m.cross_signing.master", o, &out,
+	    e, sizeof(e)), -1);
+	/* unpadded base64 is read too */
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "ciphertext",
+	    cJSON_CreateString("PbEKcvepAJQrZJ7vOWdsaGU"));
+	assert_int_equal(ssss_decrypt(key, "m.cross_signing.master", o, &out,
+	    e, sizeof(e)), 0);
+	/* malformed fields */
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "iv",
+	    cJSON_CreateString("!!"));
+	assert_int_equal(ssss_decrypt(key, "m.cross_signing.master", o, &out,
+	    e, sizeof(e)), -1);
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "iv");
+	assert_int_equal(ssss_decrypt(key, "m.cross_signing.master", o, &out,
+	    e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "missing"));
+	cJSON_Delete(o);
+	/* bit 63 of the iv is cleared */
+	iv[8] = 0xff;
+	o = ssss_encrypt(key, "n", "x", 1, iv);
+	assert_string_equal(json_str(o, "iv"), "EBESExQVFhd/GRobHB0eHw==");
+	cJSON_Delete(o);
+	/* a random iv: two encryptions differ, both decrypt */
+	o = ssss_encrypt(key, "n", "x", 1, NULL);
+	d = ssss_encrypt(key, "n", "x", 1, NULL);
+	assert_string_not_equal(json_str(o, "iv"), json_str(d, "iv"));
+	assert_int_equal(ssss_decrypt(key, "n", d, &out, e, sizeof(e)), 0);
+	cJSON_Delete(o);
+	cJSON_Delete(d);
+	/* the key description: the MAC of 32 zero bytes under "" */
+	iv[8] = 0x18;
+	d = ssss_key_description(key, iv);
+	assert_string_equal(json_str(d, "algorithm"), SSSS_ALG);
+	assert_string_equal(json_str(d, "mac"),
+	    "nrMWSgMXBpO1lS9nLEL08Saa+XuAn1pdQ0B7gSgsrQQ=");
+	assert_int_equal(ssss_key_check(key, d, e, sizeof(e)), 0);
+	assert_int_equal(ssss_key_check(other, d, e, sizeof(e)), -1);
+	assert_non_null(strstr(e, "not the account's"));
+	cJSON_Delete(d);
+	buf_free(&out);
+}
+
+/* Verifies obj's signature by pub (key id ed25519:ID). */
+static int
+signed_by(const cJSON *obj, const char *id, const char *pub)
+{
+	const cJSON *sigs = json_obj(json_obj(obj, "signatures"), BOT);
+	char name[128], e[VZ_ERR_MAX];
+	struct buf b = {0};
+	cJSON *copy = cJSON_Duplicate(obj, 1);
+	int rc = -1;
+
+	snprintf(name, sizeof(name), "ed25519:%s", id);
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "signatures");
+	cJSON_DeleteItemFromObjectCaseSensitive(copy, "unsigned");
+	if (json_str(sigs, name) && mxc_canonical(copy, &b) == 0)
+		rc = vz_ed25519_verify(pub, buf_str(&b), b.len,
+		    json_str(sigs, name), e, sizeof(e));
+	cJSON_Delete(copy);
+	buf_free(&b);
+	return rc;
+}
+
+static void
+test_18_cross_signing_keys(void **s)
+{
+	struct state *st = store();
+	struct mxc *x = bot_open(st, NULL), *y;
+	struct mxc_xsign_seen seen;
+	uint8_t other[VZ_PICKLE_KEY_LEN] = { 9 };
+	char master[VZ_KEY_SIZE], self[VZ_KEY_SIZE], q[8192];
+	struct buf b = {0}, sb = {0};
+	const cJSON *dev, *mk;
+	char *mks;
+	cJSON *j;
+
+	(void)s;
+	/* none until made; made once, then the same after a reopen */
+	assert_int_equal(mxc_xsign_keys(x, 0, err, sizeof(err)), 0);
+	assert_null(mxc_xsign_public(x, MXC_XS_MASTER));
+	assert_int_equal(mxc_xsign_upload_body(x, NULL, &b), -1);
+	assert_int_equal(mxc_xsign_keys(x, 1, err, sizeof(err)), 1);
+	snprintf(master, sizeof(master), "%s", mxc_xsign_public(x,
+	    MXC_XS_MASTER));
+	snprintf(self, sizeof(self), "%s", mxc_xsign_public(x, MXC_XS_SELF));
+	assert_int_equal(strlen(master), 43);
+	assert_string_not_equal(master, self);
+	assert_string_not_equal(master, mxc_xsign_public(x, MXC_XS_USER));
+	mxc_free(x);
+	x = bot_open(st, NULL);
+	assert_int_equal(mxc_xsign_keys(x, 0, err, sizeof(err)), 1);
+	assert_string_equal(mxc_xsign_public(x, MXC_XS_MASTER), master);
+	assert_string_equal(mxc_xsign_public(x, MXC_XS_SELF), self);
+	/* no seed lies in the store in clear */
+	{
+		char seed[VZ_SEED_SIZE], *v;
+
+		assert_int_equal(mxc_xsign_seed(x, MXC_XS_MASTER, seed,
+		    sizeof(seed)), 0);
+		v = state_crypto_get(st, "matrix:t", "xsign", "master");
+		assert_non_null(v);
+		assert_null(strstr(v, seed));
+		free(v);
+	}
+	/* the upload body: three keys, two signed by the master key */
+	assert_int_equal(mxc_xsign_upload_body(x, NULL, &b), 0);
+	j = cJSON_Parse(buf_str(&b));
+	assert_non_null(j);
+	assert_null(json_obj(j, "auth"));
+	assert_string_equal(json_str(json_obj(json_obj(j, "master_key"),
+	    "keys"), ((void)snprintf(q, sizeof(q), "ed25519:%s", master), q)),
+	    master);
+	assert_int_equal(signed_by(json_obj(j, "self_signing_key"), master,
+	    master), 0);
+	assert_int_equal(signed_by(json_obj(j, "user_signing_key"), master,
+	    master), 0);
+	assert_int_not_equal(signed_by(json_obj(j, "self_signing_key"), self,
+	    self), 0);
+	cJSON_Delete(j);
+	/* with auth, as given */
+	buf_reset(&b);
+	j = cJSON_Parse("{\"type\":\"m.login.password\",\"session\":\"S\"}");
+	assert_int_equal(mxc_xsign_upload_body(x, j, &b), 0);
+	cJSON_Delete(j);
+	j = cJSON_Parse(buf_str(&b));
+	assert_string_equal(json_str(json_obj(j, "auth"), "session"), "S");
+	cJSON_Delete(j);
+	/* the signatures: our device by the self-signing key, the master
+	 * key by our device */
+	assert_int_equal(mxc_xsign_signatures_body(x, &sb), 0);
+	j = cJSON_Parse(buf_str(&sb));
+	dev = json_obj(json_obj(j, BOT), "BOTDEV");
+	mk = json_obj(json_obj(j, BOT), master);
+	assert_non_null(dev);
+	assert_non_null(mk);
+	assert_int_equal(signed_by(dev, self, self), 0);
+	assert_int_equal(signed_by(dev, "BOTDEV", mxc_ed25519(x)), 0);
+	assert_int_equal(signed_by(mk, "BOTDEV", mxc_ed25519(x)), 0);
+	/* what the server holds: ours, with the device signed */
+	mks = cJSON_PrintUnformatted(mk);
+	snprintf(q, sizeof(q), "{\"master_keys\":{\"%s\":%s},"
+	    "\"self_signing_keys\":{\"%s\":", BOT, mks, BOT);
+	free(mks);
+	cJSON_Delete(j);
+	j = cJSON_Parse(buf_str(&b));
+	{
+		char *ss = cJSON_PrintUnformatted(json_obj(j,
+		    "self_signing_key"));
+		char *dv;
+		cJSON *sj = cJSON_Parse(buf_str(&sb));
+
+		dv = cJSON_PrintUnformatted(json_obj(json_obj(sj, BOT),
+		    "BOTDEV"));
+		snprintf(q + strlen(q), sizeof(q) - strlen(q), "%s},"
+		    "\"device_keys\":{\"%s\":{\"BOTDEV\":%s}}}", ss, BOT, dv);
+		free(ss);
+		free(dv);
+		cJSON_Delete(sj);
+	}
+	cJSON_Delete(j);
+	assert_int_equal(mxc_xsign_server(x, q, &seen, err, sizeof(err)), 0);
+	assert_true(seen.has_master);
+	assert_true(seen.ours);
+	assert_true(seen.device_signed);
+	assert_string_equal(seen.master, master);
+	/* a device signature that does not verify does not count */
+	{
+		char *p = strstr(q, "\"device_keys\"");
+
+		assert_non_null(p);
+		p = strstr(p, "\"device_id\":\"BOTDEV\"");
+		assert_non_null(p);
+		p[15] = 'X';	/* BOTDEV -> BOXDEV in the signed content */
+	}
+	assert_int_equal(mxc_xsign_server(x, q, &seen, err, sizeof(err)), 0);
+	assert_true(seen.ours);
+	assert_false(seen.device_signed);
+	/* another account's keys: not ours */
+	y = mxc_open(st, "matrix:u", BOT, "BOTDEV2", KEY, NULL, err,
+	    sizeof(err));
+	assert_non_null(y);
+	assert_int_equal(mxc_xsign_keys(y, 1, err, sizeof(err)), 1);
+	assert_int_equal(mxc_xsign_server(y, q, &seen, err, sizeof(err)), 0);
+	assert_true(seen.has_master);
+	assert_false(seen.ours);
+	assert_int_equal(mxc_xsign_server(y, "{}", &seen, err, sizeof(err)),
+	    0);
+	assert_false(seen.has_master);
+	assert_int_equal(mxc_xsign_server(y, "not json", &seen, err,
+	    sizeof(err)), -1);
+	mxc_free(y);
+	/* flags */
+	assert_false(mxc_xsign_marked(x, "ssss", "1"));
+	assert_int_equal(mxc_xsign_mark(x, "ssss", "1"), 0);
+	assert_true(mxc_xsign_marked(x, "ssss", "1"));
+	mxc_free(x);
+	/* another pickle key: the keys cannot be read, and say so */
+	x = mxc_open(st, "matrix:t", BOT, "BOTDEV", other, NULL, err,
+	    sizeof(err));
+	assert_null(x);	/* the account itself refuses first */
+	buf_free(&b);
+	buf_free(&sb);
+	state_free(st);
+}
+
+static void
+test_19_secret_storage_key_kept(void **s)
+{
+	struct state *st = store();
+	struct mxc *x = bot_open(st, NULL);
+	uint8_t k1[32], k2[32];
+	char *v;
+
+	(void)s;
+	assert_int_equal(mxc_ssss_key(x, k1, err, sizeof(err)), 1);
+	assert_int_equal(mxc_ssss_key(x, k2, err, sizeof(err)), 0);
+	assert_memory_equal(k1, k2, 32);
+	mxc_free(x);
+	x = bot_open(st, NULL);
+	assert_int_equal(mxc_ssss_key(x, k2, err, sizeof(err)), 0);
+	assert_memory_equal(k1, k2, 32);
+	/* a damaged row is an error, not a new key */
+	v = state_crypto_get(st, "matrix:t", "xsign", "ssss_key");
+	assert_non_null(v);
+	free(v);
+	assert_int_equal(state_crypto_put(st, "matrix:t", "xsign",
+	    "ssss_key", "{\"iv\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"ciphertext\":"
+	    "\"AA\",\"mac\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}"),
+	    0);
+	assert_int_equal(mxc_ssss_key(x, k2, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "pickle key"));
+	/* and a damaged cross-signing key too */
+	assert_int_equal(state_crypto_put(st, "matrix:t", "xsign", "master",
+	    "not json"), 0);
+	assert_int_equal(mxc_xsign_keys(x, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cross-signing key master"));
+	mxc_free(x);
+	state_free(st);
+}
+
 int
 main(void)
 {
@@ -1241,6 +1641,13 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_14_rotation, setup,
 		    teardown),
+		cmocka_unit_test(test_15_signing_rfc8032),
+		cmocka_unit_test(test_16_recovery_key),
+		cmocka_unit_test(test_17_secret_storage_encoding),
+		cmocka_unit_test_setup_teardown(test_18_cross_signing_keys,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_19_secret_storage_key_kept, setup, teardown),
 	};
 
 	log_set_level(LOG_ERROR);	/* the drops' warnings are expected */

@@ -14,7 +14,11 @@
  *   4  an Olm plaintext, encrypted by the peer's real session: the
  *      recipient, sender and m.room_key checks see the fuzzer's JSON;
  *   5  a Megolm plaintext, encrypted by the peer's real group session:
- *      the room id check and the clear event see the fuzzer's JSON.
+ *      the room id check and the clear event see the fuzzer's JSON;
+ *   6  a /keys/query answer for our own user, JSON as given: what the
+ *      server holds of the bot's cross-signing keys (which it has);
+ *   7  a secret storage object (JSON) opened with a fixed key, and the
+ *      same text read as a recovery key.
  * A call may drop the input with a message, never crash or leak.
  */
 #include <stdint.h>
@@ -24,6 +28,7 @@
 
 #include "log.h"
 #include "mx_crypto.h"
+#include "mx_ssss.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -115,6 +120,8 @@ setup(void)
 	if ((x = mxc_open(st, "matrix:fuzz", BOT, "FUZZDEV", KEY, NULL, err,
 	    sizeof(err))) == NULL)
 		die(err);
+	if (mxc_xsign_keys(x, 1, err, sizeof(err)) != 1)
+		die(err);
 	mxc_key_counts(x, 0, 0);
 	if (mxc_upload_body(x, &b) != 1 || (j = cJSON_Parse(buf_str(&b))) ==
 	    NULL)
@@ -205,6 +212,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[MXC_ERR_MAX], *in, *ct;
 	struct mxc_room_key rk;
+	struct mxc_xsign_seen seen;
+	struct buf plain = {0};
+	uint8_t rkey[SSSS_KEY_LEN];
 	cJSON *ev = NULL, *clear = NULL;
 	size_t n;
 	int op, rc = 0;
@@ -213,7 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (x == NULL)
 		setup();
-	op = (data[0] & 0x7f) % 6;
+	op = (data[0] & 0x7f) % 8;
 	if ((op == 2 || op == 3) && (data[0] & 0x80))
 		in = base64(data + 1, size - 1);
 	else {
@@ -260,7 +270,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(ct);
 		break;
+	case 6:
+		rc = mxc_xsign_server(x, in, &seen, err, sizeof(err));
+		if (rc == 0 && seen.ours && !seen.has_master)
+			abort();
+		break;
+	case 7:
+		if ((ev = cJSON_Parse(in)) != NULL) {
+			rc = ssss_decrypt(KEY, "m.cross_signing.master", ev,
+			    &plain, err, sizeof(err));
+			if (rc == 0 && plain.len > SSSS_SECRET_MAX)
+				abort();
+		}
+		check(rc, err, NULL);
+		err[0] = '\0';
+		rc = ssss_recovery_decode(in, rkey, err, sizeof(err));
+		break;
 	}
+	buf_free(&plain);
 	check(rc, err, clear);
 	cJSON_Delete(ev);
 	free(in);

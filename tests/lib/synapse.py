@@ -1,5 +1,4 @@
-"""synapse.py -- a real Synapse homeserver on loopback, and pantalaimon in
-front of it when a test wants one.
+"""synapse.py -- a real Synapse homeserver on loopback.
 
 Generates a config with Synapse's own --generate-config, then sets what
 the tests need: one client listener on 127.0.0.1, SQLite, a registration
@@ -139,36 +138,3 @@ class Synapse(Process):
             "type": "m.login.password",
             "identifier": {"type": "m.id.user", "user": user},
             "password": password})["access_token"]
-
-
-class Pantalaimon(Process):
-    """The E2EE proxy (binary: its path; it has a venv of its own) in
-    front of the homeserver at hs_url, on 127.0.0.1 only, in
-    workdir/pantalaimon, with the configuration the README gives for a
-    headless bot."""
-
-    def __init__(self, workdir, hs_url, binary):
-        self.dir = os.path.join(workdir, "pantalaimon")
-        self.data = os.path.join(self.dir, "data")
-        os.makedirs(self.data)
-        Process.__init__(self, os.path.join(self.dir, "pantalaimon.log"))
-        self.binary = binary
-        self.port = free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
-        self.conf = os.path.join(self.dir, "pantalaimon.conf")
-        # SSL (verify the homeserver's certificate) stays at its default:
-        # the test homeserver is plain http on loopback
-        with open(self.conf, "w") as f:
-            f.write("[Default]\nLogLevel = Info\nNotifications = Off\n\n"
-                    "[local-matrix]\nHomeserver = %s\n"
-                    "ListenAddress = 127.0.0.1\nListenPort = %d\n"
-                    "UseKeyring = No\nIgnoreVerification = True\n"
-                    % (hs_url, self.port))
-
-    def start(self):
-        self.start_ready([self.binary, "-c", self.conf, "--data-path",
-                          self.data], lambda: port_open(self.port), 30,
-                         "pantalaimon")
-
-    def stop(self):
-        Process.stop(self, signal.SIGTERM, 10)

@@ -108,8 +108,8 @@ class FaultProxy:
         if kind == "values":    # small, but a million cJSON nodes
             return 200, (b'{"next_batch":"fault","pad":[0' +
                          b",0" * 1100000 + b"]}")
-        if kind == "pan500":    # pantalaimon, in a room just joined
-            return 500, (b'{"errcode":"M_UNKNOWN","error":"The pantalaimon '
+        if kind == "sync500":   # a proxy, in a room just joined
+            return 500, (b'{"errcode":"M_UNKNOWN","error":"The proxy '
                          b'client did not manage to sync with the server"}')
         return 500, b'{"errcode":"M_UNKNOWN","error":"fault proxy"}'
 

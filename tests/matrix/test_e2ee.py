@@ -11,6 +11,7 @@ Usage: test_e2ee.py BOT_BINARY [TEST NAMES...]
 import json
 import logging
 import os
+import re
 import stat
 import sys
 import time
@@ -19,6 +20,13 @@ import urllib.parse
 
 import nio
 import vodozemac
+from cryptography.hazmat.primitives import hashes, hmac as chmac
+from cryptography.hazmat.primitives.asymmetric.ed25519 import \
+    Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, \
+    PublicFormat
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "lib")]
@@ -27,12 +35,17 @@ from harness import run_suite, wait_for  # noqa: E402
 
 BOT_ID = tm.BOT_ID
 ENC = "encryption = yes"
+XS_ID = "@xsbot:localhost"     # a bot account of its own: cross-signing
+XS_PW = "xsbot-password-1"
+XS_DONE = "kept in the account's secret storage"
 
 
 def setUpModule():
     tm.setUpModule()
     tm.HS.register("carol", "carol-pw")
     tm.HS.unlimit("@carol:localhost")
+    tm.HS.register("xsbot", XS_PW)
+    tm.HS.unlimit(XS_ID)
     # nio warns of every event it cannot decrypt: the malformed ones
     logging.getLogger("nio").setLevel(logging.ERROR)
 
@@ -46,6 +59,13 @@ def bot_devices(person):
     r = tm.HS.api("POST", "/_matrix/client/v3/keys/query", person.token,
                   {"device_keys": {BOT_ID: []}})
     return r["device_keys"].get(BOT_ID, {})
+
+
+def cross_signed(bot):
+    """Waits until the bot has done its cross-signing at start: its own
+    keys set up, or keys it does not hold found on the account."""
+    return wait_for(lambda: XS_DONE in bot.logtext() or
+                    "that this bot does not hold" in bot.logtext(), 30)
 
 
 def dm(person):
@@ -79,6 +99,7 @@ class T01Device(unittest.TestCase):
             bot.start()
             self.assertTrue(wait_for(lambda: "encryption keys uploaded" in
                                      bot.logtext(), 20), bot.logtext())
+            self.assertTrue(cross_signed(bot), bot.logtext())
             devs = bot_devices(alice)
             self.assertEqual(len(devs), 1, devs)
             (dev_id, dev), = devs.items()
@@ -281,6 +302,7 @@ class T03Restarts(unittest.TestCase):
             bot.start()
             assert wait_for(lambda: "encryption keys uploaded" in
                             bot.logtext(), 20), bot.logtext()
+            assert cross_signed(bot), bot.logtext()
             devs = bot_devices(alice)
             room = dm(alice)
             q1 = alice.send(room, "!salary sre")
@@ -312,6 +334,225 @@ class T03Restarts(unittest.TestCase):
             # one device all along
             self.assertEqual(bot_devices(alice), devs)
             self.assertEqual(bot.logtext().count("its keys made now"), 1)
+        finally:
+            bot.stop()
+            alice.close()
+
+
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def recovery_key_bytes(text):
+    """The 32-byte key of a recovery key (spec "Recovery key"): base58,
+    0x8B 0x01, the key, a parity byte that XORs everything to 0."""
+    n = 0
+    for ch in text.replace(" ", ""):
+        n = n * 58 + B58.index(ch)
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    assert len(raw) == 35, len(raw)
+    assert raw[:2] == b"\x8b\x01", raw[:2]
+    parity = 0
+    for b in raw:
+        parity ^= b
+    assert parity == 0
+    return raw[2:34]
+
+
+def b64d(s):
+    import base64
+    return base64.b64decode(s + "=" * (-len(s) % 4))
+
+
+def ssss_decrypt(key, name, enc):
+    """m.secret_storage.v1.aes-hmac-sha2, decrypted by the spec's
+    recipe with Python's cryptography (not the bot's code)."""
+    k = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"\0" * 32,
+             info=name.encode()).derive(key)
+    ct = b64d(enc["ciphertext"])
+    h = chmac.HMAC(k[32:], hashes.SHA256())
+    h.update(ct)
+    h.verify(b64d(enc["mac"]))
+    iv = b64d(enc["iv"])
+    assert iv[8] & 0x80 == 0
+    d = Cipher(algorithms.AES(k[:32]), modes.CTR(iv)).decryptor()
+    return d.update(ct) + d.finalize()
+
+
+def canonical(obj):
+    signed = {k: v for k, v in obj.items()
+              if k not in ("signatures", "unsigned")}
+    return json.dumps(signed, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode()
+
+
+def verify(obj, user, pub, key_id=None):
+    """obj bears pub's valid signature, named ed25519:KEY_ID (the
+    public key itself for a cross-signing key), as vodozemac checks."""
+    sig = obj["signatures"][user]["ed25519:" + (key_id or pub)]
+    vodozemac.Ed25519PublicKey.from_base64(pub).verify_signature(
+        canonical(obj), vodozemac.Ed25519Signature.from_base64(sig))
+
+
+def only_key(obj):
+    (kid, key), = obj["keys"].items()
+    assert kid == "ed25519:" + key, kid
+    return key
+
+
+class T06CrossSigning(unittest.TestCase):
+    """The bot's account cross-signed, its device signed, the private
+    keys in secret storage behind a recovery key; kept across restarts
+    and never replaced."""
+
+    def test_01_bootstrap_seen_by_others_and_kept(self):
+        bot = tm.Bot(matrix_extra=ENC + "\nrecovery_key_file = %s" %
+                     os.path.join(tm.TMP, "xs-recovery.key"), user=XS_ID,
+                     auth="password = %s" % XS_PW)
+        alice = tm.E2EPerson("@alice:localhost", "alice-pw")
+        tok = None
+        try:
+            bot.start()
+            self.assertTrue(wait_for(lambda: XS_DONE in bot.logtext(), 30),
+                            bot.logtext()[-4000:])
+            r = tm.HS.api("POST", "/_matrix/client/v3/keys/query",
+                          alice.token, {"device_keys": {XS_ID: []}})
+            master = r["master_keys"][XS_ID]
+            ssk = r["self_signing_keys"][XS_ID]
+            self.assertEqual(master["usage"], ["master"])
+            self.assertEqual(ssk["usage"], ["self_signing"])
+            mpub, spub = only_key(master), only_key(ssk)
+            # the master key signs the self-signing key ...
+            verify(ssk, XS_ID, mpub)
+            # ... which signs the bot's one device
+            (dev_id, dev), = r["device_keys"][XS_ID].items()
+            verify(dev, XS_ID, spub)
+            verify(dev, XS_ID, dev["keys"]["ed25519:" + dev_id], dev_id)
+            with self.assertRaises(Exception):
+                verify(dict(dev, device_id="OTHER"), XS_ID, spub)
+            # the recovery key: in the file named, private, and it opens
+            # the secrets, whose keys are the published ones
+            rk_file = os.path.join(tm.TMP, "xs-recovery.key")
+            self.assertEqual(stat.S_IMODE(os.stat(rk_file).st_mode), 0o600)
+            with open(rk_file) as f:
+                rk = f.read().strip()
+            self.assertRegex(rk, r"^([1-9A-HJ-NP-Za-km-z]{4} ){11}"
+                                 r"[1-9A-HJ-NP-Za-km-z]{4}$")
+            self.assertNotIn(rk, bot.logtext())
+            key = recovery_key_bytes(rk)
+            tok = tm.HS.login("xsbot", XS_PW)
+            ad = "/_matrix/client/v3/user/%s/account_data/" % \
+                urllib.parse.quote(XS_ID)
+            kid = tm.HS.api("GET", ad + "m.secret_storage.default_key",
+                            tok)["key"]
+            desc = tm.HS.api("GET", ad + "m.secret_storage.key." + kid, tok)
+            self.assertEqual(desc["algorithm"],
+                             "m.secret_storage.v1.aes-hmac-sha2")
+            # the description's MAC: 32 zero bytes under the name ""
+            k = HKDF(algorithm=hashes.SHA256(), length=64,
+                     salt=b"\0" * 32, info=b"").derive(key)
+            e = Cipher(algorithms.AES(k[:32]),
+                       modes.CTR(b64d(desc["iv"]))).encryptor()
+            ct = e.update(b"\0" * 32) + e.finalize()
+            h = chmac.HMAC(k[32:], hashes.SHA256())
+            h.update(ct)
+            self.assertEqual(h.finalize(), b64d(desc["mac"]))
+            pubs = {"master": mpub, "self_signing": spub,
+                    "user_signing": None}
+            for name in pubs:
+                typ = "m.cross_signing." + name
+                enc = tm.HS.api("GET", ad + typ, tok)["encrypted"][kid]
+                seed = b64d(ssss_decrypt(key, typ, enc).decode())
+                pub = Ed25519PrivateKey.from_private_bytes(seed) \
+                    .public_key().public_bytes(Encoding.Raw,
+                                               PublicFormat.Raw)
+                pub = vodozemac.Ed25519PublicKey.from_base64(
+                    __import__("base64").b64encode(pub).decode()
+                    .rstrip("=")).to_base64()
+                if pubs[name]:
+                    self.assertEqual(pub, pubs[name], name)
+                with self.assertRaises(Exception):
+                    ssss_decrypt(bytes(32), typ, enc)
+            # a restart: the same keys, nothing uploaded again, the
+            # recovery key not given again
+            bot.stop()
+            bot.start()
+            self.assertTrue(wait_for(lambda: "cross-signing in place" in
+                                     bot.logtext(), 30),
+                            bot.logtext()[-3000:])
+            r2 = tm.HS.api("POST", "/_matrix/client/v3/keys/query",
+                           alice.token, {"device_keys": {XS_ID: []}})
+            self.assertEqual(only_key(r2["master_keys"][XS_ID]), mpub)
+            # (the test's own login above uploaded no device keys)
+            self.assertEqual(list(r2["device_keys"][XS_ID]), [dev_id])
+            verify(r2["device_keys"][XS_ID][dev_id], XS_ID, spub)
+            self.assertEqual(bot.logtext().count("cross-signing keys "
+                                                 "uploaded"), 1)
+            self.assertEqual(bot.logtext().count("recovery key"), 1)
+            # another state directory (a new device, no keys): the
+            # account's keys are not replaced, and the log says why
+            other = tm.Bot(matrix_extra=ENC, user=XS_ID,
+                           auth="password = %s" % XS_PW)
+            try:
+                other.start()
+                self.assertTrue(wait_for(lambda: "that this bot does not "
+                                         "hold" in other.logtext(), 30),
+                                other.logtext()[-3000:])
+                self.assertIn("Reset cryptographic identity",
+                              other.logtext())
+                self.assertIsNone(other.proc.poll())
+                r3 = tm.HS.api("POST", "/_matrix/client/v3/keys/query",
+                               alice.token, {"device_keys": {XS_ID: []}})
+                self.assertEqual(only_key(r3["master_keys"][XS_ID]), mpub)
+                self.assertEqual(only_key(r3["self_signing_keys"][XS_ID]),
+                                 spub)
+            finally:
+                other.stop()
+        finally:
+            bot.stop()
+            alice.close()
+
+
+class T07Verification(unittest.TestCase):
+    """A verification request is declined at once, not left hanging."""
+
+    def test_01_request_cancelled_with_m_user(self):
+        bot = tm.Bot(matrix_extra=ENC)
+        alice = tm.E2EPerson("@alice:localhost", "alice-pw")
+        try:
+            bot.start()
+            self.assertTrue(wait_for(lambda: "encryption keys uploaded" in
+                                     bot.logtext(), 20), bot.logtext())
+            dev = re.search(r"encryption on, device (\S+) ",
+                            bot.logtext()).group(1)
+            txn = "techpay-test-%d" % os.getpid()
+            r = alice.run(alice.c.to_device(nio.ToDeviceMessage(
+                "m.key.verification.request", BOT_ID, dev,
+                {"from_device": alice.c.device_id,
+                 "methods": ["m.sas.v1"], "transaction_id": txn,
+                 "timestamp": int(time.time() * 1000)})))
+            self.assertIsInstance(r, nio.ToDeviceResponse)
+
+            def cancelled():
+                alice.pump(0.5)
+                return [ev for ev in alice.to_device
+                        if ev.get("type") == "m.key.verification.cancel"
+                        and ev.get("sender") == BOT_ID]
+            self.assertTrue(wait_for(cancelled, 20), bot.logtext()[-3000:])
+            c = cancelled()[0]["content"]
+            self.assertEqual(c["transaction_id"], txn)
+            self.assertEqual(c["code"], "m.user")
+            self.assertIn("bot", c["reason"])
+            self.assertIn("verification request from @alice:localhost",
+                          bot.logtext())
+            # a malformed one: logged, nothing sent, the bot goes on
+            alice.run(alice.c.to_device(nio.ToDeviceMessage(
+                "m.key.verification.request", BOT_ID, dev,
+                {"methods": ["m.sas.v1"]})))
+            self.assertTrue(wait_for(lambda: "without sender, from_device"
+                                     in bot.logtext(), 20))
+            alice.pump(1)
+            self.assertEqual(len(cancelled()), 1)
+            self.assertIsNone(bot.proc.poll())
         finally:
             bot.stop()
             alice.close()

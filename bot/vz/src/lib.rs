@@ -26,7 +26,10 @@ use vodozemac::olm::{
     Account, AccountPickle, OlmMessage, PreKeyMessage, Session, SessionConfig as OlmConfig,
     SessionPickle,
 };
-use vodozemac::{base64_decode, Curve25519PublicKey, Ed25519PublicKey, Ed25519Signature};
+use vodozemac::{
+    base64_decode, base64_encode, Curve25519PublicKey, Ed25519PublicKey, Ed25519SecretKey,
+    Ed25519Signature,
+};
 use zeroize::Zeroize;
 
 /// The C handles: opaque to C, a box around vodozemac's own type.
@@ -34,6 +37,9 @@ pub struct VzAccount(Account);
 pub struct VzSession(Session);
 pub struct VzGroup(GroupSession);
 pub struct VzInbound(InboundGroupSession);
+/// A cross-signing key (master, self-signing, user-signing): an Ed25519
+/// key pair that is not a device's.
+pub struct VzSigning(Ed25519SecretKey);
 
 // The limits of include/vz.h, which must say the same.
 const VZ_INPUT_MAX: usize = 1 << 20;
@@ -885,6 +891,95 @@ pub extern "C" fn vz_ed25519_verify(
     })
 }
 
+// ---- Ed25519 key pairs of their own: the cross-signing keys ----------------
+
+#[no_mangle]
+pub extern "C" fn vz_signing_new(err: *mut c_char, errlen: usize) -> *mut VzSigning {
+    guard(err, errlen, ptr::null_mut(), || Ok(into_handle(VzSigning(Ed25519SecretKey::new()))))
+}
+
+#[no_mangle]
+pub extern "C" fn vz_signing_from_seed(
+    seed: *const c_char,
+    err: *mut c_char,
+    errlen: usize,
+) -> *mut VzSigning {
+    guard(err, errlen, ptr::null_mut(), || {
+        let s = text(seed, "ed25519 seed")?;
+        let mut b = base64_decode(s).map_err(|e| format!("ed25519 seed: {e}"))?;
+        if b.len() != 32 {
+            let n = b.len();
+            b.zeroize();
+            return Err(format!("ed25519 seed: {n} bytes, not 32"));
+        }
+        let mut a = [0u8; 32];
+        a.copy_from_slice(&b);
+        b.zeroize();
+        let k = Ed25519SecretKey::from_slice(&a);
+        a.zeroize();
+        Ok(into_handle(VzSigning(k)))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn vz_signing_free(k: *mut VzSigning) {
+    free_handle(k);
+}
+
+#[no_mangle]
+pub extern "C" fn vz_signing_public(
+    k: *const VzSigning,
+    out: *mut c_char,
+    outsz: usize,
+    outlen: *mut usize,
+    err: *mut c_char,
+    errlen: usize,
+) -> c_int {
+    guard(err, errlen, -1, || {
+        let k = handle(k, "signing key")?;
+        put(k.0.public_key().to_base64().as_bytes(), out.cast(), outsz, outlen)?;
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn vz_signing_seed(
+    k: *const VzSigning,
+    out: *mut c_char,
+    outsz: usize,
+    outlen: *mut usize,
+    err: *mut c_char,
+    errlen: usize,
+) -> c_int {
+    guard(err, errlen, -1, || {
+        let k = handle(k, "signing key")?;
+        let mut b = k.0.to_bytes();
+        let s = base64_encode(&b[..]);
+        b.zeroize();
+        put_secret(s.into_bytes(), out.cast(), outsz, outlen)?;
+        Ok(0)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn vz_signing_sign(
+    k: *const VzSigning,
+    msg: *const c_void,
+    msglen: usize,
+    out: *mut c_char,
+    outsz: usize,
+    outlen: *mut usize,
+    err: *mut c_char,
+    errlen: usize,
+) -> c_int {
+    guard(err, errlen, -1, || {
+        let k = handle(k, "signing key")?;
+        let m = bytes(msg, msglen, "message to sign")?;
+        put(k.0.sign(m).to_base64().as_bytes(), out.cast(), outsz, outlen)?;
+        Ok(0)
+    })
+}
+
 // ---- the boundary itself --------------------------------------------------
 
 #[cfg(test)]
@@ -952,6 +1047,57 @@ mod tests {
         assert_eq!(encrypt_size(usize::MAX, MEGOLM_OVERHEAD), 0);
         // 0 bytes pad to 16: (16 + 192) -> 280 base64 characters, and a NUL
         assert_eq!(encrypt_size(0, OLM_OVERHEAD), 281);
+    }
+
+    fn out_of(buf: &[u8]) -> String {
+        String::from_utf8(buf.iter().take_while(|&&c| c != 0).copied().collect()).unwrap()
+    }
+
+    // RFC 8032, 7.1, TEST 2: the one-byte message 0x72
+    #[test]
+    fn signing_matches_rfc8032() {
+        let seed_hex = "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb";
+        let pub_hex = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c";
+        let sig_hex = "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da\
+                       085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00";
+        let hex = |h: &str| -> Vec<u8> {
+            (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect()
+        };
+        let seed = CString::new(base64_encode(hex(seed_hex))).unwrap();
+        let mut e = [0 as c_char; 256];
+        let k = vz_signing_from_seed(seed.as_ptr(), e.as_mut_ptr(), e.len());
+        assert!(!k.is_null(), "{}", err_of(&e));
+        let mut out = [0u8; 100];
+        let mut n = 0usize;
+        assert_eq!(vz_signing_public(k, out.as_mut_ptr().cast(), out.len(), &mut n, e.as_mut_ptr(), e.len()), 0);
+        assert_eq!(out_of(&out), base64_encode(hex(pub_hex)));
+        assert_eq!(n, 43);
+        let msg = [0x72u8];
+        assert_eq!(vz_signing_sign(k, msg.as_ptr().cast(), 1, out.as_mut_ptr().cast(), out.len(), &mut n, e.as_mut_ptr(), e.len()), 0);
+        assert_eq!(out_of(&out), base64_encode(hex(sig_hex)));
+        assert_eq!(vz_signing_seed(k, out.as_mut_ptr().cast(), out.len(), &mut n, e.as_mut_ptr(), e.len()), 0);
+        assert_eq!(out_of(&out), seed.to_str().unwrap());
+        // too small a buffer: the size needed, nothing written
+        let mut small = [9u8; 10];
+        assert_eq!(vz_signing_seed(k, small.as_mut_ptr().cast(), small.len(), &mut n, e.as_mut_ptr(), e.len()), -1);
+        assert_eq!(n, 44);
+        assert_eq!(small, [9u8; 10]);
+        vz_signing_free(k);
+    }
+
+    #[test]
+    fn a_bad_seed_is_an_error() {
+        let mut e = [0 as c_char; 256];
+        let short = CString::new("AAAA").unwrap();
+        assert!(vz_signing_from_seed(short.as_ptr(), e.as_mut_ptr(), e.len()).is_null());
+        assert_eq!(err_of(&e), "ed25519 seed: 3 bytes, not 32");
+        let bad = CString::new("!!!").unwrap();
+        assert!(vz_signing_from_seed(bad.as_ptr(), e.as_mut_ptr(), e.len()).is_null());
+        assert!(err_of(&e).starts_with("ed25519 seed: "));
+        assert!(vz_signing_from_seed(ptr::null(), e.as_mut_ptr(), e.len()).is_null());
+        let mut out = [0u8; 100];
+        assert_eq!(vz_signing_public(ptr::null(), out.as_mut_ptr().cast(), 100, ptr::null_mut(), e.as_mut_ptr(), e.len()), -1);
+        assert_eq!(err_of(&e), "signing key: NULL handle");
     }
 
     #[test]
