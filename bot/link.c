@@ -10,6 +10,15 @@
  * host could otherwise take the session).  Outgoing lines are queued and
  * released by a token bucket; incoming lines are offered to the
  * server_line callback and then passed on.
+ *
+ * One loop round per server line: the lines read from the server are
+ * written to libircclient's socket at once (loopback takes them without
+ * waiting) and the passed callback lets libircclient read them in the
+ * same round, instead of one poll for the local socket's POLLOUT and
+ * another for libircclient's POLLIN.  A read that returns less than it
+ * asked for (or a TLS session with nothing buffered) ends the reading:
+ * poll is level-triggered, so what came meanwhile wakes the next round
+ * without a read that returns EAGAIN.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -115,6 +124,7 @@ leave(struct link *k)
 }
 static void update_fds(struct link *);
 static void flush_upstream(struct link *);
+static void flush_client(struct link *);
 
 static int
 nonblock(int fd)
@@ -559,6 +569,10 @@ read_upstream(struct link *k)
 		lines(k, &k->from_server, server_line);
 		if (k->dead)
 			return;
+		/* drained: no read just to hear EAGAIN (see the top) */
+		if (k->ssl ? !SSL_has_pending(k->ssl) :
+		    (size_t)n < sizeof(tmp))
+			break;
 	}
 }
 
@@ -650,9 +664,9 @@ upstream_ev(struct loop *l, int fd, int ev, void *ctx)
 		if (ev & LOOP_READ)
 			read_upstream(k);
 		if (!k->dead)
+			flush_client(k);
+		if (!k->dead)
 			flush_upstream(k);
-		if (!k->dead && k->to_client.len)
-			update_fds(k);
 		break;
 	case L_RESOLVING:
 	case L_CLOSED:
@@ -662,6 +676,35 @@ upstream_ev(struct loop *l, int fd, int ev, void *ctx)
 }
 
 /* ---- the local side (libircclient) -------------------------------------- */
+
+/*
+ * Writes the server's lines to libircclient's socket now, not at the
+ * next POLLOUT (a loopback socket with room takes them in the write),
+ * and tells the owner they are there to read (the passed callback).
+ */
+static void
+flush_client(struct link *k)
+{
+	ssize_t n;
+
+	if (k->cfd < 0 || k->to_client.len == 0)
+		return;
+	n = write(k->cfd, k->to_client.s, k->to_client.len);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			link_close(k, "write to the IRC session: %s",
+			    strerror(errno));
+		else
+			update_fds(k);	/* POLLOUT says when */
+		return;
+	}
+	memmove(k->to_client.s, k->to_client.s + n,
+	    k->to_client.len - (size_t)n);
+	buf_truncate(&k->to_client, k->to_client.len - (size_t)n);
+	update_fds(k);
+	if (n > 0 && k->cbs.passed)
+		k->cbs.passed(k, k->ctx);
+}
 
 static void
 client_ev(struct loop *l, int fd, int ev, void *ctx)
@@ -683,16 +726,8 @@ client_ev(struct loop *l, int fd, int ev, void *ctx)
 				drain(k);
 		}
 	}
-	if (!k->dead && (ev & LOOP_WRITE) && k->to_client.len) {
-		n = write(fd, k->to_client.s, k->to_client.len);
-		if (n > 0) {
-			memmove(k->to_client.s, k->to_client.s + n,
-			    k->to_client.len - (size_t)n);
-			buf_truncate(&k->to_client, k->to_client.len - (size_t)n);
-		} else if (n < 0 && errno != EAGAIN && errno != EINTR)
-			link_close(k, "write to the IRC session: %s",
-			    strerror(errno));
-	}
+	if (!k->dead && (ev & LOOP_WRITE))
+		flush_client(k);
 	if (!k->dead)
 		update_fds(k);
 	leave(k);
@@ -704,7 +739,7 @@ listener_ev(struct loop *l, int fd, int ev, void *ctx)
 	struct link *k = ctx;
 	struct sockaddr_in peer = { 0 };
 	socklen_t len = sizeof(peer);
-	int c;
+	int c, one = 1;
 
 	(void)ev;
 	if (k->dead || (c = accept(fd, (struct sockaddr *)&peer, &len)) == -1)
@@ -720,6 +755,9 @@ listener_ev(struct loop *l, int fd, int ev, void *ctx)
 		return;
 	}
 	nonblock(c);
+	/* each batch of lines leaves in the write: no Nagle wait for the
+	 * delayed ACK of the batch before */
+	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	k->cfd = c;
 	loop_del_fd(l, fd);
 	close(fd);

@@ -50,6 +50,9 @@ struct link_cbs {
 	int	(*server_line)(struct link *, char *line, void *ctx);
 	/* The connection is gone; why is a sentence for the log. */
 	void	(*closed)(struct link *, const char *why, void *ctx);
+	/* Server lines were just written to libircclient's socket: it may
+	 * read them now, in this loop round (NULL: at its next POLLIN). */
+	void	(*passed)(struct link *, void *ctx);
 };
 
 struct link	*link_new(struct loop *, const struct link_conf *,

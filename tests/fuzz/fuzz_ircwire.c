@@ -96,9 +96,8 @@ setup(void)
 	fz = ad->priv;
 	fz->loop = fz_loop;
 	fz->stopping = 1;	/* no reconnect timers between inputs */
-	/* what irc_start adds: libircclient's descriptors on the loop */
-	if (loop_add_prepare(fz_loop, prepare, fz) == -1)
-		abort();
+	/* libircclient's descriptors join the loop when the link is up
+	 * (sess_watch, from link_ready), as in irc_start's runs */
 }
 
 /* Writes all of p[0..n) to the (blocking for now) server socket. */
