@@ -71,6 +71,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
+	   bot/link_up.c bot/link_local.c bot/outq.c \
 	   bot/irc.c bot/irc_reg.c bot/irc_events.c bot/irc_people.c \
 	   bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/matrix_events.c bot/matrix_queue.c bot/matrix_discover.c \
@@ -80,7 +81,7 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
-	   test_intent test_conversation test_sendq test_loop \
+	   test_intent test_conversation test_sendq test_outq test_link test_loop \
 	   test_adapters test_commands test_olm test_arena test_notify \
 	   test_bot test_mxcrypto
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
@@ -253,6 +254,8 @@ MODS_test_commands = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy
 MODS_test_sendq    = buf sendq
+MODS_test_outq     = buf sendq outq
+MODS_test_link     = buf text log loop resolve sendq outq link link_up link_local
 MODS_test_mxsync   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model # matrix_txn_id
 MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz

@@ -4,7 +4,7 @@
  *
  * fuzz_ircserver calls the adapter's handlers with lines it splits
  * itself; this target runs the real path instead.  A server of ours on
- * 127.0.0.1 takes the link's connection (bot/link.c), waits for
+ * 127.0.0.1 takes the link's connection (bot/link*.c), waits for
  * libircclient's USER (so the relay is up), and writes the input as it
  * is, then a PING of its own.  The input goes through the link's line
  * splitting (lines(), overlong lines, NULs), its look at each line
