@@ -36,6 +36,9 @@ BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 UNITDIR	?= $(PREFIX)/lib/systemd/system
+# the modules: lib/techpay beside BINDIR, where the binary looks
+# (include/module.h)
+MODDIR	 = $(dir $(BINDIR))lib/techpay
 INSTALL	?= install
 # The installed unit and man pages name the installed paths.
 SUBST	 = sed -e 's|/usr/local/bin/techpay|$(BINDIR)/techpay|g' \
@@ -45,6 +48,15 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	   -Wformat=2
 BASE	 = -std=c11 -D_GNU_SOURCE -DTECHPAY_VERSION='"$(VERSION)"' -Iinclude
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# The binary links the core's libraries only; the Matrix adapter's
+# (libcurl, the encryption library) and the console's (libedit) are in
+# modules of their own, loaded when a run needs them (include/module.h).
+# Tests and fuzzers link everything in (PKG_LIBS).
+CORE_PKGS = libcjson libutf8proc sqlite3 inih openssl icu-uc icu-i18n
+CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) \
+	    -lircclient -lstemmer -lm
+MATRIX_LIBS = $(shell pkg-config --libs libcurl libcjson openssl 2>/dev/null)
+CONSOLE_LIBS = $(shell pkg-config --libs libedit 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lircclient \
 	     -lstemmer -lm
 CFLAGS	?= -O2 -g
@@ -72,18 +84,24 @@ LIB_SRC	 = bot/buf.c bot/text.c bot/json.c $(KB_SRC) $(INDEX_SRC) bot/fmt.c \
 	   bot/phrase.c bot/loop.c bot/policy.c bot/resolve.c \
 	   bot/console.c bot/bot.c bot/adapters.c bot/config.c \
 	   bot/confparse.c bot/irc_conf.c bot/matrix_conf.c bot/log.c bot/link.c \
+	   bot/link_up.c bot/link_local.c bot/outq.c \
 	   bot/irc.c bot/irc_reg.c bot/irc_events.c bot/irc_people.c \
 	   bot/http.c bot/state.c bot/mxsync.c bot/matrix.c \
 	   bot/matrix_events.c bot/matrix_queue.c bot/matrix_discover.c \
 	   bot/tz.c bot/highlight.c bot/intent.c bot/answer.c bot/prose.c \
-	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_decrypt.c bot/mx_pending.c \
-	   bot/mx_share.c bot/mx_xsign.c \
-	   bot/mx_e2ee.c bot/mx_xsign_net.c bot/mx_ssss.c
+	   bot/sendq.c bot/notify.c bot/mx_crypto.c bot/mx_decrypt.c \
+	   bot/mx_pending.c bot/mx_share.c bot/mx_xsign.c bot/mx_e2ee.c \
+	   bot/mx_xsign_net.c bot/mx_ssss.c bot/module.c
+# the modules' sources (in LIB_SRC too: tests and fuzzers link them in)
+MOD_MATRIX = matrix matrix_events matrix_queue matrix_discover mxsync http \
+	   mx_crypto mx_decrypt mx_pending mx_share mx_e2ee mx_xsign \
+	   mx_xsign_net mx_ssss
+MOD_CONSOLE = console
 TESTS	 = test_text test_fmt test_kb test_index test_router test_examples \
 	   test_address test_recall test_repair test_explain \
 	   test_question test_numbers test_policy test_config \
 	   test_mxsync test_state test_tz test_highlight test_log test_http \
-	   test_intent test_conversation test_sendq test_loop \
+	   test_intent test_conversation test_sendq test_outq test_link test_loop \
 	   test_adapters test_commands test_olm test_arena test_notify \
 	   test_bot test_mxcrypto
 KNOWLEDGE = $(wildcard knowledge/*.json knowledge/roles/*.json knowledge/guides/*.txt)
@@ -200,9 +218,29 @@ $(B)/obj/intent_model.o: $(B)/gen/intent_model.c
 LIB_OBJ	 = $(LIB_SRC:bot/%.c=$(B)/obj/%.o) $(B)/obj/kb_embed.o \
 	   $(B)/obj/intent_model.o
 
-$(B)/techpay: $(LIB_OBJ) $(B)/obj/main.o $(VZ_LIB)
-	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) \
+# The core exports its symbols for the modules (--export-dynamic).  The
+# modules' objects are position-independent, for a shared object, in a
+# directory of their own (build/obj keeps the tests' PIE ones).
+MOD_SRC	 = $(MOD_MATRIX:%=bot/%.c) $(MOD_CONSOLE:%=bot/%.c)
+CORE_OBJ = $(filter-out $(MOD_SRC:bot/%.c=$(B)/obj/%.o),$(LIB_OBJ))
+MOD_LD	 = -shared -Wl,-z,relro,-z,now
+
+$(B)/pic/%.o: bot/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) -D_FORTIFY_SOURCE=2 \
+	    -fstack-protector-strong -fPIC $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/techpay: $(CORE_OBJ) $(B)/obj/main.o $(B)/techpay-matrix.so \
+	    $(B)/techpay-console.so
+	$(CC) $(CFLAGS) $(HARDEN_LD) -Wl,--export-dynamic $(LDFLAGS) -o $@ \
+	    $(filter %.o,$^) $(CORE_LIBS)
+
+$(B)/techpay-matrix.so: $(MOD_MATRIX:%=$(B)/pic/%.o) $(VZ_LIB)
+	$(CC) $(CFLAGS) $(MOD_LD) $(LDFLAGS) -o $@ $^ $(MATRIX_LIBS) \
 	    $(VZ_SYSLIBS)
+
+$(B)/techpay-console.so: $(MOD_CONSOLE:%=$(B)/pic/%.o)
+	$(CC) $(CFLAGS) $(MOD_LD) $(LDFLAGS) -o $@ $^ $(CONSOLE_LIBS)
 
 # ---- sanitizer build ----------------------------------------------------
 
@@ -224,8 +262,22 @@ ASAN_OBJ = $(LIB_SRC:bot/%.c=$(B)/asan/%.o) $(B)/asan/kb_embed.o \
 
 # the Rust library is not instrumented, but its allocations go through
 # ASan's malloc, so a handle C forgets to free is a reported leak
-$(B)/asan/techpay: $(ASAN_OBJ) $(B)/asan/main.o $(VZ_LIB)
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(VZ_SYSLIBS)
+ASAN_CORE_OBJ = $(filter-out $(MOD_SRC:bot/%.c=$(B)/asan/%.o),$(ASAN_OBJ))
+$(B)/asan-pic/%.o: bot/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SAN) -fPIC $(PKG_CFLAGS) \
+	    -MMD -MP -c $< -o $@
+
+$(B)/asan/techpay: $(ASAN_CORE_OBJ) $(B)/asan/main.o \
+	    $(B)/asan/techpay-matrix.so $(B)/asan/techpay-console.so
+	$(CC) $(SAN) -Wl,--export-dynamic $(LDFLAGS) -o $@ $(filter %.o,$^) \
+	    $(CORE_LIBS)
+
+$(B)/asan/techpay-matrix.so: $(MOD_MATRIX:%=$(B)/asan-pic/%.o) $(VZ_LIB)
+	$(CC) $(SAN) -shared $(LDFLAGS) -o $@ $^ $(MATRIX_LIBS) $(VZ_SYSLIBS)
+
+$(B)/asan/techpay-console.so: $(MOD_CONSOLE:%=$(B)/asan-pic/%.o)
+	$(CC) $(SAN) -shared $(LDFLAGS) -o $@ $^ $(CONSOLE_LIBS)
 
 # ---- tests ------------------------------------------------------------
 
@@ -261,6 +313,8 @@ MODS_test_commands = $(M_ROUTER)
 MODS_test_examples = $(M_ROUTER)
 MODS_test_policy   = buf policy
 MODS_test_sendq    = buf sendq
+MODS_test_outq     = buf sendq outq
+MODS_test_link     = buf text log loop resolve sendq outq link link_up link_local
 MODS_test_mxsync   = $(LIB_SRC:bot/%.c=%) kb_embed intent_model # matrix_txn_id
 MODS_test_state	   = $(M_STATE)
 MODS_test_tz	   = buf tz
@@ -579,8 +633,10 @@ answers: deps-build
 install: $(B)/techpay
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/techpay \
-	    $(DESTDIR)$(UNITDIR)
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MODDIR)
 	$(INSTALL) -m 0755 $(B)/techpay $(DESTDIR)$(BINDIR)/techpay
+	$(INSTALL) -m 0644 $(B)/techpay-matrix.so $(B)/techpay-console.so \
+	    $(DESTDIR)$(MODDIR)
 	$(SUBST) bot/techpay.1 > $(B)/techpay.1
 	$(SUBST) bot/techpay.ini.5 > $(B)/techpay.ini.5
 	$(SUBST) bot/techpay.service > $(B)/techpay.service
@@ -595,13 +651,16 @@ install: $(B)/techpay
 # Leaves $(SYSCONFDIR)/techpay/techpay.ini (the operator's) and the state.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/techpay \
+	    $(DESTDIR)$(MODDIR)/techpay-matrix.so \
+	    $(DESTDIR)$(MODDIR)/techpay-console.so \
 	    $(DESTDIR)$(MANDIR)/man1/techpay.1 \
 	    $(DESTDIR)$(MANDIR)/man5/techpay.ini.5 \
 	    $(DESTDIR)$(SYSCONFDIR)/techpay/techpay.ini.example \
 	    $(DESTDIR)$(UNITDIR)/techpay.service
-	-rmdir $(DESTDIR)$(SYSCONFDIR)/techpay 2>/dev/null
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/techpay $(DESTDIR)$(MODDIR) 2>/dev/null
 
 clean:
 	rm -rf $(B)
 
--include $(wildcard $(B)/obj/*.d $(B)/asan/*.d $(B)/fuzz/obj/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/asan/*.d $(B)/fuzz/obj/*.d \
+    $(B)/pic/*.d $(B)/asan-pic/*.d)

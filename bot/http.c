@@ -7,14 +7,29 @@
  * callbacks.  Only http and https are allowed, redirects are not
  * followed, and certificates are verified unless the config says not to.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
 #include "buf.h"
 #include "http.h"
 #include "log.h"
+
+/* The method and path (no query: a filter, a position) of a request in
+ * the debug log's timing lines. */
+#define HTTP_WHAT_MAX	96
+
+static long long
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 struct http_req {
 	struct http		*h;
@@ -26,6 +41,8 @@ struct http_req {
 	http_cb			*cb;
 	void			*ctx;
 	char			 errbuf[CURL_ERROR_SIZE];
+	long long		 started_us;	/* debug timing only */
+	char			 what[HTTP_WHAT_MAX];
 	struct http_req		*next;
 };
 
@@ -38,6 +55,56 @@ struct http {
 	struct http_req		*reqs;		/* in flight */
 	int			 nreqs;
 };
+
+/*
+ * A bench mode (TECHPAY_HTTP_TIMING set, at debug level): where a
+ * request's time went, curl's own stages (the connect, the request sent,
+ * the first byte back) and its callback's time, with monotonic stamps so
+ * that a sync answer's line can be followed to the send it caused
+ * (tests/bench/bench_matrix.py sets it).  Not in every debug log: two
+ * long lines a request would crowd it.
+ */
+static int
+timing_on(void)
+{
+	static int on = -1;
+
+	if (on == -1)
+		on = getenv("TECHPAY_HTTP_TIMING") != NULL;
+	return on && log_on(LOG_DEBUG);
+}
+
+static void
+timing_start(struct http_req *r, const char *method, const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	r->started_us = now_us();
+	p = p ? strchr(p + 3, '/') : NULL;
+	snprintf(r->what, sizeof(r->what), "%s %.*s", method,
+	    (int)strcspn(p ? p : "", "?"), p ? p : "");
+	/* no ": " after the path: the suites count "sync: " lines */
+	log_debug("http: %s started at %lld us", r->what, r->started_us);
+}
+
+static void
+timing_done(struct http_req *r, long long cb_us)
+{
+	curl_off_t c = 0, pre = 0, first = 0, total = 0;
+	long conns = 0;
+
+	curl_easy_getinfo(r->easy, CURLINFO_CONNECT_TIME_T, &c);
+	curl_easy_getinfo(r->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	curl_easy_getinfo(r->easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
+	curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(r->easy, CURLINFO_NUM_CONNECTS, &conns);
+	log_debug("http: %s done at %lld us, %.3f ms after its start (curl: "
+	    "connected %.3f, sent %.3f, first byte %.3f, all "
+	    "%.3f ms; %ld new connection%s); callback %.3f ms",
+	    r->what, now_us() - cb_us, (now_us() - cb_us - r->started_us) /
+	    1000.0, c / 1000.0, pre / 1000.0, first / 1000.0,
+	    total / 1000.0, conns, conns == 1 ? "" : "s", cb_us / 1000.0);
+}
 
 static void	check_done(struct http *);
 
@@ -236,6 +303,8 @@ http_request(struct http *h, const char *method, const char *url,
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->o.verify ? 2L : 0L);
 	if (h->o.ca_file)
 		curl_easy_setopt(e, CURLOPT_CAINFO, h->o.ca_file);
+	if (timing_on())
+		timing_start(r, method, url);
 	r->next = h->reqs;
 	h->reqs = r;
 	h->nreqs++;
@@ -283,7 +352,13 @@ check_done(struct http *h)
 		res.len = r->resp.len;
 		req_detach(h, r);
 		/* the callback may start new requests or free others */
-		r->cb(&res, r->ctx);
+		if (timing_on()) {
+			long long t0 = now_us();
+
+			r->cb(&res, r->ctx);
+			timing_done(r, now_us() - t0);
+		} else
+			r->cb(&res, r->ctx);
 		req_free(r);
 	}
 }

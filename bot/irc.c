@@ -12,6 +12,7 @@
  * events; irc_people.c, who is who and the answers said to them.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "highlight.h"
@@ -95,57 +97,91 @@ origin_nick(const char *origin, char *out, size_t n)
 
 /* ---- connection life ------------------------------------------------ */
 
+/*
+ * libircclient's wishes change only when it runs (irc_connect, and
+ * irc_process_select_descriptors, where it reads, answers a PING or
+ * CTCP, and writes): the descriptor set-up is asked for after those,
+ * not before every poll.  Connecting: writable; then readable, and
+ * writable while it has output.
+ */
+static void sess_event(struct loop *, int, int, void *);
+
+static void
+sess_watch(struct net *n)
+{
+	struct loop *l = n->irc->loop;
+	fd_set in, out;
+	int fd, maxfd = -1, ev;
+
+	if (n->sess == NULL)
+		return;
+	FD_ZERO(&in);
+	FD_ZERO(&out);
+	irc_add_select_descriptors(n->sess, &in, &out, &maxfd);
+	for (fd = 0; fd <= maxfd; fd++) {
+		ev = (FD_ISSET(fd, &in) ? LOOP_READ : 0) |
+		    (FD_ISSET(fd, &out) ? LOOP_WRITE : 0);
+		if (ev == 0)
+			continue;
+		if (n->sess_fd >= 0 && n->sess_fd != fd)
+			loop_del_fd(l, n->sess_fd);
+		if (n->sess_fd != fd || n->sess_events != ev)
+			loop_add_fd(l, fd, ev, sess_event, n);
+		n->sess_fd = fd;
+		n->sess_events = ev;
+		break;
+	}
+}
+
+/*
+ * Lets libircclient read and write.  Its recv and send retry EAGAIN in
+ * a loop, so the read bit is set only when a byte (or the end) is there
+ * to read: a readiness from poll may be stale once the link has made it
+ * read the same bytes earlier in the round (link_passed).
+ */
+static void
+sess_run(struct net *n, int ev)
+{
+	fd_set in, out;
+	char c;
+
+	if (n->sess == NULL || n->sess_fd < 0)
+		return;
+	FD_ZERO(&in);
+	FD_ZERO(&out);
+	if ((ev & LOOP_READ) && (recv(n->sess_fd, &c, 1, MSG_PEEK |
+	    MSG_DONTWAIT) >= 0 || (errno != EAGAIN && errno != EINTR)))
+		FD_SET(n->sess_fd, &in);
+	if (ev & LOOP_WRITE)
+		FD_SET(n->sess_fd, &out);
+	if (!FD_ISSET(n->sess_fd, &in) && !FD_ISSET(n->sess_fd, &out))
+		return;
+	if (irc_process_select_descriptors(n->sess, &in, &out) != 0 ||
+	    !irc_is_connected(n->sess)) {
+		net_down(n, irc_strerror(irc_errno(n->sess)));
+		return;
+	}
+	sess_watch(n);
+}
+
 static void
 sess_event(struct loop *l, int fd, int ev, void *ctx)
 {
-	struct net *n = ctx;
-	fd_set in, out;
-
 	(void)l;
-	FD_ZERO(&in);
-	FD_ZERO(&out);
-	if (ev & LOOP_READ)
-		FD_SET(fd, &in);
-	if (ev & LOOP_WRITE)
-		FD_SET(fd, &out);
-	if (irc_process_select_descriptors(n->sess, &in, &out) != 0 ||
-	    !irc_is_connected(n->sess))
-		net_down(n, irc_strerror(irc_errno(n->sess)));
+	(void)fd;
+	sess_run(ctx, ev);
 }
 
-/* Before each poll: register the session's socket as libircclient
- * wants it (connecting: writable; otherwise readable, and writable
- * while it has output). */
+/* The link wrote server lines to libircclient's socket: it reads them
+ * in this round, not after another poll. */
 static void
-prepare(struct loop *l, void *ctx)
+link_passed(struct link *k, void *ctx)
 {
-	struct irc *irc = ctx;
-	fd_set in, out;
-	int i, fd, maxfd, ev;
+	struct net *n = ctx;
 
-	for (i = 0; i < irc->nnets; i++) {
-		struct net *n = &irc->nets[i];
-
-		if (n->sess == NULL)
-			continue;
-		FD_ZERO(&in);
-		FD_ZERO(&out);
-		maxfd = -1;
-		irc_add_select_descriptors(n->sess, &in, &out, &maxfd);
-		for (fd = 0; fd <= maxfd; fd++) {
-			ev = (FD_ISSET(fd, &in) ? LOOP_READ : 0) |
-			    (FD_ISSET(fd, &out) ? LOOP_WRITE : 0);
-			if (ev == 0)
-				continue;
-			if (n->sess_fd >= 0 && n->sess_fd != fd)
-				loop_del_fd(l, n->sess_fd);
-			if (n->sess_fd != fd || n->sess_events != ev)
-				loop_add_fd(l, fd, ev, sess_event, n);
-			n->sess_fd = fd;
-			n->sess_events = ev;
-			break;
-		}
-	}
+	(void)k;
+	if (n->sess_events & LOOP_READ)	/* connected, not connecting */
+		sess_run(n, LOOP_READ);
 }
 
 /*
@@ -212,6 +248,7 @@ link_ready(struct link *k, void *ctx)
 		return;
 	}
 	session_fd_to_link(n, k);
+	sess_watch(n);
 	n->state = NET_REGISTERING;
 }
 
@@ -303,7 +340,7 @@ net_connect(struct net *n)
 		.ping_after = c->ping_after, .ping_timeout = c->ping_timeout,
 	};
 	static const struct link_cbs cbs = {
-		link_ready, link_server_line, link_closed
+		link_ready, link_server_line, link_closed, link_passed
 	};
 	char err[256];
 
@@ -357,11 +394,9 @@ irc_start(struct adapter *ad, struct loop *l, char *err, size_t errlen)
 	struct irc *irc = ad->priv;
 	int i;
 
+	(void)err;
+	(void)errlen;
 	irc->loop = l;
-	if (loop_add_prepare(l, prepare, irc) == -1) {
-		snprintf(err, errlen, "irc: event loop full");
-		return -1;
-	}
 	for (i = 0; i < irc->nnets; i++)
 		net_connect(&irc->nets[i]);
 	return 0;
@@ -406,8 +441,6 @@ irc_free(struct adapter *ad)
 		irc->nets[i].reconnect_timer = 1;	/* no new one */
 		net_down(&irc->nets[i], "shutdown");
 	}
-	if (irc->loop)
-		loop_del_prepare(irc->loop, prepare, irc);
 	for (i = 0; i < irc->nnets; i++) {
 		for (j = 0; j < INVITES_MAX; j++)
 			free(irc->nets[i].invites[j].command);

@@ -61,6 +61,12 @@ log_set_level(enum log_level l)
 }
 
 int
+log_on(enum log_level l)
+{
+	return l <= level;
+}
+
+int
 log_parse_level(const char *s, enum log_level *out)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
@@ -90,7 +96,7 @@ log_msg(enum log_level l, const char *fmt, ...)
 {
 	static const char *const tag[] = { "error", "warn", "info", "debug" };
 	static const int prio[] = { 3, 4, 6, 7 };
-	char ts[32], small[1024], *msg = small, *big = NULL;
+	char ts[32], small[1024], *msg = small, *big = NULL, *w;
 	const unsigned char *p;
 	size_t len, k;
 	time_t now;
@@ -113,34 +119,42 @@ log_msg(enum log_level l, const char *fmt, ...)
 		va_end(ap);
 		msg = big;
 	}
-	if (journal == -1)
-		journal = to_journal();
-	if (journal)	/* sd-daemon(3) priorities: err 3, warning 4, ... */
-		fprintf(stderr, "<%d>", prio[l]);
-	else {
-		now = time(NULL);
-		gmtime_r(&now, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		fprintf(stderr, "%s %s: ", ts, tag[l]);
-	}
+	/*
+	 * Cleaned in place (a mark is never longer than what it stands
+	 * for), then written whole: stderr is unbuffered, and a character
+	 * at a time was a write(2) per character.
+	 */
 	len = strlen(msg);
+	w = msg;
 	for (p = (const unsigned char *)msg; len > 0; p += k, len -= k) {
 		k = 1;
 		if (*p >= 0x20 && *p != 0x7f && *p < 0x80)
-			fputc(*p, stderr);
+			*w++ = (char)*p;
 		else if (*p >= 0x80 && (r = utf8proc_iterate(p,
 		    (utf8proc_ssize_t)len, &cp)) > 0) {
 			/* utf8proc rejects overlongs and surrogates; a
 			 * character that acts is one mark */
 			k = (size_t)r;
 			if (acts(cp))
-				fputc('?', stderr);
-			else
-				fwrite(p, 1, k, stderr);
+				*w++ = '?';
+			else {
+				memmove(w, p, k);
+				w += k;
+			}
 		} else
-			fputc('?', stderr);
+			*w++ = '?';
 	}
-	fputc('\n', stderr);
+	*w = '\0';
+	if (journal == -1)
+		journal = to_journal();
+	if (journal)	/* sd-daemon(3) priorities: err 3, warning 4, ... */
+		fprintf(stderr, "<%d>%s\n", prio[l], msg);
+	else {
+		now = time(NULL);
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(stderr, "%s %s: %s\n", ts, tag[l], msg);
+	}
 	free(big);
 }
 

@@ -590,11 +590,17 @@ ask(struct bot *bot, int argc, char **argv, int html)
 static int
 console(struct bot *bot)
 {
-	struct loop *l = loop_new();
-	struct adapter *ad = console_new(bot, stdin, stdout);
+	struct loop *l;
+	struct adapter *ad;
 	char err[1024];
 	int rc = 1;
 
+	if ((ad = adapters_console(bot, stdin, stdout, err, sizeof(err)))
+	    == NULL) {
+		fprintf(stderr, "techpay: %s\n", err);
+		return 1;
+	}
+	l = loop_new();
 	catch_signals();
 	loop_watch_flag(l, &quit);
 	if (ad->ops->start(ad, l, err, sizeof(err)) == -1)

@@ -328,7 +328,7 @@ on_sync(const struct http_result *r, void *ctx)
 	struct mx *x = ctx;
 	struct batch *b;
 	char err[128], *next;
-	int big;
+	int big, answered;
 
 	x->ctl = NULL;
 	if (r->status == 401) {
@@ -370,13 +370,38 @@ on_sync(const struct http_result *r, void *ctx)
 	free(x->since);
 	x->since = xstrdup(next);
 	b->next_batch = next;
+	answered = b->nout > 0;
 	mx_batch_close(x, b);
 	/* late events whose key came, handled ones forgotten */
 	if (x->e2ee)
 		mxe_after_sync(x->e2ee, time(NULL));
-	/* the next sync does not wait for this batch's answers */
+	/*
+	 * The next sync does not wait for this batch's answers, but for a
+	 * moment it does: a sync request that reaches the homeserver with
+	 * the answer makes the server compute it while it takes the answer
+	 * (Synapse does both on one thread), and the answer is seen later.
+	 * So after a sync that asked something of the server, the next one
+	 * starts when those requests are answered (on_out_done calls
+	 * here), or after MX_SYNC_HOLD_MS, whichever comes first: a slow
+	 * room holds the others back by that much at most.
+	 */
+	if (answered && !x->stopping && x->ctl_timer == 0) {
+		x->sync_held = 1;
+		x->ctl_timer = loop_add_timer(x->m->loop, MX_SYNC_HOLD_MS,
+		    on_ctl_timer, x);
+	}
 	if (!x->stopping)
 		mx_ctl_next(x);
+}
+
+static int
+in_flight(const struct mx *x)
+{
+	int i, n = 0;
+
+	for (i = 0; i < NLANES; i++)
+		n += x->inflight[i];
+	return n;
 }
 
 void
@@ -387,6 +412,14 @@ mx_ctl_next(struct mx *x)
 	char *body;
 	long timeout;
 
+	if (x->sync_held && x->ctl_timer && in_flight(x) == 0) {
+		/* the answers the hold waited for are done (on_sync); one
+		 * waiting to be retried does not hold the sync */
+		loop_del_timer(x->m->loop, x->ctl_timer);
+		x->ctl_timer = 0;
+	}
+	if (x->ctl_timer == 0)
+		x->sync_held = 0;
 	if (x->ctl || x->ctl_timer || x->stopping)
 		return;
 	switch (x->phase) {

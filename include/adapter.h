@@ -87,9 +87,14 @@ struct adapter {
 	void			*priv;	/* the adapter's own state */
 };
 
-/* The terminal: reads lines from in, writes answers to out. */
+/* The terminal: reads lines from in, writes answers to out (console.c,
+ * in techpay-console.so). */
 struct adapter	*console_new(struct bot *, FILE *in, FILE *out);
 extern const struct adapter_ops console_ops;
+/* console_new, from the module when it is not linked in (module.h); NULL
+ * with err when the module cannot be loaded. */
+struct adapter	*adapters_console(struct bot *, FILE *in, FILE *out,
+		    char *err, size_t errlen);
 
 /* The registered kinds: the i-th, or NULL past the last. */
 const struct adapter_ops *adapter_at(int i);

@@ -15,7 +15,11 @@
  *     sees them: CAP and SASL happen here;
  *   - silence is detected: after ping_after seconds without a byte the
  *     link sends its own PING and closes if nothing comes back.
- * All sockets are non-blocking and driven by the bot's one loop.
+ * All sockets are non-blocking and driven by the bot's one loop.  A
+ * server line reaches libircclient in the loop round that read it (the
+ * passed callback).  The files: link.c, link_up.c (the server's
+ * socket), link_local.c (libircclient's), outq.c (the queue and its
+ * bucket); link_int.h is what they share.
  */
 #ifndef TECHPAY_LINK_H
 #define TECHPAY_LINK_H
@@ -50,6 +54,9 @@ struct link_cbs {
 	int	(*server_line)(struct link *, char *line, void *ctx);
 	/* The connection is gone; why is a sentence for the log. */
 	void	(*closed)(struct link *, const char *why, void *ctx);
+	/* Server lines were just written to libircclient's socket: it may
+	 * read them now, in this loop round (NULL: at its next POLLIN). */
+	void	(*passed)(struct link *, void *ctx);
 };
 
 struct link	*link_new(struct loop *, const struct link_conf *,
@@ -67,7 +74,7 @@ void		 link_expect_peer(struct link *, int fd);
 /* Queues one line of the bot's own to the server (without CR LF). */
 void		 link_send(struct link *, const char *line, int urgent);
 /* Queues a line said for one person (who: a stable key such as their
- * account or nick!user@host); see the fair queue in link.c.  is_free:
+ * account or nick!user@host); see the fair queue in outq.h.  is_free:
  * a free answer's line (help, "more"), sent after other people's
  * counted ones (sendq.h). */
 void		 link_send_for(struct link *, const char *who,

@@ -11,6 +11,8 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
  * at the first message otherwise. */
 void	log_init(void);
 void	log_set_level(enum log_level);
+/* Whether a message of level l is written (to skip costly details). */
+int	log_on(enum log_level l);
 int	log_parse_level(const char *, enum log_level *);
 void	log_msg(enum log_level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

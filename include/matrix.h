@@ -18,6 +18,9 @@
 
 #define MX_REQ_TIMEOUT_MS	30000	/* any request but /sync */
 #define MX_SYNC_SLACK_MS	15000	/* HTTP timeout beyond the sync's */
+/* After a sync that asked the server for something (an answer, a join),
+ * the next sync waits for those requests this long at most. */
+#define MX_SYNC_HOLD_MS		250
 #define MX_TIMELINE_LIMIT	50	/* events per room per sync */
 /* After a sync answer too big to take, the next ones ask for at most
  * this many events per room, then this many, until one passes. */

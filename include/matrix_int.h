@@ -137,6 +137,7 @@ struct mx {
 	struct buf		 disc_why;	/* what it found, for the log */
 	struct http_req		*ctl;		/* the control request */
 	long			 ctl_timer;
+	int			 sync_held;	/* ctl_timer: a hold (on_sync) */
 	int			 ctl_fails;
 	struct roomq		*rooms;		/* round robin: started go last */
 	int			 nout;		/* queued in all rooms */

@@ -1,5 +1,5 @@
 /*
- * sendq.h -- the fair part of the IRC send queue (under link.c's token
+ * sendq.h -- the fair part of the IRC send queue (under outq.c's token
  * bucket): one lane per person, served one line per lane in turn.
  *
  * A lane is made when a person first has a line waiting and goes when

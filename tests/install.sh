@@ -14,7 +14,9 @@ $MAKE -s --no-print-directory install DESTDIR="$d" PREFIX=/usr \
 for f in usr/bin/techpay:755 usr/share/man/man1/techpay.1:644 \
     usr/share/man/man5/techpay.ini.5:644 \
     etc/techpay/techpay.ini.example:644 \
-    usr/lib/systemd/system/techpay.service:644; do
+    usr/lib/systemd/system/techpay.service:644 \
+    usr/lib/techpay/techpay-matrix.so:644 \
+    usr/lib/techpay/techpay-console.so:644; do
 	p=$d/${f%:*}; want=${f##*:}
 	[ -f "$p" ] && ok || bad "not installed: ${f%:*}"
 	[ "$(mode "$p")" = "$want" ] && ok ||
@@ -26,6 +28,25 @@ case "$out" in "techpay "*) ok ;; *) bad "installed --version: $out" ;; esac
 out=$(cd / && "$d/usr/bin/techpay" ask '!salary sre' 2>&1)
 case "$out" in *'Site Reliability Engineer: $140,000'*) ok ;;
     *) bad "installed ask: $out" ;; esac
+# the console is a module: found in lib/techpay beside bin/, wherever the
+# binary is started from
+out=$(cd / && printf '!salary sre\n' | "$d/usr/bin/techpay" console 2>&1)
+case "$out" in *'Site Reliability Engineer: $140,000'*) ok ;;
+    *) bad "installed console: $out" ;; esac
+# an IRC-only daemon maps neither libcurl nor libedit (ldd: the binary's
+# own needs; the modules bring theirs)
+libs=$(ldd "$d/usr/bin/techpay" 2>&1)
+case "$libs" in *libcurl*|*libedit*) bad "the binary links: $libs" ;;
+    *) ok ;; esac
+# without its modules the binary still answers, and says what is missing
+mv "$d/usr/lib/techpay" "$tmp/mods"
+out=$(cd / && printf '!salary sre\n' | "$d/usr/bin/techpay" console 2>&1)
+case "$out" in *'techpay-console.so is in neither'*) ok ;;
+    *) bad "console without its module: $out" ;; esac
+out=$(cd / && "$d/usr/bin/techpay" ask '!salary sre' 2>&1)
+case "$out" in *'Site Reliability Engineer: $140,000'*) ok ;;
+    *) bad "ask without the modules: $out" ;; esac
+mv "$tmp/mods" "$d/usr/lib/techpay"
 # man -l renders both pages
 for m in man1/techpay.1 man5/techpay.ini.5; do
 	n=$(MANWIDTH=80 man -l "$d/usr/share/man/$m" 2>/dev/null | wc -l)
@@ -89,7 +110,8 @@ $MAKE -s --no-print-directory install DESTDIR="$tmp/def" > "$tmp/log" 2>&1 &&
     [ -x "$tmp/def/usr/local/bin/techpay" ] &&
     [ -f "$tmp/def/etc/techpay/techpay.ini.example" ] &&
     [ -f "$tmp/def/usr/local/share/man/man1/techpay.1" ] &&
-    [ -f "$tmp/def/usr/local/lib/systemd/system/techpay.service" ] && ok ||
+    [ -f "$tmp/def/usr/local/lib/systemd/system/techpay.service" ] &&
+    [ -f "$tmp/def/usr/local/lib/techpay/techpay-matrix.so" ] && ok ||
     bad "install with the default PREFIX: $(cat "$tmp/log"; find "$tmp/def")"
 
 echo "install: $pass passed, $fail failed"

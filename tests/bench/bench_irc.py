@@ -22,8 +22,11 @@ from harness import free_port, start_ngircd  # noqa: E402
 
 BOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/techpay")
 CPU = os.environ.get("BENCH_CPU", "1")
-SEQ_N = 300             # sequential questions
+SEQ_N = int(os.environ.get("BENCH_SEQ_N", "300"))  # sequential questions
 LOAD_CLIENTS, LOAD_RATE, LOAD_SECONDS = 20, 50, 10
+# BENCH_STRACE=FILE: count the bot's system calls over its own runs
+# (strace -c -f) and print them per answer
+STRACE = os.environ.get("BENCH_STRACE")
 QUESTION = "!salary sre"
 # the zero-work responder answers "?..." only: one answer per question,
 # or the second answer to a client waits on Nagle and delayed ACKs
@@ -184,6 +187,24 @@ def rss_kb(pid):
                 return int(l.split()[1])
 
 
+def syscalls_per_answer(path, answers):
+    """Prints strace -c's table as calls per answer."""
+    rows = []
+    with open(path) as f:
+        for l in f:
+            w = l.split()
+            if len(w) >= 5 and w[0][0].isdigit() and w[-1] != "total":
+                calls = int(w[3])
+                rows.append((calls, w[-1]))
+    rows.sort(reverse=True)
+    total = sum(c for c, _ in rows)
+    print("techpay system calls per answer: %.2f (strace -c -f, %d answers)"
+          % (total / answers, answers))
+    for c, name in rows:
+        if c / answers >= 0.01:
+            print("    %-16s %6.2f" % (name, c / answers))
+
+
 def main():
     procs = []
     pin = ["taskset", "-c", CPU]
@@ -216,10 +237,22 @@ def main():
             LOAD_CLIENTS, LOAD_RATE), fmt(zl), len(zl)))
         # the bot's CPU over its own runs only
         cpu0 = schedstat_ns(bot.pid)
+        tracer = None
+        if STRACE:
+            # counts only: strace slows the bot, so this run's times and
+            # CPU are not comparable with an untraced run's
+            tracer = subprocess.Popen(["strace", "-c", "-f", "-o",
+                                       STRACE, "-p", str(bot.pid)],
+                                      stderr=subprocess.DEVNULL)
+            time.sleep(1)
         seq = sequential("techpay")
+        cpu_seq = schedstat_ns(bot.pid)
         print("%-34s %s" % ("techpay, sequential", fmt(seq)))
         tl, sent = loaded("techpay")
         cpu1 = schedstat_ns(bot.pid)
+        if tracer:
+            tracer.send_signal(2)
+            tracer.wait(10)
         print("%-34s %s  (%d of %d answered)" % (
             "techpay, %d clients %d q/s" % (LOAD_CLIENTS, LOAD_RATE),
             fmt(tl), len(tl), sent))
@@ -229,7 +262,11 @@ def main():
         print("techpay CPU per answer: %.1f us (schedstat, %d answers, "
               "includes the IRC traffic of the run)" %
               ((cpu1 - cpu0) / 1000 / answers, answers))
+        print("techpay CPU per answer, sequential only: %.1f us" %
+              ((cpu_seq - cpu0) / 1000 / len(seq)))
         print("techpay RSS with one IRC network: %d kB" % rss_kb(bot.pid))
+        if STRACE:
+            syscalls_per_answer(STRACE, answers)
     finally:
         for p in reversed(procs):
             p.terminate()

@@ -4,7 +4,7 @@
  *
  * fuzz_ircserver calls the adapter's handlers with lines it splits
  * itself; this target runs the real path instead.  A server of ours on
- * 127.0.0.1 takes the link's connection (bot/link.c), waits for
+ * 127.0.0.1 takes the link's connection (bot/link*.c), waits for
  * libircclient's USER (so the relay is up), and writes the input as it
  * is, then a PING of its own.  The input goes through the link's line
  * splitting (lines(), overlong lines, NULs), its look at each line
@@ -96,9 +96,8 @@ setup(void)
 	fz = ad->priv;
 	fz->loop = fz_loop;
 	fz->stopping = 1;	/* no reconnect timers between inputs */
-	/* what irc_start adds: libircclient's descriptors on the loop */
-	if (loop_add_prepare(fz_loop, prepare, fz) == -1)
-		abort();
+	/* libircclient's descriptors join the loop when the link is up
+	 * (sess_watch, from link_ready), as in irc_start's runs */
 }
 
 /* Writes all of p[0..n) to the (blocking for now) server socket. */
