@@ -47,6 +47,7 @@ static const struct { const char *from, *to; } spellings[] = {
 /* Words that may come before the question word that opens a question
  * ("ok so why..."). */
 #define OPENERS	"so ok okay but and hey hmm then wait lol yo well also btw"
+#define EDIT1_MAX	64	/* bytes: text_editdist's longest word */
 
 /* Words no question is about, left out of a passage search. */
 static const char *const stop_words[] = {
@@ -623,6 +624,37 @@ spelled_out(struct index *ix, char **w, int n, int i, char *out, size_t len)
 	return j - i > 1 && index_name_word(ix, out) ? j - i : 0;
 }
 
+/*
+ * text_editdist(a, la, b, lb, 1) without its table (respell asks it of
+ * every one-word cue for each long word): 0 equal, 1 one edit apart (a
+ * byte changed, added, dropped, or two neighbours swapped), else 2.
+ * After the common start the one edit must come first, and the rest
+ * match.
+ */
+static int
+edit1(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t i = 0;
+
+	if (la > EDIT1_MAX || lb > EDIT1_MAX)
+		return 2;	/* as text_editdist says of a longer word */
+	while (i < la && i < lb && a[i] == b[i])
+		i++;
+	if (la == lb) {
+		if (i == la)
+			return 0;
+		if (memcmp(a + i + 1, b + i + 1, la - i - 1) == 0)
+			return 1;
+		return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		    memcmp(a + i + 2, b + i + 2, la - i - 2) == 0 ? 1 : 2;
+	}
+	if (la == lb + 1)
+		return memcmp(a + i + 1, b + i, lb - i) == 0 ? 1 : 2;
+	if (lb == la + 1)
+		return memcmp(a + i, b + i + 1, la - i) == 0 ? 1 : 2;
+	return 2;
+}
+
 /* Writes chat spellings out and fixes misspelt cue words. */
 static char *
 respell(struct index *ix, const char *norm)
@@ -666,8 +698,7 @@ respell(struct index *ix, const char *norm)
 				/* one edit apart: lengths within one */
 				if (cl + 1 < len || cl > len + 1)
 					continue;
-				if (text_editdist(use, len, c->phrase, cl, 1) <
-				    best) {
+				if (edit1(use, len, c->phrase, cl) < best) {
 					best = 1;
 					cw = c->phrase;
 				}
