@@ -166,10 +166,16 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 {
 	const struct entities *e = &q->e;
 	const char *prev = "^", *t;
-	char tri[4], stem[INTENT_STEM_MAX];
+	/* each word's stem, made once for both its uses below (has[i]
+	 * 0: none): Snowball costs more than all the rest */
+	char tri[4], stems[Q_WORDS_MAX][INTENT_STEM_MAX], *stem;
+	unsigned char has[Q_WORDS_MAX];
 	int i, k, named = e->nroles + e->nunknown;
 	size_t n;
 
+	for (i = 0; i < q->nwords; i++)
+		has[i] = intent_stem(q->words[i], stems[i],
+		    sizeof(stems[i])) == 0;
 	for (i = 0; i < q->nwords; i++) {
 		if (i > 0 && same_entity(q->used[i - 1], q->used[i]))
 			continue;
@@ -181,8 +187,8 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 			continue;
 		/* a guide word, or a chat word for one, as the guide
 		 * word's stem (stems of other words: no better, make cv) */
-		if (intent_stem(t, stem, sizeof(stem)) == 0 &&
-		    (k = intent_lexicon_find(lex, stem)) >= 0)
+		stem = stems[i];
+		if (has[i] && (k = intent_lexicon_find(lex, stem)) >= 0)
 			for (; k < lex->n && strcmp(lex->from[k], stem) == 0;
 			    k++)
 				emit(fn, arg, "s", lex->to[k], NULL);
@@ -232,13 +238,18 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 	 * sentence model is trained on them); last, so that a long
 	 * message that fills q->feat loses these first */
 	for (i = 0; i < q->nwords; i++)
-		if (intent_stem(q->words[i], stem, sizeof(stem)) == 0)
-			emit(fn, arg, INTENT_TERM, stem, NULL);
+		if (has[i])
+			emit(fn, arg, INTENT_TERM, stems[i], NULL);
 }
+
+#define SEEN_SLOTS	(2 * Q_FEATS_MAX)	/* a power of two, twice the
+						 * features kept */
 
 struct reading {
 	const struct intent_vocab *v;
 	struct intent	*q;
+	int		 seen[SEEN_SLOTS];	/* the features kept, by
+						 * index; -1 empty */
 };
 
 /* The vocabulary's index of feature f, or -1. */
@@ -265,17 +276,22 @@ read_feat(const char *f, void *arg)
 
 	if ((i = feat_index(r->v, f)) < 0 || r->q->nfeat == Q_FEATS_MAX)
 		return;
-	for (k = 0; k < r->q->nfeat; k++)	/* once, as trained */
-		if (r->q->feat[k] == i)
+	/* once, as trained: a feature already kept is in the table (a
+	 * scan of those kept cost a message of sixty some 2,000 tests) */
+	for (k = (int)((unsigned)i * 2654435761u % SEEN_SLOTS);
+	    r->seen[k] >= 0; k = (k + 1) % SEEN_SLOTS)
+		if (r->seen[k] == i)
 			return;
+	r->seen[k] = i;
 	r->q->feat[r->q->nfeat++] = i;
 }
 
 void
 intent_read(const struct intent_vocab *v, struct intent *q)
 {
-	struct reading r = { v, q };
+	struct reading r = { v, q, {0} };
 
+	memset(r.seen, -1, sizeof(r.seen));
 	q->nfeat = 0;
 	intent_features(q, v->lex, read_feat, &r);
 }
