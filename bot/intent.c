@@ -169,7 +169,7 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 	/* each word's stem, made once for both its uses below (has[i]
 	 * 0: none): Snowball costs more than all the rest */
 	char tri[4], stems[Q_WORDS_MAX][INTENT_STEM_MAX], *stem;
-	unsigned char has[Q_WORDS_MAX];
+	unsigned char has[Q_WORDS_MAX] = {0};
 	int i, k, named = e->nroles + e->nunknown;
 	size_t n;
 
@@ -340,21 +340,20 @@ feasible(enum intent_kind k, const struct intent *q)
 	}
 }
 
-/* order[0..n) = the classes, most probable first (a few dozen:
- * insertion sort). */
-static void
-sort_classes(const double *p, int *order, int n)
+/* The most probable class not yet taken (the lower on a tie), now
+ * taken: the classes in the order a stable sort would give, as far as
+ * they are asked for (three intents, four aspects of some dozens). */
+static int
+next_class(const double *p, unsigned char *taken, int n)
 {
-	int i, j, k;
+	int k, best = -1;
 
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && p[order[j]] > p[order[j - 1]]; j--) {
-			k = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = k;
-		}
+	for (k = 0; k < n; k++)
+		if (!taken[k] && (best < 0 || p[k] > p[best]))
+			best = k;
+	if (best >= 0)
+		taken[best] = 1;
+	return best;
 }
 
 void
@@ -362,7 +361,8 @@ intent_choose(const struct intent_vocab *v, const struct intent_model *im,
     const struct intent_model *am, struct intent *q)
 {
 	double p[INTENT_CLASSES_MAX];
-	int order[INTENT_CLASSES_MAX], i, j, n;
+	unsigned char taken[INTENT_CLASSES_MAX] = {0};
+	int i, j, c, n;
 	enum intent_kind kind;
 
 	if (im == NULL || im->nclass == 0)
@@ -370,13 +370,13 @@ intent_choose(const struct intent_vocab *v, const struct intent_model *im,
 	intent_read(v, q);
 	intent_score(im, q, p);
 	n = im->nclass;
-	sort_classes(p, order, n);
 	for (i = 0, j = 0; i < n && j < 3; i++) {
-		kind = intent_kind_of(im->labels[order[i]]);
+		c = next_class(p, taken, n);
+		kind = intent_kind_of(im->labels[c]);
 		if (kind == I_COUNT || !feasible(kind, q))
 			continue;
 		q->top[j].kind = kind;
-		q->top[j++].p = (float)p[order[i]];
+		q->top[j++].p = (float)p[c];
 	}
 	if (j == 0)
 		return;
@@ -397,10 +397,11 @@ intent_choose(const struct intent_vocab *v, const struct intent_model *im,
 		/* a question the guides may answer in prose (or a
 		 * follow-up that may become one): its aspects */
 		intent_score(am, q, p);
-		sort_classes(p, order, am->nclass);
+		memset(taken, 0, sizeof(taken));
 		for (i = 0; i < am->nclass && i < 4; i++) {
-			q->aspects[i].name = am->labels[order[i]];
-			q->aspects[i].p = (float)p[order[i]];
+			c = next_class(p, taken, am->nclass);
+			q->aspects[i].name = am->labels[c];
+			q->aspects[i].p = (float)p[c];
 		}
 		if (q->kind == I_PASSAGE) {
 			q->aspect = q->aspects[0].name;
