@@ -486,6 +486,8 @@ static struct {
 static int	cue_next[sizeof(cues) / sizeof(cues[0])];	/* chains */
 /* the one-word cues a typo may be read as (weight 2+, five letters+) */
 static int	typo_cues[sizeof(cues) / sizeof(cues[0])];
+static size_t	typo_len[sizeof(cues) / sizeof(cues[0])];	/* their
+						 * lengths, not a strlen a word */
 static int	ntypo_cues;
 static int	table_ready;
 
@@ -526,8 +528,10 @@ table_make(void)
 		table_add(spellings[i].to, strlen(spellings[i].to));
 	for (i = 0; cues[i].phrase; i++)
 		if (cues[i].weight >= 2 && strlen(cues[i].phrase) >= 5 &&
-		    strchr(cues[i].phrase, ' ') == NULL)
+		    strchr(cues[i].phrase, ' ') == NULL) {
+			typo_len[ntypo_cues] = strlen(cues[i].phrase);
 			typo_cues[ntypo_cues++] = i;
+		}
 	/* each word's cues chained in reverse: the table's order kept */
 	for (i = (int)(sizeof(cues) / sizeof(cues[0])) - 2; i >= 0; i--) {
 		const char *w = cues[i].phrase + (cues[i].phrase[0] == '^');
@@ -693,11 +697,11 @@ respell(struct index *ix, const char *norm)
 			best = 2;
 			cw = NULL;
 			for (k = 0; k < ntypo_cues; k++) {
-				c = &cues[typo_cues[k]];
-				cl = strlen(c->phrase);
+				cl = typo_len[k];
 				/* one edit apart: lengths within one */
 				if (cl + 1 < len || cl > len + 1)
 					continue;
+				c = &cues[typo_cues[k]];
 				if (edit1(use, len, c->phrase, cl) < best) {
 					best = 1;
 					cw = c->phrase;
