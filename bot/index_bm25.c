@@ -427,9 +427,22 @@ query_best(const struct pindex *p, const struct kb *kb, struct pquery *q,
 	const struct prow *r;
 	int n, j, k, best;
 
-	/* a few passes for a few, a sort for many */
-	if (max > PASSES_MAX && q->nhit > 0)
-		qsort(hit, (size_t)q->nhit, sizeof(*hit), cmp_pscore);
+	/* a few passes for a few; for more, the best max in order at
+	 * the front, by insertion (cmp_pscore orders all: the prefix a
+	 * sort of every hit would give, without that sort) */
+	if (max > PASSES_MAX)
+		for (n = 0, k = 0; k < q->nhit; k++) {
+			t = hit[k];
+			if (n < max)
+				j = n++;
+			else if (cmp_pscore(&t, &hit[max - 1]) < 0)
+				j = max - 1;
+			else
+				continue;
+			for (; j > 0 && cmp_pscore(&t, &hit[j - 1]) < 0; j--)
+				hit[j] = hit[j - 1];
+			hit[j] = t;
+		}
 	for (n = 0, j = 0; j < q->nhit && j < max; j++) {
 		best = j;
 		for (k = j + 1; k < q->nhit && max <= PASSES_MAX; k++)

@@ -166,10 +166,16 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 {
 	const struct entities *e = &q->e;
 	const char *prev = "^", *t;
-	char tri[4], stem[INTENT_STEM_MAX];
+	/* each word's stem, made once for both its uses below (has[i]
+	 * 0: none): Snowball costs more than all the rest */
+	char tri[4], stems[Q_WORDS_MAX][INTENT_STEM_MAX], *stem;
+	unsigned char has[Q_WORDS_MAX] = {0};
 	int i, k, named = e->nroles + e->nunknown;
 	size_t n;
 
+	for (i = 0; i < q->nwords; i++)
+		has[i] = intent_stem(q->words[i], stems[i],
+		    sizeof(stems[i])) == 0;
 	for (i = 0; i < q->nwords; i++) {
 		if (i > 0 && same_entity(q->used[i - 1], q->used[i]))
 			continue;
@@ -181,8 +187,8 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 			continue;
 		/* a guide word, or a chat word for one, as the guide
 		 * word's stem (stems of other words: no better, make cv) */
-		if (intent_stem(t, stem, sizeof(stem)) == 0 &&
-		    (k = intent_lexicon_find(lex, stem)) >= 0)
+		stem = stems[i];
+		if (has[i] && (k = intent_lexicon_find(lex, stem)) >= 0)
 			for (; k < lex->n && strcmp(lex->from[k], stem) == 0;
 			    k++)
 				emit(fn, arg, "s", lex->to[k], NULL);
@@ -232,13 +238,18 @@ intent_features(const struct intent *q, const struct intent_lexicon *lex,
 	 * sentence model is trained on them); last, so that a long
 	 * message that fills q->feat loses these first */
 	for (i = 0; i < q->nwords; i++)
-		if (intent_stem(q->words[i], stem, sizeof(stem)) == 0)
-			emit(fn, arg, INTENT_TERM, stem, NULL);
+		if (has[i])
+			emit(fn, arg, INTENT_TERM, stems[i], NULL);
 }
+
+#define SEEN_SLOTS	(2 * Q_FEATS_MAX)	/* a power of two, twice the
+						 * features kept */
 
 struct reading {
 	const struct intent_vocab *v;
 	struct intent	*q;
+	int		 seen[SEEN_SLOTS];	/* the features kept, by
+						 * index; -1 empty */
 };
 
 /* The vocabulary's index of feature f, or -1. */
@@ -265,17 +276,22 @@ read_feat(const char *f, void *arg)
 
 	if ((i = feat_index(r->v, f)) < 0 || r->q->nfeat == Q_FEATS_MAX)
 		return;
-	for (k = 0; k < r->q->nfeat; k++)	/* once, as trained */
-		if (r->q->feat[k] == i)
+	/* once, as trained: a feature already kept is in the table (a
+	 * scan of those kept cost a message of sixty some 2,000 tests) */
+	for (k = (int)((unsigned)i * 2654435761u % SEEN_SLOTS);
+	    r->seen[k] >= 0; k = (k + 1) % SEEN_SLOTS)
+		if (r->seen[k] == i)
 			return;
+	r->seen[k] = i;
 	r->q->feat[r->q->nfeat++] = i;
 }
 
 void
 intent_read(const struct intent_vocab *v, struct intent *q)
 {
-	struct reading r = { v, q };
+	struct reading r = { v, q, {0} };
 
+	memset(r.seen, -1, sizeof(r.seen));
 	q->nfeat = 0;
 	intent_features(q, v->lex, read_feat, &r);
 }
@@ -324,21 +340,20 @@ feasible(enum intent_kind k, const struct intent *q)
 	}
 }
 
-/* order[0..n) = the classes, most probable first (a few dozen:
- * insertion sort). */
-static void
-sort_classes(const double *p, int *order, int n)
+/* The most probable class not yet taken (the lower on a tie), now
+ * taken: the classes in the order a stable sort would give, as far as
+ * they are asked for (three intents, four aspects of some dozens). */
+static int
+next_class(const double *p, unsigned char *taken, int n)
 {
-	int i, j, k;
+	int k, best = -1;
 
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && p[order[j]] > p[order[j - 1]]; j--) {
-			k = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = k;
-		}
+	for (k = 0; k < n; k++)
+		if (!taken[k] && (best < 0 || p[k] > p[best]))
+			best = k;
+	if (best >= 0)
+		taken[best] = 1;
+	return best;
 }
 
 void
@@ -346,7 +361,8 @@ intent_choose(const struct intent_vocab *v, const struct intent_model *im,
     const struct intent_model *am, struct intent *q)
 {
 	double p[INTENT_CLASSES_MAX];
-	int order[INTENT_CLASSES_MAX], i, j, n;
+	unsigned char taken[INTENT_CLASSES_MAX] = {0};
+	int i, j, c, n;
 	enum intent_kind kind;
 
 	if (im == NULL || im->nclass == 0)
@@ -354,13 +370,13 @@ intent_choose(const struct intent_vocab *v, const struct intent_model *im,
 	intent_read(v, q);
 	intent_score(im, q, p);
 	n = im->nclass;
-	sort_classes(p, order, n);
 	for (i = 0, j = 0; i < n && j < 3; i++) {
-		kind = intent_kind_of(im->labels[order[i]]);
+		c = next_class(p, taken, n);
+		kind = intent_kind_of(im->labels[c]);
 		if (kind == I_COUNT || !feasible(kind, q))
 			continue;
 		q->top[j].kind = kind;
-		q->top[j++].p = (float)p[order[i]];
+		q->top[j++].p = (float)p[c];
 	}
 	if (j == 0)
 		return;
@@ -381,10 +397,11 @@ intent_choose(const struct intent_vocab *v, const struct intent_model *im,
 		/* a question the guides may answer in prose (or a
 		 * follow-up that may become one): its aspects */
 		intent_score(am, q, p);
-		sort_classes(p, order, am->nclass);
+		memset(taken, 0, sizeof(taken));
 		for (i = 0; i < am->nclass && i < 4; i++) {
-			q->aspects[i].name = am->labels[order[i]];
-			q->aspects[i].p = (float)p[order[i]];
+			c = next_class(p, taken, am->nclass);
+			q->aspects[i].name = am->labels[c];
+			q->aspects[i].p = (float)p[c];
 		}
 		if (q->kind == I_PASSAGE) {
 			q->aspect = q->aspects[0].name;

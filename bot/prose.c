@@ -15,6 +15,9 @@
 #include "prose.h"
 
 #define PASSAGES	8	/* passages looked at for one quote */
+#define LINE_BITS	1024	/* a set of lines, as bits: a line past
+				 * it shares a bit, and is only looked at
+				 * more */
 /* bm25 (lower is better) a passage must beat to be quoted: above it,
  * the match is too loose and the answer is "not covered". */
 #define PASSAGE_SCORE_MAX	(-2.0)
@@ -143,22 +146,26 @@ sentence_p(const struct kb *kb, const struct intent *q, double *sp)
 	const struct intent_model *m = &sentence_model_builtin;
 	double p[INTENT_CLASSES_MAX];
 	const int *of;
-	int i, k, best, idx;
+	int top[PROSE_TOP], i, k, n, idx;
 
 	if (m->nclass == 0 || m->nclass > INTENT_CLASSES_MAX)
 		return;
 	of = label_sentences(kb, m);
 	intent_score(m, q, p);
-	for (k = 0; k < PROSE_TOP; k++) {
-		for (best = 0, i = 1; i < m->nclass; i++)
-			if (p[i] > p[best])
-				best = i;
-		if (p[best] <= 0)
-			break;
-		if ((idx = of[best]) >= 0 && idx < kb->nsentences)
-			sp[idx] = p[best];
-		p[best] = 0;
+	/* one pass keeps the best PROSE_TOP, most probable first, the
+	 * lower class first on a tie (a full sort of the classes for
+	 * eight of them cost more than the scoring) */
+	for (n = 0, i = 0; i < m->nclass; i++) {
+		if (p[i] <= 0 || (n == PROSE_TOP && p[i] <= p[top[n - 1]]))
+			continue;
+		for (k = n < PROSE_TOP ? n++ : n - 1; k > 0 &&
+		    p[i] > p[top[k - 1]]; k--)
+			top[k] = top[k - 1];
+		top[k] = i;
 	}
+	for (k = 0; k < n; k++)
+		if ((idx = of[top[k]]) >= 0 && idx < kb->nsentences)
+			sp[idx] = p[top[k]];
 }
 
 /* Sentence k is about what the question is: its role, else the role's
@@ -301,6 +308,8 @@ choose(struct cmd_ctx *c, const struct intent *q, const struct among *w,
 	struct passage *p;
 	double score, *sp, ap[ASPECT_COUNT] = {0}, lex, wt;
 	const char *words[Q_WORDS_MAX];
+	uint64_t lines[LINE_BITS / 64] = {0};
+	unsigned bit;
 	int i, j, np, nw, tier;
 
 	*top = 0;
@@ -309,9 +318,17 @@ choose(struct cmd_ctx *c, const struct intent *q, const struct among *w,
 			ap[j] = q->aspects[i].p;
 	sp = xcalloc((size_t)c->kb->nsentences, sizeof(*sp));
 	sentence_p(c->kb, q, sp);
-	p = xcalloc(PROSE_PASSAGES, sizeof(*p));
+	/* not zeroed: index_passages fills the np it returns, all that
+	 * is read (24 passages of 700 bytes cost a memset each question) */
+	p = xmalloc(PROSE_PASSAGES * sizeof(*p));
 	nw = intent_expand(intent_vocab_builtin.lex, q, words, Q_WORDS_MAX);
 	np = index_passages(c->ix, (char **)words, nw, -1, p, PROSE_PASSAGES);
+	/* the passages' lines, as bits: most sentences are on none of
+	 * them, and skip the passages (and their strstr) at once */
+	for (j = 0; j < np; j++) {
+		bit = (unsigned)p[j].line % LINE_BITS;
+		lines[bit / 64] |= 1ULL << bit % 64;
+	}
 	for (i = 0; i < c->kb->nsentences; i++) {
 		k = &c->kb->sentences[i];
 		if ((q->e.guide == 1 || q->e.guide == 2) &&
@@ -322,7 +339,9 @@ choose(struct cmd_ctx *c, const struct intent *q, const struct among *w,
 		score = prose_aspect_p(ap, k->aspects) + PROSE_LEARNED * sp[i];
 		/* the sentence's own words, or its line's (a neighbour
 		 * that matched: "invisible... everyone notices") */
-		for (j = 0, lex = 0; j < np; j++)
+		bit = (unsigned)k->line % LINE_BITS;
+		for (j = 0, lex = 0; j < np &&
+		    (lines[bit / 64] & 1ULL << bit % 64); j++)
 			if (p[j].source == k->source && p[j].line == k->line) {
 				wt = (1.0 - (double)j / np) *
 				    (strstr(p[j].text, k->text) != NULL ?

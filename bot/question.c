@@ -47,6 +47,7 @@ static const struct { const char *from, *to; } spellings[] = {
 /* Words that may come before the question word that opens a question
  * ("ok so why..."). */
 #define OPENERS	"so ok okay but and hey hmm then wait lol yo well also btw"
+#define EDIT1_MAX	64	/* bytes: text_editdist's longest word */
 
 /* Words no question is about, left out of a passage search. */
 static const char *const stop_words[] = {
@@ -485,6 +486,8 @@ static struct {
 static int	cue_next[sizeof(cues) / sizeof(cues[0])];	/* chains */
 /* the one-word cues a typo may be read as (weight 2+, five letters+) */
 static int	typo_cues[sizeof(cues) / sizeof(cues[0])];
+static size_t	typo_len[sizeof(cues) / sizeof(cues[0])];	/* their
+						 * lengths, not a strlen a word */
 static int	ntypo_cues;
 static int	table_ready;
 
@@ -525,8 +528,10 @@ table_make(void)
 		table_add(spellings[i].to, strlen(spellings[i].to));
 	for (i = 0; cues[i].phrase; i++)
 		if (cues[i].weight >= 2 && strlen(cues[i].phrase) >= 5 &&
-		    strchr(cues[i].phrase, ' ') == NULL)
+		    strchr(cues[i].phrase, ' ') == NULL) {
+			typo_len[ntypo_cues] = strlen(cues[i].phrase);
 			typo_cues[ntypo_cues++] = i;
+		}
 	/* each word's cues chained in reverse: the table's order kept */
 	for (i = (int)(sizeof(cues) / sizeof(cues[0])) - 2; i >= 0; i--) {
 		const char *w = cues[i].phrase + (cues[i].phrase[0] == '^');
@@ -623,6 +628,37 @@ spelled_out(struct index *ix, char **w, int n, int i, char *out, size_t len)
 	return j - i > 1 && index_name_word(ix, out) ? j - i : 0;
 }
 
+/*
+ * text_editdist(a, la, b, lb, 1) without its table (respell asks it of
+ * every one-word cue for each long word): 0 equal, 1 one edit apart (a
+ * byte changed, added, dropped, or two neighbours swapped), else 2.
+ * After the common start the one edit must come first, and the rest
+ * match.
+ */
+static int
+edit1(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t i = 0;
+
+	if (la > EDIT1_MAX || lb > EDIT1_MAX)
+		return 2;	/* as text_editdist says of a longer word */
+	while (i < la && i < lb && a[i] == b[i])
+		i++;
+	if (la == lb) {
+		if (i == la)
+			return 0;
+		if (memcmp(a + i + 1, b + i + 1, la - i - 1) == 0)
+			return 1;
+		return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		    memcmp(a + i + 2, b + i + 2, la - i - 2) == 0 ? 1 : 2;
+	}
+	if (la == lb + 1)
+		return memcmp(a + i + 1, b + i, lb - i) == 0 ? 1 : 2;
+	if (lb == la + 1)
+		return memcmp(a + i, b + i + 1, la - i) == 0 ? 1 : 2;
+	return 2;
+}
+
 /* Writes chat spellings out and fixes misspelt cue words. */
 static char *
 respell(struct index *ix, const char *norm)
@@ -661,13 +697,12 @@ respell(struct index *ix, const char *norm)
 			best = 2;
 			cw = NULL;
 			for (k = 0; k < ntypo_cues; k++) {
-				c = &cues[typo_cues[k]];
-				cl = strlen(c->phrase);
+				cl = typo_len[k];
 				/* one edit apart: lengths within one */
 				if (cl + 1 < len || cl > len + 1)
 					continue;
-				if (text_editdist(use, len, c->phrase, cl, 1) <
-				    best) {
+				c = &cues[typo_cues[k]];
+				if (edit1(use, len, c->phrase, cl) < best) {
 					best = 1;
 					cw = c->phrase;
 				}
