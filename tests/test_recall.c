@@ -9,25 +9,6 @@
 #include "recall.h"
 #include "repair.h"
 
-/* text read as the router reads it (repair_read: the parser and the
- * models); free with question_free. */
-static void
-read_q(const char *text, struct intent *q)
-{
-	char b[256];
-
-	snprintf(b, sizeof(b), "%s", text);
-	repair_read(F.ix, b, q);
-}
-
-static const struct kb_role *
-role(const char *id)
-{
-	const struct kb_role *r = kb_role_by_id(F.kb, id);
-
-	assert_non_null(r);
-	return r;
-}
 
 /* A conversation whose last answer was kind about roles ids. */
 static void

@@ -22,6 +22,7 @@
 #include "index.h"
 #include "kb.h"
 #include "command.h"
+#include "repair.h"
 #include "router.h"
 #include "text.h"
 
@@ -144,6 +145,27 @@ assert_clean(const char *s)
 		if (*p < 0x20)
 			fail_msg("control byte 0x%02x in: %s", *p, s);
 	assert_true(strlen(s) <= ANSWER_LINE_MAX);
+}
+
+/* text read as the router reads it (repair_read: the parser and the
+ * models); free with question_free. */
+static inline void
+read_q(const char *text, struct intent *q)
+{
+	char b[256];
+
+	snprintf(b, sizeof(b), "%s", text);
+	repair_read(F.ix, b, q);
+}
+
+/* The fixture's role of that id; the test fails without one. */
+static inline const struct kb_role *
+role(const char *id)
+{
+	const struct kb_role *r = kb_role_by_id(F.kb, id);
+
+	assert_non_null(r);
+	return r;
 }
 
 #endif
